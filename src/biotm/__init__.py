@@ -1,0 +1,3 @@
+"""biotm: biometric-risk threat modeling for identity systems."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from biotm.cli import main
+
+main()

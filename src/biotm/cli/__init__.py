@@ -1,0 +1,46 @@
+"""The `biotm` command line: a thin layer that parses arguments and calls the pipeline."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from biotm import __version__
+from biotm.cli.analyze import analyze
+from biotm.cli.schema_cmd import schema
+from biotm.cli.validate import validate
+
+COMMANDS: list[click.Command] = [analyze, schema, validate]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="biotm")
+@click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """biotm: audit identity-system data-flow models for biometric leak and identity-theft risk."""
+    ctx.obj = {"debug": debug}
+
+
+for _command in COMMANDS:
+    cli.add_command(_command)
+
+EXIT_INTERNAL = 3
+
+
+def main() -> None:
+    """Entry point: run the CLI, turning unexpected errors into one line instead of a traceback."""
+    debug = "--debug" in sys.argv[1:]
+    try:
+        cli.main(prog_name="biotm", standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        click.echo("biotm: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:
+        if debug:
+            raise
+        click.echo(f"biotm: internal error: {type(exc).__name__}: {exc} (rerun with --debug)", err=True)
+        sys.exit(EXIT_INTERNAL)

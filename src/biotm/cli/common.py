@@ -1,0 +1,93 @@
+"""Helpers every command shares: loading with located errors, safe output, exit codes."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from biotm.model import Limits, LoadedModel, ModelError, load_model
+from biotm.result import SEVERITIES, AuditResult
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_INPUT = 2
+
+FAIL_ON_CHOICES = (*SEVERITIES, "none")
+
+
+class InputError(click.ClickException):
+    """A problem with the user's input: printed as-is (already `path:line:col: …`), exit 2."""
+
+    exit_code = EXIT_INPUT
+
+    def show(self, file: object = None) -> None:
+        click.echo(self.message, err=True)
+
+
+def max_size_option(function: click.decorators.FC) -> click.decorators.FC:
+    return click.option(
+        "--max-size-mb",
+        type=click.FloatRange(min=0.001),
+        default=20.0,
+        show_default=True,
+        help="Refuse model files larger than this.",
+    )(function)
+
+
+def limits_for(max_size_mb: float) -> Limits:
+    return Limits(max_bytes=int(max_size_mb * 1024 * 1024))
+
+
+def load_or_fail(path: str, max_size_mb: float = 20.0) -> LoadedModel:
+    """Load a model, turning every problem into one `path:line:col: message` line and exit 2."""
+    try:
+        return load_model(path, limits_for(max_size_mb))
+    except ModelError as exc:
+        raise InputError(str(exc)) from None
+
+
+def write_output(text: str, output: str | None, inputs: Sequence[str] = ()) -> None:
+    """Write to `output` atomically (a crash never leaves half a report), or to stdout.
+
+    Refuses to overwrite any of the input model files.
+    """
+    if output is None or output == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    target = Path(output)
+    for source in inputs:
+        try:
+            if target.exists() and target.resolve() == Path(source).resolve():
+                raise InputError(f"{output}: refusing to overwrite the input model")
+        except OSError:
+            continue
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise InputError(f"{output}: directory '{directory}' does not exist")
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+        raise
+
+
+def gate(result: AuditResult, fail_on: str) -> int:
+    """Exit code for a result: 1 when an open finding is at or above `fail_on`, else 0."""
+    if fail_on == "none":
+        return EXIT_OK
+    threshold = [str(s) for s in SEVERITIES].index(fail_on)
+    for finding in result.findings:
+        if finding.status in ("open", "expired-acceptance") and SEVERITIES.index(finding.severity) <= threshold:
+            return EXIT_FINDINGS
+    return EXIT_OK

@@ -1,0 +1,32 @@
+"""`biotm validate`: check model files, one located line per problem."""
+
+from __future__ import annotations
+
+import click
+
+from biotm.cli.common import EXIT_INPUT, limits_for, max_size_option
+from biotm.model import ModelError, load_model
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
+@max_size_option
+def validate(files: tuple[str, ...], quiet: bool, max_size_mb: float) -> None:
+    """Check that model FILES are valid: exit 0 if all are, 2 if any is not.
+
+    Every problem is printed as `path:line:col: message`.
+    """
+    failed = False
+    for path in files:
+        try:
+            loaded = load_model(path, limits_for(max_size_mb))
+        except ModelError as exc:
+            failed = True
+            click.echo(str(exc), err=True)
+            continue
+        if not quiet:
+            m = loaded.model
+            click.echo(f"{path}: ok ({len(m.elements)} elements, {len(m.flows)} flows, {len(m.data)} data items)")
+    if failed:
+        raise SystemExit(EXIT_INPUT)

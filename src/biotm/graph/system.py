@@ -1,0 +1,222 @@
+"""The system graph: elements as nodes, flows as edges, zones, and where every data item goes.
+
+Built once from a valid model; every analysis reads it and none re-walks the raw model. Building is
+linear in elements + flows + data references.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from biotm.model.loader import LoadedModel
+from biotm.model.schema import DataItem, Element, ElementType, Flow, Model, Zone
+from biotm.model.source import SourceLocation
+from biotm.result import Crossing, LineageEntry, ModelWarning
+
+
+@dataclass
+class Lineage:
+    """Where one data item enters, changes, rests and travels."""
+
+    origins: set[str] = field(default_factory=set)
+    collected_at: set[str] = field(default_factory=set)
+    derived_at: set[str] = field(default_factory=set)
+    derived_from: set[str] = field(default_factory=set)
+    derives: set[str] = field(default_factory=set)
+    processed_at: set[str] = field(default_factory=set)
+    stored_at: set[str] = field(default_factory=set)
+    reaches: set[str] = field(default_factory=set)
+    flows: set[str] = field(default_factory=set)
+
+
+class SystemGraph:
+    """One model as a networkx MultiDiGraph (edge key = flow id) plus zone and lineage facts."""
+
+    def __init__(self, loaded: LoadedModel) -> None:
+        self.loaded = loaded
+        model = loaded.model
+        self.model: Model = model
+        self.zones: dict[str, Zone] = {z.id: z for z in model.zones}
+        self.elements: dict[str, Element] = {e.id: e for e in model.elements}
+        self.data: dict[str, DataItem] = {d.id: d for d in model.data}
+        self.flows: dict[str, Flow] = {f.id: f for f in model.flows}
+        self.graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+        for element in model.elements:
+            self.graph.add_node(element.id)
+        for flow in model.flows:
+            self.graph.add_edge(flow.source, flow.target, key=flow.id)
+        self.inbound: dict[str, list[Flow]] = defaultdict(list)
+        self.outbound: dict[str, list[Flow]] = defaultdict(list)
+        for flow in model.flows:
+            self.outbound[flow.source].append(flow)
+            self.inbound[flow.target].append(flow)
+        self.warnings: list[ModelWarning] = []
+        self.available: dict[str, set[str]] = {}
+        self.at_rest: dict[str, set[str]] = {}
+        self.lineage: dict[str, Lineage] = {d.id: Lineage() for d in model.data}
+        self._compute_lineage()
+
+    # -- zones -----------------------------------------------------------------------------------
+    def zone_of(self, element_id: str) -> Zone:
+        return self.zones[self.elements[element_id].zone]
+
+    def zone_chain(self, zone_id: str) -> list[Zone]:
+        """The zone and its ancestors, innermost first."""
+        chain: list[Zone] = []
+        current: str | None = zone_id
+        while current is not None and current in self.zones and len(chain) <= len(self.zones):
+            chain.append(self.zones[current])
+            current = self.zones[current].parent
+        return chain
+
+    def internet_facing(self, element_id: str) -> bool:
+        return self.zone_of(element_id).internet_facing
+
+    def public_place(self, element_id: str) -> bool:
+        return self.zone_of(element_id).public_place
+
+    def crosses_boundary(self, flow: Flow) -> bool:
+        return self.elements[flow.source].zone != self.elements[flow.target].zone
+
+    def is_disclosure(self, flow: Flow) -> bool:
+        return self.zone_of(flow.source).owner != self.zone_of(flow.target).owner
+
+    def is_cross_border(self, flow: Flow) -> bool:
+        return self.zone_of(flow.source).jurisdiction != self.zone_of(flow.target).jurisdiction
+
+    def crossings(self) -> list[Crossing]:
+        out = []
+        for flow in self.model.flows:
+            if not self.crosses_boundary(flow):
+                continue
+            out.append(
+                Crossing(
+                    flow=flow.id,
+                    source=flow.source,
+                    target=flow.target,
+                    source_zone=self.elements[flow.source].zone,
+                    target_zone=self.elements[flow.target].zone,
+                    disclosure=self.is_disclosure(flow),
+                    cross_border=self.is_cross_border(flow),
+                    data=sorted(flow.data),
+                )
+            )
+        return sorted(out, key=lambda c: c.flow)
+
+    # -- lineage ---------------------------------------------------------------------------------
+    def location(self, kind: str, item_id: str) -> SourceLocation | None:
+        return self.loaded.location_of(kind, item_id)
+
+    def _warn(self, code: str, message: str, kind: str, item_id: str) -> None:
+        self.warnings.append(ModelWarning(code=code, message=message, location=self.location(kind, item_id)))
+
+    def _compute_lineage(self) -> None:
+        received: dict[str, set[str]] = defaultdict(set)
+        for flow in self.model.flows:
+            received[flow.target].update(flow.data)
+            for data_id in flow.data:
+                lineage = self.lineage[data_id]
+                lineage.flows.add(flow.id)
+                if self.elements[flow.source].type is ElementType.ACTOR:
+                    lineage.collected_at.add(flow.target)
+        for element in self.model.elements:
+            have = set(element.holds) | received[element.id]
+            for derivation in element.derives:
+                missing = [d for d in derivation.inputs if d not in have]
+                if missing:
+                    self._warn(
+                        "derive-input-missing",
+                        f"element '{element.id}' derives '{derivation.output}' from "
+                        f"{', '.join(repr(m) for m in missing)}, which never reach it",
+                        "element",
+                        element.id,
+                    )
+                out = self.lineage[derivation.output]
+                out.derived_at.add(element.id)
+                out.derived_from.update(derivation.inputs)
+                for source in derivation.inputs:
+                    self.lineage[source].derives.add(derivation.output)
+            have |= {d.output for d in element.derives}
+            self.available[element.id] = have
+            for data_id in element.holds:
+                self.lineage[data_id].origins.add(element.id)
+                if element.type is not ElementType.ACTOR:
+                    self.lineage[data_id].collected_at.add(element.id)
+            if element.type is ElementType.STORE:
+                rest = have - set(element.discards)
+            elif element.type is ElementType.ACTOR:
+                rest = set()
+            else:
+                rest = set(element.holds) - set(element.discards)
+            self.at_rest[element.id] = rest
+            for data_id in have:
+                lineage = self.lineage[data_id]
+                lineage.reaches.add(element.id)
+                if element.type in (ElementType.PROCESS, ElementType.DEVICE, ElementType.EXTERNAL):
+                    lineage.processed_at.add(element.id)
+            for data_id in rest:
+                self.lineage[data_id].stored_at.add(element.id)
+        self._check_consistency(received)
+
+    def _check_consistency(self, received: dict[str, set[str]]) -> None:
+        for flow in self.model.flows:
+            unavailable = [d for d in flow.data if d not in self.available[flow.source]]
+            if unavailable:
+                self._warn(
+                    "flow-data-unavailable",
+                    f"flow '{flow.id}' sends {', '.join(repr(d) for d in unavailable)} that "
+                    f"'{flow.source}' never receives, holds or derives",
+                    "flow",
+                    flow.id,
+                )
+        for element in self.model.elements:
+            if element.type is ElementType.STORE and not received[element.id] and not element.holds:
+                self._warn("store-never-written", f"nothing writes to store '{element.id}'", "element", element.id)
+            unused = [d for d in element.discards if d not in self.available[element.id]]
+            if unused:
+                self._warn(
+                    "discard-unknown",
+                    f"element '{element.id}' discards {', '.join(repr(d) for d in unused)}, which never reach it",
+                    "element",
+                    element.id,
+                )
+            if not self.inbound.get(element.id) and not self.outbound.get(element.id):
+                self._warn("element-isolated", f"element '{element.id}' has no flows", "element", element.id)
+        for item in self.model.data:
+            if not self.lineage[item.id].reaches:
+                self._warn("data-unused", f"data item '{item.id}' is in no flow and held nowhere", "data", item.id)
+        self.warnings.sort(
+            key=lambda w: (w.location.line if w.location else 0, w.location.column if w.location else 0, w.code)
+        )
+
+    def lineage_entries(self) -> list[LineageEntry]:
+        out = []
+        for item in sorted(self.model.data, key=lambda d: d.id):
+            lin = self.lineage[item.id]
+            reaches = sorted(lin.reaches)
+            out.append(
+                LineageEntry(
+                    data=item.id,
+                    category=item.category.value,
+                    subjects=item.subjects,
+                    collected_at=sorted(lin.collected_at),
+                    derived_at=sorted(lin.derived_at),
+                    derived_from=sorted(lin.derived_from),
+                    derives=sorted(lin.derives),
+                    processed_at=sorted(lin.processed_at),
+                    stored_at=sorted(lin.stored_at),
+                    reaches=reaches,
+                    flows=sorted(lin.flows),
+                    owners=sorted({self.zone_of(e).owner for e in reaches}),
+                    jurisdictions=sorted({self.zone_of(e).jurisdiction for e in reaches}),
+                )
+            )
+        return out
+
+
+def build_graph(loaded: LoadedModel) -> SystemGraph:
+    """Build the system graph of a loaded model (linear time)."""
+    return SystemGraph(loaded)

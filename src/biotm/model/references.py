@@ -1,0 +1,178 @@
+"""Cross-reference checks a schema cannot express: ids must exist, be unique, and form no cycles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from biotm.model.controls import CONTROLS
+from biotm.model.errors import Problem, did_you_mean
+from biotm.model.schema import Model, Requirement
+from biotm.model.source import Path, SourceMap
+
+ENTRY_KEYWORDS = ("internet", "public-place")
+
+
+class _Checker:
+    def __init__(self, model: Model, source: SourceMap) -> None:
+        self.model = model
+        self.source = source
+        self.problems: list[Problem] = []
+        self.zones = {z.id for z in model.zones}
+        self.elements = {e.id for e in model.elements}
+        self.data = {d.id for d in model.data}
+        self.flows = {f.id for f in model.flows}
+
+    def report(self, loc: Path, message: str) -> None:
+        line, column = self.source.mark(loc)
+        self.problems.append(Problem(self.source.file, line, column, message))
+
+    def ref(self, loc: Path, value: str, pool: set[str], what: str, owner: str) -> None:
+        if value not in pool:
+            self.report(loc, f"{owner} refers to unknown {what} '{value}'{did_you_mean(value, pool)}")
+
+    def unique(self, section: str, ids: Sequence[str], what: str, seen: dict[str, str]) -> None:
+        for index, item_id in enumerate(ids):
+            if item_id in seen:
+                self.report((section, index, "id"), f"duplicate id '{item_id}' (already used by {seen[item_id]})")
+            else:
+                seen[item_id] = what
+
+    def controls(self, loc: Path, ids: Iterable[str], owner: str) -> None:
+        for index, control in enumerate(ids):
+            if control not in CONTROLS:
+                self.report(
+                    (*loc, index),
+                    f"{owner} names unknown control '{control}'{did_you_mean(control, CONTROLS)}",
+                )
+
+    def data_refs(self, loc: Path, ids: Iterable[str], owner: str) -> None:
+        for index, data_id in enumerate(ids):
+            self.ref((*loc, index), data_id, self.data, "data item", owner)
+
+    def run(self) -> list[Problem]:
+        m = self.model
+        self.unique("zones", [z.id for z in m.zones], "a zone", {})
+        places: dict[str, str] = {}
+        self.unique("elements", [e.id for e in m.elements], "an element", places)
+        self.unique("flows", [f.id for f in m.flows], "a flow", places)
+        self.unique("data", [d.id for d in m.data], "a data item", {})
+        self.unique("attackers", [a.id for a in m.attackers], "an attacker", {})
+        self._zones()
+        self._elements()
+        self._flows()
+        self._attackers()
+        self._places()
+        for control, _cost in m.settings.control_cost_days.items():
+            if control not in CONTROLS:
+                self.report(
+                    ("settings", "control_cost_days", control),
+                    f"settings name unknown control '{control}'{did_you_mean(control, CONTROLS)}",
+                )
+        return self.problems
+
+    def _zones(self) -> None:
+        parents = {z.id: z.parent for z in self.model.zones}
+        for index, zone in enumerate(self.model.zones):
+            if zone.parent is None:
+                continue
+            self.ref(("zones", index, "parent"), zone.parent, self.zones, "zone", f"zone '{zone.id}'")
+            seen = {zone.id}
+            current: str | None = zone.parent
+            while current is not None and current in parents:
+                if current in seen:
+                    self.report(("zones", index, "parent"), f"zone '{zone.id}' is its own ancestor")
+                    break
+                seen.add(current)
+                current = parents[current]
+
+    def _elements(self) -> None:
+        for index, element in enumerate(self.model.elements):
+            owner = f"element '{element.id}'"
+            loc: Path = ("elements", index)
+            self.ref((*loc, "zone"), element.zone, self.zones, "zone", owner)
+            self.controls((*loc, "controls"), element.controls, owner)
+            self.data_refs((*loc, "holds"), element.holds, owner)
+            self.data_refs((*loc, "discards"), element.discards, owner)
+            for d_index, derivation in enumerate(element.derives):
+                self.data_refs((*loc, "derives", d_index, "from"), derivation.inputs, owner)
+                self.ref((*loc, "derives", d_index, "to"), derivation.output, self.data, "data item", owner)
+            for v_index, verification in enumerate(element.verifies):
+                self._requirement(
+                    (*loc, "verifies", v_index, "requires"), verification.requires, f"verification '{verification.id}'"
+                )
+
+    def _capabilities(self) -> set[str]:
+        granted = {g for e in self.model.elements for v in e.verifies for g in v.grants}
+        held = {c for a in self.model.attackers for c in a.capabilities}
+        return granted | held
+
+    def _requirement(self, loc: Path, requirement: Requirement | str, owner: str) -> None:
+        if isinstance(requirement, str):
+            self._term(loc, requirement, owner)
+            return
+        op = "all" if requirement.all is not None else "any"
+        for index, term in enumerate(requirement.all or requirement.any or []):
+            if isinstance(term, str):
+                self._term((*loc, op, index), term, owner)
+            else:
+                self._requirement((*loc, op, index), term, owner)
+
+    def _term(self, loc: Path, term: str, owner: str) -> None:
+        if term.startswith("live:"):
+            return
+        pool = self.data | self._capabilities()
+        if term not in pool:
+            self.report(
+                loc,
+                f"{owner} requires unknown evidence '{term}': not a data item, 'live:<modality>' "
+                f"or a granted capability{did_you_mean(term, pool)}",
+            )
+
+    def _flows(self) -> None:
+        for index, flow in enumerate(self.model.flows):
+            owner = f"flow '{flow.id}'"
+            loc: Path = ("flows", index)
+            if flow.source not in self.elements:
+                self.report(
+                    (*loc, "source"),
+                    f"{owner} starts at unknown element '{flow.source}'{did_you_mean(flow.source, self.elements)}",
+                )
+            if flow.target not in self.elements:
+                self.report(
+                    (*loc, "target"),
+                    f"{owner} targets unknown element '{flow.target}'{did_you_mean(flow.target, self.elements)}",
+                )
+            if flow.source == flow.target:
+                self.report((*loc, "target"), f"{owner} goes from '{flow.source}' to itself")
+            self.data_refs((*loc, "data"), flow.data, owner)
+            self.controls((*loc, "controls"), flow.controls, owner)
+
+    def _attackers(self) -> None:
+        pool = self.elements | self.zones | set(ENTRY_KEYWORDS)
+        for index, attacker in enumerate(self.model.attackers):
+            owner = f"attacker '{attacker.id}'"
+            for e_index, entry in enumerate(attacker.entry):
+                self.ref(("attackers", index, "entry", e_index), entry, pool, "entry point", owner)
+            self.data_refs(("attackers", index, "holds"), attacker.holds, owner)
+
+    def _place_ok(self, place: str) -> bool:
+        parts = place.split(">")
+        if len(parts) == 3:
+            return parts[0] in self.elements and parts[1] in self.flows and parts[2] in self.elements
+        return place in self.elements or place in self.flows or place in self.zones or place in self.data
+
+    def _places(self) -> None:
+        pool = self.elements | self.flows | self.zones | self.data
+        named = [("accepted", i, a.place) for i, a in enumerate(self.model.accepted)]
+        named += [("threats", i, t.place) for i, t in enumerate(self.model.threats)]
+        for section, index, place in named:
+            if not self._place_ok(place):
+                self.report(
+                    (section, index, "place"),
+                    f"{section} entry names unknown place '{place}'{did_you_mean(place, pool)}",
+                )
+
+
+def check_references(model: Model, source: SourceMap) -> list[Problem]:
+    """Every dangling, duplicate or cyclic reference in `model`, located in its file."""
+    return _Checker(model, source).run()

@@ -1,0 +1,347 @@
+"""The biotm model schema: zones, elements, data items, flows, attackers, verifiers and accepted risks.
+
+Every class forbids unknown keys, so a typo in a model file is an error with a location, never a
+silently ignored field. Cross-references (a flow's endpoints, a data item's id) are checked by
+`biotm.model.references`, which knows where each reference stands in the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+#: Ids are short machine names: letters, digits, `_`, `-`, `.`, starting with a letter or digit.
+Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}$")]
+
+FORMAT_VERSION = 1
+
+
+class Strict(BaseModel):
+    """Base for every schema class: unknown keys are errors, values are not coerced across kinds."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False, validate_default=True)
+
+
+class ElementType(StrEnum):
+    ACTOR = "actor"
+    PROCESS = "process"
+    STORE = "store"
+    DEVICE = "device"
+    EXTERNAL = "external"
+
+
+class DataCategory(StrEnum):
+    BIOMETRIC_SAMPLE = "biometric_sample"
+    BIOMETRIC_TEMPLATE = "biometric_template"
+    DOCUMENT_IMAGE = "document_image"
+    IDENTIFIER = "identifier"
+    QUASI_IDENTIFIER = "quasi_identifier"
+    CREDENTIAL = "credential"
+    CONTACT = "contact"
+    BEHAVIOURAL = "behavioural"
+    OTHER = "other"
+
+
+BIOMETRIC_CATEGORIES = frozenset({DataCategory.BIOMETRIC_SAMPLE, DataCategory.BIOMETRIC_TEMPLATE})
+
+
+class Modality(StrEnum):
+    FACE = "face"
+    FINGERPRINT = "fingerprint"
+    IRIS = "iris"
+    VOICE = "voice"
+    PALM = "palm"
+    VEIN = "vein"
+    GAIT = "gait"
+    SIGNATURE = "signature"
+    DNA = "dna"
+
+
+class TemplateProtection(StrEnum):
+    """How a stored template resists inversion and cross-database linkage (ISO/IEC 24745)."""
+
+    NONE = "none"
+    ENCRYPTED = "encrypted"  # reversible with the key: confidentiality only
+    CANCELABLE = "cancelable"  # irreversible transform, renewable
+    HOMOMORPHIC = "homomorphic"
+    FUZZY_COMMITMENT = "fuzzy-commitment"
+    SECURE_ELEMENT = "secure-element"
+
+
+IRREVERSIBLE_PROTECTION = frozenset(
+    {
+        TemplateProtection.CANCELABLE,
+        TemplateProtection.HOMOMORPHIC,
+        TemplateProtection.FUZZY_COMMITMENT,
+        TemplateProtection.SECURE_ELEMENT,
+    }
+)
+
+
+class Authentication(StrEnum):
+    NONE = "none"
+    ONE_WAY = "one-way"
+    MUTUAL = "mutual"
+
+
+class ActorRole(StrEnum):
+    """What kind of person an actor is; insiders and vendors are who can sell data in bulk."""
+
+    DATA_SUBJECT = "data-subject"
+    STAFF = "staff"
+    OPERATOR = "operator"
+    OFFICIAL = "official"
+    VENDOR = "vendor"
+    PUBLIC = "public"
+    OTHER = "other"
+
+
+class Matching(StrEnum):
+    """Biometric comparison a process performs: 1:1 verification or 1:N identification."""
+
+    NONE = "none"
+    VERIFY = "one-to-one"
+    IDENTIFY = "one-to-many"
+
+
+class Capture(StrEnum):
+    """How a biometric is captured at this element, which decides presentation and injection risk."""
+
+    NONE = "none"
+    ATTENDED = "attended"  # an operator watches the subject at the sensor
+    UNATTENDED = "unattended"  # a kiosk, gate or street camera
+    REMOTE = "remote"  # on the subject's own device (app, web page)
+
+
+class ConsentKind(StrEnum):
+    NONE = "none"
+    BUNDLED = "bundled"
+    SEPARATE = "separate"
+    WRITTEN = "written"
+
+
+class Zone(Strict):
+    """A trust boundary owned by one organisation in one jurisdiction."""
+
+    id: Id
+    name: str | None = None
+    description: str | None = None
+    owner: str = Field(min_length=1, description="Organisation responsible for the zone.")
+    jurisdiction: str = Field(
+        pattern=r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$",
+        description="ISO 3166 country code, optionally with a subdivision (CN, US-IL).",
+    )
+    parent: Id | None = Field(default=None, description="Enclosing zone, if nested.")
+    internet_facing: bool = Field(default=False, description="Reachable from the public internet.")
+    public_place: bool = Field(default=False, description="Physically public: a shop floor, a street.")
+
+
+class Derivation(Strict):
+    """A process turns input data items into a new one (face image -> face template)."""
+
+    inputs: list[Id] = Field(min_length=1, alias="from")
+    output: Id = Field(alias="to")
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Requirement(Strict):
+    """An AND/OR tree over evidence terms a verifier accepts.
+
+    A term is a data item id, `live:<modality>` (a live presentation of the victim's biometric), or a
+    capability that another verifier grants or an attacker starts with.
+    """
+
+    all: list[Requirement | str] | None = None
+    any: list[Requirement | str] | None = None
+
+    @model_validator(mode="after")
+    def _one_operator(self) -> Requirement:
+        if (self.all is None) == (self.any is None):
+            raise ValueError("a requirement needs exactly one of 'all' or 'any'")
+        terms = self.all if self.all is not None else self.any
+        if not terms:
+            raise ValueError("a requirement needs at least one term")
+        return self
+
+    def terms(self) -> list[str]:
+        """Every leaf term in this tree, in file order."""
+        out: list[str] = []
+        for term in (self.all or []) + (self.any or []):
+            out.extend([term] if isinstance(term, str) else term.terms())
+        return out
+
+
+class Verification(Strict):
+    """An identity or credential this element grants on evidence (a SIM, an account, an OTP)."""
+
+    id: Id
+    action: str = Field(description="What is granted, in words: 'register a SIM in the applicant\\'s name'.")
+    requires: Requirement | str
+    grants: list[str] = Field(min_length=1, description="Capabilities or data item ids obtained on success.")
+    high_assurance: bool = Field(default=True, description="Grants money, identity or account control.")
+    second_factor: bool = Field(default=False, description="A non-biometric factor is also checked.")
+
+
+class Element(Strict):
+    """An actor, process, store, device or external system inside one zone."""
+
+    id: Id
+    type: ElementType
+    name: str | None = None
+    description: str | None = None
+    zone: Id
+    purpose: str | None = Field(default=None, description="What it is for: identity-verification, …")
+    controls: list[Id] = Field(default_factory=list)
+    holds: list[Id] = Field(
+        default_factory=list,
+        description="Data items present here from the start: a person's own face, a preloaded register.",
+    )
+    derives: list[Derivation] = Field(default_factory=list)
+    discards: list[Id] = Field(
+        default_factory=list, description="Inputs deleted right after processing (not kept at rest)."
+    )
+    # Actors
+    role: ActorRole | None = None
+    people: int | None = Field(default=None, ge=0, description="How many people hold this role.")
+    # Biometric processing
+    matching: Matching = Matching.NONE
+    capture: Capture = Capture.NONE
+    subject_controlled: bool = Field(
+        default=False, description="The data subject (or a thief) controls this device or software."
+    )
+    returns: Literal["decision", "score", "record"] | None = Field(
+        default=None, description="What a verification service answers: decision only, score, or a record."
+    )
+    verifies: list[Verification] = Field(default_factory=list)
+
+
+class DataItem(Strict):
+    """A kind of data that flows and rests: a face image, an ID number, an OTP."""
+
+    id: Id
+    name: str | None = None
+    description: str | None = None
+    category: DataCategory
+    modality: Modality | None = None
+    subjects: int = Field(default=1, ge=0, description="Number of data subjects this item covers.")
+    revocable: bool | None = Field(
+        default=None, description="Can it be reset after a leak? Defaults to false for biometrics."
+    )
+    protection: TemplateProtection = TemplateProtection.NONE
+    purposes: list[str] = Field(default_factory=list, description="Purposes it was collected for.")
+    retention_days: int | None = Field(default=None, ge=0)
+    consent: ConsentKind | None = None
+    minors: bool = Field(default=False, description="Includes children under 14.")
+    public: bool = Field(default=False, description="Anyone can obtain it (a face on social media, a published list).")
+
+    @model_validator(mode="after")
+    def _biometric_facts(self) -> DataItem:
+        if self.category in BIOMETRIC_CATEGORIES and self.modality is None:
+            raise ValueError(f"biometric data item '{self.id}' needs a 'modality' (face, fingerprint, …)")
+        return self
+
+    @property
+    def is_biometric(self) -> bool:
+        return self.category in BIOMETRIC_CATEGORIES
+
+    @property
+    def is_revocable(self) -> bool:
+        if self.revocable is not None:
+            return self.revocable
+        return not self.is_biometric and self.category not in (
+            DataCategory.DOCUMENT_IMAGE,
+            DataCategory.IDENTIFIER,
+        )
+
+
+class Flow(Strict):
+    """Data moving from one element to another."""
+
+    id: Id
+    name: str | None = None
+    description: str | None = None
+    source: Id
+    target: Id
+    data: list[Id] = Field(default_factory=list)
+    protocol: str | None = None
+    encrypted: bool = False
+    authentication: Authentication = Authentication.NONE
+    controls: list[Id] = Field(default_factory=list)
+
+
+class Attacker(Strict):
+    """Someone who wants the data: where they start, what they can do, what they already hold."""
+
+    id: Id
+    name: str | None = None
+    description: str | None = None
+    kind: Literal["outsider", "insider", "vendor", "thief", "fraudster", "other"] = "other"
+    entry: list[str] = Field(
+        default_factory=list,
+        description="Element or zone ids, or 'internet' / 'public-place' for every such zone.",
+    )
+    capabilities: list[str] = Field(default_factory=list)
+    holds: list[Id] = Field(default_factory=list, description="Data items they start with (a bought leak).")
+    skill: float = Field(default=0.5, ge=0.0, le=1.0, description="0 casual .. 1 nation-state.")
+
+
+class Accepted(Strict):
+    """A risk the owner accepted: which rule, where, why, who, until when."""
+
+    rule: str
+    place: str = Field(description="Element or flow id, or 'source>flow>target' for an interaction.")
+    justification: str = Field(min_length=1)
+    owner: str = Field(min_length=1)
+    expires: dt.date
+
+
+class Threat(Strict):
+    """A threat written by hand or imported from another tool, carried into the report as a finding."""
+
+    id: Id
+    title: str
+    description: str | None = None
+    place: str
+    severity: Literal["critical", "high", "medium", "low", "info"] = "medium"
+    status: Literal["open", "mitigated", "accepted"] = "open"
+    categories: list[str] = Field(default_factory=list)
+    mitigation: str | None = None
+    source: str | None = Field(default=None, description="Tool the threat came from.")
+
+
+class Settings(Strict):
+    """Overrides for the analysis numbers; every default is documented in docs/."""
+
+    control_cost_days: dict[str, float] = Field(default_factory=dict)
+    step_probability: dict[str, float] = Field(default_factory=dict)
+    control_effect: dict[str, float] = Field(default_factory=dict)
+
+
+class Meta(Strict):
+    name: str = Field(min_length=1)
+    description: str | None = None
+    version: str | None = None
+    authors: list[str] = Field(default_factory=list)
+    assumptions: list[str] = Field(default_factory=list)
+
+
+class Model(Strict):
+    """A whole biotm model file."""
+
+    biotm: Literal[1] = Field(default=1, description="Model format version.")
+    meta: Meta
+    zones: list[Zone] = Field(min_length=1)
+    elements: list[Element] = Field(min_length=1)
+    data: list[DataItem] = Field(default_factory=list)
+    flows: list[Flow] = Field(default_factory=list)
+    attackers: list[Attacker] = Field(default_factory=list)
+    accepted: list[Accepted] = Field(default_factory=list)
+    threats: list[Threat] = Field(default_factory=list)
+    settings: Settings = Field(default_factory=Settings)
+
+
+Requirement.model_rebuild()

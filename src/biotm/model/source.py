@@ -1,0 +1,54 @@
+"""Where each part of a model stands in its file."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+Path = tuple[str | int, ...]
+Mark = tuple[int, int]
+
+
+class SourceLocation(BaseModel):
+    """A 1-based line and column in a model file."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    file: str
+    line: int
+    column: int
+
+
+class SourceMap:
+    """Marks of the nodes of one parsed file, keyed by their path from the document root.
+
+    `marks[path]` is where the value at `path` starts; `key_marks[path]` is where its mapping key
+    starts (used to point at a misspelt key rather than at its value).
+    """
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.marks: dict[Path, Mark] = {}
+        self.key_marks: dict[Path, Mark] = {}
+
+    def resolve(self, loc: Path) -> Path:
+        """The longest known path matching `loc`, skipping parts the data does not have.
+
+        Pydantic error locations contain union branch names ('str', 'Requirement') that are not
+        in the data; those parts are skipped rather than ending the walk.
+        """
+        known: Path = ()
+        for part in loc:
+            candidate = (*known, part)
+            if candidate in self.marks:
+                known = candidate
+        return known
+
+    def mark(self, loc: Path, *, key: bool = False) -> Mark:
+        path = self.resolve(loc)
+        if key and path in self.key_marks and path == tuple(loc):
+            return self.key_marks[path]
+        return self.marks.get(path, (1, 1))
+
+    def location(self, loc: Path) -> SourceLocation:
+        line, column = self.mark(loc)
+        return SourceLocation(file=self.file, line=line, column=column)

@@ -1,0 +1,174 @@
+"""Terminal report: the AuditResult as rich renderables (tables, trees, panels)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+from rich.console import Console, Group, RenderableType
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from biotm.result import SEVERITIES, AuditResult, Finding
+
+SEVERITY_STYLE = {
+    "critical": "bold white on red",
+    "high": "bold red",
+    "medium": "yellow",
+    "low": "cyan",
+    "info": "dim",
+}
+
+
+def _people(count: int) -> str:
+    for limit, suffix in ((1_000_000_000, "bn"), (1_000_000, "M"), (1_000, "k")):
+        if count >= limit:
+            return f"{count / limit:.3g}{suffix}"
+    return str(count)
+
+
+def summary_panel(result: AuditResult) -> Panel:
+    s = result.summary
+    c = s.counts
+    lines = Text()
+    lines.append(f"{s.name}", style="bold")
+    if s.version:
+        lines.append(f"  v{s.version}")
+    lines.append(f"\n{s.file}\n", style="dim")
+    lines.append(
+        f"{c.zones} zones, {c.elements} elements, {c.flows} flows, {c.data} data items "
+        f"({c.biometric_data} biometric), {c.attackers} attackers\n"
+    )
+    lines.append(f"Largest population: {_people(s.max_subjects)} data subjects\n")
+    if s.irrevocable_data:
+        lines.append("Irrevocable data: ", style="bold")
+        lines.append(", ".join(s.irrevocable_data) + "\n")
+    counts = {sev: 0 for sev in SEVERITIES}
+    for finding in result.findings:
+        if finding.status in ("open", "expired-acceptance"):
+            counts[finding.severity] += 1
+    lines.append("Open findings: ")
+    for sev in SEVERITIES:
+        lines.append(f"{counts[sev]} {sev}", style=SEVERITY_STYLE[sev])
+        lines.append("  ")
+    return Panel(lines, title="biotm audit", expand=False)
+
+
+def lineage_table(result: AuditResult) -> Table:
+    table = Table(title="Where each data item goes", title_justify="left", show_lines=False)
+    for column in ("data", "category", "subjects", "collected at", "derived", "stored at", "reaches", "owners"):
+        table.add_column(column, overflow="fold")
+    for entry in result.lineage:
+        derived = ""
+        if entry.derived_from:
+            derived = "from " + ", ".join(entry.derived_from)
+        if entry.derives:
+            derived += ("; " if derived else "") + "-> " + ", ".join(entry.derives)
+        table.add_row(
+            escape(entry.data),
+            entry.category,
+            _people(entry.subjects),
+            escape(", ".join(entry.collected_at)),
+            escape(derived),
+            escape(", ".join(entry.stored_at)),
+            escape(", ".join(entry.reaches)),
+            escape(", ".join(entry.owners)),
+        )
+    return table
+
+
+def crossings_table(result: AuditResult) -> Table:
+    table = Table(title="Boundary crossings", title_justify="left")
+    for column in ("flow", "from", "to", "kind", "data"):
+        table.add_column(column, overflow="fold")
+    for crossing in result.crossings:
+        kinds = ["boundary"]
+        if crossing.disclosure:
+            kinds.append("disclosure")
+        if crossing.cross_border:
+            kinds.append("cross-border")
+        table.add_row(
+            escape(crossing.flow),
+            escape(f"{crossing.source} ({crossing.source_zone})"),
+            escape(f"{crossing.target} ({crossing.target_zone})"),
+            ", ".join(kinds),
+            escape(", ".join(crossing.data)),
+        )
+    return table
+
+
+def warnings_table(result: AuditResult) -> Table:
+    table = Table(title="Model warnings", title_justify="left")
+    table.add_column("where")
+    table.add_column("warning", overflow="fold")
+    for warning in result.warnings:
+        where = f"{warning.location.line}:{warning.location.column}" if warning.location else ""
+        table.add_row(where, escape(warning.message))
+    return table
+
+
+def finding_tree(finding: Finding) -> Tree:
+    head = Text()
+    head.append(f"[{finding.severity}] ", style=SEVERITY_STYLE[finding.severity])
+    head.append(f"{finding.title}", style="bold")
+    head.append(f"  {finding.rule} @ {' > '.join(finding.places)}", style="dim")
+    if finding.status != "open":
+        head.append(f"  ({finding.status})", style="italic")
+    tree = Tree(head)
+    tree.add(Text(finding.evidence))
+    tree.add(
+        Text(
+            f"likelihood {finding.likelihood:.2f}: "
+            + "; ".join(f"{f.reason} ({f.effect:+.2f})" for f in finding.likelihood_factors)
+        )
+    )
+    tree.add(
+        Text(
+            f"impact {finding.impact:.2f}: "
+            + "; ".join(f"{f.reason} ({f.effect:+.2f})" for f in finding.impact_factors)
+        )
+    )
+    if finding.mitigations:
+        tree.add(Text("mitigate with: " + ", ".join(finding.mitigations)))
+    if finding.regulations:
+        tree.add(Text("regulations: " + ", ".join(finding.regulations)))
+    if finding.location:
+        tree.add(Text(f"{finding.location.file}:{finding.location.line}:{finding.location.column}", style="dim"))
+    return tree
+
+
+def findings_section(result: AuditResult) -> Iterator[RenderableType]:
+    for severity in SEVERITIES:
+        group = [f for f in result.findings if f.severity == severity]
+        if not group:
+            continue
+        yield Text(f"\n{severity.upper()} ({len(group)})", style=SEVERITY_STYLE[severity])
+        for finding in group:
+            yield finding_tree(finding)
+
+
+def renderables(result: AuditResult) -> Iterator[RenderableType]:
+    yield summary_panel(result)
+    yield lineage_table(result)
+    if result.crossings:
+        yield crossings_table(result)
+    if result.warnings:
+        yield warnings_table(result)
+    if result.findings:
+        yield Group(*findings_section(result))
+
+
+def print_report(result: AuditResult, console: Console) -> None:
+    for renderable in renderables(result):
+        console.print(renderable)
+
+
+def render(result: AuditResult) -> str:
+    """Plain text (no colour codes) at a fixed width, for files and pipes."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=120, color_system=None, force_terminal=False, record=False)
+    print_report(result, console)
+    return buffer.getvalue()

@@ -1,0 +1,244 @@
+"""`AuditResult`: the single source of truth of an audit.
+
+The JSON report is this object serialised; every other format renders it and computes nothing of
+its own. Lists are sorted by the stage that fills them, so the same model gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from biotm.model.schema import Model
+from biotm.model.source import SourceLocation
+
+SCHEMA_VERSION = "1.0"
+
+Severity = Literal["critical", "high", "medium", "low", "info"]
+SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low", "info")
+PlaceKind = Literal["element", "flow", "interaction", "zone", "data", "model"]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Count(Record):
+    zones: int
+    elements: int
+    flows: int
+    data: int
+    biometric_data: int
+    attackers: int
+
+
+class ModelSummary(Record):
+    name: str
+    description: str | None
+    version: str | None
+    file: str
+    counts: Count
+    max_subjects: int = Field(description="Largest number of data subjects of any data item.")
+    irrevocable_data: list[str] = Field(description="Ids of data items that cannot be reset after a leak.")
+
+
+class ZoneInfo(Record):
+    id: str
+    name: str
+    owner: str
+    jurisdiction: str
+    parent: str | None
+    internet_facing: bool
+    public_place: bool
+    elements: list[str]
+
+
+class LineageEntry(Record):
+    """Where one data item is collected, processed, derived, stored and which elements it reaches."""
+
+    data: str
+    category: str
+    subjects: int
+    collected_at: list[str] = Field(description="Elements where it enters the system (held from the start).")
+    derived_at: list[str]
+    derived_from: list[str]
+    derives: list[str] = Field(description="Data items derived from this one.")
+    processed_at: list[str]
+    stored_at: list[str]
+    reaches: list[str] = Field(description="Every element it travels to or rests at.")
+    flows: list[str]
+    owners: list[str]
+    jurisdictions: list[str]
+
+
+class Crossing(Record):
+    """A flow that leaves a trust zone."""
+
+    flow: str
+    source: str
+    target: str
+    source_zone: str
+    target_zone: str
+    disclosure: bool = Field(description="Source and target zones have different owners.")
+    cross_border: bool = Field(description="Source and target zones are in different jurisdictions.")
+    data: list[str]
+
+
+class ModelWarning(Record):
+    code: str
+    message: str
+    location: SourceLocation | None
+
+
+class Factor(Record):
+    """One reason a likelihood or impact is what it is; `effect` is how much it moved the number."""
+
+    reason: str
+    effect: float
+
+
+class RegulationRef(Record):
+    id: str = Field(description="Stable reference id, e.g. 'PIPL-28' or 'GDPR-9'.")
+    law: str
+    article: str
+    title: str
+
+
+class Acceptance(Record):
+    justification: str
+    owner: str
+    expires: dt.date
+
+
+class Finding(Record):
+    id: str = Field(description="Stable: a hash of the rule id and place ids, never of line numbers.")
+    rule: str
+    title: str
+    severity: Severity
+    likelihood: float = Field(ge=0.0, le=1.0)
+    impact: float = Field(ge=0.0, le=1.0)
+    risk: float = Field(ge=0.0, le=1.0, description="likelihood x impact")
+    likelihood_factors: list[Factor]
+    impact_factors: list[Factor]
+    place_kind: PlaceKind
+    places: list[str] = Field(description="Element ids, or [source, flow, target] for an interaction.")
+    data: list[str]
+    subjects: int = Field(description="People whose data is involved.")
+    categories: list[str] = Field(description="'STRIDE:Spoofing', 'LINDDUN:Linking', 'BIO:...'.")
+    threat_tree: list[str] = Field(default_factory=list, description="LINDDUN threat-tree node or GO card ids.")
+    cwe: list[str] = Field(default_factory=list)
+    regulations: list[str] = Field(description="Ids into AuditResult.regulations.")
+    mitigations: list[str] = Field(description="Control ids that would suppress or lower it.")
+    evidence: str
+    location: SourceLocation | None
+    status: Literal["open", "accepted", "expired-acceptance", "mitigated"] = "open"
+    acceptance: Acceptance | None = None
+
+
+class RuleInfo(Record):
+    """Catalog entry of a rule that ran, for help texts (SARIF rules, `biotm rules`)."""
+
+    id: str
+    title: str
+    description: str
+    family: str
+    categories: list[str]
+    threat_tree: list[str]
+    cwe: list[str]
+    regulations: list[str]
+    mitigations: list[str]
+    default_severity: Severity
+
+
+class AttackStep(Record):
+    source: str = Field(description="Element the attacker stands on ('entry' for the first step).")
+    target: str
+    via: str = Field(description="Flow id, 'entry', or the access relation used.")
+    probability: float
+    reason: str
+
+
+class AttackPath(Record):
+    attacker: str
+    target_data: str
+    probability: float
+    steps: list[AttackStep]
+    reaches: str = Field(description="Element where the target data is obtained.")
+
+
+class ChainStep(Record):
+    verifier: str = Field(description="Element that grants something, or 'leak' for how data was obtained.")
+    verification: str | None
+    action: str
+    uses: list[str] = Field(description="Evidence presented: data ids, live:<modality>, capabilities.")
+    grants: list[str]
+    likelihood: float
+    evidence: str
+    weak_controls: list[str] = Field(description="Controls whose absence lets this step succeed.")
+
+
+class TheftChain(Record):
+    id: str
+    attacker: str
+    goal: str = Field(description="The final capability or data obtained.")
+    likelihood: float
+    subjects: int
+    severity: Severity
+    steps: list[ChainStep]
+    finding: str = Field(description="Id of the idt-… finding that reports this chain.")
+    broken_by: list[str] = Field(default_factory=list, description="Controls that would break the chain.")
+
+
+class PlanItem(Record):
+    rank: int
+    control: str
+    place: str
+    cost_days: float
+    risk_removed: float
+    closes: list[str] = Field(description="Finding ids closed or lowered.")
+    breaks_chains: list[str]
+    reason: str
+
+
+class MitigationPlan(Record):
+    method: str
+    budget_days: float | None
+    total_cost_days: float
+    total_risk_removed: float
+    risk_before: float
+    risk_after: float
+    items: list[PlanItem]
+
+
+class WhatIfDelta(Record):
+    finding: str
+    rule: str
+    before: Severity | None
+    after: Severity | None
+    risk_before: float
+    risk_after: float
+
+
+class AuditResult(Record):
+    schema_version: str = SCHEMA_VERSION
+    tool: str = "biotm"
+    tool_version: str
+    summary: ModelSummary
+    model: Model = Field(description="The audited model, as validated.")
+    locations: dict[str, SourceLocation] = Field(
+        description="'element:ID', 'flow:ID', 'data:ID', 'zone:ID' to where each is written."
+    )
+    zones: list[ZoneInfo]
+    lineage: list[LineageEntry]
+    crossings: list[Crossing]
+    warnings: list[ModelWarning]
+    rules: list[RuleInfo] = Field(default_factory=list)
+    regulations: list[RegulationRef] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    attack_paths: list[AttackPath] = Field(default_factory=list)
+    chains: list[TheftChain] = Field(default_factory=list)
+    plan: MitigationPlan | None = None
+    what_if: list[str] = Field(default_factory=list, description="Controls assumed present: 'PLACE:CONTROL'.")
+    what_if_deltas: list[WhatIfDelta] = Field(default_factory=list)
