@@ -7,6 +7,8 @@ its own. Lists are sorted by the stage that fills them, so the same model gives 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -19,6 +21,12 @@ SCHEMA_VERSION = "1.0"
 Severity = Literal["critical", "high", "medium", "low", "info"]
 SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low", "info")
 PlaceKind = Literal["element", "flow", "interaction", "zone", "data", "model"]
+
+
+def finding_id(rule: str, places: Sequence[str]) -> str:
+    """Stable finding id from the rule id and the ids of its places (never from line numbers)."""
+    digest = hashlib.sha256("\x1f".join([rule, *places]).encode("utf-8")).hexdigest()
+    return f"{rule}-{digest[:10]}"
 
 
 class Record(BaseModel):
