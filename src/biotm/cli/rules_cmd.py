@@ -38,10 +38,12 @@ def catalog_json() -> str:
 
 
 def catalog_table() -> Table:
+    infos = catalog()
     table = Table(title="biotm rules", title_justify="left", show_lines=False)
-    for column in ("id", "severity", "categories", "mitigated by", "regulations"):
+    table.add_column("id", no_wrap=True, min_width=max(len(i.id) for i in infos))
+    for column in ("severity", "categories", "mitigated by", "regulations"):
         table.add_column(column, overflow="fold")
-    for info in catalog():
+    for info in infos:
         table.add_row(
             escape(info.id),
             Text(info.default_severity, style=SEVERITY_STYLE[info.default_severity]),
