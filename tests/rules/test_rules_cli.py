@@ -107,3 +107,11 @@ def test_china_sim_terminal_groups_by_severity() -> None:
     assert headings == sorted(headings, key=["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFO"].index)
     assert len(headings) >= 2 and len(set(headings)) == len(headings)
     assert "likelihood" in run.output and "impact" in run.output
+
+
+def test_docs_rules_md_is_the_generated_catalog() -> None:
+    from biotm.cli.rules_cmd import catalog_markdown
+
+    assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == catalog_markdown(), (
+        "regenerate with: biotm rules --format markdown -o docs/rules.md"
+    )
