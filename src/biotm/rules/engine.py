@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from biotm.graph.system import SystemGraph
 from biotm.model.schema import Accepted, Threat
 from biotm.pipeline import AuditOptions
-from biotm.regulations import CATALOG, refs
+from biotm.regulations import CATALOG, ordered, refs
 from biotm.result import (
     SEVERITIES,
     Acceptance,
@@ -163,7 +163,7 @@ class _Scorer:
     def _regulations_of(self, rule: Rule, hit: Hit) -> list[str]:
         key = (rule.id, *hit.regulations)
         if key not in self._regulations:
-            self._regulations[key] = sorted({*rule.regulations, *hit.regulations})
+            self._regulations[key] = ordered([*rule.regulations, *hit.regulations])
         return list(self._regulations[key])
 
     def finding(self, rule: Rule, hit: Hit) -> Finding | None:
