@@ -86,3 +86,12 @@ def test_with_controls_what_if_suppresses() -> None:
     case = next(c for c in CASES if c.rule == "bio-store-unencrypted")
     options = AuditOptions(rules=(case.rule,), today=TODAY, with_controls=("db:encryption-at-rest",))
     assert not audit(load(case.fires()), options).findings
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.rule for c in CASES])
+def test_adding_controls_never_adds_or_raises_findings(case: Case) -> None:
+    before = {f.id: f for f in run(case.fires()).findings}
+    after = run(case.mitigated()).findings
+    assert {f.id for f in after} <= set(before)
+    for finding in after:
+        assert finding.likelihood <= before[finding.id].likelihood
