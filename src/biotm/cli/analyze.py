@@ -7,7 +7,7 @@ import datetime as dt
 import click
 from rich.console import Console
 
-from biotm.cli.common import FAIL_ON_CHOICES, gate, load_or_fail, max_size_option, write_output
+from biotm.cli.common import FAIL_ON_CHOICES, gate, input_format_option, load_or_fail, max_size_option, write_output
 from biotm.pipeline import AuditOptions, audit
 from biotm.report import FORMATS, renderer
 
@@ -38,14 +38,21 @@ from biotm.report import FORMATS, renderer
     help="Date acceptances are checked against (default: today).",
 )
 @max_size_option
+@input_format_option
 def analyze(
-    file: str, fmt: str, output: str | None, fail_on: str, today: dt.datetime | None, max_size_mb: float
+    file: str,
+    fmt: str,
+    output: str | None,
+    fail_on: str,
+    today: dt.datetime | None,
+    max_size_mb: float,
+    input_format: str,
 ) -> None:
     """Audit model FILE for biometric leak and identity-theft risk.
 
     Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 input error.
     """
-    loaded = load_or_fail(file, max_size_mb)
+    loaded = load_or_fail(file, max_size_mb, input_format)
     options = AuditOptions(today=(today.date() if today else dt.date.today()))
     result = audit(loaded, options)
     if fmt == "terminal" and output is None:
