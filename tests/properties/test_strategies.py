@@ -1,0 +1,20 @@
+"""The model strategy draws only valid models, and covers the schema's sections."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from strategies import load_dict, models
+
+
+@settings(max_examples=60, deadline=None)
+@given(models())
+def test_every_drawn_model_loads(model: dict[str, Any]) -> None:
+    loaded = load_dict(model)
+    assert [e.id for e in loaded.model.elements] == [e["id"] for e in model["elements"]]
+    assert len(loaded.model.flows) == len(model.get("flows", []))
+    # Every element, flow and data item keeps where it was written.
+    for element in model["elements"]:
+        location = loaded.location_of("element", element["id"])
+        assert location is not None and location.line > 1
