@@ -251,6 +251,7 @@ def guess_category(
 
 # -- commented YAML ----------------------------------------------------------------------------
 
+_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 _PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.\-/()+@]*$")
 
 
@@ -265,7 +266,8 @@ def _scalar(value: Any) -> str:
         return json.dumps(str(value))
     if _PLAIN.match(value) and not value.endswith(" ") and yaml.safe_load(value) == value:
         return value
-    return json.dumps(value, ensure_ascii=False)
+    # JSON strings are YAML double-quoted scalars; escape what YAML may not hold raw or reads as a line break.
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
 
 
 def _inline(value: Any) -> str | None:
