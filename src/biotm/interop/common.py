@@ -77,6 +77,14 @@ class Draft:
         """A comment written above the part at `path` of the output (e.g. ('zones', 0, 'jurisdiction'))."""
         self.notes.setdefault(path, []).append(text)
 
+    def note_zone_guesses(self, index: int, tool: str, owner_source: str) -> None:
+        """Comment the owner and placeholder jurisdiction of zone `index`, which `tool` does not record."""
+        self.note(("zones", index, "owner"), f"not recorded by {tool}: {owner_source}, check it")
+        self.note(
+            ("zones", index, "jurisdiction"),
+            f"not recorded by {tool}: '{UNKNOWN_JURISDICTION}' is a placeholder, set the country",
+        )
+
     def unique_id(self, space: str, wanted: str, fallback: str, *, keep: bool = False) -> str:
         """A schema-valid id, unique within `space`, as close to `wanted` as possible.
 

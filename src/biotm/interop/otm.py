@@ -15,6 +15,7 @@ accepted risks, under `project.attributes.biotm`), so an exported model re-impor
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from biotm.interop.common import UNKNOWN_JURISDICTION, Draft, as_list, as_mapping, located, slug, text_of
@@ -45,15 +46,24 @@ def _biotm_attributes(item: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-def _element_type(component: dict[str, Any]) -> tuple[str, bool]:
-    """(biotm element type, guessed?) from an OTM component's type and tags."""
+def _copy_texts(out: dict[str, Any], item: dict[str, Any]) -> str:
+    """Copy the non-empty name and description of an OTM part into `out`; the name ('' if none)."""
+    for key in ("name", "description"):
+        if text_of(item.get(key)):
+            out[key] = text_of(item.get(key))
+    return text_of(item.get("name"))
+
+
+def _element_type(component: dict[str, Any]) -> str:
+    """The biotm element type of an OTM component, guessed from its type and tags."""
     words = " ".join([text_of(component.get("type")), *(text_of(t) for t in as_list(component.get("tags")))]).lower()
     if "external" in words:
-        return "external", True
+        return "external"
+    tokens = set(re.split(r"[\s_\-]+", words))
     for choices, kind in ((_STORE_WORDS, "store"), (_DEVICE_WORDS, "device"), (_ACTOR_WORDS, "actor")):
-        if any(word in words.replace("_", "-").split("-") or word in words.split() for word in choices):
-            return kind, True
-    return "process", True
+        if tokens & set(choices):
+            return kind
+    return "process"
 
 
 def _severity(risk: Any) -> str:
@@ -157,11 +167,7 @@ class _Importer:
             if internet:
                 out["internet_facing"] = True
             index = self.draft.add("zones", out, path)
-            self.draft.note(("zones", index, "owner"), "not recorded by OTM: the project owner, check it")
-            self.draft.note(
-                ("zones", index, "jurisdiction"),
-                f"not recorded by OTM: '{UNKNOWN_JURISDICTION}' is a placeholder, set the country",
-            )
+            self.draft.note_zone_guesses(index, "OTM", "the project owner")
             if internet:
                 self.draft.note(("zones", index, "internet_facing"), f"guessed from type/trust rating ({rating})")
         if not zones:
@@ -223,17 +229,10 @@ class _Importer:
             if kept is not None:
                 element.update({k: v for k, v in kept.items() if k not in ("id", "zone")})
                 element["zone"] = zone or default_zone
-                # keep schema key order stable: type right after id
                 self.draft.add("elements", element, path)
                 continue
-            kind, _ = _element_type(component)
-            element["type"] = kind
-            name = text_of(component.get("name"))
-            if name:
-                element["name"] = name
-            description = text_of(component.get("description"))
-            if description:
-                element["description"] = description
+            element["type"] = _element_type(component)
+            name = _copy_texts(element, component)
             element["zone"] = zone or default_zone
             assets = component.get("assets")
             stored = []
@@ -274,12 +273,7 @@ class _Importer:
                 self.draft.add("flows", out, path)
                 continue
             out = {"id": flow_id}
-            name = text_of(flow.get("name"))
-            if name:
-                out["name"] = name
-            description = text_of(flow.get("description"))
-            if description:
-                out["description"] = description
+            _copy_texts(out, flow)
             out.update({"source": source, "target": target, "data": data})
             self.draft.add("flows", out, path)
             if flow.get("bidirectional") is True:
@@ -378,6 +372,14 @@ _RISK = {"critical": (90, 90), "high": (70, 70), "medium": (50, 50), "low": (30,
 _STATE = {"open": "exposed", "mitigated": "mitigated", "accepted": "accepted"}
 
 
+def _named(item: Any) -> dict[str, Any]:
+    """The id, name (the id when unnamed) and description every OTM part starts with."""
+    entry: dict[str, Any] = {"id": item.id, "name": item.name or item.id}
+    if item.description:
+        entry["description"] = item.description
+    return entry
+
+
 def _kept(item: Any, *drop: str) -> dict[str, Any]:
     dumped: dict[str, Any] = item.model_dump(mode="json", by_alias=True, exclude_defaults=True)
     return {k: v for k, v in dumped.items() if k not in drop}
@@ -430,9 +432,7 @@ def export(model: Model) -> dict[str, Any]:
     trust_zones = []
     for zone in model.zones:
         kind = zone_type(zone.internet_facing, zone.public_place)
-        entry: dict[str, Any] = {"id": zone.id, "name": zone.name or zone.id, "type": kind}
-        if zone.description:
-            entry["description"] = zone.description
+        entry = {**_named(zone), "type": kind}
         entry["risk"] = {"trustRating": _TRUST[kind]}
         if zone.parent:
             entry["parent"] = {"trustZone": zone.parent}
@@ -444,9 +444,7 @@ def export(model: Model) -> dict[str, Any]:
         received.setdefault(flow.target, set()).update(flow.data)
     components = []
     for element in model.elements:
-        entry = {"id": element.id, "name": element.name or element.id, "type": element.type.value}
-        if element.description:
-            entry["description"] = element.description
+        entry = {**_named(element), "type": element.type.value}
         entry["parent"] = {"trustZone": element.zone}
         processed = sorted(received.get(element.id, set()) | {d.output for d in element.derives})
         stored = list(element.holds) if element.type in (ElementType.STORE, ElementType.DEVICE) else []
@@ -460,9 +458,7 @@ def export(model: Model) -> dict[str, Any]:
 
     dataflows = []
     for flow in model.flows:
-        entry = {"id": flow.id, "name": flow.name or flow.id}
-        if flow.description:
-            entry["description"] = flow.description
+        entry = _named(flow)
         entry.update(
             {"bidirectional": False, "source": flow.source, "destination": flow.target, "assets": list(flow.data)}
         )
@@ -483,9 +479,7 @@ def export(model: Model) -> dict[str, Any]:
 
     assets = []
     for item in model.data:
-        entry = {"id": item.id, "name": item.name or item.id}
-        if item.description:
-            entry["description"] = item.description
+        entry = _named(item)
         confidentiality = 0 if item.public else _CONFIDENTIALITY[item.category]
         entry["risk"] = {
             "confidentiality": confidentiality,

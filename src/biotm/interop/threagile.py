@@ -268,11 +268,7 @@ class _Converter:
                 zone["parent"] = self.zone_ids[parent]
             index = self.draft.add("zones", zone, path, source)
             how = "the most common owner of its assets" if counter else "the model author"
-            self.draft.note(("zones", index, "owner"), f"guessed: {how}")
-            self.draft.note(
-                ("zones", index, "jurisdiction"),
-                f"not recorded by Threagile: '{UNKNOWN_JURISDICTION}' is a placeholder, set the country",
-            )
+            self.draft.note_zone_guesses(index, "Threagile", how)
             kind = text_of(boundary.get("type"))
             if kind:
                 self.draft.note(("zones", index), f"Threagile boundary type: {kind}")
@@ -310,11 +306,7 @@ class _Converter:
         }
         index = self.draft.add("zones", zone, ("technical_assets",))
         self.draft.note(("zones", index), "assets that no Threagile trust boundary lists")
-        self.draft.note(("zones", index, "owner"), "guessed: the model author")
-        self.draft.note(
-            ("zones", index, "jurisdiction"),
-            f"not recorded by Threagile: '{UNKNOWN_JURISDICTION}' is a placeholder, set the country",
-        )
+        self.draft.note_zone_guesses(index, "Threagile", "the model author")
         return zone_id
 
     def technical_assets(self) -> None:

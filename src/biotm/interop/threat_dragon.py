@@ -206,11 +206,7 @@ class _Diagram:
         if parent:
             zone["parent"] = parent
         index = self.draft.add("zones", zone, origin)
-        self.draft.note(("zones", index, "owner"), "owner not recorded by Threat Dragon: the model owner, check it")
-        self.draft.note(
-            ("zones", index, "jurisdiction"),
-            f"jurisdiction not recorded by Threat Dragon: '{UNKNOWN_JURISDICTION}' is a placeholder, set the country",
-        )
+        self.draft.note_zone_guesses(index, "Threat Dragon", "the model owner")
         self.zone_index[zone_id] = index
         return zone_id
 
