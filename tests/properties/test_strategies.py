@@ -21,6 +21,8 @@ def test_every_drawn_model_loads(model: dict[str, Any]) -> None:
     for element in model["elements"]:
         location = loaded.location_of("element", element["id"])
         assert location is not None and location.line > 1
+
+
 @settings(max_examples=20, deadline=None)
 @given(model_json())
 def test_json_text_loads_too(text: str) -> None:
