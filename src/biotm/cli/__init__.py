@@ -8,10 +8,11 @@ import click
 
 from biotm import __version__
 from biotm.cli.analyze import analyze
+from biotm.cli.generate_cmd import generate
 from biotm.cli.schema_cmd import schema
 from biotm.cli.validate import validate
 
-COMMANDS: list[click.Command] = [analyze, schema, validate]
+COMMANDS: list[click.Command] = [analyze, generate, schema, validate]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
