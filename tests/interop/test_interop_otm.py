@@ -124,7 +124,7 @@ def test_round_trip_keeps_threats_on_zones_and_accepted_risks(minimal_path: Path
     assert _canonical(load_any(str(target)).model) == _canonical(original)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(models())
 def test_any_valid_model_round_trips_through_otm(raw: dict[str, Any]) -> None:
     original = load_dict(raw).model

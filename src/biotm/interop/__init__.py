@@ -59,7 +59,8 @@ def parse_file(path: str, limits: Limits) -> tuple[Any, SourceMap]:
     """Bounded read and safe parse of any supported file, with located syntax errors."""
     raw = read_bounded(path, limits)
     text = decode(raw, path)
-    if FsPath(path).suffix.lower() == ".json" or text.lstrip().startswith("{"):
+    suffix = FsPath(path).suffix.lower()
+    if suffix == ".json" or (suffix not in (".yaml", ".yml") and text.lstrip().startswith("{")):
         parse_json_strict(text, path)
     return parse_text(text, path, limits)
 
