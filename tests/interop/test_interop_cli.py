@@ -104,6 +104,15 @@ def test_bad_input_is_one_located_line_and_exit_2(
         assert "Traceback" not in run.output
 
 
+def test_export_accepts_other_tools_models(tmp_path: Path) -> None:
+    otm = tmp_path / "renting.otm.json"
+    run = _runner().invoke(cli, ["export", "--to", "otm", str(TD / "renting-car.linddun.json"), "-o", str(otm)])
+    assert run.exit_code == 0, run.output
+    document = json.loads(otm.read_text())
+    assert len(document["components"]) == 15
+    assert {z["name"] for z in document["trustZones"]} >= {"Inside the car", "DMZ"}
+
+
 def test_import_refuses_a_biotm_model(minimal_path: Path) -> None:
     run = _runner().invoke(cli, ["import", str(minimal_path)])
     assert run.exit_code == 2

@@ -131,6 +131,11 @@ def test_fixture_with_includes_merge_keys_and_nulls() -> None:
     assert elements["gallery"].controls == ["encryption-at-rest"]
     assert elements["gallery"].holds == ["fp-template", "shoe-size"]
     assert [a.place for a in model.accepted] == ["kiosk.enrol"]
+    assert (elements["audit-log"].name, elements["audit-log"].type, elements["audit-log"].zone) == (
+        "Audit Log",
+        "store",
+        "outside",
+    )
     assert any("Telemetry" in line and "vendor-cloud" in line for line in draft.header)
     # elements from an included file are located in that file
     location = loaded.location_of("element", "matcher")
