@@ -53,6 +53,13 @@ def test_import_prints_the_category_summary_on_stderr(tmp_path: Path) -> None:
     assert "CATEGORY UNKNOWN" in run.stdout
 
 
+def test_analyze_of_another_format_says_which_data_items_need_a_category() -> None:
+    path = FIXTURES / "threagile-includes" / "main.yaml"
+    run = _runner().invoke(cli, ["analyze", str(path), "-f", "json", "--fail-on", "none"])
+    assert run.exit_code == 0
+    assert run.stderr.strip() == f"{path}: 1 of 6 data items need a category: Shoe Size"
+
+
 def test_export_then_analyze_the_otm_file(minimal_path: Path, tmp_path: Path) -> None:
     runner = _runner()
     otm = tmp_path / "minimal.otm.json"

@@ -95,15 +95,25 @@ def import_draft(path: str, input_format: str, limits: Limits | None = None) -> 
     return convert(data, source, limits)
 
 
-def load_any(path: str, input_format: str = "auto", limits: Limits | None = None) -> LoadedModel:
-    """Load a biotm model or another tool's model; other formats are located in their own file."""
+def load_any(
+    path: str, input_format: str = "auto", limits: Limits | None = None, notify: Callable[[str], None] | None = None
+) -> LoadedModel:
+    """Load a biotm model or another tool's model; other formats are located in their own file.
+
+    `notify` receives the one-line summary of imported data items that need a category, if any.
+    """
     limits = limits or Limits()
     data, source = parse_file(path, limits)
     fmt = choose_format(data, path, input_format)
     if fmt == "biotm":
         return validate_data(data, source)
     convert: Convert = _module(fmt).convert
-    return convert(data, source, limits).loaded()
+    draft = convert(data, source, limits)
+    loaded = draft.loaded()
+    summary = draft.summary_line()
+    if notify is not None and summary:
+        notify(f"{path}: {summary}")
+    return loaded
 
 
 __all__ = ["IMPORTERS", "INPUT_FORMATS", "Draft", "choose_format", "detect_format", "import_draft", "load_any"]
