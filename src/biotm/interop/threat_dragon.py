@@ -176,7 +176,6 @@ def side_of(line: list[Point], point: Point) -> int:
 class _Diagram:
     draft: Draft
     owner: str
-    index: int
     path: Path
     title: str
     multi: bool
@@ -489,7 +488,7 @@ def convert(data: Any, source: SourceMap, limits: Limits) -> Draft:
         if not isinstance(diagram, dict):
             raise located(source, path, "a diagram must be a mapping")
         dtitle = text_of(diagram.get("title")) or f"diagram {i + 1}"
-        worker = _Diagram(draft, owner, i, path, dtitle, len(diagrams) > 1)
+        worker = _Diagram(draft, owner, path, dtitle, len(diagrams) > 1)
         if isinstance(diagram.get("cells"), list):
             worker.read_cells(diagram["cells"], (*path, "cells"), v1=False)
         elif isinstance(diagram.get("diagramJson"), dict) and isinstance(diagram["diagramJson"].get("cells"), list):
