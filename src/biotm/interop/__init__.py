@@ -15,7 +15,7 @@ from typing import Any
 from biotm.interop.common import Draft
 from biotm.model.errors import ModelError, Problem
 from biotm.model.loader import LoadedModel, read_bounded, validate_data
-from biotm.model.parse import Limits, decode, parse_json_strict, parse_text
+from biotm.model.parse import Limits, decode, parse_json, parse_text
 from biotm.model.schema import Model
 from biotm.model.source import SourceMap
 
@@ -61,7 +61,7 @@ def parse_file(path: str, limits: Limits) -> tuple[Any, SourceMap]:
     text = decode(raw, path)
     suffix = FsPath(path).suffix.lower()
     if suffix == ".json" or (suffix not in (".yaml", ".yml") and text.lstrip().startswith("{")):
-        parse_json_strict(text, path)
+        return parse_json(text, path, limits)
     return parse_text(text, path, limits)
 
 
@@ -74,6 +74,8 @@ def choose_format(data: Any, path: str, input_format: str) -> str:
     found = detect_format(data)
     if len(found) == 1:
         return found[0]
+    if not isinstance(data, dict):
+        return "biotm"  # no format has a list or a scalar at the top: biotm's loader explains what is wrong
     if not found:
         message = (
             "cannot tell the format of this file (not a biotm, Threat Dragon, Threagile or OTM model); "
