@@ -8,7 +8,15 @@ import io
 import click
 from rich.console import Console
 
-from biotm.cli.common import FAIL_ON_CHOICES, InputError, gate, load_or_fail, max_size_option, write_output
+from biotm.cli.common import (
+    FAIL_ON_CHOICES,
+    InputError,
+    gate,
+    input_format_option,
+    load_or_fail,
+    max_size_option,
+    write_output,
+)
 from biotm.cli.rules_cmd import regulation_view
 from biotm.pipeline import AuditOptions, audit
 from biotm.report import FORMATS, renderer
@@ -48,6 +56,7 @@ from biotm.report import FORMATS, renderer
 @click.option("--skip-rules", multiple=True, help="Skip these rules: ids, families or categories, comma-separated.")
 @click.option("--regulation", help="Also list findings grouped by article of this law (PIPL, GDPR, BIPA, …).")
 @max_size_option
+@input_format_option
 def analyze(
     file: str,
     fmt: str,
@@ -58,13 +67,14 @@ def analyze(
     skip_rules: tuple[str, ...],
     regulation: str | None,
     max_size_mb: float,
+    input_format: str,
 ) -> None:
     """Audit model FILE for biometric leak and identity-theft risk.
 
     Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 input error.
     """
     law = _check_selection(rules, skip_rules, regulation)
-    loaded = load_or_fail(file, max_size_mb)
+    loaded = load_or_fail(file, max_size_mb, input_format)
     options = AuditOptions(today=(today.date() if today else dt.date.today()), rules=rules, skip_rules=skip_rules)
     result = audit(loaded, options)
     if fmt == "terminal" and output is None:
