@@ -89,8 +89,11 @@ def test_china_sim_scenario_findings_on_the_right_places() -> None:
         assert finding.regulations and finding.mitigations and finding.status == "open"
     assert "public-security" in at[("bio-function-creep", "police_query")].evidence
     assert "PIPL-26" in at[("bio-function-creep", "police_query")].regulations
-    # The archive has access control and audit logging: back-office staff do not raise the resale finding.
-    assert ("bio-insider-bulk-access", "realname_archive>backoffice_lookup>backoffice") not in at
+    # The archive has role-based access but no reviewed audit log: back-office staff raise the resale
+    # finding too, lowered by the control that is there and mitigated by the one that is missing.
+    backoffice = at[("bio-insider-bulk-access", "realname_archive>backoffice_lookup>backoffice")]
+    assert any("access-control" in f.reason and f.effect < 0 for f in backoffice.likelihood_factors)
+    assert "audit-logging" in backoffice.mitigations and "access-control" not in backoffice.mitigations
     kit = at[("bio-identity-kit", "realname_archive")]
     assert any("complete identity kit" in f.reason for f in kit.impact_factors)
     assert set(kit.data) >= {"face_image", "id_number", "phone_number"}
