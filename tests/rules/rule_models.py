@@ -353,3 +353,8 @@ CASES: tuple[Case, ...] = (
     Case("linddun-unawareness", _unawareness, ("person", "capture", "app"), ("elements", "app", ("signage",))),
     Case("linddun-no-dpia", _matcher, ("matcher",), ("elements", "matcher", ("dpia",))),
 )
+
+
+def case(rule: str) -> Case:
+    """The case of `rule`."""
+    return next(c for c in CASES if c.rule == rule)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from rule_models import CASES, Case, run
+from rule_models import case as case_of
 
 from biotm.model.controls import CONTROLS
 from biotm.regulations import CATALOG
@@ -68,7 +69,7 @@ def test_rule_fires_and_control_suppresses(case: Case) -> None:
 
 
 def test_lowering_control_lowers_likelihood_and_is_named() -> None:
-    case = next(c for c in CASES if c.rule == "bio-insider-bulk-access")
+    case = case_of("bio-insider-bulk-access")
     plain = run(case.fires(), case.rule).findings[0]
     model = case.fires()
     model["elements"][2]["controls"] = ["audit-logging"]  # one of the two suppressing controls only
@@ -83,7 +84,7 @@ def test_with_controls_what_if_suppresses() -> None:
 
     from biotm.pipeline import AuditOptions, audit
 
-    case = next(c for c in CASES if c.rule == "bio-store-unencrypted")
+    case = case_of("bio-store-unencrypted")
     options = AuditOptions(rules=(case.rule,), today=TODAY, with_controls=("db:encryption-at-rest",))
     assert not audit(load(case.fires()), options).findings
 

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 import yaml
-from rule_models import CASES, TODAY, load, run
+from rule_models import TODAY, load, run
+from rule_models import case as case_of
 
 from biotm.model.loader import load_bytes, load_model
 from biotm.pipeline import AuditOptions, audit
@@ -50,7 +51,7 @@ def test_findings_sorted_by_severity_rule_and_place() -> None:
 
 
 def _accepted(expires: dt.date) -> dict[str, Any]:
-    model = next(c for c in CASES if c.rule == "bio-store-unencrypted").fires()
+    model = case_of("bio-store-unencrypted").fires()
     model["accepted"] = [
         {
             "rule": "bio-store-unencrypted",
@@ -84,7 +85,7 @@ def test_unused_acceptance_is_a_warning_with_location() -> None:
 
 
 def test_model_threats_become_findings_with_mapped_status() -> None:
-    model = next(c for c in CASES if c.rule == "bio-store-unencrypted").fires()
+    model = case_of("bio-store-unencrypted").fires()
     model["threats"] = [
         {
             "id": "T1",
@@ -162,7 +163,7 @@ def test_rule_packs_load_lazily_and_broken_packs_only_warn(monkeypatch: pytest.M
     monkeypatch.setattr(registry, "entry_points", lambda group: points if group == "biotm.rules" else [])
     registry.reset_for_tests()
     try:
-        model = next(c for c in CASES if c.rule == "bio-store-unencrypted").fires()
+        model = case_of("bio-store-unencrypted").fires()
         result = run(model, "acme")
         assert [f.rule for f in result.findings] == ["acme-always"]
         messages = [w.message for w in result.warnings if w.code == "rule-pack-error"]
@@ -195,6 +196,8 @@ def test_impact_grows_with_subjects_irrevocability_and_kit() -> None:
     token = DataItem(id="id", category="identifier", subjects=10, revocable=True)
     assert impact([few], subjects=10)[0] > impact([token], subjects=10)[0]
     assert impact([few], subjects=10, kit=["face", "national-id", "phone"])[0] > impact([few], subjects=10)[0]
+    public = DataItem(id="id", category="identifier", subjects=10, public=True)
+    assert impact([public], subjects=10)[0] < impact([few], subjects=10)[0]
 
 
 def test_likelihood_rises_with_exposure_and_falls_with_controls() -> None:
