@@ -96,3 +96,9 @@ def test_adding_controls_never_adds_or_raises_findings(case: Case) -> None:
     assert {f.id for f in after} <= set(before)
     for finding in after:
         assert finding.likelihood <= before[finding.id].likelihood
+
+
+def test_contact_modalities_are_not_remote_surveillance() -> None:
+    model = case_of("bio-public-surveillance").fires()
+    model["data"][0]["modality"] = "fingerprint"
+    assert not run(model, "bio-public-surveillance", "linddun-detecting").findings

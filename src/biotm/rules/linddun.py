@@ -31,6 +31,7 @@ from biotm.rules.base import (
     names,
     people,
 )
+from biotm.rules.biometric.capture import REMOTE_MODALITIES
 from biotm.rules.registry import rule
 
 FAMILY = "linddun"
@@ -180,7 +181,7 @@ def detecting(ctx: RuleContext) -> Iterator[Hit]:
     for element in graph.model.elements:
         if element.capture is not Capture.UNATTENDED or not graph.public_place(element.id):
             continue
-        biometric = [d for d in ctx.available(element.id) if d.is_biometric]
+        biometric = [d for d in ctx.available(element.id) if d.is_biometric and d.modality in REMOTE_MODALITIES]
         if not biometric or any(graph.lineage[d.id].reaches & ctx.identifying_matchers for d in biometric):
             continue  # bio-public-surveillance reports cameras that feed identification
         ids = [d.id for d in biometric]
