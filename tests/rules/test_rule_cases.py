@@ -102,3 +102,8 @@ def test_contact_modalities_are_not_remote_surveillance() -> None:
     model = case_of("bio-public-surveillance").fires()
     model["data"][0]["modality"] = "fingerprint"
     assert not run(model, "bio-public-surveillance", "linddun-detecting").findings
+
+
+def test_upload_from_the_subjects_own_phone_is_collection_not_disclosure() -> None:
+    model = case_of("bio-no-injection-detection").fires()  # phone (owner: subscriber) -> server (operator)
+    assert not run(model, "bio-third-party-disclosure", "linddun-identifying").findings

@@ -236,6 +236,11 @@ class RuleContext:
     def is_actor(self, element_id: str) -> bool:
         return self.elements[element_id].type is ElementType.ACTOR
 
+    def subject_side(self, element_id: str) -> bool:
+        """The data subject, or a device or app the subject controls: handing data over there is collection."""
+        element = self.elements[element_id]
+        return element.role is ActorRole.DATA_SUBJECT or element.subject_controlled
+
     def is_system_flow(self, flow: Flow) -> bool:
         """A flow between two systems (not a person presenting a face or reading a screen)."""
         return not self.is_actor(flow.source) and not self.is_actor(flow.target)

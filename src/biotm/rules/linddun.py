@@ -54,7 +54,7 @@ def _to_other_owner(ctx: RuleContext, flow: Flow) -> bool:
     """A disclosure that is not the data subject handing over, or receiving, their own data."""
     if not ctx.graph.is_disclosure(flow):
         return False
-    return all(ctx.elements[e].role is not ActorRole.DATA_SUBJECT for e in (flow.source, flow.target))
+    return not ctx.subject_side(flow.source) and ctx.elements[flow.target].role is not ActorRole.DATA_SUBJECT
 
 
 @rule(
