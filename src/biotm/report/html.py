@@ -100,6 +100,7 @@ def render(result: AuditResult) -> str:
         data=sorted(result.model.data, key=lambda d: d.id),
         flows=sorted(result.model.flows, key=lambda f: f.id),
         people=view.people,
+        sentence=view.sentence,
         rank=view.severity_rank,
         label=label,
         place=place,

@@ -44,8 +44,11 @@ def _factors(factors: list[Factor]) -> str:
 
 
 def _place(result: AuditResult, finding: Finding) -> str:
-    return " → ".join(f"{code(p)} ({text(view.label(result, p))})" if p in view.elements(result) else code(p)
-                      for p in finding.places)
+    def one(place: str) -> str:
+        name = view.label(result, place)
+        return f"{code(place)} ({text(name)})" if name != place else code(place)
+
+    return " → ".join(one(p) for p in finding.places)
 
 
 def summary(result: AuditResult) -> Iterator[str]:
@@ -66,7 +69,7 @@ def summary(result: AuditResult) -> Iterator[str]:
     yield from table(["severity", *counts], [["open findings", *(str(n) for n in counts.values())]])
     closed = len(result.findings) - sum(counts.values())
     if closed:
-        yield f"{closed} further findings are accepted or mitigated."
+        yield f"{closed} more finding{'s' if closed != 1 else ''} accepted or mitigated."
         yield ""
     top = view.top_risks(result)
     if top:
@@ -75,7 +78,8 @@ def summary(result: AuditResult) -> Iterator[str]:
         for finding in top:
             yield (
                 f"**{text(finding.title)}** ({finding.severity}, risk {finding.risk:.2f}, "
-                f"{view.people(finding.subjects)} people) at {_place(result, finding)}: {text(finding.evidence)}"
+                f"{view.people(finding.subjects)} people) at {_place(result, finding)}: "
+                f"{text(view.sentence(finding.evidence))}"
                 + (f" Mitigate with {codes(finding.mitigations)}." if finding.mitigations else "")
             )
             yield ""
@@ -144,7 +148,7 @@ def chains(result: AuditResult) -> Iterator[str]:
             uses = f" presenting {codes(step.uses)}" if step.uses else ""
             yield (
                 f"{number}. {at}, the attacker can {text(step.action)}{uses} and gets {codes(step.grants)} "
-                f"(likelihood {step.likelihood:.2f}). {text(step.evidence)}"
+                f"(likelihood {step.likelihood:.2f}). {text(view.sentence(step.evidence))}"
                 + (f" Weak: {codes(step.weak_controls)}." if step.weak_controls else "")
             )
         yield ""

@@ -182,7 +182,8 @@ def document(result: AuditResult) -> dict[str, Any]:
                     }
                 },
                 "artifacts": [{"location": artifact(result.summary.file), "roles": ["analysisTarget"]}],
-                "automationDetails": {"id": f"biotm/{result.summary.name}/"},
+                # keyed by the model file so renaming the model's title keeps GitHub's alert history
+                "automationDetails": {"id": f"biotm/{artifact(result.summary.file)['uri']}/"},
                 "columnKind": "unicodeCodePoints",
                 "results": [_result(result, f, index[f.rule]) for f in result.findings],
             }

@@ -17,6 +17,12 @@ from biotm.result import SEVERITIES, AuditResult, Finding, Severity
 OPEN_STATUSES = ("open", "expired-acceptance")
 
 
+def sentence(text: str) -> str:
+    """`text` ending in a full stop (or its own punctuation), so sentences can follow it."""
+    text = text.strip()
+    return text if not text or text[-1] in ".!?:;" else text + "."
+
+
 def people(count: int) -> str:
     """A head count in short form: 1400000000 -> '1.4bn'."""
     for limit, suffix in ((1_000_000_000, "bn"), (1_000_000, "M"), (1_000, "k")):
@@ -64,12 +70,30 @@ def top_risks(result: AuditResult, limit: int = 3) -> list[Finding]:
     return ranked[:limit]
 
 
+class _Index:
+    """Id lookups of one result, built once per result rather than once per call."""
+
+    def __init__(self, result: AuditResult) -> None:
+        self.result = result  # held so its id() cannot be reused while this index is cached
+        self.elements = {e.id: e for e in result.model.elements}
+        self.flows = {f.id: f for f in result.model.flows}
+
+
+_last: list[_Index] = []
+
+
+def _index(result: AuditResult) -> _Index:
+    if not _last or _last[0].result is not result:
+        _last[:] = [_Index(result)]
+    return _last[0]
+
+
 def elements(result: AuditResult) -> dict[str, Element]:
-    return {e.id: e for e in result.model.elements}
+    return _index(result).elements
 
 
 def flows(result: AuditResult) -> dict[str, Flow]:
-    return {f.id: f for f in result.model.flows}
+    return _index(result).flows
 
 
 def label(result: AuditResult, element_id: str) -> str:
