@@ -65,8 +65,10 @@ def test_markdown_has_every_section_and_a_row_per_finding(rich_result: AuditResu
 def test_markdown_escapes_tables_code_and_html(hostile_result: AuditResult) -> None:
     text = markdown.render(hostile_result)
     assert XSS_SCRIPT not in text and "<img" not in text
-    assert "&lt;script&gt;alert\\(1\\)&lt;/script&gt;" in text
-    assert markdown.text("a | b `c` [x](javascript:1)") == "a \\| b \\`c\\` \\[x\\]\\(javascript:1\\)"
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert markdown.text("a | b `c` [x](javascript:1)") == "a \\| b \\`c\\` \\[x\\](javascript:1)"
+    # text that starts a line cannot become a heading, list item or underline
+    assert [markdown.text(t) for t in ("# h", "- i", "1. n", "===")] == ["\\# h", "\\- i", "1\\. n", "\\==="]
 
 
 def test_html_is_self_contained_with_a_strict_csp(rich_result: AuditResult) -> None:

@@ -68,10 +68,8 @@ def heat_map(result: AuditResult) -> list[HeatRow]:
 def render(result: AuditResult) -> str:
     script = asset("report.js")
     style = asset("report.css")
-    by_id = view.elements(result)
-
-    def label(element_id: str) -> str:
-        return view.label(result, element_id) if element_id in by_id else element_id
+    def label(place: str) -> str:
+        return view.label(result, place)
 
     def place(finding: Finding) -> str:
         return " → ".join(label(p) for p in finding.places)

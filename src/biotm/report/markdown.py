@@ -13,14 +13,17 @@ from biotm.report import mermaid, view
 from biotm.result import AuditResult, Factor, Finding
 
 _PLAIN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$")
-_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+!|~])")
+_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_BLOCK_START = re.compile(r"^([#+=-]|\d+[.)])")
 
 
 def text(value: object) -> str:
     """Untrusted text made inert for a Markdown paragraph or table cell (one line)."""
     escaped = " ".join(str(value).split())
     escaped = _SPECIAL.sub(r"\\\1", escaped)
-    return escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    escaped = escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # at the start of a line these would make a heading, list or setext underline
+    return _BLOCK_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], escaped)
 
 
 def code(value: str) -> str:

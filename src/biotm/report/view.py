@@ -96,10 +96,10 @@ def flows(result: AuditResult) -> dict[str, Flow]:
     return _index(result).flows
 
 
-def label(result: AuditResult, element_id: str) -> str:
-    """An element's display name (its name, else its id)."""
-    element = elements(result).get(element_id)
-    return (element.name or element.id) if element else element_id
+def label(result: AuditResult, place: str) -> str:
+    """The display name of an element or flow (its name, else its id); other places as given."""
+    found = elements(result).get(place) or flows(result).get(place)
+    return (found.name or found.id) if found else place
 
 
 def flow_places(result: AuditResult, finding: Finding) -> list[str]:
