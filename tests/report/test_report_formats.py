@@ -168,3 +168,17 @@ def test_diagram_nests_zones_and_colours_flows(tmp_path: Path) -> None:
     picture = svg.render(result)
     assert picture.count('class="bio-store-mark"') == 1
     assert 'data-flow="liveness"' in picture and 'stroke="#b71c1c"' in picture
+
+
+def test_what_if_deltas_are_shown_when_controls_are_assumed(rich_result: AuditResult) -> None:
+    from biotm.result import WhatIfDelta
+
+    finding = rich_result.findings[1]
+    delta = WhatIfDelta(finding=finding.id, rule=finding.rule, before="critical", after=None, risk_before=0.85,
+                        risk_after=0.0)
+    assumed = rich_result.model_copy(update={"what_if": ["liveness:encryption-in-transit"], "what_if_deltas": [delta]})
+    text = markdown.render(assumed)
+    assert f"| `{finding.id}` | `{finding.rule}` | critical | gone | 0.85 → 0.00 |" in text
+    page = renderer("html")(assumed)
+    assert '<section id="what-if">' in page and f"<td><code>{finding.id}</code></td>" in page
+    assert '<section id="what-if">' not in renderer("html")(rich_result)

@@ -292,6 +292,20 @@ def appendix(result: AuditResult) -> Iterator[str]:
         )
 
 
+def what_if(result: AuditResult) -> Iterator[str]:
+    if not result.what_if:
+        return
+    yield "## What if"
+    yield ""
+    yield f"Assuming {codes(result.what_if)} in place, these findings change:"
+    yield ""
+    yield from table(
+        ["finding", "rule", "before", "after", "risk"],
+        ([code(d.finding), code(d.rule), d.before or "gone", d.after or "gone",
+          f"{d.risk_before:.2f} → {d.risk_after:.2f}"] for d in result.what_if_deltas),
+    )
+
+
 def render(result: AuditResult) -> str:
     s = result.summary
     lines = [f"# biotm audit: {text(s.name)}", ""]
@@ -299,9 +313,8 @@ def render(result: AuditResult) -> str:
                  + (f", version {text(s.version)}" if s.version else "")
                  + f"; {result.tool} {result.tool_version}, report schema {result.schema_version}.")
     lines.append("")
-    if result.what_if:
-        lines += [f"What-if: assuming {codes(result.what_if)} are in place.", ""]
     lines += list(summary(result))
+    lines += list(what_if(result))
     lines += ["## Data-flow diagram", "", "```mermaid", mermaid.render(result).rstrip("\n"), "```", ""]
     for section in (findings, chains, attack_paths, plan, regulations, lineage, appendix):
         lines += list(section(result))
