@@ -182,3 +182,42 @@ def test_what_if_deltas_are_shown_when_controls_are_assumed(rich_result: AuditRe
     page = renderer("html")(assumed)
     assert '<section id="what-if">' in page and f"<td><code>{finding.id}</code></td>" in page
     assert '<section id="what-if">' not in renderer("html")(rich_result)
+
+
+CONTROL_NAMES = "minimal \\e[31mred\\e]8;;http://x\\a \\x9b \\u202eevil"
+
+
+def text_of(yaml_double_quoted: str) -> str:
+    import yaml
+
+    value: str = yaml.safe_load(f'"{yaml_double_quoted}"')
+    return value
+
+
+@pytest.mark.parametrize("fmt", ["terminal", "markdown", "html", "sarif", "csv", "svg", "dot", "mermaid"])
+def test_control_and_bidi_characters_never_reach_a_report(minimal_path: Path, tmp_path: Path, fmt: str) -> None:
+    import xml.etree.ElementTree as ET
+
+    from biotm.cli import cli
+
+    model = tmp_path / "control.yaml"
+    text = minimal_path.read_text(encoding="utf-8").replace("  name: minimal", f'  name: "{CONTROL_NAMES}"')
+    model.write_text(text.replace("  - id: matcher\n", f'  - id: matcher\n    name: "{CONTROL_NAMES}"\n'))
+    out = tmp_path / f"out.{fmt}"
+    command = ["diagram", str(model), "-f", fmt] if fmt in ("svg", "dot", "mermaid") else \
+        ["analyze", str(model), "-f", fmt, "--fail-on", "none"]
+    run = CliRunner().invoke(cli, [*command, "-o", str(out)])
+    assert run.exit_code == 0, run.output
+    written = out.read_text(encoding="utf-8")
+    if fmt in ("sarif", "csv"):  # these show findings only: give the findings the hostile text
+        from report_support import audited, populate
+
+        result = populate(audited(model))
+        raw = text_of(CONTROL_NAMES)
+        result = result.model_copy(update={"findings": [f.model_copy(update={"title": raw, "evidence": raw})
+                                                        for f in result.findings]})
+        written = renderer(fmt)(result)
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", written)
+    assert "\\x1b[31mred" in written.replace("\\\\x1b", "\\x1b")  # shown, not dropped
+    if fmt == "svg":
+        ET.fromstring(written.split("\n", 1)[1])  # still well-formed XML

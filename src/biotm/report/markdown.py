@@ -19,7 +19,7 @@ _BLOCK_START = re.compile(r"^([#+=-]|\d+[.)])")
 
 def text(value: object) -> str:
     """Untrusted text made inert for a Markdown paragraph or table cell (one line)."""
-    escaped = " ".join(str(value).split())
+    escaped = " ".join(view.printable(str(value)).split())
     escaped = _SPECIAL.sub(r"\\\1", escaped)
     escaped = escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     # at the start of a line these would make a heading, list or setext underline

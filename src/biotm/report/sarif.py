@@ -192,4 +192,5 @@ def document(result: AuditResult) -> dict[str, Any]:
 
 
 def render(result: AuditResult) -> str:
-    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"
+    """SARIF JSON; messages shown by code-scanning UIs carry no control or bidi-override characters."""
+    return json.dumps(document(view.printable_result(result)), indent=2, ensure_ascii=False) + "\n"

@@ -162,7 +162,10 @@ def renderables(result: AuditResult) -> Iterator[RenderableType]:
 
 
 def print_report(result: AuditResult, console: Console) -> None:
-    for renderable in renderables(result):
+    """Print every section; model text cannot send escape sequences to the terminal."""
+    from biotm.report.view import printable_result
+
+    for renderable in renderables(printable_result(result)):
         console.print(renderable)
 
 

@@ -6,15 +6,46 @@ that every format shows the same numbers.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from biotm.model.schema import Element, Flow
 from biotm.model.source import SourceLocation
 from biotm.result import SEVERITIES, AuditResult, Finding, Severity
 
+#: Characters a model may carry through YAML escapes ("\\e", "\\u202e") that would drive a terminal, break
+#: XML, or reorder what a reader sees: C0/C1 controls (not tab or newline) and bidirectional overrides.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
 #: Statuses that still count against the model (what `--fail-on` gates on).
 OPEN_STATUSES = ("open", "expired-acceptance")
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """`text` with control and bidi-override characters shown as escapes (`\\x1b`, `\\u202e`)."""
+    return _UNPRINTABLE.sub(_escape_char, text)
+
+
+def _printable_tree(value: Any) -> Any:
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, list):
+        return [_printable_tree(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _printable_tree(v) for k, v in value.items()}
+    return value
+
+
+def printable_result(result: AuditResult) -> AuditResult:
+    """A copy of `result` with every string made printable, for outputs that cannot escape per field."""
+    return AuditResult.model_validate(_printable_tree(result.model_dump(by_alias=True)))
 
 
 def sentence(text: str) -> str:
