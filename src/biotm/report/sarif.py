@@ -166,7 +166,12 @@ def document(result: AuditResult) -> dict[str, Any]:
     """The SARIF log as a JSON-ready dict."""
     catalog = rule_catalog(result)
     index = {info.id: i for i, info in enumerate(catalog)}
-    severity = {info.id: info.default_severity for info in catalog}
+    # GitHub reads severity from the rule only, so a rule shows its worst finding in this run
+    severity = {
+        info.id: view.worst([info.default_severity, *(f.severity for f in result.findings if f.rule == info.id)])
+        or info.default_severity
+        for info in catalog
+    }
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
