@@ -26,12 +26,14 @@ from biotm.result import (
     PlaceKind,
     RegulationRef,
     RuleInfo,
-    Severity,
     finding_id,
 )
 from biotm.rules import registry
 from biotm.rules.base import KIT_PARTS, Hit, Rule, RuleContext, kit_parts, max_subjects
 from biotm.scoring import CONTROL_EFFECT, impact, likelihood, severity
+
+#: Families shipped with biotm: an exception in one of their rules is a bug and propagates.
+BUILTIN_FAMILIES = ("biometric", "stride", "linddun")
 
 
 @dataclass
@@ -311,9 +313,6 @@ def _run_each(rules: list[Rule], ctx: RuleContext, scorer: _Scorer, warnings: li
     return findings
 
 
-BUILTIN_FAMILIES = ("biometric", "stride", "linddun")
-
-
 def run_rules(graph: SystemGraph, options: AuditOptions | None = None) -> RuleOutput:
     """Run the rules `options` select (AuditOptions: rules, skip_rules, with_controls, today).
 
@@ -336,9 +335,8 @@ def _run_rules(graph: SystemGraph, options: AuditOptions) -> RuleOutput:
     rules, manual = registry.select(registry.all_rules(), options.rules, options.skip_rules)
     ctx = RuleContext(graph, options.with_controls)
     scorer = _Scorer(ctx)
-    findings: list[Finding] = []
     warnings = [ModelWarning(code="rule-pack-error", message=m, location=None) for m in registry.pack_warnings()]
-    findings.extend(_run_each(rules, ctx, scorer, warnings))
+    findings = _run_each(rules, ctx, scorer, warnings)
     infos = [rule_info(r) for r in rules]
     if manual and graph.model.threats:
         findings.extend(_manual_finding(graph, i, t) for i, t in enumerate(graph.model.threats))
@@ -360,4 +358,4 @@ def _run_rules(graph: SystemGraph, options: AuditOptions) -> RuleOutput:
     )
 
 
-__all__ = ["RuleOutput", "Severity", "run_rules"]
+__all__ = ["RuleOutput", "rule_info", "run_rules"]
