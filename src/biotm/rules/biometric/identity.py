@@ -66,11 +66,15 @@ def identity_kit(ctx: RuleContext) -> Iterator[Hit]:
                 control_places=(("element", element.id),),
                 location=("element", element.id),
             )
+    kits: dict[tuple[str, ...], tuple[list[str], int] | None] = {}  # many flows carry the same items
     for flow in graph.model.flows:
         leaves = graph.crosses_boundary(flow) or ctx.is_actor(flow.target)
         if not leaves:
             continue
-        kit = _kit(ctx.flow_items(flow))
+        key = tuple(flow.data)
+        if key not in kits:
+            kits[key] = _kit(ctx.flow_items(flow))
+        kit = kits[key]
         if kit:
             ids, covered = kit
             yield Hit(
