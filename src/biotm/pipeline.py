@@ -86,7 +86,7 @@ def audit(loaded: LoadedModel, options: AuditOptions | None = None) -> AuditResu
     options = options or AuditOptions()
     graph = build_graph(loaded)
     result = base_result(graph)
-    from biotm.rules import run_rules  # imported here so loading the pipeline stays light
+    from biotm.rules import run_rules  # here, not at the top: biotm.rules imports AuditOptions from this module
 
     rules_out = run_rules(graph, options)
     result.findings, result.rules, result.regulations = rules_out.findings, rules_out.rules, rules_out.regulations

@@ -57,6 +57,10 @@ def catalog_markdown() -> str:
         "indexes) and yields `Hit`s; the engine applies the rule's `suppressed_by` / `lowered_by` controls and",
         "scores it. A pack that fails to load, or a pack rule that raises, becomes a warning in the result.",
         "",
+        "LINDDUN node ids (`L.1`, `I.1`, `DD.4`, `U.1`, `NC.1`, …) name the threat-tree branch (threat type and",
+        "branch number) each rule instantiates, as biotm maps them; check the numbering against the current",
+        "LINDDUN threat-tree catalog before citing it.",
+        "",
         "| id | family | default severity | title |",
         "|---|---|---|---|",
     ]
