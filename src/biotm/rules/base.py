@@ -246,6 +246,21 @@ class RuleContext:
         return not self.is_actor(flow.source) and not self.is_actor(flow.target)
 
     @cached_property
+    def crossing_flows(self) -> list[Flow]:
+        """Flows that leave their source's trust zone, in model order (shared by the STRIDE rules)."""
+        return [f for f in self.graph.model.flows if self.graph.crosses_boundary(f)]
+
+    @cached_property
+    def flows_from_subjects(self) -> list[Flow]:
+        """Flows whose source is a data-subject actor: collection."""
+        return [f for f in self.graph.model.flows if self.elements[f.source].role is ActorRole.DATA_SUBJECT]
+
+    @cached_property
+    def flows_to_actors(self) -> list[Flow]:
+        """Flows that end at a person (a screen, a console, a printout)."""
+        return [f for f in self.graph.model.flows if self.elements[f.target].type is ElementType.ACTOR]
+
+    @cached_property
     def people_with_access(self) -> dict[str, int]:
         """Per element: its own head count if an actor, else the head count of actors it exchanges data with."""
         out: dict[str, int] = defaultdict(int)

@@ -282,11 +282,7 @@ def excessive_retention(ctx: RuleContext) -> Iterator[Hit]:
     exposure=False,
 )
 def unawareness(ctx: RuleContext) -> Iterator[Hit]:
-    graph = ctx.graph
-    for flow in graph.model.flows:
-        subject = graph.elements[flow.source]
-        if subject.type is not ElementType.ACTOR or subject.role is not ActorRole.DATA_SUBJECT:
-            continue
+    for flow in ctx.flows_from_subjects:
         silent = [
             d.id
             for d in ctx.flow_items(flow)

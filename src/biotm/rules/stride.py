@@ -17,10 +17,8 @@ FAMILY = "stride"
 _SYSTEM_TARGETS = (ElementType.PROCESS, ElementType.STORE, ElementType.DEVICE)
 
 
-def _crossings(ctx: RuleContext) -> Iterator[Flow]:
-    for flow in ctx.graph.model.flows:
-        if ctx.graph.crosses_boundary(flow):
-            yield flow
+def _crossings(ctx: RuleContext) -> list[Flow]:
+    return ctx.crossing_flows
 
 
 def _hit(ctx: RuleContext, flow: Flow, evidence: str, *, target_controls: bool = True, personal: bool = False) -> Hit:

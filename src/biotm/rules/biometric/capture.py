@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from biotm.model.schema import (
-    ActorRole,
     Capture,
     ConsentKind,
     DataCategory,
@@ -144,11 +143,7 @@ def no_injection_detection(ctx: RuleContext) -> Iterator[Hit]:
     exposure=False,
 )
 def no_separate_consent(ctx: RuleContext) -> Iterator[Hit]:
-    graph = ctx.graph
-    for flow in graph.model.flows:
-        subject = graph.elements[flow.source]
-        if subject.type is not ElementType.ACTOR or subject.role is not ActorRole.DATA_SUBJECT:
-            continue
+    for flow in ctx.flows_from_subjects:
         items = [
             d
             for d in ctx.flow_items(flow)

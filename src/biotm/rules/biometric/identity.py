@@ -117,10 +117,10 @@ def _bulk_records(ctx: RuleContext, source: Element, flow: Flow) -> list[DataIte
 )
 def insider_bulk_access(ctx: RuleContext) -> Iterator[Hit]:
     graph = ctx.graph
-    for flow in graph.model.flows:
+    for flow in ctx.flows_to_actors:
         reader = graph.elements[flow.target]
         source = graph.elements[flow.source]
-        if reader.type is not ElementType.ACTOR or reader.role not in INSIDER_ROLES:
+        if reader.role not in INSIDER_ROLES:
             continue
         if source.type is ElementType.ACTOR:
             continue
