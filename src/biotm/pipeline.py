@@ -86,6 +86,11 @@ def audit(loaded: LoadedModel, options: AuditOptions | None = None) -> AuditResu
     options = options or AuditOptions()
     graph = build_graph(loaded)
     result = base_result(graph)
+    from biotm.rules import run_rules  # imported here so loading the pipeline stays light
+
+    rules_out = run_rules(graph, options)
+    result.findings, result.rules, result.regulations = rules_out.findings, rules_out.rules, rules_out.regulations
+    result.warnings.extend(rules_out.warnings)
     return result
 
 
