@@ -15,7 +15,7 @@ from typing import Any
 from biotm.interop.common import Draft
 from biotm.model.errors import ModelError, Problem
 from biotm.model.loader import LoadedModel, read_bounded, validate_data
-from biotm.model.parse import Limits, decode, parse_json_strict, parse_text
+from biotm.model.parse import Limits, decode, parse_json, parse_text
 from biotm.model.schema import Model
 from biotm.model.source import SourceMap
 
@@ -60,7 +60,7 @@ def parse_file(path: str, limits: Limits) -> tuple[Any, SourceMap]:
     raw = read_bounded(path, limits)
     text = decode(raw, path)
     if FsPath(path).suffix.lower() == ".json" or text.lstrip().startswith("{"):
-        parse_json_strict(text, path)
+        return parse_json(text, path, limits)
     return parse_text(text, path, limits)
 
 
