@@ -46,6 +46,8 @@ class SystemGraph:
         self.elements: dict[str, Element] = {e.id: e for e in model.elements}
         self.data: dict[str, DataItem] = {d.id: d for d in model.data}
         self.flows: dict[str, Flow] = {f.id: f for f in model.flows}
+        # Rules and scoring ask for an element's zone a few times per finding: one lookup, not two.
+        self._zone_of: dict[str, Zone] = {e.id: self.zones[e.zone] for e in model.elements}
         self.inbound: dict[str, list[Flow]] = defaultdict(list)
         self.outbound: dict[str, list[Flow]] = defaultdict(list)
         for flow in model.flows:
@@ -74,7 +76,7 @@ class SystemGraph:
 
     # -- zones -----------------------------------------------------------------------------------
     def zone_of(self, element_id: str) -> Zone:
-        return self.zones[self.elements[element_id].zone]
+        return self._zone_of[element_id]
 
     def zone_chain(self, zone_id: str) -> list[Zone]:
         """The zone and its ancestors, innermost first."""
