@@ -23,6 +23,7 @@ against log N), and the pytm/biotm ratios. Benchmarks are not tests: nothing her
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import os
@@ -33,7 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,11 +59,11 @@ class Run:
     rss_mb: float | None
     out_mb: float | None = None
     findings: int | None = None
-    extra: dict[str, float] = field(default_factory=dict)
+    cpu: float | None = None  # user + system seconds (wall time also counts waiting for a busy CPU)
 
 
-def _parse_time_v(text: str) -> tuple[float | None, float | None]:
-    wall = rss = None
+def _parse_time_v(text: str) -> tuple[float | None, float | None, float | None]:
+    wall = rss = cpu = None
     found = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", text)
     if found:
         wall = 0.0
@@ -71,27 +72,30 @@ def _parse_time_v(text: str) -> tuple[float | None, float | None]:
     found = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
     if found:
         rss = int(found.group(1)) / 1024
-    return wall, rss
+    times = re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", text)
+    if times:
+        cpu = sum(float(t) for t in times)
+    return wall, rss, cpu
 
 
 _RUSAGE_WRAPPER = (
     "import resource, subprocess, sys, time\n"
     "t = time.perf_counter(); rc = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
     "w = time.perf_counter() - t\n"
-    "print(f'WALL {w} RSS {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}', file=sys.stderr)\n"
+    "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(f'WALL {w} RSS {u.ru_maxrss} CPU {u.ru_utime + u.ru_stime}', file=sys.stderr)\n"
     "sys.exit(rc)\n"
 )
 
 
-def measure(cmd: list[str], timeout: float, env: dict[str, str] | None = None) -> tuple[int | str, float, float | None]:
-    """Run `cmd` in a fresh process; return (exit code or 'timeout', wall seconds, peak RSS MB)."""
+def measure(
+    cmd: list[str], timeout: float, env: dict[str, str] | None = None
+) -> tuple[int | str, float, float | None, float | None]:
+    """Run `cmd` in a fresh process; return (exit code or 'timeout', wall s, peak RSS MB, CPU s)."""
     timebin = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
     with tempfile.NamedTemporaryFile("w+", suffix=".time", delete=False) as handle:
         report = handle.name
-    if timebin:
-        full = [timebin, "-v", "-o", report, *cmd]
-    else:
-        full = [sys.executable, "-c", _RUSAGE_WRAPPER, *cmd]
+    full = [timebin, "-v", "-o", report, *cmd] if timebin else [sys.executable, "-c", _RUSAGE_WRAPPER, *cmd]
     start = time.perf_counter()
     try:
         proc = subprocess.run(
@@ -99,17 +103,17 @@ def measure(cmd: list[str], timeout: float, env: dict[str, str] | None = None) -
         )
     except subprocess.TimeoutExpired:
         os.unlink(report)
-        return "timeout", time.perf_counter() - start, None
+        return "timeout", time.perf_counter() - start, None, None
     outer = time.perf_counter() - start
     if timebin:
-        wall, rss = _parse_time_v(Path(report).read_text())
+        wall, rss, cpu = _parse_time_v(Path(report).read_text())
     else:
-        found = re.search(r"WALL (\S+) RSS (\d+)", proc.stderr.decode(errors="replace"))
-        wall, rss = (float(found.group(1)), int(found.group(2)) / 1024) if found else (None, None)
+        found = re.search(r"WALL (\S+) RSS (\d+) CPU (\S+)", proc.stderr.decode(errors="replace"))
+        wall, rss, cpu = (float(found[1]), int(found[2]) / 1024, float(found[3])) if found else (None, None, None)
     os.unlink(report)
     if proc.returncode not in (0, 1):
         sys.stderr.write(proc.stderr.decode(errors="replace")[-1500:])
-    return proc.returncode, wall if wall is not None else outer, rss
+    return proc.returncode, wall if wall is not None else outer, rss, cpu
 
 
 # -- preparing inputs ----------------------------------------------------------------------------------
@@ -154,8 +158,8 @@ def run_biotm(args: argparse.Namespace, work: Path, n: int) -> list[Run]:
             else:
                 cmd = [*biotm_cmd(), "analyze", "--format", "json", "-o", str(out), "--fail-on", "none",
                        "--today", "2026-01-01", "--max-size-mb", MAX_SIZE_MB, str(path)]  # fmt: skip
-            rc, wall, rss = measure(cmd, args.timeout)
-            run = Run(model, fmt, "biotm", command, n, flows, rc, wall, rss)
+            rc, wall, rss, cpu = measure(cmd, args.timeout)
+            run = Run(model, fmt, "biotm", command, n, flows, rc, wall, rss, cpu=cpu)
             if command == "analyze" and out.exists():
                 run.out_mb = out.stat().st_size / 2**20
                 with out.open() as handle:
@@ -210,8 +214,8 @@ def run_pytm(args: argparse.Namespace, python: str, work: Path, sizes: list[int]
 # -- output --------------------------------------------------------------------------------------------
 
 HEADER = (
-    "| model | input | tool | command | N elements | flows | wall s | peak RSS MB | output MB | findings |\n"
-    "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+    "| model | input | tool | command | N elements | flows | wall s | CPU s | peak RSS MB | output MB | findings |\n"
+    "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 )
 
 
@@ -223,7 +227,7 @@ def row(run: Run) -> str:
     status = "" if run.rc in (0, 1) else f" (rc={run.rc})"
     return (
         f"| {run.model} | {run.fmt} | {run.tool} | {run.command} | {run.n} | {run.flows} | "
-        f"{_num(run.wall, 2)}{status} | {_num(run.rss_mb, 0)} | {_num(run.out_mb, 1)} | "
+        f"{_num(run.wall, 2)}{status} | {_num(run.cpu, 2)} | {_num(run.rss_mb, 0)} | {_num(run.out_mb, 1)} | "
         f"{'' if run.findings is None else run.findings} |"
     )
 
@@ -239,7 +243,7 @@ def growth(points: list[tuple[int, float]]) -> str:
     slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
     steps = ", ".join(
         f"{n1}->{n2}: {math.log(t2 / t1) / math.log(n2 / n1):.2f}"
-        for (n1, t1), (n2, t2) in zip(points, points[1:], strict=False)
+        for (n1, t1), (n2, t2) in itertools.pairwise(points)
     )
     return f"N^{slope:.2f} ({steps})"
 
@@ -271,13 +275,16 @@ def report(runs: list[Run]) -> None:
     for run in sorted(runs, key=lambda r: (r.model, r.fmt, r.tool, r.command, r.n)):
         print(row(run))
     print()
-    print("Growth (wall time ~ N^k, log-log fit):")
-    series: dict[tuple[str, str, str, str], list[tuple[int, float]]] = {}
+    print("Growth (time ~ N^k, least-squares fit of log time on log N; step exponents in brackets):")
+    series: dict[tuple[str, str, str, str], list[Run]] = {}
     for run in runs:
         if run.rc in (0, 1):
-            series.setdefault((run.model, run.fmt, run.tool, run.command), []).append((run.n, run.wall))
+            series.setdefault((run.model, run.fmt, run.tool, run.command), []).append(run)
     for key in sorted(series):
-        print(f"- {' '.join(key)}: {growth(sorted(series[key]))}")
+        points = sorted(series[key], key=lambda r: r.n)
+        wall = growth([(r.n, r.wall) for r in points])
+        cpu = growth([(r.n, r.cpu) for r in points if r.cpu is not None])
+        print(f"- {' '.join(key)}: wall {wall}; CPU {cpu}")
     pytm = {r.n: r for r in runs if r.tool == "pytm" and r.rc == 0}
     if pytm:
         print()
