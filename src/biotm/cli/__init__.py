@@ -9,6 +9,8 @@ import click
 
 from biotm import __version__
 from biotm.cli.analyze import analyze
+from biotm.cli.diagram_cmd import diagram
+from biotm.cli.diff_cmd import diff
 from biotm.cli.export_cmd import export
 from biotm.cli.generate_cmd import generate
 from biotm.cli.import_cmd import import_
@@ -18,6 +20,8 @@ from biotm.cli.validate import validate
 
 COMMANDS: list[click.Command] = [
     analyze,
+    diagram,
+    diff,
     export,
     generate,
     import_,
