@@ -18,6 +18,8 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_INPUT = 2
 
+_WRITE_SLICE = 1 << 24
+
 FAIL_ON_CHOICES = (*SEVERITIES, "none")
 
 
@@ -90,7 +92,9 @@ def write_output(text: str, output: str | None, inputs: Sequence[str] = ()) -> N
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+            # In slices: writing a national-scale report (~800 MB) at once encodes a second full copy.
+            for start in range(0, len(text), _WRITE_SLICE):
+                handle.write(text[start : start + _WRITE_SLICE])
             handle.flush()
             os.fsync(handle.fileno())  # the bytes are on disk before the name points at them
         os.chmod(temp, _report_mode(target))
