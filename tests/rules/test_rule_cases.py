@@ -107,3 +107,13 @@ def test_contact_modalities_are_not_remote_surveillance() -> None:
 def test_upload_from_the_subjects_own_phone_is_collection_not_disclosure() -> None:
     model = case_of("bio-no-injection-detection").fires()  # phone (owner: subscriber) -> server (operator)
     assert not run(model, "bio-third-party-disclosure", "linddun-identifying").findings
+
+
+def test_an_organisations_app_on_the_subjects_phone_discloses_as_that_organisation() -> None:
+    model = case_of("bio-no-injection-detection").fires()
+    model["elements"][1]["operator"] = "operator"  # the operator's app on the subscriber's phone
+    model["zones"].append({"id": "vendor", "owner": "vendor", "jurisdiction": "CN"})
+    model["elements"].append({"id": "sdk", "type": "external", "zone": "vendor"})
+    model["flows"].append({"id": "sdk_upload", "source": "phone", "target": "sdk", "data": ["face"], "encrypted": True})
+    places = [f.places for f in run(model, "bio-third-party-disclosure").findings]
+    assert places == [["sdk_upload"]]
