@@ -82,7 +82,8 @@ def identity_kit(ctx: RuleContext) -> Iterator[Hit]:
                 places=(flow.id,),
                 data=tuple(ids),
                 evidence=f"Flow '{flow.id}' ({flow.source} -> {flow.target}) carries {names(ids)} for "
-                f"{people(covered)} people out of the store's protection.",
+                f"{people(covered)} people "
+                + ("to a person." if ctx.is_actor(flow.target) else "across a trust boundary."),
                 control_places=(("flow", flow.id), ("element", flow.source)),
                 location=("flow", flow.id),
             )
