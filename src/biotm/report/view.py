@@ -43,8 +43,24 @@ def _printable_tree(value: Any) -> Any:
     return value
 
 
+def _any_unprintable(value: Any) -> bool:
+    if isinstance(value, str):
+        return _UNPRINTABLE.search(value) is not None
+    if isinstance(value, list):
+        return any(_any_unprintable(v) for v in value)
+    if isinstance(value, dict):
+        return any(_any_unprintable(v) for v in value.values())
+    return False
+
+
 def printable_result(result: AuditResult) -> AuditResult:
-    """A copy of `result` with every string made printable, for outputs that cannot escape per field."""
+    """`result` with every string made printable, for outputs that cannot escape per field.
+
+    Untrusted text only enters through the model, so a clean model (the usual case) returns `result`
+    itself without the cost of copying a large result.
+    """
+    if not _any_unprintable(result.model.model_dump()) and not _any_unprintable(result.summary.file):
+        return result
     return AuditResult.model_validate(_printable_tree(result.model_dump(by_alias=True)))
 
 
