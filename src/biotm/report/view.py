@@ -65,9 +65,12 @@ def printable_result(result: AuditResult) -> AuditResult:
 
 
 def sentence(text: str) -> str:
-    """`text` ending in a full stop (or its own punctuation), so sentences can follow it."""
+    """`text` as a sentence: first letter capitalised, ending in a full stop or its own punctuation."""
     text = text.strip()
-    return text if not text or text[-1] in ".!?:;" else text + "."
+    if not text:
+        return ""
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?:;" else text + "."
 
 
 def people(count: int) -> str:
