@@ -33,13 +33,14 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub(_escape_char, text)
 
 
-def _printable_tree(value: Any) -> Any:
+def printable_tree(value: Any) -> Any:
+    """Strings, lists and dicts with every string made printable (other values as they are)."""
     if isinstance(value, str):
         return printable(value)
     if isinstance(value, list):
-        return [_printable_tree(v) for v in value]
+        return [printable_tree(v) for v in value]
     if isinstance(value, dict):
-        return {k: _printable_tree(v) for k, v in value.items()}
+        return {k: printable_tree(v) for k, v in value.items()}
     return value
 
 
@@ -61,7 +62,7 @@ def printable_result(result: AuditResult) -> AuditResult:
     """
     if not _any_unprintable(result.model.model_dump()) and not _any_unprintable(result.summary.file):
         return result
-    return AuditResult.model_validate(_printable_tree(result.model_dump(by_alias=True)))
+    return AuditResult.model_validate(printable_tree(result.model_dump(by_alias=True)))
 
 
 def sentence(text: str) -> str:
