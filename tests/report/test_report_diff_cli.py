@@ -111,3 +111,10 @@ def test_diff_of_a_shipped_scenario_and_its_hardened_variant() -> None:
     assert worse.exit_code == 1
     assert {f["id"] for f in json.loads(worse.output)["new_findings"]} == {f["id"] for f in resolved}
     assert any(f["severity"] in ("critical", "high") for f in resolved)
+
+
+def test_diff_terminal_prints_titles_literally_and_printable(rich_result: AuditResult) -> None:
+    hostile = rich_result.findings[0].model_copy(update={"id": "x-1", "title": "[bold]t[/bold] \x1b[2J"})
+    diff = compare(rich_result, rich_result.model_copy(update={"findings": [*rich_result.findings, hostile]}))
+    out = DIFF_FORMATS["terminal"](diff)
+    assert "[bold]t[/bold] \\x1b[2J" in out and "\x1b" not in out

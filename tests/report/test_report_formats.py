@@ -59,7 +59,10 @@ def test_markdown_has_every_section_and_a_row_per_finding(rich_result: AuditResu
             for row in body[: next((i for i, r in enumerate(body) if not r.startswith("|")), len(body))]:
                 assert len(re.findall(r"(?<!\\)\|", row)) == width + 2, row
     chain = rich_result.chains[0]
-    assert f"1. From a leak, the attacker can {markdown.text(chain.steps[0].action)}" in text
+    first, second = chain.steps[:2]
+    assert f"1. The attacker can {markdown.text(first.action)}, getting `face_image`, `id_number` (likelihood" in text
+    at = f"2. At `{second.verifier}` (`{second.verification}`), the attacker can"
+    assert f"{at} {markdown.text(second.action)}" in text
 
 
 def test_markdown_escapes_tables_code_and_html(hostile_result: AuditResult) -> None:

@@ -90,13 +90,18 @@ class Diagram:
     edges: list[Edge] = field(default_factory=list)
     width: float = 0.0
     height: float = 0.0
+    _members: dict[str, list[Node]] = field(default_factory=dict, repr=False)
 
     def children(self, zone_id: str | None) -> list[ZoneBox]:
         """Zones directly inside `zone_id` (top-level zones for None), by id."""
         return sorted((z for z in self.zones.values() if z.parent == zone_id), key=lambda z: z.id)
 
     def members(self, zone_id: str) -> list[Node]:
-        return sorted((n for n in self.nodes.values() if n.zone == zone_id), key=lambda n: (n.rank, n.id))
+        """Elements directly in `zone_id`, by rank then id (indexed once ranks are set)."""
+        if not self._members:
+            for node in sorted(self.nodes.values(), key=lambda n: (n.rank, n.id)):
+                self._members.setdefault(node.zone, []).append(node)
+        return self._members.get(zone_id, [])
 
 
 def structure(result: AuditResult) -> Diagram:

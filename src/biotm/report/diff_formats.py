@@ -11,6 +11,7 @@ from rich.text import Text
 
 from biotm.diff import ModelDiff
 from biotm.report.markdown import code, table, text
+from biotm.report.view import printable_tree
 
 
 def render_json(diff: ModelDiff) -> str:
@@ -48,6 +49,8 @@ def render_markdown(diff: ModelDiff) -> str:
 
 
 def print_terminal(diff: ModelDiff, console: Console) -> None:
+    """The diff as rich text; model text (imported threat titles) is printed literally and printable."""
+    diff = ModelDiff.model_validate(printable_tree(diff.model_dump()))
     console.print(Text(f"biotm diff: {diff.base} -> {diff.new}", style="bold"))
     console.print(
         f"{len(diff.new_findings)} new, {len(diff.resolved)} resolved, {len(diff.changed)} changed, "

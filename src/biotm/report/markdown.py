@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from biotm.report import mermaid, view
 from biotm.result import AuditResult, Factor, Finding
 
-_PLAIN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$")
+_PLAIN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:+\-]*$")
 _SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _BLOCK_START = re.compile(r"^([#+=-]|\d+[.)])")
 
@@ -145,15 +145,17 @@ def chains(result: AuditResult) -> Iterator[str]:
         )
         yield ""
         for number, step in enumerate(chain.steps, 1):
-            at = "From a leak" if step.verifier == "leak" else f"At {code(step.verifier)}"
-            if step.verification:
-                at += f" ({code(step.verification)})"
+            at = "The attacker can" if step.verifier == "leak" else f"At {code(step.verifier)}"
+            if step.verifier != "leak":
+                at += (f" ({code(step.verification)})" if step.verification else "") + ", the attacker can"
             uses = f" presenting {codes(step.uses)}" if step.uses else ""
-            yield (
-                f"{number}. {at}, the attacker can {text(step.action)}{uses} and gets {codes(step.grants)} "
-                f"(likelihood {step.likelihood:.2f}). {text(view.sentence(step.evidence))}"
-                + (f" Weak: {codes(step.weak_controls)}." if step.weak_controls else "")
-            )
+            parts = [
+                f"{number}. {at} {text(step.action)}{uses}, getting {codes(step.grants)} "
+                f"(likelihood {step.likelihood:.2f}).",
+                text(view.sentence(step.evidence)),
+                f"Weak: {codes(step.weak_controls)}." if step.weak_controls else "",
+            ]
+            yield " ".join(p for p in parts if p)
         yield ""
         if chain.broken_by:
             yield f"Broken by: {codes(chain.broken_by)}. Reported as finding {code(chain.finding)}."

@@ -33,25 +33,45 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub(_escape_char, text)
 
 
-def _printable_tree(value: Any) -> Any:
+def printable_tree(value: Any) -> Any:
+    """Strings, lists and dicts with every string made printable (other values as they are)."""
     if isinstance(value, str):
         return printable(value)
     if isinstance(value, list):
-        return [_printable_tree(v) for v in value]
+        return [printable_tree(v) for v in value]
     if isinstance(value, dict):
-        return {k: _printable_tree(v) for k, v in value.items()}
+        return {k: printable_tree(v) for k, v in value.items()}
     return value
 
 
+def _any_unprintable(value: Any) -> bool:
+    if isinstance(value, str):
+        return _UNPRINTABLE.search(value) is not None
+    if isinstance(value, list):
+        return any(_any_unprintable(v) for v in value)
+    if isinstance(value, dict):
+        return any(_any_unprintable(v) for v in value.values())
+    return False
+
+
 def printable_result(result: AuditResult) -> AuditResult:
-    """A copy of `result` with every string made printable, for outputs that cannot escape per field."""
-    return AuditResult.model_validate(_printable_tree(result.model_dump(by_alias=True)))
+    """`result` with every string made printable, for outputs that cannot escape per field.
+
+    Untrusted text only enters through the model, so a clean model (the usual case) returns `result`
+    itself without the cost of copying a large result.
+    """
+    if not _any_unprintable(result.model.model_dump()) and not _any_unprintable(result.summary.file):
+        return result
+    return AuditResult.model_validate(printable_tree(result.model_dump(by_alias=True)))
 
 
 def sentence(text: str) -> str:
-    """`text` ending in a full stop (or its own punctuation), so sentences can follow it."""
+    """`text` as a sentence: first letter capitalised, ending in a full stop or its own punctuation."""
     text = text.strip()
-    return text if not text or text[-1] in ".!?:;" else text + "."
+    if not text:
+        return ""
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?:;" else text + "."
 
 
 def people(count: int) -> str:
