@@ -7,8 +7,14 @@ scenario may produce more, and that is not pinned. Places are element or flow id
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
-from scenario_support import audited
+from click.testing import CliRunner
+from scenario_support import SCENARIOS, audited
+
+from biotm.cli import cli
 
 Pin = tuple[str, tuple[str, ...]]
 
@@ -136,3 +142,18 @@ def test_every_original_scenario_is_pinned() -> None:
 
     originals = {p.name for p in scenario_paths() if not p.name.endswith("-hardened.yaml")}
     assert originals == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(RESOLVED_BY_HARDENING))
+def test_biotm_diff_reports_the_targeted_findings_resolved_and_nothing_new(name: str, tmp_path: Path) -> None:
+    original = name.replace("-hardened.yaml", ".yaml")
+    out = tmp_path / "diff.json"
+    run = CliRunner().invoke(
+        cli,
+        ["diff", str(SCENARIOS / original), str(SCENARIOS / name), "-f", "json", "-o", str(out), "--fail-on", "none"],
+    )
+    assert run.exit_code == 0, run.output
+    diff = json.loads(out.read_text(encoding="utf-8"))
+    resolved = {(f["rule"], tuple(f["places"])) for f in diff["resolved"]}
+    assert sorted(set(RESOLVED_BY_HARDENING[name]) - resolved) == []
+    assert [(f["rule"], f["places"]) for f in diff["new_findings"]] == []
