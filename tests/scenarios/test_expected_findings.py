@@ -37,7 +37,7 @@ EXPECTED: dict[str, list[Pin]] = {
     ],
     "police-face-id-app.yaml": [
         ("bio-public-disclosure", ("requester_sees",)),
-        ("bio-third-party-disclosure", ("result_to_requester",)),
+        ("bio-third-party-disclosure", ("requester_sees",)),
         ("bio-no-injection-detection", ("responder_app",)),
         ("bio-no-pad", ("zhenni_service",)),
         ("bio-sole-factor", ("zhenni_service",)),
