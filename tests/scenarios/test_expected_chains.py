@@ -8,14 +8,8 @@ or one below the reporting threshold) and say which controls did it.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
-from click.testing import CliRunner
-from scenario_support import SCENARIOS, audited
-
-from biotm.cli import cli
+from scenario_support import audited, controls_by_place, original_of, pair_diff
 
 # The attack-path stage (theft chains, `biotm mitigate`) lands on main separately; until it does, these
 # pins have nothing to check. Once biotm.analysis exists they run and can fail.
@@ -74,16 +68,10 @@ def test_hardening_breaks_the_targeted_chains(name: str) -> None:
     assert sorted(set(BROKEN_BY_HARDENING[name]) & chains(name)) == []
 
 
-def applied_controls(name: str) -> set[str]:
-    model = audited(name).model
-    places = [(e.id, e.controls) for e in model.elements] + [(f.id, f.controls) for f in model.flows]
-    return {f"{place}:{control}" for place, controls in places for control in controls}
-
-
 @pytest.mark.parametrize("hardened", sorted(BROKEN_BY_HARDENING))
 def test_the_hardened_variant_applies_a_cut_the_report_names_for_each_chain(hardened: str) -> None:
-    original = hardened.replace("-hardened.yaml", ".yaml")
-    applied = applied_controls(hardened)
+    original = original_of(hardened)
+    applied = {f"{place}:{control}" for control, place in controls_by_place(hardened)}
     targeted = set(BROKEN_BY_HARDENING[hardened])
     for chain in audited(original).chains:
         key = (chain.attacker, chain.goal, tuple(s.verification for s in chain.steps if s.verification))
@@ -94,15 +82,8 @@ def test_the_hardened_variant_applies_a_cut_the_report_names_for_each_chain(hard
 
 
 @pytest.mark.parametrize("hardened", sorted(BROKEN_BY_HARDENING))
-def test_biotm_diff_lists_the_targeted_chains_as_closed(hardened: str, tmp_path: Path) -> None:
-    original = hardened.replace("-hardened.yaml", ".yaml")
-    out = tmp_path / "diff.json"
-    run = CliRunner().invoke(
-        cli,
-        ["diff", str(SCENARIOS / original), str(SCENARIOS / hardened), "-f", "json", "-o", str(out)],
-    )
-    assert run.exit_code == 0, run.output
-    diff = json.loads(out.read_text(encoding="utf-8"))
+def test_biotm_diff_lists_the_targeted_chains_as_closed(hardened: str) -> None:
+    diff = pair_diff(hardened)
     closed = {
         (c["attacker"], c["goal"], tuple(s["verification"] for s in c["steps"] if s["verification"]))
         for c in diff["chains_closed"]

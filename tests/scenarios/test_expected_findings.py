@@ -7,14 +7,8 @@ scenario may produce more, and that is not pinned. Places are element or flow id
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
-from click.testing import CliRunner
-from scenario_support import SCENARIOS, audited
-
-from biotm.cli import cli
+from scenario_support import audited, original_of, pair_diff
 
 Pin = tuple[str, tuple[str, ...]]
 
@@ -131,7 +125,7 @@ def test_scenario_shows_its_headline_findings(name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(RESOLVED_BY_HARDENING))
 def test_hardening_resolves_the_findings_it_targets(name: str) -> None:
-    original = name.replace("-hardened.yaml", ".yaml")
+    original = original_of(name)
     targeted = set(RESOLVED_BY_HARDENING[name])
     assert targeted <= set(EXPECTED[original]), "only pinned findings can be claimed as resolved"
     assert sorted(targeted & open_pins(name)) == []
@@ -145,15 +139,8 @@ def test_every_original_scenario_is_pinned() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(RESOLVED_BY_HARDENING))
-def test_biotm_diff_reports_the_targeted_findings_resolved_and_nothing_new(name: str, tmp_path: Path) -> None:
-    original = name.replace("-hardened.yaml", ".yaml")
-    out = tmp_path / "diff.json"
-    run = CliRunner().invoke(
-        cli,
-        ["diff", str(SCENARIOS / original), str(SCENARIOS / name), "-f", "json", "-o", str(out), "--fail-on", "none"],
-    )
-    assert run.exit_code == 0, run.output
-    diff = json.loads(out.read_text(encoding="utf-8"))
+def test_biotm_diff_reports_the_targeted_findings_resolved_and_nothing_new(name: str) -> None:
+    diff = pair_diff(name)
     resolved = {(f["rule"], tuple(f["places"])) for f in diff["resolved"]}
     assert sorted(set(RESOLVED_BY_HARDENING[name]) - resolved) == []
     assert [(f["rule"], f["places"]) for f in diff["new_findings"]] == []
