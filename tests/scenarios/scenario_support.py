@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import tempfile
 from pathlib import Path
+from typing import Any
 
+from click.testing import CliRunner
+
+from biotm.cli import cli
 from biotm.model.loader import load_model
 from biotm.pipeline import AuditOptions, audit
 from biotm.result import AuditResult
@@ -27,3 +33,35 @@ def audited(name: str) -> AuditResult:
     if name not in _cache:
         _cache[name] = audit(load_model(str(SCENARIOS / name)), AuditOptions(today=TODAY))
     return _cache[name]
+
+
+def original_of(hardened: str) -> str:
+    """`x-hardened.yaml` -> `x.yaml`."""
+    return hardened.replace("-hardened.yaml", ".yaml")
+
+
+def cli_json(*args: str) -> Any:
+    """Run `biotm ARGS -f json -o FILE` as a user would, check it succeeded, and parse FILE."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out.json"
+        run = CliRunner().invoke(cli, [*args, "-f", "json", "-o", str(out)])
+        assert run.exit_code == 0, run.output
+        return json.loads(out.read_text(encoding="utf-8"))
+
+
+_diffs: dict[str, Any] = {}
+
+
+def pair_diff(hardened: str) -> Any:
+    """`biotm diff ORIGINAL HARDENED` as JSON, computed once per test session."""
+    if hardened not in _diffs:
+        base, new = str(SCENARIOS / original_of(hardened)), str(SCENARIOS / hardened)
+        _diffs[hardened] = cli_json("diff", base, new, "--fail-on", "none")
+    return _diffs[hardened]
+
+
+def controls_by_place(name: str) -> set[tuple[str, str]]:
+    """Every (control, place) the model `scenarios/<name>` puts on an element or a flow."""
+    model = load_model(str(SCENARIOS / name)).model
+    places = [(e.id, e.controls) for e in model.elements] + [(f.id, f.controls) for f in model.flows]
+    return {(control, place) for place, controls in places for control in controls}

@@ -8,7 +8,7 @@ scenario may produce more, and that is not pinned. Places are element or flow id
 from __future__ import annotations
 
 import pytest
-from scenario_support import audited
+from scenario_support import audited, original_of, pair_diff
 
 Pin = tuple[str, tuple[str, ...]]
 
@@ -31,7 +31,7 @@ EXPECTED: dict[str, list[Pin]] = {
     ],
     "police-face-id-app.yaml": [
         ("bio-public-disclosure", ("requester_sees",)),
-        ("bio-third-party-disclosure", ("result_to_requester",)),
+        ("bio-third-party-disclosure", ("requester_sees",)),
         ("bio-no-injection-detection", ("responder_app",)),
         ("bio-no-pad", ("zhenni_service",)),
         ("bio-sole-factor", ("zhenni_service",)),
@@ -125,7 +125,7 @@ def test_scenario_shows_its_headline_findings(name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(RESOLVED_BY_HARDENING))
 def test_hardening_resolves_the_findings_it_targets(name: str) -> None:
-    original = name.replace("-hardened.yaml", ".yaml")
+    original = original_of(name)
     targeted = set(RESOLVED_BY_HARDENING[name])
     assert targeted <= set(EXPECTED[original]), "only pinned findings can be claimed as resolved"
     assert sorted(targeted & open_pins(name)) == []
@@ -136,3 +136,11 @@ def test_every_original_scenario_is_pinned() -> None:
 
     originals = {p.name for p in scenario_paths() if not p.name.endswith("-hardened.yaml")}
     assert originals == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(RESOLVED_BY_HARDENING))
+def test_biotm_diff_reports_the_targeted_findings_resolved_and_nothing_new(name: str) -> None:
+    diff = pair_diff(name)
+    resolved = {(f["rule"], tuple(f["places"])) for f in diff["resolved"]}
+    assert sorted(set(RESOLVED_BY_HARDENING[name]) - resolved) == []
+    assert [(f["rule"], f["places"]) for f in diff["new_findings"]] == []

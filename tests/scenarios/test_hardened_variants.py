@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from scenario_support import SCENARIOS
+from scenario_support import SCENARIOS, original_of
 
 from biotm.model.loader import load_model
 from biotm.model.schema import Model
@@ -12,8 +12,7 @@ HARDENED = sorted(p.name for p in SCENARIOS.glob("*-hardened.yaml"))
 
 
 def pair(hardened: str) -> tuple[Model, Model]:
-    original = hardened.replace("-hardened.yaml", ".yaml")
-    return load_model(str(SCENARIOS / original)).model, load_model(str(SCENARIOS / hardened)).model
+    return load_model(str(SCENARIOS / original_of(hardened))).model, load_model(str(SCENARIOS / hardened)).model
 
 
 def test_at_least_three_scenarios_have_hardened_variants() -> None:

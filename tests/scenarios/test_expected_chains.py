@@ -1,0 +1,92 @@
+"""Each scenario's identity-theft chains, pinned by attacker, goal and the verifications passed in order.
+
+A chain is what a thief can become with the data the system leaks (a SIM in the victim's name, the
+victim's bank account). The pins name the scenario-specific attackers from each model, so they do not
+depend on the built-in attacker library; hardened variants must break the targeted chains (no chain,
+or one below the reporting threshold) and say which controls did it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from scenario_support import audited, controls_by_place, original_of, pair_diff
+
+# The attack-path stage (theft chains, `biotm mitigate`) lands on main separately; until it does, these
+# pins have nothing to check. Once biotm.analysis exists they run and can fail.
+pytest.importorskip("biotm.analysis.chains")
+
+Chain = tuple[str, str, tuple[str, ...]]  # attacker, goal, verification ids in order
+
+EXPECTED_CHAINS: dict[str, list[Chain]] = {
+    "china-sim-registration.yaml": [
+        # Leaked face + ID number -> SIM in the victim's name at a terminal without PAD -> bank OTP -> takeover.
+        ("leaked-set-buyer", "bank-account-takeover", ("register-sim", "deliver-otp", "password-reset")),
+        ("leaked-set-buyer", "sim-in-victim-name", ("register-sim",)),
+    ],
+    "police-face-id-app.yaml": [
+        ("credential-impersonator", "trusted-as-victim", ("ctid-enrolment", "p2p-check")),
+    ],
+    "exam-registration.yaml": [
+        ("substitute-test-taker", "exam-sat-as-victim", ("admit-candidate",)),
+    ],
+    "bank-remote-ekyc.yaml": [
+        ("id-scan-fraudster", "account-in-victim-name", ("open-account",)),
+        ("id-scan-fraudster", "bank-account-takeover", ("sim-swap", "deliver-otp", "recover-account")),
+    ],
+    "workplace-attendance.yaml": [
+        ("outsider", "restricted-area-access", ("remote-enrol", "open-door")),
+    ],
+}
+
+#: Chains each hardened variant must break, with a control the report must name as breaking it.
+BROKEN_BY_HARDENING: dict[str, list[Chain]] = {
+    "china-sim-registration-hardened.yaml": EXPECTED_CHAINS["china-sim-registration.yaml"],
+    "bank-remote-ekyc-hardened.yaml": EXPECTED_CHAINS["bank-remote-ekyc.yaml"],
+    "workplace-attendance-hardened.yaml": EXPECTED_CHAINS["workplace-attendance.yaml"],
+}
+
+
+def chains(name: str) -> set[Chain]:
+    return {
+        (c.attacker, c.goal, tuple(s.verification for s in c.steps if s.verification)) for c in audited(name).chains
+    }
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_CHAINS))
+def test_scenario_shows_its_identity_theft_chains(name: str) -> None:
+    assert sorted(set(EXPECTED_CHAINS[name]) - chains(name)) == []
+
+
+def test_sim_chain_is_reported_as_an_idt_finding_on_its_verifiers() -> None:
+    result = audited("china-sim-registration.yaml")
+    places = {tuple(f.places) for f in result.findings if f.rule.startswith("idt-")}
+    assert ("realname_system", "sms_gateway", "bank_online") in places
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN_BY_HARDENING))
+def test_hardening_breaks_the_targeted_chains(name: str) -> None:
+    assert sorted(set(BROKEN_BY_HARDENING[name]) & chains(name)) == []
+
+
+@pytest.mark.parametrize("hardened", sorted(BROKEN_BY_HARDENING))
+def test_the_hardened_variant_applies_a_cut_the_report_names_for_each_chain(hardened: str) -> None:
+    original = original_of(hardened)
+    applied = {f"{place}:{control}" for control, place in controls_by_place(hardened)}
+    targeted = set(BROKEN_BY_HARDENING[hardened])
+    for chain in audited(original).chains:
+        key = (chain.attacker, chain.goal, tuple(s.verification for s in chain.steps if s.verification))
+        if key not in targeted:
+            continue
+        cuts = [set(option.split("+")) for option in chain.broken_by]
+        assert any(cut <= applied for cut in cuts), (key, chain.broken_by)
+
+
+@pytest.mark.parametrize("hardened", sorted(BROKEN_BY_HARDENING))
+def test_biotm_diff_lists_the_targeted_chains_as_closed(hardened: str) -> None:
+    diff = pair_diff(hardened)
+    closed = {
+        (c["attacker"], c["goal"], tuple(s["verification"] for s in c["steps"] if s["verification"]))
+        for c in diff["chains_closed"]
+    }
+    assert sorted(set(BROKEN_BY_HARDENING[hardened]) - closed) == []
+    assert diff["chains_opened"] == []
