@@ -8,7 +8,7 @@ items carry a modality. Free text (names, descriptions) is drawn from all of Uni
 surrogates, so HTML, quotes and right-to-left marks turn up in reports too.
 
     from hypothesis import given
-    from tests.strategies import models
+    from strategies import models  # tests/ is on sys.path through tests/conftest.py
 
     @given(models())
     def test_something(model: dict[str, Any]) -> None: ...
@@ -45,7 +45,11 @@ JURISDICTIONS = ["CN", "US", "US-IL", "DE", "SG", "GB", "IN", "BR"]
 OWNERS = ["carrier", "vendor-inc", "state", "bank", "shop-ltd"]
 
 #: Short ids so shrunk examples stay readable; the full pattern is ^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$.
-ids = st.from_regex(r"\A[a-z][a-z0-9_.\-]{0,11}\Z")
+ids = st.builds(
+    str.__add__,
+    st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"),
+    st.text("abcdefghijklmnopqrstuvwxyz0123456789_.-", max_size=11),
+)
 
 #: Free text: any character a UTF-8 file can hold (no lone surrogates).
 text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
@@ -72,13 +76,14 @@ def _subset(draw: st.DrawFn, pool: list[str], max_size: int = 3) -> list[str]:
 
 
 def _unique_ids(draw: st.DrawFn, count: int, taken: set[str]) -> list[str]:
-    """`count` fresh ids not in `taken` (which is updated)."""
+    """`count` fresh ids not in `taken` (which is updated); a clash gets a numeric suffix, not a redraw."""
     out: list[str] = []
-    while len(out) < count:
+    for _ in range(count):
         candidate = draw(ids)
-        if candidate not in taken:
-            taken.add(candidate)
-            out.append(candidate)
+        if candidate in taken:
+            candidate = f"{candidate}-{len(taken)}"
+        taken.add(candidate)
+        out.append(candidate)
     return out
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from biotm.interop.common import Draft
 from biotm.model.errors import ModelError, Problem
 from biotm.model.loader import LoadedModel, read_bounded, validate_data
-from biotm.model.parse import Limits, decode, parse_json_strict, parse_text
+from biotm.model.parse import Limits, decode, parse_json, parse_text
 from biotm.model.schema import Model
 from biotm.model.source import SourceMap
 
@@ -60,7 +60,7 @@ def parse_file(path: str, limits: Limits) -> tuple[Any, SourceMap]:
     raw = read_bounded(path, limits)
     text = decode(raw, path)
     if FsPath(path).suffix.lower() == ".json" or text.lstrip().startswith("{"):
-        parse_json_strict(text, path)
+        return parse_json(text, path, limits)
     return parse_text(text, path, limits)
 
 
@@ -87,7 +87,9 @@ def import_draft(path: str, input_format: str, limits: Limits | None = None) -> 
     """Read another tool's model file into a Draft (for `biotm import`)."""
     limits = limits or Limits()
     data, source = parse_file(path, limits)
-    fmt = choose_format(data, path, input_format)
+    # Every supported format is a mapping at the top; anything else gets the biotm loader's located message.
+    guess = input_format == "auto" and not isinstance(data, dict)
+    fmt = "biotm" if guess else choose_format(data, path, input_format)
     if fmt == "biotm":
         raise ModelError([Problem(path, 1, 1, "this is already a biotm model; nothing to import")])
     convert: Convert = _module(fmt).convert
@@ -98,7 +100,9 @@ def load_any(path: str, input_format: str = "auto", limits: Limits | None = None
     """Load a biotm model or another tool's model; other formats are located in their own file."""
     limits = limits or Limits()
     data, source = parse_file(path, limits)
-    fmt = choose_format(data, path, input_format)
+    # Every supported format is a mapping at the top; anything else gets the biotm loader's located message.
+    guess = input_format == "auto" and not isinstance(data, dict)
+    fmt = "biotm" if guess else choose_format(data, path, input_format)
     if fmt == "biotm":
         return validate_data(data, source)
     convert: Convert = _module(fmt).convert

@@ -384,3 +384,8 @@ def parse_json(text: str, name: str, limits: Limits | None = None) -> tuple[Any,
         # The YAML pass found no depth or duplicate problem, yet json refused: report it plainly.
         raise ModelError([Problem(name, 1, 1, "JSON nesting too deep or duplicate keys")])
     return data, source
+
+
+def parse_json_strict(text: str, name: str) -> None:
+    """Raise a located error if `text` is not strict JSON (a syntax check only; prefer `parse_json`)."""
+    parse_json(text, name)
