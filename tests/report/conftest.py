@@ -27,7 +27,6 @@ def hostile_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def hostile_result(hostile_path: Path) -> AuditResult:
     """A model whose names and descriptions are script and markup, with findings that quote them."""
     result = populate(audited(hostile_path))
-    findings = [
-        f.model_copy(update={"evidence": f"{f.evidence} near <script>alert(1)</script>"}) for f in result.findings
-    ]
+    findings = [f.model_copy(update={"evidence": f"{f.evidence} near <script>alert(1)</script>"})
+                for f in result.findings]
     return result.model_copy(update={"findings": findings})

@@ -83,66 +83,18 @@ def _finding(
 def findings_for(result: AuditResult) -> list[Finding]:
     """Hand-made findings on the minimal fixture's places, with real locations from the result."""
     out = [
-        _finding(
-            result,
-            "bio-plaintext-flow",
-            "Biometric sample sent unencrypted",
-            "critical",
-            0.9,
-            0.95,
-            "flow",
-            ["liveness"],
-        ),
-        _finding(
-            result,
-            "bio-template-unprotected",
-            "Template stored without irreversible protection",
-            "high",
-            0.6,
-            0.9,
-            "element",
-            ["archive"],
-            data=["face_template"],
-            regulations=["PIPL-28", "GDPR-9"],
-        ),
-        _finding(
-            result,
-            "bio-cross-border",
-            "Face image leaves the jurisdiction",
-            "medium",
-            0.5,
-            0.6,
-            "interaction",
-            ["matcher", "liveness", "sdk_cloud"],
-            regulations=["PIPL-38"],
-            mitigations=["data-sharing-agreement"],
-            cwe=[],
-        ),
-        _finding(
-            result,
-            "bio-capture-public",
-            "Capture in a public place",
-            "low",
-            0.3,
-            0.4,
-            "element",
-            ["terminal"],
-            status="accepted",
-            acceptance=Acceptance(justification="clerk watches", owner="ciso", expires=dt.date(2027, 1, 1)),
-        ),
-        _finding(
-            result,
-            "bio-info-note",
-            "Only one modality",
-            "info",
-            0.1,
-            0.1,
-            "element",
-            ["matcher"],
-            regulations=[],
-            mitigations=[],
-            categories=[],
-        ),
+        _finding(result, "bio-plaintext-flow", "Biometric sample sent unencrypted", "critical", 0.9, 0.95,
+                 "flow", ["liveness"]),
+        _finding(result, "bio-template-unprotected", "Template stored without irreversible protection", "high",
+                 0.6, 0.9, "element", ["archive"], data=["face_template"], regulations=["PIPL-28", "GDPR-9"]),
+        _finding(result, "bio-cross-border", "Face image leaves the jurisdiction", "medium", 0.5, 0.6,
+                 "interaction", ["matcher", "liveness", "sdk_cloud"], regulations=["PIPL-38"],
+                 mitigations=["data-sharing-agreement"], cwe=[]),
+        _finding(result, "bio-capture-public", "Capture in a public place", "low", 0.3, 0.4, "element",
+                 ["terminal"], status="accepted",
+                 acceptance=Acceptance(justification="clerk watches", owner="ciso", expires=dt.date(2027, 1, 1))),
+        _finding(result, "bio-info-note", "Only one modality", "info", 0.1, 0.1, "element", ["matcher"],
+                 regulations=[], mitigations=[], categories=[]),
     ]
     return sorted(out, key=lambda f: (["critical", "high", "medium", "low", "info"].index(f.severity), f.id))
 
@@ -171,17 +123,8 @@ def rules_for(findings: list[Finding]) -> list[RuleInfo]:
 def populate(result: AuditResult) -> AuditResult:
     """`result` with findings, rules, regulations, attack paths, a chain and a plan added."""
     findings = findings_for(result)
-    chain_finding = _finding(
-        result,
-        "idt-sim-takeover",
-        "SIM registered in the victim's name",
-        "critical",
-        0.7,
-        1.0,
-        "element",
-        ["matcher"],
-        data=["face_image", "id_number"],
-    )
+    chain_finding = _finding(result, "idt-sim-takeover", "SIM registered in the victim's name", "critical", 0.7,
+                             1.0, "element", ["matcher"], data=["face_image", "id_number"])
     findings = [chain_finding, *findings]
     chain = TheftChain(
         id="chain-sim-otp",
@@ -191,26 +134,12 @@ def populate(result: AuditResult) -> AuditResult:
         subjects=1000,
         severity="critical",
         steps=[
-            ChainStep(
-                verifier="leak",
-                verification=None,
-                action="buy the leaked archive",
-                uses=[],
-                grants=["face_image", "id_number"],
-                likelihood=0.8,
-                evidence="archive reachable",
-                weak_controls=["encryption-at-rest"],
-            ),
-            ChainStep(
-                verifier="matcher",
-                verification="register-sim",
-                action="register a SIM in the victim's name",
-                uses=["face_image", "id_number"],
-                grants=["sim"],
-                likelihood=0.6,
-                evidence="no presentation-attack detection",
-                weak_controls=["presentation-attack-detection"],
-            ),
+            ChainStep(verifier="leak", verification=None, action="buy the leaked archive", uses=[],
+                      grants=["face_image", "id_number"], likelihood=0.8, evidence="archive reachable",
+                      weak_controls=["encryption-at-rest"]),
+            ChainStep(verifier="matcher", verification="register-sim", action="register a SIM in the victim's name",
+                      uses=["face_image", "id_number"], grants=["sim"], likelihood=0.6,
+                      evidence="no presentation-attack detection", weak_controls=["presentation-attack-detection"]),
         ],
         finding=chain_finding.id,
         broken_by=["presentation-attack-detection"],
@@ -221,16 +150,10 @@ def populate(result: AuditResult) -> AuditResult:
             target_data="face_template",
             probability=0.35,
             steps=[
-                AttackStep(
-                    source="entry", target="sdk_cloud", via="entry", probability=0.7, reason="internet-facing zone"
-                ),
-                AttackStep(
-                    source="sdk_cloud",
-                    target="archive",
-                    via="archive_write",
-                    probability=0.5,
-                    reason="no mutual authentication",
-                ),
+                AttackStep(source="entry", target="sdk_cloud", via="entry", probability=0.7,
+                           reason="internet-facing zone"),
+                AttackStep(source="sdk_cloud", target="archive", via="archive_write", probability=0.5,
+                           reason="no mutual authentication"),
             ],
             reaches="archive",
         )
@@ -243,26 +166,11 @@ def populate(result: AuditResult) -> AuditResult:
         risk_before=2.5,
         risk_after=1.4,
         items=[
-            PlanItem(
-                rank=1,
-                control="encryption-in-transit",
-                place="liveness",
-                cost_days=3.0,
-                risk_removed=0.8,
-                closes=[findings[1].id],
-                breaks_chains=[],
-                reason="closes the worst flow",
-            ),
-            PlanItem(
-                rank=2,
-                control="presentation-attack-detection",
-                place="terminal",
-                cost_days=5.0,
-                risk_removed=0.3,
-                closes=[chain_finding.id],
-                breaks_chains=["chain-sim-otp"],
-                reason="breaks the SIM chain",
-            ),
+            PlanItem(rank=1, control="encryption-in-transit", place="liveness", cost_days=3.0, risk_removed=0.8,
+                     closes=[findings[1].id], breaks_chains=[], reason="closes the worst flow"),
+            PlanItem(rank=2, control="presentation-attack-detection", place="terminal", cost_days=5.0,
+                     risk_removed=0.3, closes=[chain_finding.id], breaks_chains=["chain-sim-otp"],
+                     reason="breaks the SIM chain"),
         ],
     )
     regulations = [
@@ -285,20 +193,11 @@ def populate(result: AuditResult) -> AuditResult:
 def hostile_yaml() -> str:
     """The minimal fixture with every free-text field carrying script or markup."""
     text = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
-    for marker in (
-        "  - id: customer\n",
-        "  - id: matcher\n",
-        "  - id: archive\n",
-        "  - id: face_image\n",
-        "  - id: liveness\n",
-        "  - id: vendor\n",
-    ):
+    for marker in ("  - id: customer\n", "  - id: matcher\n", "  - id: archive\n", "  - id: face_image\n",
+                   "  - id: liveness\n", "  - id: vendor\n"):
         name = XSS_SCRIPT if "customer" in marker or "face" in marker or "vendor" in marker else XSS_IMG
-        text = text.replace(
-            marker,
-            f"{marker}    name: '{name.replace(chr(39), chr(39) * 2)}'\n"
-            f"    description: '{XSS_IMG.replace(chr(39), chr(39) * 2)} | `tick` [x](javascript:1)'\n",
-        )
+        text = text.replace(marker, f"{marker}    name: '{name.replace(chr(39), chr(39) * 2)}'\n"
+                            f"    description: '{XSS_IMG.replace(chr(39), chr(39) * 2)} | `tick` [x](javascript:1)'\n")
     return text.replace("  name: minimal", f"  name: 'minimal {XSS_SCRIPT}'")
 
 

@@ -34,26 +34,10 @@ def load(path: Path, profile: Path) -> Page:
     """Open `path` headless and offline, return the DOM after scripts ran and the console messages."""
     assert BROWSER is not None
     run = subprocess.run(
-        [
-            BROWSER,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-extensions",
-            f"--user-data-dir={profile}",
-            "--enable-logging=stderr",
-            "--v=0",
-            "--dump-dom",
-            path.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+        [BROWSER, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
+         f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", "--dump-dom", path.as_uri()],
+        capture_output=True, text=True, timeout=120, check=False,
     )
     assert run.returncode == 0, run.stderr[-2000:]
     console = [line for line in run.stderr.splitlines() if ":CONSOLE" in line]
@@ -73,9 +57,8 @@ def hostile_model(tmp: Path) -> Path:
     text = text.replace("  name: minimal", f"  name: 'minimal {quoted_script}'\n  description: '{quoted_img}'")
     for element in ("customer", "matcher", "archive", "sdk_cloud"):
         payload = quoted_script if element in ("customer", "archive") else quoted_img
-        text = text.replace(
-            f"  - id: {element}\n", f"  - id: {element}\n    name: '{payload}'\n    description: '{quoted_img}'\n"
-        )
+        text = text.replace(f"  - id: {element}\n", f"  - id: {element}\n    name: '{payload}'\n"
+                            f"    description: '{quoted_img}'\n")
     text = text.replace("  - id: vendor\n", f"  - id: vendor\n    name: '{quoted_img}'\n")
     text = text.replace("  - id: liveness\n", f"  - id: liveness\n    name: '{quoted_script}'\n")
     path = tmp / "hostile.yaml"

@@ -28,9 +28,8 @@ def test_cli_writes_each_format_byte_identically(model: Path, fmt: str, tmp_path
     outputs = []
     for name in ("a", "b"):
         out = tmp_path / f"{name}.{fmt}"
-        run = runner.invoke(
-            cli, ["analyze", str(model), "--format", fmt, "-o", str(out), "--fail-on", "none", "--today", "2026-01-01"]
-        )
+        run = runner.invoke(cli, ["analyze", str(model), "--format", fmt, "-o", str(out), "--fail-on", "none",
+                                  "--today", "2026-01-01"])
         assert run.exit_code == 0, run.output
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
@@ -45,19 +44,9 @@ def test_renderers_are_deterministic_on_a_populated_result(rich_result: AuditRes
 
 def test_markdown_has_every_section_and_a_row_per_finding(rich_result: AuditResult) -> None:
     text = markdown.render(rich_result)
-    for heading in (
-        "## Executive summary",
-        "### Top risks",
-        "## Data-flow diagram",
-        "```mermaid",
-        "## Findings by severity",
-        "## Identity-theft chains",
-        "## Attack paths",
-        "## Mitigation plan",
-        "## Regulations by article",
-        "## Data lineage",
-        "## Appendix: the model",
-    ):
+    for heading in ("## Executive summary", "### Top risks", "## Data-flow diagram", "```mermaid",
+                    "## Findings by severity", "## Identity-theft chains", "## Attack paths", "## Mitigation plan",
+                    "## Regulations by article", "## Data lineage", "## Appendix: the model"):
         assert heading in text, heading
     for finding in rich_result.findings:
         assert sum(1 for line in text.splitlines() if line.startswith(f"| `{finding.id}` |")) == 1
@@ -117,13 +106,8 @@ def test_html_heat_map_counts_open_findings(rich_result: AuditResult) -> None:
 
 @pytest.mark.parametrize("fmt", ["html", "markdown", "svg", "mermaid", "dot"])
 def test_hostile_names_never_reach_output_as_markup(hostile_result: AuditResult, fmt: str) -> None:
-    render = {
-        "html": renderer("html"),
-        "markdown": markdown.render,
-        "svg": svg.render,
-        "mermaid": mermaid.render,
-        "dot": dot.render,
-    }[fmt]
+    render = {"html": renderer("html"), "markdown": markdown.render, "svg": svg.render, "mermaid": mermaid.render,
+              "dot": dot.render}[fmt]
     text = render(hostile_result)
     assert XSS_SCRIPT not in text
     assert XSS_IMG not in text
@@ -138,8 +122,7 @@ def test_dot_and_mermaid_quote_every_label(hostile_result: AuditResult) -> None:
     assert mermaid.label('say "hi" <b>#1</b> | `x`') == "say #quot;hi#quot; #lt;b#gt;#35;1#lt;/b#gt; #124; #96;x#96;"
     for line in mermaid.render(hostile_result).splitlines():
         assert "<" not in line and '"' not in line.replace('["', "").replace('"]', "").replace('("', "").replace(
-            '")', ""
-        ).replace('|"', "").replace('"|', "")
+            '")', "").replace('|"', "").replace('"|', "")
 
 
 def test_csv_has_one_row_per_finding_and_defuses_formulas(rich_result: AuditResult) -> None:
@@ -151,11 +134,10 @@ def test_csv_has_one_row_per_finding_and_defuses_formulas(rich_result: AuditResu
     assert first["severity"] == finding.severity
     assert first["places"] == "; ".join(finding.places)
     assert finding.location is not None and first["line"] == str(finding.location.line)
-    hostile = rich_result.findings[0].model_copy(
-        update={"title": '=HYPERLINK("x")', "evidence": "@SUM(A1)", "data": ["-1+2"]}
-    )
+    hostile = rich_result.findings[0].model_copy(update={"title": "=HYPERLINK(\"x\")", "evidence": "@SUM(A1)",
+                                                          "data": ["-1+2"]})
     cells = dict(zip(csv_report.COLUMNS, csv_report.row(rich_result, hostile), strict=True))
-    assert cells["title"] == '\'=HYPERLINK("x")'
+    assert cells["title"] == "'=HYPERLINK(\"x\")"
     assert cells["evidence"] == "'@SUM(A1)"
     assert cells["data"] == "'-1+2"
 
@@ -163,7 +145,8 @@ def test_csv_has_one_row_per_finding_and_defuses_formulas(rich_result: AuditResu
 def test_diagram_nests_zones_and_colours_flows(tmp_path: Path) -> None:
     from report_support import audited, populate
 
-    nested = (FIXTURES / "minimal.yaml").read_text().replace("  - id: core\n", "  - id: core\n    parent: shop\n")
+    nested = (FIXTURES / "minimal.yaml").read_text().replace(
+        "  - id: core\n", "  - id: core\n    parent: shop\n")
     path = tmp_path / "nested.yaml"
     path.write_text(nested)
     result = populate(audited(path))

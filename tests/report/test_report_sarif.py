@@ -93,7 +93,8 @@ def _reordered(source: Path, target: Path) -> None:
     target.write_text(yaml.safe_dump(document, sort_keys=True, indent=4, width=60), encoding="utf-8")
 
 
-@pytest.mark.parametrize("model", [FIXTURES / "minimal.yaml", *sorted(SCENARIOS.glob("*.yaml"))], ids=lambda p: p.name)
+@pytest.mark.parametrize("model", [FIXTURES / "minimal.yaml", *sorted(SCENARIOS.glob("*.yaml"))],
+                         ids=lambda p: p.name)
 def test_fingerprints_survive_reformatting_and_reordering(
     model: Path, tmp_path: Path, validator: jsonschema.protocols.Validator
 ) -> None:
@@ -110,8 +111,7 @@ def test_fingerprints_survive_reformatting_and_reordering(
     def index(log: dict[str, Any]) -> dict[str, tuple[str, int]]:
         return {
             r["partialFingerprints"][sarif.FINGERPRINT]: (
-                r["ruleId"],
-                r["locations"][0]["physicalLocation"]["region"]["startLine"],
+                r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]
             )
             for r in log["runs"][0]["results"]
         }
@@ -130,8 +130,7 @@ def test_cli_sarif_validates(minimal_path: Path, tmp_path: Path, validator: json
 
     out = tmp_path / "out.sarif"
     cwd = os.getcwd()
-    run = CliRunner().invoke(
-        cli, ["analyze", os.path.relpath(minimal_path, cwd), "-f", "sarif", "-o", str(out), "--fail-on", "none"]
-    )
+    run = CliRunner().invoke(cli, ["analyze", os.path.relpath(minimal_path, cwd), "-f", "sarif", "-o", str(out),
+                                   "--fail-on", "none"])
     assert run.exit_code == 0, run.output
     validator.validate(json.loads(out.read_text(encoding="utf-8")))
