@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from biotm import __version__
 from biotm.graph import SystemGraph, build_graph
@@ -25,6 +26,8 @@ class AuditOptions:
     k_paths: int = 3
     #: The day acceptances are checked against; fixed by the caller so reports are reproducible.
     today: dt.date | None = None
+    #: Called with the name of each stage as it starts (the CLI's progress bar); never changes results.
+    progress: Callable[[str], None] | None = field(default=None, compare=False)
 
 
 def summarize(graph: SystemGraph) -> ModelSummary:
@@ -84,8 +87,11 @@ def base_result(graph: SystemGraph) -> AuditResult:
 def audit(loaded: LoadedModel, options: AuditOptions | None = None) -> AuditResult:
     """Run the whole audit of one loaded model."""
     options = options or AuditOptions()
+    step = options.progress or (lambda stage: None)
+    step("building the graph")
     graph = build_graph(loaded)
     result = base_result(graph)
+    step("running the rules")
     from biotm.rules import run_rules  # imported here so loading the pipeline stays light
 
     rules_out = run_rules(graph, options)

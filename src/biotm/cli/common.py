@@ -18,6 +18,8 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_INPUT = 2
 
+_WRITE_SLICE = 1 << 24
+
 FAIL_ON_CHOICES = (*SEVERITIES, "none")
 
 
@@ -62,7 +64,7 @@ def load_or_fail(path: str, max_size_mb: float = 20.0, input_format: str = "biot
         if input_format != "biotm":
             from biotm.interop import load_any
 
-            return load_any(path, input_format, limits_for(max_size_mb))
+            return load_any(path, input_format, limits_for(max_size_mb), notify=lambda line: click.echo(line, err=True))
         return load_model(path, limits_for(max_size_mb))
     except ModelError as exc:
         raise InputError(str(exc)) from None
@@ -90,7 +92,9 @@ def write_output(text: str, output: str | None, inputs: Sequence[str] = ()) -> N
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+            # In slices: writing a national-scale report (~800 MB) at once encodes a second full copy.
+            for start in range(0, len(text), _WRITE_SLICE):
+                handle.write(text[start : start + _WRITE_SLICE])
             handle.flush()
             os.fsync(handle.fileno())  # the bytes are on disk before the name points at them
         os.chmod(temp, _report_mode(target))

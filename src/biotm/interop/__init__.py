@@ -59,7 +59,8 @@ def parse_file(path: str, limits: Limits) -> tuple[Any, SourceMap]:
     """Bounded read and safe parse of any supported file, with located syntax errors."""
     raw = read_bounded(path, limits)
     text = decode(raw, path)
-    if FsPath(path).suffix.lower() == ".json" or text.lstrip().startswith("{"):
+    suffix = FsPath(path).suffix.lower()
+    if suffix == ".json" or (suffix not in (".yaml", ".yml") and text.lstrip().startswith("{")):
         return parse_json(text, path, limits)
     return parse_text(text, path, limits)
 
@@ -73,6 +74,8 @@ def choose_format(data: Any, path: str, input_format: str) -> str:
     found = detect_format(data)
     if len(found) == 1:
         return found[0]
+    if not isinstance(data, dict):
+        return "biotm"  # no format has a list or a scalar at the top: biotm's loader explains what is wrong
     if not found:
         message = (
             "cannot tell the format of this file (not a biotm, Threat Dragon, Threagile or OTM model); "
@@ -87,26 +90,32 @@ def import_draft(path: str, input_format: str, limits: Limits | None = None) -> 
     """Read another tool's model file into a Draft (for `biotm import`)."""
     limits = limits or Limits()
     data, source = parse_file(path, limits)
-    # Every supported format is a mapping at the top; anything else gets the biotm loader's located message.
-    guess = input_format == "auto" and not isinstance(data, dict)
-    fmt = "biotm" if guess else choose_format(data, path, input_format)
+    fmt = choose_format(data, path, input_format)
     if fmt == "biotm":
         raise ModelError([Problem(path, 1, 1, "this is already a biotm model; nothing to import")])
     convert: Convert = _module(fmt).convert
     return convert(data, source, limits)
 
 
-def load_any(path: str, input_format: str = "auto", limits: Limits | None = None) -> LoadedModel:
-    """Load a biotm model or another tool's model; other formats are located in their own file."""
+def load_any(
+    path: str, input_format: str = "auto", limits: Limits | None = None, notify: Callable[[str], None] | None = None
+) -> LoadedModel:
+    """Load a biotm model or another tool's model; other formats are located in their own file.
+
+    `notify` receives the one-line summary of imported data items that need a category, if any.
+    """
     limits = limits or Limits()
     data, source = parse_file(path, limits)
-    # Every supported format is a mapping at the top; anything else gets the biotm loader's located message.
-    guess = input_format == "auto" and not isinstance(data, dict)
-    fmt = "biotm" if guess else choose_format(data, path, input_format)
+    fmt = choose_format(data, path, input_format)
     if fmt == "biotm":
         return validate_data(data, source)
     convert: Convert = _module(fmt).convert
-    return convert(data, source, limits).loaded()
+    draft = convert(data, source, limits)
+    loaded = draft.loaded()
+    summary = draft.summary_line()
+    if notify is not None and summary:
+        notify(f"{path}: {summary}")
+    return loaded
 
 
 __all__ = ["IMPORTERS", "INPUT_FORMATS", "Draft", "choose_format", "detect_format", "import_draft", "load_any"]

@@ -85,9 +85,9 @@ def store_exposed(ctx: RuleContext) -> Iterator[Hit]:
         for flow in [*graph.inbound.get(store.id, []), *graph.outbound.get(store.id, [])]:
             other = flow.target if flow.source == store.id else flow.source
             other_zone = graph.zone_of(other)
-            if (other_zone.internet_facing or other_zone.public_place) and "authentication" not in ctx.flow_controls(
-                flow.id
-            ):
+            if other_zone.id == zone.id or not (other_zone.internet_facing or other_zone.public_place):
+                continue  # same zone: already counted above
+            if "authentication" not in ctx.flow_controls(flow.id):
                 via.append(flow.id)
         if via:
             reasons.append(f"unauthenticated flows {names(sorted(via))} connect it to an exposed zone")
