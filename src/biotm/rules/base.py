@@ -237,9 +237,11 @@ class RuleContext:
         return self.elements[element_id].type is ElementType.ACTOR
 
     def subject_side(self, element_id: str) -> bool:
-        """The data subject, or a device or app the subject controls: handing data over there is collection."""
+        """The data subject, or a device or app the subject controls and no organisation operates: handing
+        data over from there is collection. From an organisation's app on the subject's phone it is that
+        organisation's own flow (a bank app's SDK upload to a vendor is a disclosure)."""
         element = self.elements[element_id]
-        return element.role is ActorRole.DATA_SUBJECT or element.subject_controlled
+        return element.role is ActorRole.DATA_SUBJECT or (element.subject_controlled and element.operator is None)
 
     def is_system_flow(self, flow: Flow) -> bool:
         """A flow between two systems (not a person presenting a face or reading a screen)."""

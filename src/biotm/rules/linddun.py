@@ -125,7 +125,7 @@ def identifying(ctx: RuleContext) -> Iterator[Hit]:
         yield _interaction_hit(
             flow,
             [d.id for d in items],
-            f"'{flow.id}' gives {ctx.graph.zone_of(flow.target).owner} {names(d.id for d in attributes)} "
+            f"'{flow.id}' gives {ctx.graph.owner_of(flow.target)} {names(d.id for d in attributes)} "
             f"named by {names(d.id for d in direct)}.",
             ("element", flow.source),
         )

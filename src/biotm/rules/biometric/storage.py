@@ -216,7 +216,7 @@ def cross_database_linkage(ctx: RuleContext) -> Iterator[Hit]:
             s for s, _ in holders if not ({"template-protection", "pseudonymisation"} & ctx.element_controls(s))
         )
         open_set = set(open_ids)
-        owners = sorted({graph.zone_of(s).owner for s, _ in holders})
+        owners = sorted({graph.owner_of(s) for s, _ in holders})
         factor = Factor(reason=f"{len(owners)} organisations hold {modality} data", effect=0.05 * (len(owners) - 1))
         for store_id, ids in holders:
             count = len(open_ids) - (1 if store_id in open_set else 0)

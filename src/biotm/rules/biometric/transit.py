@@ -100,8 +100,8 @@ def third_party_disclosure(ctx: RuleContext) -> Iterator[Hit]:
     for flow in graph.model.flows:
         ids = _disclosed_biometric(ctx, flow)
         if ids:
-            source_owner = graph.zone_of(flow.source).owner
-            target_owner = graph.zone_of(flow.target).owner
+            source_owner = graph.owner_of(flow.source)
+            target_owner = graph.owner_of(flow.target)
             yield _flow_hit(
                 flow,
                 ids,
