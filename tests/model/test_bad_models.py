@@ -196,3 +196,10 @@ def test_hostile_json_model_round_trips_its_odd_characters() -> None:
     assert loaded.model.meta.name == json.loads(path.read_text(encoding="utf-8"))["meta"]["name"]
     assert loaded.model.data[0].subjects == 1000  # 1e3 is a JSON number, not a YAML string
     assert loaded.location_of("element", "e") is not None
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_an_endless_device_is_refused_after_reading_just_past_the_limit() -> None:
+    run = run_biotm("validate", "--max-size-mb", "1", "/dev/zero")
+    assert run.returncode == 2
+    assert run.stderr == "/dev/zero:1:1: file is larger than the 1 MB limit (raise it with --max-size-mb if needed)\n"
