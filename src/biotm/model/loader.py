@@ -201,16 +201,21 @@ def _explain(error: Any, known_ids: set[str]) -> str:
         return f"{shorten(value)} does not have the required form"
     if kind in _BOUNDS:
         return f"must be {_BOUNDS[kind]} {error['ctx'][_BOUND_CTX[kind]]}, got {_describe(value)}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "string_too_long":
+        return f"is longer than the {error['ctx']['max_length']} characters allowed"
     if kind == "too_short":
         minimum = error["ctx"]["min_length"]
-        if isinstance(value, str):
-            return "must not be empty"
         return f"needs at least {minimum} item{'s' if minimum != 1 else ''}"
     if kind == "too_long":
-        return f"has more than the {error['ctx']['max_length']} allowed"
+        return f"has more than the {error['ctx']['max_length']} items allowed"
+    if kind == "finite_number":
+        return f"expected a finite number, got {_describe(value)}"
     if kind == "value_error":
-        return str(error["ctx"]["error"])
-    return one_line(str(error["msg"]))
+        return one_line(str(error["ctx"]["error"]))
+    # Anything not translated above still reads as an expectation, not as pydantic's phrasing.
+    return one_line(str(error["msg"])).replace("Input should be", "expected").replace("String should", "must")
 
 
 def _describe(value: Any) -> str:
