@@ -65,9 +65,10 @@ def test_corpus_has_forty_broken_files_each_with_an_expectation() -> None:
     assert set(BAD) == set(EXPECTED), "every corpus file needs an expected line, and every expectation a file"
 
 
+@pytest.mark.parametrize("command", ["validate", "analyze"])
 @pytest.mark.parametrize("name", BAD)
-def test_bad_model_fails_with_its_located_line(name: str) -> None:
-    run = CliRunner().invoke(cli, ["validate", str(CORPUS / name)])
+def test_bad_model_fails_with_its_located_line(name: str, command: str) -> None:
+    run = CliRunner().invoke(cli, [command, str(CORPUS / name)])
     assert run.exit_code == 2, run.output
     assert run.stdout == ""
     assert run.stderr.splitlines() == _expected_lines(name)
