@@ -19,6 +19,7 @@ locations are real.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -39,8 +40,11 @@ from biotm.model.schema import (
     Modality,
     TemplateProtection,
 )
+from biotm.rules.registry import all_rules
 
 CONTROL_IDS = sorted(CONTROLS)
+#: Built-in rule ids, for accepted risks that match real findings now and then.
+RULE_IDS = sorted(r.id for r in all_rules())
 JURISDICTIONS = ["CN", "US", "US-IL", "DE", "SG", "GB", "IN", "BR"]
 OWNERS = ["carrier", "vendor-inc", "state", "bank", "shop-ltd"]
 
@@ -228,6 +232,40 @@ def _attackers(
 
 
 @st.composite
+def _accepted_and_threats(draw: st.DrawFn, model: dict[str, Any]) -> None:
+    """Add a few accepted risks and hand-written threats on existing places (in place)."""
+    places = [e["id"] for e in model["elements"]]
+    for flow in model.get("flows", []):
+        places += [flow["id"], f"{flow['source']}>{flow['id']}>{flow['target']}"]
+    accepted = []
+    for _ in range(draw(st.integers(0, 2))):
+        accepted.append(
+            {
+                "rule": draw(st.sampled_from(RULE_IDS)),
+                "place": draw(st.sampled_from(places)),
+                "justification": draw(text.filter(str.strip)),
+                "owner": draw(st.sampled_from(OWNERS)),
+                "expires": draw(st.dates(dt.date(2024, 1, 1), dt.date(2028, 12, 31))),
+            }
+        )
+    threats = []
+    for threat_id in _unique_ids(draw, draw(st.integers(0, 2)), set()):
+        threats.append(
+            {
+                "id": threat_id,
+                "title": draw(text),
+                "place": draw(st.sampled_from(places)),
+                "severity": draw(st.sampled_from(["critical", "high", "medium", "low", "info"])),
+                "status": draw(st.sampled_from(["open", "mitigated", "accepted"])),
+            }
+        )
+    if accepted:
+        model["accepted"] = accepted
+    if threats:
+        model["threats"] = threats
+
+
+@st.composite
 def models(draw: st.DrawFn, max_elements: int = 6, max_flows: int = 8, max_data: int = 5) -> dict[str, Any]:
     """A random valid model as a plain dict."""
     zone_ids = _unique_ids(draw, draw(st.integers(1, 3)), set())
@@ -251,6 +289,7 @@ def models(draw: st.DrawFn, max_elements: int = 6, max_flows: int = 8, max_data:
         model["flows"] = draw(_flows(flow_ids, element_ids, data_ids))
     if attackers := draw(_attackers(element_ids, zone_ids, data_ids)):
         model["attackers"] = attackers
+    draw(_accepted_and_threats(model))
     return model
 
 

@@ -96,6 +96,13 @@ def test_hostile_files_are_refused_by_the_real_cli_in_bounded_memory(name: str) 
     assert run.stderr.splitlines() == _expected_lines(name)
 
 
+def test_whole_corpus_in_one_memory_capped_process_gives_every_expected_line() -> None:
+    run = run_biotm("validate", *(str(CORPUS / name) for name in BAD))
+    assert run.returncode == 2
+    assert run.stdout == ""
+    assert run.stderr.splitlines() == [line for name in BAD for line in _expected_lines(name)]
+
+
 def test_python_tag_is_never_run(tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
     model = tmp_path / "model.yaml"
