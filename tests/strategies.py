@@ -4,7 +4,8 @@
 and `model_json()` draw the same as file text. Every drawn model passes `biotm.model.validate_data`:
 ids are unique per section (elements and flows share one namespace), every reference points at an
 existing id, zone parents form no cycle, flows never go from an element to itself, and biometric data
-items carry a modality. Free text (names, descriptions) is drawn from all of Unicode except
+items carry a modality. Models may hold verifications, attackers, accepted risks (with real rule
+ids) and hand-written threats. Free text (names, descriptions) is drawn from all of Unicode except
 surrogates, so HTML, quotes and right-to-left marks turn up in reports too.
 
     from hypothesis import given
