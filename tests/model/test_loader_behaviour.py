@@ -152,3 +152,10 @@ def test_unquoted_norway_in_yaml_gets_a_clear_hint() -> None:
         "zones[2].jurisdiction: expected a string, got the boolean false "
         "(YAML reads unquoted yes/no/on/off/true/false as booleans: put the value in quotes)"
     )
+
+
+def test_each_missing_key_of_one_mapping_gets_its_own_line() -> None:
+    assert problems("meta:\n  name: x\n") == [
+        "m.yaml:1:1: missing required key 'elements'",
+        "m.yaml:1:1: missing required key 'zones'",
+    ]

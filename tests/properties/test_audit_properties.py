@@ -23,8 +23,8 @@ from biotm.report import renderer
 from biotm.result import AuditResult
 
 TODAY = dt.date(2026, 1, 1)
-settings.register_profile("ci", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("thorough", max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("ci", max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("thorough", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ENCRYPTION_CONTROLS = ("encryption-in-transit", "encryption-at-rest", "template-protection")
@@ -34,9 +34,19 @@ def run(model: dict[str, Any]) -> AuditResult:
     return audit(load_dict(model), AuditOptions(today=TODAY))
 
 
-def risks(result: AuditResult) -> dict[str, float]:
-    """Finding id -> risk of every finding that is still a risk (open or expired acceptance)."""
-    return {f.id: f.risk for f in result.findings if f.status in ("open", "expired-acceptance")}
+def place_risks(result: AuditResult) -> dict[tuple[str, ...], float]:
+    """The highest open risk at each place (an interaction counts as its flow).
+
+    Compared per place rather than per finding because a rule may stand aside for a more specific
+    one at the same place: generic information disclosure on source>flow>target gives way to
+    cleartext biometrics on the flow.
+    """
+    out: dict[tuple[str, ...], float] = {}
+    for finding in result.findings:
+        if finding.status in ("open", "expired-acceptance"):
+            key = (finding.places[1],) if finding.place_kind == "interaction" else tuple(finding.places)
+            out[key] = max(out.get(key, 0.0), finding.risk)
+    return out
 
 
 def json_of(result: AuditResult) -> str:
@@ -69,7 +79,7 @@ def _places(model: dict[str, Any]) -> list[tuple[str, int]]:
 def test_adding_a_control_never_raises_a_risk(model: dict[str, Any], data: st.DataObject) -> None:
     from biotm.model.controls import CONTROLS
 
-    before = risks(run(model))
+    before = place_risks(run(model))
     section, index = data.draw(st.sampled_from(_places(model)))
     control = data.draw(st.sampled_from(sorted(CONTROLS)))
     changed = copy.deepcopy(model)
@@ -77,10 +87,9 @@ def test_adding_a_control_never_raises_a_risk(model: dict[str, Any], data: st.Da
     if control in place.get("controls", []):
         return
     place["controls"] = [*place.get("controls", []), control]
-    after = risks(run(changed))
-    for finding_id, risk in after.items():
-        assert finding_id in before, f"adding {control} to {place['id']} raised new finding {finding_id}"
-        assert risk <= before[finding_id] + 1e-9, f"adding {control} to {place['id']} raised {finding_id}"
+    after = place_risks(run(changed))
+    for where, risk in after.items():
+        assert risk <= before.get(where, 0.0) + 1e-9, f"adding {control} to {place['id']} raised the risk at {where}"
 
 
 def _without_encryption(model: dict[str, Any], data: st.DataObject) -> dict[str, Any] | None:
@@ -115,11 +124,10 @@ def test_removing_encryption_never_lowers_a_risk(model: dict[str, Any], data: st
     changed = _without_encryption(model, data)
     if changed is None:
         return
-    before = risks(run(model))
-    after = risks(run(changed))
-    for finding_id, risk in before.items():
-        assert finding_id in after, f"removing encryption closed finding {finding_id}"
-        assert after[finding_id] >= risk - 1e-9, f"removing encryption lowered {finding_id}"
+    before = place_risks(run(model))
+    after = place_risks(run(changed))
+    for where, risk in before.items():
+        assert after.get(where, 0.0) >= risk - 1e-9, f"removing encryption lowered the risk at {where}"
 
 
 def _shuffled(value: Any, rng: random.Random) -> Any:

@@ -11,7 +11,7 @@ from strategies import load_dict, model_json, models
 from biotm.model import load_bytes
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(models())
 def test_every_drawn_model_loads(model: dict[str, Any]) -> None:
     loaded = load_dict(model)

@@ -66,8 +66,9 @@ def read_bounded(path: str, limits: Limits) -> bytes:
         raise ModelError([Problem(path, 1, 1, "is a directory, not a model file")]) from None
     except OSError as exc:
         raise ModelError([Problem(path, 1, 1, f"cannot read: {exc.strerror}")]) from None
-    if len(raw) > limits.max_bytes:  # grew while we looked, or a pipe
-        raise ModelError([Problem(path, 1, 1, _too_large(len(raw), limits))])
+    if len(raw) > limits.max_bytes:  # grew while we looked, or a pipe or device: the true size is unknown
+        message = f"file is larger than the {_size(limits.max_bytes)} limit (raise it with --max-size-mb if needed)"
+        raise ModelError([Problem(path, 1, 1, message)])
     return raw
 
 
@@ -129,11 +130,14 @@ def validate_data(data: Any, source: SourceMap) -> LoadedModel:
 
 
 def _problems_from_validation(exc: ValidationError, data: Any, source: SourceMap) -> list[Problem]:
-    problems: list[Problem] = []
+    # A union of a tree and a string reports both branches at one place: keep the first message there.
+    # Several keys missing from one mapping share its place but are each worth a line.
+    unique: dict[tuple[int, int, str], Problem] = {}
     known_ids = _all_ids(data)
     for error in exc.errors(include_url=False):
         loc: Path = tuple(error["loc"])
         kind = error["type"]
+        missing = ""
         if kind == "extra_forbidden":
             key = str(loc[-1])
             allowed = _field_names(Model, _data_path(loc[:-1], data))
@@ -141,15 +145,12 @@ def _problems_from_validation(exc: ValidationError, data: Any, source: SourceMap
             message = f"unknown key {shorten(key)}{did_you_mean(key, allowed)}"
         elif kind == "missing":
             line, column = source.mark(loc[:-1])
-            message = f"missing required key '{loc[-1]}'{_where(loc[:-1], data)}"
+            missing = str(loc[-1])
+            message = f"missing required key '{missing}'{_where(loc[:-1], data)}"
         else:
             line, column = source.mark(loc)
             message = f"{_dotted(loc, data)}: {_explain(error, known_ids)}"
-        problems.append(Problem(source.file, line, column, message))
-    # A union of a tree and a string reports both branches; keep the first message per place.
-    unique: dict[tuple[int, int], Problem] = {}
-    for problem in problems:
-        unique.setdefault((problem.line, problem.column), problem)
+        unique.setdefault((line, column, missing), Problem(source.file, line, column, message))
     return list(unique.values())
 
 
@@ -200,16 +201,21 @@ def _explain(error: Any, known_ids: set[str]) -> str:
         return f"{shorten(value)} does not have the required form"
     if kind in _BOUNDS:
         return f"must be {_BOUNDS[kind]} {error['ctx'][_BOUND_CTX[kind]]}, got {_describe(value)}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "string_too_long":
+        return f"is longer than the {error['ctx']['max_length']} characters allowed"
     if kind == "too_short":
         minimum = error["ctx"]["min_length"]
-        if isinstance(value, str):
-            return "must not be empty"
         return f"needs at least {minimum} item{'s' if minimum != 1 else ''}"
     if kind == "too_long":
-        return f"has more than the {error['ctx']['max_length']} allowed"
+        return f"has more than the {error['ctx']['max_length']} items allowed"
+    if kind == "finite_number":
+        return f"expected a finite number, got {_describe(value)}"
     if kind == "value_error":
-        return str(error["ctx"]["error"])
-    return one_line(str(error["msg"]))
+        return one_line(str(error["ctx"]["error"]))
+    # Anything not translated above still reads as an expectation, not as pydantic's phrasing.
+    return one_line(str(error["msg"])).replace("Input should be", "expected").replace("String should", "must")
 
 
 def _describe(value: Any) -> str:

@@ -108,7 +108,14 @@ def _check_printable(text: str, name: str) -> None:
         line, column = _position(text, bad.start())
         code = f"U+{ord(bad.group()):04X}"
         raise ModelError(
-            [Problem(name, line, column, f"control character {code} is not allowed in YAML (quote it as \\u escape)")]
+            [
+                Problem(
+                    name,
+                    line,
+                    column,
+                    f"control character {code} is not allowed in YAML (write it as \\u{code[2:]} inside double quotes)",
+                )
+            ]
         )
 
 
