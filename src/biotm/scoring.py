@@ -35,6 +35,8 @@ IRREVOCABLE_BONUS = 0.05
 KIT_FULL_BONUS = 0.10
 KIT_PARTIAL_BONUS = 0.04
 MINORS_BONUS = 0.05
+#: When every item is already public (a face on a social-media profile), a leak adds less.
+ALREADY_PUBLIC = -0.15
 
 INTERNET_FACING = 0.15
 PUBLIC_PLACE = 0.10
@@ -124,6 +126,9 @@ def impact(
     if minors:
         factors.append(_factor(f"includes children under 14: {', '.join(minors)}", MINORS_BONUS))
         value += MINORS_BONUS
+    if items and all(d.public for d in items):
+        factors.append(Factor(reason="already obtainable by anyone (public: true)", effect=ALREADY_PUBLIC))
+        value += ALREADY_PUBLIC
     for factor in extra:
         factors.append(factor)
         value += factor.effect

@@ -96,8 +96,12 @@ class SystemGraph:
     def crosses_boundary(self, flow: Flow) -> bool:
         return self.elements[flow.source].zone != self.elements[flow.target].zone
 
+    def owner_of(self, element_id: str) -> str:
+        """The organisation answerable for what an element does: its operator, else its zone's owner."""
+        return self.elements[element_id].operator or self.zone_of(element_id).owner
+
     def is_disclosure(self, flow: Flow) -> bool:
-        return self.zone_of(flow.source).owner != self.zone_of(flow.target).owner
+        return self.owner_of(flow.source) != self.owner_of(flow.target)
 
     def is_cross_border(self, flow: Flow) -> bool:
         return self.zone_of(flow.source).jurisdiction != self.zone_of(flow.target).jurisdiction
@@ -225,7 +229,7 @@ class SystemGraph:
                     stored_at=sorted(lin.stored_at),
                     reaches=reaches,
                     flows=sorted(lin.flows),
-                    owners=sorted({self.zone_of(e).owner for e in reaches}),
+                    owners=sorted({self.owner_of(e) for e in reaches}),
                     jurisdictions=sorted({self.zone_of(e).jurisdiction for e in reaches}),
                 )
             )
