@@ -53,3 +53,19 @@ def test_nesting_limit_still_applies() -> None:
     text = '{"meta": ' + "[" * 80 + "]" * 80 + "}"
     with pytest.raises(ModelError, match="nesting deeper"):
         parse_json(text, "deep.json", Limits())
+
+
+def test_yaml_keeps_item_marks_and_builds_deeper_ones_on_demand() -> None:
+    from biotm.generate import dump_yaml
+    from biotm.model.parse import _build, parse_text
+
+    text = dump_yaml(national_model(120, seed=5))
+    data, source = parse_text(text, "m.yaml")
+    assert isinstance(source, LazySourceMap)
+    full = _build(text, "m.yaml", Limits())[1]
+    for section in SECTIONS:
+        for index in range(len(data[section])):
+            assert source.mark((section, index)) == full.mark((section, index))
+    assert source._full is None  # item marks needed no second pass
+    assert source.mark(("flows", 3, "data", 1)) == full.mark(("flows", 3, "data", 1))
+    assert source.marks == full.marks and source.key_marks == full.key_marks

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+from collections.abc import Callable
 
 import click
 
 from biotm.cli.common import load_or_fail, max_size_option, write_output
 from biotm.pipeline import AuditOptions, audit
-from biotm.report import dot, mermaid, svg
+from biotm.result import AuditResult
 
-DIAGRAM_FORMATS = {"svg": svg.render, "dot": dot.render, "mermaid": mermaid.render}
+#: Diagram formats, each a module under biotm.report with `render(result) -> str`; imported only when a
+#: diagram is drawn, so networkx and Jinja2 stay off every command's start-up.
+DIAGRAM_FORMATS = ("dot", "mermaid", "svg")
 
 
 @click.command()
@@ -28,4 +32,5 @@ def diagram(file: str, fmt: str, output: str | None, today: dt.datetime | None, 
     Markdown. Exit 2 on input errors.
     """
     result = audit(load_or_fail(file, max_size_mb), AuditOptions(today=(today.date() if today else dt.date.today())))
-    write_output(DIAGRAM_FORMATS[fmt](result), output, inputs=[file])
+    render: Callable[[AuditResult], str] = importlib.import_module(f"biotm.report.{fmt}").render
+    write_output(render(result), output, inputs=[file])

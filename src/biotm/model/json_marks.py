@@ -74,7 +74,8 @@ def scan(text: str, data: dict[str, Any]) -> tuple[int, dict[Path, Mark]]:
 
 
 class LazySourceMap(SourceMap):
-    """A source map that knows item marks up front and builds every other mark on first use."""
+    """A source map that knows marks of paths up to two long (every list item of the top level) up front
+    and builds every other mark on first use."""
 
     def __init__(self, file: str, items: dict[Path, Mark], full: Callable[[], SourceMap]) -> None:
         self.file = file
@@ -104,7 +105,7 @@ class LazySourceMap(SourceMap):
         self._complete().key_marks = value
 
     def mark(self, loc: Path, *, key: bool = False) -> Mark:
-        if not key and len(loc) == 2:
+        if not key and len(loc) <= 2:
             found = self._items.get(tuple(loc))
             if found is not None:
                 return found

@@ -152,8 +152,10 @@ class _Frame:
 class _Builder:
     """Builds plain data from YAML events, recording marks and enforcing depth and size budgets."""
 
-    def __init__(self, name: str, limits: Limits, budget: int) -> None:
+    def __init__(self, name: str, limits: Limits, budget: int, mark_depth: int | None = None) -> None:
         self.name = name
+        #: Record marks of paths at most this long (None: all); the rest are built again on demand.
+        self.mark_depth = limits.max_depth + 1 if mark_depth is None else mark_depth
         self.limits = limits
         self.budget = budget
         self.source = SourceMap(name)
@@ -230,7 +232,8 @@ class _Builder:
             raise self.fail(event.start_mark, f"duplicate key {shorten(key)}")
         frame.explicit.add(key)
         frame.key = key
-        self.source.key_marks[(*frame.path, key)] = _at(event.start_mark)
+        if len(frame.path) < self.mark_depth:
+            self.source.key_marks[(*frame.path, key)] = _at(event.start_mark)
 
     # -- events ----------------------------------------------------------------------------------
     def _scalar(self, event: ScalarEvent) -> None:
@@ -238,7 +241,8 @@ class _Builder:
             self._key(event)
             return
         path = self._next_path()
-        self.source.marks[path] = _at(event.start_mark)
+        if len(path) <= self.mark_depth:
+            self.source.marks[path] = _at(event.start_mark)
         self._spend(1, event.start_mark)
         value = self._construct(event, path)
         if event.anchor is not None:
@@ -270,7 +274,8 @@ class _Builder:
         if len(self.stack) >= self.limits.max_depth:
             raise self.fail(event.start_mark, f"nesting deeper than {self.limits.max_depth} levels")
         path = self._next_path()
-        self.source.marks[path] = _at(event.start_mark)
+        if len(path) <= self.mark_depth:
+            self.source.marks[path] = _at(event.start_mark)
         self._spend(1, event.start_mark)
         value: dict[str, Any] | list[Any] = {} if mapping else []
         self.stack.append(_Frame(value=value, path=path, anchor=event.anchor))
@@ -296,14 +301,15 @@ class _Builder:
         value, size = self.anchors[event.anchor]
         self._spend(size, event.start_mark)
         path = self._next_path()
-        self.source.marks[path] = _at(event.start_mark)
+        if len(path) <= self.mark_depth:
+            self.source.marks[path] = _at(event.start_mark)
         self._put(value, size, event.start_mark)
 
 
-def _build(text: str, name: str, limits: Limits) -> tuple[Any, SourceMap, bool]:
+def _build(text: str, name: str, limits: Limits, mark_depth: int | None = None) -> tuple[Any, SourceMap, bool]:
     """Data, source map and whether the text held a document; raises yaml.YAMLError on bad syntax."""
     budget = max(limits.min_node_budget, limits.max_nodes_per_byte * len(text))
-    builder = _Builder(name, limits, budget)
+    builder = _Builder(name, limits, budget, mark_depth)
     for event in yaml.parse(text, Loader=_Loader):
         builder.feed(event)
     return builder.root, builder.source, builder.done
@@ -336,12 +342,15 @@ def parse_text(text: str, name: str, limits: Limits | None = None) -> tuple[Any,
     _empty(text, name)
     _check_printable(text, name)
     try:
-        data, source, found = _build(text, name, limits)
+        # Marks of top-level list items only: a national-scale model has millions of values, and their
+        # marks (read only by error messages) were half the memory of loading it. Deeper marks come from
+        # a second pass, run only if something asks for one.
+        data, shallow, found = _build(text, name, limits, mark_depth=2)
     except yaml.YAMLError as exc:
         raise _syntax_error(exc, name, text, limits) from None
     if not found:
         raise ModelError([Problem(name, 1, 1, "file has no document (only comments?)")])
-    return data, source
+    return data, json_marks.LazySourceMap(name, shallow.marks, lambda: _build(text, name, limits)[1])
 
 
 class _DuplicateKeyError(Exception):

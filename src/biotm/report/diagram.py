@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from biotm.report import view
 from biotm.result import AuditResult
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 #: Stroke colours by worst open finding; "none" for flows and elements without one.
 COLOURS: dict[str, str] = {
@@ -198,11 +200,13 @@ def _rank(diagram: Diagram) -> None:
                 stack.append((child, iter(sorted(set(successors[child])))))
             elif state[child] == 2:
                 forward[node].add(child)
-    graph: nx.DiGraph[str] = nx.DiGraph()
+    import networkx  # here, not at module level: markdown and diff import this module at start-up
+
+    graph: nx.DiGraph[str] = networkx.DiGraph()
     graph.add_nodes_from(sorted(diagram.nodes))
     graph.add_edges_from((a, b) for a in sorted(forward) for b in sorted(forward[a]))
     rank: dict[str, int] = {}
-    for node in nx.lexicographical_topological_sort(graph):
+    for node in networkx.lexicographical_topological_sort(graph):
         rank[node] = max((rank[p] + 1 for p in graph.predecessors(node)), default=0)
     for node in sorted(diagram.nodes):
         if not any(True for _ in graph.predecessors(node)) and any(True for _ in graph.successors(node)):
