@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -73,7 +75,8 @@ def load_or_fail(path: str, max_size_mb: float = 20.0, input_format: str = "biot
 def write_output(text: str, output: str | None, inputs: Sequence[str] = ()) -> None:
     """Write to `output` atomically (a crash never leaves half a report), or to stdout.
 
-    Refuses to overwrite any of the input model files.
+    Refuses to overwrite any of the input model files. A device, pipe or `/dev/stdout` is written
+    through, not replaced. Any I/O problem is one line and exit 2.
     """
     if output is None or output == "-":
         sys.stdout.write(text)
@@ -86,16 +89,45 @@ def write_output(text: str, output: str | None, inputs: Sequence[str] = ()) -> N
                 raise InputError(f"{output}: refusing to overwrite the input model")
         except OSError:
             continue
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise InputError(f"{output}: directory '{directory}' does not exist")
+    try:
+        if _is_stream(target):
+            with open(target, "w", encoding="utf-8", newline="\n") as handle:
+                _write_slices(handle, text)
+            return
+        directory = target.parent if str(target.parent) else Path(".")
+        if not directory.is_dir():
+            raise InputError(f"{output}: directory '{directory}' does not exist")
+        _replace_atomically(target, directory, text)
+    except OSError as exc:
+        raise InputError(f"{output}: cannot write: {exc.strerror or exc}") from None
+
+
+def _is_stream(target: Path) -> bool:
+    """True for a device, FIFO or socket, or anything under /dev (`/dev/stdout`, `>(…)` as `/dev/fd/63`).
+
+    Replacing these with a new file would swap, as root, /dev/null for a regular file, or leave a pipe's
+    reader waiting forever; /dev/stdout links to whatever stdout is, even a regular file.
+    """
+    if target.absolute().parts[:2] == ("/", "dev"):
+        return True
+    try:
+        return not stat.S_ISREG(target.stat().st_mode)
+    except OSError:
+        return False  # missing (or a dangling link): a new report file
+
+
+def _write_slices(handle: TextIO, text: str) -> None:
+    # In slices: writing a national-scale report (~800 MB) at once encodes a second full copy.
+    for start in range(0, len(text), _WRITE_SLICE):
+        handle.write(text[start : start + _WRITE_SLICE])
+    handle.flush()
+
+
+def _replace_atomically(target: Path, directory: Path, text: str) -> None:
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            # In slices: writing a national-scale report (~800 MB) at once encodes a second full copy.
-            for start in range(0, len(text), _WRITE_SLICE):
-                handle.write(text[start : start + _WRITE_SLICE])
-            handle.flush()
+            _write_slices(handle, text)
             os.fsync(handle.fileno())  # the bytes are on disk before the name points at them
         os.chmod(temp, _report_mode(target))
         os.replace(temp, target)
