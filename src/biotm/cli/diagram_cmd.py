@@ -6,7 +6,7 @@ import datetime as dt
 
 import click
 
-from biotm.cli.common import load_or_fail, max_size_option, write_output
+from biotm.cli.common import input_format_option, load_or_fail, max_size_option, write_output
 from biotm.pipeline import AuditOptions, audit
 from biotm.report import dot, mermaid, svg
 
@@ -21,11 +21,15 @@ DIAGRAM_FORMATS = {"svg": svg.render, "dot": dot.render, "mermaid": mermaid.rend
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Date acceptances are checked against (default: today).")
 @max_size_option
-def diagram(file: str, fmt: str, output: str | None, today: dt.datetime | None, max_size_mb: float) -> None:
+@input_format_option
+def diagram(
+    file: str, fmt: str, output: str | None, today: dt.datetime | None, max_size_mb: float, input_format: str
+) -> None:
     """Draw the data-flow diagram of model FILE: zones as boxes, flows coloured by their worst finding.
 
     SVG needs nothing else installed; render DOT with Graphviz (`dot -Tsvg`) or paste Mermaid into
     Markdown. Exit 2 on input errors.
     """
-    result = audit(load_or_fail(file, max_size_mb), AuditOptions(today=(today.date() if today else dt.date.today())))
+    options = AuditOptions(today=(today.date() if today else dt.date.today()))
+    result = audit(load_or_fail(file, max_size_mb, input_format), options)
     write_output(DIAGRAM_FORMATS[fmt](result), output, inputs=[file])

@@ -7,7 +7,15 @@ import datetime as dt
 import click
 from rich.console import Console
 
-from biotm.cli.common import EXIT_FINDINGS, EXIT_OK, FAIL_ON_CHOICES, load_or_fail, max_size_option, write_output
+from biotm.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    FAIL_ON_CHOICES,
+    input_format_option,
+    load_or_fail,
+    max_size_option,
+    write_output,
+)
 from biotm.diff import compare, regressions
 from biotm.pipeline import AuditOptions, audit
 from biotm.report.diff_formats import DIFF_FORMATS, print_terminal
@@ -24,8 +32,16 @@ from biotm.report.diff_formats import DIFF_FORMATS, print_terminal
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Date acceptances are checked against in both audits (default: today).")
 @max_size_option
+@input_format_option
 def diff(
-    base: str, new: str, fmt: str, output: str | None, fail_on: str, today: dt.datetime | None, max_size_mb: float
+    base: str,
+    new: str,
+    fmt: str,
+    output: str | None,
+    fail_on: str,
+    today: dt.datetime | None,
+    max_size_mb: float,
+    input_format: str,
 ) -> None:
     """Compare the audits of model versions BASE and NEW, matching findings by their stable ids.
 
@@ -33,8 +49,8 @@ def diff(
     2 input error. `--fail-on none` never fails.
     """
     options = AuditOptions(today=(today.date() if today else dt.date.today()))
-    before = audit(load_or_fail(base, max_size_mb), options)
-    after = audit(load_or_fail(new, max_size_mb), options)
+    before = audit(load_or_fail(base, max_size_mb, input_format), options)
+    after = audit(load_or_fail(new, max_size_mb, input_format), options)
     changes = compare(before, after)
     if fmt == "terminal" and output is None:
         print_terminal(changes, Console())

@@ -8,9 +8,14 @@ import click
 
 from biotm.cli.common import InputError, write_output
 
+#: 10x the national-scale target: ~4 GB of memory and ~530 MB of YAML. Beyond it a typo (one zero too many)
+#: ran until the machine ran out of memory instead of failing at once.
+MAX_ELEMENTS = 1_000_000
+
 
 @click.command()
-@click.option("-n", "--elements", type=click.IntRange(min=1), help="Number of elements of the national model.")
+@click.option("-n", "--elements", type=click.IntRange(min=1, max=MAX_ELEMENTS),
+              help="Number of elements of the national model (at most 1,000,000).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for the controls each place gets.")
 @click.option(
     "--from-topology",
