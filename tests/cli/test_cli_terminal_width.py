@@ -1,0 +1,57 @@
+"""The terminal report stays readable in an 80-column terminal: names whole, long lists counted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from biotm.model import load_model
+from biotm.pipeline import AuditOptions, audit
+from biotm.report.terminal import LIST_AT_MOST, print_report
+from biotm.result import AuditResult
+
+SCENARIO = Path(__file__).parent.parent.parent / "scenarios" / "china-sim-registration.yaml"
+
+
+@pytest.fixture(scope="module")
+def result() -> AuditResult:
+    return audit(load_model(str(SCENARIO)), AuditOptions(today=dt.date(2026, 1, 1)))
+
+
+def _printed(result: AuditResult, width: int) -> str:
+    buffer = io.StringIO()
+    print_report(result, Console(file=buffer, width=width, color_system=None))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_lineage_and_crossings_keep_every_name_whole(result: AuditResult, width: int) -> None:
+    text = _printed(result, width)
+    assert max(len(line) for line in text.splitlines()) <= width
+    words = set(text.replace(",", " ").replace("(", " ").replace(")", " ").split())
+    for entry in result.lineage:
+        assert entry.data in words
+        for name in [*entry.collected_at, *entry.stored_at, *entry.reaches[:LIST_AT_MOST]]:
+            assert name in words, name  # a folded table split names such as shop_te / rminal
+        assert f"reaches {len(entry.reaches)} elements:" in text
+    for crossing in result.crossings:
+        assert crossing.flow in words and crossing.source in words and crossing.target in words
+
+
+def test_long_lists_are_counted_not_spelled_out(result: AuditResult) -> None:
+    text = _printed(result, 80)
+    longest = max(result.lineage, key=lambda entry: len(entry.reaches))
+    assert len(longest.reaches) > LIST_AT_MOST
+    assert f"(+{len(longest.reaches) - LIST_AT_MOST} more)" in text
+    assert longest.reaches[-1] not in text.split(f"reaches {len(longest.reaches)} elements:")[1].split("owners")[0]
+
+
+def test_the_80_column_report_is_not_a_tall_column_of_fragments(result: AuditResult) -> None:
+    text = _printed(result, 80)
+    section = text.split("Where each data item goes")[1].split("Boundary crossings")[0]
+    # about six lines per data item; the folded 8-column table took ~20
+    assert len(section.splitlines()) <= 7 * len(result.lineage)
