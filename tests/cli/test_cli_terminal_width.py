@@ -55,3 +55,18 @@ def test_the_80_column_report_is_not_a_tall_column_of_fragments(result: AuditRes
     section = text.split("Where each data item goes")[1].split("Boundary crossings")[0]
     # about six lines per data item; the folded 8-column table took ~20
     assert len(section.splitlines()) <= 7 * len(result.lineage)
+
+
+@pytest.mark.parametrize("columns", ["80", "160"])
+def test_rules_catalog_keeps_ids_and_articles_whole(columns: str) -> None:
+    from click.testing import CliRunner
+
+    from biotm.cli import cli
+    from biotm.cli.rules_cmd import catalog
+
+    run = CliRunner(env={"COLUMNS": columns}).invoke(cli, ["rules"])
+    assert run.exit_code == 0, run.output
+    words = set(run.stdout.replace(",", " ").replace("│", " ").split())
+    for info in catalog():
+        assert info.id in words
+        assert set(info.regulations) <= words, info.id

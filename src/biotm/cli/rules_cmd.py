@@ -11,6 +11,7 @@ from rich.console import Console, Group, RenderableType
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
+from rich.tree import Tree
 
 from biotm.cli.common import write_output
 from biotm.regulations import CATALOG, LAWS, law_of, refs
@@ -97,6 +98,25 @@ def catalog_table() -> Table:
     return table
 
 
+def catalog_tree() -> Tree:
+    """The catalog for terminals narrower than the table: one branch per rule, nothing folded mid-word."""
+    tree = Tree(Text("biotm rules", style="italic"), guide_style="dim")
+    for info in catalog():
+        head = Text()
+        head.append(info.id, style="bold")
+        head.append(f"  {info.default_severity}", style=SEVERITY_STYLE[info.default_severity])
+        branch = tree.add(head)
+        for label, names in (("categories", info.categories), ("mitigated by", info.mitigations),
+                             ("regulations", info.regulations)):
+            if names:
+                branch.add(Text(f"{label}: " + ", ".join(names)))
+    return tree
+
+
+#: Below this many columns the 5-column table folds ids and law articles into fragments.
+TABLE_MIN_WIDTH = 120
+
+
 @click.command("rules")
 @click.option(
     "-f",
@@ -114,7 +134,8 @@ def rules(fmt: str, output: str | None) -> None:
         write_output(catalog_json() if fmt == "json" else catalog_markdown(), output)
         return
     if output is None:
-        Console().print(catalog_table())
+        console = Console()
+        console.print(catalog_table() if console.width >= TABLE_MIN_WIDTH else catalog_tree())
         for warning in pack_warnings():
             click.echo(f"warning: {warning}", err=True)
         return
