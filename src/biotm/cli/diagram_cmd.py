@@ -7,6 +7,7 @@ import datetime as dt
 import click
 
 from biotm.cli.common import input_format_option, load_or_fail, max_size_option, write_output
+from biotm.cli.progress import progress_bar, wanted
 from biotm.pipeline import AuditOptions, audit
 from biotm.report import dot, mermaid, svg
 
@@ -30,6 +31,10 @@ def diagram(
     SVG needs nothing else installed; render DOT with Graphviz (`dot -Tsvg`) or paste Mermaid into
     Markdown. Exit 2 on input errors.
     """
-    options = AuditOptions(today=(today.date() if today else dt.date.today()))
-    result = audit(load_or_fail(file, max_size_mb, input_format), options)
-    write_output(DIAGRAM_FORMATS[fmt](result), output, inputs=[file])
+    with progress_bar(wanted(file, fmt, output)) as step:
+        step("loading the model")
+        loaded = load_or_fail(file, max_size_mb, input_format)
+        result = audit(loaded, AuditOptions(today=(today.date() if today else dt.date.today()), progress=step))
+        step("writing the report")
+        text = DIAGRAM_FORMATS[fmt](result)
+    write_output(text, output, inputs=[file])

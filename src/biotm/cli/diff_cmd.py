@@ -16,6 +16,7 @@ from biotm.cli.common import (
     max_size_option,
     write_output,
 )
+from biotm.cli.progress import progress_bar, wanted
 from biotm.diff import compare, regressions
 from biotm.pipeline import AuditOptions, audit
 from biotm.report.diff_formats import DIFF_FORMATS, print_terminal
@@ -48,10 +49,15 @@ def diff(
     Exit codes: 0 no new finding at or above --fail-on, 1 some (new, or raised or reopened to it),
     2 input error. `--fail-on none` never fails.
     """
-    options = AuditOptions(today=(today.date() if today else dt.date.today()))
-    before = audit(load_or_fail(base, max_size_mb, input_format), options)
-    after = audit(load_or_fail(new, max_size_mb, input_format), options)
-    changes = compare(before, after)
+    on = today.date() if today else dt.date.today()
+    show = wanted(base, fmt, output) or wanted(new, fmt, output)
+    results = []
+    for path in (base, new):
+        with progress_bar(show) as step:  # one pass of the bar per model
+            step("loading the model")
+            loaded = load_or_fail(path, max_size_mb, input_format)
+            results.append(audit(loaded, AuditOptions(today=on, progress=step)))
+    changes = compare(*results)
     if fmt == "terminal" and output is None:
         print_terminal(changes, Console())
     else:
