@@ -30,3 +30,33 @@ def test_every_auditing_command_reads_a_threat_dragon_model(args: list[str]) -> 
     run = CliRunner().invoke(cli, args)
     assert run.exit_code == 0, run.output
     assert "unknown key" not in run.stderr
+
+
+TOPOLOGY = (
+    '{"format": "biotm-bench-topology/1", "boundaries": [{"id": "b", "name": "Shop"}], "data": [],'
+    ' "nodes": [{"id": "n", "name": "Terminal", "kind": "server", "boundary": "b"}], "flows": []}'
+)
+
+
+def test_generate_never_overwrites_its_topology(tmp_path: Path) -> None:
+    topology = tmp_path / "topo.json"
+    topology.write_text(TOPOLOGY)
+    run = CliRunner().invoke(cli, ["generate", "--from-topology", str(topology), "-o", str(topology)])
+    assert run.exit_code == 2
+    assert run.stderr == f"{topology}: refusing to overwrite the input model\n"
+    assert topology.read_text() == TOPOLOGY
+
+
+@pytest.mark.parametrize(
+    ("broken", "message"),
+    [
+        (TOPOLOGY.replace('"data": [],', ""), "missing key 'data'"),
+        (TOPOLOGY.replace('"name": "Shop"', '"name": 5'), "'int' object has no attribute 'lower'"),
+    ],
+)
+def test_a_broken_topology_is_one_line_exit_2(tmp_path: Path, broken: str, message: str) -> None:
+    topology = tmp_path / "topo.json"
+    topology.write_text(broken)
+    run = CliRunner().invoke(cli, ["generate", "--from-topology", str(topology)])
+    assert run.exit_code == 2, run.output
+    assert run.stderr == f"{topology}: not a usable biotm-bench-topology/1 document: {message}\n"

@@ -44,7 +44,10 @@ def generate(elements: int | None, seed: int, topology: str | None, output: str 
             raise InputError(f"{topology}:{exc.lineno}:{exc.colno}: JSON syntax error: {exc.msg}") from None
         try:
             model = gen.from_topology(document)
-        except (ValueError, KeyError, TypeError) as exc:
+        except KeyError as exc:
+            raise InputError(f"{topology}: not a usable {gen.TOPOLOGY_FORMAT} document: missing key {exc}") from None
+        except (ValueError, TypeError, AttributeError, IndexError) as exc:
+            # a field of the wrong type surfaces as whichever error the conversion hits first
             raise InputError(f"{topology}: not a usable {gen.TOPOLOGY_FORMAT} document: {exc}") from None
     else:
         assert elements is not None
@@ -52,4 +55,4 @@ def generate(elements: int | None, seed: int, topology: str | None, output: str 
             model = gen.national_model(elements, seed)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--elements") from None
-    write_output(gen.dump(model, output), output)
+    write_output(gen.dump(model, output), output, inputs=[topology] if topology else [])
