@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import stat
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -32,6 +33,30 @@ class InputError(click.ClickException):
 
     def show(self, file: object = None) -> None:
         click.echo(self.message, err=True)
+
+
+class IsoDate(click.ParamType):  # type: ignore[type-arg]  # generic only since click 8.2; we allow 8.1
+    """A calendar date written YYYY-MM-DD; a wrong one says what is wrong (month 13, 30 February)."""
+
+    name = "date"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "YYYY-MM-DD"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        text = str(value)
+        if len(text) != 10 or text[4] != "-" or text[7] != "-":
+            self.fail(f"{text!r} is not a date written YYYY-MM-DD", param, ctx)
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError as exc:
+            self.fail(f"{text!r} is not a date: {exc}", param, ctx)
+
+
+def today_option(help_text: str) -> Callable[[click.decorators.FC], click.decorators.FC]:
+    return click.option("--today", type=IsoDate(), default=None, help=help_text)
 
 
 def max_size_option(function: click.decorators.FC) -> click.decorators.FC:

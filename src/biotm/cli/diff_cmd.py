@@ -14,6 +14,7 @@ from biotm.cli.common import (
     input_format_option,
     load_or_fail,
     max_size_option,
+    today_option,
     write_output,
 )
 from biotm.cli.progress import progress_bar, wanted
@@ -22,7 +23,7 @@ from biotm.pipeline import AuditOptions, audit
 from biotm.report.diff_formats import DIFF_FORMATS, print_terminal
 
 
-@click.command()
+@click.command(short_help="Compare the audits of two versions of a model.")
 @click.argument("base", type=click.Path(dir_okay=False))
 @click.argument("new", type=click.Path(dir_okay=False))
 @click.option("-f", "--format", "fmt", type=click.Choice(sorted(DIFF_FORMATS)), default="terminal",
@@ -30,8 +31,7 @@ from biotm.report.diff_formats import DIFF_FORMATS, print_terminal
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the diff here (atomically).")
 @click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), default="high", show_default=True,
               help="Exit 1 if NEW has open findings at or above this severity that BASE did not.")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Date acceptances are checked against in both audits (default: today).")
+@today_option("Date acceptances are checked against in both audits (default: today).")
 @max_size_option
 @input_format_option
 def diff(
@@ -40,7 +40,7 @@ def diff(
     fmt: str,
     output: str | None,
     fail_on: str,
-    today: dt.datetime | None,
+    today: dt.date | None,
     max_size_mb: float,
     input_format: str,
 ) -> None:
@@ -49,7 +49,7 @@ def diff(
     Exit codes: 0 no new finding at or above --fail-on, 1 some (new, or raised or reopened to it),
     2 input error. `--fail-on none` never fails.
     """
-    on = today.date() if today else dt.date.today()
+    on = today or dt.date.today()
     show = wanted(base, fmt, output) or wanted(new, fmt, output)
     results = []
     for path in (base, new):

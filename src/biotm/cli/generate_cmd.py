@@ -13,7 +13,7 @@ from biotm.cli.common import InputError, write_output
 MAX_ELEMENTS = 1_000_000
 
 
-@click.command()
+@click.command(short_help="Write a synthetic national-scale model.")
 @click.option("-n", "--elements", type=click.IntRange(min=1, max=MAX_ELEMENTS),
               help="Number of elements of the national model (at most 1,000,000).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for the controls each place gets.")

@@ -117,7 +117,7 @@ def catalog_tree() -> Tree:
 TABLE_MIN_WIDTH = 120
 
 
-@click.command("rules")
+@click.command("rules", short_help="List every rule, its controls and regulations.")
 @click.option(
     "-f",
     "--format",
