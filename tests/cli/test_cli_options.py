@@ -60,3 +60,10 @@ def test_a_broken_topology_is_one_line_exit_2(tmp_path: Path, broken: str, messa
     run = CliRunner().invoke(cli, ["generate", "--from-topology", str(topology)])
     assert run.exit_code == 2, run.output
     assert run.stderr == f"{topology}: not a usable biotm-bench-topology/1 document: {message}\n"
+
+
+def test_regulation_with_a_file_format_is_refused_not_silently_dropped(minimal_path: Path) -> None:
+    run = CliRunner().invoke(cli, ["analyze", str(minimal_path), "-f", "json", "--regulation", "PIPL"])
+    assert run.exit_code == 2
+    assert "--regulation groups the terminal report only" in run.stderr
+    assert run.stdout == ""

@@ -71,6 +71,11 @@ def analyze(
 
     Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 input error.
     """
+    if regulation and fmt != "terminal":
+        # it was silently dropped: the other formats list each finding's regulations instead
+        raise click.UsageError(
+            f"--regulation groups the terminal report only; -f {fmt} lists every finding's regulations"
+        )
     law = _check_selection(rules, skip_rules, regulation)
     with progress_bar(progress_wanted(file, fmt, output)) as step:
         step("loading the model")
