@@ -70,3 +70,38 @@ def test_rules_catalog_keeps_ids_and_articles_whole(columns: str) -> None:
     for info in catalog():
         assert info.id in words
         assert set(info.regulations) <= words, info.id
+
+
+@pytest.fixture(scope="module")
+def national() -> AuditResult:
+    from biotm.generate import dump_yaml, national_model
+    from biotm.model import load_bytes
+
+    loaded = load_bytes(dump_yaml(national_model(400)).encode(), "national.yaml")
+    return audit(loaded, AuditOptions(today=dt.date(2026, 1, 1)))
+
+
+def test_a_national_model_shows_a_few_findings_per_rule_and_counts_the_rest(national: AuditResult) -> None:
+    from collections import Counter
+
+    from biotm.report.terminal import CROSSINGS_SHOWN, FULL_PER_RULE
+
+    text = _printed(national, 80)
+    lines = text.splitlines()
+    groups = Counter((f.severity, f.rule) for f in national.findings)
+    assert max(groups.values()) > FULL_PER_RULE
+    heads = [line for line in lines if line.startswith("[")]
+    assert len(heads) == sum(min(count, FULL_PER_RULE) for count in groups.values())
+    for (_, rule), count in groups.items():
+        if count > FULL_PER_RULE:
+            assert f"… {count - FULL_PER_RULE} more {rule} at:" in text
+    assert "-f html, markdown or json lists every finding in full." in text
+    assert len(national.crossings) > CROSSINGS_SHOWN
+    assert f"… {len(national.crossings) - CROSSINGS_SHOWN} more (" in text
+    assert len(lines) < 2 * len(national.findings)  # was ~12 lines per finding, ~19,000 here
+
+
+def test_a_scenario_still_shows_every_finding_in_full(result: AuditResult) -> None:
+    text = _printed(result, 120)
+    assert sum(1 for line in text.splitlines() if line.startswith("[")) == len(result.findings)
+    assert "more (" not in text and "lists every finding" not in text

@@ -95,10 +95,14 @@ def lineage_tree(result: AuditResult) -> Tree:
     return tree
 
 
+#: Crossings listed one by one; a national model has thousands (two lines each).
+CROSSINGS_SHOWN = 40
+
+
 def crossings_tree(result: AuditResult) -> Tree:
     """One line per flow leaving a zone (route, kind), its data below: a 5-column table folded at 80 columns."""
     tree = Tree(Text("Boundary crossings", style="italic"), guide_style="dim")
-    for crossing in result.crossings:
+    for crossing in result.crossings[:CROSSINGS_SHOWN]:
         head = Text()
         head.append(crossing.flow, style="bold")
         head.append(f"  {crossing.source} ({crossing.source_zone}) -> {crossing.target} ({crossing.target_zone})")
@@ -107,6 +111,12 @@ def crossings_tree(result: AuditResult) -> Tree:
         if kinds:
             head.append(f"  {', '.join(kinds)}", style="yellow")
         tree.add(head).add(Text("carries: " + _some(crossing.data)))
+    rest = result.crossings[CROSSINGS_SHOWN:]
+    if rest:
+        disclosures = sum(1 for c in rest if c.disclosure)
+        abroad = sum(1 for c in rest if c.cross_border)
+        tree.add(Text(f"… {len(rest)} more ({disclosures} disclosures, {abroad} cross-border); "
+                      "-f html, markdown or json lists them all", style="bold"))
     return tree
 
 
@@ -150,14 +160,33 @@ def finding_tree(finding: Finding) -> Tree:
     return tree
 
 
+#: Findings of one rule and severity shown in full; the rest are one line. A 2,000-element model has ~6,600
+#: findings (90,000 lines); every shipped scenario has at most 5 per rule and severity, so it shows all.
+FULL_PER_RULE = 5
+
+
 def findings_section(result: AuditResult) -> Iterator[RenderableType]:
+    cut = False
     for severity in SEVERITIES:
         group = [f for f in result.findings if f.severity == severity]
         if not group:
             continue
         yield Text(f"\n{severity.upper()} ({len(group)})", style=SEVERITY_STYLE[severity])
+        shown: dict[str, int] = {}
+        more: dict[str, list[str]] = {}
         for finding in group:
-            yield finding_tree(finding)
+            shown[finding.rule] = shown.get(finding.rule, 0) + 1
+            if shown[finding.rule] <= FULL_PER_RULE:
+                yield finding_tree(finding)
+            else:
+                more.setdefault(finding.rule, []).append(" > ".join(finding.places))
+        for rule in sorted(more):
+            line = Text(f"… {len(more[rule])} more {rule} at: ", style="bold")
+            line.append(_some(more[rule]))
+            yield line
+            cut = True
+    if cut:
+        yield Text("\n-f html, markdown or json lists every finding in full.", style="dim")
 
 
 def renderables(result: AuditResult) -> Iterator[RenderableType]:
