@@ -105,3 +105,17 @@ def test_a_scenario_still_shows_every_finding_in_full(result: AuditResult) -> No
     text = _printed(result, 120)
     assert sum(1 for line in text.splitlines() if line.startswith("[")) == len(result.findings)
     assert "more (" not in text and "lists every finding" not in text
+
+
+def test_regulation_view_counts_past_the_first_findings_of_an_article(national: AuditResult) -> None:
+    from biotm.cli.rules_cmd import ARTICLE_LINES, regulation_view
+
+    buffer = io.StringIO()
+    Console(file=buffer, width=200, color_system=None).print(regulation_view(national, "PIPL"))
+    text = buffer.getvalue()
+    sizes = [int(line.rsplit("(", 1)[1].rstrip(")")) for line in text.splitlines() if line.startswith("PIPL ")]
+    assert max(sizes) > ARTICLE_LINES
+    for size in sizes:
+        if size > ARTICLE_LINES:
+            assert f"… {size - ARTICLE_LINES} more;" in text
+    assert len(text.splitlines()) < len(sizes) * (ARTICLE_LINES + 3) + 5

@@ -144,6 +144,10 @@ def rules(fmt: str, output: str | None) -> None:
     write_output(buffer.getvalue(), output)
 
 
+#: Findings listed per article; a national model puts thousands under one article.
+ARTICLE_LINES = 30
+
+
 def regulation_view(result: AuditResult, law: str) -> RenderableType:
     """Findings of `result` grouped by the articles of `law` (a key of regulations.LAWS) they touch."""
     by_article: dict[str, list[str]] = defaultdict(list)
@@ -158,7 +162,7 @@ def regulation_view(result: AuditResult, law: str) -> RenderableType:
     for article in refs(by_article):
         group = by_article[article.id]
         parts.append(Text(f"\n{law} {article.article}: {article.title} ({len(group)})", style="bold"))
-        for finding_id in group:
+        for finding_id in group[:ARTICLE_LINES]:
             finding = titles[finding_id]
             line = Text("  ")
             line.append(f"[{finding.severity}] ", style=SEVERITY_STYLE[finding.severity])
@@ -167,4 +171,6 @@ def regulation_view(result: AuditResult, law: str) -> RenderableType:
             if finding.status != "open":
                 line.append(f"  ({finding.status})", style="italic")
             parts.append(line)
+        if len(group) > ARTICLE_LINES:
+            parts.append(Text(f"  … {len(group) - ARTICLE_LINES} more; -f html, markdown or json lists them all"))
     return Group(*parts)
