@@ -51,3 +51,14 @@ def test_an_unwritable_directory_is_one_line_exit_2(tmp_path: Path, monkeypatch:
     assert run.exit_code == 2
     assert run.stderr == f"{target}: cannot write: Permission denied\n"
     assert not target.exists()
+
+
+@pytest.mark.parametrize("name", ["", "reports/"])
+def test_an_empty_or_directory_output_name_is_refused(
+    tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    run = CliRunner().invoke(cli, ["schema", "-o", name])
+    assert run.exit_code == 2
+    assert run.stderr.endswith(": give a file name to write to, not a directory\n")
+    assert list(tmp_path.iterdir()) == []  # 'reports/' used to become a file named 'reports'

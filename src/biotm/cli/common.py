@@ -107,6 +107,9 @@ def write_output(text: str, output: str | None, inputs: Sequence[str] = ()) -> N
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    if not output or output.endswith(("/", os.sep)):
+        # Path() drops a trailing slash: 'reports/' silently became a file named 'reports'
+        raise InputError(f"{output or repr(output)}: give a file name to write to, not a directory")
     target = Path(output)
     for source in inputs:
         try:
