@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import signal
 import sys
 
 import click
@@ -52,6 +53,10 @@ def main() -> None:
     # One short run builds millions of acyclic objects (model, graph, findings); the cyclic collector
     # re-scanned them all and took ~40% of a national-scale audit. The process ends soon after, freeing all.
     gc.disable()
+    if hasattr(signal, "SIGPIPE"):
+        # `biotm analyze m.yaml | head` closes the pipe early: end quietly as cat or grep do (killed by SIGPIPE,
+        # status 141), instead of rich's exit 1, which a CI gate would read as "findings at or above --fail-on".
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     try:
         cli.main(prog_name="biotm", standalone_mode=True)
     except SystemExit:

@@ -15,6 +15,7 @@ from biotm.cli.common import (
     input_format_option,
     load_or_fail,
     max_size_option,
+    today_option,
     write_output,
 )
 from biotm.cli.progress import progress_bar
@@ -43,12 +44,7 @@ from biotm.report import FORMATS, renderer
     show_default=True,
     help="Exit 1 if an open finding is at or above this severity.",
 )
-@click.option(
-    "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="Date acceptances are checked against (default: today).",
-)
+@today_option("Date acceptances are checked against (default: today).")
 @click.option(
     "--rules",
     "rules",
@@ -64,7 +60,7 @@ def analyze(
     fmt: str,
     output: str | None,
     fail_on: str,
-    today: dt.datetime | None,
+    today: dt.date | None,
     rules: tuple[str, ...],
     skip_rules: tuple[str, ...],
     regulation: str | None,
@@ -75,11 +71,16 @@ def analyze(
 
     Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 input error.
     """
+    if regulation and fmt != "terminal":
+        # it was silently dropped: the other formats list each finding's regulations instead
+        raise click.UsageError(
+            f"--regulation groups the terminal report only; -f {fmt} lists every finding's regulations"
+        )
     law = _check_selection(rules, skip_rules, regulation)
     with progress_bar(progress_wanted(file, fmt, output)) as step:
         step("loading the model")
         loaded = load_or_fail(file, max_size_mb, input_format)
-        today_date = today.date() if today else dt.date.today()
+        today_date = today or dt.date.today()
         options = AuditOptions(today=today_date, rules=rules, skip_rules=skip_rules, progress=step)
         result = audit(loaded, options)
         step("writing the report")

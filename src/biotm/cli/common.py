@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
+import stat
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -30,6 +33,30 @@ class InputError(click.ClickException):
 
     def show(self, file: object = None) -> None:
         click.echo(self.message, err=True)
+
+
+class IsoDate(click.ParamType):  # type: ignore[type-arg]  # generic only since click 8.2; we allow 8.1
+    """A calendar date written YYYY-MM-DD; a wrong one says what is wrong (month 13, 30 February)."""
+
+    name = "date"
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context | None = None) -> str:
+        return "YYYY-MM-DD"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        text = str(value)
+        if len(text) != 10 or text[4] != "-" or text[7] != "-":
+            self.fail(f"{text!r} is not a date written YYYY-MM-DD", param, ctx)
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError as exc:
+            self.fail(f"{text!r} is not a date: {exc}", param, ctx)
+
+
+def today_option(help_text: str) -> Callable[[click.decorators.FC], click.decorators.FC]:
+    return click.option("--today", type=IsoDate(), default=None, help=help_text)
 
 
 def max_size_option(function: click.decorators.FC) -> click.decorators.FC:
@@ -73,12 +100,16 @@ def load_or_fail(path: str, max_size_mb: float = 20.0, input_format: str = "biot
 def write_output(text: str, output: str | None, inputs: Sequence[str] = ()) -> None:
     """Write to `output` atomically (a crash never leaves half a report), or to stdout.
 
-    Refuses to overwrite any of the input model files.
+    Refuses to overwrite any of the input model files. A device, pipe or `/dev/stdout` is written
+    through, not replaced. Any I/O problem is one line and exit 2.
     """
     if output is None or output == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    if not output or output.endswith(("/", os.sep)):
+        # Path() drops a trailing slash: 'reports/' silently became a file named 'reports'
+        raise InputError(f"{output or repr(output)}: give a file name to write to, not a directory")
     target = Path(output)
     for source in inputs:
         try:
@@ -86,16 +117,45 @@ def write_output(text: str, output: str | None, inputs: Sequence[str] = ()) -> N
                 raise InputError(f"{output}: refusing to overwrite the input model")
         except OSError:
             continue
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise InputError(f"{output}: directory '{directory}' does not exist")
+    try:
+        if _is_stream(target):
+            with open(target, "w", encoding="utf-8", newline="\n") as handle:
+                _write_slices(handle, text)
+            return
+        directory = target.parent if str(target.parent) else Path(".")
+        if not directory.is_dir():
+            raise InputError(f"{output}: directory '{directory}' does not exist")
+        _replace_atomically(target, directory, text)
+    except OSError as exc:
+        raise InputError(f"{output}: cannot write: {exc.strerror or exc}") from None
+
+
+def _is_stream(target: Path) -> bool:
+    """True for a device, FIFO or socket, or anything under /dev (`/dev/stdout`, `>(…)` as `/dev/fd/63`).
+
+    Replacing these with a new file would swap, as root, /dev/null for a regular file, or leave a pipe's
+    reader waiting forever; /dev/stdout links to whatever stdout is, even a regular file.
+    """
+    if target.absolute().parts[:2] == ("/", "dev"):
+        return True
+    try:
+        return not stat.S_ISREG(target.stat().st_mode)
+    except OSError:
+        return False  # missing (or a dangling link): a new report file
+
+
+def _write_slices(handle: TextIO, text: str) -> None:
+    # In slices: writing a national-scale report (~800 MB) at once encodes a second full copy.
+    for start in range(0, len(text), _WRITE_SLICE):
+        handle.write(text[start : start + _WRITE_SLICE])
+    handle.flush()
+
+
+def _replace_atomically(target: Path, directory: Path, text: str) -> None:
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            # In slices: writing a national-scale report (~800 MB) at once encodes a second full copy.
-            for start in range(0, len(text), _WRITE_SLICE):
-                handle.write(text[start : start + _WRITE_SLICE])
-            handle.flush()
+            _write_slices(handle, text)
             os.fsync(handle.fileno())  # the bytes are on disk before the name points at them
         os.chmod(temp, _report_mode(target))
         os.replace(temp, target)

@@ -8,7 +8,8 @@ from collections.abc import Callable
 
 import click
 
-from biotm.cli.common import load_or_fail, max_size_option, write_output
+from biotm.cli.common import input_format_option, load_or_fail, max_size_option, today_option, write_output
+from biotm.cli.progress import progress_bar, wanted
 from biotm.pipeline import AuditOptions, audit
 from biotm.result import AuditResult
 
@@ -17,20 +18,27 @@ from biotm.result import AuditResult
 DIAGRAM_FORMATS = ("dot", "mermaid", "svg")
 
 
-@click.command()
+@click.command(short_help="Draw the data-flow diagram (SVG, DOT, Mermaid).")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("-f", "--format", "fmt", type=click.Choice(sorted(DIAGRAM_FORMATS)), default="svg",
               show_default=True, help="Diagram format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the diagram here (atomically).")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Date acceptances are checked against (default: today).")
+@today_option("Date acceptances are checked against (default: today).")
 @max_size_option
-def diagram(file: str, fmt: str, output: str | None, today: dt.datetime | None, max_size_mb: float) -> None:
+@input_format_option
+def diagram(
+    file: str, fmt: str, output: str | None, today: dt.date | None, max_size_mb: float, input_format: str
+) -> None:
     """Draw the data-flow diagram of model FILE: zones as boxes, flows coloured by their worst finding.
 
     SVG needs nothing else installed; render DOT with Graphviz (`dot -Tsvg`) or paste Mermaid into
     Markdown. Exit 2 on input errors.
     """
-    result = audit(load_or_fail(file, max_size_mb), AuditOptions(today=(today.date() if today else dt.date.today())))
-    render: Callable[[AuditResult], str] = importlib.import_module(f"biotm.report.{fmt}").render
-    write_output(render(result), output, inputs=[file])
+    with progress_bar(wanted(file, fmt, output)) as step:
+        step("loading the model")
+        loaded = load_or_fail(file, max_size_mb, input_format)
+        result = audit(loaded, AuditOptions(today=(today or dt.date.today()), progress=step))
+        step("writing the report")
+        render: Callable[[AuditResult], str] = importlib.import_module(f"biotm.report.{fmt}").render
+        text = render(result)
+    write_output(text, output, inputs=[file])

@@ -8,7 +8,7 @@ from biotm.cli.common import input_format_option, load_or_fail, max_size_option,
 from biotm.interop.otm import export_json
 
 
-@click.command("export")
+@click.command("export", short_help="Export a model to Open Threat Model (OTM) JSON.")
 @click.option("--to", "target_format", type=click.Choice(["otm"]), required=True, help="Format to write.")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here (default: stdout).")

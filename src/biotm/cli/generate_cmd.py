@@ -8,9 +8,14 @@ import click
 
 from biotm.cli.common import InputError, write_output
 
+#: 10x the national-scale target: ~4 GB of memory and ~530 MB of YAML. Beyond it a typo (one zero too many)
+#: ran until the machine ran out of memory instead of failing at once.
+MAX_ELEMENTS = 1_000_000
 
-@click.command()
-@click.option("-n", "--elements", type=click.IntRange(min=1), help="Number of elements of the national model.")
+
+@click.command(short_help="Write a synthetic national-scale model.")
+@click.option("-n", "--elements", type=click.IntRange(min=1, max=MAX_ELEMENTS),
+              help="Number of elements of the national model (at most 1,000,000).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for the controls each place gets.")
 @click.option(
     "--from-topology",
@@ -39,7 +44,10 @@ def generate(elements: int | None, seed: int, topology: str | None, output: str 
             raise InputError(f"{topology}:{exc.lineno}:{exc.colno}: JSON syntax error: {exc.msg}") from None
         try:
             model = gen.from_topology(document)
-        except (ValueError, KeyError, TypeError) as exc:
+        except KeyError as exc:
+            raise InputError(f"{topology}: not a usable {gen.TOPOLOGY_FORMAT} document: missing key {exc}") from None
+        except (ValueError, TypeError, AttributeError, IndexError) as exc:
+            # a field of the wrong type surfaces as whichever error the conversion hits first
             raise InputError(f"{topology}: not a usable {gen.TOPOLOGY_FORMAT} document: {exc}") from None
     else:
         assert elements is not None
@@ -47,4 +55,4 @@ def generate(elements: int | None, seed: int, topology: str | None, output: str 
             model = gen.national_model(elements, seed)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--elements") from None
-    write_output(gen.dump(model, output), output)
+    write_output(gen.dump(model, output), output, inputs=[topology] if topology else [])

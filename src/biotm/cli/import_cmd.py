@@ -10,7 +10,7 @@ from biotm.interop.common import write_model
 from biotm.model import ModelError
 
 
-@click.command("import")
+@click.command("import", short_help="Import a Threat Dragon, Threagile or OTM model.")
 @click.option(
     "--from",
     "source_format",

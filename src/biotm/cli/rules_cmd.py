@@ -11,6 +11,7 @@ from rich.console import Console, Group, RenderableType
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
+from rich.tree import Tree
 
 from biotm.cli.common import write_output
 from biotm.regulations import CATALOG, LAWS, law_of, refs
@@ -101,7 +102,26 @@ def catalog_table() -> Table:
     return table
 
 
-@click.command("rules")
+def catalog_tree() -> Tree:
+    """The catalog for terminals narrower than the table: one branch per rule, nothing folded mid-word."""
+    tree = Tree(Text("biotm rules", style="italic"), guide_style="dim")
+    for info in catalog():
+        head = Text()
+        head.append(info.id, style="bold")
+        head.append(f"  {info.default_severity}", style=SEVERITY_STYLE[info.default_severity])
+        branch = tree.add(head)
+        for label, names in (("categories", info.categories), ("mitigated by", info.mitigations),
+                             ("regulations", info.regulations)):
+            if names:
+                branch.add(Text(f"{label}: " + ", ".join(names)))
+    return tree
+
+
+#: Below this many columns the 5-column table folds ids and law articles into fragments.
+TABLE_MIN_WIDTH = 120
+
+
+@click.command("rules", short_help="List every rule, its controls and regulations.")
 @click.option(
     "-f",
     "--format",
@@ -118,13 +138,18 @@ def rules(fmt: str, output: str | None) -> None:
         write_output(catalog_json() if fmt == "json" else catalog_markdown(), output)
         return
     if output is None:
-        Console().print(catalog_table())
+        console = Console()
+        console.print(catalog_table() if console.width >= TABLE_MIN_WIDTH else catalog_tree())
         for warning in pack_warnings():
             click.echo(f"warning: {warning}", err=True)
         return
     buffer = io.StringIO()
     Console(file=buffer, width=160, color_system=None).print(catalog_table())
     write_output(buffer.getvalue(), output)
+
+
+#: Findings listed per article; a national model puts thousands under one article.
+ARTICLE_LINES = 30
 
 
 def regulation_view(result: AuditResult, law: str) -> RenderableType:
@@ -141,7 +166,7 @@ def regulation_view(result: AuditResult, law: str) -> RenderableType:
     for article in refs(by_article):
         group = by_article[article.id]
         parts.append(Text(f"\n{law} {article.article}: {article.title} ({len(group)})", style="bold"))
-        for finding_id in group:
+        for finding_id in group[:ARTICLE_LINES]:
             finding = titles[finding_id]
             line = Text("  ")
             line.append(f"[{finding.severity}] ", style=SEVERITY_STYLE[finding.severity])
@@ -150,4 +175,6 @@ def regulation_view(result: AuditResult, law: str) -> RenderableType:
             if finding.status != "open":
                 line.append(f"  ({finding.status})", style="italic")
             parts.append(line)
+        if len(group) > ARTICLE_LINES:
+            parts.append(Text(f"  … {len(group) - ARTICLE_LINES} more; -f html, markdown or json lists them all"))
     return Group(*parts)

@@ -10,7 +10,7 @@ from biotm.cli.common import write_output
 from biotm.model.schema import Model
 
 
-@click.command()
+@click.command(short_help="Print the JSON Schema of model files.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
 def schema(output: str | None) -> None:
     """Print the JSON Schema of biotm model files (point your editor's YAML extension at it)."""

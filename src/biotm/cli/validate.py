@@ -9,7 +9,7 @@ from biotm.interop import load_any
 from biotm.model import ModelError
 
 
-@click.command()
+@click.command(short_help="Check model files; one located line per problem.")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
 @max_size_option

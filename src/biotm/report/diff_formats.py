@@ -6,12 +6,11 @@ import io
 from collections.abc import Callable
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from biotm.diff import ModelDiff
 from biotm.report.markdown import code, table, text
-from biotm.report.view import printable_tree
+from biotm.report.view import printable, printable_tree
 
 
 def render_json(diff: ModelDiff) -> str:
@@ -49,7 +48,8 @@ def render_markdown(diff: ModelDiff) -> str:
 
 
 def print_terminal(diff: ModelDiff, console: Console) -> None:
-    """The diff as rich text; model text (imported threat titles) is printed literally and printable."""
+    """Two lines per change (what, severity, id; then the title indented): a 4-column table folded every
+    title into one word per line at 80 columns. File names and titles cannot send escape sequences."""
     diff = ModelDiff.model_validate(printable_tree(diff.model_dump()))
     console.print(Text(f"biotm diff: {diff.base} -> {diff.new}", style="bold"))
     console.print(
@@ -57,24 +57,20 @@ def print_terminal(diff: ModelDiff, console: Console) -> None:
         f"{diff.unchanged} unchanged; chains {len(diff.chains_opened)} opened, {len(diff.chains_closed)} closed",
         markup=False,
     )
-    grid = Table(show_lines=False)
-    grid.add_column("change", no_wrap=True)
-    grid.add_column("id", no_wrap=True)
-    grid.add_column("severity", no_wrap=True)
-    grid.add_column("title", overflow="fold")
-    for finding in diff.new_findings:
-        grid.add_row("new", finding.id, finding.severity, Text(finding.title))
-    for finding in diff.resolved:
-        grid.add_row("resolved", finding.id, finding.severity, Text(finding.title))
-    for change in diff.changed:
-        grid.add_row("changed", change.id, f"{change.severity_before} -> {change.severity_after}",
-                     Text(f"{change.title} ({change.status_before} -> {change.status_after})"))
-    for chain in diff.chains_opened:
-        grid.add_row("chain opened", chain.id, chain.severity, Text(f"{chain.attacker} obtains {chain.goal}"))
-    for chain in diff.chains_closed:
-        grid.add_row("chain closed", chain.id, chain.severity, Text(f"{chain.attacker} obtains {chain.goal}"))
-    if grid.row_count:
-        console.print(grid)
+    rows: list[tuple[str, str, str, str]] = []
+    rows += [("new", f.id, f.severity, f.title) for f in diff.new_findings]
+    rows += [("resolved", f.id, f.severity, f.title) for f in diff.resolved]
+    rows += [("changed", c.id, f"{c.severity_before} -> {c.severity_after}",
+              f"{c.title} ({c.status_before} -> {c.status_after})") for c in diff.changed]
+    rows += [("chain opened", c.id, c.severity, f"{c.attacker} obtains {c.goal}") for c in diff.chains_opened]
+    rows += [("chain closed", c.id, c.severity, f"{c.attacker} obtains {c.goal}") for c in diff.chains_closed]
+    for change, item, severity, title in rows:
+        head = Text()
+        head.append(f"{change:<12} ", style="bold")
+        head.append(f"{severity:<8} ")
+        head.append(printable(item))
+        console.print(head)
+        console.print(Text(" " * 4 + printable(title)))
 
 
 def render_terminal(diff: ModelDiff) -> str:

@@ -58,47 +58,66 @@ def summary_panel(result: AuditResult) -> Panel:
     return Panel(lines, title="biotm audit", expand=False)
 
 
-def lineage_table(result: AuditResult) -> Table:
-    table = Table(title="Where each data item goes", title_justify="left", show_lines=False)
-    for column in ("data", "category", "subjects", "collected at", "derived", "stored at", "reaches", "owners"):
-        table.add_column(column, overflow="fold")
+#: Names listed per lineage line; the rest are counted. A national model's data reaches thousands of elements.
+LIST_AT_MOST = 6
+
+
+def _some(names: list[str], limit: int = LIST_AT_MOST) -> str:
+    """`a, b, c` or, past `limit`, `a, b, … (+N more)`; the JSON, Markdown and HTML reports list them all."""
+    if len(names) <= limit:
+        return ", ".join(names)
+    return ", ".join(names[:limit]) + f", … (+{len(names) - limit} more)"
+
+
+def lineage_tree(result: AuditResult) -> Tree:
+    """One branch per data item with labelled lines: readable at 80 columns, where an 8-column table
+    folded every cell into a tall column of fragments."""
+    tree = Tree(Text("Where each data item goes", style="italic"), guide_style="dim")
     for entry in result.lineage:
-        derived = ""
-        if entry.derived_from:
-            derived = "from " + ", ".join(entry.derived_from)
-        if entry.derives:
-            derived += ("; " if derived else "") + "-> " + ", ".join(entry.derives)
-        table.add_row(
-            escape(entry.data),
-            entry.category,
-            _people(entry.subjects),
-            escape(", ".join(entry.collected_at)),
-            escape(derived),
-            escape(", ".join(entry.stored_at)),
-            escape(", ".join(entry.reaches)),
-            escape(", ".join(entry.owners)),
-        )
-    return table
+        head = Text()
+        head.append(entry.data, style="bold")
+        head.append(f"  {entry.category}, {_people(entry.subjects)} subjects", style="dim")
+        branch = tree.add(head)
+        lines = [
+            ("collected at", entry.collected_at),
+            ("derived from", entry.derived_from),
+            ("derives", entry.derives),
+            ("stored at", entry.stored_at),
+            (f"reaches {len(entry.reaches)} elements", entry.reaches),
+            ("owners", entry.owners),
+        ]
+        for label, names in lines:
+            if names:
+                line = Text()
+                line.append(f"{label}: ", style="bold")
+                line.append(_some(names))
+                branch.add(line)
+    return tree
 
 
-def crossings_table(result: AuditResult) -> Table:
-    table = Table(title="Boundary crossings", title_justify="left")
-    for column in ("flow", "from", "to", "kind", "data"):
-        table.add_column(column, overflow="fold")
-    for crossing in result.crossings:
-        kinds = ["boundary"]
-        if crossing.disclosure:
-            kinds.append("disclosure")
-        if crossing.cross_border:
-            kinds.append("cross-border")
-        table.add_row(
-            escape(crossing.flow),
-            escape(f"{crossing.source} ({crossing.source_zone})"),
-            escape(f"{crossing.target} ({crossing.target_zone})"),
-            ", ".join(kinds),
-            escape(", ".join(crossing.data)),
-        )
-    return table
+#: Crossings listed one by one; a national model has thousands (two lines each).
+CROSSINGS_SHOWN = 40
+
+
+def crossings_tree(result: AuditResult) -> Tree:
+    """One line per flow leaving a zone (route, kind), its data below: a 5-column table folded at 80 columns."""
+    tree = Tree(Text("Boundary crossings", style="italic"), guide_style="dim")
+    for crossing in result.crossings[:CROSSINGS_SHOWN]:
+        head = Text()
+        head.append(crossing.flow, style="bold")
+        head.append(f"  {crossing.source} ({crossing.source_zone}) -> {crossing.target} ({crossing.target_zone})")
+        flags = (("disclosure", crossing.disclosure), ("cross-border", crossing.cross_border))
+        kinds = [kind for kind, on in flags if on]
+        if kinds:
+            head.append(f"  {', '.join(kinds)}", style="yellow")
+        tree.add(head).add(Text("carries: " + _some(crossing.data)))
+    rest = result.crossings[CROSSINGS_SHOWN:]
+    if rest:
+        disclosures = sum(1 for c in rest if c.disclosure)
+        abroad = sum(1 for c in rest if c.cross_border)
+        tree.add(Text(f"… {len(rest)} more ({disclosures} disclosures, {abroad} cross-border); "
+                      "-f html, markdown or json lists them all", style="bold"))
+    return tree
 
 
 def warnings_table(result: AuditResult) -> Table:
@@ -141,21 +160,40 @@ def finding_tree(finding: Finding) -> Tree:
     return tree
 
 
+#: Findings of one rule and severity shown in full; the rest are one line. A 2,000-element model has ~6,600
+#: findings (90,000 lines); every shipped scenario has at most 5 per rule and severity, so it shows all.
+FULL_PER_RULE = 5
+
+
 def findings_section(result: AuditResult) -> Iterator[RenderableType]:
+    cut = False
     for severity in SEVERITIES:
         group = [f for f in result.findings if f.severity == severity]
         if not group:
             continue
         yield Text(f"\n{severity.upper()} ({len(group)})", style=SEVERITY_STYLE[severity])
+        shown: dict[str, int] = {}
+        more: dict[str, list[str]] = {}
         for finding in group:
-            yield finding_tree(finding)
+            shown[finding.rule] = shown.get(finding.rule, 0) + 1
+            if shown[finding.rule] <= FULL_PER_RULE:
+                yield finding_tree(finding)
+            else:
+                more.setdefault(finding.rule, []).append(" > ".join(finding.places))
+        for rule in sorted(more):
+            line = Text(f"… {len(more[rule])} more {rule} at: ", style="bold")
+            line.append(_some(more[rule]))
+            yield line
+            cut = True
+    if cut:
+        yield Text("\n-f html, markdown or json lists every finding in full.", style="dim")
 
 
 def renderables(result: AuditResult) -> Iterator[RenderableType]:
     yield summary_panel(result)
-    yield lineage_table(result)
+    yield lineage_tree(result)
     if result.crossings:
-        yield crossings_table(result)
+        yield crossings_tree(result)
     if result.warnings:
         yield warnings_table(result)
     if result.findings:

@@ -1,0 +1,44 @@
+"""Help and option errors a new user sees first: whole command summaries, dates named as dates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from biotm.cli import COMMANDS, cli
+
+
+def test_every_command_summary_is_whole_at_80_columns() -> None:
+    run = CliRunner(env={"COLUMNS": "80"}).invoke(cli, ["--help"])
+    assert run.exit_code == 0
+    listing = run.stdout.split("Commands:")[1]
+    assert "..." not in listing  # click cut the long first sentences mid-phrase
+    for command in COMMANDS:
+        assert f"  {command.name} " in listing
+
+
+@pytest.mark.parametrize("command", ["analyze", "diagram", "diff"])
+def test_today_is_shown_as_a_date(command: str) -> None:
+    run = CliRunner().invoke(cli, [command, "--help"])
+    assert "--today YYYY-MM-DD" in run.stdout and "%Y" not in run.stdout
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2026/01/01", "'2026/01/01' is not a date written YYYY-MM-DD"),
+        ("2026-13-01", "'2026-13-01' is not a date: month must be in 1..12"),
+        ("2026-02-30", "'2026-02-30' is not a date: day is out of range for month"),
+    ],
+)
+def test_a_wrong_today_says_what_is_wrong_with_exit_2(minimal_path: Path, value: str, message: str) -> None:
+    run = CliRunner().invoke(cli, ["analyze", str(minimal_path), "--today", value])
+    assert run.exit_code == 2
+    assert message in run.stderr
+
+
+def test_a_valid_today_is_used(minimal_path: Path) -> None:
+    run = CliRunner().invoke(cli, ["analyze", str(minimal_path), "--today", "2026-02-28", "--fail-on", "none"])
+    assert run.exit_code == 0, run.output
