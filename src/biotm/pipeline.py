@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from biotm import __version__
+from biotm.analysis import attack_stage, plan_stage, what_if_audit
 from biotm.graph import SystemGraph, build_graph
 from biotm.model.loader import LoadedModel
 from biotm.model.schema import ElementType
@@ -23,6 +24,8 @@ class AuditOptions:
     attackers: tuple[str, ...] = ()
     targets: tuple[str, ...] = ()
     k_paths: int = 3
+    #: Mitigation plan: True always (biotm mitigate), False never, None when small or given a budget.
+    plan: bool | None = None
     #: The day acceptances are checked against; fixed by the caller so reports are reproducible.
     today: dt.date | None = None
 
@@ -84,8 +87,12 @@ def base_result(graph: SystemGraph) -> AuditResult:
 def audit(loaded: LoadedModel, options: AuditOptions | None = None) -> AuditResult:
     """Run the whole audit of one loaded model."""
     options = options or AuditOptions()
+    if options.with_controls:
+        return what_if_audit(loaded, options, audit)
     graph = build_graph(loaded)
     result = base_result(graph)
+    analysis = attack_stage(graph, result, options)
+    plan_stage(loaded, analysis, result, options, audit)
     return result
 
 

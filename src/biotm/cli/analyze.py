@@ -7,7 +7,8 @@ import datetime as dt
 import click
 from rich.console import Console
 
-from biotm.cli.common import FAIL_ON_CHOICES, gate, load_or_fail, max_size_option, write_output
+from biotm.analysis.whatif import WhatIfError
+from biotm.cli.common import FAIL_ON_CHOICES, InputError, gate, load_or_fail, max_size_option, write_output
 from biotm.pipeline import AuditOptions, audit
 from biotm.report import FORMATS, renderer
 
@@ -37,17 +38,37 @@ from biotm.report import FORMATS, renderer
     default=None,
     help="Date acceptances are checked against (default: today).",
 )
+@click.option(
+    "--with-control",
+    "with_controls",
+    multiple=True,
+    metavar="PLACE:CONTROL",
+    help="Analyse as if this control were at this element or flow (repeatable); shows the change per finding.",
+)
+@click.option("--budget", type=click.FloatRange(min=0), default=None, help="Plan mitigations within DAYS person-days.")
 @max_size_option
 def analyze(
-    file: str, fmt: str, output: str | None, fail_on: str, today: dt.datetime | None, max_size_mb: float
+    file: str,
+    fmt: str,
+    output: str | None,
+    fail_on: str,
+    today: dt.datetime | None,
+    with_controls: tuple[str, ...],
+    budget: float | None,
+    max_size_mb: float,
 ) -> None:
     """Audit model FILE for biometric leak and identity-theft risk.
 
     Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 input error.
     """
     loaded = load_or_fail(file, max_size_mb)
-    options = AuditOptions(today=(today.date() if today else dt.date.today()))
-    result = audit(loaded, options)
+    options = AuditOptions(
+        today=(today.date() if today else dt.date.today()), with_controls=with_controls, budget_days=budget
+    )
+    try:
+        result = audit(loaded, options)
+    except WhatIfError as exc:
+        raise InputError(f"{file}: {exc}") from None
     if fmt == "terminal" and output is None:
         from biotm.report.terminal import print_report
 
