@@ -24,7 +24,7 @@ class AuditOptions:
     attackers: tuple[str, ...] = ()
     targets: tuple[str, ...] = ()
     k_paths: int = 3
-    #: Mitigation plan: True always (biotm mitigate), False never, None when small or given a budget.
+    #: Mitigation plan: True always (biotm mitigate), False never, None only when given a budget.
     plan: bool | None = None
     #: The day acceptances are checked against; fixed by the caller so reports are reproducible.
     today: dt.date | None = None
@@ -91,6 +91,11 @@ def audit(loaded: LoadedModel, options: AuditOptions | None = None) -> AuditResu
         return what_if_audit(loaded, options, audit)
     graph = build_graph(loaded)
     result = base_result(graph)
+    from biotm.rules import run_rules  # imported here so loading the pipeline stays light
+
+    rules_out = run_rules(graph, options)
+    result.findings, result.rules, result.regulations = rules_out.findings, rules_out.rules, rules_out.regulations
+    result.warnings.extend(rules_out.warnings)
     analysis = attack_stage(graph, result, options)
     plan_stage(loaded, analysis, result, options, audit)
     return result

@@ -50,6 +50,8 @@ def test_analyze_json_carries_chains_paths_plan_and_what_if() -> None:
         "none",
         "--with-control",
         "terminal:presentation-attack-detection",
+        "--budget",
+        "10",
     )
     assert code == 0
     report = json.loads(out)

@@ -21,9 +21,8 @@ if TYPE_CHECKING:
 
 Audit = Callable[[LoadedModel, "AuditOptions"], AuditResult]
 
-#: `biotm analyze` plans on its own only for models up to this many elements (or when given --budget);
-#: each candidate costs a re-run of the audit, so large models use `biotm mitigate`.
-AUTO_PLAN_MAX_ELEMENTS = 300
+#: `biotm analyze --budget` keeps the plan short and its candidates few: each candidate costs a re-run
+#: of the audit. `biotm mitigate` (options.plan True) tries every candidate.
 ANALYZE_PLAN_ITEMS = 5
 ANALYZE_PLAN_CANDIDATES = 12
 
@@ -42,10 +41,10 @@ def attack_stage(graph: SystemGraph, result: AuditResult, options: AuditOptions)
 def plan_stage(
     loaded: LoadedModel, analysis: AttackAnalysis, result: AuditResult, options: AuditOptions, audit: Audit
 ) -> None:
-    """Fill `result.plan` when asked for (`options.plan`), or when automatic and the model is small."""
+    """Fill `result.plan` when asked for (`options.plan`), or when automatic and given a budget."""
     wanted = options.plan
     if wanted is None:
-        wanted = options.budget_days is not None or len(loaded.model.elements) <= AUTO_PLAN_MAX_ELEMENTS
+        wanted = options.budget_days is not None
     if not wanted:
         return
     quiet = replace(options, with_controls=(), plan=False)

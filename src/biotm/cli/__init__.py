@@ -8,12 +8,15 @@ import click
 
 from biotm import __version__
 from biotm.cli.analyze import analyze
+from biotm.cli.export_cmd import export
+from biotm.cli.import_cmd import import_
 from biotm.cli.mitigate_cmd import mitigate
 from biotm.cli.paths_cmd import paths
+from biotm.cli.rules_cmd import rules
 from biotm.cli.schema_cmd import schema
 from biotm.cli.validate import validate
 
-COMMANDS: list[click.Command] = [analyze, schema, validate, paths, mitigate]
+COMMANDS: list[click.Command] = [analyze, rules, schema, validate, import_, export, paths, mitigate]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import click
 from rich.console import Console
 
 from biotm.analysis.whatif import WhatIfError
-from biotm.cli.common import FAIL_ON_CHOICES, InputError, gate, load_or_fail, max_size_option, write_output
+from biotm.cli.common import (
+    FAIL_ON_CHOICES,
+    InputError,
+    gate,
+    input_format_option,
+    load_or_fail,
+    max_size_option,
+    write_output,
+)
+from biotm.cli.rules_cmd import regulation_view
 from biotm.pipeline import AuditOptions, audit
 from biotm.report import FORMATS, renderer
 
@@ -46,24 +56,42 @@ from biotm.report import FORMATS, renderer
     help="Analyse as if this control were at this element or flow (repeatable); shows the change per finding.",
 )
 @click.option("--budget", type=click.FloatRange(min=0), default=None, help="Plan mitigations within DAYS person-days.")
+@click.option(
+    "--rules",
+    "rules",
+    multiple=True,
+    help="Run only these rules: ids, families or categories (STRIDE, BIO), comma-separated.",
+)
+@click.option("--skip-rules", multiple=True, help="Skip these rules: ids, families or categories, comma-separated.")
+@click.option("--regulation", help="Also list findings grouped by article of this law (PIPL, GDPR, BIPA, …).")
 @max_size_option
+@input_format_option
 def analyze(
     file: str,
     fmt: str,
     output: str | None,
     fail_on: str,
     today: dt.datetime | None,
+    rules: tuple[str, ...],
+    skip_rules: tuple[str, ...],
+    regulation: str | None,
     with_controls: tuple[str, ...],
     budget: float | None,
     max_size_mb: float,
+    input_format: str,
 ) -> None:
     """Audit model FILE for biometric leak and identity-theft risk.
 
     Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 input error.
     """
-    loaded = load_or_fail(file, max_size_mb)
+    law = _check_selection(rules, skip_rules, regulation)
+    loaded = load_or_fail(file, max_size_mb, input_format)
     options = AuditOptions(
-        today=(today.date() if today else dt.date.today()), with_controls=with_controls, budget_days=budget
+        today=(today.date() if today else dt.date.today()),
+        rules=rules,
+        skip_rules=skip_rules,
+        with_controls=with_controls,
+        budget_days=budget,
     )
     try:
         result = audit(loaded, options)
@@ -72,7 +100,28 @@ def analyze(
     if fmt == "terminal" and output is None:
         from biotm.report.terminal import print_report
 
-        print_report(result, Console())
+        console = Console()
+        print_report(result, console)
+        if law:
+            console.print(regulation_view(result, law))
     else:
-        write_output(renderer(fmt)(result), output, inputs=[file])
+        text = renderer(fmt)(result)
+        if law and fmt == "terminal":
+            buffer = io.StringIO()
+            Console(file=buffer, width=120, color_system=None).print(regulation_view(result, law))
+            text += buffer.getvalue()
+        write_output(text, output, inputs=[file])
     raise SystemExit(gate(result, fail_on))
+
+
+def _check_selection(rules: tuple[str, ...], skip_rules: tuple[str, ...], regulation: str | None) -> str | None:
+    """Fail with exit 2 on an unknown rule token or law; return the law key to group by."""
+    from biotm.regulations import resolve_law
+    from biotm.rules import RuleSelectionError, check_tokens
+
+    try:
+        check_tokens(rules)
+        check_tokens(skip_rules)
+        return resolve_law(regulation) if regulation else None
+    except (RuleSelectionError, ValueError) as exc:
+        raise InputError(f"biotm analyze: {exc}") from None

@@ -44,9 +44,25 @@ def limits_for(max_size_mb: float) -> Limits:
     return Limits(max_bytes=int(max_size_mb * 1024 * 1024))
 
 
-def load_or_fail(path: str, max_size_mb: float = 20.0) -> LoadedModel:
+def input_format_option(function: click.decorators.FC) -> click.decorators.FC:
+    from biotm.interop import INPUT_FORMATS
+
+    return click.option(
+        "--input-format",
+        type=click.Choice(INPUT_FORMATS),
+        default="auto",
+        show_default=True,
+        help="Format of the model file: biotm, or another tool's (auto-detected when unambiguous).",
+    )(function)
+
+
+def load_or_fail(path: str, max_size_mb: float = 20.0, input_format: str = "biotm") -> LoadedModel:
     """Load a model, turning every problem into one `path:line:col: message` line and exit 2."""
     try:
+        if input_format != "biotm":
+            from biotm.interop import load_any
+
+            return load_any(path, input_format, limits_for(max_size_mb))
         return load_model(path, limits_for(max_size_mb))
     except ModelError as exc:
         raise InputError(str(exc)) from None

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import click
 
-from biotm.cli.common import EXIT_INPUT, limits_for, max_size_option
-from biotm.model import ModelError, load_model
+from biotm.cli.common import EXIT_INPUT, input_format_option, limits_for, max_size_option
+from biotm.interop import load_any
+from biotm.model import ModelError
 
 
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
 @max_size_option
-def validate(files: tuple[str, ...], quiet: bool, max_size_mb: float) -> None:
+@input_format_option
+def validate(files: tuple[str, ...], quiet: bool, max_size_mb: float, input_format: str) -> None:
     """Check that model FILES are valid: exit 0 if all are, 2 if any is not.
 
     Every problem is printed as `path:line:col: message`.
@@ -20,7 +22,7 @@ def validate(files: tuple[str, ...], quiet: bool, max_size_mb: float) -> None:
     failed = False
     for path in files:
         try:
-            loaded = load_model(path, limits_for(max_size_mb))
+            loaded = load_any(path, input_format, limits_for(max_size_mb))
         except ModelError as exc:
             failed = True
             click.echo(str(exc), err=True)

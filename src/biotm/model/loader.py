@@ -5,20 +5,22 @@ Every failure is a `ModelError` whose problems read `path:line:col: message`.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import typing
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from biotm.model.errors import ModelError, Problem, did_you_mean
-from biotm.model.parse import Limits, decode, parse_json_strict, parse_text
+from biotm.model.errors import ModelError, Problem, did_you_mean, one_line, shorten
+from biotm.model.parse import Limits, decode, parse_json, parse_text
 from biotm.model.references import check_references
-from biotm.model.schema import Model
-from biotm.model.source import Path, SourceLocation, SourceMap
+from biotm.model.schema import ID_PATTERN, Model
+from biotm.model.source import Path, SourceLocation, SourceMap, dotted
 
 
 @dataclass(frozen=True)
@@ -71,9 +73,17 @@ def read_bounded(path: str, limits: Limits) -> bytes:
 
 def _too_large(size: int, limits: Limits) -> str:
     return (
-        f"file is {size / 1e6:.1f} MB, over the {limits.max_bytes / 1e6:.0f} MB limit "
+        f"file is {_size(size)}, over the {_size(limits.max_bytes)} limit "
         "(raise it with --max-size-mb if the model is really this large)"
     )
+
+
+def _size(count: int) -> str:
+    """Bytes in the unit of --max-size-mb (MiB), or plain bytes below one."""
+    mebibyte = 1024 * 1024
+    if count < mebibyte:
+        return f"{count} bytes"
+    return f"{count / mebibyte:.1f}".removesuffix(".0") + " MB"
 
 
 def load_model(path: str, limits: Limits | None = None) -> LoadedModel:
@@ -90,15 +100,24 @@ def load_bytes(raw: bytes, name: str, limits: Limits | None = None) -> LoadedMod
         raise ModelError([Problem(name, 1, 1, _too_large(len(raw), limits))])
     text = decode(raw, name)
     if FsPath(name).suffix.lower() == ".json":
-        parse_json_strict(text, name)
-    data, source = parse_text(text, name, limits)
+        data, source = parse_json(text, name, limits)
+    else:
+        data, source = parse_text(text, name, limits)
     return validate_data(data, source)
 
 
 def validate_data(data: Any, source: SourceMap) -> LoadedModel:
     """Validate parsed data against the schema and its cross-references."""
     if not isinstance(data, dict):
-        raise ModelError([Problem(source.file, 1, 1, "a model must be a mapping with 'meta', 'zones', 'elements', …")])
+        raise ModelError(
+            [
+                Problem(
+                    source.file,
+                    *source.mark(()),
+                    f"the top level must be a mapping with 'meta', 'zones', 'elements', …; got {_describe(data)}",
+                )
+            ]
+        )
     try:
         model = Model.model_validate(data)
     except ValidationError as exc:
@@ -111,6 +130,7 @@ def validate_data(data: Any, source: SourceMap) -> LoadedModel:
 
 def _problems_from_validation(exc: ValidationError, data: Any, source: SourceMap) -> list[Problem]:
     problems: list[Problem] = []
+    known_ids = _all_ids(data)
     for error in exc.errors(include_url=False):
         loc: Path = tuple(error["loc"])
         kind = error["type"]
@@ -118,15 +138,13 @@ def _problems_from_validation(exc: ValidationError, data: Any, source: SourceMap
             key = str(loc[-1])
             allowed = _field_names(Model, _data_path(loc[:-1], data))
             line, column = source.mark(loc, key=True)
-            message = f"unknown key '{key}'{did_you_mean(key, allowed)}"
+            message = f"unknown key {shorten(key)}{did_you_mean(key, allowed)}"
         elif kind == "missing":
             line, column = source.mark(loc[:-1])
             message = f"missing required key '{loc[-1]}'{_where(loc[:-1], data)}"
         else:
             line, column = source.mark(loc)
-            message = f"{_dotted(loc, data)}: {_clean(error['msg'])}"
-            if "input" in error and kind in ("enum", "literal_error", "string_pattern_mismatch"):
-                message += f" (got {error['input']!r})"
+            message = f"{_dotted(loc, data)}: {_explain(error, known_ids)}"
         problems.append(Problem(source.file, line, column, message))
     # A union of a tree and a string reports both branches; keep the first message per place.
     unique: dict[tuple[int, int], Problem] = {}
@@ -135,8 +153,112 @@ def _problems_from_validation(exc: ValidationError, data: Any, source: SourceMap
     return list(unique.values())
 
 
-def _clean(message: str) -> str:
-    return message.replace("Value error, ", "")
+ID_RULE = "ids are ASCII letters, digits, '_', '-' and '.', start with a letter or digit, at most 128 long"
+
+_EXPECTED = {
+    "model_type": "expected a mapping (key: value lines)",
+    "model_attributes_type": "expected a mapping (key: value lines)",
+    "dict_type": "expected a mapping (key: value lines)",
+    "list_type": "expected a list",
+    "string_type": "expected a string",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_type": "expected a number",
+    "float_parsing": "expected a number",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+    "date_type": "expected a date (YYYY-MM-DD)",
+    "date_parsing": "expected a date (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "expected a date (YYYY-MM-DD)",
+    "date_from_datetime_inexact": "expected a date (YYYY-MM-DD) without a time",
+}
+
+
+_BOUNDS = {
+    "greater_than_equal": "at least",
+    "less_than_equal": "at most",
+    "greater_than": "more than",
+    "less_than": "less than",
+}
+_BOUND_CTX = {"greater_than_equal": "ge", "less_than_equal": "le", "greater_than": "gt", "less_than": "lt"}
+
+
+def _explain(error: Any, known_ids: set[str]) -> str:
+    """A pydantic error in the model author's words: what was expected, what was found, how to fix it."""
+    kind = error["type"]
+    value = error.get("input")
+    if kind in _EXPECTED:
+        return f"{_EXPECTED[kind]}, got {_describe(value)}{_yaml_hint(value, kind)}"
+    if kind in ("enum", "literal_error"):
+        return f"expected one of {error['ctx']['expected']}, got {_describe(value)}"
+    if kind == "string_pattern_mismatch":
+        if error["ctx"]["pattern"] == ID_PATTERN:
+            return f"not a valid id {shorten(value)}: {ID_RULE}{_non_ascii(value)}{did_you_mean(str(value), known_ids)}"
+        if "jurisdiction" in error["loc"]:
+            return f"expected an ISO 3166 country code such as CN or US-IL, got {shorten(value)}"
+        return f"{shorten(value)} does not have the required form"
+    if kind in _BOUNDS:
+        return f"must be {_BOUNDS[kind]} {error['ctx'][_BOUND_CTX[kind]]}, got {_describe(value)}"
+    if kind == "too_short":
+        minimum = error["ctx"]["min_length"]
+        if isinstance(value, str):
+            return "must not be empty"
+        return f"needs at least {minimum} item{'s' if minimum != 1 else ''}"
+    if kind == "too_long":
+        return f"has more than the {error['ctx']['max_length']} allowed"
+    if kind == "value_error":
+        return str(error["ctx"]["error"])
+    return one_line(str(error["msg"]))
+
+
+def _describe(value: Any) -> str:
+    """How a parsed value looks to the author of the file (never a Python type name)."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {shorten(value)[1:-1]}"
+    if isinstance(value, dt.datetime | dt.date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return shorten(value)
+    return "a value of another kind"
+
+
+def _yaml_hint(value: Any, kind: str) -> str:
+    if kind != "string_type":
+        return ""
+    if isinstance(value, bool):
+        return " (YAML reads unquoted yes/no/on/off/true/false as booleans: put the value in quotes)"
+    if isinstance(value, dt.date | int | float):
+        return " (put the value in quotes to make it a string)"
+    return ""
+
+
+def _non_ascii(value: Any) -> str:
+    """Name the first non-ASCII character of an id: it is often a look-alike of a Latin letter."""
+    for char in str(value):
+        if ord(char) > 127:
+            return f"; it contains {char!r} ({unicodedata.name(char, f'U+{ord(char):04X}')})"
+    return ""
+
+
+def _all_ids(data: Any) -> set[str]:
+    """Every string id written in the model's sections, for suggestions on malformed references."""
+    if not isinstance(data, dict):
+        return set()
+    found: set[str] = set()
+    for section in _SECTIONS.values():
+        items = data.get(section)
+        if isinstance(items, list):
+            found.update(i["id"] for i in items if isinstance(i, dict) and isinstance(i.get("id"), str))
+    return found
 
 
 def _data_path(loc: Path, data: Any) -> Path:
@@ -153,11 +275,7 @@ def _data_path(loc: Path, data: Any) -> Path:
 
 
 def _dotted(loc: Path, data: Any) -> str:
-    path = _data_path(loc, data)
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "model"
+    return dotted(_data_path(loc, data))
 
 
 def _where(loc: Path, data: Any) -> str:

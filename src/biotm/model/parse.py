@@ -1,27 +1,47 @@
 """Safe parsing of YAML and JSON text into plain data plus a source map.
 
-Only YAML's safe node kinds are built (mappings, sequences, and scalars resolved by the safe
-resolver); tags that would construct Python objects are refused. The node tree is walked with a
-budget, so alias bombs ("billion laughs") and absurd nesting fail fast with a clear message instead
-of exhausting memory or the stack.
+The YAML parser's event stream is turned into dicts, lists and scalars directly, without building
+a node tree first: the build never recurses, so nesting depth is checked exactly as it is read, and
+an alias reuses the value built for its anchor while adding that value's size to a node budget,
+so "billion laughs" documents are refused after a few events instead of exhausting memory. Only
+YAML's safe kinds (mappings, sequences, and the scalars the safe resolver knows) are built; a tag
+that would construct a Python object is an error. Mapping keys are always the key's text, so
+`on:` or `1:` is the key 'on' or '1', never a boolean or a number.
+
+JSON files are read with the `json` module (so values follow JSON, not YAML 1.1) and mapped to
+lines and columns through the same event stream.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from yaml.constructor import SafeConstructor
+from yaml.events import (
+    AliasEvent,
+    CollectionStartEvent,
+    DocumentStartEvent,
+    Event,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+)
 
-from biotm.model.errors import ModelError, Problem
-from biotm.model.source import Path, SourceMap
+from biotm.model.errors import ModelError, Problem, one_line, shorten
+from biotm.model.source import Path, SourceMap, dotted
 
-# libyaml is much faster; the pure-Python loader is a correct fallback.
+# libyaml is much faster; the pure-Python parser is a correct fallback.
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+#: A position in the text: yaml.error.Mark, or libyaml's own Mark class (or None on some events).
+_Mark = Any
 
 
 @dataclass(frozen=True)
@@ -30,25 +50,32 @@ class Limits:
 
     max_bytes: int = DEFAULT_MAX_BYTES
     max_depth: int = 64
-    #: Nodes built per byte of input; only aliases can exceed a small multiple of the file size.
+    #: Values built per byte of input; only aliases can exceed a small multiple of the file size.
     max_nodes_per_byte: int = 4
     min_node_budget: int = 10_000
 
 
-_SAFE_TAGS = {
-    "tag:yaml.org,2002:null",
-    "tag:yaml.org,2002:bool",
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+_SCALAR_TAGS = {
+    _NULL,
+    _BOOL,
+    _STR,
     "tag:yaml.org,2002:int",
     "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:timestamp",
-    "tag:yaml.org,2002:map",
-    "tag:yaml.org,2002:seq",
-    "tag:yaml.org,2002:merge",
     "tag:yaml.org,2002:binary",
 }
 
-_scalar_builder = yaml.SafeLoader("")
+#: Characters a YAML stream may not contain (YAML 1.1 "printable" set), and those it reads as line breaks.
+_NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+_resolver = yaml.resolver.Resolver()
+_constructor = SafeConstructor()
 
 
 def decode(raw: bytes, name: str) -> str:
@@ -62,128 +89,298 @@ def decode(raw: bytes, name: str) -> str:
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
         raise ModelError(
             [Problem(name, line, column, f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})")]
         ) from None
 
 
-_OPENERS = re.compile(r"[\[{]")
+def _position(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of character `index` (lines end at '\\n')."""
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
 
 
-def _check_depth(text: str, name: str, limits: Limits) -> None:
-    """Refuse nesting deeper than the limit before the parser recurses into it.
+def _check_printable(text: str, name: str) -> None:
+    bad = _NON_PRINTABLE.search(text)
+    if bad:
+        line, column = _position(text, bad.start())
+        code = f"U+{ord(bad.group()):04X}"
+        raise ModelError(
+            [Problem(name, line, column, f"control character {code} is not allowed in YAML (quote it as \\u escape)")]
+        )
 
-    A cheap over-estimate: flow brackets still open plus indentation levels of block nesting.
-    """
-    depth = 0
-    max_indent = limits.max_depth * 8
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.lstrip(" ")
-        indent = len(line) - len(stripped)
-        dashes = len(re.match(r"(?:-\s+)*", stripped).group(0).replace(" ", "").replace("\t", ""))  # type: ignore[union-attr]
-        if indent > max_indent or dashes > limits.max_depth:
-            raise ModelError([Problem(name, number, 1, f"nesting deeper than {limits.max_depth} levels")])
-        if "[" in line or "{" in line or "]" in line or "}" in line:
-            for column, char in enumerate(line, start=1):
-                if char in "[{":
-                    depth += 1
-                    if depth > limits.max_depth:
-                        raise ModelError(
-                            [Problem(name, number, column, f"nesting deeper than {limits.max_depth} levels")]
-                        )
-                elif char in "]}" and depth:
-                    depth -= 1
-        elif depth and not stripped.startswith("#"):
-            continue
+
+def _reason(message: str) -> str:
+    """A constructor's complaint without Python advice (`sys.set_int_max_str_digits`) a model author cannot use."""
+    if "integer string conversion" in message:
+        return "a number with more than 4300 digits"
+    return one_line(message)[:100]
+
+
+def _unsupported(tag: str | None) -> str:
+    return f"unsupported YAML tag {shorten(tag or '')} (a model file holds plain data only; tags are never run)"
+
+
+def _at(mark: _Mark) -> tuple[int, int]:
+    """1-based line and column of a parser mark."""
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+@dataclass
+class _Frame:
+    """A mapping or sequence being built."""
+
+    value: dict[str, Any] | list[Any]
+    path: Path
+    anchor: str | None
+    size: int = 1
+    key: str | None = None
+    merging: bool = False
+    explicit: set[str] = field(default_factory=set)
+    merges: list[tuple[Any, _Mark]] = field(default_factory=list)
 
 
 class _Builder:
-    """Turns a composed YAML node tree into plain data, recording marks and enforcing budgets."""
+    """Builds plain data from YAML events, recording marks and enforcing depth and size budgets."""
 
     def __init__(self, name: str, limits: Limits, budget: int) -> None:
         self.name = name
         self.limits = limits
         self.budget = budget
         self.source = SourceMap(name)
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.documents = 0
+        self.root: Any = None
+        self.done = False
 
-    def _fail(self, node: yaml.Node, message: str) -> ModelError:
-        return ModelError([Problem(self.name, node.start_mark.line + 1, node.start_mark.column + 1, message)])
+    def fail(self, mark: _Mark, message: str) -> ModelError:
+        line, column = _at(mark)
+        return ModelError([Problem(self.name, line, column, message)])
 
-    def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
-        self.budget -= 1
+    def feed(self, event: Event) -> None:
+        if isinstance(event, DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                raise self.fail(event.start_mark, "more than one YAML document ('---'); a model file holds one")
+        elif isinstance(event, ScalarEvent):
+            self._scalar(event)
+        elif isinstance(event, CollectionStartEvent):
+            self._start(event)
+        elif isinstance(event, MappingEndEvent | SequenceEndEvent):
+            self._end(event)
+        elif isinstance(event, AliasEvent):
+            self._alias(event)
+
+    # -- where the next value goes ---------------------------------------------------------------
+    def _expecting_key(self) -> bool:
+        return bool(self.stack) and isinstance(self.stack[-1].value, dict) and self.stack[-1].key is None
+
+    def _next_path(self) -> Path:
+        if not self.stack:
+            return ()
+        frame = self.stack[-1]
+        if isinstance(frame.value, list):
+            return (*frame.path, len(frame.value))
+        assert frame.key is not None
+        return (*frame.path, frame.key)
+
+    def _spend(self, size: int, mark: _Mark) -> None:
+        self.budget -= size
         if self.budget < 0:
-            raise self._fail(node, "document expands to too many nodes (alias bomb?); refusing to load it")
-        if depth > self.limits.max_depth:
-            raise self._fail(node, f"nesting deeper than {self.limits.max_depth} levels")
-        self.source.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if node.tag not in _SAFE_TAGS:
-            raise self._fail(node, f"unsupported YAML tag '{node.tag}'")
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path, depth)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*path, index), depth + 1) for index, item in enumerate(node.value)]
-        assert isinstance(node, yaml.ScalarNode)
-        try:
-            return _scalar_builder.construct_object(node, deep=False)
-        except yaml.YAMLError as exc:
-            raise self._fail(node, f"bad value: {getattr(exc, 'problem', exc)}") from None
+            raise self.fail(mark, "document expands to too many values (alias bomb?); refusing to load it")
 
-    def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        explicit: set[str] = set()
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                merged = self.build(value_node, (*path, "<<"), depth + 1)
-                sources = merged if isinstance(merged, list) else [merged]
-                for source in sources:
+    def _put(self, value: Any, size: int, mark: _Mark) -> None:
+        """Attach a finished value to its parent (or make it the document root)."""
+        if not self.stack:
+            self.root = value
+            self.done = True
+            return
+        frame = self.stack[-1]
+        frame.size += size
+        if isinstance(frame.value, list):
+            frame.value.append(value)
+            return
+        assert frame.key is not None
+        if frame.merging:
+            frame.merges.append((value, mark))
+        else:
+            frame.value[frame.key] = value
+        frame.key = None
+        frame.merging = False
+
+    def _key(self, event: ScalarEvent) -> None:
+        frame = self.stack[-1]
+        assert isinstance(frame.value, dict)
+        key = event.value
+        self._spend(1, event.start_mark)
+        if key == "<<" and event.implicit[0]:
+            frame.key, frame.merging = key, True
+            return
+        if key in frame.explicit:
+            raise self.fail(event.start_mark, f"duplicate key {shorten(key)}")
+        frame.explicit.add(key)
+        frame.key = key
+        self.source.key_marks[(*frame.path, key)] = _at(event.start_mark)
+
+    # -- events ----------------------------------------------------------------------------------
+    def _scalar(self, event: ScalarEvent) -> None:
+        if self._expecting_key():
+            self._key(event)
+            return
+        path = self._next_path()
+        self.source.marks[path] = _at(event.start_mark)
+        self._spend(1, event.start_mark)
+        value = self._construct(event, path)
+        if event.anchor is not None:
+            self.anchors[event.anchor] = (value, 1)
+        self._put(value, 1, event.start_mark)
+
+    def _construct(self, event: ScalarEvent, path: Path) -> Any:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+        if tag == _STR:
+            return event.value
+        if tag not in _SCALAR_TAGS:
+            raise self.fail(event.start_mark, _unsupported(tag))
+        node = yaml.ScalarNode(tag, event.value, style=event.style)
+        try:
+            return SafeConstructor.yaml_constructors[tag](_constructor, node)
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+            reason = _reason(getattr(exc, "problem", None) or str(exc))
+            raise self.fail(event.start_mark, f"{dotted(path)}: bad value {shorten(event.value)}: {reason}") from None
+
+    def _start(self, event: CollectionStartEvent) -> None:
+        if self._expecting_key():
+            raise self.fail(event.start_mark, "mapping keys must be plain strings, not lists or mappings")
+        mapping = isinstance(event, MappingStartEvent)
+        default = _MAP if mapping else _SEQ
+        if event.tag not in (None, "!", default):
+            raise self.fail(event.start_mark, _unsupported(event.tag))
+        if len(self.stack) >= self.limits.max_depth:
+            raise self.fail(event.start_mark, f"nesting deeper than {self.limits.max_depth} levels")
+        path = self._next_path()
+        self.source.marks[path] = _at(event.start_mark)
+        self._spend(1, event.start_mark)
+        value: dict[str, Any] | list[Any] = {} if mapping else []
+        self.stack.append(_Frame(value=value, path=path, anchor=event.anchor))
+
+    def _end(self, event: Event) -> None:
+        frame = self.stack.pop()
+        if isinstance(frame.value, dict):
+            for merged, mark in frame.merges:
+                for source in merged if isinstance(merged, list) else [merged]:
                     if not isinstance(source, dict):
-                        raise self._fail(value_node, "a merge key ('<<') needs a mapping or a list of them")
+                        raise self.fail(mark, "a merge key ('<<') needs a mapping or a list of mappings")
                     for key, value in source.items():
-                        if key not in explicit:
-                            result.setdefault(key, value)
-                continue
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise self._fail(key_node, "mapping keys must be plain strings")
-            key = str(_scalar_builder.construct_object(key_node))
-            if key in explicit:
-                raise self._fail(key_node, f"duplicate key '{key}'")
-            explicit.add(key)
-            child = (*path, key)
-            self.source.key_marks[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            result[key] = self.build(value_node, child, depth + 1)
-        return result
+                        frame.value.setdefault(key, value)
+        if frame.anchor is not None:
+            self.anchors[frame.anchor] = (frame.value, frame.size)
+        self._put(frame.value, frame.size, event.start_mark)
+
+    def _alias(self, event: AliasEvent) -> None:
+        if self._expecting_key():
+            raise self.fail(event.start_mark, "mapping keys must be plain strings, not aliases")
+        if event.anchor not in self.anchors:
+            raise self.fail(event.start_mark, f"unknown or unfinished anchor {shorten(event.anchor or '')}")
+        value, size = self.anchors[event.anchor]
+        self._spend(size, event.start_mark)
+        path = self._next_path()
+        self.source.marks[path] = _at(event.start_mark)
+        self._put(value, size, event.start_mark)
+
+
+def _build(text: str, name: str, limits: Limits) -> tuple[Any, SourceMap, bool]:
+    """Data, source map and whether the text held a document; raises yaml.YAMLError on bad syntax."""
+    budget = max(limits.min_node_budget, limits.max_nodes_per_byte * len(text))
+    builder = _Builder(name, limits, budget)
+    for event in yaml.parse(text, Loader=_Loader):
+        builder.feed(event)
+    return builder.root, builder.source, builder.done
+
+
+def _syntax_error(exc: yaml.YAMLError, name: str, text: str, limits: Limits) -> ModelError:
+    line, column = _at(getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None))
+    if isinstance(exc, yaml.reader.ReaderError):
+        line, column = _position(text, min(exc.position, len(text)))
+    found = getattr(exc, "problem", None) or getattr(exc, "context", None) or getattr(exc, "reason", None)
+    message = one_line(str(found or "syntax error"))
+    if "maximum nesting depth" in message:
+        # libyaml's own limit (1000) is above ours, so the file is too deep by our measure too.
+        return ModelError([Problem(name, line, column, f"nesting deeper than {limits.max_depth} levels")])
+    if "expected ':'" in message:
+        message += " (a mapping key is unfinished, or longer than the 1024 characters YAML allows)"
+    return ModelError([Problem(name, line, column, f"YAML syntax error: {message}")])
+
+
+def _empty(text: str, name: str) -> None:
+    if not text:
+        raise ModelError([Problem(name, 1, 1, "file is empty")])
+    if not text.strip():
+        raise ModelError([Problem(name, 1, 1, "file is empty (only whitespace)")])
 
 
 def parse_text(text: str, name: str, limits: Limits | None = None) -> tuple[Any, SourceMap]:
-    """Parse YAML (or JSON, which YAML reads too) into plain data and its source map."""
+    """Parse YAML (or JSON written as YAML) into plain data and its source map."""
     limits = limits or Limits()
-    if not text.strip():
-        raise ModelError([Problem(name, 1, 1, "file is empty")])
-    _check_depth(text, name, limits)
+    _empty(text, name)
+    _check_printable(text, name)
     try:
-        node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = exc.problem or exc.context or "syntax error"
-        raise ModelError([Problem(name, line, column, f"YAML syntax error: {message}")]) from None
+        data, source, found = _build(text, name, limits)
     except yaml.YAMLError as exc:
-        raise ModelError([Problem(name, 1, 1, f"YAML syntax error: {exc}")]) from None
-    except RecursionError:
-        raise ModelError([Problem(name, 1, 1, f"nesting deeper than {limits.max_depth} levels")]) from None
-    if node is None:
+        raise _syntax_error(exc, name, text, limits) from None
+    if not found:
         raise ModelError([Problem(name, 1, 1, "file has no document (only comments?)")])
-    budget = max(limits.min_node_budget, limits.max_nodes_per_byte * len(text))
-    builder = _Builder(name, limits, budget)
-    return builder.build(node, (), 0), builder.source
+    return data, source
 
 
-def parse_json_strict(text: str, name: str) -> None:
-    """Raise a located error if `text` is not valid JSON (YAML is more lenient than JSON)."""
+class _DuplicateKeyError(Exception):
+    pass
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise _DuplicateKeyError
+    return out
+
+
+def _json_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _as_yaml(text: str) -> str:
+    """JSON text the YAML parser can read with the same lines and columns (values are not used)."""
+    text = text.replace("\t", " ")
+    text = _NON_PRINTABLE.sub("_", text)
+    return _YAML_ONLY_BREAKS.sub("_", text)
+
+
+def parse_json(text: str, name: str, limits: Limits | None = None) -> tuple[Any, SourceMap]:
+    """Parse strict JSON into plain data; lines and columns come from the YAML parser's marks."""
+    limits = limits or Limits()
+    _empty(text, name)
+    data: Any = None
     try:
-        json.loads(text)
+        data = json.loads(text, object_pairs_hook=_json_object, parse_constant=_json_constant)
     except json.JSONDecodeError as exc:
         raise ModelError([Problem(name, exc.lineno, exc.colno, f"JSON syntax error: {exc.msg}")]) from None
-    except RecursionError:
-        raise ModelError([Problem(name, 1, 1, "nesting too deep")]) from None
+    except ValueError as exc:  # NaN, or an integer too long to convert
+        where = re.search(r"NaN|-?Infinity|\d{4000,}", text)
+        line, column = _position(text, where.start()) if where else (1, 1)
+        raise ModelError([Problem(name, line, column, f"JSON value error: {_reason(str(exc))}")]) from None
+    except (RecursionError, _DuplicateKeyError):
+        data = None  # the YAML pass below says where
+    try:
+        _shape, source, _found = _build(_as_yaml(text), name, limits)
+    except yaml.YAMLError as exc:
+        if data is None:  # json hit its recursion limit, and so did the YAML parser: say where
+            raise _syntax_error(exc, name, text, limits) from None
+        # Valid JSON that YAML cannot read (a key over 1024 characters): values without locations.
+        return data, SourceMap(name)
+    if data is None:
+        # The YAML pass found no depth or duplicate problem, yet json refused: report it plainly.
+        raise ModelError([Problem(name, 1, 1, "JSON nesting too deep or duplicate keys")])
+    return data, source

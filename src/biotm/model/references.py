@@ -72,18 +72,22 @@ class _Checker:
 
     def _zones(self) -> None:
         parents = {z.id: z.parent for z in self.model.zones}
+        cycles: set[frozenset[str]] = set()
         for index, zone in enumerate(self.model.zones):
             if zone.parent is None:
                 continue
             self.ref(("zones", index, "parent"), zone.parent, self.zones, "zone", f"zone '{zone.id}'")
-            seen = {zone.id}
+            trail = [zone.id]
             current: str | None = zone.parent
-            while current is not None and current in parents:
-                if current in seen:
-                    self.report(("zones", index, "parent"), f"zone '{zone.id}' is its own ancestor")
-                    break
-                seen.add(current)
+            while current is not None and current in parents and current not in trail:
+                trail.append(current)
                 current = parents[current]
+            if current == zone.id:
+                cycle = frozenset(trail)
+                if cycle not in cycles:  # one problem per cycle, at its first zone in the file
+                    cycles.add(cycle)
+                    path = " -> ".join([*trail, zone.id])
+                    self.report(("zones", index, "parent"), f"zone parents form a cycle: {path}")
 
     def _elements(self) -> None:
         for index, element in enumerate(self.model.elements):

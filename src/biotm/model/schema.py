@@ -14,7 +14,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 #: Ids are short machine names: letters, digits, `_`, `-`, `.`, starting with a letter or digit.
-Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}$")]
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}$"
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 
 FORMAT_VERSION = 1
 

@@ -8,6 +8,14 @@ Path = tuple[str | int, ...]
 Mark = tuple[int, int]
 
 
+def dotted(path: Path) -> str:
+    """A path from the document root as the model author reads it: `flows[1].target`."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "model"
+
+
 class SourceLocation(BaseModel):
     """A 1-based line and column in a model file."""
 

@@ -17,6 +17,10 @@ Renderer = Callable[[AuditResult], str]
 FORMATS: dict[str, str] = {
     "terminal": "terminal",
     "json": "json_report",
+    "markdown": "markdown",
+    "html": "html",
+    "sarif": "sarif",
+    "csv": "csv_report",
 }
 
 

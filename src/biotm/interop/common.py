@@ -1,0 +1,347 @@
+"""What every importer shares: the draft model it fills, id and category guessing, commented YAML.
+
+An importer reads another tool's file into plain data (with `biotm.model.parse.parse_text`, so
+every value keeps its line and column), fills a `Draft` with biotm sections, notes what it guessed
+or could not carry over, and records for each produced part where it came from. The draft then
+becomes either a `LoadedModel` whose source map points into the ORIGINAL file (so findings locate
+in the user's file), or a commented biotm YAML file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from biotm.model.errors import ModelError, Problem
+from biotm.model.loader import LoadedModel, validate_data
+from biotm.model.schema import DataCategory, Modality
+from biotm.model.source import Mark, Path, SourceLocation, SourceMap
+
+#: Placeholder jurisdiction for zones whose country the source format does not record. "XX" is an
+#: ISO 3166 user-assigned code, so it never names a real country and never creates a cross-border
+#: transfer by accident; every zone that carries it is commented so the user fixes it.
+UNKNOWN_JURISDICTION = "XX"
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,119}$")
+
+SECTIONS = ("zones", "elements", "data", "flows", "attackers", "accepted", "threats")
+
+
+class ImportedSourceMap(SourceMap):
+    """A source map of an imported model: each part points at where it stands in the source file(s).
+
+    Threagile models can span several files (`includes:`), so each path may name its own file.
+    """
+
+    def __init__(self, file: str) -> None:
+        super().__init__(file)
+        self.files: dict[Path, str] = {}
+
+    def location(self, loc: Path) -> SourceLocation:
+        path = self.resolve(loc)
+        line, column = self.mark(loc)
+        return SourceLocation(file=self.files.get(path, self.file), line=line, column=column)
+
+
+@dataclass
+class Draft:
+    """A biotm model under construction, with notes for the written file and origins in the source."""
+
+    source: SourceMap
+    meta: dict[str, Any] = field(default_factory=dict)
+    sections: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {s: [] for s in SECTIONS})
+    extra: dict[str, Any] = field(default_factory=dict)
+    header: list[str] = field(default_factory=list)
+    notes: dict[Path, list[str]] = field(default_factory=dict)
+    origins: dict[Path, tuple[SourceMap, Path]] = field(default_factory=dict)
+    uncategorised: list[str] = field(default_factory=list)
+    _ids: dict[str, set[str]] = field(default_factory=dict)
+
+    def add(
+        self, section: str, item: dict[str, Any], origin: Path | None = None, source: SourceMap | None = None
+    ) -> int:
+        """Append `item` to `section`; `origin` is its path in `source` (default: the main file)."""
+        items = self.sections[section]
+        items.append(item)
+        index = len(items) - 1
+        if origin is not None:
+            self.origins[(section, index)] = (source or self.source, origin)
+        return index
+
+    def note(self, path: Path, text: str) -> None:
+        """A comment written above the part at `path` of the output (e.g. ('zones', 0, 'jurisdiction'))."""
+        self.notes.setdefault(path, []).append(text)
+
+    def note_zone_guesses(self, index: int, tool: str, owner_source: str) -> None:
+        """Comment the owner and placeholder jurisdiction of zone `index`, which `tool` does not record."""
+        self.note(("zones", index, "owner"), f"not recorded by {tool}: {owner_source}, check it")
+        self.note(
+            ("zones", index, "jurisdiction"),
+            f"not recorded by {tool}: '{UNKNOWN_JURISDICTION}' is a placeholder, set the country",
+        )
+
+    def unique_id(self, space: str, wanted: str, fallback: str, *, keep: bool = False) -> str:
+        """A schema-valid id, unique within `space`, as close to `wanted` as possible.
+
+        With `keep`, a `wanted` that is already a valid id (another tool's id) is used unchanged;
+        otherwise names are turned into lower-case slugs.
+        """
+        base = wanted if keep and _ID.match(wanted) else (slug(wanted) or slug(fallback) or "item")
+        taken = self._ids.setdefault(space, set())
+        candidate, counter = base, 2
+        while candidate in taken:
+            candidate = f"{base[:120]}-{counter}"
+            counter += 1
+        taken.add(candidate)
+        return candidate
+
+    def document(self) -> dict[str, Any]:
+        """The draft as plain biotm model data, sections in schema order, empty optional ones left out."""
+        out: dict[str, Any] = {"biotm": 1, "meta": self.meta}
+        for section in SECTIONS:
+            if self.sections[section] or section in ("zones", "elements"):
+                out[section] = self.sections[section]
+        out.update(self.extra)
+        return out
+
+    def source_map(self) -> ImportedSourceMap:
+        """Marks of every produced part, pointing at its origin in the source file(s)."""
+        mapped = ImportedSourceMap(self.source.file)
+        mapped.marks[()] = (1, 1)
+        for key in ("biotm", "meta", *SECTIONS, *self.extra):
+            mapped.marks[(key,)] = self.source.marks.get((), (1, 1))
+        for path, (source, origin) in sorted(self.origins.items(), key=lambda kv: str(kv[0])):
+            mapped.marks[path] = source.mark(origin)
+            mapped.files[path] = source.file
+        return mapped
+
+    def loaded(self) -> LoadedModel:
+        """Validate the draft; problems are located in the source file."""
+        return validate_data(self.document(), self.source_map())
+
+    def categorise(self, path: Path, name: str, tags: Iterable[str] = (), description: str = "") -> dict[str, Any]:
+        """Category fields for a data item from another tool, noting guesses and unknowns at `path`."""
+        guess = guess_category(name, tags, description)
+        if guess is None:
+            self.uncategorised.append(name)
+            self.note((*path, "category"), "CATEGORY UNKNOWN: set the right category (set to 'other' on import)")
+            return {"category": DataCategory.OTHER.value}
+        category, modality, guessed_modality = guess
+        fields: dict[str, Any] = {"category": category.value}
+        self.note((*path, "category"), f"category guessed from the name/tags ('{name}')")
+        if modality is not None:
+            fields["modality"] = modality.value
+            if guessed_modality:
+                self.note((*path, "modality"), "modality not stated in the source: guessed, check it")
+        return fields
+
+    def summary_line(self) -> str | None:
+        """'3 of 12 data items need a category: a, b, c' or None when every item was mapped."""
+        if not self.uncategorised:
+            return None
+        total = len(self.sections["data"])
+        names = ", ".join(self.uncategorised)
+        return f"{len(self.uncategorised)} of {total} data items need a category: {names}"
+
+
+def slug(text: str) -> str:
+    """A schema-valid id from free text: lower case, runs of other characters become '-'."""
+    cleaned = re.sub(r"<[^>]*>", "", text or "")  # Threagile titles carry HTML tags
+    cleaned = re.sub(r"[^a-z0-9_.]+", "-", cleaned.lower()).strip("-_.")
+    return cleaned[:100].rstrip("-_.")
+
+
+def text_of(value: Any) -> str:
+    """A value as one line of text ('' for null), for names that may be numbers or missing."""
+    if value is None:
+        return ""
+    return " ".join(str(value).split())
+
+
+def as_list(value: Any) -> list[Any]:
+    """A list for a value that may be null, a scalar or a list (other tools write all three)."""
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def as_mapping(value: Any, source: SourceMap, path: Path, what: str) -> dict[str, Any]:
+    """`value` if it is a mapping, {} if null, else a located error."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise located(source, path, f"{what} must be a mapping, not {type_name(value)}")
+    return value
+
+
+def type_name(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "null"
+    return f"a {type(value).__name__}"
+
+
+def located(source: SourceMap, path: Path, message: str) -> ModelError:
+    line, column = source.mark(path)
+    return ModelError([Problem(source.file, line, column, message)])
+
+
+# -- data categories ---------------------------------------------------------------------------
+
+_MODALITY_WORDS: tuple[tuple[str, Modality], ...] = (
+    (r"fingerprint|finger\s*print|finger|dactyl", Modality.FINGERPRINT),
+    (r"iris|retina", Modality.IRIS),
+    (r"voice|speaker|speech", Modality.VOICE),
+    (r"palm", Modality.PALM),
+    (r"vein", Modality.VEIN),
+    (r"gait", Modality.GAIT),
+    (r"signature", Modality.SIGNATURE),
+    (r"\bdna\b", Modality.DNA),
+    (r"face|facial|selfie|portrait|liveness", Modality.FACE),
+)
+_TEMPLATE = r"template|embedding|feature\s*vector|faceprint|voiceprint|minutiae|biometric\s*hash"
+_BIOMETRIC = r"biometric"
+_DOCUMENT = r"id[\s_-]*card|identity[\s_-]*card|passport|driv\w*[\s_-]*licen[cs]e|national[\s_-]*id|\bkyc\b"
+_NUMBER = r"number|\bno\b|\bnr\b|\bid[\s_-]*(?:no|num)|\bssn\b"
+_IDENTIFIER = r"\bssn\b|social\s*security|national[\s_-]*id|citizen[\s_-]*id|identifier|account[\s_-]*(?:number|id)"
+_CONTACT = r"phone|mobile[\s_-]*number|msisdn|e-?mail|postal|address"
+_CREDENTIAL = r"\botp\b|one[\s_-]*time|password|passcode|\bpin\b|credential|secret|token|api[\s_-]*key|session"
+_BEHAVIOURAL = r"location|\bgps\b|geo|movement|travel|trajector"
+
+
+def guess_category(
+    name: str, tags: Iterable[str] = (), description: str = ""
+) -> tuple[DataCategory, Modality | None, bool] | None:
+    """(category, modality, modality_guessed) for a data item named `name`, or None when unclear.
+
+    Only the name and tags decide; the description is used only to find the modality of something
+    the name already calls biometric. A bare 'biometric' item gets modality face, flagged as a guess.
+    """
+    words = " ".join([name, *(str(t) for t in tags)]).lower()
+    words = re.sub(r"[_\-]+", " ", words)
+    modality = next((m for pattern, m in _MODALITY_WORDS if re.search(pattern, words)), None)
+    biometric = modality is not None or re.search(_BIOMETRIC, words) is not None
+    if modality is not None and modality in (Modality.SIGNATURE,) and not re.search(_BIOMETRIC, words):
+        biometric = False  # a 'signature' is usually a cryptographic one
+        modality = None
+    if biometric:
+        guessed = False
+        if modality is None:
+            described = description.lower()
+            modality = next((m for pattern, m in _MODALITY_WORDS if re.search(pattern, described)), None)
+            if modality is None:
+                modality, guessed = Modality.FACE, True
+        template = re.search(_TEMPLATE, words) is not None
+        category = DataCategory.BIOMETRIC_TEMPLATE if template else DataCategory.BIOMETRIC_SAMPLE
+        return category, modality, guessed
+    if re.search(_DOCUMENT, words):
+        if re.search(_NUMBER, words):
+            return DataCategory.IDENTIFIER, None, False
+        return DataCategory.DOCUMENT_IMAGE, None, False
+    for pattern, category in (
+        (_IDENTIFIER, DataCategory.IDENTIFIER),
+        (_CREDENTIAL, DataCategory.CREDENTIAL),
+        (_CONTACT, DataCategory.CONTACT),
+        (_BEHAVIOURAL, DataCategory.BEHAVIOURAL),
+    ):
+        if re.search(pattern, words):
+            return category, None, False
+    return None
+
+
+# -- commented YAML ----------------------------------------------------------------------------
+
+_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+_PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.\-/()+@]*$")
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return json.dumps(value)
+    if not isinstance(value, str):
+        return json.dumps(str(value))
+    if _PLAIN.match(value) and not value.endswith(" ") and yaml.safe_load(value) == value:
+        return value
+    # JSON strings are YAML double-quoted scalars; escape what YAML may not hold raw or reads as a line break.
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
+
+
+def _inline(value: Any) -> str | None:
+    """The value on one line if it is a scalar, an empty container or a list of scalars."""
+    if isinstance(value, dict):
+        return "{}" if not value else None
+    if isinstance(value, list):
+        if all(not isinstance(v, dict | list) for v in value):
+            return "[" + ", ".join(_scalar(v) for v in value) + "]"
+        return None
+    return _scalar(value)
+
+
+def _comment_lines(notes: Mapping[Path, list[str]], path: Path, indent: int) -> list[str]:
+    out = []
+    for note in notes.get(path, []):
+        for line in note.splitlines() or [""]:
+            out.append(" " * indent + ("# " + line).rstrip())
+    return out
+
+
+def _emit(value: Any, path: Path, indent: int, notes: Mapping[Path, list[str]], out: list[str]) -> None:
+    pad = " " * indent
+    if isinstance(value, dict):
+        for key, child in value.items():
+            out.extend(_comment_lines(notes, (*path, key), indent))
+            inline = _inline(child)
+            if inline is not None:
+                out.append(f"{pad}{_scalar(key)}: {inline}")
+            else:
+                out.append(f"{pad}{_scalar(key)}:")
+                _emit(child, (*path, key), indent + 2, notes, out)
+        return
+    assert isinstance(value, list)
+    for index, child in enumerate(value):
+        out.extend(_comment_lines(notes, (*path, index), indent))
+        inline = _inline(child)
+        if inline is not None:
+            out.append(f"{pad}- {inline}")
+            continue
+        nested: list[str] = []
+        _emit(child, (*path, index), indent + 2, notes, nested)
+        first = next(i for i, line in enumerate(nested) if not line.lstrip().startswith("#"))
+        out.extend(nested[:first])
+        out.append(f"{pad}- {nested[first][indent + 2 :]}")
+        out.extend(nested[first + 1 :])
+
+
+def emit_yaml(document: Mapping[str, Any], notes: Mapping[Path, list[str]], header: Iterable[str] = ()) -> str:
+    """Block-style YAML of `document` with `notes` as comments above the parts they name.
+
+    Deterministic: key order is the document's, scalars are quoted only when YAML would misread them.
+    """
+    out = [("# " + line).rstrip() for text in header for line in (text.splitlines() or [""])]
+    if out:
+        out.append("")
+    _emit(dict(document), (), 0, notes, out)
+    return "\n".join(out) + "\n"
+
+
+def write_model(draft: Draft) -> str:
+    """The draft as a commented biotm model file."""
+    summary = draft.summary_line()
+    return emit_yaml(draft.document(), draft.notes, [*draft.header, *([summary] if summary else [])])
+
+
+def mark_of(source: SourceMap, path: Path) -> Mark:
+    """Where `path` stands in `source` (the nearest known enclosing node)."""
+    return source.mark(path)

@@ -1,0 +1,314 @@
+"""The data-flow diagram of an audit: its structure (zones, elements, flows, colours) and a layered layout.
+
+The structure feeds every diagram format (SVG, DOT, Mermaid). The layout is pure Python so the
+diagram draws after `pip install` alone: elements get a rank by longest path over the flow graph
+(replies and loops ignored), top-level zones become columns by their earliest rank, elements sit
+in at most two columns inside their zone in rank order, and nested zones are boxes inside their
+parent's box. Every choice breaks ties by id, so the same result always gives the same picture.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from biotm.report import view
+from biotm.result import AuditResult
+
+#: Stroke colours by worst open finding; "none" for flows and elements without one.
+COLOURS: dict[str, str] = {
+    "critical": "#b71c1c",
+    "high": "#e65100",
+    "medium": "#c79100",
+    "low": "#1565c0",
+    "info": "#607d8b",
+    "none": "#8a8a8a",
+}
+
+NODE_W = 160.0
+NODE_H = 46.0
+GAP_X = 28.0
+GAP_Y = 18.0
+PAD = 14.0
+HEADER = 24.0
+ZONE_GAP = 56.0
+MARGIN = 20.0
+MAX_COLUMNS = 2  # element columns inside one zone: keeps wide models readable
+CHAR_W = 6.6  # average glyph width of the 12px sans-serif labels, for truncation
+
+
+@dataclass
+class Node:
+    id: str
+    label: str
+    kind: str
+    zone: str
+    severity: str = "none"
+    biometric_store: bool = False
+    rank: int = 0
+    x: float = 0.0
+    y: float = 0.0
+
+
+@dataclass
+class ZoneBox:
+    id: str
+    label: str
+    parent: str | None
+    owner: str
+    jurisdiction: str
+    exposure: list[str]
+    depth: int = 0
+    x: float = 0.0
+    y: float = 0.0
+    w: float = 0.0
+    h: float = 0.0
+
+
+@dataclass
+class Edge:
+    id: str
+    label: str
+    source: str
+    target: str
+    data: list[str]
+    severity: str = "none"
+    biometric: bool = False
+    encrypted: bool = False
+    path: str = ""
+    label_x: float = 0.0
+    label_y: float = 0.0
+
+
+@dataclass
+class Diagram:
+    title: str
+    nodes: dict[str, Node] = field(default_factory=dict)
+    zones: dict[str, ZoneBox] = field(default_factory=dict)
+    edges: list[Edge] = field(default_factory=list)
+    width: float = 0.0
+    height: float = 0.0
+
+    def children(self, zone_id: str | None) -> list[ZoneBox]:
+        """Zones directly inside `zone_id` (top-level zones for None), by id."""
+        return sorted((z for z in self.zones.values() if z.parent == zone_id), key=lambda z: z.id)
+
+    def members(self, zone_id: str) -> list[Node]:
+        return sorted((n for n in self.nodes.values() if n.zone == zone_id), key=lambda n: (n.rank, n.id))
+
+
+def structure(result: AuditResult) -> Diagram:
+    """What the diagram shows, without positions."""
+    model = result.model
+    flow_severity = view.worst_on_flows(result)
+    element_severity = view.worst_on_elements(result)
+    stores = set(view.biometric_stores(result))
+    biometric = {d.id for d in model.data if d.is_biometric}
+    diagram = Diagram(title=result.summary.name)
+    for zone in result.zones:
+        exposure = ["internet"] * zone.internet_facing + ["public place"] * zone.public_place
+        parent = zone.parent if zone.parent in {z.id for z in result.zones} and zone.parent != zone.id else None
+        diagram.zones[zone.id] = ZoneBox(zone.id, zone.name, parent, zone.owner, zone.jurisdiction, exposure)
+    for element in sorted(model.elements, key=lambda e: e.id):
+        diagram.nodes[element.id] = Node(
+            id=element.id,
+            label=element.name or element.id,
+            kind=element.type.value,
+            zone=element.zone,
+            severity=element_severity.get(element.id, "none"),
+            biometric_store=element.id in stores,
+        )
+    for flow in sorted(model.flows, key=lambda f: f.id):
+        diagram.edges.append(
+            Edge(
+                id=flow.id,
+                label=flow.name or flow.id,
+                source=flow.source,
+                target=flow.target,
+                data=sorted(flow.data),
+                severity=flow_severity.get(flow.id, "none"),
+                biometric=any(d in biometric for d in flow.data),
+                encrypted=flow.encrypted,
+            )
+        )
+    _break_zone_cycles(diagram)
+    _rank(diagram)
+    return diagram
+
+
+def _break_zone_cycles(diagram: Diagram) -> None:
+    """A zone whose parent chain loops is drawn at the top level rather than nowhere."""
+    for zone in diagram.zones.values():
+        seen = {zone.id}
+        current = zone.parent
+        while current is not None:
+            if current in seen:
+                zone.parent = None
+                break
+            seen.add(current)
+            current = diagram.zones[current].parent
+    for zone in diagram.zones.values():
+        depth, current = 0, zone.parent
+        while current is not None:
+            depth, current = depth + 1, diagram.zones[current].parent
+        zone.depth = depth
+
+
+def _rank(diagram: Diagram) -> None:
+    """Longest-path rank of every element over the flows with back edges (replies, loops) ignored.
+
+    A depth-first search from the elements nothing flows into (then any left, by id) marks the edges
+    that close a cycle; the rest form a DAG. Elements nothing flows into are then moved right to just
+    before their first consumer, so a bank that only sends sits next to the gateway it sends to.
+    """
+    successors: dict[str, list[str]] = defaultdict(list)
+    has_input: set[str] = set()
+    for edge in diagram.edges:
+        if edge.source != edge.target:
+            successors[edge.source].append(edge.target)
+            has_input.add(edge.target)
+    forward: dict[str, set[str]] = defaultdict(set)
+    state: dict[str, int] = {}  # 1 on the stack, 2 done
+    # People start the story (the data subject first), then other elements nothing flows into.
+    starts = sorted(
+        (n for n in diagram.nodes if n not in has_input),
+        key=lambda n: (diagram.nodes[n].kind != "actor", n),
+    ) + sorted(diagram.nodes)
+    for start in starts:
+        if start in state:
+            continue
+        state[start] = 1
+        stack = [(start, iter(sorted(set(successors[start]))))]
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                state[node] = 2
+                stack.pop()
+            elif child not in state:
+                forward[node].add(child)
+                state[child] = 1
+                stack.append((child, iter(sorted(set(successors[child])))))
+            elif state[child] == 2:
+                forward[node].add(child)
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    graph.add_nodes_from(sorted(diagram.nodes))
+    graph.add_edges_from((a, b) for a in sorted(forward) for b in sorted(forward[a]))
+    rank: dict[str, int] = {}
+    for node in nx.lexicographical_topological_sort(graph):
+        rank[node] = max((rank[p] + 1 for p in graph.predecessors(node)), default=0)
+    for node in sorted(diagram.nodes):
+        if not any(True for _ in graph.predecessors(node)) and any(True for _ in graph.successors(node)):
+            rank[node] = max(min(rank[s] for s in graph.successors(node)) - 1, 0)
+        diagram.nodes[node].rank = rank[node]
+
+
+def _zone_rank(diagram: Diagram, zone: ZoneBox) -> int:
+    ranks = [n.rank for n in diagram.members(zone.id)]
+    ranks += [_zone_rank(diagram, child) for child in diagram.children(zone.id)]
+    return min(ranks, default=0)
+
+
+def _size(diagram: Diagram, zone: ZoneBox) -> tuple[float, float]:
+    """Width and height of a zone box: its element sub-columns above its child zones."""
+    columns = _columns(diagram, zone.id)
+    inner_w = sum(NODE_W for _ in columns) + GAP_X * max(len(columns) - 1, 0)
+    inner_h = max((len(c) * NODE_H + (len(c) - 1) * GAP_Y for c in columns), default=0.0)
+    for child in diagram.children(zone.id):
+        cw, ch = _size(diagram, child)
+        inner_w = max(inner_w, cw)
+        inner_h += (GAP_Y if inner_h else 0.0) + ch
+    return max(inner_w, NODE_W) + 2 * PAD, inner_h + HEADER + PAD
+
+
+def _columns(diagram: Diagram, zone_id: str) -> list[list[Node]]:
+    """A zone's own elements in rank order, filled column by column into at most MAX_COLUMNS columns."""
+    members = diagram.members(zone_id)
+    if not members:
+        return []
+    count = 1 if len(members) <= 2 else MAX_COLUMNS
+    rows = -(-len(members) // count)
+    return [members[i : i + rows] for i in range(0, len(members), rows)]
+
+
+def _place(diagram: Diagram, zone: ZoneBox, x: float, y: float) -> None:
+    zone.x, zone.y = x, y
+    zone.w, zone.h = _size(diagram, zone)
+    columns = _columns(diagram, zone.id)
+    cursor_y = y + HEADER
+    for index, column in enumerate(columns):
+        for row, node in enumerate(column):
+            node.x = x + PAD + index * (NODE_W + GAP_X)
+            node.y = cursor_y + row * (NODE_H + GAP_Y)
+    tallest = max((len(c) * NODE_H + (len(c) - 1) * GAP_Y for c in columns), default=0.0)
+    cursor_y += tallest + (GAP_Y if tallest else 0.0)
+    for child in diagram.children(zone.id):
+        _place(diagram, child, x + PAD, cursor_y)
+        cursor_y += child.h + GAP_Y
+
+
+def layout(result: AuditResult) -> Diagram:
+    """The diagram with every zone, element and flow positioned (coordinates in SVG user units)."""
+    diagram = structure(result)
+    columns: dict[int, list[ZoneBox]] = defaultdict(list)
+    for zone in diagram.children(None):
+        columns[_zone_rank(diagram, zone)].append(zone)
+    x = MARGIN
+    height = 0.0
+    for key in sorted(columns):
+        y = MARGIN
+        width = 0.0
+        for zone in sorted(columns[key], key=lambda z: z.id):
+            _place(diagram, zone, x, y)
+            y += zone.h + ZONE_GAP
+            width = max(width, zone.w)
+        height = max(height, y - ZONE_GAP)
+        x += width + ZONE_GAP
+    diagram.width = round(max(x - ZONE_GAP + MARGIN + 60.0, 2 * MARGIN + NODE_W), 1)  # room for loops
+    diagram.height = round(height + MARGIN + 10, 1)
+    _route(diagram)
+    return diagram
+
+
+def _route(diagram: Diagram) -> None:
+    """A cubic curve per flow, side to side; parallel flows between one pair are fanned apart."""
+    pairs: dict[tuple[str, str], list[Edge]] = defaultdict(list)
+    for edge in diagram.edges:
+        pairs[(min(edge.source, edge.target), max(edge.source, edge.target))].append(edge)
+    for group in pairs.values():
+        for index, edge in enumerate(group):
+            fan = (index - (len(group) - 1) / 2) * 10.0
+            edge.path, edge.label_x, edge.label_y = _curve(diagram.nodes[edge.source], diagram.nodes[edge.target], fan)
+
+
+def _curve(a: Node, b: Node, fan: float) -> tuple[str, float, float]:
+    ay, by = a.y + NODE_H / 2 + fan, b.y + NODE_H / 2 + fan
+    if a.id == b.id:
+        x1, x2 = a.x + NODE_W, a.x + NODE_W
+        points = [(x1, ay - 10), (x1 + 50, ay - 30), (x2 + 50, ay + 30), (x2, ay + 10)]
+    elif b.x >= a.x + NODE_W:
+        x1, x2 = a.x + NODE_W, b.x
+        bend = max((x2 - x1) / 2, 20.0)
+        points = [(x1, ay), (x1 + bend, ay), (x2 - bend, by), (x2, by)]
+    elif b.x + NODE_W <= a.x:
+        x1, x2 = a.x, b.x + NODE_W
+        bend = max((x1 - x2) / 2, 20.0)
+        points = [(x1, ay), (x1 - bend, ay), (x2 + bend, by), (x2, by)]
+    else:  # same column: leave and enter on the right, bulging out by the vertical distance
+        x1, x2 = a.x + NODE_W, b.x + NODE_W
+        bulge = 30.0 + min(abs(by - ay) / 3, 60.0)
+        points = [(x1, ay), (x1 + bulge, ay), (x2 + bulge, by), (x2, by)]
+    (x0, y0), (x1_, y1), (x2_, y2), (x3, y3) = points
+    path = f"M{x0:.1f},{y0:.1f} C{x1_:.1f},{y1:.1f} {x2_:.1f},{y2:.1f} {x3:.1f},{y3:.1f}"
+    mid_x = (x0 + 3 * x1_ + 3 * x2_ + x3) / 8
+    mid_y = (y0 + 3 * y1 + 3 * y2 + y3) / 8
+    return path, round(mid_x, 1), round(mid_y, 1)
+
+
+def fit(label: str, width: float) -> str:
+    """`label` cut with an ellipsis to fit `width` user units of 12px text."""
+    room = max(int(width / CHAR_W), 4)
+    return label if len(label) <= room else label[: room - 1].rstrip() + "…"
+

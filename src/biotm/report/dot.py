@@ -1,0 +1,64 @@
+"""Graphviz DOT of the data-flow diagram: zones as nested clusters, flows coloured by worst finding.
+
+Every id and label is a double-quoted DOT string with `\\` and `"` escaped, so no model text can end a
+string or start an HTML-like label; `&`, `<` and `>` are written as the entities Graphviz decodes, so
+no markup reaches an SVG that Graphviz makes from the file either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from biotm.report.diagram import COLOURS, Diagram, structure
+from biotm.result import AuditResult
+
+SHAPES = {"actor": "ellipse", "process": "box", "store": "cylinder", "device": "box3d", "external": "component"}
+
+
+def quote(value: str) -> str:
+    """A DOT quoted string; newlines become spaces (labels stay one line)."""
+    flat = " ".join(value.split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return '"' + flat.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _zone(diagram: Diagram, zone_id: str, depth: int) -> Iterator[str]:
+    zone = diagram.zones[zone_id]
+    pad = "  " * depth
+    caption = f"{zone.label} ({zone.owner}, {zone.jurisdiction}{''.join(', ' + e for e in zone.exposure)})"
+    yield f"{pad}subgraph {quote('cluster_' + zone.id)} {{"
+    yield f"{pad}  label={quote(caption)};"
+    yield f'{pad}  style="rounded";'
+    for node in diagram.members(zone.id):
+        attrs = [f"label={quote(node.label)}", f"shape={SHAPES.get(node.kind, 'box')}"]
+        if node.severity != "none":
+            attrs.append(f'color="{COLOURS[node.severity]}"')
+        if node.biometric_store:
+            attrs += ["penwidth=3", 'xlabel="biometric store"']
+        yield f"{pad}  {quote(node.id)} [{', '.join(attrs)}];"
+    for child in diagram.children(zone.id):
+        yield from _zone(diagram, child.id, depth + 1)
+    yield f"{pad}}}"
+
+
+def render_diagram(diagram: Diagram) -> str:
+    lines = [
+        "digraph biotm {",
+        f"  graph [rankdir=LR, fontname=Helvetica, label={quote(diagram.title)}, labelloc=t];",
+        "  node [fontname=Helvetica, style=rounded];",
+        "  edge [fontname=Helvetica, fontsize=10];",
+    ]
+    for zone in diagram.children(None):
+        lines.extend(_zone(diagram, zone.id, 1))
+    for edge in diagram.edges:
+        attrs = [f"label={quote(edge.label)}", f'color="{COLOURS[edge.severity]}"']
+        if edge.biometric:
+            attrs.append("penwidth=2.5")
+        if not edge.encrypted:
+            attrs.append("style=dashed")
+        lines.append(f"  {quote(edge.source)} -> {quote(edge.target)} [{', '.join(attrs)}];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def render(result: AuditResult) -> str:
+    return render_diagram(structure(result))

@@ -1,0 +1,303 @@
+"""Markdown report for humans and GitHub: summary, findings, chains, paths, plan, laws, lineage, appendix.
+
+Every name in a model is untrusted: `text()` escapes Markdown and HTML so a name can neither break a
+table nor inject markup, and ids go in code spans only when they are plain ids.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+
+from biotm.report import mermaid, view
+from biotm.result import AuditResult, Factor, Finding
+
+_PLAIN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$")
+_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+!|~])")
+
+
+def text(value: object) -> str:
+    """Untrusted text made inert for a Markdown paragraph or table cell (one line)."""
+    escaped = " ".join(str(value).split())
+    escaped = _SPECIAL.sub(r"\\\1", escaped)
+    return escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def code(value: str) -> str:
+    """An id in a code span, or escaped text when it is not a plain id."""
+    return f"`{value}`" if _PLAIN_ID.match(value) else text(value)
+
+
+def codes(values: Iterable[str]) -> str:
+    return ", ".join(code(v) for v in values)
+
+
+def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    """A GitHub table; cells must already be escaped."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines.extend("| " + " | ".join(cell or " " for cell in row) + " |" for row in rows)
+    return [*lines, ""]
+
+
+def _factors(factors: list[Factor]) -> str:
+    return "; ".join(f"{text(f.reason)} ({f.effect:+.2f})" for f in factors) or "none given"
+
+
+def _place(result: AuditResult, finding: Finding) -> str:
+    return " → ".join(f"{code(p)} ({text(view.label(result, p))})" if p in view.elements(result) else code(p)
+                      for p in finding.places)
+
+
+def summary(result: AuditResult) -> Iterator[str]:
+    s = result.summary
+    c = s.counts
+    yield "## Executive summary"
+    yield ""
+    yield (
+        f"{text(s.name)} has {c.zones} trust zones, {c.elements} elements, {c.flows} flows and {c.data} data "
+        f"items ({c.biometric_data} biometric). Up to **{view.people(s.max_subjects)}** people's data are "
+        "exposed in it."
+    )
+    yield ""
+    if s.irrevocable_data:
+        yield f"Data that cannot be reset after a leak: {codes(s.irrevocable_data)}."
+        yield ""
+    counts = view.open_counts(result)
+    yield from table(["severity", *counts], [["open findings", *(str(n) for n in counts.values())]])
+    closed = len(result.findings) - sum(counts.values())
+    if closed:
+        yield f"{closed} further findings are accepted or mitigated."
+        yield ""
+    top = view.top_risks(result)
+    if top:
+        yield "### Top risks"
+        yield ""
+        for finding in top:
+            yield (
+                f"**{text(finding.title)}** ({finding.severity}, risk {finding.risk:.2f}, "
+                f"{view.people(finding.subjects)} people) at {_place(result, finding)}: {text(finding.evidence)}"
+                + (f" Mitigate with {codes(finding.mitigations)}." if finding.mitigations else "")
+            )
+            yield ""
+
+
+def findings(result: AuditResult) -> Iterator[str]:
+    yield "## Findings by severity"
+    yield ""
+    if not result.findings:
+        yield "No findings."
+        yield ""
+        return
+    for severity, group in view.by_severity(result):
+        yield f"### {severity.capitalize()} ({len(group)})"
+        yield ""
+        yield from table(
+            ["id", "title", "where", "likelihood", "impact", "risk", "status"],
+            (
+                [code(f.id), text(f.title), _place(result, f), f"{f.likelihood:.2f}", f"{f.impact:.2f}",
+                 f"{f.risk:.2f}", f.status]
+                for f in group
+            ),
+        )
+        for f in group:
+            yield f"#### {code(f.id)}: {text(f.title)}"
+            yield ""
+            yield f"- Rule {code(f.rule)} at {_place(result, f)}; data {codes(f.data) or 'none'}; "\
+                  f"{view.people(f.subjects)} people."
+            yield f"- Evidence: {text(f.evidence)}"
+            yield f"- Likelihood {f.likelihood:.2f}: {_factors(f.likelihood_factors)}"
+            yield f"- Impact {f.impact:.2f}: {_factors(f.impact_factors)}"
+            if f.categories:
+                yield f"- Categories: {', '.join(text(c) for c in f.categories)}"
+            if f.cwe:
+                yield f"- CWE: {codes(f.cwe)}"
+            if f.regulations:
+                yield f"- Regulations: {codes(f.regulations)}"
+            if f.mitigations:
+                yield f"- Mitigate with: {codes(f.mitigations)}"
+            if f.acceptance:
+                a = f.acceptance
+                yield f"- Accepted by {text(a.owner)} until {a.expires.isoformat()}: {text(a.justification)}"
+            location = view.finding_location(result, f)
+            if location:
+                yield f"- Written at {text(location.file)}:{location.line}:{location.column}"
+            yield ""
+
+
+def chains(result: AuditResult) -> Iterator[str]:
+    yield "## Identity-theft chains"
+    yield ""
+    if not result.chains:
+        yield "No identity-theft chain found."
+        yield ""
+        return
+    for chain in result.chains:
+        yield (
+            f"### {code(chain.id)}: {code(chain.attacker)} obtains {code(chain.goal)} "
+            f"({chain.severity}, likelihood {chain.likelihood:.2f}, {view.people(chain.subjects)} people)"
+        )
+        yield ""
+        for number, step in enumerate(chain.steps, 1):
+            at = "From a leak" if step.verifier == "leak" else f"At {code(step.verifier)}"
+            if step.verification:
+                at += f" ({code(step.verification)})"
+            uses = f" presenting {codes(step.uses)}" if step.uses else ""
+            yield (
+                f"{number}. {at}, the attacker can {text(step.action)}{uses} and gets {codes(step.grants)} "
+                f"(likelihood {step.likelihood:.2f}). {text(step.evidence)}"
+                + (f" Weak: {codes(step.weak_controls)}." if step.weak_controls else "")
+            )
+        yield ""
+        if chain.broken_by:
+            yield f"Broken by: {codes(chain.broken_by)}. Reported as finding {code(chain.finding)}."
+            yield ""
+
+
+def attack_paths(result: AuditResult) -> Iterator[str]:
+    yield "## Attack paths"
+    yield ""
+    if not result.attack_paths:
+        yield "No attack path found."
+        yield ""
+        return
+    rows = []
+    for path in result.attack_paths:
+        route = " → ".join(
+            code(step.target) + ("" if step.via in ("entry", step.target) else f" via {code(step.via)}")
+            for step in path.steps
+        )
+        rows.append([code(path.attacker), code(path.target_data), f"{path.probability:.2f}", route,
+                     code(path.reaches)])
+    yield from table(["attacker", "target data", "probability", "route", "obtained at"], rows)
+
+
+def plan(result: AuditResult) -> Iterator[str]:
+    yield "## Mitigation plan"
+    yield ""
+    if result.plan is None or not result.plan.items:
+        yield "No mitigation plan."
+        yield ""
+        return
+    p = result.plan
+    budget = f"a budget of {p.budget_days:g} days" if p.budget_days is not None else "no budget limit"
+    yield (
+        f"Method {text(p.method)} with {budget}: {p.total_cost_days:g} days of work remove "
+        f"{p.total_risk_removed:.2f} risk ({p.risk_before:.2f} → {p.risk_after:.2f})."
+    )
+    yield ""
+    yield from table(
+        ["rank", "control", "where", "cost (days)", "risk removed", "closes", "breaks chains", "why"],
+        (
+            [str(i.rank), code(i.control), code(i.place), f"{i.cost_days:g}", f"{i.risk_removed:.2f}",
+             codes(i.closes), codes(i.breaks_chains), text(i.reason)]
+            for i in p.items
+        ),
+    )
+
+
+def regulations(result: AuditResult) -> Iterator[str]:
+    yield "## Regulations by article"
+    yield ""
+    touched = view.findings_by_regulation(result)
+    refs = sorted(result.regulations, key=lambda r: (r.law, r.article, r.id))
+    if not refs:
+        yield "No regulation touched."
+        yield ""
+        return
+    yield from table(
+        ["law", "article", "title", "findings"],
+        ([text(r.law), text(r.article), text(r.title), codes(f.id for f in touched.get(r.id, []))] for r in refs),
+    )
+
+
+def lineage(result: AuditResult) -> Iterator[str]:
+    yield "## Data lineage"
+    yield ""
+    yield from table(
+        ["data", "category", "subjects", "collected at", "derived from", "stored at", "reaches", "owners"],
+        (
+            [code(e.data), e.category, view.people(e.subjects), codes(e.collected_at), codes(e.derived_from),
+             codes(e.stored_at), codes(e.reaches), ", ".join(text(o) for o in e.owners)]
+            for e in result.lineage
+        ),
+    )
+    if result.crossings:
+        yield "### Boundary crossings"
+        yield ""
+        rows = []
+        for c in result.crossings:
+            kinds = ["boundary"] + ["disclosure"] * c.disclosure + ["cross-border"] * c.cross_border
+            rows.append([code(c.flow), f"{code(c.source)} ({code(c.source_zone)})",
+                         f"{code(c.target)} ({code(c.target_zone)})", ", ".join(kinds), codes(c.data)])
+        yield from table(["flow", "from", "to", "kind", "data"], rows)
+
+
+def appendix(result: AuditResult) -> Iterator[str]:
+    model = result.model
+    yield "## Appendix: the model"
+    yield ""
+    if model.meta.description:
+        yield text(model.meta.description)
+        yield ""
+    if model.meta.assumptions:
+        yield "Assumptions:"
+        yield ""
+        yield from (f"- {text(a)}" for a in model.meta.assumptions)
+        yield ""
+    yield "### Zones"
+    yield ""
+    yield from table(
+        ["id", "name", "owner", "jurisdiction", "inside", "exposure"],
+        (
+            [code(z.id), text(z.name), text(z.owner), text(z.jurisdiction), code(z.parent) if z.parent else "",
+             ", ".join(["internet"] * z.internet_facing + ["public place"] * z.public_place)]
+            for z in result.zones
+        ),
+    )
+    yield "### Elements"
+    yield ""
+    yield from table(
+        ["id", "type", "name", "zone", "controls"],
+        ([code(e.id), e.type.value, text(e.name or ""), code(e.zone), codes(e.controls)]
+         for e in sorted(model.elements, key=lambda e: e.id)),
+    )
+    yield "### Data items"
+    yield ""
+    yield from table(
+        ["id", "category", "modality", "subjects", "revocable", "protection"],
+        ([code(d.id), d.category.value, d.modality.value if d.modality else "", view.people(d.subjects),
+          "yes" if d.is_revocable else "no", d.protection.value] for d in sorted(model.data, key=lambda d: d.id)),
+    )
+    yield "### Flows"
+    yield ""
+    yield from table(
+        ["id", "from", "to", "data", "encrypted", "authentication"],
+        ([code(f.id), code(f.source), code(f.target), codes(f.data), "yes" if f.encrypted else "no",
+          f.authentication.value] for f in sorted(model.flows, key=lambda f: f.id)),
+    )
+    if result.warnings:
+        yield "### Model warnings"
+        yield ""
+        yield from table(
+            ["where", "warning"],
+            ([f"{w.location.line}:{w.location.column}" if w.location else "", text(w.message)]
+             for w in result.warnings),
+        )
+
+
+def render(result: AuditResult) -> str:
+    s = result.summary
+    lines = [f"# biotm audit: {text(s.name)}", ""]
+    lines.append(f"Model {code(s.file) if _PLAIN_ID.match(s.file) else text(s.file)}"
+                 + (f", version {text(s.version)}" if s.version else "")
+                 + f"; {result.tool} {result.tool_version}, report schema {result.schema_version}.")
+    lines.append("")
+    if result.what_if:
+        lines += [f"What-if: assuming {codes(result.what_if)} are in place.", ""]
+    lines += list(summary(result))
+    lines += ["## Data-flow diagram", "", "```mermaid", mermaid.render(result).rstrip("\n"), "```", ""]
+    for section in (findings, chains, attack_paths, plan, regulations, lineage, appendix):
+        lines += list(section(result))
+    while lines and lines[-1] == "":
+        lines.pop()
+    return "\n".join(lines) + "\n"

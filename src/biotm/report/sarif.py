@@ -1,0 +1,194 @@
+"""SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
+
+One reporting descriptor per biotm rule (help text, CWE tags, `security-severity`), one result per
+finding at the line and column of the offending element in the model file, related locations for
+the ends of a flow, and the stable finding id as partial fingerprint so alerts survive edits,
+reformatting and reordering of the model.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from biotm.report import view
+from biotm.result import AuditResult, Finding, RuleInfo, Severity
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+SRCROOT = "%SRCROOT%"
+INFORMATION_URI = "https://github.com/biotm/biotm"
+FINGERPRINT = "biotmFindingId/v1"
+
+#: GitHub maps security-severity > 9.0 to critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low.
+SECURITY_SEVERITY: dict[str, str] = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0", "info": "0.0"}
+PROBLEM_SEVERITY: dict[str, str] = {
+    "critical": "error", "high": "error", "medium": "warning", "low": "recommendation", "info": "recommendation"
+}
+LEVEL: dict[str, str] = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
+
+
+def artifact(file: str) -> dict[str, str]:
+    """The file relative to the working directory under %SRCROOT%, or an absolute file URI if outside it."""
+    path = Path(file)
+    absolute = path if path.is_absolute() else Path.cwd() / path
+    try:
+        relative = os.path.relpath(os.path.normpath(absolute), Path.cwd())
+    except ValueError:  # another drive on Windows
+        relative = ""
+    if relative and not relative.startswith(".."):
+        return {"uri": PurePosixPath(*Path(relative).parts).as_posix(), "uriBaseId": SRCROOT}
+    return {"uri": Path(os.path.normpath(absolute)).as_uri()}
+
+
+def _words(text: str) -> str:
+    return "".join(part.capitalize() for part in text.replace("-", " ").replace("_", " ").split() if part.isalnum())
+
+
+def _rule(info: RuleInfo, severity: Severity) -> dict[str, Any]:
+    tags = ["security", "biometric", *info.categories, *(f"external/cwe/{c.lower()}" for c in info.cwe)]
+    help_lines = [info.description]
+    if info.mitigations:
+        help_lines.append("Mitigations: " + ", ".join(info.mitigations) + ".")
+    if info.regulations:
+        help_lines.append("Regulations: " + ", ".join(info.regulations) + ".")
+    markdown = [info.description, ""]
+    markdown += [f"- Mitigation: `{m}`" for m in info.mitigations]
+    markdown += [f"- Regulation: `{r}`" for r in info.regulations]
+    markdown += [f"- {c}" for c in info.cwe]
+    return {
+        "id": info.id,
+        "name": _words(info.title) or _words(info.id) or "BiotmRule",
+        "shortDescription": {"text": info.title},
+        "fullDescription": {"text": info.description},
+        "help": {"text": "\n".join(help_lines), "markdown": "\n".join(markdown).rstrip() + "\n"},
+        "defaultConfiguration": {"level": LEVEL[severity]},
+        "properties": {
+            "tags": tags,
+            "security-severity": SECURITY_SEVERITY[severity],
+            "precision": "high",
+            "problem.severity": PROBLEM_SEVERITY[severity],
+            "family": info.family,
+        },
+    }
+
+
+def rule_catalog(result: AuditResult) -> list[RuleInfo]:
+    """The result's rules, plus a minimal entry for any finding whose rule the catalog lacks (imported threats)."""
+    rules = {info.id: info for info in result.rules}
+    for finding in result.findings:
+        if finding.rule not in rules:
+            rules[finding.rule] = RuleInfo(
+                id=finding.rule, title=finding.title, description=finding.title, family="imported",
+                categories=finding.categories, threat_tree=finding.threat_tree, cwe=finding.cwe,
+                regulations=finding.regulations, mitigations=finding.mitigations, default_severity=finding.severity,
+            )
+    return [rules[k] for k in sorted(rules)]
+
+
+def _location(file: str, line: int, column: int, message: str | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "physicalLocation": {
+            "artifactLocation": artifact(file),
+            "region": {"startLine": max(line, 1), "startColumn": max(column, 1)},
+        }
+    }
+    if message:
+        out["message"] = {"text": message}
+    return out
+
+
+def _related(result: AuditResult, finding: Finding) -> list[dict[str, Any]]:
+    """The source and target elements of the flow a finding sits on."""
+    out: list[dict[str, Any]] = []
+    flows = view.flows(result)
+    for flow_id in view.flow_places(result, finding):
+        flow = flows[flow_id]
+        for role, element_id in (("source", flow.source), ("target", flow.target)):
+            where = result.locations.get(f"element:{element_id}")
+            if where is not None:
+                location = _location(where.file, where.line, where.column, f"flow {role}: {element_id}")
+                location["id"] = len(out)
+                out.append(location)
+    return out
+
+
+def _result(result: AuditResult, finding: Finding, index: int) -> dict[str, Any]:
+    where = view.finding_location(result, finding)
+    file, line, column = (where.file, where.line, where.column) if where else (result.summary.file, 1, 1)
+    location = _location(file, line, column)
+    location["logicalLocations"] = [
+        {"name": place, "kind": finding.place_kind, "fullyQualifiedName": " > ".join(finding.places)}
+        for place in finding.places[:1]
+    ]
+    out: dict[str, Any] = {
+        "ruleId": finding.rule,
+        "ruleIndex": index,
+        "level": LEVEL[finding.severity],
+        "message": {"text": f"{finding.title}: {finding.evidence}"},
+        "locations": [location],
+        "partialFingerprints": {FINGERPRINT: finding.id},
+        "properties": {
+            "findingId": finding.id,
+            "severity": finding.severity,
+            "security-severity": SECURITY_SEVERITY[finding.severity],
+            "likelihood": finding.likelihood,
+            "impact": finding.impact,
+            "risk": finding.risk,
+            "subjects": finding.subjects,
+            "data": finding.data,
+            "categories": finding.categories,
+            "regulations": finding.regulations,
+            "mitigations": finding.mitigations,
+            "status": finding.status,
+        },
+    }
+    related = _related(result, finding)
+    if related:
+        out["relatedLocations"] = related
+    if finding.status == "accepted" and finding.acceptance is not None:
+        acceptance = finding.acceptance
+        out["suppressions"] = [
+            {
+                "kind": "external",
+                "status": "accepted",
+                "justification": f"{acceptance.justification} (owner {acceptance.owner}, until "
+                f"{acceptance.expires.isoformat()})",
+            }
+        ]
+    elif finding.status == "mitigated":
+        out["suppressions"] = [{"kind": "external", "status": "accepted", "justification": "mitigated"}]
+    return out
+
+
+def document(result: AuditResult) -> dict[str, Any]:
+    """The SARIF log as a JSON-ready dict."""
+    catalog = rule_catalog(result)
+    index = {info.id: i for i, info in enumerate(catalog)}
+    severity = {info.id: info.default_severity for info in catalog}
+    return {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": result.tool,
+                        "version": result.tool_version,
+                        "semanticVersion": result.tool_version,
+                        "informationUri": INFORMATION_URI,
+                        "rules": [_rule(info, severity[info.id]) for info in catalog],
+                    }
+                },
+                "artifacts": [{"location": artifact(result.summary.file), "roles": ["analysisTarget"]}],
+                "automationDetails": {"id": f"biotm/{result.summary.name}/"},
+                "columnKind": "unicodeCodePoints",
+                "results": [_result(result, f, index[f.rule]) for f in result.findings],
+            }
+        ],
+    }
+
+
+def render(result: AuditResult) -> str:
+    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,152 @@
+"""Read-only views of an AuditResult shared by the report formats (counts, lookups, labels).
+
+Nothing here scores or decides: it only selects, groups and orders what the result already says, so
+that every format shows the same numbers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from biotm.model.schema import Element, Flow
+from biotm.model.source import SourceLocation
+from biotm.result import SEVERITIES, AuditResult, Finding, Severity
+
+#: Statuses that still count against the model (what `--fail-on` gates on).
+OPEN_STATUSES = ("open", "expired-acceptance")
+
+
+def people(count: int) -> str:
+    """A head count in short form: 1400000000 -> '1.4bn'."""
+    for limit, suffix in ((1_000_000_000, "bn"), (1_000_000, "M"), (1_000, "k")):
+        if count >= limit:
+            return f"{count / limit:.3g}{suffix}"
+    return str(count)
+
+
+def is_open(finding: Finding) -> bool:
+    return finding.status in OPEN_STATUSES
+
+
+def severity_rank(severity: str) -> int:
+    """0 for critical .. 4 for info; unknown values sort last."""
+    names = [str(s) for s in SEVERITIES]
+    return names.index(severity) if severity in names else len(names)
+
+
+def worst(severities: Iterable[Severity]) -> Severity | None:
+    ordered = sorted(severities, key=severity_rank)
+    return ordered[0] if ordered else None
+
+
+def open_counts(result: AuditResult) -> dict[Severity, int]:
+    """Open findings per severity, every severity present (zero when none)."""
+    counts: dict[Severity, int] = {sev: 0 for sev in SEVERITIES}
+    for finding in result.findings:
+        if is_open(finding):
+            counts[finding.severity] += 1
+    return counts
+
+
+def by_severity(result: AuditResult) -> list[tuple[Severity, list[Finding]]]:
+    """Findings grouped by severity, worst first, skipping empty groups; result order kept inside."""
+    groups = [(sev, [f for f in result.findings if f.severity == sev]) for sev in SEVERITIES]
+    return [(sev, group) for sev, group in groups if group]
+
+
+def top_risks(result: AuditResult, limit: int = 3) -> list[Finding]:
+    """The open findings with the highest risk (ties by severity, then id, so the order is stable)."""
+    ranked = sorted(
+        (f for f in result.findings if is_open(f)),
+        key=lambda f: (-f.risk, severity_rank(f.severity), f.id),
+    )
+    return ranked[:limit]
+
+
+def elements(result: AuditResult) -> dict[str, Element]:
+    return {e.id: e for e in result.model.elements}
+
+
+def flows(result: AuditResult) -> dict[str, Flow]:
+    return {f.id: f for f in result.model.flows}
+
+
+def label(result: AuditResult, element_id: str) -> str:
+    """An element's display name (its name, else its id)."""
+    element = elements(result).get(element_id)
+    return (element.name or element.id) if element else element_id
+
+
+def flow_places(result: AuditResult, finding: Finding) -> list[str]:
+    """Flow ids a finding sits on: its flow place, or the middle of a source>flow>target interaction."""
+    known = flows(result)
+    if finding.place_kind == "interaction" and len(finding.places) == 3:
+        return [finding.places[1]] if finding.places[1] in known else []
+    if finding.place_kind == "flow":
+        return [p for p in finding.places if p in known]
+    return []
+
+
+def worst_on_flows(result: AuditResult) -> dict[str, Severity]:
+    """Flow id -> severity of the worst open finding placed on that flow."""
+    seen: dict[str, list[Severity]] = defaultdict(list)
+    for finding in result.findings:
+        if not is_open(finding):
+            continue
+        for flow_id in flow_places(result, finding):
+            seen[flow_id].append(finding.severity)
+    out: dict[str, Severity] = {}
+    for flow_id, severities in sorted(seen.items()):
+        found = worst(severities)
+        if found is not None:
+            out[flow_id] = found
+    return out
+
+
+def worst_on_elements(result: AuditResult) -> dict[str, Severity]:
+    """Element id -> severity of the worst open finding placed on that element."""
+    seen: dict[str, list[Severity]] = defaultdict(list)
+    known = elements(result)
+    for finding in result.findings:
+        if is_open(finding) and finding.place_kind == "element":
+            for place in finding.places:
+                if place in known:
+                    seen[place].append(finding.severity)
+    out: dict[str, Severity] = {}
+    for element_id, severities in sorted(seen.items()):
+        found = worst(severities)
+        if found is not None:
+            out[element_id] = found
+    return out
+
+
+def biometric_stores(result: AuditResult) -> list[str]:
+    """Elements where biometric data rests, according to the lineage."""
+    biometric = {d.id for d in result.model.data if d.is_biometric}
+    return sorted({e for entry in result.lineage if entry.data in biometric for e in entry.stored_at})
+
+
+def findings_by_regulation(result: AuditResult) -> dict[str, list[Finding]]:
+    """Regulation id -> findings that touch it (in result order)."""
+    out: dict[str, list[Finding]] = defaultdict(list)
+    for finding in result.findings:
+        for reg in finding.regulations:
+            out[reg].append(finding)
+    return dict(out)
+
+
+def finding_location(result: AuditResult, finding: Finding) -> SourceLocation | None:
+    """Where the offending element is written: the finding's own location, else its first known place."""
+    if finding.location is not None:
+        return finding.location
+    kinds = ("flow", "element") if finding.place_kind == "flow" else ("element", "flow", "zone", "data")
+    places = finding.places
+    if finding.place_kind == "interaction" and len(places) == 3:
+        places = [places[1], places[0], places[2]]
+    for place in places:
+        for kind in kinds:
+            found = result.locations.get(f"{kind}:{place}")
+            if found is not None:
+                return found
+    return None

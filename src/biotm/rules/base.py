@@ -1,0 +1,305 @@
+"""What a rule is: metadata beside a check function, the hits it yields, and the facts it reads.
+
+A rule's `check(ctx)` walks the precomputed `RuleContext` and yields a `Hit` for every place where the
+threat is present. It never looks at controls itself: the hit names the places whose controls matter
+(`control_places`) and the engine applies the rule's declared `suppressed_by` / `lowered_by` controls.
+Every check must be linear (or n log n) in the size of the graph.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+from biotm.graph.system import SystemGraph
+from biotm.model.schema import (
+    BIOMETRIC_CATEGORIES,
+    IRREVERSIBLE_PROTECTION,
+    ActorRole,
+    Authentication,
+    DataCategory,
+    DataItem,
+    Element,
+    ElementType,
+    Flow,
+    Matching,
+    Modality,
+    TemplateProtection,
+)
+from biotm.result import Factor, PlaceKind, Severity
+
+#: "Many subjects": a store or flow that covers at least this many people is a bulk target.
+MANY_SUBJECTS = 1000
+
+#: Data that identify a person directly (a face, an ID photo, an ID number).
+IDENTITY_CATEGORIES = frozenset({*BIOMETRIC_CATEGORIES, DataCategory.DOCUMENT_IMAGE, DataCategory.IDENTIFIER})
+
+ControlPlace = tuple[str, str]  # ("element" | "flow", id)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One place where a rule's threat is present, before controls and scoring."""
+
+    place_kind: PlaceKind
+    places: tuple[str, ...]
+    evidence: str
+    data: tuple[str, ...] = ()
+    control_places: tuple[ControlPlace, ...] = ()
+    #: (kind, id) of the model part the finding points at in the file.
+    location: ControlPlace | None = None
+    likelihood_factors: tuple[Factor, ...] = ()
+    impact_factors: tuple[Factor, ...] = ()
+    regulations: tuple[str, ...] = ()
+
+
+CheckFn = Callable[["RuleContext"], Iterable[Hit]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule: stable id and metadata, the controls that mitigate it, and its check function."""
+
+    id: str
+    title: str
+    description: str
+    family: str
+    categories: tuple[str, ...]
+    check: CheckFn
+    default_severity: Severity = "medium"
+    threat_tree: tuple[str, ...] = ()
+    cwe: tuple[str, ...] = ()
+    regulations: tuple[str, ...] = ()
+    #: Alternative control sets; when every control of one set is present the finding is suppressed.
+    suppressed_by: tuple[tuple[str, ...], ...] = ()
+    #: Controls that each lower the likelihood when present.
+    lowered_by: tuple[str, ...] = ()
+    base_likelihood: float = 0.5
+    #: Multiplies the data-driven impact (availability threats hurt less than disclosure).
+    impact_scale: float = 1.0
+    #: Whether exposure (internet, public place, crossings, head count) raises the likelihood. Off for
+    #: compliance gaps, which are as likely on a closed network as on an open one.
+    exposure: bool = True
+
+    @property
+    def mitigations(self) -> tuple[str, ...]:
+        """Every control that suppresses or lowers this rule, in declaration order."""
+        seen: dict[str, None] = {}
+        for group in self.suppressed_by:
+            for control in group:
+                seen.setdefault(control, None)
+        for control in self.lowered_by:
+            seen.setdefault(control, None)
+        return tuple(seen)
+
+
+def interaction(flow: Flow) -> tuple[str, str, str]:
+    return (flow.source, flow.id, flow.target)
+
+
+_PHONE_WORDS = ("phone", "mobile", "msisdn", "cell", "tel_", "telephone")
+_NATIONAL_ID_WORDS = (
+    "id_number",
+    "id number",
+    "idnumber",
+    "national",
+    "passport",
+    "ssn",
+    "social security",
+    "resident",
+    "citizen",
+    "aadhaar",
+    "nik",
+    "dni",
+    "identity number",
+    "id_card_number",
+    "id card number",
+    "tax_id",
+    "cpf",
+)
+
+
+def _text(item: DataItem) -> str:
+    return f"{item.id} {item.name or ''}".lower()
+
+
+def kit_role(item: DataItem) -> str | None:
+    """Which part of an identity-theft kit an item is: 'face', 'national-id', 'phone' or None."""
+    if item.category is DataCategory.DOCUMENT_IMAGE:
+        return "face"
+    if item.category in BIOMETRIC_CATEGORIES and item.modality is Modality.FACE:
+        return "face"
+    if item.category in (DataCategory.IDENTIFIER, DataCategory.CONTACT, DataCategory.QUASI_IDENTIFIER):
+        text = _text(item)
+        if any(word in text for word in _PHONE_WORDS):
+            return "phone"
+        if item.category is DataCategory.IDENTIFIER and any(word in text for word in _NATIONAL_ID_WORDS):
+            return "national-id"
+    return None
+
+
+KIT_PARTS = ("face", "national-id", "phone")
+
+
+def is_personal(item: DataItem) -> bool:
+    return item.category is not DataCategory.OTHER
+
+
+def is_protected_biometric(item: DataItem) -> bool:
+    """A template under irreversible protection: it neither inverts nor links."""
+    return item.protection in IRREVERSIBLE_PROTECTION
+
+
+def is_exposed_biometric(item: DataItem) -> bool:
+    """Biometric data readable by whoever holds the bytes (no encryption or irreversible protection)."""
+    return item.is_biometric and item.protection is TemplateProtection.NONE
+
+
+INSIDER_ROLES = frozenset({ActorRole.STAFF, ActorRole.OPERATOR, ActorRole.OFFICIAL, ActorRole.VENDOR})
+
+
+class RuleContext:
+    """The system graph plus indexes every rule shares, each computed once (linear time)."""
+
+    def __init__(self, graph: SystemGraph, with_controls: Iterable[str] = ()) -> None:
+        self.graph = graph
+        self.elements = graph.elements
+        self.flows = graph.flows
+        self.data = graph.data
+        self._extra: dict[str, set[str]] = defaultdict(set)
+        for entry in with_controls:
+            place, _, control = entry.rpartition(":")
+            if place and control:
+                self._extra[place].add(control)
+
+    # -- controls -----------------------------------------------------------------------------------
+    def element_controls(self, element_id: str) -> frozenset[str]:
+        return self._element_controls.get(element_id, frozenset())
+
+    def flow_controls(self, flow_id: str) -> frozenset[str]:
+        return self._flow_controls.get(flow_id, frozenset())
+
+    def controls_at(self, place: ControlPlace) -> frozenset[str]:
+        kind, place_id = place
+        return self.element_controls(place_id) if kind == "element" else self.flow_controls(place_id)
+
+    @cached_property
+    def _element_controls(self) -> dict[str, frozenset[str]]:
+        return {e.id: frozenset(e.controls) | self._extra.get(e.id, set()) for e in self.graph.model.elements}
+
+    @cached_property
+    def _flow_controls(self) -> dict[str, frozenset[str]]:
+        out: dict[str, frozenset[str]] = {}
+        for flow in self.graph.model.flows:
+            present = set(flow.controls) | self._extra.get(flow.id, set())
+            if flow.encrypted:
+                present.add("encryption-in-transit")
+            if flow.authentication is not Authentication.NONE:
+                present.add("authentication")
+            if flow.authentication is Authentication.MUTUAL:
+                present.add("mutual-authentication")
+            out[flow.id] = frozenset(present)
+        return out
+
+    # -- elements, data and neighbourhoods ----------------------------------------------------------
+    def elements_of(self, *types: ElementType) -> Iterator[Element]:
+        for element in self.graph.model.elements:
+            if element.type in types:
+                yield element
+
+    def items(self, ids: Iterable[str]) -> list[DataItem]:
+        return [self.data[i] for i in sorted(set(ids)) if i in self.data]
+
+    def at_rest(self, element_id: str) -> list[DataItem]:
+        return self.items(self.graph.at_rest.get(element_id, ()))
+
+    def available(self, element_id: str) -> list[DataItem]:
+        return self.items(self.graph.available.get(element_id, ()))
+
+    def flow_items(self, flow: Flow) -> list[DataItem]:
+        return self.items(flow.data)
+
+    def is_actor(self, element_id: str) -> bool:
+        return self.elements[element_id].type is ElementType.ACTOR
+
+    def is_system_flow(self, flow: Flow) -> bool:
+        """A flow between two systems (not a person presenting a face or reading a screen)."""
+        return not self.is_actor(flow.source) and not self.is_actor(flow.target)
+
+    @cached_property
+    def people_with_access(self) -> dict[str, int]:
+        """Per element: its own head count if an actor, else the head count of actors it exchanges data with."""
+        out: dict[str, int] = defaultdict(int)
+        for flow in self.graph.model.flows:
+            for here, there in ((flow.source, flow.target), (flow.target, flow.source)):
+                other = self.elements[there]
+                if other.type is ElementType.ACTOR and self.elements[here].type is not ElementType.ACTOR:
+                    out[here] += other.people if other.people is not None else 1
+        for element in self.graph.model.elements:
+            if element.type is ElementType.ACTOR:
+                out[element.id] = element.people if element.people is not None else 1
+        return dict(out)
+
+    @cached_property
+    def received_from_store(self) -> dict[str, set[str]]:
+        """Per element: data items that reach it directly from a store (it reads stored records)."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for flow in self.graph.model.flows:
+            if self.elements[flow.source].type is ElementType.STORE:
+                out[flow.target].update(flow.data)
+        return out
+
+    @cached_property
+    def used_at(self) -> dict[str, set[str]]:
+        """Per element: data items it passes on, derives from, or keeps (what it needs)."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for flow in self.graph.model.flows:
+            out[flow.source].update(flow.data)
+        for element in self.graph.model.elements:
+            for derivation in element.derives:
+                out[element.id].update(derivation.inputs)
+            out[element.id].update(self.graph.at_rest.get(element.id, ()))
+        return out
+
+    @cached_property
+    def identifying_matchers(self) -> set[str]:
+        return {e.id for e in self.graph.model.elements if e.matching is Matching.IDENTIFY}
+
+
+def max_subjects(items: Iterable[DataItem]) -> int:
+    return max((item.subjects for item in items), default=0)
+
+
+def kit_parts(items: Iterable[DataItem]) -> dict[str, list[str]]:
+    """Kit role -> ids of the items that fill it."""
+    parts: dict[str, list[str]] = {}
+    for item in items:
+        role = kit_role(item)
+        if role is not None:
+            parts.setdefault(role, []).append(item.id)
+    return parts
+
+
+def names(ids: Iterable[str], limit: int = 6) -> str:
+    """`'a', 'b' and 'c'` for evidence text; long lists end with 'and N more'."""
+    quoted = [f"'{i}'" for i in ids]
+    if len(quoted) > limit:
+        return ", ".join(quoted[: limit - 1]) + f" and {len(quoted) - limit + 1} more"
+    if len(quoted) <= 1:
+        return "".join(quoted)
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def people(count: int) -> str:
+    """A head count for evidence text: 300000000 -> '300M'."""
+    for limit, suffix in ((1_000_000_000, "bn"), (1_000_000, "M"), (1_000, "k")):
+        if count >= limit:
+            return f"{count / limit:.3g}{suffix}"
+    return str(count)
+
+
+def log10_people(count: int) -> float:
+    return math.log10(count) if count > 1 else 0.0

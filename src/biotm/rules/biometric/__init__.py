@@ -1,0 +1,1 @@
+"""Biometric rules: one module per concern (storage, transit, capture, purpose, identity)."""

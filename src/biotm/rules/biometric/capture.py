@@ -1,0 +1,204 @@
+"""Capture and comparison: spoofing at the sensor, injected media, consent, surveillance in public."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from biotm.model.schema import ActorRole, Capture, ConsentKind, DataCategory, Element, ElementType, Matching
+from biotm.result import Factor
+from biotm.rules.base import ControlPlace, Hit, RuleContext, names, people
+from biotm.rules.registry import rule
+
+FAMILY = "biometric"
+
+CAPTURE_LIKELIHOOD = {
+    Capture.ATTENDED: Factor(reason="attended capture: an operator watches the sensor", effect=-0.15),
+    Capture.UNATTENDED: Factor(reason="unattended capture (kiosk, gate, camera)", effect=0.1),
+    Capture.REMOTE: Factor(reason="remote capture on the subject's own device", effect=0.2),
+}
+
+
+def _compares_live(element: Element) -> bool:
+    if element.matching is not Matching.NONE:
+        return True
+    return any(
+        term.startswith("live:")
+        for verification in element.verifies
+        for term in (
+            [verification.requires] if isinstance(verification.requires, str) else verification.requires.terms()
+        )
+    )
+
+
+@rule(
+    id="bio-no-pad",
+    title="Biometric comparison without presentation-attack detection",
+    description="A biometric comparison accepts a capture with no presentation-attack detection tested to "
+    "ISO/IEC 30107-3, so a printed photo, a screen replay or a mask passes (Kneron masks, Quzhou 3D heads).",
+    family=FAMILY,
+    categories=("BIO:Presentation attack", "STRIDE:Spoofing"),
+    cwe=("CWE-290",),
+    regulations=("ISO-30107-3", "NIST-800-63A", "NIST-800-63B", "CN-FRT-security"),
+    suppressed_by=(("presentation-attack-detection",),),
+    lowered_by=("human-review",),
+    default_severity="high",
+    base_likelihood=0.5,
+)
+def no_pad(ctx: RuleContext) -> Iterator[Hit]:
+    graph = ctx.graph
+    for element in graph.model.elements:
+        if element.type is ElementType.ACTOR or not _compares_live(element):
+            continue
+        samples = [d for d in ctx.available(element.id) if d.category is DataCategory.BIOMETRIC_SAMPLE]
+        if not samples:
+            continue
+        sample_ids = {d.id for d in samples}
+        upstream = sorted(
+            {f.source for f in graph.inbound.get(element.id, []) if sample_ids & set(f.data)} - {element.id}
+        )
+        captures = [element.capture] + [graph.elements[u].capture for u in upstream]
+        kinds = [c for c in (Capture.REMOTE, Capture.UNATTENDED, Capture.ATTENDED) if c in captures]
+        factors = (CAPTURE_LIKELIHOOD[kinds[0]],) if kinds else ()
+        places: tuple[ControlPlace, ...] = (("element", element.id), *(("element", u) for u in upstream))
+        yield Hit(
+            place_kind="element",
+            places=(element.id,),
+            data=tuple(sorted(sample_ids)),
+            evidence=f"'{element.id}' compares {names(sorted(sample_ids))} "
+            f"({element.matching.value if element.matching is not Matching.NONE else 'live check'}) and neither it "
+            f"nor the capture before it ({', '.join(upstream) or 'none modelled'}) detects presentation attacks.",
+            control_places=places,
+            location=("element", element.id),
+            likelihood_factors=factors,
+        )
+
+
+@rule(
+    id="bio-no-injection-detection",
+    title="Capture on an attacker-controlled device without injection-attack detection",
+    description="Biometrics are captured on a device the subject (or a thief) controls, with no injection-"
+    "attack detection or device attestation: virtual cameras, emulators and deepfake streams replace the "
+    "camera (Shanghai tax-invoice case, ProKYC; CEN/TS 18099).",
+    family=FAMILY,
+    categories=("BIO:Injection attack", "STRIDE:Spoofing", "STRIDE:Tampering"),
+    cwe=("CWE-290", "CWE-345"),
+    regulations=("CEN-TS-18099", "NIST-800-63A", "NIST-800-63B"),
+    suppressed_by=(("injection-attack-detection",), ("device-attestation",)),
+    default_severity="high",
+    base_likelihood=0.55,
+)
+def no_injection_detection(ctx: RuleContext) -> Iterator[Hit]:
+    graph = ctx.graph
+    for element in graph.model.elements:
+        if element.type is ElementType.ACTOR:
+            continue
+        untrusted = element.capture is Capture.REMOTE or (
+            element.subject_controlled and element.capture is not Capture.NONE
+        )
+        if not untrusted:
+            continue
+        samples = [d.id for d in ctx.available(element.id) if d.category is DataCategory.BIOMETRIC_SAMPLE]
+        if not samples:
+            continue
+        receivers = sorted(
+            {f.target for f in graph.outbound.get(element.id, []) if set(samples) & set(f.data)} - {element.id}
+        )
+        places: tuple[ControlPlace, ...] = (("element", element.id), *(("element", r) for r in receivers))
+        yield Hit(
+            place_kind="element",
+            places=(element.id,),
+            data=tuple(samples),
+            evidence=f"'{element.id}' captures {names(samples)} ({element.capture.value} capture"
+            f"{', subject-controlled' if element.subject_controlled else ''}); nothing there or at "
+            f"{', '.join(receivers) or 'the receiver'} detects injected video or attests the device.",
+            control_places=places,
+            location=("element", element.id),
+        )
+
+
+@rule(
+    id="bio-no-separate-consent",
+    title="Biometric data collected without separate consent",
+    description="Biometric data are collected from the data subject with bundled or no consent; PIPL Art. 29, "
+    "BIPA 15(b) and GDPR Art. 9 require separate, explicit (or written) consent.",
+    family=FAMILY,
+    categories=("BIO:Consent", "LINDDUN:Unawareness", "LINDDUN:Non-compliance"),
+    threat_tree=("U.1", "NC.1"),
+    regulations=("PIPL-29", "PIPL-13", "GDPR-9", "BIPA-15b", "CN-FRT-consent", "NIST-800-63A"),
+    suppressed_by=(("separate-consent",),),
+    default_severity="medium",
+    base_likelihood=0.7,
+    exposure=False,
+)
+def no_separate_consent(ctx: RuleContext) -> Iterator[Hit]:
+    graph = ctx.graph
+    for flow in graph.model.flows:
+        subject = graph.elements[flow.source]
+        if subject.type is not ElementType.ACTOR or subject.role is not ActorRole.DATA_SUBJECT:
+            continue
+        items = [
+            d
+            for d in ctx.flow_items(flow)
+            if d.is_biometric and d.consent not in (ConsentKind.SEPARATE, ConsentKind.WRITTEN)
+        ]
+        if not items:
+            continue
+        ids = [d.id for d in items]
+        consent = sorted({(d.consent.value if d.consent else "not stated") for d in items})
+        regs = ("PIPL-28",) if any(d.minors for d in items) else ()
+        yield Hit(
+            place_kind="flow",
+            places=(flow.id,),
+            data=tuple(ids),
+            evidence=f"'{flow.target}' collects {names(ids)} from '{flow.source}' with consent "
+            f"{' / '.join(consent)}, not separate.",
+            control_places=(("flow", flow.id), ("element", flow.target)),
+            location=("flow", flow.id),
+            regulations=regs,
+        )
+
+
+@rule(
+    id="bio-public-surveillance",
+    title="Remote biometric identification in a public place",
+    description="A camera in a public place captures people who are not enrolled and feeds a 1:N "
+    "identification (street cameras, station gates): prohibited in real time for law enforcement under the "
+    "EU AI Act save narrow exceptions, high-risk otherwise; PIPL Art. 26 limits it to public security.",
+    family=FAMILY,
+    categories=("BIO:Surveillance", "LINDDUN:Identifying", "LINDDUN:Detecting"),
+    threat_tree=("I.1", "D.1"),
+    regulations=("AIACT-5", "AIACT-AnnexIII-1", "PIPL-26", "CN-FRT-13", "GDPR-9", "GDPR-35"),
+    suppressed_by=(("signage", "dpia", "human-review"),),
+    lowered_by=("signage", "dpia", "human-review"),
+    default_severity="critical",
+    base_likelihood=0.8,
+)
+def public_surveillance(ctx: RuleContext) -> Iterator[Hit]:
+    graph = ctx.graph
+    identifiers = ctx.identifying_matchers
+    if not identifiers:
+        return
+    # Per data item, the 1:N matchers it reaches, computed once (not once per camera).
+    reaching: dict[str, list[str]] = {}
+    for element in graph.model.elements:
+        if element.capture is not Capture.UNATTENDED or not graph.public_place(element.id):
+            continue
+        biometric = [d for d in ctx.available(element.id) if d.is_biometric]
+        for d in biometric:
+            if d.id not in reaching:
+                reaching[d.id] = sorted(graph.lineage[d.id].reaches & identifiers)
+        matched = sorted({m for d in biometric for m in reaching[d.id][:8]})
+        if not matched:
+            continue
+        ids = [d.id for d in biometric]
+        places: tuple[ControlPlace, ...] = (("element", element.id), *(("element", m) for m in matched[:8]))
+        yield Hit(
+            place_kind="element",
+            places=(element.id,),
+            data=tuple(ids),
+            evidence=f"Camera '{element.id}' in public zone '{element.zone}' captures {names(ids)} of passers-by "
+            f"({people(max((d.subjects for d in biometric), default=0))} people) for 1:N identification at "
+            f"{names(matched)}.",
+            control_places=places,
+            location=("element", element.id),
+        )

@@ -1,0 +1,236 @@
+"""Biometric data at rest: unencrypted, exposed, raw samples kept, templates unprotected, linkable stores."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from biotm.model.schema import DataCategory, ElementType
+from biotm.result import Factor
+from biotm.rules.base import (
+    IDENTITY_CATEGORIES,
+    MANY_SUBJECTS,
+    Hit,
+    RuleContext,
+    is_exposed_biometric,
+    is_protected_biometric,
+    max_subjects,
+    names,
+    people,
+)
+from biotm.rules.registry import rule
+
+FAMILY = "biometric"
+#: Element types whose data at rest the operator controls (externals are someone else's systems).
+RESTING = (ElementType.STORE, ElementType.DEVICE, ElementType.PROCESS)
+
+
+@rule(
+    id="bio-store-unencrypted",
+    title="Biometric data stored without encryption at rest",
+    description="Biometric samples or templates rest in a store or on a device without encryption at rest, "
+    "so a copied disk, backup or database dump reveals them.",
+    family=FAMILY,
+    categories=("BIO:Storage", "STRIDE:Information disclosure", "LINDDUN:Data disclosure"),
+    threat_tree=("DD.5",),
+    cwe=("CWE-311",),
+    regulations=("PIPL-51", "GDPR-32", "BIPA-15e", "CN-FRT-security", "ISO-24745"),
+    suppressed_by=(("encryption-at-rest",),),
+    default_severity="high",
+    base_likelihood=0.35,
+)
+def store_unencrypted(ctx: RuleContext) -> Iterator[Hit]:
+    for element in ctx.elements_of(*RESTING):
+        exposed = [d for d in ctx.at_rest(element.id) if is_exposed_biometric(d)]
+        if exposed:
+            ids = [d.id for d in exposed]
+            yield Hit(
+                place_kind="element",
+                places=(element.id,),
+                data=tuple(ids),
+                evidence=f"'{element.id}' keeps {names(ids)} ({people(max_subjects(exposed))} people) "
+                "with no encryption-at-rest control and no template protection.",
+                control_places=(("element", element.id),),
+                location=("element", element.id),
+            )
+
+
+@rule(
+    id="bio-store-exposed",
+    title="Store of biometric or identity data reachable from an exposed zone",
+    description="A store holding biometric or identity data of many people is in, or exchanges data with, an "
+    "internet-facing or public zone without authentication or access control (SenseNets, Suprema, "
+    "Shanghai police).",
+    family=FAMILY,
+    categories=("BIO:Exposure", "STRIDE:Information disclosure", "LINDDUN:Data disclosure"),
+    threat_tree=("DD.5",),
+    cwe=("CWE-306", "CWE-284"),
+    regulations=("PIPL-51", "GDPR-32", "BIPA-15e", "CN-FRT-security"),
+    suppressed_by=(("authentication",), ("access-control",), ("network-isolation",)),
+    lowered_by=("query-rate-limit", "audit-logging"),
+    default_severity="critical",
+    base_likelihood=0.6,
+)
+def store_exposed(ctx: RuleContext) -> Iterator[Hit]:
+    graph = ctx.graph
+    for store in ctx.elements_of(ElementType.STORE):
+        sensitive = [d for d in ctx.at_rest(store.id) if d.category in IDENTITY_CATEGORIES]
+        if not sensitive or max_subjects(sensitive) < MANY_SUBJECTS:
+            continue
+        zone = graph.zone_of(store.id)
+        reasons: list[str] = []
+        via: list[str] = []
+        if zone.internet_facing or zone.public_place:
+            reasons.append(f"it sits in {'internet-facing' if zone.internet_facing else 'public'} zone '{zone.id}'")
+        for flow in [*graph.inbound.get(store.id, []), *graph.outbound.get(store.id, [])]:
+            other = flow.target if flow.source == store.id else flow.source
+            other_zone = graph.zone_of(other)
+            if (other_zone.internet_facing or other_zone.public_place) and "authentication" not in ctx.flow_controls(
+                flow.id
+            ):
+                via.append(flow.id)
+        if via:
+            reasons.append(f"unauthenticated flows {names(sorted(via))} connect it to an exposed zone")
+        if not reasons:
+            continue
+        ids = [d.id for d in sensitive]
+        yield Hit(
+            place_kind="element",
+            places=(store.id,),
+            data=tuple(ids),
+            evidence=f"Store '{store.id}' holds {names(ids)} of {people(max_subjects(sensitive))} people and "
+            + "; ".join(reasons)
+            + ".",
+            control_places=(("element", store.id),),
+            location=("element", store.id),
+            likelihood_factors=(Factor(reason="exposed to anyone who finds it", effect=0.1),),
+        )
+
+
+@rule(
+    id="bio-raw-sample-retained",
+    title="Raw biometric samples kept",
+    description="Raw face images, fingerprints or recordings are stored where a template or a decision would "
+    "do, or kept without a retention limit; raw samples feed spoofing and template inversion after a leak.",
+    family=FAMILY,
+    categories=("BIO:Retention", "LINDDUN:Data disclosure"),
+    threat_tree=("DD.4",),
+    cwe=("CWE-359",),
+    regulations=("GDPR-5", "BIPA-15a", "CN-FRT-retention", "NIST-800-63B", "PIPL-28"),
+    suppressed_by=(("delete-after-use",), ("data-minimisation",)),
+    lowered_by=("retention-limit",),
+    default_severity="high",
+    base_likelihood=0.45,
+)
+def raw_sample_retained(ctx: RuleContext) -> Iterator[Hit]:
+    for element in ctx.elements_of(*RESTING):
+        samples = [d for d in ctx.at_rest(element.id) if d.category is DataCategory.BIOMETRIC_SAMPLE]
+        if not samples:
+            continue
+        unlimited = [d.id for d in samples if d.retention_days is None]
+        longest = max((d.retention_days or 0) for d in samples)
+        factors: tuple[Factor, ...]
+        if unlimited:
+            detail = f"with no retention limit for {names(unlimited)}"
+            factors = (Factor(reason="no retention limit", effect=0.15),)
+        else:
+            detail = f"for up to {longest} days"
+            factors = (Factor(reason=f"kept {longest} days", effect=0.1 if longest > 365 else 0.0),)
+        ids = [d.id for d in samples]
+        yield Hit(
+            place_kind="element",
+            places=(element.id,),
+            data=tuple(ids),
+            evidence=f"'{element.id}' keeps raw samples {names(ids)} {detail}; a protected template or the "
+            "match decision would serve most purposes.",
+            control_places=(("element", element.id),),
+            location=("element", element.id),
+            likelihood_factors=factors,
+        )
+
+
+@rule(
+    id="bio-template-unprotected",
+    title="Biometric templates without irreversible, unlinkable protection",
+    description="Templates are stored as plain or merely encrypted feature vectors; deep templates can be "
+    "inverted into a usable face and linked across databases (ISO/IEC 24745).",
+    family=FAMILY,
+    categories=("BIO:Template protection", "LINDDUN:Linking", "STRIDE:Information disclosure"),
+    threat_tree=("L.1", "I.1"),
+    cwe=("CWE-922",),
+    regulations=("ISO-24745", "NIST-800-63B", "GDPR-25", "GDPR-32", "PIPL-51"),
+    suppressed_by=(("template-protection",),),
+    lowered_by=("encryption-at-rest",),
+    default_severity="high",
+    base_likelihood=0.4,
+)
+def template_unprotected(ctx: RuleContext) -> Iterator[Hit]:
+    for element in ctx.elements_of(*RESTING):
+        templates = [
+            d
+            for d in ctx.at_rest(element.id)
+            if d.category is DataCategory.BIOMETRIC_TEMPLATE and not is_protected_biometric(d)
+        ]
+        if templates:
+            ids = [d.id for d in templates]
+            yield Hit(
+                place_kind="element",
+                places=(element.id,),
+                data=tuple(ids),
+                evidence=f"'{element.id}' stores templates {names(ids)} with protection "
+                f"'{templates[0].protection.value}': reversible to a face or fingerprint and linkable "
+                "between databases.",
+                control_places=(("element", element.id),),
+                location=("element", element.id),
+            )
+
+
+@rule(
+    id="bio-cross-database-linkage",
+    title="Same biometric stored in several databases, linkable",
+    description="The same modality is stored by several stores or owners without unlinkable protection, so "
+    "records of one person can be joined across databases by comparing the biometrics.",
+    family=FAMILY,
+    categories=("BIO:Linkage", "LINDDUN:Linking"),
+    threat_tree=("L.1", "L.2"),
+    cwe=("CWE-359",),
+    regulations=("ISO-24745", "GDPR-25", "GDPR-5", "PIPL-51"),
+    suppressed_by=(("template-protection",), ("pseudonymisation",)),
+    default_severity="medium",
+    base_likelihood=0.35,
+)
+def cross_database_linkage(ctx: RuleContext) -> Iterator[Hit]:
+    graph = ctx.graph
+    by_modality: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
+    for store in ctx.elements_of(ElementType.STORE):
+        per: dict[str, list[str]] = defaultdict(list)
+        for item in ctx.at_rest(store.id):
+            if item.is_biometric and item.modality is not None and not is_protected_biometric(item):
+                per[item.modality.value].append(item.id)
+        for modality, ids in per.items():
+            by_modality[modality].append((store.id, ids))
+    for modality, holders in sorted(by_modality.items()):
+        if len(holders) < 2:
+            continue
+        open_ids = sorted(
+            s for s, _ in holders if not ({"template-protection", "pseudonymisation"} & ctx.element_controls(s))
+        )
+        open_set = set(open_ids)
+        owners = sorted({graph.zone_of(s).owner for s, _ in holders})
+        factor = Factor(reason=f"{len(owners)} organisations hold {modality} data", effect=0.05 * (len(owners) - 1))
+        for store_id, ids in holders:
+            count = len(open_ids) - (1 if store_id in open_set else 0)
+            if count == 0:
+                continue
+            shown = [s for s in open_ids[:6] if s != store_id][:5]
+            more = f" and {count - len(shown)} more" if count > len(shown) else ""
+            yield Hit(
+                place_kind="element",
+                places=(store_id,),
+                data=tuple(ids),
+                evidence=f"'{store_id}' stores {modality} data {names(ids)} that can be matched against "
+                f"{names(shown)}{more} (owners: {', '.join(owners)}).",
+                control_places=(("element", store_id),),
+                location=("element", store_id),
+                likelihood_factors=(factor,),
+            )

@@ -1,0 +1,186 @@
+"""Biometric data on the move: cleartext, to other organisations, across borders, to the public."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from biotm.model.schema import ActorRole, DataCategory, ElementType, Flow
+from biotm.result import Factor
+from biotm.rules.base import (
+    IDENTITY_CATEGORIES,
+    Hit,
+    RuleContext,
+    is_exposed_biometric,
+    max_subjects,
+    names,
+    people,
+)
+from biotm.rules.registry import rule
+
+FAMILY = "biometric"
+
+
+def _flow_hit(
+    flow: Flow, ids: list[str], evidence: str, ends: tuple[str, ...] = (), impact: tuple[Factor, ...] = ()
+) -> Hit:
+    """A hit on a flow; controls count on the flow and on the elements in `ends`."""
+    controls: tuple[tuple[str, str], ...] = (("flow", flow.id), *(("element", e) for e in ends))
+    return Hit(
+        place_kind="flow",
+        places=(flow.id,),
+        data=tuple(ids),
+        evidence=evidence,
+        control_places=controls,
+        location=("flow", flow.id),
+        impact_factors=impact,
+    )
+
+
+def cleartext_biometric(ctx: RuleContext, flow: Flow) -> list[str]:
+    """Ids of readable biometric items a system-to-system flow carries without encryption (else [])."""
+    if not ctx.is_system_flow(flow) or "encryption-in-transit" in ctx.flow_controls(flow.id):
+        return []
+    return [d.id for d in ctx.flow_items(flow) if is_exposed_biometric(d)]
+
+
+@rule(
+    id="bio-transit-cleartext",
+    title="Biometric data sent without encryption in transit",
+    description="Biometric samples or templates travel between systems without TLS or an equivalent "
+    "encrypted channel, open to anyone on the network path.",
+    family=FAMILY,
+    categories=("BIO:Transit", "STRIDE:Information disclosure", "STRIDE:Tampering", "LINDDUN:Data disclosure"),
+    threat_tree=("DD.5",),
+    cwe=("CWE-319",),
+    regulations=("PIPL-51", "GDPR-32", "BIPA-15e", "ISO-24745", "NIST-800-63B"),
+    suppressed_by=(("encryption-in-transit",),),
+    default_severity="high",
+    base_likelihood=0.4,
+)
+def transit_cleartext(ctx: RuleContext) -> Iterator[Hit]:
+    for flow in ctx.graph.model.flows:
+        ids = cleartext_biometric(ctx, flow)
+        if ids:
+            yield _flow_hit(
+                flow,
+                ids,
+                f"Flow '{flow.id}' ({flow.source} -> {flow.target}, {flow.protocol or 'protocol not stated'}) "
+                f"carries {names(ids)} unencrypted.",
+            )
+
+
+def _disclosed_biometric(ctx: RuleContext, flow: Flow) -> list[str]:
+    """Biometric items a flow hands to another organisation (not collection from, or return to, the subject)."""
+    graph = ctx.graph
+    if not graph.is_disclosure(flow):
+        return []
+    for end in (flow.source, flow.target):
+        if graph.elements[end].role is ActorRole.DATA_SUBJECT:
+            return []
+    return [d.id for d in ctx.flow_items(flow) if d.is_biometric]
+
+
+@rule(
+    id="bio-third-party-disclosure",
+    title="Biometric data disclosed to another organisation without a processing agreement",
+    description="Biometric data flow to another organisation (a vendor SDK cloud, a contractor, an agency) "
+    "with no data-processing agreement limiting use, retention and onward transfer (CBP/Perceptics, Outabox).",
+    family=FAMILY,
+    categories=("BIO:Third party", "LINDDUN:Data disclosure", "LINDDUN:Non-compliance"),
+    threat_tree=("DD.5", "NC.3"),
+    cwe=("CWE-359",),
+    regulations=("PIPL-21", "PIPL-23", "PIPL-55", "GDPR-28", "BIPA-15d", "CN-FRT-consent"),
+    suppressed_by=(("data-processing-agreement",),),
+    lowered_by=("purpose-limitation", "data-minimisation"),
+    default_severity="high",
+    base_likelihood=0.45,
+)
+def third_party_disclosure(ctx: RuleContext) -> Iterator[Hit]:
+    graph = ctx.graph
+    for flow in graph.model.flows:
+        ids = _disclosed_biometric(ctx, flow)
+        if ids:
+            source_owner = graph.zone_of(flow.source).owner
+            target_owner = graph.zone_of(flow.target).owner
+            yield _flow_hit(
+                flow,
+                ids,
+                f"Flow '{flow.id}' hands {names(ids)} from {source_owner} to {target_owner} ('{flow.target}') "
+                "with no data-processing agreement.",
+                ends=(flow.target,),
+            )
+
+
+@rule(
+    id="bio-cross-border-transfer",
+    title="Biometric data cross a border",
+    description="Biometric data move to another jurisdiction; PIPL and GDPR require a transfer mechanism "
+    "(security assessment, standard contract, adequacy) and often separate consent.",
+    family=FAMILY,
+    categories=("BIO:Cross-border", "LINDDUN:Non-compliance"),
+    threat_tree=("NC.1",),
+    regulations=("PIPL-38", "PIPL-39", "PIPL-40", "GDPR-44", "GDPR-45", "GDPR-46", "GDPR-49"),
+    suppressed_by=(("transfer-mechanism",),),
+    lowered_by=("separate-consent",),
+    default_severity="high",
+    base_likelihood=0.5,
+    exposure=False,
+)
+def cross_border(ctx: RuleContext) -> Iterator[Hit]:
+    graph = ctx.graph
+    for flow in graph.model.flows:
+        if not graph.is_cross_border(flow):
+            continue
+        items = [d for d in ctx.flow_items(flow) if d.is_biometric]
+        if not items:
+            continue
+        ids = [d.id for d in items]
+        src = graph.zone_of(flow.source).jurisdiction
+        dst = graph.zone_of(flow.target).jurisdiction
+        note = ""
+        if src == "CN" and max_subjects(items) >= 10_000:
+            note = " At 10,000 people or more, sensitive data leaving China need a CAC security assessment."
+        yield _flow_hit(
+            flow,
+            ids,
+            f"Flow '{flow.id}' moves {names(ids)} of {people(max_subjects(items))} people from {src} to {dst}." + note,
+            ends=(flow.source,),
+        )
+
+
+@rule(
+    id="bio-public-disclosure",
+    title="Faces or identities published",
+    description="Faces, ID photos or identifiers are shown to the public (street display screens naming "
+    "jaywalkers, open web pages), where anyone can copy them.",
+    family=FAMILY,
+    categories=("BIO:Publication", "LINDDUN:Data disclosure", "LINDDUN:Identifying"),
+    threat_tree=("DD.5", "I.1"),
+    cwe=("CWE-359",),
+    regulations=("PIPL-25", "PIPL-26", "PIPL-55", "GDPR-5", "GDPR-9", "BIPA-15d"),
+    suppressed_by=(("data-minimisation",), ("pseudonymisation",)),
+    default_severity="critical",
+    base_likelihood=0.9,
+)
+def public_disclosure(ctx: RuleContext) -> Iterator[Hit]:
+    graph = ctx.graph
+    for flow in graph.model.flows:
+        target = graph.elements[flow.target]
+        public_reader = target.type is ElementType.ACTOR and target.role is ActorRole.PUBLIC
+        if not public_reader:
+            continue
+        items = [
+            d
+            for d in ctx.flow_items(flow)
+            if d.category in IDENTITY_CATEGORIES or d.category is DataCategory.QUASI_IDENTIFIER
+        ]
+        if not any(d.category in IDENTITY_CATEGORIES for d in items):
+            continue
+        ids = [d.id for d in items]
+        yield _flow_hit(
+            flow,
+            ids,
+            f"Flow '{flow.id}' shows {names(ids)} to the public ('{flow.target}').",
+            ends=(flow.source,),
+            impact=(Factor(reason="published: anyone can copy it", effect=0.05),),
+        )

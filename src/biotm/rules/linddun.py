@@ -1,0 +1,355 @@
+"""LINDDUN privacy threats per interaction and per store, for personal data only.
+
+Node ids (`L.1`, `DD.4`, …) name the branch of the LINDDUN threat trees each rule instantiates; the
+biometric rules cover biometric-specific cases, so these skip what a `bio-*` rule already reports.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from biotm.model.schema import (
+    ActorRole,
+    Capture,
+    ConsentKind,
+    DataCategory,
+    Element,
+    ElementType,
+    Flow,
+    Matching,
+    Modality,
+)
+from biotm.rules.base import (
+    MANY_SUBJECTS,
+    ControlPlace,
+    Hit,
+    RuleContext,
+    interaction,
+    is_personal,
+    max_subjects,
+    names,
+    people,
+)
+from biotm.rules.registry import rule
+
+FAMILY = "linddun"
+_IDENTIFYING = frozenset({DataCategory.BIOMETRIC_SAMPLE, DataCategory.DOCUMENT_IMAGE, DataCategory.IDENTIFIER})
+_LINKING = frozenset({DataCategory.IDENTIFIER, DataCategory.QUASI_IDENTIFIER})
+
+
+def _interaction_hit(flow: Flow, ids: list[str], evidence: str, *controls: ControlPlace) -> Hit:
+    return Hit(
+        place_kind="interaction",
+        places=interaction(flow),
+        data=tuple(ids),
+        evidence=evidence,
+        control_places=(("flow", flow.id), *controls),
+        location=("flow", flow.id),
+    )
+
+
+def _to_other_owner(ctx: RuleContext, flow: Flow) -> bool:
+    """A disclosure that is not the data subject handing over, or receiving, their own data."""
+    if not ctx.graph.is_disclosure(flow):
+        return False
+    return all(ctx.elements[e].role is not ActorRole.DATA_SUBJECT for e in (flow.source, flow.target))
+
+
+@rule(
+    id="linddun-linking",
+    title="Identifiers let the recipient join records from several sources",
+    description="An identifier or quasi-identifiers cross a trust boundary to a system that receives the same "
+    "keys from another source too, so it can link the person's records across contexts.",
+    family=FAMILY,
+    categories=("LINDDUN:Linking",),
+    threat_tree=("L.1", "L.2"),
+    cwe=("CWE-359",),
+    regulations=("GDPR-5", "GDPR-25", "PIPL-51"),
+    suppressed_by=(("pseudonymisation",),),
+    default_severity="medium",
+    base_likelihood=0.45,
+    impact_scale=0.8,
+)
+def linking(ctx: RuleContext) -> Iterator[Hit]:
+    graph = ctx.graph
+    sources: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for flow in graph.model.flows:
+        for item in flow.data:
+            sources[(flow.target, item)].add(flow.source)
+    for element in graph.model.elements:
+        for item in element.holds:
+            sources[(element.id, item)].add(element.id)
+    for flow in graph.model.flows:
+        if not graph.crosses_boundary(flow) or ctx.is_actor(flow.target):
+            continue
+        keys = [d for d in ctx.flow_items(flow) if d.category in _LINKING and len(sources[(flow.target, d.id)]) >= 2]
+        strong = [d for d in keys if d.category is DataCategory.IDENTIFIER]
+        if not strong and len(keys) < 2:
+            continue
+        ids = [d.id for d in keys]
+        yield _interaction_hit(
+            flow,
+            ids,
+            f"'{flow.target}' gets {names(ids)} over '{flow.id}' and from other sources too, so it can join "
+            "the person's records.",
+            ("element", flow.target),
+        )
+
+
+@rule(
+    id="linddun-identifying",
+    title="Identified personal data handed to another organisation",
+    description="A flow to another organisation ties attributes to a directly identifying item (a face, an ID "
+    "photo or an ID number), where a pseudonym or a derived decision would do.",
+    family=FAMILY,
+    categories=("LINDDUN:Identifying",),
+    threat_tree=("I.1",),
+    cwe=("CWE-359",),
+    regulations=("GDPR-5", "GDPR-25", "PIPL-23"),
+    suppressed_by=(("pseudonymisation",), ("data-minimisation",)),
+    default_severity="medium",
+    base_likelihood=0.45,
+    impact_scale=0.8,
+)
+def identifying(ctx: RuleContext) -> Iterator[Hit]:
+    for flow in ctx.graph.model.flows:
+        if not _to_other_owner(ctx, flow):
+            continue
+        items = [d for d in ctx.flow_items(flow) if is_personal(d) and d.category is not DataCategory.CREDENTIAL]
+        direct = [d for d in items if d.category in _IDENTIFYING]
+        attributes = [d for d in items if d.category not in _IDENTIFYING]
+        if not direct or not attributes:
+            continue
+        yield _interaction_hit(
+            flow,
+            [d.id for d in items],
+            f"'{flow.id}' gives {ctx.graph.zone_of(flow.target).owner} {names(d.id for d in attributes)} "
+            f"named by {names(d.id for d in direct)}.",
+            ("element", flow.source),
+        )
+
+
+@rule(
+    id="linddun-non-repudiation",
+    title="Stored biometric evidence ties people to their actions",
+    description="A store keeps raw biometric samples beside identifiers, so every record proves that a named "
+    "person was present and acted; people lose plausible deniability, and the record can be used against them.",
+    family=FAMILY,
+    categories=("LINDDUN:Non-repudiation",),
+    threat_tree=("N.1",),
+    regulations=("GDPR-5", "PIPL-28"),
+    suppressed_by=(("delete-after-use",), ("pseudonymisation",)),
+    default_severity="low",
+    base_likelihood=0.4,
+    impact_scale=0.6,
+)
+def non_repudiation(ctx: RuleContext) -> Iterator[Hit]:
+    for store in ctx.elements_of(ElementType.STORE):
+        rest = ctx.at_rest(store.id)
+        samples = [d.id for d in rest if d.category is DataCategory.BIOMETRIC_SAMPLE]
+        named = [d.id for d in rest if d.category is DataCategory.IDENTIFIER]
+        if samples and named:
+            yield Hit(
+                place_kind="element",
+                places=(store.id,),
+                data=tuple(samples + named),
+                evidence=f"'{store.id}' keeps {names(samples)} with {names(named)}: a signed-in-person record.",
+                control_places=(("element", store.id),),
+                location=("element", store.id),
+            )
+
+
+@rule(
+    id="linddun-detecting",
+    title="People in a public place are captured without taking part",
+    description="An unattended camera in a public place records everyone who passes, so presence at the "
+    "place can be deduced later, even without identification.",
+    family=FAMILY,
+    categories=("LINDDUN:Detecting",),
+    threat_tree=("D.1",),
+    regulations=("PIPL-26", "CN-FRT-13", "GDPR-5"),
+    suppressed_by=(("delete-after-use",), ("data-minimisation",)),
+    lowered_by=("signage",),
+    default_severity="low",
+    base_likelihood=0.6,
+    impact_scale=0.6,
+)
+def detecting(ctx: RuleContext) -> Iterator[Hit]:
+    graph = ctx.graph
+    for element in graph.model.elements:
+        if element.capture is not Capture.UNATTENDED or not graph.public_place(element.id):
+            continue
+        biometric = [d for d in ctx.available(element.id) if d.is_biometric]
+        if not biometric or any(graph.lineage[d.id].reaches & ctx.identifying_matchers for d in biometric):
+            continue  # bio-public-surveillance reports cameras that feed identification
+        ids = [d.id for d in biometric]
+        yield Hit(
+            place_kind="element",
+            places=(element.id,),
+            data=tuple(ids),
+            evidence=f"'{element.id}' in public zone '{element.zone}' records {names(ids)} of everyone passing.",
+            control_places=(("element", element.id),),
+            location=("element", element.id),
+        )
+
+
+@rule(
+    id="linddun-unnecessary-data",
+    title="A process receives personal data it does not use",
+    description="A process or device receives personal data that it neither passes on, derives anything from, "
+    "nor keeps: data it does not need for its task.",
+    family=FAMILY,
+    categories=("LINDDUN:Data disclosure",),
+    threat_tree=("DD.2",),
+    regulations=("GDPR-5", "GDPR-25", "PIPL-28"),
+    suppressed_by=(("data-minimisation",),),
+    default_severity="low",
+    base_likelihood=0.5,
+    impact_scale=0.7,
+)
+def unnecessary_data(ctx: RuleContext) -> Iterator[Hit]:
+    graph = ctx.graph
+    for flow in graph.model.flows:
+        target = graph.elements[flow.target]
+        if target.type not in (ElementType.PROCESS, ElementType.DEVICE):
+            continue
+        used = ctx.used_at.get(target.id, set())
+        unused = [
+            d.id
+            for d in ctx.flow_items(flow)
+            if is_personal(d) and d.category is not DataCategory.CREDENTIAL and d.id not in used
+        ]
+        if unused:
+            yield _interaction_hit(
+                flow,
+                unused,
+                f"'{flow.target}' receives {names(unused)} over '{flow.id}' but never passes them on, derives "
+                "from them or keeps them.",
+                ("element", flow.source),
+            )
+
+
+@rule(
+    id="linddun-excessive-retention",
+    title="Personal data kept without a retention limit",
+    description="A store keeps personal data with no retention period (raw biometric samples are reported by "
+    "bio-raw-sample-retained).",
+    family=FAMILY,
+    categories=("LINDDUN:Data disclosure", "LINDDUN:Non-compliance"),
+    threat_tree=("DD.4",),
+    regulations=("GDPR-5", "BIPA-15a", "CN-FRT-retention"),
+    suppressed_by=(("retention-limit",),),
+    default_severity="low",
+    base_likelihood=0.4,
+    impact_scale=0.8,
+    exposure=False,
+)
+def excessive_retention(ctx: RuleContext) -> Iterator[Hit]:
+    for store in ctx.elements_of(ElementType.STORE):
+        kept = [
+            d.id
+            for d in ctx.at_rest(store.id)
+            if is_personal(d)
+            and d.retention_days is None
+            and d.category not in (DataCategory.BIOMETRIC_SAMPLE, DataCategory.CREDENTIAL)
+        ]
+        if kept:
+            yield Hit(
+                place_kind="element",
+                places=(store.id,),
+                data=tuple(kept),
+                evidence=f"'{store.id}' keeps {names(kept)} with no retention limit.",
+                control_places=(("element", store.id),),
+                location=("element", store.id),
+            )
+
+
+@rule(
+    id="linddun-unawareness",
+    title="Personal data collected without notice or consent",
+    description="Personal data are collected from the data subject with no stated consent or notice, so "
+    "people do not know what is kept, why, or for how long (biometrics: bio-no-separate-consent).",
+    family=FAMILY,
+    categories=("LINDDUN:Unawareness",),
+    threat_tree=("U.1",),
+    regulations=("PIPL-13", "GDPR-5", "CN-FRT-5"),
+    suppressed_by=(("signage",), ("separate-consent",)),
+    default_severity="low",
+    base_likelihood=0.5,
+    impact_scale=0.6,
+    exposure=False,
+)
+def unawareness(ctx: RuleContext) -> Iterator[Hit]:
+    graph = ctx.graph
+    for flow in graph.model.flows:
+        subject = graph.elements[flow.source]
+        if subject.type is not ElementType.ACTOR or subject.role is not ActorRole.DATA_SUBJECT:
+            continue
+        silent = [
+            d.id
+            for d in ctx.flow_items(flow)
+            if is_personal(d)
+            and not d.is_biometric
+            and d.category is not DataCategory.CREDENTIAL
+            and d.consent in (None, ConsentKind.NONE)
+        ]
+        if silent:
+            yield _interaction_hit(
+                flow,
+                silent,
+                f"'{flow.target}' collects {names(silent)} from '{flow.source}' with no consent or notice stated.",
+                ("element", flow.target),
+            )
+
+
+def _high_risk(ctx: RuleContext, element: Element) -> str | None:
+    """Why processing at `element` needs an impact assessment, or None."""
+    biometric = [d for d in ctx.available(element.id) if d.is_biometric]
+    if not biometric:
+        return None
+    if element.matching is Matching.IDENTIFY:
+        return "1:N biometric identification"
+    if element.matching is Matching.VERIFY:
+        return "biometric verification"
+    if element.type is ElementType.STORE and max_subjects(biometric) >= MANY_SUBJECTS:
+        return f"a biometric store of {people(max_subjects(biometric))} people"
+    if element.capture is not Capture.NONE and ctx.graph.public_place(element.id):
+        return "biometric capture in a public place"
+    return None
+
+
+@rule(
+    id="linddun-no-dpia",
+    title="High-risk biometric processing without an impact assessment",
+    description="Biometric identification, verification, large biometric stores and public-place capture need "
+    "a DPIA / PIPIA before processing (GDPR Art. 35, PIPL Art. 55); none is recorded.",
+    family=FAMILY,
+    categories=("LINDDUN:Non-compliance",),
+    threat_tree=("NC.1",),
+    regulations=("GDPR-35", "PIPL-55", "PIPL-56", "CN-FRT-assessment"),
+    suppressed_by=(("dpia",),),
+    default_severity="medium",
+    base_likelihood=0.6,
+    impact_scale=0.8,
+    exposure=False,
+)
+def no_dpia(ctx: RuleContext) -> Iterator[Hit]:
+    for element in ctx.graph.model.elements:
+        if element.type in (ElementType.ACTOR, ElementType.EXTERNAL):
+            continue
+        reason = _high_risk(ctx, element)
+        if reason is None:
+            continue
+        biometric = [d for d in ctx.available(element.id) if d.is_biometric]
+        face_people = max((d.subjects for d in biometric if d.modality is Modality.FACE), default=0)
+        regs = ("CN-FRT-filing",) if face_people >= 100_000 else ()
+        yield Hit(
+            place_kind="element",
+            places=(element.id,),
+            data=tuple(d.id for d in biometric),
+            evidence=f"'{element.id}' performs {reason} and no impact assessment (dpia) is recorded.",
+            control_places=(("element", element.id),),
+            location=("element", element.id),
+            regulations=regs,
+        )

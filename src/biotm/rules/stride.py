@@ -1,0 +1,190 @@
+"""STRIDE per interaction across trust boundaries, as MS TMT and Threagile do, suppressed by controls.
+
+Each rule looks only at flows that leave a trust zone, and fires at most once per interaction
+(source -> flow -> target). Flows inside one zone are the zone owner's business and are left alone,
+so large models do not drown in generic findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from biotm.model.schema import ActorRole, ElementType, Flow
+from biotm.rules.base import ControlPlace, Hit, RuleContext, interaction, is_personal, names
+from biotm.rules.biometric.transit import cleartext_biometric
+from biotm.rules.registry import rule
+
+FAMILY = "stride"
+_SYSTEM_TARGETS = (ElementType.PROCESS, ElementType.STORE, ElementType.DEVICE)
+
+
+def _crossings(ctx: RuleContext) -> Iterator[Flow]:
+    for flow in ctx.graph.model.flows:
+        if ctx.graph.crosses_boundary(flow):
+            yield flow
+
+
+def _hit(ctx: RuleContext, flow: Flow, evidence: str, *, target_controls: bool = True, personal: bool = False) -> Hit:
+    places: tuple[ControlPlace, ...] = (("flow", flow.id),)
+    if target_controls:
+        places += (("element", flow.target),)
+    data = [d.id for d in ctx.flow_items(flow) if not personal or is_personal(d)]
+    zone_from = ctx.elements[flow.source].zone
+    zone_to = ctx.elements[flow.target].zone
+    return Hit(
+        place_kind="interaction",
+        places=interaction(flow),
+        data=tuple(data),
+        evidence=f"'{flow.source}' ({zone_from}) -> '{flow.id}' -> '{flow.target}' ({zone_to}): {evidence}",
+        control_places=places,
+        location=("flow", flow.id),
+    )
+
+
+def _operated_system(ctx: RuleContext, element_id: str) -> bool:
+    """A process, store or device run by an organisation (not a subject's own phone)."""
+    element = ctx.elements[element_id]
+    return element.type in _SYSTEM_TARGETS and not element.subject_controlled
+
+
+def _untrusted_source(ctx: RuleContext, flow: Flow) -> bool:
+    source = ctx.elements[flow.source]
+    zone = ctx.graph.zone_of(flow.source)
+    return (
+        zone.internet_facing
+        or zone.public_place
+        or source.subject_controlled
+        or source.role in (ActorRole.PUBLIC, ActorRole.DATA_SUBJECT)
+    )
+
+
+@rule(
+    id="stride-spoofing",
+    title="Caller across a trust boundary is not authenticated",
+    description="A flow enters another trust zone without authentication, so anyone who can reach the target "
+    "can pose as the legitimate source.",
+    family=FAMILY,
+    categories=("STRIDE:Spoofing",),
+    cwe=("CWE-290", "CWE-306"),
+    regulations=("GDPR-32", "PIPL-51"),
+    suppressed_by=(("authentication",), ("mutual-authentication",)),
+    default_severity="medium",
+    base_likelihood=0.4,
+    impact_scale=0.7,
+)
+def spoofing(ctx: RuleContext) -> Iterator[Hit]:
+    for flow in _crossings(ctx):
+        if ctx.is_actor(flow.target):
+            continue
+        yield _hit(ctx, flow, "the target accepts this flow from anyone; nothing authenticates the source.")
+
+
+@rule(
+    id="stride-tampering",
+    title="Flow across a trust boundary has no integrity protection",
+    description="Data cross a trust boundary on a channel with neither encryption nor mutual authentication, "
+    "so a party on the path can change them.",
+    family=FAMILY,
+    categories=("STRIDE:Tampering",),
+    cwe=("CWE-345",),
+    regulations=("GDPR-32", "PIPL-51"),
+    suppressed_by=(("encryption-in-transit",), ("mutual-authentication",)),
+    default_severity="medium",
+    base_likelihood=0.3,
+    impact_scale=0.6,
+)
+def tampering(ctx: RuleContext) -> Iterator[Hit]:
+    for flow in _crossings(ctx):
+        if flow.data and ctx.is_system_flow(flow):
+            yield _hit(
+                ctx, flow, f"{names(sorted(flow.data))} travel without integrity protection.", target_controls=False
+            )
+
+
+@rule(
+    id="stride-information-disclosure",
+    title="Personal data cross a trust boundary unencrypted",
+    description="Personal data (other than biometrics, which bio-transit-cleartext reports) cross a trust "
+    "boundary without encryption in transit.",
+    family=FAMILY,
+    categories=("STRIDE:Information disclosure", "LINDDUN:Data disclosure"),
+    threat_tree=("DD.5",),
+    cwe=("CWE-319",),
+    regulations=("GDPR-32", "PIPL-51"),
+    suppressed_by=(("encryption-in-transit",),),
+    default_severity="medium",
+    base_likelihood=0.35,
+)
+def information_disclosure(ctx: RuleContext) -> Iterator[Hit]:
+    for flow in _crossings(ctx):
+        if not ctx.is_system_flow(flow) or cleartext_biometric(ctx, flow):
+            continue
+        personal = [d.id for d in ctx.flow_items(flow) if is_personal(d)]
+        if personal:
+            yield _hit(ctx, flow, f"{names(personal)} travel unencrypted.", target_controls=False, personal=True)
+
+
+@rule(
+    id="stride-repudiation",
+    title="Requests across a trust boundary are not logged",
+    description="A system receives personal data across a trust boundary and neither it nor the flow keeps an "
+    "audit log, so misuse cannot be traced to whoever sent or asked for it.",
+    family=FAMILY,
+    categories=("STRIDE:Repudiation",),
+    cwe=("CWE-778",),
+    regulations=("PIPL-51", "GDPR-32", "CN-FRT-security"),
+    suppressed_by=(("audit-logging",),),
+    default_severity="low",
+    base_likelihood=0.4,
+    impact_scale=0.6,
+)
+def repudiation(ctx: RuleContext) -> Iterator[Hit]:
+    for flow in _crossings(ctx):
+        if not _operated_system(ctx, flow.target):
+            continue
+        if any(is_personal(d) for d in ctx.flow_items(flow)):
+            yield _hit(ctx, flow, "no audit log records who sent what.", personal=True)
+
+
+@rule(
+    id="stride-denial-of-service",
+    title="Exposed entry point without rate limits",
+    description="A system takes requests from an internet-facing, public or subject-controlled source with no "
+    "quota or rate limit, so it can be flooded (and probed in bulk).",
+    family=FAMILY,
+    categories=("STRIDE:Denial of service",),
+    cwe=("CWE-770",),
+    regulations=("PIPL-51",),
+    suppressed_by=(("query-rate-limit",),),
+    default_severity="low",
+    base_likelihood=0.35,
+    impact_scale=0.5,
+)
+def denial_of_service(ctx: RuleContext) -> Iterator[Hit]:
+    for flow in _crossings(ctx):
+        if not _operated_system(ctx, flow.target) or ctx.is_actor(flow.source):
+            continue
+        if _untrusted_source(ctx, flow):
+            yield _hit(ctx, flow, "requests from an exposed source are not rate-limited.")
+
+
+@rule(
+    id="stride-elevation-of-privilege",
+    title="Exposed source reaches a system without access control",
+    description="A flow from an internet-facing, public or subject-controlled source reaches a process or store "
+    "that enforces no access control, so the caller acts with the system's privileges.",
+    family=FAMILY,
+    categories=("STRIDE:Elevation of privilege",),
+    cwe=("CWE-285",),
+    regulations=("PIPL-51", "GDPR-32"),
+    suppressed_by=(("access-control",),),
+    default_severity="medium",
+    base_likelihood=0.35,
+    impact_scale=0.7,
+)
+def elevation(ctx: RuleContext) -> Iterator[Hit]:
+    for flow in _crossings(ctx):
+        if ctx.elements[flow.target].type not in (ElementType.PROCESS, ElementType.STORE):
+            continue
+        if _untrusted_source(ctx, flow):
+            yield _hit(ctx, flow, "the target enforces no access control on what this source may do.")

@@ -1,0 +1,89 @@
+"""The shared layer: category guessing, commented YAML, format detection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from strategies import load_dict, models
+
+from biotm.interop import detect_format
+from biotm.interop.common import emit_yaml, guess_category, write_model
+from biotm.model import load_bytes
+
+from .helpers import FIXTURES, OTM, TD, THREAGILE, imported
+
+
+@pytest.mark.parametrize(
+    ("name", "tags", "expected"),
+    [
+        ("Face image", [], ("biometric_sample", "face", False)),
+        ("Selfie", [], ("biometric_sample", "face", False)),
+        ("Customer fingerprint template", [], ("biometric_template", "fingerprint", False)),
+        ("Iris scan", [], ("biometric_sample", "iris", False)),
+        ("Voiceprint", [], ("biometric_template", "voice", False)),
+        ("Enrolment record", ["biometric"], ("biometric_sample", "face", True)),
+        ("ID card photo", [], ("document_image", None, False)),
+        ("Passport number", [], ("identifier", None, False)),
+        ("Phone number", [], ("contact", None, False)),
+        ("SMS OTP", [], ("credential", None, False)),
+        ("Document signature", [], None),
+        ("Marketing material", [], None),
+    ],
+)
+def test_guess_category(name: str, tags: list[str], expected: tuple[str, str | None, bool] | None) -> None:
+    guess = guess_category(name, tags)
+    if expected is None:
+        assert guess is None
+        return
+    assert guess is not None
+    category, modality, guessed = guess
+    assert (category.value, modality.value if modality else None, guessed) == expected
+
+
+@settings(max_examples=40, deadline=None)
+@given(models())
+def test_commented_yaml_reads_back_as_the_same_model(raw: dict[str, Any]) -> None:
+    original = load_dict(raw).model
+    document = original.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    notes = {("zones", 0): ["a note\nover two lines"], ("elements", 0, "zone"): ["why # this zone"]}
+    text = emit_yaml(document, notes, ["header"])
+    assert text.startswith("# header\n")
+    assert load_bytes(text.encode(), "x.yaml").model == original
+
+
+ALL_INPUTS = [
+    *(p for p in TD.glob("*.json") if "schema" not in p.name),
+    THREAGILE / "demo" / "example" / "threagile.yaml",
+    THREAGILE / "test" / "main.yaml",
+    OTM / "EXAMPLE.yaml",
+    FIXTURES / "threat-dragon-edge.json",
+    FIXTURES / "threagile-includes" / "main.yaml",
+    FIXTURES / "otm-edge.yaml",
+]
+
+
+@pytest.mark.parametrize("path", ALL_INPUTS, ids=lambda p: p.name)
+def test_written_model_is_deterministic_and_commented(path: Path) -> None:
+    first, second = (write_model(imported(path)[0]) for _ in range(2))
+    assert first == second
+    assert first.startswith("# Imported from ")
+    assert "jurisdiction: XX" in first and "placeholder, set the country" in first
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        ({"otmVersion": "0.2.0", "project": {}}, ["otm"]),
+        ({"threagile_version": "1.0.0"}, ["threagile"]),
+        ({"summary": {}, "detail": {"diagrams": []}}, ["threat-dragon"]),
+        ({"meta": {"name": "x"}, "zones": []}, ["biotm"]),
+        ({"otmVersion": "0.2.0", "technical_assets": {}}, ["otm", "threagile"]),
+        ({"hello": 1}, []),
+        ([1, 2], []),
+    ],
+)
+def test_detect_format(document: Any, expected: list[str]) -> None:
+    assert detect_format(document) == expected

@@ -1,0 +1,148 @@
+"""Properties of the whole audit over random valid models (tests/strategies.py).
+
+They hold for whatever the pipeline computes: today lineage, crossings and warnings; findings,
+paths and plans as the rule and analysis stages land. Example counts stay small so the suite is fast;
+raise them locally with HYPOTHESIS_PROFILE=thorough.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import os
+import random
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies import load_dict, models, to_yaml
+
+from biotm.model import load_bytes
+from biotm.pipeline import AuditOptions, audit
+from biotm.report import renderer
+from biotm.result import AuditResult
+
+TODAY = dt.date(2026, 1, 1)
+settings.register_profile("ci", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("thorough", max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+ENCRYPTION_CONTROLS = ("encryption-in-transit", "encryption-at-rest", "template-protection")
+
+
+def run(model: dict[str, Any]) -> AuditResult:
+    return audit(load_dict(model), AuditOptions(today=TODAY))
+
+
+def risks(result: AuditResult) -> dict[str, float]:
+    """Finding id -> risk of every finding that is still a risk (open or expired acceptance)."""
+    return {f.id: f.risk for f in result.findings if f.status in ("open", "expired-acceptance")}
+
+
+def json_of(result: AuditResult) -> str:
+    return renderer("json")(result)
+
+
+@given(models())
+def test_analysis_never_raises_and_json_round_trips(model: dict[str, Any]) -> None:
+    result = run(model)
+    text = json_of(result)
+    again = AuditResult.model_validate_json(text)
+    assert again == result
+    assert json_of(again) == text
+
+
+@given(models())
+def test_two_runs_give_identical_json(model: dict[str, Any]) -> None:
+    first = json_of(audit(load_bytes(to_yaml(model).encode(), "m.yaml"), AuditOptions(today=TODAY)))
+    second = json_of(audit(load_bytes(to_yaml(copy.deepcopy(model)).encode(), "m.yaml"), AuditOptions(today=TODAY)))
+    assert first == second
+
+
+def _places(model: dict[str, Any]) -> list[tuple[str, int]]:
+    return [("elements", i) for i in range(len(model["elements"]))] + [
+        ("flows", i) for i in range(len(model.get("flows", [])))
+    ]
+
+
+@given(models(), st.data())
+def test_adding_a_control_never_raises_a_risk(model: dict[str, Any], data: st.DataObject) -> None:
+    from biotm.model.controls import CONTROLS
+
+    before = risks(run(model))
+    section, index = data.draw(st.sampled_from(_places(model)))
+    control = data.draw(st.sampled_from(sorted(CONTROLS)))
+    changed = copy.deepcopy(model)
+    place = changed[section][index]
+    if control in place.get("controls", []):
+        return
+    place["controls"] = [*place.get("controls", []), control]
+    after = risks(run(changed))
+    for finding_id, risk in after.items():
+        assert finding_id in before, f"adding {control} to {place['id']} raised new finding {finding_id}"
+        assert risk <= before[finding_id] + 1e-9, f"adding {control} to {place['id']} raised {finding_id}"
+
+
+def _without_encryption(model: dict[str, Any], data: st.DataObject) -> dict[str, Any] | None:
+    """The model with one encryption safeguard removed, or None if it has none."""
+    options: list[tuple[str, int, str]] = []
+    for index, flow in enumerate(model.get("flows", [])):
+        if flow.get("encrypted"):
+            options.append(("flows", index, "encrypted"))
+    for section, index in _places(model):
+        for control in model[section][index].get("controls", []):
+            if control in ENCRYPTION_CONTROLS:
+                options.append((section, index, control))
+    for index, item in enumerate(model.get("data", [])):
+        if item.get("protection") not in (None, "none"):
+            options.append(("data", index, "protection"))
+    if not options:
+        return None
+    section, index, what = data.draw(st.sampled_from(options))
+    changed = copy.deepcopy(model)
+    place = changed[section][index]
+    if what == "encrypted":
+        place["encrypted"] = False
+    elif what == "protection":
+        place["protection"] = "none"
+    else:
+        place["controls"] = [c for c in place["controls"] if c != what]
+    return changed
+
+
+@given(models(), st.data())
+def test_removing_encryption_never_lowers_a_risk(model: dict[str, Any], data: st.DataObject) -> None:
+    changed = _without_encryption(model, data)
+    if changed is None:
+        return
+    before = risks(run(model))
+    after = risks(run(changed))
+    for finding_id, risk in before.items():
+        assert finding_id in after, f"removing encryption closed finding {finding_id}"
+        assert after[finding_id] >= risk - 1e-9, f"removing encryption lowered {finding_id}"
+
+
+def _shuffled(value: Any, rng: random.Random) -> Any:
+    """The same model with every list and every mapping in another order (all of them are sets)."""
+    if isinstance(value, dict):
+        items = list(value.items())
+        rng.shuffle(items)
+        return {key: _shuffled(item, rng) for key, item in items}
+    if isinstance(value, list):
+        items = [_shuffled(v, rng) for v in value]
+        rng.shuffle(items)
+        return items
+    return value
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(models(), st.randoms(use_true_random=False))
+def test_reordering_the_file_changes_no_finding(model: dict[str, Any], rng: random.Random) -> None:
+    before = run(model)
+    after = run(_shuffled(model, rng))
+    summary = [(f.id, f.rule, f.severity, f.risk, f.places) for f in sorted(before.findings, key=lambda f: f.id)]
+    assert summary == [(f.id, f.rule, f.severity, f.risk, f.places) for f in sorted(after.findings, key=lambda f: f.id)]
+    assert before.lineage == after.lineage
+    assert before.crossings == after.crossings
+    # Warning texts list items in file order; which warnings fire must not depend on it.
+    assert sorted(w.code for w in before.warnings) == sorted(w.code for w in after.warnings)

@@ -1,0 +1,168 @@
+"""Every report format: from the CLI, deterministic, complete, and inert on hostile model text."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from report_support import FIXTURES, SCENARIOS, XSS_IMG, XSS_SCRIPT
+
+from biotm.cli import cli
+from biotm.report import FORMATS, csv_report, dot, markdown, mermaid, renderer, svg
+from biotm.report.diagram import layout
+from biotm.result import AuditResult
+
+MODELS = [FIXTURES / "minimal.yaml", *sorted(SCENARIOS.glob("*.yaml"))]
+TEXT_FORMATS = ["markdown", "html", "sarif", "csv"]
+
+
+@pytest.mark.parametrize("fmt", TEXT_FORMATS)
+@pytest.mark.parametrize("model", MODELS, ids=lambda p: p.name)
+def test_cli_writes_each_format_byte_identically(model: Path, fmt: str, tmp_path: Path) -> None:
+    runner = CliRunner()
+    outputs = []
+    for name in ("a", "b"):
+        out = tmp_path / f"{name}.{fmt}"
+        run = runner.invoke(cli, ["analyze", str(model), "--format", fmt, "-o", str(out), "--fail-on", "none",
+                                  "--today", "2026-01-01"])
+        assert run.exit_code == 0, run.output
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert outputs[0].strip()
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_renderers_are_deterministic_on_a_populated_result(rich_result: AuditResult, fmt: str) -> None:
+    copy = AuditResult.model_validate_json(rich_result.model_dump_json())
+    assert renderer(fmt)(rich_result) == renderer(fmt)(copy)
+
+
+def test_markdown_has_every_section_and_a_row_per_finding(rich_result: AuditResult) -> None:
+    text = markdown.render(rich_result)
+    for heading in ("## Executive summary", "### Top risks", "## Data-flow diagram", "```mermaid",
+                    "## Findings by severity", "## Identity-theft chains", "## Attack paths", "## Mitigation plan",
+                    "## Regulations by article", "## Data lineage", "## Appendix: the model"):
+        assert heading in text, heading
+    for finding in rich_result.findings:
+        assert sum(1 for line in text.splitlines() if line.startswith(f"| `{finding.id}` |")) == 1
+    # every table row has as many cells as its header
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        if line.startswith("|---"):
+            width = lines[index - 1].count(" | ")
+            body = lines[index + 1 :]
+            for row in body[: next((i for i, r in enumerate(body) if not r.startswith("|")), len(body))]:
+                assert len(re.findall(r"(?<!\\)\|", row)) == width + 2, row
+    chain = rich_result.chains[0]
+    assert f"1. From a leak, the attacker can {markdown.text(chain.steps[0].action)}" in text
+
+
+def test_markdown_escapes_tables_code_and_html(hostile_result: AuditResult) -> None:
+    text = markdown.render(hostile_result)
+    assert XSS_SCRIPT not in text and "<img" not in text
+    assert "&lt;script&gt;alert\\(1\\)&lt;/script&gt;" in text
+    assert markdown.text("a | b `c` [x](javascript:1)") == "a \\| b \\`c\\` \\[x\\]\\(javascript:1\\)"
+
+
+def test_html_is_self_contained_with_a_strict_csp(rich_result: AuditResult) -> None:
+    from biotm.report import html
+    from biotm.report.templates import asset
+
+    page = html.render(rich_result)
+    head = page[: page.index("</head>")]
+    assert head.index('http-equiv="Content-Security-Policy"') < head.index("<style>")
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', head)
+    assert csp is not None
+    policy_text = unescape(csp.group(1))
+    policy = dict(part.strip().split(" ", 1) for part in policy_text.split(";"))
+    assert policy["default-src"] == "'none'"
+    assert policy["script-src"] == html.csp_hash(asset("report.js"))
+    assert "unsafe" not in policy_text
+    scripts = re.findall(r"<script>(.*?)</script>", page, re.S)
+    assert scripts == [asset("report.js")]
+    # nothing fetched from anywhere: no URLs except the SVG namespace, no external references
+    assert re.findall(r"https?://[^\s\"']+", page) == ["http://www.w3.org/2000/svg"]
+    assert not re.search(r"<(link|iframe|object|embed|img)\b", page)
+    assert not re.search(r"\son[a-z]+\s*=", page)
+    for finding in rich_result.findings:
+        assert f'<article class="finding" id="{finding.id}">' in page
+    assert page.count("<tr><td data-sort=") == len(rich_result.findings)
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="dfd"' in page
+
+
+def test_html_heat_map_counts_open_findings(rich_result: AuditResult) -> None:
+    from biotm.report.html import heat_map
+
+    cells = [cell for row in heat_map(rich_result) for cell in row.cells]
+    assert sum(len(c.ids) for c in cells) == sum(1 for f in rich_result.findings if f.status == "open")
+    top_row = heat_map(rich_result)[0]
+    assert top_row.label == "very high"
+
+
+@pytest.mark.parametrize("fmt", ["html", "markdown", "svg", "mermaid", "dot"])
+def test_hostile_names_never_reach_output_as_markup(hostile_result: AuditResult, fmt: str) -> None:
+    render = {"html": renderer("html"), "markdown": markdown.render, "svg": svg.render, "mermaid": mermaid.render,
+              "dot": dot.render}[fmt]
+    text = render(hostile_result)
+    assert XSS_SCRIPT not in text
+    assert XSS_IMG not in text
+    assert not re.search(r"<img\b", text)
+    if fmt in ("html", "svg"):
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+        assert not re.search(r"<script>(?!\(function)", text)
+
+
+def test_dot_and_mermaid_quote_every_label(hostile_result: AuditResult) -> None:
+    assert dot.quote('a"b\\c\n<d>') == '"a\\"b\\\\c &lt;d&gt;"'
+    assert mermaid.label('say "hi" <b>#1</b> | `x`') == "say #quot;hi#quot; #lt;b#gt;#35;1#lt;/b#gt; #124; #96;x#96;"
+    for line in mermaid.render(hostile_result).splitlines():
+        assert "<" not in line and '"' not in line.replace('["', "").replace('"]', "").replace('("', "").replace(
+            '")', "").replace('|"', "").replace('"|', "")
+
+
+def test_csv_has_one_row_per_finding_and_defuses_formulas(rich_result: AuditResult) -> None:
+    rows = list(csv.reader(io.StringIO(csv_report.render(rich_result))))
+    assert tuple(rows[0]) == csv_report.COLUMNS
+    assert [r[0] for r in rows[1:]] == [f.id for f in rich_result.findings]
+    first = dict(zip(rows[0], rows[1], strict=True))
+    finding = rich_result.findings[0]
+    assert first["severity"] == finding.severity
+    assert first["places"] == "; ".join(finding.places)
+    assert finding.location is not None and first["line"] == str(finding.location.line)
+    hostile = rich_result.findings[0].model_copy(update={"title": "=HYPERLINK(\"x\")", "evidence": "@SUM(A1)",
+                                                          "data": ["-1+2"]})
+    cells = dict(zip(csv_report.COLUMNS, csv_report.row(rich_result, hostile), strict=True))
+    assert cells["title"] == "'=HYPERLINK(\"x\")"
+    assert cells["evidence"] == "'@SUM(A1)"
+    assert cells["data"] == "'-1+2"
+
+
+def test_diagram_nests_zones_and_colours_flows(tmp_path: Path) -> None:
+    from report_support import audited, populate
+
+    nested = (FIXTURES / "minimal.yaml").read_text().replace(
+        "  - id: core\n", "  - id: core\n    parent: shop\n")
+    path = tmp_path / "nested.yaml"
+    path.write_text(nested)
+    result = populate(audited(path))
+    diagram = layout(result)
+    shop, core = diagram.zones["shop"], diagram.zones["core"]
+    assert core.parent == "shop"
+    assert shop.x < core.x and shop.y < core.y
+    assert core.x + core.w <= shop.x + shop.w and core.y + core.h <= shop.y + shop.h
+    for node in diagram.nodes.values():
+        zone = diagram.zones[node.zone]
+        assert zone.x <= node.x and node.x + 160 <= zone.x + zone.w
+        assert zone.y <= node.y and node.y + 46 <= zone.y + zone.h
+    edges = {e.id: e for e in diagram.edges}
+    assert edges["liveness"].severity == "critical"  # the critical plaintext-flow finding sits on it
+    assert edges["capture"].severity == "none"
+    assert diagram.nodes["archive"].biometric_store
+    picture = svg.render(result)
+    assert picture.count('class="bio-store-mark"') == 1
+    assert 'data-flow="liveness"' in picture and 'stroke="#b71c1c"' in picture
