@@ -53,6 +53,13 @@ def test_import_prints_the_category_summary_on_stderr(tmp_path: Path) -> None:
     assert "CATEGORY UNKNOWN" in run.stdout
 
 
+def test_analyze_of_another_format_says_which_data_items_need_a_category() -> None:
+    path = FIXTURES / "threagile-includes" / "main.yaml"
+    run = _runner().invoke(cli, ["analyze", str(path), "-f", "json", "--fail-on", "none"])
+    assert run.exit_code == 0
+    assert run.stderr.strip() == f"{path}: 1 of 6 data items need a category: Shoe Size"
+
+
 def test_export_then_analyze_the_otm_file(minimal_path: Path, tmp_path: Path) -> None:
     runner = _runner()
     otm = tmp_path / "minimal.otm.json"
@@ -102,6 +109,15 @@ def test_bad_input_is_one_located_line_and_exit_2(
         lines = run.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith(f"{tmp_path}/{message}"), lines
         assert "Traceback" not in run.output
+
+
+def test_export_accepts_other_tools_models(tmp_path: Path) -> None:
+    otm = tmp_path / "renting.otm.json"
+    run = _runner().invoke(cli, ["export", "--to", "otm", str(TD / "renting-car.linddun.json"), "-o", str(otm)])
+    assert run.exit_code == 0, run.output
+    document = json.loads(otm.read_text())
+    assert len(document["components"]) == 15
+    assert {z["name"] for z in document["trustZones"]} >= {"Inside the car", "DMZ"}
 
 
 def test_import_refuses_a_biotm_model(minimal_path: Path) -> None:

@@ -131,6 +131,11 @@ def test_fixture_with_includes_merge_keys_and_nulls() -> None:
     assert elements["gallery"].controls == ["encryption-at-rest"]
     assert elements["gallery"].holds == ["fp-template", "shoe-size"]
     assert [a.place for a in model.accepted] == ["kiosk.enrol"]
+    assert (elements["audit-log"].name, elements["audit-log"].type, elements["audit-log"].zone) == (
+        "Audit Log",
+        "store",
+        "outside",
+    )
     assert any("Telemetry" in line and "vendor-cloud" in line for line in draft.header)
     # elements from an included file are located in that file
     location = loaded.location_of("element", "matcher")
@@ -177,3 +182,20 @@ def test_bad_includes_fail_with_a_location(tmp_path: Path, files: dict[str, str]
 def test_a_file_of_comments_only_is_an_empty_include(tmp_path: Path) -> None:
     main = _write(tmp_path, {"main.yaml": "includes: [tweak.yaml]\n" + ASSET, "tweak.yaml": "# nothing\n"})
     assert [e.id for e in load_any(str(main), "threagile").model.elements] == ["a"]
+
+
+def test_a_symlink_out_of_the_model_folder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "secret.yaml").write_text(ASSET)
+    main = _write(tmp_path, {"m/main.yaml": "includes: [link.yaml]\n" + ASSET})
+    (tmp_path / "m" / "link.yaml").symlink_to(tmp_path / "secret.yaml")
+    with pytest.raises(ModelError, match="outside the model's folder"):
+        load_any(str(main), "threagile")
+
+
+def test_a_syntax_error_in_an_include_is_located_in_that_file(tmp_path: Path) -> None:
+    main = _write(tmp_path, {"main.yaml": "includes: [sub/part.yaml]\n" + ASSET, "sub/part.yaml": "a: [1, 2\n"})
+    with pytest.raises(ModelError) as caught:
+        load_any(str(main), "threagile")
+    [problem] = caught.value.problems
+    assert problem.path == str(tmp_path / "sub" / "part.yaml")
+    assert "YAML syntax error" in problem.message

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from report_support import FIXTURES, audited, populate
+from report_support import FIXTURES, SCENARIOS, audited, populate
 
 from biotm.report import html
+from biotm.result import AuditResult
 
 BROWSER = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
 pytestmark = pytest.mark.skipif(BROWSER is None, reason="chromium not installed (.ci/run installs it)")
@@ -105,3 +106,31 @@ def test_csp_blocks_markup_that_escaped_escaping(pages: dict[str, Page]) -> None
     blocked = " ".join(page.console)
     assert "Executing inline script violates the following Content Security Policy" in blocked
     assert "Executing inline event handler violates the following Content Security Policy" in blocked
+
+
+@pytest.fixture(scope="module")
+def scenario_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[AuditResult, Page]]:
+    """Every shipped scenario's HTML report loaded in the browser (a few at a time, to keep CI short)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    tmp = tmp_path_factory.mktemp("scenarios")
+    results = {path.name: audited(path) for path in sorted(SCENARIOS.glob("*.yaml"))}
+    for name, result in results.items():
+        (tmp / f"{name}.html").write_text(html.render(result), encoding="utf-8")
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        loaded = pool.map(lambda name: load(tmp / f"{name}.html", tmp / f"profile-{name}"), results)
+        return {name: (results[name], page) for name, page in zip(results, loaded, strict=True)}
+
+
+def test_every_scenario_report_renders_without_console_errors(
+    scenario_pages: dict[str, tuple[AuditResult, Page]],
+) -> None:
+    assert scenario_pages, "no scenarios shipped"
+    for name, (result, page) in scenario_pages.items():
+        dom = page.dom
+        assert 'data-biotm-script="ran"' in root_tag(dom), name
+        assert len(re.findall(r'<g class="element ', dom)) == len(result.model.elements), name
+        assert len(re.findall(r'<g class="flow ', dom)) == len(result.model.flows), name
+        articles = len(re.findall(r'<article class="finding" id="', dom))
+        assert articles == len(result.findings) + len(result.chains), name
+        assert page.console == [], (name, page.console)

@@ -65,8 +65,10 @@ def test_markdown_has_every_section_and_a_row_per_finding(rich_result: AuditResu
 def test_markdown_escapes_tables_code_and_html(hostile_result: AuditResult) -> None:
     text = markdown.render(hostile_result)
     assert XSS_SCRIPT not in text and "<img" not in text
-    assert "&lt;script&gt;alert\\(1\\)&lt;/script&gt;" in text
-    assert markdown.text("a | b `c` [x](javascript:1)") == "a \\| b \\`c\\` \\[x\\]\\(javascript:1\\)"
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert markdown.text("a | b `c` [x](javascript:1)") == "a \\| b \\`c\\` \\[x\\](javascript:1)"
+    # text that starts a line cannot become a heading, list item or underline
+    assert [markdown.text(t) for t in ("# h", "- i", "1. n", "===")] == ["\\# h", "\\- i", "1\\. n", "\\==="]
 
 
 def test_html_is_self_contained_with_a_strict_csp(rich_result: AuditResult) -> None:
@@ -166,3 +168,56 @@ def test_diagram_nests_zones_and_colours_flows(tmp_path: Path) -> None:
     picture = svg.render(result)
     assert picture.count('class="bio-store-mark"') == 1
     assert 'data-flow="liveness"' in picture and 'stroke="#b71c1c"' in picture
+
+
+def test_what_if_deltas_are_shown_when_controls_are_assumed(rich_result: AuditResult) -> None:
+    from biotm.result import WhatIfDelta
+
+    finding = rich_result.findings[1]
+    delta = WhatIfDelta(finding=finding.id, rule=finding.rule, before="critical", after=None, risk_before=0.85,
+                        risk_after=0.0)
+    assumed = rich_result.model_copy(update={"what_if": ["liveness:encryption-in-transit"], "what_if_deltas": [delta]})
+    text = markdown.render(assumed)
+    assert f"| `{finding.id}` | `{finding.rule}` | critical | gone | 0.85 → 0.00 |" in text
+    page = renderer("html")(assumed)
+    assert '<section id="what-if">' in page and f"<td><code>{finding.id}</code></td>" in page
+    assert '<section id="what-if">' not in renderer("html")(rich_result)
+
+
+CONTROL_NAMES = "minimal \\e[31mred\\e]8;;http://x\\a \\x9b \\u202eevil"
+
+
+def text_of(yaml_double_quoted: str) -> str:
+    import yaml
+
+    value: str = yaml.safe_load(f'"{yaml_double_quoted}"')
+    return value
+
+
+@pytest.mark.parametrize("fmt", ["terminal", "markdown", "html", "sarif", "csv", "svg", "dot", "mermaid"])
+def test_control_and_bidi_characters_never_reach_a_report(minimal_path: Path, tmp_path: Path, fmt: str) -> None:
+    import xml.etree.ElementTree as ET
+
+    from biotm.cli import cli
+
+    model = tmp_path / "control.yaml"
+    text = minimal_path.read_text(encoding="utf-8").replace("  name: minimal", f'  name: "{CONTROL_NAMES}"')
+    model.write_text(text.replace("  - id: matcher\n", f'  - id: matcher\n    name: "{CONTROL_NAMES}"\n'))
+    out = tmp_path / f"out.{fmt}"
+    command = ["diagram", str(model), "-f", fmt] if fmt in ("svg", "dot", "mermaid") else \
+        ["analyze", str(model), "-f", fmt, "--fail-on", "none"]
+    run = CliRunner().invoke(cli, [*command, "-o", str(out)])
+    assert run.exit_code == 0, run.output
+    written = out.read_text(encoding="utf-8")
+    if fmt in ("sarif", "csv"):  # these show findings only: give the findings the hostile text
+        from report_support import audited, populate
+
+        result = populate(audited(model))
+        raw = text_of(CONTROL_NAMES)
+        result = result.model_copy(update={"findings": [f.model_copy(update={"title": raw, "evidence": raw})
+                                                        for f in result.findings]})
+        written = renderer(fmt)(result)
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", written)
+    assert "\\x1b[31mred" in written.replace("\\\\x1b", "\\x1b")  # shown, not dropped
+    if fmt == "svg":
+        ET.fromstring(written.split("\n", 1)[1])  # still well-formed XML

@@ -134,3 +134,14 @@ def test_cli_sarif_validates(minimal_path: Path, tmp_path: Path, validator: json
                                    "--fail-on", "none"])
     assert run.exit_code == 0, run.output
     validator.validate(json.loads(out.read_text(encoding="utf-8")))
+
+
+def test_rule_severity_is_its_worst_finding_in_the_run(rich_result: AuditResult) -> None:
+    finding = next(f for f in rich_result.findings if f.severity == "medium")
+    raised = finding.model_copy(update={"severity": "critical"})
+    result = rich_result.model_copy(update={"findings": [raised if f.id == finding.id else f
+                                                         for f in rich_result.findings]})
+    rules = {r["id"]: r for r in _log(result)["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules[finding.rule]["properties"]["security-severity"] == sarif.SECURITY_SEVERITY["critical"]
+    before = {r["id"]: r for r in _log(rich_result)["runs"][0]["tool"]["driver"]["rules"]}
+    assert before[finding.rule]["properties"]["security-severity"] == sarif.SECURITY_SEVERITY["medium"]

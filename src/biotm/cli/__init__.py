@@ -8,7 +8,10 @@ import click
 
 from biotm import __version__
 from biotm.cli.analyze import analyze
+from biotm.cli.diagram_cmd import diagram
+from biotm.cli.diff_cmd import diff
 from biotm.cli.export_cmd import export
+from biotm.cli.generate_cmd import generate
 from biotm.cli.import_cmd import import_
 from biotm.cli.mitigate_cmd import mitigate
 from biotm.cli.paths_cmd import paths
@@ -16,7 +19,19 @@ from biotm.cli.rules_cmd import rules
 from biotm.cli.schema_cmd import schema
 from biotm.cli.validate import validate
 
-COMMANDS: list[click.Command] = [analyze, rules, schema, validate, import_, export, paths, mitigate]
+COMMANDS: list[click.Command] = [
+    analyze,
+    diagram,
+    diff,
+    export,
+    generate,
+    import_,
+    mitigate,
+    paths,
+    rules,
+    schema,
+    validate,
+]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -62,7 +62,7 @@ def load_or_fail(path: str, max_size_mb: float = 20.0, input_format: str = "biot
         if input_format != "biotm":
             from biotm.interop import load_any
 
-            return load_any(path, input_format, limits_for(max_size_mb))
+            return load_any(path, input_format, limits_for(max_size_mb), notify=lambda line: click.echo(line, err=True))
         return load_model(path, limits_for(max_size_mb))
     except ModelError as exc:
         raise InputError(str(exc)) from None

@@ -22,7 +22,8 @@ def validate(files: tuple[str, ...], quiet: bool, max_size_mb: float, input_form
     failed = False
     for path in files:
         try:
-            loaded = load_any(path, input_format, limits_for(max_size_mb))
+            limits = limits_for(max_size_mb)
+            loaded = load_any(path, input_format, limits, notify=lambda line: click.echo(line, err=True))
         except ModelError as exc:
             failed = True
             click.echo(str(exc), err=True)

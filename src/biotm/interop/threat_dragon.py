@@ -109,6 +109,14 @@ def _geometry(cell: dict[str, Any]) -> tuple[float, float, float, float] | None:
     return (x, y, w, h)
 
 
+def _point(value: Any) -> Point | None:
+    """An {x, y} mapping as a point, or None."""
+    if not isinstance(value, dict):
+        return None
+    x, y = _number(value.get("x")), _number(value.get("y"))
+    return None if x is None or y is None else (x, y)
+
+
 def _label(cell: dict[str, Any], props: dict[str, Any]) -> str:
     """The visible name: data.name, else the drawn text or label."""
     name = text_of(props.get("name"))
@@ -168,13 +176,14 @@ def side_of(line: list[Point], point: Point) -> int:
 class _Diagram:
     draft: Draft
     owner: str
-    index: int
     path: Path
     title: str
     multi: bool
     cells: list[_Cell] = field(default_factory=list)
     element_ids: dict[str, str] = field(default_factory=dict)  # cell id -> biotm element id
     element_index: dict[str, int] = field(default_factory=dict)  # cell id -> index in elements
+    centres: dict[str, Point] = field(default_factory=dict)  # biotm element id -> centre of its shape
+    index_of: dict[str, int] = field(default_factory=dict)  # biotm element id -> index in elements
     zone_index: dict[str, int] = field(default_factory=dict)  # zone id -> index in zones
 
     def read_cells(self, raw_cells: list[Any], cells_path: Path, v1: bool) -> None:
@@ -270,6 +279,9 @@ class _Diagram:
             self.draft.note(("elements", index), "stores credentials (Threat Dragon): add the credential data item")
         self.element_ids[cell.cell_id] = element_id
         self.element_index[cell.cell_id] = index
+        self.index_of[element_id] = index
+        if cell.box is not None:
+            self.centres[element_id] = cell.centre
         self._threats(cell, element_id)
 
     def _end(self, cell: _Cell, end: str) -> str | None:
@@ -281,30 +293,21 @@ class _Diagram:
         return None
 
     def _centre_of(self, element_id: str) -> Point | None:
-        for cell_id, eid in self.element_ids.items():
-            if eid == element_id:
-                cell = next(c for c in self.cells if c.cell_id == cell_id)
-                return cell.centre if cell.box is not None else None
-        return None
+        return self.centres.get(element_id)
 
     def _polyline(self, cell: _Cell) -> list[Point] | None:
+        """Source, vertices, target of a flow or curve; None when an end is neither a point nor a placed element."""
         points: list[Point] = []
-        for end, vertices in (("source", False), ("vertices", True), ("target", False)):
-            value = cell.raw.get(end)
-            if vertices:
-                for vertex in as_list(value):
-                    if isinstance(vertex, dict) and _number(vertex.get("x")) is not None:
-                        points.append((float(vertex["x"]), float(vertex.get("y") or 0)))
-                continue
-            if isinstance(value, dict) and _number(value.get("x")) is not None and _number(value.get("y")) is not None:
-                points.append((float(value["x"]), float(value["y"])))
-                continue
-            element = self._end(cell, end)
-            centre = self._centre_of(element) if element else None
-            if centre is None:
+        for end in ("source", "target"):
+            point = _point(cell.raw.get(end))
+            if point is None:
+                element = self._end(cell, end)
+                point = self._centre_of(element) if element else None
+            if point is None:
                 return None
-            points.append(centre)
-        return points
+            points.append(point)
+        vertices = [p for p in (_point(v) for v in as_list(cell.raw.get("vertices"))) if p is not None]
+        return [points[0], *vertices, points[1]]
 
     def _split_by_curves(self, flows: list[_Cell]) -> None:
         """Put the elements on each side of a crossed boundary curve into their own zones."""
@@ -355,11 +358,7 @@ class _Diagram:
                         elements[idx]["zone"] = side_zone
 
     def _zone_of(self, element_id: str) -> str:
-        for idx in self.element_index.values():
-            element = self.draft.sections["elements"][idx]
-            if element["id"] == element_id:
-                return str(element["zone"])
-        raise KeyError(element_id)
+        return str(self.draft.sections["elements"][self.index_of[element_id]]["zone"])
 
     def _flow(self, cell: _Cell) -> None:
         props = cell.props
@@ -489,7 +488,7 @@ def convert(data: Any, source: SourceMap, limits: Limits) -> Draft:
         if not isinstance(diagram, dict):
             raise located(source, path, "a diagram must be a mapping")
         dtitle = text_of(diagram.get("title")) or f"diagram {i + 1}"
-        worker = _Diagram(draft, owner, i, path, dtitle, len(diagrams) > 1)
+        worker = _Diagram(draft, owner, path, dtitle, len(diagrams) > 1)
         if isinstance(diagram.get("cells"), list):
             worker.read_cells(diagram["cells"], (*path, "cells"), v1=False)
         elif isinstance(diagram.get("diagramJson"), dict) and isinstance(diagram["diagramJson"].get("cells"), list):

@@ -21,7 +21,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def cell(value: object) -> str:
     """A value as spreadsheet-safe text."""
-    text = "; ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    text = view.printable("; ".join(str(v) for v in value) if isinstance(value, list) else str(value))
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from biotm.report.diagram import COLOURS, Diagram, structure
+from biotm.report.view import printable
 from biotm.result import AuditResult
 
 SHAPES = {"actor": "ellipse", "process": "box", "store": "cylinder", "device": "box3d", "external": "component"}
@@ -17,7 +18,7 @@ SHAPES = {"actor": "ellipse", "process": "box", "store": "cylinder", "device": "
 
 def quote(value: str) -> str:
     """A DOT quoted string; newlines become spaces (labels stay one line)."""
-    flat = " ".join(value.split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    flat = " ".join(printable(value).split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return '"' + flat.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 

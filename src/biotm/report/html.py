@@ -68,10 +68,8 @@ def heat_map(result: AuditResult) -> list[HeatRow]:
 def render(result: AuditResult) -> str:
     script = asset("report.js")
     style = asset("report.css")
-    by_id = view.elements(result)
-
-    def label(element_id: str) -> str:
-        return view.label(result, element_id) if element_id in by_id else element_id
+    def label(place: str) -> str:
+        return view.label(result, place)
 
     def place(finding: Finding) -> str:
         return " → ".join(label(p) for p in finding.places)
@@ -100,6 +98,7 @@ def render(result: AuditResult) -> str:
         data=sorted(result.model.data, key=lambda d: d.id),
         flows=sorted(result.model.flows, key=lambda f: f.id),
         people=view.people,
+        sentence=view.sentence,
         rank=view.severity_rank,
         label=label,
         place=place,

@@ -13,14 +13,17 @@ from biotm.report import mermaid, view
 from biotm.result import AuditResult, Factor, Finding
 
 _PLAIN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]*$")
-_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+!|~])")
+_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_BLOCK_START = re.compile(r"^([#+=-]|\d+[.)])")
 
 
 def text(value: object) -> str:
     """Untrusted text made inert for a Markdown paragraph or table cell (one line)."""
-    escaped = " ".join(str(value).split())
+    escaped = " ".join(view.printable(str(value)).split())
     escaped = _SPECIAL.sub(r"\\\1", escaped)
-    return escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    escaped = escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # at the start of a line these would make a heading, list or setext underline
+    return _BLOCK_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], escaped)
 
 
 def code(value: str) -> str:
@@ -44,8 +47,11 @@ def _factors(factors: list[Factor]) -> str:
 
 
 def _place(result: AuditResult, finding: Finding) -> str:
-    return " → ".join(f"{code(p)} ({text(view.label(result, p))})" if p in view.elements(result) else code(p)
-                      for p in finding.places)
+    def one(place: str) -> str:
+        name = view.label(result, place)
+        return f"{code(place)} ({text(name)})" if name != place else code(place)
+
+    return " → ".join(one(p) for p in finding.places)
 
 
 def summary(result: AuditResult) -> Iterator[str]:
@@ -66,7 +72,7 @@ def summary(result: AuditResult) -> Iterator[str]:
     yield from table(["severity", *counts], [["open findings", *(str(n) for n in counts.values())]])
     closed = len(result.findings) - sum(counts.values())
     if closed:
-        yield f"{closed} further findings are accepted or mitigated."
+        yield f"{closed} more finding{'s' if closed != 1 else ''} accepted or mitigated."
         yield ""
     top = view.top_risks(result)
     if top:
@@ -75,7 +81,8 @@ def summary(result: AuditResult) -> Iterator[str]:
         for finding in top:
             yield (
                 f"**{text(finding.title)}** ({finding.severity}, risk {finding.risk:.2f}, "
-                f"{view.people(finding.subjects)} people) at {_place(result, finding)}: {text(finding.evidence)}"
+                f"{view.people(finding.subjects)} people) at {_place(result, finding)}: "
+                f"{text(view.sentence(finding.evidence))}"
                 + (f" Mitigate with {codes(finding.mitigations)}." if finding.mitigations else "")
             )
             yield ""
@@ -144,7 +151,7 @@ def chains(result: AuditResult) -> Iterator[str]:
             uses = f" presenting {codes(step.uses)}" if step.uses else ""
             yield (
                 f"{number}. {at}, the attacker can {text(step.action)}{uses} and gets {codes(step.grants)} "
-                f"(likelihood {step.likelihood:.2f}). {text(step.evidence)}"
+                f"(likelihood {step.likelihood:.2f}). {text(view.sentence(step.evidence))}"
                 + (f" Weak: {codes(step.weak_controls)}." if step.weak_controls else "")
             )
         yield ""
@@ -285,6 +292,20 @@ def appendix(result: AuditResult) -> Iterator[str]:
         )
 
 
+def what_if(result: AuditResult) -> Iterator[str]:
+    if not result.what_if:
+        return
+    yield "## What if"
+    yield ""
+    yield f"Assuming {codes(result.what_if)} in place, these findings change:"
+    yield ""
+    yield from table(
+        ["finding", "rule", "before", "after", "risk"],
+        ([code(d.finding), code(d.rule), d.before or "gone", d.after or "gone",
+          f"{d.risk_before:.2f} → {d.risk_after:.2f}"] for d in result.what_if_deltas),
+    )
+
+
 def render(result: AuditResult) -> str:
     s = result.summary
     lines = [f"# biotm audit: {text(s.name)}", ""]
@@ -292,9 +313,8 @@ def render(result: AuditResult) -> str:
                  + (f", version {text(s.version)}" if s.version else "")
                  + f"; {result.tool} {result.tool_version}, report schema {result.schema_version}.")
     lines.append("")
-    if result.what_if:
-        lines += [f"What-if: assuming {codes(result.what_if)} are in place.", ""]
     lines += list(summary(result))
+    lines += list(what_if(result))
     lines += ["## Data-flow diagram", "", "```mermaid", mermaid.render(result).rstrip("\n"), "```", ""]
     for section in (findings, chains, attack_paths, plan, regulations, lineage, appendix):
         lines += list(section(result))

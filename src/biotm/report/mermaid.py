@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from biotm.report.diagram import COLOURS, Diagram, structure
+from biotm.report.view import printable
 from biotm.result import AuditResult
 
 _ENTITIES = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "`": "#96;", "|": "#124;"}
@@ -24,7 +25,7 @@ SHAPES = {
 
 def label(value: str) -> str:
     """Text safe inside a quoted Mermaid label, on one line."""
-    return "".join(_ENTITIES.get(ch, ch) for ch in " ".join(value.split()))
+    return "".join(_ENTITIES.get(ch, ch) for ch in " ".join(printable(value).split()))
 
 
 def _zone(diagram: Diagram, zone_id: str, ids: dict[str, str], depth: int) -> Iterator[str]:

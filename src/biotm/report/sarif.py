@@ -166,7 +166,12 @@ def document(result: AuditResult) -> dict[str, Any]:
     """The SARIF log as a JSON-ready dict."""
     catalog = rule_catalog(result)
     index = {info.id: i for i, info in enumerate(catalog)}
-    severity = {info.id: info.default_severity for info in catalog}
+    # GitHub reads severity from the rule only, so a rule shows its worst finding in this run
+    severity = {
+        info.id: view.worst([info.default_severity, *(f.severity for f in result.findings if f.rule == info.id)])
+        or info.default_severity
+        for info in catalog
+    }
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
@@ -182,7 +187,8 @@ def document(result: AuditResult) -> dict[str, Any]:
                     }
                 },
                 "artifacts": [{"location": artifact(result.summary.file), "roles": ["analysisTarget"]}],
-                "automationDetails": {"id": f"biotm/{result.summary.name}/"},
+                # keyed by the model file so renaming the model's title keeps GitHub's alert history
+                "automationDetails": {"id": f"biotm/{artifact(result.summary.file)['uri']}/"},
                 "columnKind": "unicodeCodePoints",
                 "results": [_result(result, f, index[f.rule]) for f in result.findings],
             }
@@ -191,4 +197,5 @@ def document(result: AuditResult) -> dict[str, Any]:
 
 
 def render(result: AuditResult) -> str:
-    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"
+    """SARIF JSON; messages shown by code-scanning UIs carry no control or bidi-override characters."""
+    return json.dumps(document(view.printable_result(result)), indent=2, ensure_ascii=False) + "\n"

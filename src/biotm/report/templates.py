@@ -6,11 +6,22 @@ import functools
 from importlib import resources
 
 import jinja2
+from markupsafe import Markup
+
+from biotm.report.view import printable
+
+
+def _finalize(value: object) -> object:
+    """Every value a template prints passes here before escaping: control characters become visible."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return printable(value)
+    return value
 
 
 @functools.cache
 def environment() -> jinja2.Environment:
-    """Templates under biotm/report/templates; every `{{ }}` is HTML-escaped unless marked safe here."""
+    """Templates under biotm/report/templates; every `{{ }}` is made printable and HTML-escaped unless
+    marked safe in the calling module."""
     return jinja2.Environment(
         loader=jinja2.PackageLoader("biotm.report", "templates"),
         autoescape=True,
@@ -18,6 +29,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_finalize,
     )
 
 

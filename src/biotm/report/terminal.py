@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Iterator
-from typing import Any
 
 from rich.console import Console, Group, RenderableType
 from rich.markup import escape
@@ -165,28 +163,11 @@ def renderables(result: AuditResult) -> Iterator[RenderableType]:
 
 
 def print_report(result: AuditResult, console: Console) -> None:
-    result = without_terminal_controls(result)
-    for renderable in renderables(result):
+    """Print every section; model text cannot send escape sequences to the terminal."""
+    from biotm.report.view import printable_result
+
+    for renderable in renderables(printable_result(result)):
         console.print(renderable)
-
-
-#: Escape sequences and bidi overrides in model text could restyle, rewrite or reorder the terminal.
-_TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def _inert(value: Any) -> Any:
-    if isinstance(value, str):
-        return _TERMINAL_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
-    if isinstance(value, dict):
-        return {key: _inert(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_inert(item) for item in value]
-    return value
-
-
-def without_terminal_controls(result: AuditResult) -> AuditResult:
-    """A copy of `result` whose text shows control characters as \\uXXXX instead of sending them."""
-    return AuditResult.model_validate(_inert(result.model_dump(mode="json")))
 
 
 def render(result: AuditResult) -> str:

@@ -6,15 +6,52 @@ that every format shows the same numbers.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from biotm.model.schema import Element, Flow
 from biotm.model.source import SourceLocation
 from biotm.result import SEVERITIES, AuditResult, Finding, Severity
 
+#: Characters a model may carry through YAML escapes ("\\e", "\\u202e") that would drive a terminal, break
+#: XML, or reorder what a reader sees: C0/C1 controls (not tab or newline) and bidirectional overrides.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
 #: Statuses that still count against the model (what `--fail-on` gates on).
 OPEN_STATUSES = ("open", "expired-acceptance")
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """`text` with control and bidi-override characters shown as escapes (`\\x1b`, `\\u202e`)."""
+    return _UNPRINTABLE.sub(_escape_char, text)
+
+
+def _printable_tree(value: Any) -> Any:
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, list):
+        return [_printable_tree(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _printable_tree(v) for k, v in value.items()}
+    return value
+
+
+def printable_result(result: AuditResult) -> AuditResult:
+    """A copy of `result` with every string made printable, for outputs that cannot escape per field."""
+    return AuditResult.model_validate(_printable_tree(result.model_dump(by_alias=True)))
+
+
+def sentence(text: str) -> str:
+    """`text` ending in a full stop (or its own punctuation), so sentences can follow it."""
+    text = text.strip()
+    return text if not text or text[-1] in ".!?:;" else text + "."
 
 
 def people(count: int) -> str:
@@ -64,18 +101,36 @@ def top_risks(result: AuditResult, limit: int = 3) -> list[Finding]:
     return ranked[:limit]
 
 
+class _Index:
+    """Id lookups of one result, built once per result rather than once per call."""
+
+    def __init__(self, result: AuditResult) -> None:
+        self.result = result  # held so its id() cannot be reused while this index is cached
+        self.elements = {e.id: e for e in result.model.elements}
+        self.flows = {f.id: f for f in result.model.flows}
+
+
+_last: list[_Index] = []
+
+
+def _index(result: AuditResult) -> _Index:
+    if not _last or _last[0].result is not result:
+        _last[:] = [_Index(result)]
+    return _last[0]
+
+
 def elements(result: AuditResult) -> dict[str, Element]:
-    return {e.id: e for e in result.model.elements}
+    return _index(result).elements
 
 
 def flows(result: AuditResult) -> dict[str, Flow]:
-    return {f.id: f for f in result.model.flows}
+    return _index(result).flows
 
 
-def label(result: AuditResult, element_id: str) -> str:
-    """An element's display name (its name, else its id)."""
-    element = elements(result).get(element_id)
-    return (element.name or element.id) if element else element_id
+def label(result: AuditResult, place: str) -> str:
+    """The display name of an element or flow (its name, else its id); other places as given."""
+    found = elements(result).get(place) or flows(result).get(place)
+    return (found.name or found.id) if found else place
 
 
 def flow_places(result: AuditResult, finding: Finding) -> list[str]:

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 
 from biotm.model.schema import ActorRole, ElementType, Flow
 from biotm.rules.base import ControlPlace, Hit, RuleContext, interaction, is_personal, names
-from biotm.rules.biometric.transit import cleartext_biometric
 from biotm.rules.registry import rule
 
 FAMILY = "stride"
@@ -117,9 +116,11 @@ def tampering(ctx: RuleContext) -> Iterator[Hit]:
 )
 def information_disclosure(ctx: RuleContext) -> Iterator[Hit]:
     for flow in _crossings(ctx):
-        if not ctx.is_system_flow(flow) or cleartext_biometric(ctx, flow):
+        if not ctx.is_system_flow(flow):
             continue
-        personal = [d.id for d in ctx.flow_items(flow) if is_personal(d)]
+        # Biometrics are bio-transit-cleartext's; leaving them all out here (rather than skipping the flow
+        # when readable ones ride it) keeps this finding from vanishing when a protection is removed.
+        personal = [d.id for d in ctx.flow_items(flow) if is_personal(d) and not d.is_biometric]
         if personal:
             yield _hit(ctx, flow, f"{names(personal)} travel unencrypted.", target_controls=False, personal=True)
 

@@ -1,0 +1,50 @@
+"""`biotm generate`: write a synthetic national-scale model, or convert a benchmark topology."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from biotm.cli.common import InputError, write_output
+
+
+@click.command()
+@click.option("-n", "--elements", type=click.IntRange(min=1), help="Number of elements of the national model.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for the controls each place gets.")
+@click.option(
+    "--from-topology",
+    "topology",
+    type=click.Path(dir_okay=False),
+    help="Convert this biotm-bench-topology/1 JSON file (from the pytm benchmark harness) instead.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here (.json for JSON, else YAML).")
+def generate(elements: int | None, seed: int, topology: str | None, output: str | None) -> None:
+    """Write a synthetic national SIM-registration model of --elements elements (same seed, same model).
+
+    With --from-topology, write the biotm model of a neutral benchmark topology instead, so biotm and
+    pytm can be timed on identical graphs. See docs/generate.md.
+    """
+    from biotm import generate as gen
+
+    if (elements is None) == (topology is None):
+        raise click.UsageError("give exactly one of --elements and --from-topology")
+    if topology is not None:
+        try:
+            with open(topology, encoding="utf-8") as handle:
+                document = json.load(handle)
+        except OSError as exc:
+            raise InputError(f"{topology}: cannot read: {exc.strerror}") from None
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{topology}:{exc.lineno}:{exc.colno}: JSON syntax error: {exc.msg}") from None
+        try:
+            model = gen.from_topology(document)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InputError(f"{topology}: not a usable {gen.TOPOLOGY_FORMAT} document: {exc}") from None
+    else:
+        assert elements is not None
+        try:
+            model = gen.national_model(elements, seed)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--elements") from None
+    write_output(gen.dump(model, output), output)
