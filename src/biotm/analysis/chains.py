@@ -101,7 +101,10 @@ class ChainSolver:
     def solve(self, attacker: Attacker, leaks: dict[str, Leak]) -> tuple[dict[str, Origin], list[Satisfied]]:
         """Everything the attacker ends up with, and every verification it passes (best way each)."""
         known = self.initial(attacker, leaks)
-        verifications = [(e, v) for e in self.graph.model.elements for v in e.verifies]
+        # By id, not file order: on equal likelihood the first verification to grant a term keeps it.
+        verifications = sorted(
+            ((e, v) for e in self.graph.model.elements for v in e.verifies), key=lambda ev: (ev[0].id, ev[1].id)
+        )
         best: dict[tuple[str, str], Satisfied] = {}
         floor = self.numbers.step["min-probability"]
         scale = skill_scale(attacker)
@@ -122,7 +125,7 @@ class ChainSolver:
                 origin = Origin(
                     "verify",
                     probability,
-                    ",".join(verification.grants),
+                    ",".join(sorted(verification.grants)),
                     element=element.id,
                     verification=verification,
                     uses=result.uses,
@@ -131,7 +134,7 @@ class ChainSolver:
                     weak=tuple(sorted(set(result.weak) | set(missing))),
                 )
                 best[key] = Satisfied(element.id, verification, origin)
-                for grant in verification.grants:
+                for grant in sorted(verification.grants):
                     if grant not in known or known[grant].probability < probability - 1e-12:
                         known[grant] = replace(origin, term=grant)
                         changed = True
@@ -162,9 +165,14 @@ class ChainSolver:
     ) -> _Eval:
         if isinstance(requirement, str):
             return self._term(element, requirement, known, scale)
-        parts = [self._requirement(element, t, known, scale) for t in (requirement.all or requirement.any or [])]
+        # Parts in a canonical order, so neither the file's order of terms nor float rounding of the
+        # product depends on how the model was written; an OR tie goes to the canonically first option.
+        parts = sorted(
+            (self._requirement(element, t, known, scale) for t in (requirement.all or requirement.any or [])),
+            key=_canonical,
+        )
         if requirement.any is not None:
-            return max(parts, key=lambda e: e.probability)
+            return min(parts, key=lambda e: -e.probability)
         probability = 1.0
         for part in parts:
             probability *= part.probability
@@ -172,10 +180,10 @@ class ChainSolver:
             return _NONE
         return _Eval(
             probability,
-            tuple(u for p in parts for u in p.uses),
-            tuple(d for p in parts for d in p.depends),
-            tuple(e for p in parts for e in p.evidence),
-            tuple(w for p in parts for w in p.weak),
+            tuple(sorted({u for p in parts for u in p.uses})),
+            tuple(sorted({d for p in parts for d in p.depends})),
+            tuple(dict.fromkeys(e for p in parts for e in p.evidence)),
+            tuple(sorted({w for p in parts for w in p.weak})),
         )
 
     def _term(self, element: Element, term: str, known: dict[str, Origin], scale: float) -> _Eval:
@@ -260,6 +268,11 @@ class ChainSolver:
         return max(present, inject), ", ".join(notes), weak
 
 
+def _canonical(evaluation: _Eval) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], float]:
+    """An order for evaluated requirement parts that depends on their content only, never on file order."""
+    return (evaluation.depends, evaluation.uses, evaluation.evidence, evaluation.weak, -evaluation.probability)
+
+
 def _terms(requirement: Requirement | str) -> list[str]:
     return [requirement] if isinstance(requirement, str) else requirement.terms()
 
@@ -291,7 +304,7 @@ def _step(origin: Origin) -> ChainStep:
             verification=origin.verification.id,
             action=origin.verification.action,
             uses=list(origin.uses),
-            grants=list(origin.verification.grants),
+            grants=sorted(origin.verification.grants),
             likelihood=origin.probability,
             evidence=origin.evidence,
             weak_controls=list(origin.weak),

@@ -125,8 +125,11 @@ def min_cut(
                 best = (cost, (place, control))
         return best
 
-    for source, row in attack_graph.adjacency.items():
-        for target, edge in row.items():
+    # Inserted by id: which of several equally cheap cuts max-flow finds depends on insertion order.
+    for source in sorted(attack_graph.adjacency):
+        row = attack_graph.adjacency[source]
+        for target in sorted(row):
+            edge = row[target]
             if edge.probability < CUT_IGNORE_BELOW:
                 continue
             cost, control = cheapest(edge.missing)
@@ -136,7 +139,7 @@ def min_cut(
             continue
         start = f"{START}:{attacker.id}"
         g.add_edge(START, start, capacity=math.inf, control=None)
-        for target, edge in attack_graph.start_edges(attacker).items():
+        for target, edge in sorted(attack_graph.start_edges(attacker).items()):
             if edge.probability < CUT_IGNORE_BELOW:
                 continue
             cost, control = cheapest(edge.missing)

@@ -239,9 +239,12 @@ class AttackGraph:
 
     def _digraph(self) -> nx.DiGraph[str]:
         if self._nx is None:
+            # Inserted by id: networkx breaks ties between equally likely paths by insertion order.
             g: nx.DiGraph[str] = nx.DiGraph()
-            for source, row in self.adjacency.items():
-                for target, edge in row.items():
+            for source in sorted(self.adjacency):
+                row = self.adjacency[source]
+                for target in sorted(row):
+                    edge = row[target]
                     if edge.probability > 0.0:
                         g.add_edge(source, target, weight=-math.log(edge.probability), edge=edge)
             self._nx = g
@@ -257,7 +260,7 @@ class AttackGraph:
         starts = self.start_edges(attacker)
         added = {START, GOAL} | {n for n in [*starts, *self.holders[data_id]] if n not in g}
         try:
-            for target, edge in starts.items():
+            for target, edge in sorted(starts.items()):
                 if edge.probability > 0.0:
                     g.add_edge(START, target, weight=-math.log(edge.probability), edge=edge)
             for node in self.holders[data_id]:

@@ -205,7 +205,7 @@ def theft_chains(
         chain = TheftChain(
             id=finding_id("chain", [attacker.id, item.element, item.verification.id]),
             attacker=attacker.id,
-            goal=", ".join(item.verification.grants),
+            goal=", ".join(sorted(item.verification.grants)),
             likelihood=round(item.origin.probability, 6),
             subjects=subjects,
             severity="info",
@@ -225,7 +225,7 @@ def theft_chains(
 
 
 def _chain_finding(graph: SystemGraph, places: list[str], group: list[TheftChain]) -> Finding:
-    group = sorted(group, key=lambda c: (-c.likelihood, c.attacker))
+    group = sorted(group, key=lambda c: (-c.likelihood, c.attacker, c.id))
     lead = group[0]
     data_used = sorted({g for s in lead.steps if s.verifier == "leak" for g in s.grants if g in graph.data})
     impact_factors = [Factor(reason=f"grants '{lead.goal}' (identity, money or account control)", effect=0.8)]
