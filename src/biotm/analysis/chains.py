@@ -81,6 +81,15 @@ class ChainSolver:
     graph: SystemGraph
     numbers: Numbers
     extra: dict[str, set[str]] = field(default_factory=dict)
+    #: Capture points per verifier id; depends on the graph only, so solvers of one graph may share it.
+    points: dict[str, list[Element]] = field(default_factory=dict)
+    #: Best capture point per verifier id (factor, point id, notes, weak) with no extra controls; shareable.
+    plain_capture: dict[str, list[tuple[float, str, list[str], str]]] = field(default_factory=dict)
+    _capture: dict[str, tuple[float, str, str, list[str]]] = field(default_factory=dict)
+
+    def sharing(self, extra: dict[str, set[str]]) -> ChainSolver:
+        """A solver of the same graph with `extra` controls, reusing what does not depend on them."""
+        return ChainSolver(self.graph, self.numbers, extra, self.points, self.plain_capture)
 
     def controls(self, place: str) -> set[str]:
         return controls_at(self.graph, place) | self.extra.get(place, set())
@@ -213,19 +222,50 @@ class ChainSolver:
                 source = candidate
         if source is None or source[0] <= 0.0:
             return _NONE
-        best: tuple[float, str, str, list[str]] | None = None
-        for point in self.capture_points(element):
-            factor, text, weak = self._capture_factor(point, element)
-            if best is None or (factor, best[1]) > (best[0], point.id):
-                best = (factor, point.id, text, weak)
-        assert best is not None
-        factor, point_id, text, weak = best
+        factor, point_id, text, weak = self.best_capture(element)
         probability = source[0] * factor**scale
         evidence = f"fakes a live {modality} {source[2]} '{source[1]}' at {point_id} ({text})"
         return _Eval(probability, (f"{LIVE}{modality}",), (source[1],), (evidence,), tuple(weak))
 
+    def best_capture(self, element: Element) -> tuple[float, str, str, list[str]]:
+        """The capture point feeding `element` where a fake passes most easily.
+
+        Points are ranked once per graph with no extra controls; a solver with extra controls
+        recomputes only the points they touch (extra controls only ever lower a point's factor).
+        """
+        cached = self._capture.get(element.id)
+        if cached is not None:
+            return cached
+        ranked = self.plain_capture.get(element.id)
+        if ranked is None:
+            plain = ChainSolver(self.graph, self.numbers, {}, self.points)
+            ranked = sorted(
+                ((*plain._capture_factor(p, element), p.id) for p in self.capture_points(element)),
+                key=lambda r: (-r[0], r[3]),
+            )
+            self.plain_capture[element.id] = ranked
+        if element.id in self.extra:
+            fresh = [(*self._capture_factor(p, element), p.id) for p in self.capture_points(element)]
+        else:
+            fresh = []
+            for entry in ranked:
+                if entry[3] in self.extra:
+                    fresh.append((*self._capture_factor(self.graph.elements[entry[3]], element), entry[3]))
+                else:
+                    fresh.append(entry)
+                    break
+        factor, text, weak, point_id = min(fresh, key=lambda r: (-r[0], r[3]))
+        self._capture[element.id] = best = (factor, point_id, text, weak)
+        return best
+
     def capture_points(self, element: Element) -> list[Element]:
         """The element itself if it captures, else capture devices up to a few flows upstream, else itself."""
+        cached = self.points.get(element.id)
+        if cached is None:
+            cached = self.points[element.id] = self._capture_points(element)
+        return cached
+
+    def _capture_points(self, element: Element) -> list[Element]:
         if element.capture is not Capture.NONE:
             return [element]
         found: list[Element] = []

@@ -147,6 +147,7 @@ class AttackGraph:
                 holders.setdefault(data_id, []).append(node)
         self.holders = holders
         self._nx: nx.DiGraph[str] | None = None
+        self._starts: dict[str, tuple[Attacker, dict[str, Edge]]] = {}
 
     def edge(self, source: str, target: str, kind: str, via: str) -> Edge:
         """The step `kind` from source to target (via a flow id or 'entry'), priced by controls."""
@@ -173,7 +174,13 @@ class AttackGraph:
             row[edge.target] = edge
 
     def start_edges(self, attacker: Attacker) -> dict[str, Edge]:
-        """Edges from the attacker's start node: entries and flows it can listen to."""
+        """Edges from the attacker's start node: entries and flows it can listen to (computed once each)."""
+        cached = self._starts.get(attacker.id)
+        if cached is None or cached[0] is not attacker:
+            cached = self._starts[attacker.id] = (attacker, self._start_edges(attacker))
+        return cached[1]
+
+    def _start_edges(self, attacker: Attacker) -> dict[str, Edge]:
         out: dict[str, Edge] = {}
 
         def keep(edge: Edge) -> None:

@@ -22,6 +22,10 @@ EXPOSURE_IMPACT = {
 }
 #: A chain is reported once per distinct sequence of verifiers; at most this many pairs are tried for broken_by.
 MAX_PAIR_CANDIDATES = 12
+#: Without --target, the (attacker, data) pairs (likeliest first) that get k paths rather than one.
+MAX_DEFAULT_K_PAIRS = 10
+#: Chains (likeliest first) for which broken_by is computed.
+MAX_BROKEN_BY_CHAINS = 40
 
 
 @dataclass
@@ -49,20 +53,26 @@ def analyze_attacks(graph: SystemGraph, only: tuple[str, ...] = ()) -> AttackAna
     return analysis
 
 
-def attack_paths(analysis: AttackAnalysis, targets: tuple[str, ...] = (), k: int = 3) -> list[AttackPath]:
-    """The k most likely paths per (attacker, target data item); the first is Dijkstra's, the rest Yen's."""
+def attack_paths(
+    analysis: AttackAnalysis, targets: tuple[str, ...] = (), k: int = 3, k_pairs: int | None = MAX_DEFAULT_K_PAIRS
+) -> list[AttackPath]:
+    """The k most likely paths per (attacker, target data item); the first is Dijkstra's, the rest Yen's.
+
+    Without `targets`, only the `k_pairs` likeliest pairs (None: all) get k paths; the others get one.
+    """
     graph = analysis.attack_graph.graph
     wanted = list(targets) or default_targets(graph)
+    pairs = [(a, d) for a in analysis.attackers for d in wanted if d in analysis.leaks[a.id]]
+    # Yen costs a search per path: by default only the likeliest pairs get k paths, the rest Dijkstra's one.
+    ranked = sorted(pairs, key=lambda p: (-analysis.leaks[p[0].id][p[1]].probability, p[0].id, p[1]))
+    with_k = {(a.id, d) for a, d in (ranked if targets or k_pairs is None else ranked[:k_pairs])}
     out: list[AttackPath] = []
-    for attacker in analysis.attackers:
-        leaks = analysis.leaks[attacker.id]
-        for data_id in wanted:
-            if data_id not in leaks:
-                continue
-            if k == 1:
-                out.append(to_attack_path(attacker, data_id, leaks[data_id].edges, skill_scale(attacker)))
-            else:
-                out.extend(analysis.attack_graph.k_paths(attacker, data_id, k))
+    for attacker, data_id in pairs:
+        if k == 1 or (attacker.id, data_id) not in with_k:
+            leak = analysis.leaks[attacker.id][data_id]
+            out.append(to_attack_path(attacker, data_id, leak.edges, skill_scale(attacker)))
+        else:
+            out.extend(analysis.attack_graph.k_paths(attacker, data_id, k))
     return out
 
 
@@ -189,19 +199,25 @@ def theft_chains(
     """Chains ending in a high-assurance verification, each with the controls that would break it."""
     solver = ChainSolver(graph, numbers)
     floor = numbers.step["min-chain-likelihood"]
-    drafts: list[tuple[Attacker, Satisfied, dict[str, Origin]]] = []
+    drafts: list[tuple[Attacker, Satisfied, dict[str, Origin], list[Satisfied]]] = []
     for attacker in attackers:
         known, satisfied = solver.solve(attacker, leaks[attacker.id])
         for item in satisfied:
             if item.verification.high_assurance and item.origin.probability >= floor:
-                drafts.append((attacker, item, known))
+                drafts.append((attacker, item, known, satisfied))
+    # broken_by re-solves the chain once per candidate control: only the likeliest chains get it, so
+    # the stage stays near-linear on national-scale models (the rest report their weak controls).
+    ranked = sorted(drafts, key=lambda d: (-d[1].origin.probability, d[0].id, d[1].element, d[1].verification.id))
+    explained = {(d[0].id, d[1].element, d[1].verification.id) for d in ranked[:MAX_BROKEN_BY_CHAINS]}
     groups: dict[tuple[str, ...], list[TheftChain]] = {}
-    for attacker, item, known in drafts:
+    for attacker, item, known, satisfied in drafts:
         steps = chain_steps(known, item.origin)
         places = tuple(dict.fromkeys(s.verifier for s in steps if s.verifier != "leak"))
         data_used = sorted({g for s in steps if s.verifier == "leak" for g in s.grants if g in graph.data})
         subjects = min((graph.data[d].subjects for d in data_used), default=1)
-        broken = broken_by(graph, numbers, attacker, leaks[attacker.id], item, floor)
+        broken = []
+        if (attacker.id, item.element, item.verification.id) in explained:
+            broken = broken_by(solver, attacker, leaks[attacker.id], item, floor, (known, satisfied))
         chain = TheftChain(
             id=finding_id("chain", [attacker.id, item.element, item.verification.id]),
             attacker=attacker.id,
@@ -262,19 +278,19 @@ def _chain_finding(graph: SystemGraph, places: list[str], group: list[TheftChain
 
 
 def broken_by(
-    graph: SystemGraph,
-    numbers: Numbers,
+    solver: ChainSolver,
     attacker: Attacker,
     leaks: dict[str, Leak],
     item: Satisfied,
     floor: float,
+    solved: tuple[dict[str, Origin], list[Satisfied]],
 ) -> list[str]:
     """'PLACE:CONTROL' (or 'A+B' for a pair at one place) whose addition drops the chain below the floor.
 
     Only controls the chain's verifier steps lack are tried (the leak steps' controls change attack
     paths, which the mitigation planner measures by re-running the whole audit).
     """
-    known, satisfied = ChainSolver(graph, numbers).solve(attacker, leaks)
+    known, satisfied = solved
     candidates: set[str] = set()
     for other in [item, *(s for s in satisfied if s is not item)]:
         if other is item or _depends_on(known, item.origin, other):
@@ -282,7 +298,7 @@ def broken_by(
     ordered = sorted(candidates)
 
     def survives(extra: dict[str, set[str]]) -> bool:
-        _, after = ChainSolver(graph, numbers, extra).solve(attacker, leaks)
+        _, after = solver.sharing(extra).solve(attacker, leaks)
         return any(
             s.element == item.element and s.verification.id == item.verification.id and s.origin.probability >= floor
             for s in after

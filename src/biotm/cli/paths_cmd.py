@@ -43,7 +43,7 @@ def paths(
         if target not in graph.data:
             raise InputError(f"{file}: unknown data item '{target}'{did_you_mean(target, graph.data)}")
     analysis = analyze_attacks(graph, attackers)
-    found = attack_paths(analysis, targets, k)
+    found = attack_paths(analysis, targets, k, k_pairs=None)
     if fmt == "json":
         text = json.dumps([p.model_dump(mode="json") for p in found], indent=2) + "\n"
         write_output(text, output, inputs=[file])
