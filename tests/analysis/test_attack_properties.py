@@ -13,7 +13,7 @@ from typing import Any
 from attack_strategies import model_and_control, model_and_flow
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import load_dict, models
+from strategies import load_dict, models, shuffled
 from support import SCENARIO, run
 
 from biotm.analysis.attackers import attackers_for
@@ -82,24 +82,11 @@ def test_plan_reduction_equals_the_reanalysed_difference(model: dict[str, Any], 
         assert plan.total_cost_days <= budget + TOLERANCE
 
 
-def _shuffled(value: Any, rng: random.Random) -> Any:
-    """The same model with every list and mapping in another order (verifier requirement lists included)."""
-    if isinstance(value, dict):
-        items = list(value.items())
-        rng.shuffle(items)
-        return {key: _shuffled(item, rng) for key, item in items}
-    if isinstance(value, list):
-        items = [_shuffled(v, rng) for v in value]
-        rng.shuffle(items)
-        return items
-    return value
-
-
 @settings(max_examples=25, deadline=None)
 @given(models(max_elements=5, max_flows=6, max_data=4), st.randoms(use_true_random=False))
 def test_reordering_the_file_changes_no_path_chain_or_plan(model: dict[str, Any], rng: random.Random) -> None:
     before = run(load_dict(model), plan=True)
-    after = run(load_dict(_shuffled(model, rng)), plan=True)
+    after = run(load_dict(shuffled(model, rng)), plan=True)
     assert after.attack_paths == before.attack_paths
     assert after.chains == before.chains
     assert after.plan == before.plan
