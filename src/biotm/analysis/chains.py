@@ -244,12 +244,12 @@ class ChainSolver:
                 key=lambda r: (-r[0], r[3]),
             )
             self.plain_capture[element.id] = ranked
-        if element.id in self.extra:
+        if self._live_extra(element.id):
             fresh = [(*self._capture_factor(p, element), p.id) for p in self.capture_points(element)]
         else:
             fresh = []
             for entry in ranked:
-                if entry[3] in self.extra:
+                if self._live_extra(entry[3]):
                     fresh.append((*self._capture_factor(self.graph.elements[entry[3]], element), entry[3]))
                 else:
                     fresh.append(entry)
@@ -257,6 +257,10 @@ class ChainSolver:
         factor, text, weak, point_id = min(fresh, key=lambda r: (-r[0], r[3]))
         self._capture[element.id] = best = (factor, point_id, text, weak)
         return best
+
+    def _live_extra(self, place: str) -> bool:
+        """Does an extra control at `place` change how a faked presentation or injection fares there?"""
+        return any(c in LIVE_CONTROLS for c in self.extra.get(place, ()))
 
     def capture_points(self, element: Element) -> list[Element]:
         """The element itself if it captures, else capture devices up to a few flows upstream, else itself."""
