@@ -256,7 +256,7 @@ def to_yaml(model: dict[str, Any]) -> str:
 
 
 def to_json(model: dict[str, Any]) -> str:
-    return json.dumps(model, ensure_ascii=False, indent=2)
+    return json.dumps(model, ensure_ascii=False, indent=2, default=str)
 
 
 def model_yaml(**kwargs: Any) -> st.SearchStrategy[str]:

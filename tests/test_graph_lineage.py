@@ -31,3 +31,41 @@ def test_crossings_mark_disclosure_and_cross_border(minimal_path: Path) -> None:
     assert set(crossings) == {"submit", "liveness"}
     assert not crossings["submit"].disclosure and not crossings["submit"].cross_border
     assert crossings["liveness"].disclosure and crossings["liveness"].cross_border
+
+
+def _app_upload_model(operator: str | None) -> dict[str, object]:
+    app: dict[str, object] = {
+        "id": "app",
+        "type": "device",
+        "zone": "phone",
+        "subject_controlled": True,
+        "capture": "remote",
+        "holds": ["selfie"],
+    }
+    if operator:
+        app["operator"] = operator
+    return {
+        "meta": {"name": "app upload"},
+        "zones": [
+            {"id": "phone", "owner": "Applicant", "jurisdiction": "DE"},
+            {"id": "vendor", "owner": "Vendor", "jurisdiction": "DE"},
+        ],
+        "elements": [app, {"id": "cloud", "type": "external", "zone": "vendor"}],
+        "data": [{"id": "selfie", "category": "biometric_sample", "modality": "face", "subjects": 10}],
+        "flows": [{"id": "upload", "source": "app", "target": "cloud", "data": ["selfie"], "encrypted": True}],
+    }
+
+
+def test_an_operators_app_on_the_subjects_phone_discloses_as_the_operator() -> None:
+    from biotm.model import SourceMap, validate_data
+    from biotm.pipeline import audit
+
+    def disclosures(operator: str | None) -> list[str]:
+        loaded = validate_data(_app_upload_model(operator), SourceMap("app.yaml"))
+        graph = build_graph(loaded)
+        assert graph.owner_of("app") == (operator or "Applicant")
+        return [f.rule for f in audit(loaded).findings if f.rule == "bio-third-party-disclosure"]
+
+    # The subject's own app sending their selfie is collection; the bank's app sending it to a vendor is not.
+    assert disclosures(None) == []
+    assert disclosures("Bank") == ["bio-third-party-disclosure"]

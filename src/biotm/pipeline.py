@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from biotm import __version__
 from biotm.analysis import attack_stage, plan_stage, what_if_audit
@@ -28,6 +29,8 @@ class AuditOptions:
     plan: bool | None = None
     #: The day acceptances are checked against; fixed by the caller so reports are reproducible.
     today: dt.date | None = None
+    #: Called with the name of each stage as it starts (the CLI's progress bar); never changes results.
+    progress: Callable[[str], None] | None = field(default=None, compare=False)
 
 
 def summarize(graph: SystemGraph) -> ModelSummary:
@@ -89,13 +92,17 @@ def audit(loaded: LoadedModel, options: AuditOptions | None = None) -> AuditResu
     options = options or AuditOptions()
     if options.with_controls:
         return what_if_audit(loaded, options, audit)
+    step = options.progress or (lambda stage: None)
+    step("building the graph")
     graph = build_graph(loaded)
     result = base_result(graph)
+    step("running the rules")
     from biotm.rules import run_rules  # imported here so loading the pipeline stays light
 
     rules_out = run_rules(graph, options)
     result.findings, result.rules, result.regulations = rules_out.findings, rules_out.rules, rules_out.regulations
     result.warnings.extend(rules_out.warnings)
+    step("analysing")
     analysis = attack_stage(graph, result, options)
     plan_stage(loaded, analysis, result, options, audit)
     return result

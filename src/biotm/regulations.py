@@ -108,6 +108,13 @@ def law_of(ref_id: str) -> str:
     return _LAW_OF[ref_id]
 
 
+def ordered(ids: Iterable[str]) -> list[str]:
+    """Regulation ids in catalog order (law, then article), unknown ids last in id order."""
+    wanted = set(ids)
+    known = [ref_id for ref_id in CATALOG if ref_id in wanted]
+    return known + sorted(wanted - CATALOG.keys())
+
+
 def refs(ids: Iterable[str]) -> list[RegulationRef]:
     """The catalog entries for `ids` in catalog order (law, then article); unknown ids raise KeyError."""
     wanted = set(ids)

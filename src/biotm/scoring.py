@@ -9,6 +9,7 @@ Severity is read from a likelihood x impact matrix.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from math import log10
 
 from biotm.model.schema import DataCategory, DataItem
@@ -34,6 +35,8 @@ IRREVOCABLE_BONUS = 0.05
 KIT_FULL_BONUS = 0.10
 KIT_PARTIAL_BONUS = 0.04
 MINORS_BONUS = 0.05
+#: When every item is already public (a face on a social-media profile), a leak adds less.
+ALREADY_PUBLIC = -0.15
 
 INTERNET_FACING = 0.15
 PUBLIC_PLACE = 0.10
@@ -57,6 +60,14 @@ SEVERITY_MATRIX: tuple[tuple[Severity, ...], ...] = (
     ("low", "medium", "medium", "high"),
     ("medium", "medium", "high", "critical"),
 )
+
+
+@lru_cache(maxsize=65536)
+def _factor(reason: str, effect: float) -> Factor:
+    """One shared Factor per (reason, effect): the same few reasons recur on every finding, and a national
+    model has hundreds of thousands of findings (sharing cut the rules' memory and time; Factors are
+    never mutated)."""
+    return Factor(reason=reason, effect=effect)
 
 
 def _round(value: float) -> float:
@@ -87,43 +98,46 @@ def impact(
     if items:
         worst = max(items, key=lambda d: (SENSITIVITY[d.category], d.id))
         base = SENSITIVITY[worst.category]
-        factors.append(Factor(reason=f"most sensitive data: '{worst.id}' ({worst.category.value})", effect=base))
+        factors.append(_factor(f"most sensitive data: '{worst.id}' ({worst.category.value})", base))
     else:
         base = NO_DATA_IMPACT
-        factors.append(Factor(reason="no personal data named on this place", effect=base))
+        factors.append(_factor("no personal data named on this place", base))
     value = base
     if subjects > 1:
         bonus = min(SUBJECTS_CAP, SUBJECTS_PER_DECADE * log10(subjects))
-        factors.append(Factor(reason=f"{subjects:,} data subjects (log scale)", effect=_round(bonus)))
+        factors.append(_factor(f"{subjects:,} data subjects (log scale)", _round(bonus)))
         value += bonus
     irrevocable = sorted(d.id for d in items if not d.is_revocable)
     if irrevocable:
         factors.append(
-            Factor(reason=f"cannot be reset after a leak: {', '.join(irrevocable)}", effect=IRREVOCABLE_BONUS)
+            _factor(f"cannot be reset after a leak: {', '.join(irrevocable)}", IRREVOCABLE_BONUS)
         )
         value += IRREVOCABLE_BONUS
     parts = sorted(set(kit))
     if len(parts) == 3:
         factors.append(
-            Factor(reason="complete identity kit: face or document image + national id + phone", effect=KIT_FULL_BONUS)
+            _factor("complete identity kit: face or document image + national id + phone", KIT_FULL_BONUS)
         )
         value += KIT_FULL_BONUS
     elif len(parts) == 2:
-        factors.append(Factor(reason=f"partial identity kit: {' + '.join(parts)}", effect=KIT_PARTIAL_BONUS))
+        factors.append(_factor(f"partial identity kit: {' + '.join(parts)}", KIT_PARTIAL_BONUS))
         value += KIT_PARTIAL_BONUS
     minors = sorted(d.id for d in items if d.minors)
     if minors:
-        factors.append(Factor(reason=f"includes children under 14: {', '.join(minors)}", effect=MINORS_BONUS))
+        factors.append(_factor(f"includes children under 14: {', '.join(minors)}", MINORS_BONUS))
         value += MINORS_BONUS
+    if items and all(d.public for d in items):
+        factors.append(Factor(reason="already obtainable by anyone (public: true)", effect=ALREADY_PUBLIC))
+        value += ALREADY_PUBLIC
     for factor in extra:
         factors.append(factor)
         value += factor.effect
     if value > 1.0:
-        factors.append(Factor(reason="capped at 1.00", effect=_round(1.0 - value)))
+        factors.append(_factor("capped at 1.00", _round(1.0 - value)))
         value = 1.0
     if scale != 1.0:
         scaled = value * scale
-        factors.append(Factor(reason=f"rule weight x{scale:g}", effect=_round(scaled - value)))
+        factors.append(_factor(f"rule weight x{scale:g}", _round(scaled - value)))
         value = scaled
     value = max(0.0, min(1.0, value))
     return _round(value), factors
@@ -145,7 +159,7 @@ def likelihood(
     `controls` are (control id, effect) pairs for the lowering controls present; each multiplies the
     likelihood by (1 - effect).
     """
-    factors = [Factor(reason="base rate of this threat", effect=base)]
+    factors = [_factor("base rate of this threat", base)]
     value = base
     for present, amount, reason in (
         (internet_facing, INTERNET_FACING, "reachable from the internet"),
@@ -154,11 +168,11 @@ def likelihood(
         (crosses_owner, OWNER_CROSSING, "data pass to another organisation"),
     ):
         if present:
-            factors.append(Factor(reason=reason, effect=amount))
+            factors.append(_factor(reason, amount))
             value += amount
     if people > 1:
         bonus = min(PEOPLE_CAP, PEOPLE_PER_DECADE * log10(people))
-        factors.append(Factor(reason=f"{people:,} people with access (log scale)", effect=_round(bonus)))
+        factors.append(_factor(f"{people:,} people with access (log scale)", _round(bonus)))
         value += bonus
     for factor in extra:
         factors.append(factor)
@@ -166,7 +180,7 @@ def likelihood(
     value = max(LIKELIHOOD_FLOOR, min(LIKELIHOOD_CEILING, value))
     for control, effect in controls:
         lowered = value * (1.0 - effect)
-        factors.append(Factor(reason=f"control present: {control}", effect=_round(lowered - value)))
+        factors.append(_factor(f"control present: {control}", _round(lowered - value)))
         value = lowered
     value = max(LIKELIHOOD_FLOOR, min(LIKELIHOOD_CEILING, value))
     return _round(value), factors

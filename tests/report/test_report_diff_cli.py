@@ -95,3 +95,19 @@ def test_diagram_command_writes_each_format(minimal_path: Path, tmp_path: Path, 
         assert element in text
     missing = CliRunner().invoke(cli, ["diagram", str(tmp_path / "nope.yaml"), "-f", fmt])
     assert missing.exit_code == 2
+
+
+def test_diff_of_a_shipped_scenario_and_its_hardened_variant() -> None:
+    from report_support import SCENARIOS
+
+    plain, hardened = SCENARIOS / "china-sim-registration.yaml", SCENARIOS / "china-sim-registration-hardened.yaml"
+    if not hardened.is_file():
+        pytest.skip("hardened scenario not shipped")
+    args = ["--today", "2026-01-01", "-f", "json"]
+    better = CliRunner().invoke(cli, ["diff", str(plain), str(hardened), "--fail-on", "info", *args])
+    assert better.exit_code == 0, better.output  # hardening adds no finding and raises none
+    resolved = json.loads(better.output)["resolved"]
+    worse = CliRunner().invoke(cli, ["diff", str(hardened), str(plain), "--fail-on", "high", *args])
+    assert worse.exit_code == 1
+    assert {f["id"] for f in json.loads(worse.output)["new_findings"]} == {f["id"] for f in resolved}
+    assert any(f["severity"] in ("critical", "high") for f in resolved)

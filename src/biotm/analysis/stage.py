@@ -7,11 +7,12 @@ from itertools import combinations
 
 from biotm.analysis.attackers import attackers_for
 from biotm.analysis.chains import ChainSolver, Origin, Satisfied, chain_steps
-from biotm.analysis.numbers import Numbers, severity_of
+from biotm.analysis.numbers import Numbers
 from biotm.analysis.paths import AttackGraph, Leak, default_targets, skill_scale, to_attack_path
 from biotm.graph import SystemGraph
 from biotm.model.schema import IRREVERSIBLE_PROTECTION, Attacker, DataCategory
 from biotm.result import SEVERITIES, AttackPath, Factor, Finding, TheftChain, finding_id
+from biotm.scoring import severity
 
 EXPOSURE_RULE = "atk-exposure"
 CHAIN_RULE = "idt-chain"
@@ -174,7 +175,7 @@ def _finding(
         id=finding_id(rule, places),
         rule=rule,
         title=title,
-        severity=severity_of(risk),
+        severity=severity(likelihood, impact),
         likelihood=likelihood,
         impact=impact,
         risk=risk,

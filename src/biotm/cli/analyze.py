@@ -18,6 +18,8 @@ from biotm.cli.common import (
     max_size_option,
     write_output,
 )
+from biotm.cli.progress import progress_bar
+from biotm.cli.progress import wanted as progress_wanted
 from biotm.cli.rules_cmd import regulation_view
 from biotm.pipeline import AuditOptions, audit
 from biotm.report import FORMATS, renderer
@@ -85,18 +87,24 @@ def analyze(
     Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 input error.
     """
     law = _check_selection(rules, skip_rules, regulation)
-    loaded = load_or_fail(file, max_size_mb, input_format)
-    options = AuditOptions(
-        today=(today.date() if today else dt.date.today()),
-        rules=rules,
-        skip_rules=skip_rules,
-        with_controls=with_controls,
-        budget_days=budget,
-    )
-    try:
-        result = audit(loaded, options)
-    except WhatIfError as exc:
-        raise InputError(f"{file}: {exc}") from None
+    with progress_bar(progress_wanted(file, fmt, output)) as step:
+        step("loading the model")
+        loaded = load_or_fail(file, max_size_mb, input_format)
+        today_date = today.date() if today else dt.date.today()
+        options = AuditOptions(
+            today=today_date,
+            rules=rules,
+            skip_rules=skip_rules,
+            progress=step,
+            with_controls=with_controls,
+            budget_days=budget,
+        )
+        try:
+            result = audit(loaded, options)
+        except WhatIfError as exc:
+            raise InputError(f"{file}: {exc}") from None
+        step("writing the report")
+        text = "" if fmt == "terminal" and output is None else renderer(fmt)(result)
     if fmt == "terminal" and output is None:
         from biotm.report.terminal import print_report
 
@@ -105,7 +113,6 @@ def analyze(
         if law:
             console.print(regulation_view(result, law))
     else:
-        text = renderer(fmt)(result)
         if law and fmt == "terminal":
             buffer = io.StringIO()
             Console(file=buffer, width=120, color_system=None).print(regulation_view(result, law))

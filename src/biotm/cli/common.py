@@ -18,6 +18,8 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_INPUT = 2
 
+_WRITE_SLICE = 1 << 24
+
 FAIL_ON_CHOICES = (*SEVERITIES, "none")
 
 
@@ -90,12 +92,27 @@ def write_output(text: str, output: str | None, inputs: Sequence[str] = ()) -> N
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+            # In slices: writing a national-scale report (~800 MB) at once encodes a second full copy.
+            for start in range(0, len(text), _WRITE_SLICE):
+                handle.write(text[start : start + _WRITE_SLICE])
+            handle.flush()
+            os.fsync(handle.fileno())  # the bytes are on disk before the name points at them
+        os.chmod(temp, _report_mode(target))
         os.replace(temp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
         raise
+
+
+def _report_mode(target: Path) -> int:
+    """Keep an existing report's permissions; a new one gets the usual 0666 minus umask (mkstemp gives 0600)."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def gate(result: AuditResult, fail_on: str) -> int:

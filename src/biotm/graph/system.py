@@ -6,15 +6,18 @@ linear in elements + flows + data references.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from biotm.model.loader import LoadedModel
 from biotm.model.schema import DataItem, Element, ElementType, Flow, Model, Zone
 from biotm.model.source import SourceLocation
 from biotm.result import Crossing, LineageEntry, ModelWarning
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 @dataclass
@@ -43,11 +46,8 @@ class SystemGraph:
         self.elements: dict[str, Element] = {e.id: e for e in model.elements}
         self.data: dict[str, DataItem] = {d.id: d for d in model.data}
         self.flows: dict[str, Flow] = {f.id: f for f in model.flows}
-        self.graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
-        for element in model.elements:
-            self.graph.add_node(element.id)
-        for flow in model.flows:
-            self.graph.add_edge(flow.source, flow.target, key=flow.id)
+        # Rules and scoring ask for an element's zone a few times per finding: one lookup, not two.
+        self._zone_of: dict[str, Zone] = {e.id: self.zones[e.zone] for e in model.elements}
         self.inbound: dict[str, list[Flow]] = defaultdict(list)
         self.outbound: dict[str, list[Flow]] = defaultdict(list)
         for flow in model.flows:
@@ -59,9 +59,24 @@ class SystemGraph:
         self.lineage: dict[str, Lineage] = {d.id: Lineage() for d in model.data}
         self._compute_lineage()
 
+    @functools.cached_property
+    def graph(self) -> nx.MultiDiGraph[str]:
+        """Elements as nodes, flows as edges keyed by flow id.
+
+        Built on first use: no stage of the audit itself walks it, and building it took a fifth of the
+        graph stage at national scale (networkx is also imported only here, off the start-up path).
+        """
+        import networkx
+
+        graph: nx.MultiDiGraph[str] = networkx.MultiDiGraph()
+        graph.add_nodes_from(element.id for element in self.model.elements)
+        for flow in self.model.flows:
+            graph.add_edge(flow.source, flow.target, key=flow.id)
+        return graph
+
     # -- zones -----------------------------------------------------------------------------------
     def zone_of(self, element_id: str) -> Zone:
-        return self.zones[self.elements[element_id].zone]
+        return self._zone_of[element_id]
 
     def zone_chain(self, zone_id: str) -> list[Zone]:
         """The zone and its ancestors, innermost first."""
@@ -81,8 +96,12 @@ class SystemGraph:
     def crosses_boundary(self, flow: Flow) -> bool:
         return self.elements[flow.source].zone != self.elements[flow.target].zone
 
+    def owner_of(self, element_id: str) -> str:
+        """The organisation answerable for what an element does: its operator, else its zone's owner."""
+        return self.elements[element_id].operator or self.zone_of(element_id).owner
+
     def is_disclosure(self, flow: Flow) -> bool:
-        return self.zone_of(flow.source).owner != self.zone_of(flow.target).owner
+        return self.owner_of(flow.source) != self.owner_of(flow.target)
 
     def is_cross_border(self, flow: Flow) -> bool:
         return self.zone_of(flow.source).jurisdiction != self.zone_of(flow.target).jurisdiction
@@ -210,7 +229,7 @@ class SystemGraph:
                     stored_at=sorted(lin.stored_at),
                     reaches=reaches,
                     flows=sorted(lin.flows),
-                    owners=sorted({self.zone_of(e).owner for e in reaches}),
+                    owners=sorted({self.owner_of(e) for e in reaches}),
                     jurisdictions=sorted({self.zone_of(e).jurisdiction for e in reaches}),
                 )
             )

@@ -32,6 +32,7 @@ from yaml.events import (
     SequenceEndEvent,
 )
 
+from biotm.model import json_marks
 from biotm.model.errors import ModelError, Problem, one_line, shorten
 from biotm.model.source import Path, SourceMap, dotted
 
@@ -373,6 +374,23 @@ def parse_json(text: str, name: str, limits: Limits | None = None) -> tuple[Any,
         raise ModelError([Problem(name, line, column, f"JSON value error: {_reason(str(exc))}")]) from None
     except (RecursionError, _DuplicateKeyError):
         data = None  # the YAML pass below says where
+    if isinstance(data, dict):
+        # Fast path: item marks from one regex pass; the YAML pass runs only if a deeper mark is asked for.
+        depth, items = json_marks.scan(text, data)
+        if depth <= limits.max_depth:
+            return data, json_marks.LazySourceMap(name, items, lambda: _json_source(text, name, limits))
+    return _json_slow(text, name, limits, data)
+
+
+def _json_source(text: str, name: str, limits: Limits) -> SourceMap:
+    """Every mark of a JSON text that json.loads accepted (empty if the YAML parser cannot read it)."""
+    try:
+        return _build(_as_yaml(text), name, limits)[1]
+    except yaml.YAMLError:
+        return SourceMap(name)
+
+
+def _json_slow(text: str, name: str, limits: Limits, data: Any) -> tuple[Any, SourceMap]:
     try:
         _shape, source, _found = _build(_as_yaml(text), name, limits)
     except yaml.YAMLError as exc:

@@ -214,6 +214,11 @@ class Element(Strict):
     subject_controlled: bool = Field(
         default=False, description="The data subject (or a thief) controls this device or software."
     )
+    operator: str | None = Field(
+        default=None,
+        description="Organisation whose software this is when it is not the zone's owner: a bank's app on a "
+        "customer's phone. Its flows count as that organisation's for disclosures.",
+    )
     returns: Literal["decision", "score", "record"] | None = Field(
         default=None, description="What a verification service answers: decision only, score, or a record."
     )

@@ -55,8 +55,10 @@ def print_terminal(diff: ModelDiff, console: Console) -> None:
         markup=False,
     )
     grid = Table(show_lines=False)
-    for column in ("change", "id", "severity", "title"):
-        grid.add_column(column, overflow="fold")
+    grid.add_column("change", no_wrap=True)
+    grid.add_column("id", no_wrap=True)
+    grid.add_column("severity", no_wrap=True)
+    grid.add_column("title", overflow="fold")
     for finding in diff.new_findings:
         grid.add_row("new", finding.id, finding.severity, Text(finding.title))
     for finding in diff.resolved:

@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from biotm.report.view import printable_result
 from biotm.result import SEVERITIES, AttackPath, AuditResult, Finding
 
 SEVERITY_STYLE = {
@@ -164,8 +165,6 @@ def renderables(result: AuditResult) -> Iterator[RenderableType]:
 
 def print_report(result: AuditResult, console: Console) -> None:
     """Print every section; model text cannot send escape sequences to the terminal."""
-    from biotm.report.view import printable_result
-
     for renderable in renderables(printable_result(result)):
         console.print(renderable)
 

@@ -84,7 +84,7 @@ class Rule:
     #: compliance gaps, which are as likely on a closed network as on an open one.
     exposure: bool = True
 
-    @property
+    @cached_property
     def mitigations(self) -> tuple[str, ...]:
         """Every control that suppresses or lowers this rule, in declaration order."""
         seen: dict[str, None] = {}
@@ -174,6 +174,11 @@ class RuleContext:
             place, _, control = entry.rpartition(":")
             if place and control:
                 self._extra[place].add(control)
+        self._items_cache: dict[tuple[str, str], list[DataItem]] = {}
+        self._element_controls = {
+            e.id: frozenset(e.controls) | self._extra.get(e.id, set()) for e in graph.model.elements
+        }
+        self._flow_controls = self._compute_flow_controls()
 
     # -- controls -----------------------------------------------------------------------------------
     def element_controls(self, element_id: str) -> frozenset[str]:
@@ -186,12 +191,7 @@ class RuleContext:
         kind, place_id = place
         return self.element_controls(place_id) if kind == "element" else self.flow_controls(place_id)
 
-    @cached_property
-    def _element_controls(self) -> dict[str, frozenset[str]]:
-        return {e.id: frozenset(e.controls) | self._extra.get(e.id, set()) for e in self.graph.model.elements}
-
-    @cached_property
-    def _flow_controls(self) -> dict[str, frozenset[str]]:
+    def _compute_flow_controls(self) -> dict[str, frozenset[str]]:
         out: dict[str, frozenset[str]] = {}
         for flow in self.graph.model.flows:
             present = set(flow.controls) | self._extra.get(flow.id, set())
@@ -211,19 +211,37 @@ class RuleContext:
                 yield element
 
     def items(self, ids: Iterable[str]) -> list[DataItem]:
+        """The data items with these ids, sorted by id (unknown ids skipped)."""
         return [self.data[i] for i in sorted(set(ids)) if i in self.data]
 
+    # The three look-ups below are cached: many rules ask for the same place. Callers must not mutate.
     def at_rest(self, element_id: str) -> list[DataItem]:
-        return self.items(self.graph.at_rest.get(element_id, ()))
+        key = ("rest", element_id)
+        if key not in self._items_cache:
+            self._items_cache[key] = self.items(self.graph.at_rest.get(element_id, ()))
+        return self._items_cache[key]
 
     def available(self, element_id: str) -> list[DataItem]:
-        return self.items(self.graph.available.get(element_id, ()))
+        key = ("available", element_id)
+        if key not in self._items_cache:
+            self._items_cache[key] = self.items(self.graph.available.get(element_id, ()))
+        return self._items_cache[key]
 
     def flow_items(self, flow: Flow) -> list[DataItem]:
-        return self.items(flow.data)
+        key = ("flow", flow.id)
+        if key not in self._items_cache:
+            self._items_cache[key] = self.items(flow.data)
+        return self._items_cache[key]
 
     def is_actor(self, element_id: str) -> bool:
         return self.elements[element_id].type is ElementType.ACTOR
+
+    def subject_side(self, element_id: str) -> bool:
+        """The data subject, or a device or app the subject controls and no organisation operates: handing
+        data over from there is collection. From an organisation's app on the subject's phone it is that
+        organisation's own flow (a bank app's SDK upload to a vendor is a disclosure)."""
+        element = self.elements[element_id]
+        return element.role is ActorRole.DATA_SUBJECT or (element.subject_controlled and element.operator is None)
 
     def is_system_flow(self, flow: Flow) -> bool:
         """A flow between two systems (not a person presenting a face or reading a screen)."""

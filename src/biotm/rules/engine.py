@@ -9,12 +9,14 @@ Accepted risks from the model mark findings accepted (or expired), and model `th
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from biotm.graph.system import SystemGraph
 from biotm.model.schema import Accepted, Threat
-from biotm.regulations import CATALOG, refs
+from biotm.pipeline import AuditOptions
+from biotm.regulations import CATALOG, ordered, refs
 from biotm.result import (
     SEVERITIES,
     Acceptance,
@@ -86,9 +88,16 @@ def place_key(places: Iterable[str]) -> str:
 
 
 class _Scorer:
+    """Scores hits into findings. Impact and likelihood are memoised on their inputs: in large models
+    thousands of places share the same data and exposure, and building the factor lists dominates."""
+
     def __init__(self, ctx: RuleContext) -> None:
         self.ctx = ctx
         self.effects = ctx.graph.model.settings.control_effect
+        self._impacts: dict[tuple[object, ...], tuple[float, list[Factor]]] = {}
+        self._likelihoods: dict[tuple[object, ...], tuple[float, list[Factor]]] = {}
+        self._exposure: dict[tuple[str, ...], tuple[bool, bool, bool, bool, int]] = {}
+        self._regulations: dict[tuple[str, ...], list[str]] = {}
 
     def involved_elements(self, hit: Hit) -> list[str]:
         out: list[str] = []
@@ -100,6 +109,63 @@ class _Scorer:
                 out.extend((flow.source, flow.target))
         return sorted(set(out))
 
+    def _impact(self, rule: Rule, hit: Hit, data: list[str]) -> tuple[float, list[Factor]]:
+        key = (tuple(data), rule.impact_scale, tuple((f.reason, f.effect) for f in hit.impact_factors))
+        if key not in self._impacts:
+            items = self.ctx.items(data)
+            parts = kit_parts(item for item in items if item.subjects > 1)
+            self._impacts[key] = impact(
+                items,
+                subjects=max_subjects(items),
+                kit=[p for p in KIT_PARTS if p in parts],
+                scale=rule.impact_scale,
+                extra=hit.impact_factors,
+            )
+        return self._impacts[key]
+
+    def _exposure_of(self, hit: Hit) -> tuple[bool, bool, bool, bool, int]:
+        """Exposure flags of a place (shared by every rule that fires there)."""
+        ctx = self.ctx
+        elements = self.involved_elements(hit)
+        flows = [ctx.flows[p] for p in hit.places if p in ctx.flows]
+        zones = [ctx.graph.zone_of(e) for e in elements]
+        flags = (
+            any(z.internet_facing for z in zones),
+            any(z.public_place for z in zones),
+            any(ctx.graph.crosses_boundary(f) for f in flows),
+            any(ctx.graph.is_disclosure(f) for f in flows),
+            sum(ctx.people_with_access.get(e, 0) for e in elements),
+        )
+        self._exposure[hit.places] = flags
+        return flags
+
+    def _likelihood(self, rule: Rule, hit: Hit, present: set[str]) -> tuple[float, list[Factor]]:
+        flags = (False, False, False, False, 0)
+        if rule.exposure:
+            flags = self._exposure.get(hit.places) or self._exposure_of(hit)
+        lowering = tuple((c, self.effects.get(c, CONTROL_EFFECT)) for c in rule.lowered_by if c in present)
+        extra = tuple((f.reason, f.effect) for f in hit.likelihood_factors)
+        key = (rule.base_likelihood, flags, lowering, extra)
+        if key not in self._likelihoods:
+            internet, public, boundary, owner, people = flags
+            self._likelihoods[key] = likelihood(
+                rule.base_likelihood,
+                internet_facing=internet,
+                public_place=public,
+                crosses_boundary=boundary,
+                crosses_owner=owner,
+                people=people,
+                extra=hit.likelihood_factors,
+                controls=lowering,
+            )
+        return self._likelihoods[key]
+
+    def _regulations_of(self, rule: Rule, hit: Hit) -> list[str]:
+        key = (rule.id, *hit.regulations)
+        if key not in self._regulations:
+            self._regulations[key] = ordered([*rule.regulations, *hit.regulations])
+        return list(self._regulations[key])
+
     def finding(self, rule: Rule, hit: Hit) -> Finding | None:
         ctx = self.ctx
         present: set[str] = set()
@@ -108,35 +174,10 @@ class _Scorer:
         for group in rule.suppressed_by:
             if group and all(control in present for control in group):
                 return None
-        items = ctx.items(hit.data)
-        subjects = max_subjects(items)
-        elements = self.involved_elements(hit)
-        flows = [ctx.flows[p] for p in hit.places if p in ctx.flows]
-        zones = [ctx.graph.zone_of(e) for e in elements]
-        lowering = [(c, self.effects.get(c, CONTROL_EFFECT)) for c in rule.lowered_by if c in present]
-        exposed = rule.exposure
-        like, like_factors = likelihood(
-            rule.base_likelihood,
-            internet_facing=exposed and any(z.internet_facing for z in zones),
-            public_place=exposed and any(z.public_place for z in zones),
-            crosses_boundary=exposed and any(ctx.graph.crosses_boundary(f) for f in flows),
-            crosses_owner=exposed and any(ctx.graph.is_disclosure(f) for f in flows),
-            people=sum(ctx.people_with_access.get(e, 0) for e in elements) if exposed else 0,
-            extra=hit.likelihood_factors,
-            controls=lowering,
-        )
-        parts = kit_parts(item for item in items if item.subjects > 1)
-        imp, imp_factors = impact(
-            items,
-            subjects=subjects,
-            kit=[p for p in KIT_PARTS if p in parts],
-            scale=rule.impact_scale,
-            extra=hit.impact_factors,
-        )
-        regulations = sorted({*rule.regulations, *hit.regulations})
-        location = None
-        if hit.location is not None:
-            location = ctx.graph.location(*hit.location)
+        data = sorted(set(hit.data))
+        like, like_factors = self._likelihood(rule, hit, present)
+        imp, imp_factors = self._impact(rule, hit, data)
+        location = ctx.graph.location(*hit.location) if hit.location is not None else None
         return Finding(
             id=finding_id(rule.id, hit.places),
             rule=rule.id,
@@ -145,19 +186,21 @@ class _Scorer:
             likelihood=like,
             impact=imp,
             risk=round(like * imp, 4),
-            likelihood_factors=like_factors,
-            impact_factors=imp_factors,
+            likelihood_factors=list(like_factors),
+            impact_factors=list(imp_factors),
             place_kind=hit.place_kind,
             places=list(hit.places),
-            data=sorted(set(hit.data)),
-            subjects=subjects,
+            data=data,
+            subjects=max_subjects(ctx.items(data)) if data else 0,
             categories=list(rule.categories),
             threat_tree=list(rule.threat_tree),
             cwe=list(rule.cwe),
-            regulations=regulations,
+            regulations=self._regulations_of(rule, hit),
             mitigations=[c for c in rule.mitigations if c not in present],
             evidence=hit.evidence,
             location=location,
+            status="open",
+            acceptance=None,
         )
 
 
@@ -245,32 +288,18 @@ def sort_key(finding: Finding) -> tuple[int, str, list[str], str]:
     return (SEVERITIES.index(finding.severity), finding.rule, finding.places, finding.id)
 
 
-def run_rules(graph: SystemGraph, options: object | None = None) -> RuleOutput:
-    """Run the rules `options` select (AuditOptions: rules, skip_rules, with_controls, today).
-
-    Raises RuleSelectionError for a --rules / --skip-rules token that selects nothing.
-    """
-    include: tuple[str, ...] = getattr(options, "rules", ())
-    exclude: tuple[str, ...] = getattr(options, "skip_rules", ())
-    today: dt.date | None = getattr(options, "today", None)
-    with_controls: tuple[str, ...] = getattr(options, "with_controls", ())
-    rules, manual = registry.select(registry.all_rules(), include, exclude)
-    ctx = RuleContext(graph, with_controls)
-    scorer = _Scorer(ctx)
+def _run_each(rules: list[Rule], ctx: RuleContext, scorer: _Scorer, warnings: list[ModelWarning]) -> list[Finding]:
+    """Findings of every rule; a pack rule that raises becomes a warning, a built-in one is a bug and raises."""
     findings: list[Finding] = []
-    warnings = [ModelWarning(code="rule-pack-error", message=m, location=None) for m in registry.pack_warnings()]
     for rule in rules:
         seen: set[tuple[str, ...]] = set()
         try:
             hits = list(rule.check(ctx))
         except Exception as exc:
-            if rule.family in ("biometric", "stride", "linddun"):
+            if rule.family in BUILTIN_FAMILIES:
                 raise
-            warnings.append(
-                ModelWarning(
-                    code="rule-error", message=f"rule '{rule.id}' failed: {type(exc).__name__}: {exc}", location=None
-                )
-            )
+            message = f"rule '{rule.id}' failed: {type(exc).__name__}: {exc}"
+            warnings.append(ModelWarning(code="rule-error", message=message, location=None))
             continue
         for hit in hits:
             if hit.places in seen:  # one finding per rule per place
@@ -279,6 +308,37 @@ def run_rules(graph: SystemGraph, options: object | None = None) -> RuleOutput:
             finding = scorer.finding(rule, hit)
             if finding is not None:
                 findings.append(finding)
+    return findings
+
+
+BUILTIN_FAMILIES = ("biometric", "stride", "linddun")
+
+
+def run_rules(graph: SystemGraph, options: AuditOptions | None = None) -> RuleOutput:
+    """Run the rules `options` select (AuditOptions: rules, skip_rules, with_controls, today).
+
+    Raises RuleSelectionError for a --rules / --skip-rules token that selects nothing. Linear in the
+    size of the graph plus the number of findings (n log n for sorting them).
+    """
+    # Findings are many small acyclic objects; the cyclic collector's repeated passes over them cost
+    # as much as building them on large models, so it pauses here and is restored as it was.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _run_rules(graph, options or AuditOptions())
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _run_rules(graph: SystemGraph, options: AuditOptions) -> RuleOutput:
+    today = options.today
+    rules, manual = registry.select(registry.all_rules(), options.rules, options.skip_rules)
+    ctx = RuleContext(graph, options.with_controls)
+    scorer = _Scorer(ctx)
+    findings: list[Finding] = []
+    warnings = [ModelWarning(code="rule-pack-error", message=m, location=None) for m in registry.pack_warnings()]
+    findings.extend(_run_each(rules, ctx, scorer, warnings))
     infos = [rule_info(r) for r in rules]
     if manual and graph.model.threats:
         findings.extend(_manual_finding(graph, i, t) for i, t in enumerate(graph.model.threats))

@@ -31,6 +31,7 @@ from biotm.rules.base import (
     names,
     people,
 )
+from biotm.rules.biometric.capture import REMOTE_MODALITIES
 from biotm.rules.registry import rule
 
 FAMILY = "linddun"
@@ -53,7 +54,7 @@ def _to_other_owner(ctx: RuleContext, flow: Flow) -> bool:
     """A disclosure that is not the data subject handing over, or receiving, their own data."""
     if not ctx.graph.is_disclosure(flow):
         return False
-    return all(ctx.elements[e].role is not ActorRole.DATA_SUBJECT for e in (flow.source, flow.target))
+    return not ctx.subject_side(flow.source) and ctx.elements[flow.target].role is not ActorRole.DATA_SUBJECT
 
 
 @rule(
@@ -124,7 +125,7 @@ def identifying(ctx: RuleContext) -> Iterator[Hit]:
         yield _interaction_hit(
             flow,
             [d.id for d in items],
-            f"'{flow.id}' gives {ctx.graph.zone_of(flow.target).owner} {names(d.id for d in attributes)} "
+            f"'{flow.id}' gives {ctx.graph.owner_of(flow.target)} {names(d.id for d in attributes)} "
             f"named by {names(d.id for d in direct)}.",
             ("element", flow.source),
         )
@@ -180,7 +181,7 @@ def detecting(ctx: RuleContext) -> Iterator[Hit]:
     for element in graph.model.elements:
         if element.capture is not Capture.UNATTENDED or not graph.public_place(element.id):
             continue
-        biometric = [d for d in ctx.available(element.id) if d.is_biometric]
+        biometric = [d for d in ctx.available(element.id) if d.is_biometric and d.modality in REMOTE_MODALITIES]
         if not biometric or any(graph.lineage[d.id].reaches & ctx.identifying_matchers for d in biometric):
             continue  # bio-public-surveillance reports cameras that feed identification
         ids = [d.id for d in biometric]

@@ -110,10 +110,16 @@ def _split(tokens: Iterable[str]) -> list[str]:
     return [part.strip() for token in tokens for part in token.split(",") if part.strip()]
 
 
+#: Family names; a token equal to one selects that family only (not every rule tagged 'STRIDE:…').
+_FAMILIES = {"biometric", "stride", "linddun", "manual"}
+
+
 def _matches(token: str, rule_id: str, family: str, categories: Sequence[str]) -> bool:
     lowered = token.lower()
     if lowered in (rule_id.lower(), family.lower()):
         return True
+    if lowered in _FAMILIES:
+        return False
     for category in categories:
         cat = category.lower()
         if lowered == cat or lowered == cat.split(":", 1)[0] or lowered == cat.split(":", 1)[-1]:
@@ -145,8 +151,8 @@ def check_tokens(tokens: Iterable[str], rules: Sequence[Rule] | None = None) -> 
 def select(rules: Sequence[Rule], include: Iterable[str] = (), exclude: Iterable[str] = ()) -> tuple[list[Rule], bool]:
     """The rules to run and whether model threats (`manual-threat`) are included.
 
-    `include` empty means everything; tokens match a rule id, a family (biometric, stride, linddun) or a
-    category or its prefix (STRIDE, LINDDUN, BIO, 'STRIDE:Spoofing', 'Spoofing').
+    `include` empty means everything; tokens match a rule id, a family (biometric, stride, linddun: that
+    family only) or a category, its prefix or its name (BIO, 'STRIDE:Spoofing', 'Spoofing').
     """
     wanted = check_tokens(include, rules)
     unwanted = check_tokens(exclude, rules)

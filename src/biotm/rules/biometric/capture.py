@@ -4,12 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from biotm.model.schema import ActorRole, Capture, ConsentKind, DataCategory, Element, ElementType, Matching
+from biotm.model.schema import (
+    ActorRole,
+    Capture,
+    ConsentKind,
+    DataCategory,
+    Element,
+    ElementType,
+    Matching,
+    Modality,
+)
 from biotm.result import Factor
 from biotm.rules.base import ControlPlace, Hit, RuleContext, names, people
 from biotm.rules.registry import rule
 
 FAMILY = "biometric"
+
+#: Traits a camera or microphone picks up at a distance, without the person taking part (a fingerprint
+#: reader on a wall identifies only those who touch it).
+REMOTE_MODALITIES = frozenset({Modality.FACE, Modality.GAIT, Modality.VOICE})
 
 CAPTURE_LIKELIHOOD = {
     Capture.ATTENDED: Factor(reason="attended capture: an operator watches the sensor", effect=-0.15),
@@ -183,7 +196,7 @@ def public_surveillance(ctx: RuleContext) -> Iterator[Hit]:
     for element in graph.model.elements:
         if element.capture is not Capture.UNATTENDED or not graph.public_place(element.id):
             continue
-        biometric = [d for d in ctx.available(element.id) if d.is_biometric]
+        biometric = [d for d in ctx.available(element.id) if d.is_biometric and d.modality in REMOTE_MODALITIES]
         for d in biometric:
             if d.id not in reaching:
                 reaching[d.id] = sorted(graph.lineage[d.id].reaches & identifiers)

@@ -49,8 +49,11 @@ def function_creep(ctx: RuleContext) -> Iterator[Hit]:
             f"{', '.join(collected)}."
         )
         if security:
-            evidence += " The data reach a public-security use: PIPL Art. 26 confines such use to public security "
-            evidence += "with separate consent for anything else, and the EU AI Act restricts police identification."
+            evidence += (
+                " The data reach a public-security use the subjects were not asked about; PIPL Art. 26 lets images"
+                " from public places serve public security only, and the EU AI Act restricts police biometric"
+                " identification."
+            )
         places: tuple[ControlPlace, ...] = (("element", element.id), *(("flow", f) for f in inbound))
         yield Hit(
             place_kind="element",

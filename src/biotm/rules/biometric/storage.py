@@ -85,9 +85,9 @@ def store_exposed(ctx: RuleContext) -> Iterator[Hit]:
         for flow in [*graph.inbound.get(store.id, []), *graph.outbound.get(store.id, [])]:
             other = flow.target if flow.source == store.id else flow.source
             other_zone = graph.zone_of(other)
-            if (other_zone.internet_facing or other_zone.public_place) and "authentication" not in ctx.flow_controls(
-                flow.id
-            ):
+            if other_zone.id == zone.id or not (other_zone.internet_facing or other_zone.public_place):
+                continue  # same zone: already counted above
+            if "authentication" not in ctx.flow_controls(flow.id):
                 via.append(flow.id)
         if via:
             reasons.append(f"unauthenticated flows {names(sorted(via))} connect it to an exposed zone")
@@ -216,7 +216,7 @@ def cross_database_linkage(ctx: RuleContext) -> Iterator[Hit]:
             s for s, _ in holders if not ({"template-protection", "pseudonymisation"} & ctx.element_controls(s))
         )
         open_set = set(open_ids)
-        owners = sorted({graph.zone_of(s).owner for s, _ in holders})
+        owners = sorted({graph.owner_of(s) for s, _ in holders})
         factor = Factor(reason=f"{len(owners)} organisations hold {modality} data", effect=0.05 * (len(owners) - 1))
         for store_id, ids in holders:
             count = len(open_ids) - (1 if store_id in open_set else 0)

@@ -70,13 +70,13 @@ def transit_cleartext(ctx: RuleContext) -> Iterator[Hit]:
 
 
 def _disclosed_biometric(ctx: RuleContext, flow: Flow) -> list[str]:
-    """Biometric items a flow hands to another organisation (not collection from, or return to, the subject)."""
+    """Biometric items a flow hands to another organisation: not collection from the subject or the subject's
+    own device, nor a return to the subject in person (a subject-controlled device may be someone else's)."""
     graph = ctx.graph
     if not graph.is_disclosure(flow):
         return []
-    for end in (flow.source, flow.target):
-        if graph.elements[end].role is ActorRole.DATA_SUBJECT:
-            return []
+    if ctx.subject_side(flow.source) or ctx.elements[flow.target].role is ActorRole.DATA_SUBJECT:
+        return []
     return [d.id for d in ctx.flow_items(flow) if d.is_biometric]
 
 
@@ -100,8 +100,8 @@ def third_party_disclosure(ctx: RuleContext) -> Iterator[Hit]:
     for flow in graph.model.flows:
         ids = _disclosed_biometric(ctx, flow)
         if ids:
-            source_owner = graph.zone_of(flow.source).owner
-            target_owner = graph.zone_of(flow.target).owner
+            source_owner = graph.owner_of(flow.source)
+            target_owner = graph.owner_of(flow.target)
             yield _flow_hit(
                 flow,
                 ids,

@@ -1,0 +1,33 @@
+"""Every rule on random valid models: no crash, well-formed and deterministic findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+
+from biotm.pipeline import AuditOptions, audit
+from biotm.regulations import CATALOG
+from biotm.result import SEVERITIES, finding_id
+from biotm.scoring import severity
+from tests.strategies import load_dict, models
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(models())
+def test_rules_on_random_models(model: dict[str, Any]) -> None:
+    options = AuditOptions(today=dt.date(2026, 1, 1))
+    result = audit(load_dict(model), options)
+    again = audit(load_dict(model), options)
+    assert result.model_dump_json() == again.model_dump_json()
+    findings = result.findings
+    assert len({f.id for f in findings}) == len(findings)
+    keys = [(SEVERITIES.index(f.severity), f.rule, f.places) for f in findings]
+    assert keys == sorted(keys)
+    for f in findings:
+        assert 0.0 <= f.likelihood <= 1.0 and 0.0 <= f.impact <= 1.0
+        assert all(ref in CATALOG for ref in f.regulations)
+        if f.rule != "manual-threat":
+            assert f.id == finding_id(f.rule, f.places)
+            assert f.severity == severity(f.likelihood, f.impact)

@@ -1,0 +1,138 @@
+"""Each scenario's headline findings, pinned by rule id and place, so a rule change that loses one fails.
+
+These are the findings a scenario exists to show (its scenarios/README.md entry names them in words); a
+scenario may produce more, and that is not pinned. Places are element or flow ids, or the
+(source, flow, target) triple of an interaction, as the finding lists them.
+"""
+
+from __future__ import annotations
+
+import pytest
+from scenario_support import audited
+
+Pin = tuple[str, tuple[str, ...]]
+
+EXPECTED: dict[str, list[Pin]] = {
+    "china-sim-registration.yaml": [
+        # The archive joins face, ID number and phone number for hundreds of millions of people.
+        ("bio-identity-kit", ("realname_archive",)),
+        ("bio-raw-sample-retained", ("realname_archive",)),
+        # Back-office staff can pull up any subscriber's face and ID data, unreviewed.
+        ("bio-insider-bulk-access", ("realname_archive", "backoffice_lookup", "backoffice")),
+        # Live faces go to the face-SDK vendor's cloud without a processing agreement.
+        ("bio-third-party-disclosure", ("liveness_request",)),
+        # Registration faces reach the public-security query system.
+        ("bio-function-creep", ("police_query",)),
+        # The SIM is registered on a face match with no tested PAD and no second factor.
+        ("bio-no-pad", ("realname_system",)),
+        ("bio-sole-factor", ("realname_system",)),
+        # The MPS service answers with a score.
+        ("bio-score-oracle", ("id_verification_service",)),
+    ],
+    "police-face-id-app.yaml": [
+        ("bio-public-disclosure", ("requester_sees",)),
+        ("bio-third-party-disclosure", ("result_to_requester",)),
+        ("bio-no-injection-detection", ("responder_app",)),
+        ("bio-no-pad", ("zhenni_service",)),
+        ("bio-sole-factor", ("zhenni_service",)),
+    ],
+    "jaywalking-cameras.yaml": [
+        ("bio-public-surveillance", ("camera",)),
+        ("bio-public-disclosure", ("screen_viewing",)),
+        ("bio-central-identification", ("edge_box",)),
+        ("bio-function-creep", ("gallery_builder",)),
+        ("bio-function-creep", ("display_screen",)),
+        ("bio-third-party-disclosure", ("vendor_maintenance",)),
+    ],
+    "exam-registration.yaml": [
+        ("bio-identity-kit", ("candidate_db",)),
+        ("bio-insider-bulk-access", ("candidate_db", "school_browse", "school_registrar")),
+        ("bio-third-party-disclosure", ("to_vendor",)),
+        ("bio-template-unprotected", ("vendor_store",)),
+        ("bio-function-creep", ("university_admissions",)),
+        ("bio-no-pad", ("handheld_verifier",)),
+    ],
+    "citizen-scoring-aggregation.yaml": [
+        ("bio-function-creep", ("aggregator",)),
+        ("bio-identity-kit", ("credit_db",)),
+        ("bio-insider-bulk-access", ("credit_db", "operator_search", "platform_operators")),
+        ("bio-public-disclosure", ("public_reading",)),
+        ("bio-public-surveillance", ("kiosk",)),
+        ("bio-central-identification", ("kiosk",)),
+    ],
+    "bank-remote-ekyc.yaml": [
+        ("bio-no-injection-detection", ("bank_app",)),
+        ("bio-cross-border-transfer", ("sdk_upload",)),
+        ("bio-third-party-disclosure", ("sdk_upload",)),
+        ("bio-raw-sample-retained", ("idv_archive",)),
+        ("bio-raw-sample-retained", ("kyc_file",)),
+        ("bio-sole-factor", ("onboarding_api",)),
+    ],
+    "airport-egates.yaml": [
+        ("bio-cross-border-transfer", ("ees_registration",)),
+        ("bio-third-party-disclosure", ("vendor_failure_images",)),
+        ("bio-insider-bulk-access", ("gate_log", "vendor_failure_images", "vendor_support")),
+        ("bio-raw-sample-retained", ("gate_log",)),
+    ],
+    "workplace-attendance.yaml": [
+        ("bio-store-exposed", ("cloud_db",)),
+        ("bio-template-unprotected", ("server_db",)),
+        ("bio-raw-sample-retained", ("server_db",)),
+        ("bio-no-separate-consent", ("enrol",)),
+        ("bio-third-party-disclosure", ("cloud_sync",)),
+        ("bio-insider-bulk-access", ("cloud_db", "vendor_admin", "vendor_support")),
+        ("bio-no-pad", ("door_reader",)),
+    ],
+}
+
+#: What each hardened variant must no longer show: the pins its controls and data cuts resolve.
+RESOLVED_BY_HARDENING: dict[str, list[Pin]] = {
+    "china-sim-registration-hardened.yaml": [
+        ("bio-third-party-disclosure", ("liveness_request",)),
+        ("bio-function-creep", ("police_query",)),
+        ("bio-no-pad", ("realname_system",)),
+        ("bio-sole-factor", ("realname_system",)),
+        ("bio-score-oracle", ("id_verification_service",)),
+        ("bio-insider-bulk-access", ("realname_archive", "backoffice_lookup", "backoffice")),
+    ],
+    "bank-remote-ekyc-hardened.yaml": [
+        ("bio-no-injection-detection", ("bank_app",)),
+        ("bio-cross-border-transfer", ("sdk_upload",)),
+        ("bio-third-party-disclosure", ("sdk_upload",)),
+        ("bio-raw-sample-retained", ("idv_archive",)),
+        ("bio-sole-factor", ("onboarding_api",)),
+    ],
+    "workplace-attendance-hardened.yaml": [
+        ("bio-store-exposed", ("cloud_db",)),
+        ("bio-template-unprotected", ("server_db",)),
+        ("bio-raw-sample-retained", ("server_db",)),
+        ("bio-no-separate-consent", ("enrol",)),
+        ("bio-third-party-disclosure", ("cloud_sync",)),
+        ("bio-insider-bulk-access", ("cloud_db", "vendor_admin", "vendor_support")),
+        ("bio-no-pad", ("door_reader",)),
+    ],
+}
+
+
+def open_pins(name: str) -> set[Pin]:
+    return {(f.rule, tuple(f.places)) for f in audited(name).findings if f.status == "open"}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_scenario_shows_its_headline_findings(name: str) -> None:
+    assert sorted(set(EXPECTED[name]) - open_pins(name)) == []
+
+
+@pytest.mark.parametrize("name", sorted(RESOLVED_BY_HARDENING))
+def test_hardening_resolves_the_findings_it_targets(name: str) -> None:
+    original = name.replace("-hardened.yaml", ".yaml")
+    targeted = set(RESOLVED_BY_HARDENING[name])
+    assert targeted <= set(EXPECTED[original]), "only pinned findings can be claimed as resolved"
+    assert sorted(targeted & open_pins(name)) == []
+
+
+def test_every_original_scenario_is_pinned() -> None:
+    from scenario_support import scenario_paths
+
+    originals = {p.name for p in scenario_paths() if not p.name.endswith("-hardened.yaml")}
+    assert originals == set(EXPECTED)
