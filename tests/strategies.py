@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 from typing import Any
 
 import yaml
@@ -316,3 +317,16 @@ def model_json(**kwargs: Any) -> st.SearchStrategy[str]:
 def load_dict(model: dict[str, Any], name: str = "model.yaml") -> LoadedModel:
     """Load a model dict through the real loader (via YAML), so it has a real source map."""
     return load_bytes(to_yaml(model).encode("utf-8"), name)
+
+
+def shuffled(value: Any, rng: random.Random) -> Any:
+    """The same model with every list and every mapping in another order (all of them are sets)."""
+    if isinstance(value, dict):
+        items = list(value.items())
+        rng.shuffle(items)
+        return {key: shuffled(item, rng) for key, item in items}
+    if isinstance(value, list):
+        values = [shuffled(v, rng) for v in value]
+        rng.shuffle(values)
+        return values
+    return value

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from biotm import __version__
+from biotm.analysis import attack_stage, plan_stage, what_if_audit
 from biotm.graph import SystemGraph, build_graph
 from biotm.model.loader import LoadedModel
 from biotm.model.schema import ElementType
@@ -24,6 +25,8 @@ class AuditOptions:
     attackers: tuple[str, ...] = ()
     targets: tuple[str, ...] = ()
     k_paths: int = 3
+    #: Mitigation plan: True always (biotm mitigate), False never, None only when given a budget.
+    plan: bool | None = None
     #: The day acceptances are checked against; fixed by the caller so reports are reproducible.
     today: dt.date | None = None
     #: Called with the name of each stage as it starts (the CLI's progress bar); never changes results.
@@ -87,6 +90,8 @@ def base_result(graph: SystemGraph) -> AuditResult:
 def audit(loaded: LoadedModel, options: AuditOptions | None = None) -> AuditResult:
     """Run the whole audit of one loaded model."""
     options = options or AuditOptions()
+    if options.with_controls:
+        return what_if_audit(loaded, options, audit)
     step = options.progress or (lambda stage: None)
     step("building the graph")
     graph = build_graph(loaded)
@@ -97,6 +102,9 @@ def audit(loaded: LoadedModel, options: AuditOptions | None = None) -> AuditResu
     rules_out = run_rules(graph, options)
     result.findings, result.rules, result.regulations = rules_out.findings, rules_out.rules, rules_out.regulations
     result.warnings.extend(rules_out.warnings)
+    step("analysing")
+    analysis = attack_stage(graph, result, options)
+    plan_stage(loaded, analysis, result, options, audit)
     return result
 
 

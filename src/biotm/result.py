@@ -227,6 +227,9 @@ class WhatIfDelta(Record):
     after: Severity | None
     risk_before: float
     risk_after: float
+    broken_by: list[str] = Field(
+        default_factory=list, description="What-if controls ('PLACE:CONTROL') that broke or weakened this chain."
+    )
 
 
 class AuditResult(Record):

@@ -15,7 +15,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from strategies import load_dict, models, to_yaml
+from strategies import load_dict, models, shuffled, to_yaml
 
 from biotm.model import load_bytes
 from biotm.pipeline import AuditOptions, audit
@@ -130,24 +130,11 @@ def test_removing_encryption_never_lowers_a_risk(model: dict[str, Any], data: st
         assert after.get(where, 0.0) >= risk - 1e-9, f"removing encryption lowered the risk at {where}"
 
 
-def _shuffled(value: Any, rng: random.Random) -> Any:
-    """The same model with every list and every mapping in another order (all of them are sets)."""
-    if isinstance(value, dict):
-        items = list(value.items())
-        rng.shuffle(items)
-        return {key: _shuffled(item, rng) for key, item in items}
-    if isinstance(value, list):
-        items = [_shuffled(v, rng) for v in value]
-        rng.shuffle(items)
-        return items
-    return value
-
-
 @settings(suppress_health_check=[HealthCheck.too_slow])
 @given(models(), st.randoms(use_true_random=False))
 def test_reordering_the_file_changes_no_finding(model: dict[str, Any], rng: random.Random) -> None:
     before = run(model)
-    after = run(_shuffled(model, rng))
+    after = run(shuffled(model, rng))
     summary = [(f.id, f.rule, f.severity, f.risk, f.places) for f in sorted(before.findings, key=lambda f: f.id)]
     assert summary == [(f.id, f.rule, f.severity, f.risk, f.places) for f in sorted(after.findings, key=lambda f: f.id)]
     assert before.lineage == after.lineage

@@ -15,6 +15,8 @@ from biotm.cli.diff_cmd import diff
 from biotm.cli.export_cmd import export
 from biotm.cli.generate_cmd import generate
 from biotm.cli.import_cmd import import_
+from biotm.cli.mitigate_cmd import mitigate
+from biotm.cli.paths_cmd import paths
 from biotm.cli.rules_cmd import rules
 from biotm.cli.schema_cmd import schema
 from biotm.cli.validate import validate
@@ -26,6 +28,8 @@ COMMANDS: list[click.Command] = [
     export,
     generate,
     import_,
+    mitigate,
+    paths,
     rules,
     schema,
     validate,

@@ -8,6 +8,7 @@ import io
 import click
 from rich.console import Console
 
+from biotm.analysis.whatif import WhatIfError
 from biotm.cli.common import (
     FAIL_ON_CHOICES,
     InputError,
@@ -46,6 +47,14 @@ from biotm.report import FORMATS, renderer
 )
 @today_option("Date acceptances are checked against (default: today).")
 @click.option(
+    "--with-control",
+    "with_controls",
+    multiple=True,
+    metavar="PLACE:CONTROL",
+    help="Analyse as if this control were at this element or flow (repeatable); shows the change per finding.",
+)
+@click.option("--budget", type=click.FloatRange(min=0), default=None, help="Plan mitigations within DAYS person-days.")
+@click.option(
     "--rules",
     "rules",
     multiple=True,
@@ -64,6 +73,8 @@ def analyze(
     rules: tuple[str, ...],
     skip_rules: tuple[str, ...],
     regulation: str | None,
+    with_controls: tuple[str, ...],
+    budget: float | None,
     max_size_mb: float,
     input_format: str,
 ) -> None:
@@ -81,8 +92,18 @@ def analyze(
         step("loading the model")
         loaded = load_or_fail(file, max_size_mb, input_format)
         today_date = today or dt.date.today()
-        options = AuditOptions(today=today_date, rules=rules, skip_rules=skip_rules, progress=step)
-        result = audit(loaded, options)
+        options = AuditOptions(
+            today=today_date,
+            rules=rules,
+            skip_rules=skip_rules,
+            progress=step,
+            with_controls=with_controls,
+            budget_days=budget,
+        )
+        try:
+            result = audit(loaded, options)
+        except WhatIfError as exc:
+            raise InputError(f"{file}: {exc}") from None
         step("writing the report")
         text = "" if fmt == "terminal" and output is None else renderer(fmt)(result)
     if fmt == "terminal" and output is None:

@@ -13,7 +13,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from biotm.report.view import printable_result
-from biotm.result import SEVERITIES, AuditResult, Finding
+from biotm.result import SEVERITIES, AttackPath, AuditResult, Finding
 
 SEVERITY_STYLE = {
     "critical": "bold white on red",
@@ -198,6 +198,7 @@ def renderables(result: AuditResult) -> Iterator[RenderableType]:
         yield warnings_table(result)
     if result.findings:
         yield Group(*findings_section(result))
+    yield from attack_sections(result)
 
 
 def print_report(result: AuditResult, console: Console) -> None:
@@ -211,4 +212,97 @@ def render(result: AuditResult) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, width=120, color_system=None, force_terminal=False, record=False)
     print_report(result, console)
+    return buffer.getvalue()
+
+
+# -- attack paths, theft chains, what-if and the mitigation plan ------------------------------------
+def paths_section(paths: list[AttackPath]) -> RenderableType:
+    """Attack paths as one tree per (attacker, target), most likely first."""
+    root = Tree(Text(f"Attack paths ({len(paths)})", style="bold"))
+    branches: dict[tuple[str, str], Tree] = {}
+    for path in paths:
+        key = (path.attacker, path.target_data)
+        if key not in branches:
+            branches[key] = root.add(Text(f"{path.attacker} -> {path.target_data}", style="bold"))
+        node = branches[key].add(Text(f"p={path.probability:.3g}, obtained at {path.reaches}"))
+        for step in path.steps:
+            node.add(Text(f"{step.source} -[{step.via}]-> {step.target}  p={step.probability:.3g}: {step.reason}"))
+    return root
+
+
+def chains_section(result: AuditResult) -> RenderableType:
+    root = Tree(Text(f"Identity-theft chains ({len(result.chains)})", style="bold"))
+    for chain in result.chains:
+        head = Text()
+        head.append(f"[{chain.severity}] ", style=SEVERITY_STYLE[chain.severity])
+        head.append(f"{chain.attacker} -> {chain.goal}", style="bold")
+        head.append(f"  likelihood {chain.likelihood:.3g}, {_people(chain.subjects)} people", style="dim")
+        node = root.add(head)
+        for step in chain.steps:
+            where = "" if step.verifier == "leak" else f"@ {step.verifier}: "
+            node.add(Text(f"{where}{step.action} ({step.likelihood:.3g}) - {step.evidence}"))
+        if chain.broken_by:
+            node.add(Text("broken by: " + " or ".join(chain.broken_by), style="green"))
+    return root
+
+
+def what_if_section(result: AuditResult) -> RenderableType:
+    table = Table(title="What if: " + ", ".join(result.what_if), title_justify="left")
+    for column in ("finding", "rule", "before", "after", "risk", "broken by"):
+        table.add_column(column, overflow="fold")
+    for delta in result.what_if_deltas:
+        table.add_row(
+            escape(delta.finding),
+            escape(delta.rule),
+            delta.before or "gone",
+            delta.after or "gone",
+            f"{delta.risk_before:.3f} -> {delta.risk_after:.3f}",
+            escape(", ".join(delta.broken_by)),
+        )
+    return table
+
+
+def plan_section(result: AuditResult) -> RenderableType:
+    plan = result.plan
+    if plan is None:
+        return Text("No mitigation plan.")
+    budget = "no budget" if plan.budget_days is None else f"budget {plan.budget_days:g} person-days"
+    table = Table(
+        title=f"Mitigation plan ({budget}): risk {plan.risk_before:.3f} -> {plan.risk_after:.3f} "
+        f"for {plan.total_cost_days:g} person-days",
+        title_justify="left",
+        caption=plan.method,
+    )
+    for column in ("#", "control", "place", "days", "risk removed", "closes", "breaks chains", "why"):
+        table.add_column(column, overflow="fold")
+    for item in plan.items:
+        table.add_row(
+            str(item.rank),
+            escape(item.control),
+            escape(item.place),
+            f"{item.cost_days:g}",
+            f"{item.risk_removed:.3f}",
+            str(len(item.closes)),
+            str(len(item.breaks_chains)),
+            escape(item.reason),
+        )
+    return table
+
+
+def attack_sections(result: AuditResult) -> Iterator[RenderableType]:
+    if result.what_if:
+        yield what_if_section(result)
+    if result.chains:
+        yield chains_section(result)
+    if result.attack_paths:  # the most likely path per pair; `biotm paths` shows k of them
+        best = {(p.attacker, p.target_data): p for p in reversed(result.attack_paths)}
+        yield paths_section([best[key] for key in sorted(best)])
+    if result.plan is not None:
+        yield plan_section(result)
+
+
+def render_to_text(renderable: RenderableType) -> str:
+    """One renderable as plain text at the report width."""
+    buffer = io.StringIO()
+    Console(file=buffer, width=120, color_system=None, force_terminal=False).print(renderable)
     return buffer.getvalue()

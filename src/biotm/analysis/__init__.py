@@ -1,0 +1,86 @@
+"""Analyses over the system graph: attack paths, identity-theft chains, mitigation plan, what-if.
+
+`attack_stage`, `plan_stage` and `what_if_audit` are the three calls the pipeline makes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from biotm.analysis.mitigation import plan
+from biotm.analysis.stage import AttackAnalysis, analyze_attacks, attack_paths
+from biotm.analysis.whatif import deltas, parse_controls, with_controls
+from biotm.graph import SystemGraph
+from biotm.model.loader import LoadedModel
+from biotm.result import AuditResult, Finding
+
+if TYPE_CHECKING:
+    from biotm.pipeline import AuditOptions
+
+Audit = Callable[[LoadedModel, "AuditOptions"], AuditResult]
+
+#: `biotm analyze --budget` keeps the plan short and its candidates few: each candidate costs a re-run
+#: of the audit. `biotm mitigate` (options.plan True) tries every candidate.
+ANALYZE_PLAN_ITEMS = 5
+ANALYZE_PLAN_CANDIDATES = 12
+
+
+def attack_stage(graph: SystemGraph, result: AuditResult, options: AuditOptions) -> AttackAnalysis:
+    """Fill attack paths, chains and their findings into `result` (findings re-sorted as the rules sort them)."""
+    from biotm.rules.engine import sort_key
+
+    analysis = analyze_attacks(graph, options.attackers)
+    result.attack_paths = attack_paths(analysis, options.targets, options.k_paths)
+    result.chains = analysis.chains
+    result.findings = sorted(
+        [*result.findings, *(f for f in analysis.findings if _selected(f, options))],
+        key=sort_key,
+    )
+    return analysis
+
+
+def _selected(finding: Finding, options: AuditOptions) -> bool:
+    """--rules / --skip-rules apply to attack findings too (rule id, family 'attack', or category)."""
+    from biotm.rules.registry import _matches, _split
+
+    wanted, unwanted = _split(options.rules), _split(options.skip_rules)
+    if wanted and not any(_matches(t, finding.rule, "attack", finding.categories) for t in wanted):
+        return False
+    return not any(_matches(t, finding.rule, "attack", finding.categories) for t in unwanted)
+
+
+def plan_stage(
+    loaded: LoadedModel, analysis: AttackAnalysis, result: AuditResult, options: AuditOptions, audit: Audit
+) -> None:
+    """Fill `result.plan` when asked for (`options.plan`), or when automatic and given a budget."""
+    wanted = options.plan
+    if wanted is None:
+        wanted = options.budget_days is not None
+    if not wanted:
+        return
+    quiet = replace(options, with_controls=(), plan=False, progress=None)
+    full = options.plan is True
+    result.plan = plan(
+        loaded,
+        result,
+        analysis,
+        lambda changed: audit(changed, quiet),
+        options.budget_days,
+        max_items=20 if full else ANALYZE_PLAN_ITEMS,
+        max_candidates=None if full else ANALYZE_PLAN_CANDIDATES,
+    )
+
+
+def what_if_audit(loaded: LoadedModel, options: AuditOptions, audit: Audit) -> AuditResult:
+    """The audit as if `options.with_controls` were present, with the change per finding."""
+    placed = parse_controls(options.with_controls, loaded)
+    before = audit(loaded, replace(options, with_controls=(), plan=False, progress=None))
+    after = audit(with_controls(loaded, placed), replace(options, with_controls=()))
+    after.what_if = [f"{place}:{control}" for place, control in placed]
+    after.what_if_deltas = deltas(before, after, placed)
+    return after
+
+
+__all__ = ["AttackAnalysis", "attack_stage", "plan_stage", "what_if_audit"]

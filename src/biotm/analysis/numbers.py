@@ -1,0 +1,109 @@
+"""The numbers behind attack paths and theft chains, with the model's overrides applied.
+
+Every default is documented, with its reasoning and source, in docs/attack-paths.md. A model replaces
+any of them under `settings.step_probability` (base probabilities, thresholds) and
+`settings.control_effect` (the fraction of a step's probability a control removes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from biotm.model.schema import Settings
+from biotm.result import Severity
+
+#: Base probability of each kind of step before controls (and thresholds, also in [0, 1]).
+STEP_PROBABILITY: dict[str, float] = {
+    "internet-reach": 0.3,  # exploit an element in an internet-facing zone from the internet
+    "physical-reach": 0.4,  # tamper with a device or process standing in a public place
+    "zone-reach": 0.3,  # an outsider let into a named zone reaches one of its elements
+    "eavesdrop": 0.2,  # read an unencrypted flow that touches an internet-facing or public zone
+    "lateral": 0.3,  # from a compromised source, exploit the flow's target
+    "response": 0.15,  # from a compromised target, exploit the source over the response channel
+    "access": 0.9,  # a person uses their own access relation (an insider looking things up)
+    "present-attended": 0.3,  # a photo or mask shown to a sensor an operator watches
+    "present-unattended": 0.6,  # ... to a kiosk or gate
+    "present-remote": 0.7,  # ... to the subject's own device
+    "inject-remote": 0.8,  # a virtual camera or re-flashed phone feeding a prepared video
+    "inject-terminal": 0.2,  # a tampered or complicit terminal feeding a prepared video
+    "template-inversion": 0.3,  # rebuild a usable sample from an unprotected template
+    "template-inversion-protected": 0.02,  # ... from an irreversibly protected one
+    "second-factor-step": 0.3,  # a verification that also checks a non-biometric factor
+    "min-probability": 0.001,  # paths and leaks less likely than this are not reported
+    "min-chain-likelihood": 0.05,  # chains less likely than this are not reported
+}
+
+#: Fraction of a step's probability each control removes, where it applies (see APPLIES).
+CONTROL_EFFECT: dict[str, float] = {
+    "authentication": 0.3,
+    "mutual-authentication": 0.5,
+    "encryption-in-transit": 0.95,
+    "access-control": 0.4,
+    "audit-logging": 0.2,
+    "network-isolation": 0.7,
+    "mfa": 0.4,
+    "dlp": 0.3,
+    "query-rate-limit": 0.2,
+    "presentation-attack-detection": 0.9,
+    "injection-attack-detection": 0.9,
+    "device-attestation": 0.7,
+    "template-protection": 0.9,
+    "second-factor": 0.9,
+    "sim-change-notification": 0.7,
+    "human-review": 0.5,
+}
+
+#: Which controls lower which kind of step, and whether they sit on the target element or the flow.
+ELEMENT_CONTROLS: dict[str, tuple[str, ...]] = {
+    "internet-reach": ("network-isolation", "authentication", "mfa", "access-control"),
+    "zone-reach": ("network-isolation", "authentication", "mfa", "access-control"),
+    "physical-reach": ("authentication", "access-control", "audit-logging"),
+    "lateral": ("authentication", "access-control", "mfa"),
+    "response": ("access-control",),
+    "access": ("audit-logging", "query-rate-limit", "dlp"),
+}
+FLOW_CONTROLS: dict[str, tuple[str, ...]] = {
+    "lateral": ("mutual-authentication",),
+    "response": ("mutual-authentication",),
+    "eavesdrop": ("encryption-in-transit",),
+}
+
+#: Severity from risk = likelihood x impact (lower bounds, checked in order).
+SEVERITY_FLOORS: tuple[tuple[float, Severity], ...] = (
+    (0.5, "critical"),
+    (0.3, "high"),
+    (0.12, "medium"),
+    (0.03, "low"),
+)
+
+
+def severity_of(risk: float) -> Severity:
+    """The severity band of a risk in [0, 1]."""
+    for floor, severity in SEVERITY_FLOORS:
+        if risk >= floor:
+            return severity
+    return "info"
+
+
+@dataclass(frozen=True)
+class Numbers:
+    """Step probabilities and control effects for one model (defaults + its settings)."""
+
+    step: dict[str, float] = field(default_factory=lambda: dict(STEP_PROBABILITY))
+    effect: dict[str, float] = field(default_factory=lambda: dict(CONTROL_EFFECT))
+
+    @classmethod
+    def of(cls, settings: Settings) -> Numbers:
+        step = dict(STEP_PROBABILITY)
+        step.update({k: _unit(v) for k, v in settings.step_probability.items()})
+        effect = dict(CONTROL_EFFECT)
+        effect.update({k: _unit(v) for k, v in settings.control_effect.items()})
+        return cls(step, effect)
+
+    def factor(self, control: str) -> float:
+        """What is left of a step's probability when `control` is present."""
+        return 1.0 - self.effect.get(control, 0.0)
+
+
+def _unit(value: float) -> float:
+    return min(1.0, max(0.0, float(value)))

@@ -1,0 +1,58 @@
+"""`biotm paths`: the k most likely attack paths per attacker and target data item."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from rich.console import Console
+
+from biotm.cli.common import InputError, load_or_fail, max_size_option, write_output
+from biotm.graph import build_graph
+from biotm.model.errors import did_you_mean
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--attacker", "attackers", multiple=True, help="Only this attacker id (repeatable).")
+@click.option("--target", "targets", multiple=True, help="Only paths to this data item id (repeatable).")
+@click.option("-k", "k", type=click.IntRange(min=1, max=50), default=3, show_default=True, help="Paths per pair.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["terminal", "json"]), default="terminal", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
+@max_size_option
+def paths(
+    file: str,
+    attackers: tuple[str, ...],
+    targets: tuple[str, ...],
+    k: int,
+    fmt: str,
+    output: str | None,
+    max_size_mb: float,
+) -> None:
+    """Show the K most likely attack paths from each attacker to each sensitive data item in FILE."""
+    from biotm.analysis.attackers import attackers_for
+    from biotm.analysis.stage import analyze_attacks, attack_paths
+
+    loaded = load_or_fail(file, max_size_mb)
+    graph = build_graph(loaded)
+    known = {a.id for a in attackers_for(graph)}
+    for attacker in attackers:
+        if attacker not in known:
+            raise InputError(f"{file}: unknown attacker '{attacker}'{did_you_mean(attacker, known)}")
+    for target in targets:
+        if target not in graph.data:
+            raise InputError(f"{file}: unknown data item '{target}'{did_you_mean(target, graph.data)}")
+    analysis = analyze_attacks(graph, attackers)
+    found = attack_paths(analysis, targets, k, k_pairs=None)
+    if fmt == "json":
+        text = json.dumps([p.model_dump(mode="json") for p in found], indent=2) + "\n"
+        write_output(text, output, inputs=[file])
+        return
+    from biotm.report.terminal import paths_section
+
+    if output is None:
+        Console().print(paths_section(found))
+    else:
+        from biotm.report.terminal import render_to_text
+
+        write_output(render_to_text(paths_section(found)), output, inputs=[file])

@@ -1,0 +1,90 @@
+"""Identity-theft chains: the SIM -> OTP -> bank chain comes out, and PAD + IAD break it."""
+
+from __future__ import annotations
+
+import pytest
+from support import LIVENESS, fixture, fixture_dict, run, scenario
+
+from biotm.model.loader import LoadedModel
+
+
+def _takeover(result_chains: list, attacker: str, goal: str) -> list:  # type: ignore[type-arg]
+    return [c for c in result_chains if c.attacker == attacker and c.goal == goal]
+
+
+@pytest.mark.parametrize(
+    ("load", "attacker", "terminal", "goal"),
+    [
+        (fixture, "buyer", "terminal", "account-takeover"),
+        (scenario, "leaked-set-buyer", "shop_terminal", "bank-account-takeover"),
+    ],
+)
+def test_sim_chain_from_leaked_face_and_id_number(load: object, attacker: str, terminal: str, goal: str) -> None:
+    loaded: LoadedModel = load()  # type: ignore[operator]
+    result = run(loaded)
+    chains = _takeover(result.chains, attacker, goal)
+    assert len(chains) == 1
+    chain = chains[0]
+    verifiers = [s.verifier for s in chain.steps if s.verifier != "leak"]
+    # SIM registration, then the OTP the SIM receives, then the bank takeover, in that order.
+    assert len(verifiers) == 3 and verifiers[-1] in {"bank_reset", "bank_online"}
+    register = next(s for s in chain.steps if s.grants == ["sim-in-victim-name"])
+    assert "live:face" in register.uses and "id_number" in register.uses
+    assert f"{terminal}:presentation-attack-detection" in register.weak_controls
+    leaks = {g for s in chain.steps if s.verifier == "leak" for g in s.grants}
+    assert {"id_number"} <= leaks and any(d.startswith("face") for d in leaks)
+    # The chain is reported as an idt finding on the verifiers, with the chain's likelihood.
+    finding = next(f for f in result.findings if f.id == chain.finding)
+    assert finding.rule == "idt-chain" and finding.places == verifiers
+    assert finding.likelihood >= chain.likelihood and finding.subjects > 1
+    pair = f"{terminal}:injection-attack-detection+{terminal}:presentation-attack-detection"
+    assert pair in chain.broken_by
+
+
+@pytest.mark.parametrize(("load", "terminal"), [(fixture, "terminal"), (scenario, "shop_terminal")])
+def test_pad_and_iad_break_the_chain_and_the_report_names_them(load: object, terminal: str) -> None:
+    loaded: LoadedModel = load()  # type: ignore[operator]
+    before = run(loaded)
+    specs = tuple(f"{terminal}:{c}" for c in LIVENESS)
+    after = run(loaded, with_controls=specs)
+    assert after.what_if == list(specs)
+    sim_findings = {c.finding for c in before.chains if any(s.grants == ["sim-in-victim-name"] for s in c.steps)}
+    assert sim_findings
+    for finding_id in sim_findings:
+        delta = next(d for d in after.what_if_deltas if d.finding == finding_id)
+        assert delta.after is None or delta.risk_after < delta.risk_before
+        assert set(delta.broken_by) == set(specs)
+    # No chain registers a SIM any more (the stolen-phone chain, which needs no SIM, may remain).
+    assert not any(s.grants == ["sim-in-victim-name"] for c in after.chains for s in c.steps if s.verifier != "leak")
+
+
+def test_pad_alone_only_lowers_the_chain() -> None:
+    loaded = fixture()
+    before = {c.id: c for c in run(loaded).chains}
+    after = run(loaded, with_controls=("terminal:presentation-attack-detection",)).chains
+    assert after, "an injection attack through the terminal still works without IAD"
+    for chain in after:
+        assert chain.likelihood < before[chain.id].likelihood
+
+
+def test_second_factor_at_the_bank_breaks_only_the_takeover() -> None:
+    after = run(fixture(), with_controls=("bank_reset:second-factor",))
+    goals = {c.goal for c in after.chains}
+    assert "sim-in-victim-name" in goals and "account-takeover" not in goals
+
+
+def test_public_data_and_capabilities_feed_chains(tmp_path: object) -> None:
+    import yaml
+
+    from biotm.model.loader import load_bytes
+
+    text = fixture_dict()
+    text["attackers"] = [{"id": "nobody", "kind": "other", "entry": [], "capabilities": []}]
+    result = run(load_bytes(yaml.safe_dump(text).encode(), "m.yaml"), attackers=("nobody",))
+    assert not result.chains  # holds nothing: no face, no ID number
+    for item in text["data"]:
+        item["public"] = True
+    result = run(load_bytes(yaml.safe_dump(text).encode(), "m.yaml"), attackers=("nobody",))
+    assert {c.goal for c in result.chains} == {"sim-in-victim-name", "account-takeover"}
+    steps = [s for c in result.chains for s in c.steps if s.verifier == "leak"]
+    assert steps and all("public" in s.evidence for s in steps)
