@@ -11,7 +11,7 @@ from biotm.cli.common import load_or_fail, max_size_option, write_output
 from biotm.pipeline import AuditOptions, audit
 
 
-@click.command()
+@click.command(short_help="Rank controls to add by risk removed per person-day.")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--budget", "budget", type=click.FloatRange(min=0), default=None, help="Person-days to spend at most.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["terminal", "json"]), default="terminal", show_default=True)

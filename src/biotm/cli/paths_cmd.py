@@ -12,7 +12,7 @@ from biotm.graph import build_graph
 from biotm.model.errors import did_you_mean
 
 
-@click.command()
+@click.command(short_help="Show the most likely attack paths to each data item.")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--attacker", "attackers", multiple=True, help="Only this attacker id (repeatable).")
 @click.option("--target", "targets", multiple=True, help="Only paths to this data item id (repeatable).")

@@ -230,9 +230,19 @@ def paths_section(paths: list[AttackPath]) -> RenderableType:
     return root
 
 
+#: Chains and attacker-target pairs shown in full; a national model has thousands of each.
+FULL_CHAINS = 20
+FULL_PATH_PAIRS = 20
+
+
+def _more(count: int, what: str) -> Text:
+    return Text(f"… {count} more {what}; -f html, markdown or json lists them all.", style="dim")
+
+
 def chains_section(result: AuditResult) -> RenderableType:
     root = Tree(Text(f"Identity-theft chains ({len(result.chains)})", style="bold"))
-    for chain in result.chains:
+    likeliest = sorted(result.chains, key=lambda c: (-c.likelihood, c.id))[:FULL_CHAINS]
+    for chain in [c for c in result.chains if c in likeliest]:
         head = Text()
         head.append(f"[{chain.severity}] ", style=SEVERITY_STYLE[chain.severity])
         head.append(f"{chain.attacker} -> {chain.goal}", style="bold")
@@ -243,6 +253,8 @@ def chains_section(result: AuditResult) -> RenderableType:
             node.add(Text(f"{where}{step.action} ({step.likelihood:.3g}) - {step.evidence}"))
         if chain.broken_by:
             node.add(Text("broken by: " + " or ".join(chain.broken_by), style="green"))
+    if len(result.chains) > FULL_CHAINS:
+        root.add(_more(len(result.chains) - FULL_CHAINS, "chains"))
     return root
 
 
@@ -296,7 +308,10 @@ def attack_sections(result: AuditResult) -> Iterator[RenderableType]:
         yield chains_section(result)
     if result.attack_paths:  # the most likely path per pair; `biotm paths` shows k of them
         best = {(p.attacker, p.target_data): p for p in reversed(result.attack_paths)}
-        yield paths_section([best[key] for key in sorted(best)])
+        likeliest = sorted(best, key=lambda key: (-best[key].probability, key))[:FULL_PATH_PAIRS]
+        yield paths_section([best[key] for key in sorted(likeliest)])
+        if len(best) > FULL_PATH_PAIRS:
+            yield _more(len(best) - FULL_PATH_PAIRS, "attacker-target pairs (biotm paths shows each)")
     if result.plan is not None:
         yield plan_section(result)
 
