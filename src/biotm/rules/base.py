@@ -55,6 +55,30 @@ class Hit:
     impact_factors: tuple[Factor, ...] = ()
     regulations: tuple[str, ...] = ()
 
+    @classmethod
+    def at_element(
+        cls,
+        element_id: str,
+        *,
+        evidence: str,
+        data: tuple[str, ...] = (),
+        likelihood_factors: tuple[Factor, ...] = (),
+        impact_factors: tuple[Factor, ...] = (),
+        regulations: tuple[str, ...] = (),
+    ) -> Hit:
+        """A hit on one element: its own controls mitigate it and the finding points at it in the file."""
+        return cls(
+            place_kind="element",
+            places=(element_id,),
+            evidence=evidence,
+            data=data,
+            control_places=(("element", element_id),),
+            location=("element", element_id),
+            likelihood_factors=likelihood_factors,
+            impact_factors=impact_factors,
+            regulations=regulations,
+        )
+
 
 CheckFn = Callable[["RuleContext"], Iterable[Hit]]
 

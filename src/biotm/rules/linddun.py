@@ -151,13 +151,10 @@ def non_repudiation(ctx: RuleContext) -> Iterator[Hit]:
         samples = [d.id for d in rest if d.category is DataCategory.BIOMETRIC_SAMPLE]
         named = [d.id for d in rest if d.category is DataCategory.IDENTIFIER]
         if samples and named:
-            yield Hit(
-                place_kind="element",
-                places=(store.id,),
+            yield Hit.at_element(
+                store.id,
                 data=tuple(samples + named),
                 evidence=f"'{store.id}' keeps {names(samples)} with {names(named)}: a signed-in-person record.",
-                control_places=(("element", store.id),),
-                location=("element", store.id),
             )
 
 
@@ -185,13 +182,10 @@ def detecting(ctx: RuleContext) -> Iterator[Hit]:
         if not biometric or any(graph.lineage[d.id].reaches & ctx.identifying_matchers for d in biometric):
             continue  # bio-public-surveillance reports cameras that feed identification
         ids = [d.id for d in biometric]
-        yield Hit(
-            place_kind="element",
-            places=(element.id,),
+        yield Hit.at_element(
+            element.id,
             data=tuple(ids),
             evidence=f"'{element.id}' in public zone '{element.zone}' records {names(ids)} of everyone passing.",
-            control_places=(("element", element.id),),
-            location=("element", element.id),
         )
 
 
@@ -256,13 +250,10 @@ def excessive_retention(ctx: RuleContext) -> Iterator[Hit]:
             and d.category not in (DataCategory.BIOMETRIC_SAMPLE, DataCategory.CREDENTIAL)
         ]
         if kept:
-            yield Hit(
-                place_kind="element",
-                places=(store.id,),
+            yield Hit.at_element(
+                store.id,
                 data=tuple(kept),
                 evidence=f"'{store.id}' keeps {names(kept)} with no retention limit.",
-                control_places=(("element", store.id),),
-                location=("element", store.id),
             )
 
 
@@ -341,12 +332,9 @@ def no_dpia(ctx: RuleContext) -> Iterator[Hit]:
         biometric = [d for d in ctx.available(element.id) if d.is_biometric]
         face_people = max((d.subjects for d in biometric if d.modality is Modality.FACE), default=0)
         regs = ("CN-FRT-filing",) if face_people >= 100_000 else ()
-        yield Hit(
-            place_kind="element",
-            places=(element.id,),
+        yield Hit.at_element(
+            element.id,
             data=tuple(d.id for d in biometric),
             evidence=f"'{element.id}' performs {reason} and no impact assessment (dpia) is recorded.",
-            control_places=(("element", element.id),),
-            location=("element", element.id),
             regulations=regs,
         )

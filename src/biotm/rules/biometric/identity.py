@@ -57,14 +57,11 @@ def identity_kit(ctx: RuleContext) -> Iterator[Hit]:
         kit = _kit(ctx.at_rest(element.id))
         if kit:
             ids, covered = kit
-            yield Hit(
-                place_kind="element",
-                places=(element.id,),
+            yield Hit.at_element(
+                element.id,
                 data=tuple(ids),
                 evidence=f"Store '{element.id}' keeps {names(ids)} together for {people(covered)} people: a "
                 "complete kit to open SIMs, pass eKYC and reset accounts in their names.",
-                control_places=(("element", element.id),),
-                location=("element", element.id),
             )
     kits: dict[tuple[str, ...], tuple[list[str], int] | None] = {}  # many flows carry the same items
     for flow in graph.model.flows:
@@ -176,14 +173,11 @@ def central_identification(ctx: RuleContext) -> Iterator[Hit]:
             else ()
         )
         ids = [d.id for d in gallery]
-        yield Hit(
-            place_kind="element",
-            places=(element.id,),
+        yield Hit.at_element(
+            element.id,
             data=tuple(ids),
             evidence=f"'{element.id}' ({element.purpose or 'purpose not stated'}) searches {names(ids)} of "
             f"{people(max_subjects(gallery))} people one-to-many.",
-            control_places=(("element", element.id),),
-            location=("element", element.id),
             likelihood_factors=factors,
         )
 
@@ -224,14 +218,11 @@ def sole_factor(ctx: RuleContext) -> Iterator[Hit]:
                 weak.append(verification.id)
                 used.update(items)
         if weak:
-            yield Hit(
-                place_kind="element",
-                places=(element.id,),
+            yield Hit.at_element(
+                element.id,
                 data=tuple(sorted(used)),
                 evidence=f"'{element.id}' grants {names(weak)} on a biometric match with no second factor "
                 "and nothing the person could revoke after a leak.",
-                control_places=(("element", element.id),),
-                location=("element", element.id),
                 impact_factors=(Factor(reason="grants identity, money or account control", effect=0.1),),
             )
 
@@ -259,11 +250,8 @@ def score_oracle(ctx: RuleContext) -> Iterator[Hit]:
         if element.matching is Matching.NONE and not element.verifies:
             continue
         biometric = [d.id for d in ctx.available(element.id) if d.is_biometric]
-        yield Hit(
-            place_kind="element",
-            places=(element.id,),
+        yield Hit.at_element(
+            element.id,
             data=tuple(biometric),
             evidence=f"'{element.id}' answers each comparison with a {element.returns}, not a decision only.",
-            control_places=(("element", element.id),),
-            location=("element", element.id),
         )

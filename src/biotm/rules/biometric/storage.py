@@ -44,14 +44,11 @@ def store_unencrypted(ctx: RuleContext) -> Iterator[Hit]:
         exposed = [d for d in ctx.at_rest(element.id) if is_exposed_biometric(d)]
         if exposed:
             ids = [d.id for d in exposed]
-            yield Hit(
-                place_kind="element",
-                places=(element.id,),
+            yield Hit.at_element(
+                element.id,
                 data=tuple(ids),
                 evidence=f"'{element.id}' keeps {names(ids)} ({people(max_subjects(exposed))} people) "
                 "with no encryption-at-rest control and no template protection.",
-                control_places=(("element", element.id),),
-                location=("element", element.id),
             )
 
 
@@ -94,15 +91,12 @@ def store_exposed(ctx: RuleContext) -> Iterator[Hit]:
         if not reasons:
             continue
         ids = [d.id for d in sensitive]
-        yield Hit(
-            place_kind="element",
-            places=(store.id,),
+        yield Hit.at_element(
+            store.id,
             data=tuple(ids),
             evidence=f"Store '{store.id}' holds {names(ids)} of {people(max_subjects(sensitive))} people and "
             + "; ".join(reasons)
             + ".",
-            control_places=(("element", store.id),),
-            location=("element", store.id),
             likelihood_factors=(Factor(reason="exposed to anyone who finds it", effect=0.1),),
         )
 
@@ -137,14 +131,11 @@ def raw_sample_retained(ctx: RuleContext) -> Iterator[Hit]:
             detail = f"for up to {longest} days"
             factors = (Factor(reason=f"kept {longest} days", effect=0.1 if longest > 365 else 0.0),)
         ids = [d.id for d in samples]
-        yield Hit(
-            place_kind="element",
-            places=(element.id,),
+        yield Hit.at_element(
+            element.id,
             data=tuple(ids),
             evidence=f"'{element.id}' keeps raw samples {names(ids)} {detail}; a protected template or the "
             "match decision would serve most purposes.",
-            control_places=(("element", element.id),),
-            location=("element", element.id),
             likelihood_factors=factors,
         )
 
@@ -173,15 +164,12 @@ def template_unprotected(ctx: RuleContext) -> Iterator[Hit]:
         ]
         if templates:
             ids = [d.id for d in templates]
-            yield Hit(
-                place_kind="element",
-                places=(element.id,),
+            yield Hit.at_element(
+                element.id,
                 data=tuple(ids),
                 evidence=f"'{element.id}' stores templates {names(ids)} with protection "
                 f"'{templates[0].protection.value}': reversible to a face or fingerprint and linkable "
                 "between databases.",
-                control_places=(("element", element.id),),
-                location=("element", element.id),
             )
 
 
@@ -224,13 +212,10 @@ def cross_database_linkage(ctx: RuleContext) -> Iterator[Hit]:
                 continue
             shown = [s for s in open_ids[:6] if s != store_id][:5]
             more = f" and {count - len(shown)} more" if count > len(shown) else ""
-            yield Hit(
-                place_kind="element",
-                places=(store_id,),
+            yield Hit.at_element(
+                store_id,
                 data=tuple(ids),
                 evidence=f"'{store_id}' stores {modality} data {names(ids)} that can be matched against "
                 f"{names(shown)}{more} (owners: {', '.join(owners)}).",
-                control_places=(("element", store_id),),
-                location=("element", store_id),
                 likelihood_factors=(factor,),
             )
