@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from biotm.model.schema import Settings
-from biotm.result import Severity
 
 #: Base probability of each kind of step before controls (and thresholds, also in [0, 1]).
 STEP_PROBABILITY: dict[str, float] = {
@@ -67,23 +66,6 @@ FLOW_CONTROLS: dict[str, tuple[str, ...]] = {
     "response": ("mutual-authentication",),
     "eavesdrop": ("encryption-in-transit",),
 }
-
-#: Severity from risk = likelihood x impact (lower bounds, checked in order).
-SEVERITY_FLOORS: tuple[tuple[float, Severity], ...] = (
-    (0.5, "critical"),
-    (0.3, "high"),
-    (0.12, "medium"),
-    (0.03, "low"),
-)
-
-
-def severity_of(risk: float) -> Severity:
-    """The severity band of a risk in [0, 1]."""
-    for floor, severity in SEVERITY_FLOORS:
-        if risk >= floor:
-            return severity
-    return "info"
-
 
 @dataclass(frozen=True)
 class Numbers:
