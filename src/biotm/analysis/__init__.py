@@ -43,12 +43,9 @@ def attack_stage(graph: SystemGraph, result: AuditResult, options: AuditOptions)
 
 def _selected(finding: Finding, options: AuditOptions) -> bool:
     """--rules / --skip-rules apply to attack findings too (rule id, family 'attack', or category)."""
-    from biotm.rules.registry import _matches, _split
+    from biotm.rules.registry import is_selected
 
-    wanted, unwanted = _split(options.rules), _split(options.skip_rules)
-    if wanted and not any(_matches(t, finding.rule, "attack", finding.categories) for t in wanted):
-        return False
-    return not any(_matches(t, finding.rule, "attack", finding.categories) for t in unwanted)
+    return is_selected(options.rules, options.skip_rules, finding.rule, "attack", finding.categories)
 
 
 def plan_stage(

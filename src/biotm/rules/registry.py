@@ -156,11 +156,15 @@ def select(rules: Sequence[Rule], include: Iterable[str] = (), exclude: Iterable
     """
     wanted = check_tokens(include, rules)
     unwanted = check_tokens(exclude, rules)
+    picked = [r for r in rules if is_selected(wanted, unwanted, r.id, r.family, r.categories)]
+    return picked, is_selected(wanted, unwanted, MANUAL_RULE_ID, "manual", ())
 
-    def chosen(rule_id: str, family: str, categories: Sequence[str]) -> bool:
-        if wanted and not any(_matches(t, rule_id, family, categories) for t in wanted):
-            return False
-        return not any(_matches(t, rule_id, family, categories) for t in unwanted)
 
-    picked = [r for r in rules if chosen(r.id, r.family, r.categories)]
-    return picked, chosen(MANUAL_RULE_ID, "manual", ())
+def is_selected(
+    include: Iterable[str], exclude: Iterable[str], rule_id: str, family: str, categories: Sequence[str]
+) -> bool:
+    """Whether findings of this rule id, family and categories pass `--rules` / `--skip-rules` tokens."""
+    wanted, unwanted = _split(include), _split(exclude)
+    if wanted and not any(_matches(t, rule_id, family, categories) for t in wanted):
+        return False
+    return not any(_matches(t, rule_id, family, categories) for t in unwanted)
