@@ -33,6 +33,10 @@ class _Checker:
             self.report(loc, f"{owner} refers to unknown {what} '{value}'{did_you_mean(value, pool)}")
 
     def unique(self, section: str, ids: Sequence[str], what: str, seen: dict[str, str]) -> None:
+        distinct = set(ids)
+        if len(distinct) == len(ids) and distinct.isdisjoint(seen):  # the usual case, without a loop in Python
+            seen.update(dict.fromkeys(ids, what))
+            return
         for index, item_id in enumerate(ids):
             if item_id in seen:
                 self.report((section, index, "id"), f"duplicate id '{item_id}' (already used by {seen[item_id]})")
@@ -179,10 +183,12 @@ class _Checker:
             self.controls((*loc, "controls"), flow.controls, owner)
 
     def _attackers(self) -> None:
-        pool = self.elements | self.zones | set(ENTRY_KEYWORDS)
         for index, attacker in enumerate(self.model.attackers):
             owner = f"attacker '{attacker.id}'"
             for e_index, entry in enumerate(attacker.entry):
+                if entry in self.elements or entry in self.zones or entry in ENTRY_KEYWORDS:
+                    continue
+                pool = self.elements | self.zones | set(ENTRY_KEYWORDS)  # only to suggest a fix: 10^5 ids
                 self.ref(("attackers", index, "entry", e_index), entry, pool, "entry point", owner)
             self.data_refs(("attackers", index, "holds"), attacker.holds, owner)
 
@@ -193,11 +199,11 @@ class _Checker:
         return place in self.elements or place in self.flows or place in self.zones or place in self.data
 
     def _places(self) -> None:
-        pool = self.elements | self.flows | self.zones | self.data
         named = [("accepted", i, a.place) for i, a in enumerate(self.model.accepted)]
         named += [("threats", i, t.place) for i, t in enumerate(self.model.threats)]
         for section, index, place in named:
             if not self._place_ok(place):
+                pool = self.elements | self.flows | self.zones | self.data
                 self.report(
                     (section, index, "place"),
                     f"{section} entry names unknown place '{place}'{did_you_mean(place, pool)}",
