@@ -84,6 +84,20 @@ def controls_at(graph: SystemGraph, place: str) -> set[str]:
     return set(element.controls) if element else set()
 
 
+class PlaceControls:
+    """`controls_at` for one graph, computed once per place: searches ask for the same places again and again."""
+
+    def __init__(self, graph: SystemGraph) -> None:
+        self.graph = graph
+        self._cache: dict[str, frozenset[str]] = {}
+
+    def __call__(self, place: str) -> frozenset[str]:
+        found = self._cache.get(place)
+        if found is None:
+            found = self._cache[place] = frozenset(controls_at(self.graph, place))
+        return found
+
+
 @dataclass(frozen=True)
 class Edge:
     """One step of the attack graph with its base probability (before the attacker's skill)."""
