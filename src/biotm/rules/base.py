@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any, TypeVar, cast
 
 from biotm.graph.system import SystemGraph
 from biotm.model.schema import (
@@ -184,6 +185,9 @@ def is_exposed_biometric(item: DataItem) -> bool:
 
 INSIDER_ROLES = frozenset({ActorRole.STAFF, ActorRole.OPERATOR, ActorRole.OFFICIAL, ActorRole.VENDOR})
 
+_T = TypeVar("_T")
+_NO_CONTROLS: frozenset[str] = frozenset()
+
 
 class RuleContext:
     """The system graph plus indexes every rule shares, each computed once (linear time)."""
@@ -199,6 +203,12 @@ class RuleContext:
             if place and control:
                 self._extra[place].add(control)
         self._items_cache: dict[tuple[str, str], list[DataItem]] = {}
+        # Flows with the same data share one item list: a national model has 200k flows but few data sets.
+        self._flow_items: dict[str, list[DataItem]] = {}
+        self._items_of_data: dict[tuple[str, ...], list[DataItem]] = {}
+        self._derived: dict[Callable[[RuleContext], Any], Any] = {}
+        #: Ids of the actors (people), for the many per-flow "is this end a person" questions.
+        self.actors = frozenset(e.id for e in graph.model.elements if e.type is ElementType.ACTOR)
         self._element_controls = {
             e.id: frozenset(e.controls) | self._extra.get(e.id, set()) for e in graph.model.elements
         }
@@ -206,27 +216,42 @@ class RuleContext:
 
     # -- controls -----------------------------------------------------------------------------------
     def element_controls(self, element_id: str) -> frozenset[str]:
-        return self._element_controls.get(element_id, frozenset())
+        return self._element_controls.get(element_id, _NO_CONTROLS)
 
     def flow_controls(self, flow_id: str) -> frozenset[str]:
-        return self._flow_controls.get(flow_id, frozenset())
+        return self._flow_controls.get(flow_id, _NO_CONTROLS)
 
     def controls_at(self, place: ControlPlace) -> frozenset[str]:
         kind, place_id = place
-        return self.element_controls(place_id) if kind == "element" else self.flow_controls(place_id)
+        if kind == "element":
+            return self._element_controls.get(place_id, _NO_CONTROLS)
+        return self._flow_controls.get(place_id, _NO_CONTROLS)
 
     def _compute_flow_controls(self) -> dict[str, frozenset[str]]:
         out: dict[str, frozenset[str]] = {}
+        # Most flows declare the same few control sets: build each set once.
+        shared: dict[tuple[object, ...], frozenset[str]] = {}
         for flow in self.graph.model.flows:
-            present = set(flow.controls) | self._extra.get(flow.id, set())
-            if flow.encrypted:
-                present.add("encryption-in-transit")
-            if flow.authentication is not Authentication.NONE:
-                present.add("authentication")
-            if flow.authentication is Authentication.MUTUAL:
-                present.add("mutual-authentication")
-            out[flow.id] = frozenset(present)
+            key = (tuple(flow.controls), flow.encrypted, flow.authentication)
+            present = shared.get(key)
+            if present is None:
+                found = set(flow.controls)
+                if flow.encrypted:
+                    found.add("encryption-in-transit")
+                if flow.authentication is not Authentication.NONE:
+                    found.add("authentication")
+                if flow.authentication is Authentication.MUTUAL:
+                    found.add("mutual-authentication")
+                present = shared[key] = frozenset(found)
+            extra = self._extra.get(flow.id)
+            out[flow.id] = present | extra if extra else present
         return out
+
+    def derived(self, compute: Callable[[RuleContext], _T]) -> _T:
+        """`compute(self)`, computed once per context: per-flow or per-element facts a family of rules shares."""
+        if compute not in self._derived:
+            self._derived[compute] = compute(self)
+        return cast(_T, self._derived[compute])
 
     # -- elements, data and neighbourhoods ----------------------------------------------------------
     def elements_of(self, *types: ElementType) -> Iterator[Element]:
@@ -252,13 +277,17 @@ class RuleContext:
         return self._items_cache[key]
 
     def flow_items(self, flow: Flow) -> list[DataItem]:
-        key = ("flow", flow.id)
-        if key not in self._items_cache:
-            self._items_cache[key] = self.items(flow.data)
-        return self._items_cache[key]
+        items = self._flow_items.get(flow.id)
+        if items is None:
+            key = tuple(flow.data)
+            items = self._items_of_data.get(key)
+            if items is None:
+                items = self._items_of_data[key] = self.items(key)
+            self._flow_items[flow.id] = items
+        return items
 
     def is_actor(self, element_id: str) -> bool:
-        return self.elements[element_id].type is ElementType.ACTOR
+        return element_id in self.actors
 
     def subject_side(self, element_id: str) -> bool:
         """The data subject, or a device or app the subject controls and no organisation operates: handing
@@ -269,12 +298,28 @@ class RuleContext:
 
     def is_system_flow(self, flow: Flow) -> bool:
         """A flow between two systems (not a person presenting a face or reading a screen)."""
-        return not self.is_actor(flow.source) and not self.is_actor(flow.target)
+        return flow.source not in self.actors and flow.target not in self.actors
 
     @cached_property
     def crossing_flows(self) -> list[Flow]:
         """Flows that leave their source's trust zone, in model order (shared by the STRIDE rules)."""
-        return [f for f in self.graph.model.flows if self.graph.crosses_boundary(f)]
+        elements = self.elements
+        return [f for f in self.graph.model.flows if elements[f.source].zone != elements[f.target].zone]
+
+    @cached_property
+    def crossing_ids(self) -> frozenset[str]:
+        """Ids of the flows that leave their source's trust zone."""
+        return frozenset(f.id for f in self.crossing_flows)
+
+    @cached_property
+    def owners(self) -> dict[str, str]:
+        """Per element: the organisation answerable for it (`SystemGraph.owner_of`)."""
+        return {e.id: self.graph.owner_of(e.id) for e in self.graph.model.elements}
+
+    def is_disclosure(self, flow: Flow) -> bool:
+        """The flow passes data to another organisation (`SystemGraph.is_disclosure`)."""
+        owners = self.owners
+        return owners[flow.source] != owners[flow.target]
 
     @cached_property
     def flows_from_subjects(self) -> list[Flow]:

@@ -26,7 +26,9 @@ from biotm.result import (
     PlaceKind,
     RegulationRef,
     RuleInfo,
+    Severity,
     finding_id,
+    trusted_finding,
 )
 from biotm.rules import registry
 from biotm.rules.base import KIT_PARTS, Hit, Rule, RuleContext, kit_parts, max_subjects
@@ -89,27 +91,75 @@ def place_key(places: Iterable[str]) -> str:
     return ">".join(places)
 
 
+#: Exposure flags of a place: internet-facing, public place, crosses a boundary, crosses an owner, head count.
+Exposure = tuple[bool, bool, bool, bool, int]
+_NO_EXPOSURE: Exposure = (False, False, False, False, 0)
+_NO_CONTROLS: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class _Score:
+    """The parts of a finding fixed by its rule, its relevant controls, its exposure and its data."""
+
+    severity: Severity
+    likelihood: float
+    impact: float
+    risk: float
+    likelihood_factors: list[Factor]
+    impact_factors: list[Factor]
+    data: list[str]
+    subjects: int
+    regulations: list[str]
+    mitigations: list[str]
+
+
+class _RuleScores:
+    """Per rule: which present controls matter, and the score of each distinct (controls, exposure, data, extras).
+
+    A national model has hundreds of thousands of hits but few distinct keys (identical shop terminals), so
+    each score, and the lists a finding carries, are built once and shared by every finding with that key
+    (findings are never mutated; serialisation does not see the sharing).
+    """
+
+    def __init__(self, rule: Rule) -> None:
+        self.rule = rule
+        self.relevant = frozenset(rule.mitigations)
+        self.categories = list(rule.categories)
+        self.threat_tree = list(rule.threat_tree)
+        self.cwe = list(rule.cwe)
+        self.suppressed: dict[frozenset[str], bool] = {}
+        self.scores: dict[tuple[object, ...], _Score] = {}
+
+    def is_suppressed(self, present: frozenset[str]) -> bool:
+        if present not in self.suppressed:
+            self.suppressed[present] = any(
+                group and all(control in present for control in group) for group in self.rule.suppressed_by
+            )
+        return self.suppressed[present]
+
+
 class _Scorer:
-    """Scores hits into findings. Impact and likelihood are memoised on their inputs: in large models
-    thousands of places share the same data and exposure, and building the factor lists dominates."""
+    """Scores hits into findings. Scores are memoised on their inputs: in large models thousands of places
+    share the same data, controls and exposure, and building the factor lists dominated."""
 
     def __init__(self, ctx: RuleContext) -> None:
         self.ctx = ctx
         self.effects = ctx.graph.model.settings.control_effect
         self._impacts: dict[tuple[object, ...], tuple[float, list[Factor]]] = {}
         self._likelihoods: dict[tuple[object, ...], tuple[float, list[Factor]]] = {}
-        self._exposure: dict[tuple[str, ...], tuple[bool, bool, bool, bool, int]] = {}
-        self._regulations: dict[tuple[str, ...], list[str]] = {}
+        self._exposure: dict[tuple[str, ...], Exposure] = {}
+        self._data: dict[tuple[str, ...], list[str]] = {}
 
-    def involved_elements(self, hit: Hit) -> list[str]:
-        out: list[str] = []
-        for place in hit.places:
+    def involved_elements(self, places: Iterable[str]) -> list[str]:
+        """The elements among `places`, and both ends of each flow among them."""
+        out: set[str] = set()
+        for place in places:
             if place in self.ctx.elements:
-                out.append(place)
+                out.add(place)
             elif place in self.ctx.flows:
                 flow = self.ctx.flows[place]
-                out.extend((flow.source, flow.target))
-        return sorted(set(out))
+                out.update((flow.source, flow.target))
+        return sorted(out)
 
     def _impact(self, rule: Rule, hit: Hit, data: list[str]) -> tuple[float, list[Factor]]:
         key = (tuple(data), rule.impact_scale, tuple((f.reason, f.effect) for f in hit.impact_factors))
@@ -125,11 +175,11 @@ class _Scorer:
             )
         return self._impacts[key]
 
-    def _exposure_of(self, hit: Hit) -> tuple[bool, bool, bool, bool, int]:
+    def _exposure_of(self, places: tuple[str, ...]) -> Exposure:
         """Exposure flags of a place (shared by every rule that fires there)."""
         ctx = self.ctx
-        elements = self.involved_elements(hit)
-        flows = [ctx.flows[p] for p in hit.places if p in ctx.flows]
+        elements = self.involved_elements(places)
+        flows = [ctx.flows[p] for p in places if p in ctx.flows]
         zones = [ctx.graph.zone_of(e) for e in elements]
         flags = (
             any(z.internet_facing for z in zones),
@@ -138,13 +188,10 @@ class _Scorer:
             any(ctx.graph.is_disclosure(f) for f in flows),
             sum(ctx.people_with_access.get(e, 0) for e in elements),
         )
-        self._exposure[hit.places] = flags
+        self._exposure[places] = flags
         return flags
 
-    def _likelihood(self, rule: Rule, hit: Hit, present: set[str]) -> tuple[float, list[Factor]]:
-        flags = (False, False, False, False, 0)
-        if rule.exposure:
-            flags = self._exposure.get(hit.places) or self._exposure_of(hit)
+    def _likelihood(self, rule: Rule, hit: Hit, flags: Exposure, present: frozenset[str]) -> tuple[float, list[Factor]]:
         lowering = tuple((c, self.effects.get(c, CONTROL_EFFECT)) for c in rule.lowered_by if c in present)
         extra = tuple((f.reason, f.effect) for f in hit.likelihood_factors)
         key = (rule.base_likelihood, flags, lowering, extra)
@@ -162,47 +209,75 @@ class _Scorer:
             )
         return self._likelihoods[key]
 
-    def _regulations_of(self, rule: Rule, hit: Hit) -> list[str]:
-        key = (rule.id, *hit.regulations)
-        if key not in self._regulations:
-            self._regulations[key] = ordered([*rule.regulations, *hit.regulations])
-        return list(self._regulations[key])
-
-    def finding(self, rule: Rule, hit: Hit) -> Finding | None:
-        ctx = self.ctx
-        present: set[str] = set()
-        for place in hit.control_places:
-            present |= ctx.controls_at(place)
-        for group in rule.suppressed_by:
-            if group and all(control in present for control in group):
-                return None
-        data = sorted(set(hit.data))
-        like, like_factors = self._likelihood(rule, hit, present)
+    def _score(self, scores: _RuleScores, hit: Hit, present: frozenset[str], flags: Exposure) -> _Score:
+        rule = scores.rule
+        data = self._data.get(hit.data)
+        if data is None:
+            data = self._data[hit.data] = sorted(set(hit.data))
+        like, like_factors = self._likelihood(rule, hit, flags, present)
         imp, imp_factors = self._impact(rule, hit, data)
-        location = ctx.graph.location(*hit.location) if hit.location is not None else None
-        return Finding(
-            id=finding_id(rule.id, hit.places),
-            rule=rule.id,
-            title=rule.title,
+        return _Score(
             severity=severity(like, imp),
             likelihood=like,
             impact=imp,
             risk=round(like * imp, 4),
-            likelihood_factors=list(like_factors),
-            impact_factors=list(imp_factors),
-            place_kind=hit.place_kind,
-            places=list(hit.places),
+            likelihood_factors=like_factors,
+            impact_factors=imp_factors,
             data=data,
-            subjects=max_subjects(ctx.items(data)) if data else 0,
-            categories=list(rule.categories),
-            threat_tree=list(rule.threat_tree),
-            cwe=list(rule.cwe),
-            regulations=self._regulations_of(rule, hit),
+            subjects=max_subjects(self.ctx.items(data)) if data else 0,
+            regulations=ordered([*rule.regulations, *hit.regulations]),
             mitigations=[c for c in rule.mitigations if c not in present],
-            evidence=hit.evidence,
-            location=location,
-            status="open",
-            acceptance=None,
+        )
+
+    def finding(self, scores: _RuleScores, hit: Hit) -> Finding | None:
+        ctx = self.ctx
+        present = _NO_CONTROLS
+        for place in hit.control_places:
+            here = ctx.controls_at(place) & scores.relevant
+            if here:
+                present = present | here
+        if present and scores.is_suppressed(present):
+            return None
+        rule = scores.rule
+        flags = _NO_EXPOSURE
+        if rule.exposure:
+            flags = self._exposure.get(hit.places) or self._exposure_of(hit.places)
+        key = (
+            present,
+            flags,
+            hit.data,
+            tuple((f.reason, f.effect) for f in hit.likelihood_factors) if hit.likelihood_factors else (),
+            tuple((f.reason, f.effect) for f in hit.impact_factors) if hit.impact_factors else (),
+            hit.regulations,
+        )
+        score = scores.scores.get(key)
+        if score is None:
+            score = scores.scores[key] = self._score(scores, hit, present, flags)
+        return trusted_finding(
+            {
+                "id": finding_id(rule.id, hit.places),
+                "rule": rule.id,
+                "title": rule.title,
+                "severity": score.severity,
+                "likelihood": score.likelihood,
+                "impact": score.impact,
+                "risk": score.risk,
+                "likelihood_factors": score.likelihood_factors,
+                "impact_factors": score.impact_factors,
+                "place_kind": hit.place_kind,
+                "places": list(hit.places),
+                "data": score.data,
+                "subjects": score.subjects,
+                "categories": scores.categories,
+                "threat_tree": scores.threat_tree,
+                "cwe": scores.cwe,
+                "regulations": score.regulations,
+                "mitigations": score.mitigations,
+                "evidence": hit.evidence,
+                "location": ctx.graph.location(*hit.location) if hit.location is not None else None,
+                "status": "open",
+                "acceptance": None,
+            }
         )
 
 
@@ -253,6 +328,8 @@ def _apply_acceptances(
     accepted: dict[tuple[str, str], tuple[int, Accepted]] = {}
     for index, entry in enumerate(graph.model.accepted):
         accepted.setdefault((entry.rule, entry.place), (index, entry))
+    if not accepted:
+        return []
     used: set[tuple[str, str]] = set()
     for position, finding in enumerate(findings):
         key = (finding.rule, place_key(finding.places))
@@ -286,14 +363,19 @@ def _apply_acceptances(
     return warnings
 
 
+_SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+
+
 def sort_key(finding: Finding) -> tuple[int, str, list[str], str]:
-    return (SEVERITIES.index(finding.severity), finding.rule, finding.places, finding.id)
+    """Findings sort by severity (critical first), rule, places, then id."""
+    return (_SEVERITY_RANK[finding.severity], finding.rule, finding.places, finding.id)
 
 
 def _run_each(rules: list[Rule], ctx: RuleContext, scorer: _Scorer, warnings: list[ModelWarning]) -> list[Finding]:
     """Findings of every rule; a pack rule that raises becomes a warning, a built-in one is a bug and raises."""
     findings: list[Finding] = []
     for rule in rules:
+        scores = _RuleScores(rule)
         seen: set[tuple[str, ...]] = set()
         try:
             hits = list(rule.check(ctx))
@@ -307,7 +389,7 @@ def _run_each(rules: list[Rule], ctx: RuleContext, scorer: _Scorer, warnings: li
             if hit.places in seen:  # one finding per rule per place
                 continue
             seen.add(hit.places)
-            finding = scorer.finding(rule, hit)
+            finding = scorer.finding(scores, hit)
             if finding is not None:
                 findings.append(finding)
     return findings

@@ -6,7 +6,6 @@ biometric rules cover biometric-specific cases, so these skip what a `bio-*` rul
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 
 from biotm.model.schema import (
@@ -52,7 +51,7 @@ def _interaction_hit(flow: Flow, ids: list[str], evidence: str, *controls: Contr
 
 def _to_other_owner(ctx: RuleContext, flow: Flow) -> bool:
     """A disclosure that is not the data subject handing over, or receiving, their own data."""
-    if not ctx.graph.is_disclosure(flow):
+    if not ctx.is_disclosure(flow):
         return False
     return not ctx.subject_side(flow.source) and ctx.elements[flow.target].role is not ActorRole.DATA_SUBJECT
 
@@ -74,17 +73,25 @@ def _to_other_owner(ctx: RuleContext, flow: Flow) -> bool:
 )
 def linking(ctx: RuleContext) -> Iterator[Hit]:
     graph = ctx.graph
-    sources: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for flow in graph.model.flows:
-        for item in flow.data:
-            sources[(flow.target, item)].add(flow.source)
-    for element in graph.model.elements:
-        for item in element.holds:
-            sources[(element.id, item)].add(element.id)
-    for flow in graph.model.flows:
-        if not graph.crosses_boundary(flow) or ctx.is_actor(flow.target):
+    targets = {f.target for f in ctx.crossing_flows if f.target not in ctx.actors}
+    # Per target: the items it gets from two or more sources (another flow, or holding them itself).
+    linkable: dict[str, set[str]] = {}
+    for target in targets:
+        first: dict[str, str] = {}
+        many: set[str] = set()
+        for inbound in graph.inbound.get(target, ()):
+            for item in inbound.data:
+                if first.setdefault(item, inbound.source) != inbound.source:
+                    many.add(item)
+        for item in ctx.elements[target].holds:
+            if first.setdefault(item, target) != target:
+                many.add(item)
+        linkable[target] = many
+    for flow in ctx.crossing_flows:
+        if flow.target in ctx.actors:
             continue
-        keys = [d for d in ctx.flow_items(flow) if d.category in _LINKING and len(sources[(flow.target, d.id)]) >= 2]
+        many = linkable[flow.target]
+        keys = [d for d in ctx.flow_items(flow) if d.category in _LINKING and d.id in many]
         strong = [d for d in keys if d.category is DataCategory.IDENTIFIER]
         if not strong and len(keys) < 2:
             continue
@@ -125,7 +132,7 @@ def identifying(ctx: RuleContext) -> Iterator[Hit]:
         yield _interaction_hit(
             flow,
             [d.id for d in items],
-            f"'{flow.id}' gives {ctx.graph.owner_of(flow.target)} {names(d.id for d in attributes)} "
+            f"'{flow.id}' gives {ctx.owners[flow.target]} {names(d.id for d in attributes)} "
             f"named by {names(d.id for d in direct)}.",
             ("element", flow.source),
         )

@@ -8,6 +8,7 @@ so large models do not drown in generic findings.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from biotm.model.schema import ActorRole, ElementType, Flow
 from biotm.rules.base import ControlPlace, Hit, RuleContext, interaction, is_personal, names
@@ -17,22 +18,58 @@ FAMILY = "stride"
 _SYSTEM_TARGETS = (ElementType.PROCESS, ElementType.STORE, ElementType.DEVICE)
 
 
-def _crossings(ctx: RuleContext) -> list[Flow]:
-    return ctx.crossing_flows
+@dataclass(frozen=True)
+class _Crossing:
+    """One flow that leaves its trust zone, with what every STRIDE rule asks of it, worked out once."""
+
+    flow: Flow
+    places: tuple[str, str, str]
+    #: "'source' (zone) -> 'flow' -> 'target' (zone): ", the start of every STRIDE evidence text.
+    prefix: str
+    data: tuple[str, ...]
+    personal: tuple[str, ...]
+    #: Personal items other than biometrics (bio-transit-cleartext reports those).
+    personal_non_biometric: tuple[str, ...]
+    target_actor: bool
+    source_actor: bool
+    #: The target is a process, store or device an organisation runs.
+    operated_target: bool
+    untrusted_source: bool
 
 
-def _hit(ctx: RuleContext, flow: Flow, evidence: str, *, target_controls: bool = True, personal: bool = False) -> Hit:
+def _crossings(ctx: RuleContext) -> list[_Crossing]:
+    out: list[_Crossing] = []
+    for flow in ctx.crossing_flows:
+        items = ctx.flow_items(flow)
+        zone_from = ctx.elements[flow.source].zone
+        zone_to = ctx.elements[flow.target].zone
+        out.append(
+            _Crossing(
+                flow=flow,
+                places=interaction(flow),
+                prefix=f"'{flow.source}' ({zone_from}) -> '{flow.id}' -> '{flow.target}' ({zone_to}): ",
+                data=tuple(d.id for d in items),
+                personal=tuple(d.id for d in items if is_personal(d)),
+                personal_non_biometric=tuple(d.id for d in items if is_personal(d) and not d.is_biometric),
+                target_actor=flow.target in ctx.actors,
+                source_actor=flow.source in ctx.actors,
+                operated_target=_operated_system(ctx, flow.target),
+                untrusted_source=_untrusted_source(ctx, flow),
+            )
+        )
+    return out
+
+
+def _hit(crossing: _Crossing, evidence: str, *, target_controls: bool = True, personal: bool = False) -> Hit:
+    flow = crossing.flow
     places: tuple[ControlPlace, ...] = (("flow", flow.id),)
     if target_controls:
         places += (("element", flow.target),)
-    data = [d.id for d in ctx.flow_items(flow) if not personal or is_personal(d)]
-    zone_from = ctx.elements[flow.source].zone
-    zone_to = ctx.elements[flow.target].zone
     return Hit(
         place_kind="interaction",
-        places=interaction(flow),
-        data=tuple(data),
-        evidence=f"'{flow.source}' ({zone_from}) -> '{flow.id}' -> '{flow.target}' ({zone_to}): {evidence}",
+        places=crossing.places,
+        data=crossing.personal if personal else crossing.data,
+        evidence=crossing.prefix + evidence,
         control_places=places,
         location=("flow", flow.id),
     )
@@ -70,10 +107,10 @@ def _untrusted_source(ctx: RuleContext, flow: Flow) -> bool:
     impact_scale=0.7,
 )
 def spoofing(ctx: RuleContext) -> Iterator[Hit]:
-    for flow in _crossings(ctx):
-        if ctx.is_actor(flow.target):
+    for crossing in ctx.derived(_crossings):
+        if crossing.target_actor:
             continue
-        yield _hit(ctx, flow, "the target accepts this flow from anyone; nothing authenticates the source.")
+        yield _hit(crossing, "the target accepts this flow from anyone; nothing authenticates the source.")
 
 
 @rule(
@@ -91,11 +128,11 @@ def spoofing(ctx: RuleContext) -> Iterator[Hit]:
     impact_scale=0.6,
 )
 def tampering(ctx: RuleContext) -> Iterator[Hit]:
-    for flow in _crossings(ctx):
-        if flow.data and ctx.is_system_flow(flow):
-            yield _hit(
-                ctx, flow, f"{names(sorted(flow.data))} travel without integrity protection.", target_controls=False
-            )
+    for crossing in ctx.derived(_crossings):
+        flow = crossing.flow
+        if flow.data and not crossing.source_actor and not crossing.target_actor:
+            evidence = f"{names(sorted(flow.data))} travel without integrity protection."
+            yield _hit(crossing, evidence, target_controls=False)
 
 
 @rule(
@@ -113,14 +150,14 @@ def tampering(ctx: RuleContext) -> Iterator[Hit]:
     base_likelihood=0.35,
 )
 def information_disclosure(ctx: RuleContext) -> Iterator[Hit]:
-    for flow in _crossings(ctx):
-        if not ctx.is_system_flow(flow):
+    for crossing in ctx.derived(_crossings):
+        if crossing.source_actor or crossing.target_actor:
             continue
         # Biometrics are bio-transit-cleartext's; leaving them all out here (rather than skipping the flow
         # when readable ones ride it) keeps this finding from vanishing when a protection is removed.
-        personal = [d.id for d in ctx.flow_items(flow) if is_personal(d) and not d.is_biometric]
+        personal = crossing.personal_non_biometric
         if personal:
-            yield _hit(ctx, flow, f"{names(personal)} travel unencrypted.", target_controls=False, personal=True)
+            yield _hit(crossing, f"{names(personal)} travel unencrypted.", target_controls=False, personal=True)
 
 
 @rule(
@@ -138,11 +175,9 @@ def information_disclosure(ctx: RuleContext) -> Iterator[Hit]:
     impact_scale=0.6,
 )
 def repudiation(ctx: RuleContext) -> Iterator[Hit]:
-    for flow in _crossings(ctx):
-        if not _operated_system(ctx, flow.target):
-            continue
-        if any(is_personal(d) for d in ctx.flow_items(flow)):
-            yield _hit(ctx, flow, "no audit log records who sent what.", personal=True)
+    for crossing in ctx.derived(_crossings):
+        if crossing.operated_target and crossing.personal:
+            yield _hit(crossing, "no audit log records who sent what.", personal=True)
 
 
 @rule(
@@ -160,11 +195,9 @@ def repudiation(ctx: RuleContext) -> Iterator[Hit]:
     impact_scale=0.5,
 )
 def denial_of_service(ctx: RuleContext) -> Iterator[Hit]:
-    for flow in _crossings(ctx):
-        if not _operated_system(ctx, flow.target) or ctx.is_actor(flow.source):
-            continue
-        if _untrusted_source(ctx, flow):
-            yield _hit(ctx, flow, "requests from an exposed source are not rate-limited.")
+    for crossing in ctx.derived(_crossings):
+        if crossing.operated_target and not crossing.source_actor and crossing.untrusted_source:
+            yield _hit(crossing, "requests from an exposed source are not rate-limited.")
 
 
 @rule(
@@ -182,8 +215,7 @@ def denial_of_service(ctx: RuleContext) -> Iterator[Hit]:
     impact_scale=0.7,
 )
 def elevation(ctx: RuleContext) -> Iterator[Hit]:
-    for flow in _crossings(ctx):
-        if ctx.elements[flow.target].type not in (ElementType.PROCESS, ElementType.STORE):
-            continue
-        if _untrusted_source(ctx, flow):
-            yield _hit(ctx, flow, "the target enforces no access control on what this source may do.")
+    for crossing in ctx.derived(_crossings):
+        target = ctx.elements[crossing.flow.target]
+        if target.type in (ElementType.PROCESS, ElementType.STORE) and crossing.untrusted_source:
+            yield _hit(crossing, "the target enforces no access control on what this source may do.")

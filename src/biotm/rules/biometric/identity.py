@@ -65,7 +65,7 @@ def identity_kit(ctx: RuleContext) -> Iterator[Hit]:
             )
     kits: dict[tuple[str, ...], tuple[list[str], int] | None] = {}  # many flows carry the same items
     for flow in graph.model.flows:
-        leaves = graph.crosses_boundary(flow) or ctx.is_actor(flow.target)
+        leaves = flow.id in ctx.crossing_ids or flow.target in ctx.actors
         if not leaves:
             continue
         key = tuple(flow.data)

@@ -72,8 +72,7 @@ def transit_cleartext(ctx: RuleContext) -> Iterator[Hit]:
 def _disclosed_biometric(ctx: RuleContext, flow: Flow) -> list[str]:
     """Biometric items a flow hands to another organisation: not collection from the subject or the subject's
     own device, nor a return to the subject in person (a subject-controlled device may be someone else's)."""
-    graph = ctx.graph
-    if not graph.is_disclosure(flow):
+    if not ctx.is_disclosure(flow):
         return []
     if ctx.subject_side(flow.source) or ctx.elements[flow.target].role is ActorRole.DATA_SUBJECT:
         return []
@@ -100,8 +99,8 @@ def third_party_disclosure(ctx: RuleContext) -> Iterator[Hit]:
     for flow in graph.model.flows:
         ids = _disclosed_biometric(ctx, flow)
         if ids:
-            source_owner = graph.owner_of(flow.source)
-            target_owner = graph.owner_of(flow.target)
+            source_owner = ctx.owners[flow.source]
+            target_owner = ctx.owners[flow.target]
             yield _flow_hit(
                 flow,
                 ids,
