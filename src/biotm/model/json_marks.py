@@ -134,13 +134,19 @@ class LineIndex:
         self.usable = "\r" not in text or text.count("\r") == text.count("\r\n")
         self.line = 1
         self.last = 0
+        self.line_start = 0
 
     def mark(self, index: int) -> Mark | None:
         if not self.usable or index < self.last:
             return None
         self.line += self.text.count("\n", self.last, index)
+        # Only the stretch since the last mark is searched: a minified model is one line, and looking
+        # back to its start for every item made loading quadratic (100k elements: minutes).
+        newline = self.text.rfind("\n", self.last, index)
+        if newline >= 0:
+            self.line_start = newline + 1
         self.last = index
-        return self.line, index - self.text.rfind("\n", 0, index)
+        return self.line, index - self.line_start + 1
 
 
 
