@@ -19,13 +19,14 @@ paths to one data item; no search ever enumerates all paths.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 import math
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from biotm.analysis.attackers import entries, entry_zones
+from biotm.analysis.attackers import STANDING_KINDS, entries, entry_zones
 from biotm.analysis.numbers import ELEMENT_CONTROLS, FLOW_CONTROLS, Numbers
 from biotm.graph import SystemGraph
 from biotm.model.schema import Attacker, Authentication, DataCategory, ElementType, Flow
@@ -107,14 +108,21 @@ class Edge:
     kind: str
     probability: float
     present: tuple[str, ...]  # controls that lowered it
-    missing: tuple[str, ...]  # 'place:control' that would lower it further
+    lacking: tuple[str, ...] = ()  # controls that would lower it further, at the target ...
+    lacking_on_flow: tuple[str, ...] = ()  # ... and on the flow (`via`)
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """'place:control' that would lower it further (built when asked: most edges are never reported)."""
+        on_flow = tuple(f"{self.via}:{c}" for c in self.lacking_on_flow)
+        return tuple(f"{self.target}:{c}" for c in self.lacking) + on_flow
 
     def reason(self) -> str:
         text = STEP_TEXT[self.kind]
         if self.present:
             text += "; lowered by " + ", ".join(self.present)
-        if self.missing:
-            text += "; no " + ", ".join(m.split(":", 1)[1] for m in self.missing)
+        if self.lacking or self.lacking_on_flow:
+            text += "; no " + ", ".join((*self.lacking, *self.lacking_on_flow))
         return text
 
 
@@ -128,68 +136,118 @@ class Leak:
     edges: tuple[Edge, ...]
 
 
-@dataclass
+#: An edge's probability, the controls that lowered it, and those lacking at its target and on its flow.
+_Price = tuple[float, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+
+
 class AttackGraph:
-    """Attack edges of one system graph; per-attacker start edges are added on demand."""
+    """Attack edges of one system graph, built per node as searches reach it; start edges per attacker."""
 
-    graph: SystemGraph
-    numbers: Numbers
-    adjacency: dict[str, dict[str, Edge]] = field(default_factory=dict)
-    obtains: dict[str, set[str]] = field(default_factory=dict)
-    holders: dict[str, list[str]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        graph = self.graph
-        for element_id in graph.elements:
-            self.adjacency[element_id] = {}
-            self.obtains[element_id] = set(graph.available.get(element_id, set()))
-        for flow in graph.model.flows:
-            self.obtains[FLOW_PREFIX + flow.id] = set(flow.data)
-            source_actor = graph.elements[flow.source].type is ElementType.ACTOR
-            target_actor = graph.elements[flow.target].type is ElementType.ACTOR
-            if source_actor and not target_actor:
-                self._add(self.edge(flow.source, flow.target, "access", flow.id))
-            elif target_actor and not source_actor:
-                self._add(self.edge(flow.target, flow.source, "access", flow.id))
-            elif not source_actor:
-                self._add(self.edge(flow.source, flow.target, "lateral", flow.id))
-                self._add(self.edge(flow.target, flow.source, "response", flow.id))
-        holders: dict[str, list[str]] = {}
-        for node in sorted(self.obtains):
-            for data_id in self.obtains[node]:
-                holders.setdefault(data_id, []).append(node)
-        self.holders = holders
+    def __init__(self, graph: SystemGraph, numbers: Numbers) -> None:
+        self.graph = graph
+        self.numbers = numbers
+        self.controls = PlaceControls(graph)
+        #: Data an attacker obtains at each element or flow node.
+        self.obtains: dict[str, set[str]] = {e: graph.available.get(e, set()) for e in graph.elements}
+        self.obtains.update((FLOW_PREFIX + f.id, set(f.data)) for f in graph.model.flows)
+        self.held: set[str] = set().union(*self.obtains.values())
+        self._rows: dict[str, dict[str, Edge]] = {}
+        self._holders: dict[str, list[str]] = {}
+        self._position: dict[str, int] = {}
+        self._prices: dict[tuple[str, frozenset[str], frozenset[str] | None], _Price] = {}
         self._starts: dict[str, tuple[Attacker, dict[str, Edge]]] = {}
+        self._starts_by_entry: dict[tuple[bool, tuple[str, ...]], dict[str, Edge]] = {}
+        self._zone_ids = {e.id: e.zone for e in graph.model.elements}
+
+    @functools.cached_property
+    def adjacency(self) -> dict[str, dict[str, Edge]]:
+        """Every element's outgoing edges (builds them all; searches use `row`)."""
+        return {element_id: self.row(element_id) for element_id in self.graph.elements}
+
+    @functools.cached_property
+    def holders(self) -> dict[str, list[str]]:
+        """The nodes (sorted) where each data item can be obtained."""
+        return {data_id: self.holders_of(data_id) for data_id in sorted(self.held)}
+
+    def holders_of(self, data_id: str) -> list[str]:
+        """The nodes (sorted) where `data_id` can be obtained."""
+        found = self._holders.get(data_id)
+        if found is None:
+            found = self._holders[data_id] = sorted(n for n, data in self.obtains.items() if data_id in data)
+        return found
+
+    def row(self, node: str) -> dict[str, Edge]:
+        """The edges out of `node` (none out of a flow node), built on first use.
+
+        One edge per target: the likelier, or on a tie the one via the smaller flow id. Targets come in the
+        order of the flows that lead to them, as the model lists the flows.
+        """
+        found = self._rows.get(node)
+        if found is not None:
+            return found
+        found = self._rows[node] = {}
+        element = self.graph.elements.get(node)
+        if element is None:
+            return found
+        if not self._position:
+            self._position = {f.id: i for i, f in enumerate(self.graph.model.flows)}
+        position = self._position
+        touching = sorted(
+            [(position[f.id], 0, f) for f in self.graph.outbound.get(node, ())]
+            + [(position[f.id], 1, f) for f in self.graph.inbound.get(node, ())],
+            key=lambda t: (t[0], t[1]),
+        )
+        actor = element.type is ElementType.ACTOR
+        for _, inbound, flow in touching:
+            other = flow.source if inbound else flow.target
+            if self.graph.elements[other].type is ElementType.ACTOR:
+                continue  # no step into an actor: people are entered, not attacked through a flow
+            kind = "access" if actor else "response" if inbound else "lateral"
+            edge = self.edge(node, other, kind, flow.id)
+            old = found.get(other)
+            if old is None or (edge.probability, old.via) > (old.probability, edge.via):
+                found[other] = edge
+        return found
 
     def edge(self, source: str, target: str, kind: str, via: str) -> Edge:
         """The step `kind` from source to target (via a flow id or 'entry'), priced by controls."""
+        at_target = self.controls(target)
+        at_flow = self.controls(via) if via in self.graph.flows else None
+        key = (kind, at_target, at_flow)
+        priced = self._prices.get(key)
+        if priced is None:
+            priced = self._prices[key] = self._price(kind, at_target, at_flow)
+        return Edge(source, target, via, kind, *priced)
+
+    def _price(
+        self, kind: str, at_target: frozenset[str], at_flow: frozenset[str] | None
+    ) -> _Price:
+        """Probability, present controls, and the controls lacking at the target and on the flow."""
         probability = self.numbers.step[kind] if kind != "stand" else 1.0
         present: list[str] = []
-        missing: list[str] = []
-        places = [(target, ELEMENT_CONTROLS.get(kind, ()))]
-        if via in self.graph.flows:
-            places.append((via, FLOW_CONTROLS.get(kind, ())))
-        for place, relevant in places:
-            here = controls_at(self.graph, place)
+        lacking: list[list[str]] = [[], []]
+        places = [(at_target, ELEMENT_CONTROLS.get(kind, ()))]
+        if at_flow is not None:
+            places.append((at_flow, FLOW_CONTROLS.get(kind, ())))
+        for i, (here, relevant) in enumerate(places):
             for control in relevant:
                 if control in here:
                     probability *= self.numbers.factor(control)
                     present.append(control)
                 else:
-                    missing.append(f"{place}:{control}")
-        return Edge(source, target, via, kind, probability, tuple(present), tuple(missing))
-
-    def _add(self, edge: Edge) -> None:
-        row = self.adjacency[edge.source]
-        old = row.get(edge.target)
-        if old is None or (edge.probability, old.via) > (old.probability, edge.via):
-            row[edge.target] = edge
+                    lacking[i].append(control)
+        return probability, tuple(present), tuple(lacking[0]), tuple(lacking[1])
 
     def start_edges(self, attacker: Attacker) -> dict[str, Edge]:
         """Edges from the attacker's start node: entries and flows it can listen to (computed once each)."""
         cached = self._starts.get(attacker.id)
         if cached is None or cached[0] is not attacker:
-            cached = self._starts[attacker.id] = (attacker, self._start_edges(attacker))
+            # Attackers who enter alike (the built-in and a model's data buyer) share their edges.
+            key = (attacker.kind in STANDING_KINDS, tuple(attacker.entry))
+            edges = self._starts_by_entry.get(key)
+            if edges is None:
+                edges = self._starts_by_entry[key] = self._start_edges(attacker)
+            cached = self._starts[attacker.id] = (attacker, edges)
         return cached[1]
 
     def _start_edges(self, attacker: Attacker) -> dict[str, Edge]:
@@ -204,9 +262,9 @@ class AttackGraph:
             keep(self.edge(START, entry.element, entry.step, "entry"))
         zones = entry_zones(self.graph, attacker)
         if zones:
+            zone_of = self._zone_ids
             for flow in self.graph.model.flows:
-                ends = {self.graph.elements[flow.source].zone, self.graph.elements[flow.target].zone}
-                if ends & zones:
+                if zone_of[flow.source] in zones or zone_of[flow.target] in zones:
                     keep(self.edge(START, FLOW_PREFIX + flow.id, "eavesdrop", flow.id))
         return out
 
@@ -239,7 +297,7 @@ class AttackGraph:
             done.add(node)
             if settled is not None:
                 limit = settled(d, node)
-            row = starts if node == START else self.adjacency.get(node, {})
+            row = starts if node == START else self.row(node)
             for target, edge in row.items():
                 if edge.probability <= 0.0 or target in done:
                     continue
@@ -264,7 +322,7 @@ class AttackGraph:
         floor = self.numbers.step["min-probability"]
         reach = self._reach_limit(1.0)
         best: dict[str, tuple[float, str]] = {}
-        wanted = len(self.holders)
+        wanted = len(self.held)
         farthest = 0.0
 
         def settled(d: float, node: str) -> float:
@@ -293,11 +351,11 @@ class AttackGraph:
         k-th nearest holder of the data item (or the reporting floor, if nearer) are searched: the
         tree paths to the k nearest holders are k paths at most that long, so the k best are too.
         """
-        if k <= 0 or data_id not in self.holders:
+        if k <= 0 or data_id not in self.held:
             return []
         scale = skill_scale(attacker)
         floor = self.numbers.step["min-probability"]
-        holds = set(self.holders[data_id])
+        holds = set(self.holders_of(data_id))
         limit = self._reach_limit(scale)
         found = 0
 
@@ -313,7 +371,7 @@ class AttackGraph:
         starts = self.start_edges(attacker)
 
         def steps(node: str) -> Iterator[tuple[str, float, Edge | None]]:
-            row = starts if node == START else self.adjacency.get(node, {})
+            row = starts if node == START else self.row(node)
             for target, edge in row.items():
                 if edge.probability > 0.0 and near.get(target, math.inf) <= limit:
                     yield target, -math.log(edge.probability), edge
