@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from strategies import load_dict, models
 from support import SCENARIO
 
+import biotm.analysis.paths as paths
 from biotm.analysis.attackers import attackers_for
 from biotm.analysis.numbers import Numbers
 from biotm.analysis.paths import GOAL, START, AttackGraph, Edge, Leak, _walk_back, default_targets
@@ -89,8 +90,12 @@ def _check(loaded: LoadedModel, k: int) -> int:
     return compared
 
 
+@pytest.mark.parametrize("before_min", [0, 1000])
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
-def test_leaks_and_k_paths_match_a_full_search_on_scenarios(path: Any) -> None:
+def test_leaks_and_k_paths_match_a_full_search_on_scenarios(
+    path: Any, before_min: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(paths, "BEFORE_MIN", before_min)  # 0: the unreachability shortcut mostly gives up
     _check(load_model(str(path)), 4)
 
 

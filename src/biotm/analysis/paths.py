@@ -19,6 +19,7 @@ paths to one data item; no search ever enumerates all paths.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import heapq
 import itertools
@@ -31,6 +32,9 @@ from biotm.analysis.numbers import ELEMENT_CONTROLS, FLOW_CONTROLS, Numbers
 from biotm.graph import SystemGraph
 from biotm.model.schema import Attacker, Authentication, DataCategory, ElementType, Flow
 from biotm.result import AttackPath, AttackStep
+
+#: The backward search behind `AttackGraph._reachable` gives up past this many elements (plus a tenth of all).
+BEFORE_MIN = 1000
 
 START = "@start"
 GOAL = "@goal"
@@ -158,6 +162,9 @@ class AttackGraph:
         self._starts: dict[str, tuple[Attacker, dict[str, Edge]]] = {}
         self._starts_by_entry: dict[tuple[bool, tuple[str, ...]], dict[str, Edge]] = {}
         self._zone_ids = {e.id: e.zone for e in graph.model.elements}
+        self._element_held: set[str] = set().union(*(self.obtains[e] for e in graph.elements))
+        self._element_starts_of: dict[int, tuple[dict[str, Edge], dict[str, Edge]]] = {}
+        self._before_of: dict[str, set[str] | None] = {}
 
     @functools.cached_property
     def adjacency(self) -> dict[str, dict[str, Edge]]:
@@ -171,10 +178,13 @@ class AttackGraph:
 
     def holders_of(self, data_id: str) -> list[str]:
         """The nodes (sorted) where `data_id` can be obtained."""
-        found = self._holders.get(data_id)
-        if found is None:
-            found = self._holders[data_id] = sorted(n for n, data in self.obtains.items() if data_id in data)
-        return found
+        if not self._holders:
+            for node, data in self.obtains.items():
+                for held in data:
+                    self._holders.setdefault(held, []).append(node)
+            for nodes in self._holders.values():
+                nodes.sort()
+        return self._holders.get(data_id, [])
 
     def row(self, node: str) -> dict[str, Edge]:
         """The edges out of `node` (none out of a flow node), built on first use.
@@ -273,18 +283,25 @@ class AttackGraph:
         return -scale * math.log(edge.probability)
 
     def dijkstra(
-        self, attacker: Attacker, scale: float | None = None, settled: Callable[[float, str], float] | None = None
+        self,
+        attacker: Attacker,
+        scale: float | None = None,
+        settled: Callable[[float, str], float] | None = None,
+        flows: bool = True,
     ) -> tuple[dict[str, float], dict[str, Edge]]:
         """Distances (-log p, scaled by skill) from the attacker's start and the best edge into each node.
 
         `settled(d, node)` is told each node as its distance becomes final, in order of distance, and answers
         how far the search must still go: the search stops before settling a node farther than that
-        (distances of nodes left unsettled are then only upper bounds).
+        (distances of nodes left unsettled are then only upper bounds). Without `flows`, flow nodes are
+        left out: nothing leads on from them, so callers that want them take them from `leaves`.
         """
         scale = skill_scale(attacker) if scale is None else scale
         dist: dict[str, float] = {START: 0.0}
         into: dict[str, Edge] = {}
         starts = self.start_edges(attacker)
+        if not flows:
+            starts = self._element_starts(attacker)
         heap: list[tuple[float, str]] = [(0.0, START)]
         done: set[str] = set()
         limit = math.inf
@@ -308,6 +325,56 @@ class AttackGraph:
                     heapq.heappush(heap, (nd, target))
         return dist, into
 
+    def _element_starts(self, attacker: Attacker) -> dict[str, Edge]:
+        starts = self.start_edges(attacker)
+        found = self._element_starts_of.get(id(starts))
+        if found is None or found[0] is not starts:
+            found = self._element_starts_of[id(starts)] = (
+                starts,
+                {t: e for t, e in starts.items() if t in self.graph.elements},
+            )
+        return found[1]
+
+    def leaves(self, attacker: Attacker, scale: float) -> list[tuple[float, str, Edge]]:
+        """(distance, flow node, edge) for every flow the attacker can listen to: the only way to a flow node."""
+        return [
+            (0.0 + self._weight(edge, scale), target, edge)
+            for target, edge in self.start_edges(attacker).items()
+            if edge.probability > 0.0 and target not in self.graph.elements
+        ]
+
+    def _reachable(self, attacker: Attacker, data_id: str) -> bool:
+        """Could any path from the attacker's start reach an element holding `data_id` (False: certainly not)?"""
+        before = self._before(data_id)
+        if before is None:
+            return True
+        return any(e.probability > 0.0 and t in before for t, e in self._element_starts(attacker).items())
+
+    def _before(self, data_id: str) -> set[str] | None:
+        """Elements from which some edge sequence leads to an element holding `data_id`; None if too many to list.
+
+        Edges lead into an element from every element it shares a flow with, except into an actor (people
+        are only entered), whatever the edge's probability.
+        """
+        if data_id in self._before_of:
+            return self._before_of[data_id]
+        graph = self.graph
+        cap = BEFORE_MIN + len(graph.elements) // 10
+        members = {n for n in self.holders_of(data_id) if n in graph.elements}
+        queue = list(members)
+        while queue and len(members) <= cap:
+            node = queue.pop()
+            if graph.elements[node].type is ElementType.ACTOR:
+                continue
+            for flow in (*graph.inbound.get(node, ()), *graph.outbound.get(node, ())):
+                for other in (flow.source, flow.target):
+                    if other not in members:
+                        members.add(other)
+                        queue.append(other)
+        found = members if len(members) <= cap else None
+        self._before_of[data_id] = found
+        return found
+
     def _reach_limit(self, scale: float) -> float:
         """A distance (-log p, unscaled) beyond which every path is less likely than the reporting floor."""
         floor = self.numbers.step["min-probability"]
@@ -316,25 +383,43 @@ class AttackGraph:
     def leaks(self, attacker: Attacker) -> dict[str, Leak]:
         """The most likely way the attacker obtains each data item it can reach at all.
 
-        The search stops once every data item has its best holder (the nearest; on a tie the smallest id)
-        and no node at that distance is left, or once what is left is below the reporting floor.
+        The nearest holder wins (on a tie the smallest id). Flow nodes are priced straight from the start
+        edges; the search over elements stops once every data item an element holds has its nearest
+        element holder, or is known unreachable, or is held on a flow nearer than what is left, or once
+        what is left is below the reporting floor.
         """
         floor = self.numbers.step["min-probability"]
-        reach = self._reach_limit(1.0)
+        scale = skill_scale(attacker)
         best: dict[str, tuple[float, str]] = {}
-        wanted = len(self.held)
-        farthest = 0.0
-
-        def settled(d: float, node: str) -> float:
-            nonlocal farthest
-            for data_id in self.obtains.get(node, ()):
+        into: dict[str, Edge] = {}
+        for d, node, edge in self.leaves(attacker, scale):
+            into[node] = edge
+            for data_id in self.obtains[node]:
                 old = best.get(data_id)
                 if old is None or (d, node) < old:
                     best[data_id] = (d, node)
-                    farthest = max(farthest, d)
-            return farthest if len(best) == wanted else reach
+        # How far the element search must go for each item: to its nearest holder, at most to a flow holding it.
+        needed = {d: best[d][0] if d in best else math.inf for d in self._element_held if self._reachable(attacker, d)}
+        reach = self._reach_limit(1.0)
+        nearest: dict[str, tuple[float, str]] = {}
+        limit = min(max(needed.values(), default=0.0), reach)
 
-        _, into = self.dijkstra(attacker, settled=settled)
+        def settled(d: float, node: str) -> float:
+            nonlocal limit
+            for data_id in self.obtains.get(node, ()):
+                old = nearest.get(data_id)
+                if old is None or (d, node) < old:
+                    nearest[data_id] = (d, node)
+                    if data_id in needed and d < needed[data_id]:
+                        needed[data_id] = d
+                        limit = min(max(needed.values()), reach)
+            return limit
+
+        _, element_into = self.dijkstra(attacker, settled=settled, flows=False)
+        into.update(element_into)
+        for data_id, found in nearest.items():
+            if data_id not in best or found < best[data_id]:
+                best[data_id] = found
         out: dict[str, Leak] = {}
         for data_id in sorted(best):
             d, node = best[data_id]
@@ -357,17 +442,22 @@ class AttackGraph:
         floor = self.numbers.step["min-probability"]
         holds = set(self.holders_of(data_id))
         limit = self._reach_limit(scale)
-        found = 0
+        leaves = self.leaves(attacker, 1.0)
+        nearest = sorted(d for d, node, _ in leaves if node in holds)[:k]  # the k nearest holders seen so far
+        if len(nearest) == k:
+            limit = min(limit, _above(nearest[-1]))
 
         def settled(d: float, node: str) -> float:
-            nonlocal found, limit
+            nonlocal limit
             if node in holds:
-                found += 1
-                if found == k:
-                    limit = min(limit, _above(d))
+                bisect.insort(nearest, d)
+                del nearest[k:]
+                if len(nearest) == k:
+                    limit = min(limit, _above(nearest[-1]))
             return limit
 
-        near, _ = self.dijkstra(attacker, scale=1.0, settled=settled)
+        near, _ = self.dijkstra(attacker, scale=1.0, settled=settled, flows=False)
+        near.update((node, d) for d, node, _ in leaves)
         starts = self.start_edges(attacker)
 
         def steps(node: str) -> Iterator[tuple[str, float, Edge | None]]:
