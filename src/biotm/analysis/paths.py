@@ -20,12 +20,14 @@ paths to one data item; no search ever enumerates all paths.
 from __future__ import annotations
 
 import bisect
+import collections
 import functools
 import heapq
 import itertools
 import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from biotm.analysis.attackers import STANDING_KINDS, entries, entry_zones
 from biotm.analysis.numbers import ELEMENT_CONTROLS, FLOW_CONTROLS, Numbers
@@ -102,9 +104,11 @@ class PlaceControls:
         return found
 
 
-@dataclass(frozen=True)
-class Edge:
-    """One step of the attack graph with its base probability (before the attacker's skill)."""
+class Edge(NamedTuple):
+    """One step of the attack graph with its base probability (before the attacker's skill).
+
+    A named tuple rather than a dataclass: the national-scale searches build hundreds of thousands.
+    """
 
     source: str
     target: str
@@ -165,6 +169,8 @@ class AttackGraph:
         self._element_held: set[str] = set().union(*(self.obtains[e] for e in graph.elements))
         self._element_starts_of: dict[int, tuple[dict[str, Edge], dict[str, Edge]]] = {}
         self._before_of: dict[str, set[str] | None] = {}
+        self._element_counts: collections.Counter[str] | None = None
+        self._leaves: dict[tuple[int, float], tuple[dict[str, Edge], list[tuple[float, str, Edge]]]] = {}
 
     @functools.cached_property
     def adjacency(self) -> dict[str, dict[str, Edge]]:
@@ -202,17 +208,26 @@ class AttackGraph:
         if not self._position:
             self._position = {f.id: i for i, f in enumerate(self.graph.model.flows)}
         position = self._position
-        touching = sorted(
-            [(position[f.id], 0, f) for f in self.graph.outbound.get(node, ())]
-            + [(position[f.id], 1, f) for f in self.graph.inbound.get(node, ())],
-            key=lambda t: (t[0], t[1]),
-        )
+        outbound = self.graph.outbound.get(node, ())
+        inbound = self.graph.inbound.get(node, ())
+        if not inbound:
+            touching = [(flow, flow.target, False) for flow in outbound]
+        elif not outbound:
+            touching = [(flow, flow.source, True) for flow in inbound]
+        else:
+            touching = [
+                (flow, flow.source if into else flow.target, bool(into))
+                for _, into, flow in sorted(
+                    [(position[f.id], 0, f) for f in outbound] + [(position[f.id], 1, f) for f in inbound],
+                    key=lambda t: (t[0], t[1]),
+                )
+            ]
         actor = element.type is ElementType.ACTOR
-        for _, inbound, flow in touching:
-            other = flow.source if inbound else flow.target
-            if self.graph.elements[other].type is ElementType.ACTOR:
+        elements = self.graph.elements
+        for flow, other, into in touching:
+            if elements[other].type is ElementType.ACTOR:
                 continue  # no step into an actor: people are entered, not attacked through a flow
-            kind = "access" if actor else "response" if inbound else "lateral"
+            kind = "access" if actor else "response" if into else "lateral"
             edge = self.edge(node, other, kind, flow.id)
             old = found.get(other)
             if old is None or (edge.probability, old.via) > (old.probability, edge.via):
@@ -337,11 +352,20 @@ class AttackGraph:
 
     def leaves(self, attacker: Attacker, scale: float) -> list[tuple[float, str, Edge]]:
         """(distance, flow node, edge) for every flow the attacker can listen to: the only way to a flow node."""
-        return [
-            (0.0 + self._weight(edge, scale), target, edge)
-            for target, edge in self.start_edges(attacker).items()
-            if edge.probability > 0.0 and target not in self.graph.elements
-        ]
+        starts = self.start_edges(attacker)
+        key = (id(starts), scale)
+        found = self._leaves.get(key)
+        if found is None or found[0] is not starts:
+            elements = self.graph.elements
+            found = self._leaves[key] = (
+                starts,
+                [
+                    (0.0 + self._weight(edge, scale), target, edge)
+                    for target, edge in starts.items()
+                    if edge.probability > 0.0 and target not in elements
+                ],
+            )
+        return found[1]
 
     def _reachable(self, attacker: Attacker, data_id: str) -> bool:
         """Could any path from the attacker's start reach an element holding `data_id` (False: certainly not)?"""
@@ -360,7 +384,12 @@ class AttackGraph:
             return self._before_of[data_id]
         graph = self.graph
         cap = BEFORE_MIN + len(graph.elements) // 10
-        members = {n for n in self.holders_of(data_id) if n in graph.elements}
+        if self._element_counts is None:
+            self._element_counts = collections.Counter(d for e in graph.elements for d in self.obtains[e])
+        if self._element_counts[data_id] > cap:
+            self._before_of[data_id] = None
+            return None
+        members = {e for e in graph.elements if data_id in self.obtains[e]}
         queue = list(members)
         while queue and len(members) <= cap:
             node = queue.pop()
@@ -440,7 +469,7 @@ class AttackGraph:
             return []
         scale = skill_scale(attacker)
         floor = self.numbers.step["min-probability"]
-        holds = set(self.holders_of(data_id))
+        holds = _Holding(self.obtains, data_id)
         limit = self._reach_limit(scale)
         leaves = self.leaves(attacker, 1.0)
         nearest = sorted(d for d, node, _ in leaves if node in holds)[:k]  # the k nearest holders seen so far
@@ -475,6 +504,17 @@ class AttackGraph:
                 break
             out.append(path)
         return out
+
+
+class _Holding:
+    """`node in holding`: can `data_id` be obtained at node?"""
+
+    def __init__(self, obtains: dict[str, set[str]], data_id: str) -> None:
+        self.obtains = obtains
+        self.data_id = data_id
+
+    def __contains__(self, node: str) -> bool:
+        return self.data_id in self.obtains.get(node, ())
 
 
 def _above(distance: float) -> float:
