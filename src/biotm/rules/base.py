@@ -207,25 +207,30 @@ class RuleContext:
         self._flow_items: dict[str, list[DataItem]] = {}
         self._items_of_data: dict[tuple[str, ...], list[DataItem]] = {}
         self._derived: dict[Callable[[RuleContext], Any], Any] = {}
+        self._kept: dict[tuple[Callable[[DataItem], bool], int], list[DataItem]] = {}
         #: Ids of the actors (people), for the many per-flow "is this end a person" questions.
         self.actors = frozenset(e.id for e in graph.model.elements if e.type is ElementType.ACTOR)
-        self._element_controls = {
-            e.id: frozenset(e.controls) | self._extra.get(e.id, set()) for e in graph.model.elements
+        #: Controls present per element and per flow id (with --with-controls); read-only.
+        #: Equal sets are one object (elements and flows mostly declare the same few), so the engine's
+        #: look-ups keyed by them hash each once and compare by identity.
+        self._control_sets: dict[frozenset[str], frozenset[str]] = {}
+        self.element_control_sets = {
+            e.id: self._shared(frozenset(e.controls) | self._extra.get(e.id, set())) for e in graph.model.elements
         }
-        self._flow_controls = self._compute_flow_controls()
+        self.flow_control_sets = self._compute_flow_controls()
 
     # -- controls -----------------------------------------------------------------------------------
     def element_controls(self, element_id: str) -> frozenset[str]:
-        return self._element_controls.get(element_id, _NO_CONTROLS)
+        return self.element_control_sets.get(element_id, _NO_CONTROLS)
 
     def flow_controls(self, flow_id: str) -> frozenset[str]:
-        return self._flow_controls.get(flow_id, _NO_CONTROLS)
+        return self.flow_control_sets.get(flow_id, _NO_CONTROLS)
 
     def controls_at(self, place: ControlPlace) -> frozenset[str]:
         kind, place_id = place
         if kind == "element":
-            return self._element_controls.get(place_id, _NO_CONTROLS)
-        return self._flow_controls.get(place_id, _NO_CONTROLS)
+            return self.element_control_sets.get(place_id, _NO_CONTROLS)
+        return self.flow_control_sets.get(place_id, _NO_CONTROLS)
 
     def _compute_flow_controls(self) -> dict[str, frozenset[str]]:
         out: dict[str, frozenset[str]] = {}
@@ -242,10 +247,13 @@ class RuleContext:
                     found.add("authentication")
                 if flow.authentication is Authentication.MUTUAL:
                     found.add("mutual-authentication")
-                present = shared[key] = frozenset(found)
+                present = shared[key] = self._shared(frozenset(found))
             extra = self._extra.get(flow.id)
-            out[flow.id] = present | extra if extra else present
+            out[flow.id] = self._shared(present | extra) if extra else present
         return out
+
+    def _shared(self, controls: frozenset[str]) -> frozenset[str]:
+        return self._control_sets.setdefault(controls, controls)
 
     def derived(self, compute: Callable[[RuleContext], _T]) -> _T:
         """`compute(self)`, computed once per context: per-flow or per-element facts a family of rules shares."""
@@ -286,6 +294,17 @@ class RuleContext:
             self._flow_items[flow.id] = items
         return items
 
+    def flow_items_where(self, flow: Flow, keep: Callable[[DataItem], bool]) -> list[DataItem]:
+        """The flow's items that `keep` accepts, worked out once per distinct data set: `keep` must be a
+        module-level function of the item alone. Callers must not mutate."""
+        items = self.flow_items(flow)
+        # Item lists live as long as the context (in _items_of_data), so their ids name the data set.
+        key = (keep, id(items))
+        kept = self._kept.get(key)
+        if kept is None:
+            kept = self._kept[key] = [d for d in items if keep(d)]
+        return kept
+
     def is_actor(self, element_id: str) -> bool:
         return element_id in self.actors
 
@@ -324,33 +343,39 @@ class RuleContext:
     @cached_property
     def flows_from_subjects(self) -> list[Flow]:
         """Flows whose source is a data-subject actor: collection."""
-        return [f for f in self.graph.model.flows if self.elements[f.source].role is ActorRole.DATA_SUBJECT]
+        subjects = {e.id for e in self.graph.model.elements if e.role is ActorRole.DATA_SUBJECT}
+        return [f for f in self.graph.model.flows if f.source in subjects]
 
     @cached_property
     def flows_to_actors(self) -> list[Flow]:
         """Flows that end at a person (a screen, a console, a printout)."""
-        return [f for f in self.graph.model.flows if self.elements[f.target].type is ElementType.ACTOR]
+        return [f for f in self.graph.model.flows if f.target in self.actors]
 
     @cached_property
     def people_with_access(self) -> dict[str, int]:
         """Per element: its own head count if an actor, else the head count of actors it exchanges data with."""
+        heads = {
+            e.id: e.people if e.people is not None else 1
+            for e in self.graph.model.elements
+            if e.type is ElementType.ACTOR
+        }
         out: dict[str, int] = defaultdict(int)
         for flow in self.graph.model.flows:
-            for here, there in ((flow.source, flow.target), (flow.target, flow.source)):
-                other = self.elements[there]
-                if other.type is ElementType.ACTOR and self.elements[here].type is not ElementType.ACTOR:
-                    out[here] += other.people if other.people is not None else 1
-        for element in self.graph.model.elements:
-            if element.type is ElementType.ACTOR:
-                out[element.id] = element.people if element.people is not None else 1
+            source, target = flow.source, flow.target
+            if target in heads and source not in heads:
+                out[source] += heads[target]
+            elif source in heads and target not in heads:
+                out[target] += heads[source]
+        out.update(heads)
         return dict(out)
 
     @cached_property
     def received_from_store(self) -> dict[str, set[str]]:
         """Per element: data items that reach it directly from a store (it reads stored records)."""
+        stores = {e.id for e in self.graph.model.elements if e.type is ElementType.STORE}
         out: dict[str, set[str]] = defaultdict(set)
         for flow in self.graph.model.flows:
-            if self.elements[flow.source].type is ElementType.STORE:
+            if flow.source in stores:
                 out[flow.target].update(flow.data)
         return out
 

@@ -13,6 +13,7 @@ from biotm.model.schema import (
     Capture,
     ConsentKind,
     DataCategory,
+    DataItem,
     Element,
     ElementType,
     Flow,
@@ -196,6 +197,10 @@ def detecting(ctx: RuleContext) -> Iterator[Hit]:
         )
 
 
+def _personal_not_credential(item: DataItem) -> bool:
+    return is_personal(item) and item.category is not DataCategory.CREDENTIAL
+
+
 @rule(
     id="linddun-unnecessary-data",
     title="A process receives personal data it does not use",
@@ -216,12 +221,11 @@ def unnecessary_data(ctx: RuleContext) -> Iterator[Hit]:
         target = graph.elements[flow.target]
         if target.type not in (ElementType.PROCESS, ElementType.DEVICE):
             continue
+        personal = ctx.flow_items_where(flow, _personal_not_credential)
+        if not personal:
+            continue
         used = ctx.used_at.get(target.id, set())
-        unused = [
-            d.id
-            for d in ctx.flow_items(flow)
-            if is_personal(d) and d.category is not DataCategory.CREDENTIAL and d.id not in used
-        ]
+        unused = [d.id for d in personal if d.id not in used]
         if unused:
             yield _interaction_hit(
                 flow,

@@ -88,13 +88,16 @@ def identity_kit(ctx: RuleContext) -> Iterator[Hit]:
 
 def _bulk_records(ctx: RuleContext, source: Element, flow: Flow) -> list[DataItem]:
     """Identity items of many people the flow hands out of stored records (not one live capture)."""
+    bulk = ctx.flow_items_where(flow, _bulk_identity)
+    if not bulk:
+        return []
     stored = ctx.graph.at_rest.get(source.id, set())
     from_store = ctx.received_from_store.get(source.id, set())
-    return [
-        d
-        for d in ctx.flow_items(flow)
-        if d.category in IDENTITY_CATEGORIES and d.subjects >= MANY_SUBJECTS and (d.id in stored or d.id in from_store)
-    ]
+    return [d for d in bulk if d.id in stored or d.id in from_store]
+
+
+def _bulk_identity(item: DataItem) -> bool:
+    return item.category in IDENTITY_CATEGORIES and item.subjects >= MANY_SUBJECTS
 
 
 @rule(
