@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -81,10 +82,11 @@ def test_a_crash_while_writing_keeps_the_previous_report_whole(
 def test_a_crash_while_rendering_writes_nothing(model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "report.json"
 
-    def render(result: AuditResult) -> str:
+    def chunks(result: AuditResult) -> Iterator[bytes]:
+        yield b'{\n  "schema_version": '  # the JSON report is serialised while written: fail after a first piece
         raise RuntimeError("renderer bug")
 
-    monkeypatch.setattr("biotm.report.json_report.render", render)
+    monkeypatch.setattr("biotm.report.json_report.chunks", chunks)
     run = analyze(model, "-o", str(out))
     assert run.exit_code != 0
     assert not out.exists() and _leftovers(tmp_path) == []

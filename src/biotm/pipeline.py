@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from biotm import __version__
-from biotm.analysis import attack_stage, plan_stage, what_if_audit
 from biotm.graph import SystemGraph, build_graph
 from biotm.model.loader import LoadedModel
 from biotm.model.schema import ElementType
@@ -89,6 +88,9 @@ def base_result(graph: SystemGraph) -> AuditResult:
 
 def audit(loaded: LoadedModel, options: AuditOptions | None = None) -> AuditResult:
     """Run the whole audit of one loaded model."""
+    # The analyses (and networkx with them) are imported when an audit runs, not by every importer of AuditOptions.
+    from biotm.analysis import attack_stage, plan_stage, what_if_audit
+
     options = options or AuditOptions()
     if options.with_controls:
         return what_if_audit(loaded, options, audit)

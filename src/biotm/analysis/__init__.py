@@ -9,7 +9,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from biotm.analysis.mitigation import plan
 from biotm.analysis.stage import AttackAnalysis, analyze_attacks, attack_paths
 from biotm.analysis.whatif import deltas, parse_controls, with_controls
 from biotm.graph import SystemGraph
@@ -57,6 +56,8 @@ def plan_stage(
         wanted = options.budget_days is not None
     if not wanted:
         return
+    from biotm.analysis.mitigation import plan  # here, not at the top: it imports networkx, slow at start-up
+
     quiet = replace(options, with_controls=(), plan=False, progress=None)
     full = options.plan is True
     result.plan = plan(

@@ -15,10 +15,10 @@ injection-attack detection stop it at the capture point); any other string is a 
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from biotm.analysis.numbers import Numbers
-from biotm.analysis.paths import Leak, controls_at, skill_scale
+from biotm.analysis.paths import Leak, PlaceControls, skill_scale
 from biotm.graph import SystemGraph
 from biotm.model.schema import (
     IRREVERSIBLE_PROTECTION,
@@ -74,25 +74,148 @@ class _Eval:
 _NONE = _Eval(0.0, (), (), (), ())
 
 
-@dataclass
+#: A capture point's class: its effective capture kind, whether an injected stream counts as remote, and the
+#: liveness controls it has. Two points of one class fare the same at any verifier.
+_PointClass = tuple[Capture, bool, frozenset[str]]
+#: Per class, the smallest point ids (at most _KEPT, sorted); a full class shows that more may exist.
+_Summary = dict[_PointClass, tuple[str, ...]]
+_KEPT = 3
+
+
+@dataclass(frozen=True)
+class _Check:
+    """One verification in solving order, with the terms its evaluation reads."""
+
+    element: Element
+    verification: Verification
+    reads: frozenset[str]
+    relevant: tuple[str, ...]  # controls at the verifier that lower it
+
+
+class _Shared:
+    """What every solver of one graph reuses: the verifications, who grants what, capture points."""
+
+    def __init__(self, graph: SystemGraph, numbers: Numbers, controls: PlaceControls) -> None:
+        self.graph = graph
+        self.numbers = numbers
+        self.controls = controls
+        # By id, not file order: on equal likelihood the first verification to grant a term keeps it.
+        pairs = sorted(((e, v) for e in graph.model.elements for v in e.verifies), key=lambda ev: (ev[0].id, ev[1].id))
+        self.checks = [self._check(e, v) for e, v in pairs]
+        self.index = {(c.element.id, c.verification.id): i for i, c in enumerate(self.checks)}
+        self.granters: dict[str, list[int]] = {}
+        for i, check in enumerate(self.checks):
+            for grant in check.verification.grants:
+                self.granters.setdefault(grant, []).append(i)
+        self.cones: dict[int, list[int]] = {}
+        self.summaries: dict[tuple[str, int], _Summary] = {}
+        self.points: dict[str, list[Element]] = {}
+        self.plain_capture: dict[str, tuple[float, str, str, list[str]]] = {}
+        self.plain_factor: dict[int, tuple[float, list[str], list[str]]] = {}
+
+    def _check(self, element: Element, verification: Verification) -> _Check:
+        terms = _terms(verification.requires)
+        reads: set[str] = set()
+        for term in terms:
+            if term.startswith(LIVE):
+                modality = term.removeprefix(LIVE)
+                reads.update(
+                    d.id
+                    for d in self.graph.model.data
+                    if d.modality is not None and d.modality.value == modality and d.category in _LIVE_SOURCES
+                )
+            else:
+                reads.add(term)
+        relevant = ["second-factor"]
+        if any(t.startswith(LIVE) for t in terms):
+            relevant.append("human-review")
+        if any(not t.startswith(LIVE) and t not in self.graph.data for t in terms):
+            relevant.append("sim-change-notification")
+        return _Check(element, verification, frozenset(reads), tuple(relevant))
+
+    def cone(self, index: int) -> list[int]:
+        """The verifications whose outcome can reach verification `index` (itself included), in solving order."""
+        found = self.cones.get(index)
+        if found is None:
+            members = {index}
+            stack = [index]
+            while stack:
+                for term in self.checks[stack.pop()].reads:
+                    for granter in self.granters.get(term, ()):
+                        if granter not in members:
+                            members.add(granter)
+                            stack.append(granter)
+            found = self.cones[index] = sorted(members)
+        return found
+
+    def point_class(self, point: Element) -> _PointClass:
+        capture = point.capture if point.capture is not Capture.NONE else Capture.REMOTE
+        live = frozenset(c for c in LIVE_CONTROLS if c in self.controls(point.id))
+        return capture, capture is Capture.REMOTE or point.subject_controlled, live
+
+    def summary(self, verifier: Element) -> _Summary:
+        """The classes of the capture points feeding `verifier` (see `ChainSolver.capture_points`)."""
+        if verifier.capture is Capture.NONE:
+            found = self._upstream(verifier.id, CAPTURE_SEARCH_DEPTH)
+            if found:
+                return found
+        return {self.point_class(verifier): (verifier.id,)}
+
+    def _upstream(self, node: str, depth: int) -> _Summary:
+        """Capture points at most `depth` flows upstream of `node` through elements that do not capture.
+
+        The same set as a breadth-first search from `node` finds: a point is in it if some path of at most
+        `depth` flows leads from it to `node`, and the shortest such path passes no other capture point.
+        """
+        key = (node, depth)
+        found = self.summaries.get(key)
+        if found is not None:
+            return found
+        out: _Summary = {}
+        for flow in self.graph.inbound.get(node, ()):
+            source = self.graph.elements[flow.source]
+            if source.capture is not Capture.NONE:
+                _merge(out, {self.point_class(source): (source.id,)})
+            elif depth > 1:
+                _merge(out, self._upstream(source.id, depth - 1))
+        self.summaries[key] = out
+        return out
+
+
+def _merge(into: _Summary, part: _Summary) -> None:
+    for point_class, ids in part.items():
+        have = into.get(point_class)
+        into[point_class] = ids if have is None else tuple(sorted(set(have) | set(ids))[:_KEPT])
+
+
+_LIVE_SOURCES = (DataCategory.BIOMETRIC_SAMPLE, DataCategory.BIOMETRIC_TEMPLATE)
+
+
 class ChainSolver:
     """Runs the fixed point for one attacker, optionally with extra controls assumed present."""
 
-    graph: SystemGraph
-    numbers: Numbers
-    extra: dict[str, set[str]] = field(default_factory=dict)
-    #: Capture points per verifier id; depends on the graph only, so solvers of one graph may share it.
-    points: dict[str, list[Element]] = field(default_factory=dict)
-    #: Best capture point per verifier id (factor, point id, notes, weak) with no extra controls; shareable.
-    plain_capture: dict[str, list[tuple[float, str, list[str], str]]] = field(default_factory=dict)
-    _capture: dict[str, tuple[float, str, str, list[str]]] = field(default_factory=dict)
+    def __init__(
+        self,
+        graph: SystemGraph,
+        numbers: Numbers,
+        extra: dict[str, set[str]] | None = None,
+        shared: _Shared | None = None,
+        controls: PlaceControls | None = None,
+    ) -> None:
+        self.graph = graph
+        self.numbers = numbers
+        self.extra = extra or {}
+        self.shared = shared or _Shared(graph, numbers, controls or PlaceControls(graph))
+        self._capture: dict[str, tuple[float, str, str, list[str]]] = {}
 
     def sharing(self, extra: dict[str, set[str]]) -> ChainSolver:
         """A solver of the same graph with `extra` controls, reusing what does not depend on them."""
-        return ChainSolver(self.graph, self.numbers, extra, self.points, self.plain_capture)
+        return ChainSolver(self.graph, self.numbers, extra, self.shared)
 
-    def controls(self, place: str) -> set[str]:
-        return controls_at(self.graph, place) | self.extra.get(place, set())
+    def controls(self, place: str) -> frozenset[str]:
+        here = self.shared.controls(place)
+        more = self.extra.get(place)
+        return here | more if more else here
 
     def initial(self, attacker: Attacker, leaks: dict[str, Leak]) -> dict[str, Origin]:
         known: dict[str, Origin] = {}
@@ -107,21 +230,37 @@ class ChainSolver:
             known[capability] = Origin("capability", 1.0, capability, evidence=f"starts with '{capability}'")
         return known
 
-    def solve(self, attacker: Attacker, leaks: dict[str, Leak]) -> tuple[dict[str, Origin], list[Satisfied]]:
-        """Everything the attacker ends up with, and every verification it passes (best way each)."""
+    def solve(
+        self, attacker: Attacker, leaks: dict[str, Leak], target: tuple[str, str] | None = None
+    ) -> tuple[dict[str, Origin], list[Satisfied]]:
+        """Everything the attacker ends up with, and every verification it passes (best way each).
+
+        Each pass evaluates, in id order, only the verifications whose terms changed since they were last
+        evaluated: the others would give what they gave before, which changes nothing. With `target`
+        (verifier id, verification id), only the verifications that can reach that one are solved; its
+        outcome is the same as in the full solve, the other results are partial.
+        """
+        shared = self.shared
+        checks = shared.checks
+        order = shared.cone(shared.index[target]) if target is not None else range(len(checks))
         known = self.initial(attacker, leaks)
-        # By id, not file order: on equal likelihood the first verification to grant a term keeps it.
-        verifications = sorted(
-            ((e, v) for e in self.graph.model.elements for v in e.verifies), key=lambda ev: (ev[0].id, ev[1].id)
-        )
         best: dict[tuple[str, str], Satisfied] = {}
         floor = self.numbers.step["min-probability"]
         scale = skill_scale(attacker)
-        for _ in range(len(verifications) + 1):
+        updated: dict[str, int] = {}  # term -> clock of its last improvement
+        evaluated = dict.fromkeys(order, -1)  # verification -> clock when last evaluated
+        clock = 0
+        for _ in range(len(checks) + 1):
             changed = False
-            for element, verification in verifications:
+            for i in order:
+                check = checks[i]
+                last = evaluated[i]
+                if last >= 0 and all(updated.get(t, -1) <= last for t in check.reads):
+                    continue
+                evaluated[i] = clock
+                element, verification = check.element, check.verification
                 result = self._requirement(element, verification.requires, known, scale)
-                factor, present, missing = self._verifier_factor(element, verification)
+                factor, present, missing = self._verifier_factor(i)
                 probability = result.probability * factor**scale
                 if probability < floor:
                     continue
@@ -146,27 +285,29 @@ class ChainSolver:
                 for grant in sorted(verification.grants):
                     if grant not in known or known[grant].probability < probability - 1e-12:
                         known[grant] = replace(origin, term=grant)
+                        clock += 1
+                        updated[grant] = clock
                         changed = True
             if not changed:
                 break
         return known, [best[k] for k in sorted(best)]
 
-    def _verifier_factor(self, element: Element, verification: Verification) -> tuple[float, list[str], list[str]]:
-        factor = self.numbers.step["second-factor-step"] if verification.second_factor else 1.0
-        here = self.controls(element.id)
+    def _verifier_factor(self, index: int) -> tuple[float, list[str], list[str]]:
+        check = self.shared.checks[index]
+        plain = not self.extra.get(check.element.id)
+        if plain and index in self.shared.plain_factor:
+            return self.shared.plain_factor[index]
+        factor = self.numbers.step["second-factor-step"] if check.verification.second_factor else 1.0
+        here = self.controls(check.element.id)
         present, missing = [], []
-        terms = _terms(verification.requires)
-        relevant = ["second-factor"]
-        if any(t.startswith(LIVE) for t in terms):
-            relevant.append("human-review")
-        if any(not t.startswith(LIVE) and t not in self.graph.data for t in terms):
-            relevant.append("sim-change-notification")
-        for control in relevant:
+        for control in check.relevant:
             if control in here:
                 factor *= self.numbers.factor(control)
                 present.append(control)
             else:
-                missing.append(f"{element.id}:{control}")
+                missing.append(f"{check.element.id}:{control}")
+        if plain:
+            self.shared.plain_factor[index] = (factor, present, missing)
         return factor, present, missing
 
     def _requirement(
@@ -228,34 +369,46 @@ class ChainSolver:
         return _Eval(probability, (f"{LIVE}{modality}",), (source[1],), (evidence,), tuple(weak))
 
     def best_capture(self, element: Element) -> tuple[float, str, str, list[str]]:
-        """The capture point feeding `element` where a fake passes most easily.
+        """The capture point feeding `element` where a fake passes most easily (ties: the smallest id).
 
-        Points are ranked once per graph with no extra controls; a solver with extra controls
-        recomputes only the points they touch (extra controls only ever lower a point's factor).
+        Points of one class fare alike, so only the first few ids of each class are looked at; a point
+        with extra liveness controls is priced on its own (extra controls only ever lower its factor).
         """
         cached = self._capture.get(element.id)
         if cached is not None:
             return cached
-        ranked = self.plain_capture.get(element.id)
-        if ranked is None:
-            plain = ChainSolver(self.graph, self.numbers, {}, self.points)
-            ranked = sorted(
-                ((*plain._capture_factor(p, element), p.id) for p in self.capture_points(element)),
-                key=lambda r: (-r[0], r[3]),
-            )
-            self.plain_capture[element.id] = ranked
-        if self._live_extra(element.id):
-            fresh = [(*self._capture_factor(p, element), p.id) for p in self.capture_points(element)]
-        else:
-            fresh = []
-            for entry in ranked:
-                if self._live_extra(entry[3]):
-                    fresh.append((*self._capture_factor(self.graph.elements[entry[3]], element), entry[3]))
+        touched = {place for place in self.extra if self._live_extra(place)}
+        plain = not touched
+        if plain and element.id in self.shared.plain_capture:
+            return self.shared.plain_capture[element.id]
+        ranked = self._rank(element, touched)
+        if ranked is None:  # every point kept for some class has extra controls: price them all
+            ranked = min((-self._capture_factor(p, element)[0], p.id) for p in self.capture_points(element))
+        point = self.graph.elements[ranked[1]]
+        factor, text, weak = self._capture_factor(point, element)
+        best = (factor, point.id, text, weak)
+        if plain:
+            self.shared.plain_capture[element.id] = best
+        self._capture[element.id] = best
+        return best
+
+    def _rank(self, element: Element, touched: set[str]) -> tuple[float, str] | None:
+        """(-factor, id) of the best capture point feeding `element`, or None if the summary cannot tell."""
+        at_verifier = self.controls(element.id)
+        best: tuple[float, str] | None = None
+        for (capture, remote, live), ids in self.shared.summary(element).items():
+            for point_id in ids:
+                if point_id in touched:
+                    candidate = (-self._capture_factor(self.graph.elements[point_id], element)[0], point_id)
                 else:
-                    fresh.append(entry)
+                    candidate = (-self._factor(capture, remote, live | at_verifier), point_id)
+                if best is None or candidate < best:
+                    best = candidate
+                if point_id not in touched:
                     break
-        factor, text, weak, point_id = min(fresh, key=lambda r: (-r[0], r[3]))
-        self._capture[element.id] = best = (factor, point_id, text, weak)
+            else:
+                if len(ids) == _KEPT:
+                    return None
         return best
 
     def _live_extra(self, place: str) -> bool:
@@ -264,9 +417,9 @@ class ChainSolver:
 
     def capture_points(self, element: Element) -> list[Element]:
         """The element itself if it captures, else capture devices up to a few flows upstream, else itself."""
-        cached = self.points.get(element.id)
+        cached = self.shared.points.get(element.id)
         if cached is None:
-            cached = self.points[element.id] = self._capture_points(element)
+            cached = self.shared.points[element.id] = self._capture_points(element)
         return cached
 
     def _capture_points(self, element: Element) -> list[Element]:
@@ -290,26 +443,32 @@ class ChainSolver:
                     queue.append((flow.source, depth + 1))
         return sorted(found, key=lambda e: e.id) or [element]
 
+    def _factor(self, capture: Capture, remote: bool, here: frozenset[str]) -> float:
+        """Probability that a faked presentation or an injected stream passes, given the controls `here`."""
+        present = self.numbers.step[f"present-{capture.value}"]
+        inject = self.numbers.step["inject-remote" if remote else "inject-terminal"]
+        for control in LIVE_CONTROLS:
+            if control in here:
+                if control == "presentation-attack-detection":
+                    present *= self.numbers.factor(control)
+                else:
+                    inject *= self.numbers.factor(control)
+        return max(present, inject)
+
     def _capture_factor(self, point: Element, verifier: Element) -> tuple[float, str, list[str]]:
         """Probability that a faked presentation or an injected stream passes at this capture point."""
         here = self.controls(point.id) | self.controls(verifier.id)
         capture = point.capture if point.capture is not Capture.NONE else Capture.REMOTE
         remote = capture is Capture.REMOTE or point.subject_controlled
-        present = self.numbers.step[f"present-{capture.value}"]
-        inject = self.numbers.step["inject-remote" if remote else "inject-terminal"]
         notes = [f"{capture.value} capture"]
         weak = []
         for control in LIVE_CONTROLS:
             if control in here:
                 notes.append(f"has {control}")
-                if control == "presentation-attack-detection":
-                    present *= self.numbers.factor(control)
-                else:
-                    inject *= self.numbers.factor(control)
             else:
                 notes.append(f"no {control}")
                 weak.append(f"{point.id}:{control}")
-        return max(present, inject), ", ".join(notes), weak
+        return self._factor(capture, remote, here), ", ".join(notes), weak
 
 
 def _canonical(evaluation: _Eval) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], float]:

@@ -22,9 +22,8 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-
-import networkx as nx
 
 from biotm.analysis.attackers import entries, entry_zones
 from biotm.analysis.numbers import ELEMENT_CONTROLS, FLOW_CONTROLS, Numbers
@@ -82,6 +81,20 @@ def controls_at(graph: SystemGraph, place: str) -> set[str]:
         return flow_controls(graph, place)
     element = graph.elements.get(place)
     return set(element.controls) if element else set()
+
+
+class PlaceControls:
+    """`controls_at` for one graph, computed once per place: searches ask for the same places again and again."""
+
+    def __init__(self, graph: SystemGraph) -> None:
+        self.graph = graph
+        self._cache: dict[str, frozenset[str]] = {}
+
+    def __call__(self, place: str) -> frozenset[str]:
+        found = self._cache.get(place)
+        if found is None:
+            found = self._cache[place] = frozenset(controls_at(self.graph, place))
+        return found
 
 
 @dataclass(frozen=True)
@@ -146,7 +159,6 @@ class AttackGraph:
             for data_id in self.obtains[node]:
                 holders.setdefault(data_id, []).append(node)
         self.holders = holders
-        self._nx: nx.DiGraph[str] | None = None
         self._starts: dict[str, tuple[Attacker, dict[str, Edge]]] = {}
 
     def edge(self, source: str, target: str, kind: str, via: str) -> Edge:
@@ -202,19 +214,31 @@ class AttackGraph:
     def _weight(self, edge: Edge, scale: float) -> float:
         return -scale * math.log(edge.probability)
 
-    def dijkstra(self, attacker: Attacker) -> tuple[dict[str, float], dict[str, Edge]]:
-        """Distances (-log p, scaled by skill) from the attacker's start and the best edge into each node."""
-        scale = skill_scale(attacker)
+    def dijkstra(
+        self, attacker: Attacker, scale: float | None = None, settled: Callable[[float, str], float] | None = None
+    ) -> tuple[dict[str, float], dict[str, Edge]]:
+        """Distances (-log p, scaled by skill) from the attacker's start and the best edge into each node.
+
+        `settled(d, node)` is told each node as its distance becomes final, in order of distance, and answers
+        how far the search must still go: the search stops before settling a node farther than that
+        (distances of nodes left unsettled are then only upper bounds).
+        """
+        scale = skill_scale(attacker) if scale is None else scale
         dist: dict[str, float] = {START: 0.0}
         into: dict[str, Edge] = {}
         starts = self.start_edges(attacker)
         heap: list[tuple[float, str]] = [(0.0, START)]
         done: set[str] = set()
+        limit = math.inf
         while heap:
             d, node = heapq.heappop(heap)
             if node in done:
                 continue
+            if d > limit:
+                break
             done.add(node)
+            if settled is not None:
+                limit = settled(d, node)
             row = starts if node == START else self.adjacency.get(node, {})
             for target, edge in row.items():
                 if edge.probability <= 0.0 or target in done:
@@ -226,64 +250,161 @@ class AttackGraph:
                     heapq.heappush(heap, (nd, target))
         return dist, into
 
-    def leaks(self, attacker: Attacker) -> dict[str, Leak]:
-        """The most likely way the attacker obtains each data item it can reach at all."""
-        dist, into = self.dijkstra(attacker)
+    def _reach_limit(self, scale: float) -> float:
+        """A distance (-log p, unscaled) beyond which every path is less likely than the reporting floor."""
         floor = self.numbers.step["min-probability"]
+        return _above(-math.log(floor) / scale) if floor > 0.0 else math.inf
+
+    def leaks(self, attacker: Attacker) -> dict[str, Leak]:
+        """The most likely way the attacker obtains each data item it can reach at all.
+
+        The search stops once every data item has its best holder (the nearest; on a tie the smallest id)
+        and no node at that distance is left, or once what is left is below the reporting floor.
+        """
+        floor = self.numbers.step["min-probability"]
+        reach = self._reach_limit(1.0)
+        best: dict[str, tuple[float, str]] = {}
+        wanted = len(self.holders)
+        farthest = 0.0
+
+        def settled(d: float, node: str) -> float:
+            nonlocal farthest
+            for data_id in self.obtains.get(node, ()):
+                old = best.get(data_id)
+                if old is None or (d, node) < old:
+                    best[data_id] = (d, node)
+                    farthest = max(farthest, d)
+            return farthest if len(best) == wanted else reach
+
+        _, into = self.dijkstra(attacker, settled=settled)
         out: dict[str, Leak] = {}
-        for data_id in sorted(self.holders):
-            best = min(
-                ((dist[node], node) for node in self.holders[data_id] if node in dist),
-                default=None,
-            )
-            if best is None:
-                continue
-            probability = math.exp(-best[0])
+        for data_id in sorted(best):
+            d, node = best[data_id]
+            probability = math.exp(-d)
             if probability < floor:
                 continue
-            out[data_id] = Leak(data_id, probability, best[1], _walk_back(best[1], into))
+            out[data_id] = Leak(data_id, probability, node, _walk_back(node, into))
         return out
 
-    def _digraph(self) -> nx.DiGraph[str]:
-        if self._nx is None:
-            # Inserted by id: networkx breaks ties between equally likely paths by insertion order.
-            g: nx.DiGraph[str] = nx.DiGraph()
-            for source in sorted(self.adjacency):
-                row = self.adjacency[source]
-                for target in sorted(row):
-                    edge = row[target]
-                    if edge.probability > 0.0:
-                        g.add_edge(source, target, weight=-math.log(edge.probability), edge=edge)
-            self._nx = g
-        return self._nx
-
     def k_paths(self, attacker: Attacker, data_id: str, k: int) -> list[AttackPath]:
-        """The k most likely paths by which `attacker` obtains `data_id` (Yen's algorithm on -log p)."""
+        """The k most likely paths by which `attacker` obtains `data_id` (Yen's algorithm on -log p).
+
+        Equally likely paths come in the order of their node ids. Only nodes as near to the start as the
+        k-th nearest holder of the data item (or the reporting floor, if nearer) are searched: the
+        tree paths to the k nearest holders are k paths at most that long, so the k best are too.
+        """
         if k <= 0 or data_id not in self.holders:
             return []
-        g = self._digraph()
         scale = skill_scale(attacker)
         floor = self.numbers.step["min-probability"]
+        holds = set(self.holders[data_id])
+        limit = self._reach_limit(scale)
+        found = 0
+
+        def settled(d: float, node: str) -> float:
+            nonlocal found, limit
+            if node in holds:
+                found += 1
+                if found == k:
+                    limit = min(limit, _above(d))
+            return limit
+
+        near, _ = self.dijkstra(attacker, scale=1.0, settled=settled)
         starts = self.start_edges(attacker)
-        added = {START, GOAL} | {n for n in [*starts, *self.holders[data_id]] if n not in g}
-        try:
-            for target, edge in sorted(starts.items()):
-                if edge.probability > 0.0:
-                    g.add_edge(START, target, weight=-math.log(edge.probability), edge=edge)
-            for node in self.holders[data_id]:
-                g.add_edge(node, GOAL, weight=0.0, edge=None)
-            if not nx.has_path(g, START, GOAL):
-                return []
-            out = []
-            for nodes in itertools.islice(nx.shortest_simple_paths(g, START, GOAL, weight="weight"), k):
-                edges = tuple(g.edges[u, v]["edge"] for u, v in itertools.pairwise(nodes[:-1]))
-                path = to_attack_path(attacker, data_id, edges, scale)
-                if path.probability < floor:
-                    break
-                out.append(path)
-            return out
-        finally:
-            g.remove_nodes_from(sorted(n for n in added if n in g))
+
+        def steps(node: str) -> Iterator[tuple[str, float, Edge | None]]:
+            row = starts if node == START else self.adjacency.get(node, {})
+            for target, edge in row.items():
+                if edge.probability > 0.0 and near.get(target, math.inf) <= limit:
+                    yield target, -math.log(edge.probability), edge
+            if node in holds:
+                yield GOAL, 0.0, None
+
+        out: list[AttackPath] = []
+        for edges in _yen(steps, k, limit):
+            path = to_attack_path(attacker, data_id, edges, scale)
+            if path.probability < floor:
+                break
+            out.append(path)
+        return out
+
+
+def _above(distance: float) -> float:
+    """`distance` plus a margin for the rounding of sums of -log p taken in another order."""
+    return distance * (1.0 + 1e-9) + 1e-12
+
+
+Steps = Callable[[str], Iterable[tuple[str, float, "Edge | None"]]]
+
+
+def _yen(steps: Steps, k: int, limit: float) -> Iterator[tuple[Edge, ...]]:
+    """Yen's k shortest simple paths from START to GOAL no longer than `limit`, best first.
+
+    Equally long candidates come out in the order they were found (as networkx's `shortest_simple_paths`
+    does): deviations from earlier nodes of the previous path first; each search breaks ties by node ids.
+    """
+    accepted: list[tuple[str, ...]] = []
+    candidates: list[tuple[float, int, tuple[str, ...], tuple[Edge, ...]]] = []
+    queued: set[tuple[str, ...]] = set()
+    found = itertools.count()
+    first = _shortest(steps, START, 0.0, limit, frozenset(), frozenset())
+    if first is None:
+        return
+    heapq.heappush(candidates, (first[0], next(found), first[1], first[2]))
+    queued.add(first[1])
+    while candidates:
+        _, _, nodes, edges = heapq.heappop(candidates)
+        queued.discard(nodes)
+        yield edges
+        accepted.append(nodes)
+        if len(accepted) == k:
+            return
+        root_length = 0.0
+        for i in range(1, len(nodes)):
+            root = nodes[:i]
+            if i > 1:
+                root_length += -math.log(edges[i - 2].probability)
+            blocked_edges = frozenset((p[i - 1], p[i]) for p in accepted if p[:i] == root)
+            spur = _shortest(steps, root[-1], root_length, limit, frozenset(root[:-1]), blocked_edges)
+            if spur is None:
+                continue
+            path = root[:-1] + spur[1]
+            if path not in queued:
+                heapq.heappush(candidates, (spur[0], next(found), path, edges[: i - 1] + spur[2]))
+                queued.add(path)
+
+
+def _shortest(
+    steps: Steps,
+    source: str,
+    start: float,
+    limit: float,
+    blocked: frozenset[str],
+    blocked_edges: frozenset[tuple[str, str]],
+) -> tuple[float, tuple[str, ...], tuple[Edge, ...]] | None:
+    """Dijkstra from `source` (at distance `start`) to GOAL avoiding `blocked` nodes and edges; ties by node ids."""
+    heap: list[tuple[float, tuple[str, ...], tuple[Edge, ...]]] = [(start, (source,), ())]
+    best: dict[str, tuple[float, tuple[str, ...]]] = {source: (start, (source,))}
+    done: set[str] = set()
+    while heap:
+        d, path, edges = heapq.heappop(heap)
+        node = path[-1]
+        if node in done:
+            continue
+        if node == GOAL:
+            return d, path, edges
+        done.add(node)
+        for target, weight, edge in steps(node):
+            if target in blocked or target in done or (node, target) in blocked_edges:
+                continue
+            label = (d + weight, (*path, target))
+            if label[0] > limit:
+                continue
+            old = best.get(target)
+            if old is None or label < old:
+                best[target] = label
+                heapq.heappush(heap, (label[0], label[1], edges if edge is None else (*edges, edge)))
+    return None
 
 
 def _walk_back(node: str, into: dict[str, Edge]) -> tuple[Edge, ...]:

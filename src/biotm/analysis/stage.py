@@ -299,7 +299,8 @@ def broken_by(
     ordered = sorted(candidates)
 
     def survives(extra: dict[str, set[str]]) -> bool:
-        _, after = solver.sharing(extra).solve(attacker, leaks)
+        # Only the verifications that can reach this one are solved again: its outcome is the full solve's.
+        _, after = solver.sharing(extra).solve(attacker, leaks, target=(item.element, item.verification.id))
         return any(
             s.element == item.element and s.verification.id == item.verification.id and s.origin.probability >= floor
             for s in after

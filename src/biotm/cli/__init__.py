@@ -3,40 +3,46 @@
 from __future__ import annotations
 
 import gc
+import importlib
 import signal
 import sys
 
 import click
 
 from biotm import __version__
-from biotm.cli.analyze import analyze
-from biotm.cli.diagram_cmd import diagram
-from biotm.cli.diff_cmd import diff
-from biotm.cli.export_cmd import export
-from biotm.cli.generate_cmd import generate
-from biotm.cli.import_cmd import import_
-from biotm.cli.mitigate_cmd import mitigate
-from biotm.cli.paths_cmd import paths
-from biotm.cli.rules_cmd import rules
-from biotm.cli.schema_cmd import schema
-from biotm.cli.validate import validate
 
-COMMANDS: list[click.Command] = [
-    analyze,
-    diagram,
-    diff,
-    export,
-    generate,
-    import_,
-    mitigate,
-    paths,
-    rules,
-    schema,
-    validate,
-]
+#: command name -> "module:function" under biotm.cli. A command's module (and what it imports: the
+#: pipeline, networkx, rich, Jinja2) is imported only when that command runs, or for its help line.
+COMMANDS: dict[str, str] = {
+    "analyze": "analyze:analyze",
+    "diagram": "diagram_cmd:diagram",
+    "diff": "diff_cmd:diff",
+    "export": "export_cmd:export",
+    "generate": "generate_cmd:generate",
+    "import": "import_cmd:import_",
+    "mitigate": "mitigate_cmd:mitigate",
+    "paths": "paths_cmd:paths",
+    "rules": "rules_cmd:rules",
+    "schema": "schema_cmd:schema",
+    "validate": "validate:validate",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use: start-up pays only for the command that runs."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            module, _, attribute = COMMANDS[cmd_name].partition(":")
+            command: click.Command = getattr(importlib.import_module(f"biotm.cli.{module}"), attribute)
+            self.add_command(command, cmd_name)
+        return self.commands.get(cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="biotm")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 @click.pass_context
@@ -44,9 +50,6 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """biotm: audit identity-system data-flow models for biometric leak and identity-theft risk."""
     ctx.obj = {"debug": debug}
 
-
-for _command in COMMANDS:
-    cli.add_command(_command)
 
 EXIT_INTERNAL = 3
 

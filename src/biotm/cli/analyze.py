@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Iterator
 
 import click
-from rich.console import Console
 
-from biotm.analysis.whatif import WhatIfError
 from biotm.cli.common import (
     FAIL_ON_CHOICES,
     InputError,
@@ -21,7 +20,6 @@ from biotm.cli.common import (
 )
 from biotm.cli.progress import progress_bar
 from biotm.cli.progress import wanted as progress_wanted
-from biotm.cli.rules_cmd import regulation_view
 from biotm.pipeline import AuditOptions, audit
 from biotm.report import FORMATS, renderer
 
@@ -100,15 +98,27 @@ def analyze(
             with_controls=with_controls,
             budget_days=budget,
         )
+        from biotm.analysis.whatif import WhatIfError
+
         try:
             result = audit(loaded, options)
         except WhatIfError as exc:
             raise InputError(f"{file}: {exc}") from None
         step("writing the report")
-        text = "" if fmt == "terminal" and output is None else renderer(fmt)(result)
-    if fmt == "terminal" and output is None:
-        from biotm.report.terminal import print_report
+        report: str | Iterator[bytes] = ""
+        if fmt == "json":
+            from biotm.report.json_report import chunks
 
+            report = chunks(result)  # serialised while it is written: the whole report never sits in memory
+        elif not (fmt == "terminal" and output is None):
+            report = renderer(fmt)(result)
+    if fmt == "terminal":
+        # rich and the terminal report are imported only for the terminal format
+        from rich.console import Console
+
+        from biotm.cli.rules_cmd import regulation_view
+        from biotm.report.terminal import print_report
+    if fmt == "terminal" and output is None:
         console = Console()
         print_report(result, console)
         if law:
@@ -117,8 +127,8 @@ def analyze(
         if law and fmt == "terminal":
             buffer = io.StringIO()
             Console(file=buffer, width=120, color_system=None).print(regulation_view(result, law))
-            text += buffer.getvalue()
-        write_output(text, output, inputs=[file])
+            report = f"{report}{buffer.getvalue()}"
+        write_output(report, output, inputs=[file])
     raise SystemExit(gate(result, fail_on))
 
 

@@ -8,9 +8,9 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO
 
 import click
 
@@ -97,15 +97,14 @@ def load_or_fail(path: str, max_size_mb: float = 20.0, input_format: str = "biot
         raise InputError(str(exc)) from None
 
 
-def write_output(text: str, output: str | None, inputs: Sequence[str] = ()) -> None:
-    """Write to `output` atomically (a crash never leaves half a report), or to stdout.
+def write_output(report: str | Iterable[bytes], output: str | None, inputs: Sequence[str] = ()) -> None:
+    """Write `report` (text, or UTF-8 pieces) to `output` atomically (a crash never leaves half a report), or to stdout.
 
     Refuses to overwrite any of the input model files. A device, pipe or `/dev/stdout` is written
     through, not replaced. Any I/O problem is one line and exit 2.
     """
     if output is None or output == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        _write_stdout(report)
         return
     if not output or output.endswith(("/", os.sep)):
         # Path() drops a trailing slash: 'reports/' silently became a file named 'reports'
@@ -119,15 +118,33 @@ def write_output(text: str, output: str | None, inputs: Sequence[str] = ()) -> N
             continue
     try:
         if _is_stream(target):
-            with open(target, "w", encoding="utf-8", newline="\n") as handle:
-                _write_slices(handle, text)
+            with open(target, "wb") as handle:
+                _write_pieces(handle, report)
             return
         directory = target.parent if str(target.parent) else Path(".")
         if not directory.is_dir():
             raise InputError(f"{output}: directory '{directory}' does not exist")
-        _replace_atomically(target, directory, text)
+        _replace_atomically(target, directory, report)
     except OSError as exc:
         raise InputError(f"{output}: cannot write: {exc.strerror or exc}") from None
+
+
+def _write_stdout(report: str | Iterable[bytes]) -> None:
+    binary: BinaryIO | None = getattr(sys.stdout, "buffer", None)
+    if isinstance(report, str) or binary is None:
+        for piece in _pieces(report):
+            sys.stdout.write(piece if isinstance(piece, str) else piece.decode("utf-8"))
+        sys.stdout.flush()
+        return
+    sys.stdout.flush()  # whatever was printed as text comes first
+    _write_pieces(binary, report)
+
+
+def _pieces(report: str | Iterable[bytes]) -> Iterable[str | bytes]:
+    # Text goes out in slices: encoding a national-scale report (~800 MB) at once made a second full copy.
+    if isinstance(report, str):
+        return (report[start : start + _WRITE_SLICE] for start in range(0, len(report), _WRITE_SLICE))
+    return report
 
 
 def _is_stream(target: Path) -> bool:
@@ -144,18 +161,17 @@ def _is_stream(target: Path) -> bool:
         return False  # missing (or a dangling link): a new report file
 
 
-def _write_slices(handle: TextIO, text: str) -> None:
-    # In slices: writing a national-scale report (~800 MB) at once encodes a second full copy.
-    for start in range(0, len(text), _WRITE_SLICE):
-        handle.write(text[start : start + _WRITE_SLICE])
+def _write_pieces(handle: BinaryIO, report: str | Iterable[bytes]) -> None:
+    for piece in _pieces(report):
+        handle.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
     handle.flush()
 
 
-def _replace_atomically(target: Path, directory: Path, text: str) -> None:
+def _replace_atomically(target: Path, directory: Path, report: str | Iterable[bytes]) -> None:
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            _write_slices(handle, text)
+        with os.fdopen(fd, "wb") as handle:
+            _write_pieces(handle, report)
             os.fsync(handle.fileno())  # the bytes are on disk before the name points at them
         os.chmod(temp, _report_mode(target))
         os.replace(temp, target)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -48,6 +49,7 @@ class SystemGraph:
         self.flows: dict[str, Flow] = {f.id: f for f in model.flows}
         # Rules and scoring ask for an element's zone a few times per finding: one lookup, not two.
         self._zone_of: dict[str, Zone] = {e.id: self.zones[e.zone] for e in model.elements}
+        self._owner: dict[str, str] = {e.id: e.operator or self._zone_of[e.id].owner for e in model.elements}
         self.inbound: dict[str, list[Flow]] = defaultdict(list)
         self.outbound: dict[str, list[Flow]] = defaultdict(list)
         for flow in model.flows:
@@ -98,7 +100,7 @@ class SystemGraph:
 
     def owner_of(self, element_id: str) -> str:
         """The organisation answerable for what an element does: its operator, else its zone's owner."""
-        return self.elements[element_id].operator or self.zone_of(element_id).owner
+        return self._owner[element_id]
 
     def is_disclosure(self, flow: Flow) -> bool:
         return self.owner_of(flow.source) != self.owner_of(flow.target)
@@ -108,18 +110,20 @@ class SystemGraph:
 
     def crossings(self) -> list[Crossing]:
         out = []
+        zone_of, elements = self._zone_of, self.elements
         for flow in self.model.flows:
-            if not self.crosses_boundary(flow):
+            source_zone, target_zone = zone_of[flow.source], zone_of[flow.target]
+            if source_zone is target_zone:
                 continue
             out.append(
                 Crossing(
                     flow=flow.id,
                     source=flow.source,
                     target=flow.target,
-                    source_zone=self.elements[flow.source].zone,
-                    target_zone=self.elements[flow.target].zone,
+                    source_zone=elements[flow.source].zone,
+                    target_zone=elements[flow.target].zone,
                     disclosure=self.is_disclosure(flow),
-                    cross_border=self.is_cross_border(flow),
+                    cross_border=source_zone.jurisdiction != target_zone.jurisdiction,
                     data=sorted(flow.data),
                 )
             )
@@ -133,56 +137,93 @@ class SystemGraph:
         self.warnings.append(ModelWarning(code=code, message=message, location=self.location(kind, item_id)))
 
     def _compute_lineage(self) -> None:
+        # One pass over flows and one over elements; the loop-invariant look-ups (element kinds, enum
+        # members) are hoisted because these loops run once per element and flow of a national model.
+        actor, store = ElementType.ACTOR, ElementType.STORE
+        processing = (ElementType.PROCESS, ElementType.DEVICE, ElementType.EXTERNAL)
+        lineage_of = self.lineage
+        elements = self.elements
+        # Elements (and flows) that carry the same data items are gathered first and added to each item's
+        # sets in bulk: a set update per group instead of a Python-level add per (item, element) pair.
+        flows_by_data: dict[tuple[str, ...], list[str]] = defaultdict(list)
+        collected_by_data: dict[tuple[str, ...], list[str]] = defaultdict(list)
         received: dict[str, set[str]] = defaultdict(set)
         for flow in self.model.flows:
-            received[flow.target].update(flow.data)
-            for data_id in flow.data:
-                lineage = self.lineage[data_id]
-                lineage.flows.add(flow.id)
-                if self.elements[flow.source].type is ElementType.ACTOR:
-                    lineage.collected_at.add(flow.target)
+            data = flow.data
+            received[flow.target].update(data)
+            if not data:
+                continue
+            key = tuple(data)
+            flows_by_data[key].append(flow.id)
+            if elements[flow.source].type is actor:
+                collected_by_data[key].append(flow.target)
+        for key, flow_ids in flows_by_data.items():
+            for data_id in key:
+                lineage_of[data_id].flows.update(flow_ids)
+        for key, targets in collected_by_data.items():
+            for data_id in key:
+                lineage_of[data_id].collected_at.update(targets)
+        reaching: dict[frozenset[str], list[str]] = defaultdict(list)
+        processing_at: dict[frozenset[str], list[str]] = defaultdict(list)
+        storing: dict[frozenset[str], list[str]] = defaultdict(list)
+        empty: frozenset[str] = frozenset()
         for element in self.model.elements:
-            have = set(element.holds) | received[element.id]
+            element_id, kind, holds = element.id, element.type, element.holds
+            have = set(holds)
+            have |= received.get(element_id, empty)
             for derivation in element.derives:
                 missing = [d for d in derivation.inputs if d not in have]
                 if missing:
                     self._warn(
                         "derive-input-missing",
-                        f"element '{element.id}' derives '{derivation.output}' from "
+                        f"element '{element_id}' derives '{derivation.output}' from "
                         f"{', '.join(repr(m) for m in missing)}, which never reach it",
                         "element",
-                        element.id,
+                        element_id,
                     )
-                out = self.lineage[derivation.output]
-                out.derived_at.add(element.id)
+                out = lineage_of[derivation.output]
+                out.derived_at.add(element_id)
                 out.derived_from.update(derivation.inputs)
                 for source in derivation.inputs:
-                    self.lineage[source].derives.add(derivation.output)
-            have |= {d.output for d in element.derives}
-            self.available[element.id] = have
-            for data_id in element.holds:
-                self.lineage[data_id].origins.add(element.id)
-                if element.type is not ElementType.ACTOR:
-                    self.lineage[data_id].collected_at.add(element.id)
-            if element.type is ElementType.STORE:
+                    lineage_of[source].derives.add(derivation.output)
+            if element.derives:
+                have |= {d.output for d in element.derives}
+            self.available[element_id] = have
+            for data_id in holds:
+                lineage_of[data_id].origins.add(element_id)
+                if kind is not actor:
+                    lineage_of[data_id].collected_at.add(element_id)
+            if kind is store:
                 rest = have - set(element.discards)
-            elif element.type is ElementType.ACTOR:
+            elif kind is actor:
                 rest = set()
             else:
-                rest = set(element.holds) - set(element.discards)
-            self.at_rest[element.id] = rest
-            for data_id in have:
-                lineage = self.lineage[data_id]
-                lineage.reaches.add(element.id)
-                if element.type in (ElementType.PROCESS, ElementType.DEVICE, ElementType.EXTERNAL):
-                    lineage.processed_at.add(element.id)
-            for data_id in rest:
-                self.lineage[data_id].stored_at.add(element.id)
+                rest = set(holds) - set(element.discards)
+            self.at_rest[element_id] = rest
+            if have:
+                group = frozenset(have)
+                reaching[group].append(element_id)
+                if kind in processing:
+                    processing_at[group].append(element_id)
+            if rest:
+                storing[frozenset(rest)].append(element_id)
+        for group, element_ids in reaching.items():
+            for data_id in group:
+                lineage_of[data_id].reaches.update(element_ids)
+        for group, element_ids in processing_at.items():
+            for data_id in group:
+                lineage_of[data_id].processed_at.update(element_ids)
+        for group, element_ids in storing.items():
+            for data_id in group:
+                lineage_of[data_id].stored_at.update(element_ids)
         self._check_consistency(received)
 
     def _check_consistency(self, received: dict[str, set[str]]) -> None:
+        available = self.available
         for flow in self.model.flows:
-            unavailable = [d for d in flow.data if d not in self.available[flow.source]]
+            if available[flow.source].issuperset(flow.data):
+                continue
+            unavailable = [d for d in flow.data if d not in available[flow.source]]
             if unavailable:
                 self._warn(
                     "flow-data-unavailable",
@@ -213,27 +254,50 @@ class SystemGraph:
 
     def lineage_entries(self) -> list[LineageEntry]:
         out = []
+        owner = self._owner
+        jurisdiction = {element_id: zone.jurisdiction for element_id, zone in self._zone_of.items()}
+        # A data item can reach most of a national model: its lists are cut from one sorted list of all
+        # element (flow) ids instead of each being sorted again.
+        elements = _SortedIds(self.elements)
+        flows = _SortedIds(self.flows)
         for item in sorted(self.model.data, key=lambda d: d.id):
             lin = self.lineage[item.id]
-            reaches = sorted(lin.reaches)
+            reaches = elements.of(lin.reaches)
             out.append(
                 LineageEntry(
                     data=item.id,
                     category=item.category.value,
                     subjects=item.subjects,
-                    collected_at=sorted(lin.collected_at),
-                    derived_at=sorted(lin.derived_at),
+                    collected_at=elements.of(lin.collected_at),
+                    derived_at=elements.of(lin.derived_at),
                     derived_from=sorted(lin.derived_from),
                     derives=sorted(lin.derives),
-                    processed_at=sorted(lin.processed_at),
-                    stored_at=sorted(lin.stored_at),
+                    processed_at=elements.of(lin.processed_at),
+                    stored_at=elements.of(lin.stored_at),
                     reaches=reaches,
-                    flows=sorted(lin.flows),
-                    owners=sorted({self.owner_of(e) for e in reaches}),
-                    jurisdictions=sorted({self.zone_of(e).jurisdiction for e in reaches}),
+                    flows=flows.of(lin.flows),
+                    owners=sorted(set(map(owner.__getitem__, reaches))),
+                    jurisdictions=sorted(set(map(jurisdiction.__getitem__, reaches))),
                 )
             )
         return out
+
+
+class _SortedIds:
+    """Sorted subsets of one large set of ids: a big subset is filtered from the whole set sorted once."""
+
+    def __init__(self, universe: Iterable[str]) -> None:
+        self._universe = universe
+        self._order: list[str] | None = None
+
+    def of(self, ids: set[str]) -> list[str]:
+        """`sorted(ids)`."""
+        if len(ids) < 1000:
+            return sorted(ids)
+        if self._order is None:
+            self._order = sorted(self._universe)
+        found = [i for i in self._order if i in ids]
+        return found if len(found) == len(ids) else sorted(ids)
 
 
 def build_graph(loaded: LoadedModel) -> SystemGraph:

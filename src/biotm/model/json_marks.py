@@ -3,14 +3,16 @@
 Mapping every value of a JSON file to its line and column means running the YAML parser over the
 whole text and handling each of its events in Python: most of the load time of a national-scale
 model, spent on marks that only error messages read. A valid model needs just one mark per item of
-each top-level list (every element, flow, data item, zone, attacker): those are found here with one
-regular-expression pass, and the full map is built by the YAML pass only if something asks for a
-deeper mark (an error message, an importer). `nesting_depth` comes out of the same pass, so the
-depth limit is still checked before anything is trusted.
+each top-level list (every element, flow, data item, zone, attacker). `read` parses the top level
+itself and hands each value (each list item) to the json module's decoder, so it learns where every
+item starts while parsing; the full map is built by the YAML pass only if something asks for a
+deeper mark (an error message, an importer). The depth limit is still checked before anything is
+trusted: by counting brackets in each item's text (an upper bound), or exactly by `scan`.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -21,6 +23,125 @@ from biotm.model.source import Mark, Path, SourceMap
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 _BRACKET = re.compile(r"[\[\]{}]")
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_SPACE = re.compile(r"[ \t\n\r]*")
+_SEPARATOR = re.compile(r"[ \t\n\r]*,[ \t\n\r]*")
+
+
+class _Refused(Exception):
+    """The text is not the plain shape `read` handles; the caller parses it the general way."""
+
+
+def read(text: str, decoder: json.JSONDecoder, max_depth: int) -> tuple[dict[str, Any], dict[Path, Mark]] | None:
+    """The JSON object in `text` and the mark of each object item of its top-level lists, or None.
+
+    None means "parse it the general way": the text is not one object, is invalid, has a duplicate
+    top-level key, or might nest deeper than `max_depth` (brackets inside strings count too, so a
+    value that could be too deep never passes here). Values come from `decoder`, exactly as
+    `decoder.decode(text)` builds them; an exception of its object hook propagates.
+    """
+    if max_depth < 3:
+        return None
+    try:
+        return _Reader(text, decoder, max_depth).document()
+    except (_Refused, ValueError, RecursionError):
+        return None
+
+
+class _Reader:
+    def __init__(self, text: str, decoder: json.JSONDecoder, max_depth: int) -> None:
+        self.text = text
+        self.decode = decoder.raw_decode
+        self.max_depth = max_depth
+        self.marks: dict[Path, Mark] = {}
+        self.lines = LineIndex(text)
+
+    def skip(self, index: int, expected: str = "") -> int:
+        """Index after the whitespace at `index` (and after `expected`, which must come next)."""
+        index = _SPACE.match(self.text, index).end()  # type: ignore[union-attr]  # matches the empty string
+        if expected:
+            if not self.text.startswith(expected, index):
+                raise _Refused
+            index = _SPACE.match(self.text, index + 1).end()  # type: ignore[union-attr]
+        return index
+
+    def value(self, index: int, depth: int) -> tuple[Any, int]:
+        """The value at `index`, which sits at `depth`, and the index after it."""
+        value, end = self.decode(self.text, index)
+        # Opening brackets in the value's text bound how deep it nests (strings may hold some too).
+        opens = self.text.count("[", index, end) + self.text.count("{", index, end)
+        if depth - 1 + opens > self.max_depth:
+            raise _Refused
+        return value, end
+
+    def document(self) -> tuple[dict[str, Any], dict[Path, Mark]]:
+        text = self.text
+        index = self.skip(0, "{")
+        data: dict[str, Any] = {}
+        while not text.startswith("}", index):
+            if data:
+                index = self.skip(index, ",")
+            if not text.startswith('"', index):
+                raise _Refused
+            key, index = self.decode(text, index)
+            if key in data:
+                raise _Refused
+            index = self.skip(index, ":")
+            if text.startswith("[", index):
+                data[key], index = self.section(key, index)
+            else:
+                data[key], index = self.value(index, 2)
+            index = self.skip(index)
+        if self.skip(index + 1) != len(text):
+            raise _Refused
+        return data, self.marks
+
+    def section(self, key: str, index: int) -> tuple[list[Any], int]:
+        """A top-level list, marking where each of its items starts when all of them are objects."""
+        text, decode, count = self.text, self.decode, self.text.count
+        most_opens = self.max_depth - 2  # an item sits at depth 3
+        index = self.skip(index, "[")
+        items: list[Any] = []
+        starts: list[int] = []
+        if not text.startswith("]", index):
+            while True:  # one pass per item: this loop runs for every element and flow of a national model
+                starts.append(index)
+                item, end = decode(text, index)
+                if count("{", index, end) + count("[", index, end) > most_opens:
+                    raise _Refused
+                items.append(item)
+                separator = _SEPARATOR.match(text, end)
+                if separator is None:
+                    break
+                index = separator.end()
+            index = self.skip(end)
+            if not text.startswith("]", index):
+                raise _Refused
+        if all(isinstance(item, dict) for item in items):
+            for position, start in enumerate(starts):
+                mark = self.lines.mark(start)
+                if mark is None:
+                    break
+                self.marks[(key, position)] = mark
+        return items, index + 1
+
+
+class LineIndex:
+    """1-based line and column of positions in a text, asked for in increasing order."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        # A lone CR is a line break to YAML (whose marks these must equal) but not to this count.
+        self.usable = "\r" not in text or text.count("\r") == text.count("\r\n")
+        self.line = 1
+        self.last = 0
+
+    def mark(self, index: int) -> Mark | None:
+        if not self.usable or index < self.last:
+            return None
+        self.line += self.text.count("\n", self.last, index)
+        self.last = index
+        return self.line, index - self.text.rfind("\n", 0, index)
+
 
 
 def scan(text: str, data: dict[str, Any]) -> tuple[int, dict[Path, Mark]]:

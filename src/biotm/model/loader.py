@@ -38,10 +38,13 @@ class LoadedModel:
     def locations(self) -> dict[str, SourceLocation]:
         """'element:ID', 'flow:ID', 'data:ID', 'zone:ID', 'attacker:ID' to where each is written."""
         out: dict[str, SourceLocation] = {}
+        location = self.source.location
         for kind, section in _SECTIONS.items():
             items: list[Any] = getattr(self.model, section)
             for index, item in enumerate(items):
-                out.setdefault(f"{kind}:{item.id}", self.source.location((section, index)))
+                key = f"{kind}:{item.id}"
+                if key not in out:
+                    out[key] = location((section, index))
         return out
 
     def location_of(self, kind: str, item_id: str) -> SourceLocation | None:

@@ -379,6 +379,14 @@ def parse_json(text: str, name: str, limits: Limits | None = None) -> tuple[Any,
     """Parse strict JSON into plain data; lines and columns come from the YAML parser's marks."""
     limits = limits or Limits()
     _empty(text, name)
+    decoder = json.JSONDecoder(object_pairs_hook=_json_object, parse_constant=_json_constant)
+    try:
+        # Fast path: values and item marks in one pass; the YAML pass runs only if a deeper mark is asked for.
+        fast = json_marks.read(text, decoder, limits.max_depth)
+    except _DuplicateKeyError:
+        fast = None
+    if fast is not None:
+        return fast[0], json_marks.LazySourceMap(name, fast[1], lambda: _json_source(text, name, limits))
     data: Any = None
     try:
         data = json.loads(text, object_pairs_hook=_json_object, parse_constant=_json_constant)
@@ -391,7 +399,7 @@ def parse_json(text: str, name: str, limits: Limits | None = None) -> tuple[Any,
     except (RecursionError, _DuplicateKeyError):
         data = None  # the YAML pass below says where
     if isinstance(data, dict):
-        # Fast path: item marks from one regex pass; the YAML pass runs only if a deeper mark is asked for.
+        # Item marks and exact depth from one regex pass over the text.
         depth, items = json_marks.scan(text, data)
         if depth <= limits.max_depth:
             return data, json_marks.LazySourceMap(name, items, lambda: _json_source(text, name, limits))
@@ -402,7 +410,9 @@ def _json_source(text: str, name: str, limits: Limits) -> SourceMap:
     """Every mark of a JSON text that json.loads accepted (empty if the YAML parser cannot read it)."""
     try:
         return _build(_as_yaml(text), name, limits)[1]
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ModelError):
+        # YAML cannot read it (a surrogate pair escape), or the control characters blanked for YAML made two
+        # keys equal: the text is valid JSON all the same, so its values go without deeper locations.
         return SourceMap(name)
 
 

@@ -6,6 +6,7 @@ table nor inject markup, and ids go in code spans only when they are plain ids.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -19,7 +20,14 @@ _BLOCK_START = re.compile(r"^([#+=-]|\d+[.)])")
 
 def text(value: object) -> str:
     """Untrusted text made inert for a Markdown paragraph or table cell (one line)."""
-    escaped = " ".join(view.printable(str(value)).split())
+    return _inert(str(value))
+
+
+# Cached: a national model repeats the same titles, reasons and names across tens of thousands of
+# findings, and escaping each again was most of the report's time.
+@functools.lru_cache(maxsize=1 << 16)
+def _inert(value: str) -> str:
+    escaped = " ".join(view.printable(value).split())
     escaped = _SPECIAL.sub(r"\\\1", escaped)
     escaped = escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     # at the start of a line these would make a heading, list or setext underline

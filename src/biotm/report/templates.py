@@ -6,7 +6,7 @@ import functools
 from importlib import resources
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from biotm.report.view import printable
 
@@ -14,8 +14,15 @@ from biotm.report.view import printable
 def _finalize(value: object) -> object:
     """Every value a template prints passes here before escaping: control characters become visible."""
     if isinstance(value, str) and not isinstance(value, Markup):
-        return printable(value)
+        return _printable_markup(value)
     return value
+
+
+# Escaped here and cached: a national model prints the same titles and names tens of thousands of
+# times. Autoescaping leaves Markup as it is, so the page is the same as escaping each value later.
+@functools.lru_cache(maxsize=1 << 16)
+def _printable_markup(value: str) -> Markup:
+    return escape(printable(value))
 
 
 @functools.cache

@@ -1,0 +1,134 @@
+"""The attack searches' shortcuts give what the straightforward searches give.
+
+Leaks stop the Dijkstra search once every data item has its nearest holder; k_paths runs Yen's algorithm
+only on the nodes near enough to matter. Both are compared with a full search: leaks with the nearest
+holder over every reachable node, k_paths with every simple path enumerated and sorted by length.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from strategies import load_dict, models
+from support import SCENARIO
+
+from biotm.analysis.attackers import attackers_for
+from biotm.analysis.numbers import Numbers
+from biotm.analysis.paths import GOAL, START, AttackGraph, Edge, Leak, _walk_back, default_targets
+from biotm.graph import build_graph
+from biotm.model.loader import LoadedModel, load_model
+from biotm.model.schema import Attacker
+
+SCENARIOS = sorted(SCENARIO.parent.glob("*.yaml"))
+
+
+def _full_leaks(attack_graph: AttackGraph, attacker: Attacker) -> dict[str, Leak]:
+    """The nearest holder of every data item after searching the whole graph."""
+    dist, into = attack_graph.dijkstra(attacker)
+    floor = attack_graph.numbers.step["min-probability"]
+    out = {}
+    for data_id in sorted(attack_graph.holders):
+        best = min(((dist[n], n) for n in attack_graph.holders[data_id] if n in dist), default=None)
+        if best is not None and math.exp(-best[0]) >= floor:
+            out[data_id] = Leak(data_id, math.exp(-best[0]), best[1], _walk_back(best[1], into))
+    return out
+
+
+def _all_paths(attack_graph: AttackGraph, attacker: Attacker, data_id: str) -> list[tuple[float, tuple[str, ...]]]:
+    """Every simple path from the start to a holder of `data_id`, as (length in -log p, node ids), sorted."""
+    holders = set(attack_graph.holders.get(data_id, ()))
+    starts = attack_graph.start_edges(attacker)
+    found: list[tuple[float, tuple[str, ...]]] = []
+
+    def walk(path: tuple[str, ...], length: float) -> None:
+        node = path[-1]
+        if node in holders:
+            found.append((length, (*path, GOAL)))
+        row: dict[str, Edge] = starts if node == START else attack_graph.adjacency.get(node, {})
+        for target, edge in row.items():
+            if edge.probability > 0.0 and target not in path:
+                walk((*path, target), length - math.log(edge.probability))
+
+    walk((START,), 0.0)
+    return sorted(found)
+
+
+def _check(loaded: LoadedModel, k: int) -> int:
+    graph = build_graph(loaded)
+    attack_graph = AttackGraph(graph, Numbers.of(graph.model.settings))
+    floor = attack_graph.numbers.step["min-probability"]
+    compared = 0
+    for attacker in attackers_for(graph):
+        assert attack_graph.leaks(attacker) == _full_leaks(attack_graph, attacker)
+        scale = 1.5 - attacker.skill
+        for data_id in default_targets(graph):
+            every = _all_paths(attack_graph, attacker, data_id)
+            if len(every) > 2000:
+                continue
+            got = attack_graph.k_paths(attacker, data_id, k)
+            likely = [n for length, n in every[:k] if math.exp(-scale * length) >= floor * (1 + 1e-6)]
+            assert len(likely) <= len(got) <= min(k, len(every))
+            # Best first with the enumeration's lengths; distinct paths; where no two lengths tie, its very paths.
+            routes = {nodes for _, nodes in every}
+            seen = set()
+            for i, (path, (length, nodes)) in enumerate(zip(got, every, strict=False)):
+                assert path.probability >= floor
+                assert math.isclose(-math.log(path.probability), scale * length, rel_tol=1e-9, abs_tol=1e-12)
+                route = tuple(s.target for s in path.steps)
+                assert route not in seen
+                seen.add(route)
+                assert any(tuple(n.removeprefix("flow:") for n in r[1:-1]) == route for r in routes)
+                near = [x for x, _ in every[: i + 2]] + ([every[i - 1][0]] if i else [])
+                if sum(math.isclose(x, length, rel_tol=1e-9, abs_tol=1e-12) for x in near) == 1:
+                    assert route == tuple(n.removeprefix("flow:") for n in nodes[1:-1])
+            compared += len(got)
+    return compared
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_leaks_and_k_paths_match_a_full_search_on_scenarios(path: Any) -> None:
+    _check(load_model(str(path)), 4)
+
+
+def test_the_scenario_comparison_is_not_vacuous() -> None:
+    assert _check(load_model(str(SCENARIO)), 6) > 10
+
+
+@settings(max_examples=60, deadline=None)
+@given(models(max_elements=6, max_flows=9, max_data=4))
+def test_leaks_and_k_paths_match_a_full_search_on_random_models(model: dict[str, Any]) -> None:
+    for k in (1, 3):
+        _check(load_dict(model), k)
+
+
+def _networkx_paths(attack_graph: AttackGraph, attacker: Attacker, data_id: str, k: int) -> list[list[str]]:
+    """The k best paths by networkx's Yen (what k_paths ran before), node ids inserted in sorted order."""
+    import networkx as nx
+
+    g: nx.DiGraph[str] = nx.DiGraph()
+    rows = {**attack_graph.adjacency, START: attack_graph.start_edges(attacker)}
+    for source in sorted(rows):
+        for target in sorted(rows[source]):
+            edge = rows[source][target]
+            if edge.probability > 0.0:
+                g.add_edge(source, target, weight=-math.log(edge.probability))
+    for node in attack_graph.holders.get(data_id, []):
+        g.add_edge(node, GOAL, weight=0.0)
+    if START not in g or GOAL not in g or not nx.has_path(g, START, GOAL):
+        return []
+    return [p[1:-1] for p in itertools.islice(nx.shortest_simple_paths(g, START, GOAL, weight="weight"), k)]
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_k_paths_break_ties_as_networkx_did_on_scenarios(path: Any) -> None:
+    graph = build_graph(load_model(str(path)))
+    attack_graph = AttackGraph(graph, Numbers.of(graph.model.settings))
+    for attacker in attackers_for(graph):
+        for data_id in default_targets(graph):
+            got = [[s.target for s in p.steps] for p in attack_graph.k_paths(attacker, data_id, 4)]
+            expected = _networkx_paths(attack_graph, attacker, data_id, 4)[: len(got)]
+            assert got == [[n.removeprefix("flow:") for n in p] for p in expected]
