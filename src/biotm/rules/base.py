@@ -208,6 +208,7 @@ class RuleContext:
         self._items_of_data: dict[tuple[str, ...], list[DataItem]] = {}
         self._derived: dict[Callable[[RuleContext], Any], Any] = {}
         self._kept: dict[tuple[Callable[[DataItem], bool], int], list[DataItem]] = {}
+        self._uses: dict[str, set[str]] = {}
         #: Ids of the actors (people), for the many per-flow "is this end a person" questions.
         self.actors = frozenset(e.id for e in graph.model.elements if e.type is ElementType.ACTOR)
         #: Controls present per element and per flow id (with --with-controls); read-only.
@@ -379,17 +380,19 @@ class RuleContext:
                 out[flow.target].update(flow.data)
         return out
 
-    @cached_property
-    def used_at(self) -> dict[str, set[str]]:
-        """Per element: data items it passes on, derives from, or keeps (what it needs)."""
-        out: dict[str, set[str]] = defaultdict(set)
-        for flow in self.graph.model.flows:
-            out[flow.source].update(flow.data)
-        for element in self.graph.model.elements:
-            for derivation in element.derives:
-                out[element.id].update(derivation.inputs)
-            out[element.id].update(self.graph.at_rest.get(element.id, ()))
-        return out
+    def uses(self, element_id: str) -> set[str]:
+        """Data items the element passes on, derives from, or keeps (what it needs); worked out once per
+        element asked about. Callers must not mutate."""
+        used = self._uses.get(element_id)
+        if used is None:
+            used = set()
+            for flow in self.graph.outbound.get(element_id, ()):
+                used.update(flow.data)
+            for derivation in self.elements[element_id].derives:
+                used.update(derivation.inputs)
+            used.update(self.graph.at_rest.get(element_id, ()))
+            self._uses[element_id] = used
+        return used
 
     @cached_property
     def identifying_matchers(self) -> set[str]:
