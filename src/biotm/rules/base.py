@@ -202,13 +202,15 @@ class RuleContext:
             place, _, control = entry.rpartition(":")
             if place and control:
                 self._extra[place].add(control)
-        self._items_cache: dict[tuple[str, str], list[DataItem]] = {}
-        # Flows with the same data share one item list: a national model has 200k flows but few data sets.
+        self._items_of_set: dict[frozenset[str], list[DataItem]] = {}
+        self._shared_lists: dict[int, list[DataItem]] = {}
+        self._at_rest: dict[str, list[DataItem]] = {}
+        self._available: dict[str, list[DataItem]] = {}
         self._flow_items: dict[str, list[DataItem]] = {}
-        self._items_of_data: dict[tuple[str, ...], list[DataItem]] = {}
         self._derived: dict[Callable[[RuleContext], Any], Any] = {}
         self._kept: dict[tuple[Callable[[DataItem], bool], int], list[DataItem]] = {}
         self._uses: dict[str, set[str]] = {}
+        self._per_data: dict[tuple[Callable[[list[DataItem]], Any], int], Any] = {}
         #: Ids of the actors (people), for the many per-flow "is this end a person" questions.
         self.actors = frozenset(e.id for e in graph.model.elements if e.type is ElementType.ACTOR)
         #: Controls present per element and per flow id (with --with-controls); read-only.
@@ -272,39 +274,62 @@ class RuleContext:
         """The data items with these ids, sorted by id (unknown ids skipped)."""
         return [self.data[i] for i in sorted(set(ids)) if i in self.data]
 
-    # The three look-ups below are cached: many rules ask for the same place. Callers must not mutate.
+    # The look-ups below are cached, and places holding the same data share one list (a national model has
+    # 100k elements and 200k flows but few distinct data sets), so `where` can work per data set.
+    # Callers must not mutate the lists.
+    def _shared_items(self, ids: Iterable[str]) -> list[DataItem]:
+        key = frozenset(ids)
+        items = self._items_of_set.get(key)
+        if items is None:
+            items = self._items_of_set[key] = self.items(key)
+            self._shared_lists[id(items)] = items
+        return items
+
     def at_rest(self, element_id: str) -> list[DataItem]:
-        key = ("rest", element_id)
-        if key not in self._items_cache:
-            self._items_cache[key] = self.items(self.graph.at_rest.get(element_id, ()))
-        return self._items_cache[key]
+        items = self._at_rest.get(element_id)
+        if items is None:
+            items = self._at_rest[element_id] = self._shared_items(self.graph.at_rest.get(element_id, ()))
+        return items
 
     def available(self, element_id: str) -> list[DataItem]:
-        key = ("available", element_id)
-        if key not in self._items_cache:
-            self._items_cache[key] = self.items(self.graph.available.get(element_id, ()))
-        return self._items_cache[key]
+        items = self._available.get(element_id)
+        if items is None:
+            items = self._available[element_id] = self._shared_items(self.graph.available.get(element_id, ()))
+        return items
 
     def flow_items(self, flow: Flow) -> list[DataItem]:
         items = self._flow_items.get(flow.id)
         if items is None:
-            key = tuple(flow.data)
-            items = self._items_of_data.get(key)
-            if items is None:
-                items = self._items_of_data[key] = self.items(key)
-            self._flow_items[flow.id] = items
+            items = self._flow_items[flow.id] = self._shared_items(flow.data)
         return items
 
-    def flow_items_where(self, flow: Flow, keep: Callable[[DataItem], bool]) -> list[DataItem]:
-        """The flow's items that `keep` accepts, worked out once per distinct data set: `keep` must be a
-        module-level function of the item alone. Callers must not mutate."""
-        items = self.flow_items(flow)
-        # Item lists live as long as the context (in _items_of_data), so their ids name the data set.
+    def where(self, items: list[DataItem], keep: Callable[[DataItem], bool]) -> list[DataItem]:
+        """The items `keep` accepts. For a list from at_rest, available or flow_items the answer is worked out
+        once per data set, so `keep` must be a module-level function of the item alone. Callers must not
+        mutate the result."""
         key = (keep, id(items))
         kept = self._kept.get(key)
         if kept is None:
-            kept = self._kept[key] = [d for d in items if keep(d)]
+            kept = [d for d in items if keep(d)]
+            # Shared lists live as long as the context, so their ids name their data set; others may not.
+            if self._shared_lists.get(id(items)) is items:
+                self._kept[key] = kept
         return kept
+
+    def per_data(self, items: list[DataItem], compute: Callable[[list[DataItem]], _T]) -> _T:
+        """`compute(items)`, worked out once per data set for lists from at_rest, available or flow_items:
+        `compute` must be a module-level function of the items alone. Callers must not mutate the result."""
+        key = (compute, id(items))
+        if key in self._per_data:
+            return cast(_T, self._per_data[key])
+        value = compute(items)
+        if self._shared_lists.get(id(items)) is items:
+            self._per_data[key] = value
+        return value
+
+    def flow_items_where(self, flow: Flow, keep: Callable[[DataItem], bool]) -> list[DataItem]:
+        """`where(flow_items(flow), keep)`."""
+        return self.where(self.flow_items(flow), keep)
 
     def is_actor(self, element_id: str) -> bool:
         return element_id in self.actors

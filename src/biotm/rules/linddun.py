@@ -313,9 +313,13 @@ def unawareness(ctx: RuleContext) -> Iterator[Hit]:
             )
 
 
+def _biometric(item: DataItem) -> bool:
+    return item.is_biometric
+
+
 def _high_risk(ctx: RuleContext, element: Element) -> str | None:
     """Why processing at `element` needs an impact assessment, or None."""
-    biometric = [d for d in ctx.available(element.id) if d.is_biometric]
+    biometric = ctx.where(ctx.available(element.id), _biometric)
     if not biometric:
         return None
     if element.matching is Matching.IDENTIFY:
@@ -351,7 +355,7 @@ def no_dpia(ctx: RuleContext) -> Iterator[Hit]:
         reason = _high_risk(ctx, element)
         if reason is None:
             continue
-        biometric = [d for d in ctx.available(element.id) if d.is_biometric]
+        biometric = ctx.where(ctx.available(element.id), _biometric)
         face_people = max((d.subjects for d in biometric if d.modality is Modality.FACE), default=0)
         regs = ("CN-FRT-filing",) if face_people >= 100_000 else ()
         yield Hit.at_element(
