@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from biotm.model.source import Mark, Path, SourceMap
+from biotm.model.source import Mark, Path, SourceLocation, SourceMap
 
 #: A JSON string (escapes included); JSON strings never hold a raw line break.
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
@@ -230,6 +230,12 @@ class LazySourceMap(SourceMap):
     @key_marks.setter
     def key_marks(self, value: dict[Path, Mark]) -> None:
         self._complete().key_marks = value
+
+    def location(self, loc: Path) -> SourceLocation:
+        found = self._items.get(tuple(loc)) if len(loc) <= 2 else None  # asked for every item: no detour
+        if found is None:
+            return super().location(loc)
+        return SourceLocation(file=self.file, line=found[0], column=found[1])
 
     def mark(self, loc: Path, *, key: bool = False) -> Mark:
         if not key and len(loc) <= 2:
