@@ -80,11 +80,9 @@ def attack_paths(
 # -- exposure findings -----------------------------------------------------------------------------
 def authorized(attack_graph: AttackGraph, attacker: Attacker) -> set[str]:
     """Data the attacker already sees where it stands (the clerk sees every capture): not a leak to it."""
-    out: set[str] = set()
-    for target, edge in attack_graph.start_edges(attacker).items():
-        if edge.kind == "stand":
-            out |= attack_graph.obtains.get(target, set())
-    return out
+    return set().union(
+        *(attack_graph.obtains.get(t, ()) for t, e in attack_graph.start_edges(attacker).items() if e.kind == "stand")
+    )
 
 
 def exposure_findings(
@@ -95,7 +93,13 @@ def exposure_findings(
     Insiders and vendors standing where the data already is are left to the rules on access and
     disclosure; this finding is about data taken by attack steps.
     """
-    allowed = {a.id: authorized(attack_graph, a) for a in attackers}
+    allowed: dict[str, set[str]] = {}
+    by_starts: dict[int, set[str]] = {}  # attackers who enter alike (one set of start edges) see alike
+    for attacker in attackers:
+        starts = id(attack_graph.start_edges(attacker))
+        if starts not in by_starts:
+            by_starts[starts] = authorized(attack_graph, attacker)
+        allowed[attacker.id] = by_starts[starts]
     out = []
     for item in sorted(graph.model.data, key=lambda d: d.id):
         if item.category not in EXPOSURE_IMPACT or item.public:
