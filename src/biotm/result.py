@@ -147,6 +147,10 @@ class Finding(Record):
 
 #: Every Finding field: a trusted Finding has them all set, as one built from keywords does.
 _FINDING_FIELDS = set(Finding.model_fields)
+#: pydantic keeps these in slots of BaseModel; setting them through the slot descriptors skips __setattr__.
+_SET_FIELDS_SET = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_SET_EXTRA = BaseModel.__dict__["__pydantic_extra__"].__set__
+_SET_PRIVATE = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 def trusted_finding(values: dict[str, Any]) -> Finding:
@@ -158,11 +162,11 @@ def trusted_finding(values: dict[str, Any]) -> Finding:
     """
     if len(values) != len(_FINDING_FIELDS):
         raise ValueError(f"a trusted Finding needs every field, got {sorted(values)}")
-    finding = Finding.__new__(Finding)
+    finding = object.__new__(Finding)
     object.__setattr__(finding, "__dict__", values)
-    object.__setattr__(finding, "__pydantic_fields_set__", set(_FINDING_FIELDS))
-    object.__setattr__(finding, "__pydantic_extra__", None)
-    object.__setattr__(finding, "__pydantic_private__", None)
+    _SET_FIELDS_SET(finding, set(_FINDING_FIELDS))
+    _SET_EXTRA(finding, None)
+    _SET_PRIVATE(finding, None)
     return finding
 
 

@@ -23,7 +23,7 @@ from biotm.regulations import ordered
 from biotm.result import Finding, finding_id
 from biotm.rules import registry
 from biotm.rules.base import KIT_PARTS, Hit, Rule, RuleContext, kit_parts, max_subjects
-from biotm.rules.engine import run_rules, sort_key
+from biotm.rules.engine import _apply_acceptances, run_rules, sort_key
 from biotm.scoring import CONTROL_EFFECT, impact, likelihood, severity
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,9 +91,11 @@ def _reference_finding(ctx: RuleContext, rule: Rule, hit: Hit) -> Finding | None
 
 
 def _reference(graph: SystemGraph, with_controls: tuple[str, ...] = ()) -> list[Finding]:
+    """Findings of every rule scored from scratch; the model's accepted risks applied as the engine does."""
     ctx = RuleContext(graph, with_controls)
     out: list[Finding] = []
-    for rule in registry.all_rules():
+    rules = registry.all_rules()
+    for rule in rules:
         seen: set[tuple[str, ...]] = set()
         for hit in rule.check(ctx):
             if hit.places not in seen:
@@ -101,6 +103,7 @@ def _reference(graph: SystemGraph, with_controls: tuple[str, ...] = ()) -> list[
                 finding = _reference_finding(ctx, rule, hit)
                 if finding is not None:
                     out.append(finding)
+    _apply_acceptances(graph, out, {r.id for r in rules}, None)
     return sorted(out, key=sort_key)
 
 

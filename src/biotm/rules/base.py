@@ -202,30 +202,38 @@ class RuleContext:
             place, _, control = entry.rpartition(":")
             if place and control:
                 self._extra[place].add(control)
-        self._items_cache: dict[tuple[str, str], list[DataItem]] = {}
-        # Flows with the same data share one item list: a national model has 200k flows but few data sets.
+        self._items_of_set: dict[frozenset[str], list[DataItem]] = {}
+        self._shared_lists: dict[int, list[DataItem]] = {}
+        self._at_rest: dict[str, list[DataItem]] = {}
+        self._available: dict[str, list[DataItem]] = {}
         self._flow_items: dict[str, list[DataItem]] = {}
-        self._items_of_data: dict[tuple[str, ...], list[DataItem]] = {}
         self._derived: dict[Callable[[RuleContext], Any], Any] = {}
+        self._kept: dict[tuple[Callable[[DataItem], bool], int], list[DataItem]] = {}
+        self._uses: dict[str, set[str]] = {}
+        self._per_data: dict[tuple[Callable[[list[DataItem]], Any], int], Any] = {}
         #: Ids of the actors (people), for the many per-flow "is this end a person" questions.
         self.actors = frozenset(e.id for e in graph.model.elements if e.type is ElementType.ACTOR)
-        self._element_controls = {
-            e.id: frozenset(e.controls) | self._extra.get(e.id, set()) for e in graph.model.elements
+        #: Controls present per element and per flow id (with --with-controls); read-only.
+        #: Equal sets are one object (elements and flows mostly declare the same few), so the engine's
+        #: look-ups keyed by them hash each once and compare by identity.
+        self._control_sets: dict[frozenset[str], frozenset[str]] = {}
+        self.element_control_sets = {
+            e.id: self._shared(frozenset(e.controls) | self._extra.get(e.id, set())) for e in graph.model.elements
         }
-        self._flow_controls = self._compute_flow_controls()
+        self.flow_control_sets = self._compute_flow_controls()
 
     # -- controls -----------------------------------------------------------------------------------
     def element_controls(self, element_id: str) -> frozenset[str]:
-        return self._element_controls.get(element_id, _NO_CONTROLS)
+        return self.element_control_sets.get(element_id, _NO_CONTROLS)
 
     def flow_controls(self, flow_id: str) -> frozenset[str]:
-        return self._flow_controls.get(flow_id, _NO_CONTROLS)
+        return self.flow_control_sets.get(flow_id, _NO_CONTROLS)
 
     def controls_at(self, place: ControlPlace) -> frozenset[str]:
         kind, place_id = place
         if kind == "element":
-            return self._element_controls.get(place_id, _NO_CONTROLS)
-        return self._flow_controls.get(place_id, _NO_CONTROLS)
+            return self.element_control_sets.get(place_id, _NO_CONTROLS)
+        return self.flow_control_sets.get(place_id, _NO_CONTROLS)
 
     def _compute_flow_controls(self) -> dict[str, frozenset[str]]:
         out: dict[str, frozenset[str]] = {}
@@ -242,10 +250,13 @@ class RuleContext:
                     found.add("authentication")
                 if flow.authentication is Authentication.MUTUAL:
                     found.add("mutual-authentication")
-                present = shared[key] = frozenset(found)
+                present = shared[key] = self._shared(frozenset(found))
             extra = self._extra.get(flow.id)
-            out[flow.id] = present | extra if extra else present
+            out[flow.id] = self._shared(present | extra) if extra else present
         return out
+
+    def _shared(self, controls: frozenset[str]) -> frozenset[str]:
+        return self._control_sets.setdefault(controls, controls)
 
     def derived(self, compute: Callable[[RuleContext], _T]) -> _T:
         """`compute(self)`, computed once per context: per-flow or per-element facts a family of rules shares."""
@@ -263,28 +274,62 @@ class RuleContext:
         """The data items with these ids, sorted by id (unknown ids skipped)."""
         return [self.data[i] for i in sorted(set(ids)) if i in self.data]
 
-    # The three look-ups below are cached: many rules ask for the same place. Callers must not mutate.
+    # The look-ups below are cached, and places holding the same data share one list (a national model has
+    # 100k elements and 200k flows but few distinct data sets), so `where` can work per data set.
+    # Callers must not mutate the lists.
+    def _shared_items(self, ids: Iterable[str]) -> list[DataItem]:
+        key = frozenset(ids)
+        items = self._items_of_set.get(key)
+        if items is None:
+            items = self._items_of_set[key] = self.items(key)
+            self._shared_lists[id(items)] = items
+        return items
+
     def at_rest(self, element_id: str) -> list[DataItem]:
-        key = ("rest", element_id)
-        if key not in self._items_cache:
-            self._items_cache[key] = self.items(self.graph.at_rest.get(element_id, ()))
-        return self._items_cache[key]
+        items = self._at_rest.get(element_id)
+        if items is None:
+            items = self._at_rest[element_id] = self._shared_items(self.graph.at_rest.get(element_id, ()))
+        return items
 
     def available(self, element_id: str) -> list[DataItem]:
-        key = ("available", element_id)
-        if key not in self._items_cache:
-            self._items_cache[key] = self.items(self.graph.available.get(element_id, ()))
-        return self._items_cache[key]
+        items = self._available.get(element_id)
+        if items is None:
+            items = self._available[element_id] = self._shared_items(self.graph.available.get(element_id, ()))
+        return items
 
     def flow_items(self, flow: Flow) -> list[DataItem]:
         items = self._flow_items.get(flow.id)
         if items is None:
-            key = tuple(flow.data)
-            items = self._items_of_data.get(key)
-            if items is None:
-                items = self._items_of_data[key] = self.items(key)
-            self._flow_items[flow.id] = items
+            items = self._flow_items[flow.id] = self._shared_items(flow.data)
         return items
+
+    def where(self, items: list[DataItem], keep: Callable[[DataItem], bool]) -> list[DataItem]:
+        """The items `keep` accepts. For a list from at_rest, available or flow_items the answer is worked out
+        once per data set, so `keep` must be a module-level function of the item alone. Callers must not
+        mutate the result."""
+        key = (keep, id(items))
+        kept = self._kept.get(key)
+        if kept is None:
+            kept = [d for d in items if keep(d)]
+            # Shared lists live as long as the context, so their ids name their data set; others may not.
+            if self._shared_lists.get(id(items)) is items:
+                self._kept[key] = kept
+        return kept
+
+    def per_data(self, items: list[DataItem], compute: Callable[[list[DataItem]], _T]) -> _T:
+        """`compute(items)`, worked out once per data set for lists from at_rest, available or flow_items:
+        `compute` must be a module-level function of the items alone. Callers must not mutate the result."""
+        key = (compute, id(items))
+        if key in self._per_data:
+            return cast(_T, self._per_data[key])
+        value = compute(items)
+        if self._shared_lists.get(id(items)) is items:
+            self._per_data[key] = value
+        return value
+
+    def flow_items_where(self, flow: Flow, keep: Callable[[DataItem], bool]) -> list[DataItem]:
+        """`where(flow_items(flow), keep)`."""
+        return self.where(self.flow_items(flow), keep)
 
     def is_actor(self, element_id: str) -> bool:
         return element_id in self.actors
@@ -324,47 +369,55 @@ class RuleContext:
     @cached_property
     def flows_from_subjects(self) -> list[Flow]:
         """Flows whose source is a data-subject actor: collection."""
-        return [f for f in self.graph.model.flows if self.elements[f.source].role is ActorRole.DATA_SUBJECT]
+        subjects = {e.id for e in self.graph.model.elements if e.role is ActorRole.DATA_SUBJECT}
+        return [f for f in self.graph.model.flows if f.source in subjects]
 
     @cached_property
     def flows_to_actors(self) -> list[Flow]:
         """Flows that end at a person (a screen, a console, a printout)."""
-        return [f for f in self.graph.model.flows if self.elements[f.target].type is ElementType.ACTOR]
+        return [f for f in self.graph.model.flows if f.target in self.actors]
 
     @cached_property
     def people_with_access(self) -> dict[str, int]:
         """Per element: its own head count if an actor, else the head count of actors it exchanges data with."""
+        heads = {
+            e.id: e.people if e.people is not None else 1
+            for e in self.graph.model.elements
+            if e.type is ElementType.ACTOR
+        }
         out: dict[str, int] = defaultdict(int)
         for flow in self.graph.model.flows:
-            for here, there in ((flow.source, flow.target), (flow.target, flow.source)):
-                other = self.elements[there]
-                if other.type is ElementType.ACTOR and self.elements[here].type is not ElementType.ACTOR:
-                    out[here] += other.people if other.people is not None else 1
-        for element in self.graph.model.elements:
-            if element.type is ElementType.ACTOR:
-                out[element.id] = element.people if element.people is not None else 1
+            source, target = flow.source, flow.target
+            if target in heads and source not in heads:
+                out[source] += heads[target]
+            elif source in heads and target not in heads:
+                out[target] += heads[source]
+        out.update(heads)
         return dict(out)
 
     @cached_property
     def received_from_store(self) -> dict[str, set[str]]:
         """Per element: data items that reach it directly from a store (it reads stored records)."""
+        stores = {e.id for e in self.graph.model.elements if e.type is ElementType.STORE}
         out: dict[str, set[str]] = defaultdict(set)
         for flow in self.graph.model.flows:
-            if self.elements[flow.source].type is ElementType.STORE:
+            if flow.source in stores:
                 out[flow.target].update(flow.data)
         return out
 
-    @cached_property
-    def used_at(self) -> dict[str, set[str]]:
-        """Per element: data items it passes on, derives from, or keeps (what it needs)."""
-        out: dict[str, set[str]] = defaultdict(set)
-        for flow in self.graph.model.flows:
-            out[flow.source].update(flow.data)
-        for element in self.graph.model.elements:
-            for derivation in element.derives:
-                out[element.id].update(derivation.inputs)
-            out[element.id].update(self.graph.at_rest.get(element.id, ()))
-        return out
+    def uses(self, element_id: str) -> set[str]:
+        """Data items the element passes on, derives from, or keeps (what it needs); worked out once per
+        element asked about. Callers must not mutate."""
+        used = self._uses.get(element_id)
+        if used is None:
+            used = set()
+            for flow in self.graph.outbound.get(element_id, ()):
+                used.update(flow.data)
+            for derivation in self.elements[element_id].derives:
+                used.update(derivation.inputs)
+            used.update(self.graph.at_rest.get(element_id, ()))
+            self._uses[element_id] = used
+        return used
 
     @cached_property
     def identifying_matchers(self) -> set[str]:

@@ -12,6 +12,7 @@ import datetime as dt
 import gc
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from biotm.graph.system import SystemGraph
 from biotm.model.schema import Accepted, Threat
@@ -26,7 +27,6 @@ from biotm.result import (
     PlaceKind,
     RegulationRef,
     RuleInfo,
-    Severity,
     finding_id,
     trusted_finding,
 )
@@ -97,22 +97,6 @@ _NO_EXPOSURE: Exposure = (False, False, False, False, 0)
 _NO_CONTROLS: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
-class _Score:
-    """The parts of a finding fixed by its rule, its relevant controls, its exposure and its data."""
-
-    severity: Severity
-    likelihood: float
-    impact: float
-    risk: float
-    likelihood_factors: list[Factor]
-    impact_factors: list[Factor]
-    data: list[str]
-    subjects: int
-    regulations: list[str]
-    mitigations: list[str]
-
-
 class _RuleScores:
     """Per rule: which present controls matter, and the score of each distinct (controls, exposure, data, extras).
 
@@ -128,7 +112,21 @@ class _RuleScores:
         self.threat_tree = list(rule.threat_tree)
         self.cwe = list(rule.cwe)
         self.suppressed: dict[frozenset[str], bool] = {}
-        self.scores: dict[tuple[object, ...], _Score] = {}
+        #: A place's control set -> the part this rule cares about; one object per distinct part, so the
+        #: scoring keys built from them hash and compare cheaply.
+        self._relevant_of: dict[frozenset[str], frozenset[str]] = {}
+        self._parts: dict[frozenset[str], frozenset[str]] = {}
+        #: Finding fields per scoring key (see _Scorer.finding); findings copy them and share the lists.
+        self.templates: dict[tuple[object, ...], dict[str, Any]] = {}
+
+    def relevant_part(self, controls: frozenset[str]) -> frozenset[str]:
+        part = self._relevant_of.get(controls)
+        if part is None:
+            part = self._relevant_of[controls] = self.shared(controls & self.relevant)
+        return part
+
+    def shared(self, controls: frozenset[str]) -> frozenset[str]:
+        return self._parts.setdefault(controls, controls)
 
     def is_suppressed(self, present: frozenset[str]) -> bool:
         if present not in self.suppressed:
@@ -149,17 +147,7 @@ class _Scorer:
         self._likelihoods: dict[tuple[object, ...], tuple[float, list[Factor]]] = {}
         self._exposure: dict[tuple[str, ...], Exposure] = {}
         self._data: dict[tuple[str, ...], list[str]] = {}
-
-    def involved_elements(self, places: Iterable[str]) -> list[str]:
-        """The elements among `places`, and both ends of each flow among them."""
-        out: set[str] = set()
-        for place in places:
-            if place in self.ctx.elements:
-                out.add(place)
-            elif place in self.ctx.flows:
-                flow = self.ctx.flows[place]
-                out.update((flow.source, flow.target))
-        return sorted(out)
+        self._location_of = ctx.graph.loaded.location_of
 
     def _impact(self, rule: Rule, hit: Hit, data: list[str]) -> tuple[float, list[Factor]]:
         key = (tuple(data), rule.impact_scale, tuple((f.reason, f.effect) for f in hit.impact_factors))
@@ -176,18 +164,31 @@ class _Scorer:
         return self._impacts[key]
 
     def _exposure_of(self, places: tuple[str, ...]) -> Exposure:
-        """Exposure flags of a place (shared by every rule that fires there)."""
+        """Exposure flags of a place (shared by every rule that fires there): over the elements among
+        `places` and both ends of each flow among them, and over those flows."""
         ctx = self.ctx
-        elements = self.involved_elements(places)
-        flows = [ctx.flows[p] for p in places if p in ctx.flows]
-        zones = [ctx.graph.zone_of(e) for e in elements]
-        flags = (
-            any(z.internet_facing for z in zones),
-            any(z.public_place for z in zones),
-            any(ctx.graph.crosses_boundary(f) for f in flows),
-            any(ctx.graph.is_disclosure(f) for f in flows),
-            sum(ctx.people_with_access.get(e, 0) for e in elements),
-        )
+        graph = ctx.graph
+        elements: set[str] = set()
+        boundary = owner = False
+        for place in places:
+            if place in ctx.elements:
+                elements.add(place)
+            if place in ctx.flows:
+                flow = ctx.flows[place]
+                if place not in ctx.elements:
+                    elements.add(flow.source)
+                    elements.add(flow.target)
+                boundary = boundary or place in ctx.crossing_ids
+                owner = owner or ctx.is_disclosure(flow)
+        internet = public = False
+        people = 0
+        heads = ctx.people_with_access
+        for element in elements:
+            zone = graph.zone_of(element)
+            internet = internet or zone.internet_facing
+            public = public or zone.public_place
+            people += heads.get(element, 0)
+        flags = (internet, public, boundary, owner, people)
         self._exposure[places] = flags
         return flags
 
@@ -209,38 +210,52 @@ class _Scorer:
             )
         return self._likelihoods[key]
 
-    def _score(self, scores: _RuleScores, hit: Hit, present: frozenset[str], flags: Exposure) -> _Score:
+    def _template(self, scores: _RuleScores, hit: Hit, present: frozenset[str], flags: Exposure) -> dict[str, Any]:
+        """The fields of a finding fixed by its rule, relevant controls, exposure, data and the hit's extras."""
         rule = scores.rule
         data = self._data.get(hit.data)
         if data is None:
             data = self._data[hit.data] = sorted(set(hit.data))
         like, like_factors = self._likelihood(rule, hit, flags, present)
         imp, imp_factors = self._impact(rule, hit, data)
-        return _Score(
-            severity=severity(like, imp),
-            likelihood=like,
-            impact=imp,
-            risk=round(like * imp, 4),
-            likelihood_factors=like_factors,
-            impact_factors=imp_factors,
-            data=data,
-            subjects=max_subjects(self.ctx.items(data)) if data else 0,
-            regulations=ordered([*rule.regulations, *hit.regulations]),
-            mitigations=[c for c in rule.mitigations if c not in present],
-        )
+        return {
+            "id": "",
+            "rule": rule.id,
+            "title": rule.title,
+            "severity": severity(like, imp),
+            "likelihood": like,
+            "impact": imp,
+            "risk": round(like * imp, 4),
+            "likelihood_factors": like_factors,
+            "impact_factors": imp_factors,
+            "place_kind": hit.place_kind,
+            "places": [],
+            "data": data,
+            "subjects": max_subjects(self.ctx.items(data)) if data else 0,
+            "categories": scores.categories,
+            "threat_tree": scores.threat_tree,
+            "cwe": scores.cwe,
+            "regulations": ordered([*rule.regulations, *hit.regulations]),
+            "mitigations": [c for c in rule.mitigations if c not in present],
+            "evidence": "",
+            "location": None,
+            "status": "open",
+            "acceptance": None,
+        }
 
     def finding(self, scores: _RuleScores, hit: Hit) -> Finding | None:
         ctx = self.ctx
         present = _NO_CONTROLS
-        for place in hit.control_places:
-            here = ctx.controls_at(place) & scores.relevant
+        for kind, place in hit.control_places:
+            here = (ctx.element_control_sets if kind == "element" else ctx.flow_control_sets).get(place)
             if here:
-                present = present | here
+                here = scores.relevant_part(here)
+                if here:
+                    present = scores.shared(present | here) if present else here
         if present and scores.is_suppressed(present):
             return None
-        rule = scores.rule
         flags = _NO_EXPOSURE
-        if rule.exposure:
+        if scores.rule.exposure:
             flags = self._exposure.get(hit.places) or self._exposure_of(hit.places)
         key = (
             present,
@@ -250,35 +265,17 @@ class _Scorer:
             tuple((f.reason, f.effect) for f in hit.impact_factors) if hit.impact_factors else (),
             hit.regulations,
         )
-        score = scores.scores.get(key)
-        if score is None:
-            score = scores.scores[key] = self._score(scores, hit, present, flags)
-        return trusted_finding(
-            {
-                "id": finding_id(rule.id, hit.places),
-                "rule": rule.id,
-                "title": rule.title,
-                "severity": score.severity,
-                "likelihood": score.likelihood,
-                "impact": score.impact,
-                "risk": score.risk,
-                "likelihood_factors": score.likelihood_factors,
-                "impact_factors": score.impact_factors,
-                "place_kind": hit.place_kind,
-                "places": list(hit.places),
-                "data": score.data,
-                "subjects": score.subjects,
-                "categories": scores.categories,
-                "threat_tree": scores.threat_tree,
-                "cwe": scores.cwe,
-                "regulations": score.regulations,
-                "mitigations": score.mitigations,
-                "evidence": hit.evidence,
-                "location": ctx.graph.location(*hit.location) if hit.location is not None else None,
-                "status": "open",
-                "acceptance": None,
-            }
-        )
+        template = scores.templates.get(key)
+        if template is None:
+            template = scores.templates[key] = self._template(scores, hit, present, flags)
+        # Every field but the five below is fixed by the key; the copy keeps the fields' order.
+        values = template.copy()
+        values["id"] = finding_id(scores.rule.id, hit.places)
+        values["place_kind"] = hit.place_kind
+        values["places"] = list(hit.places)
+        values["evidence"] = hit.evidence
+        values["location"] = self._location_of(*hit.location) if hit.location is not None else None
+        return trusted_finding(values)
 
 
 def _manual_finding(graph: SystemGraph, index: int, threat: Threat) -> Finding:

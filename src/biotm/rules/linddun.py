@@ -13,6 +13,7 @@ from biotm.model.schema import (
     Capture,
     ConsentKind,
     DataCategory,
+    DataItem,
     Element,
     ElementType,
     Flow,
@@ -56,6 +57,24 @@ def _to_other_owner(ctx: RuleContext, flow: Flow) -> bool:
     return not ctx.subject_side(flow.source) and ctx.elements[flow.target].role is not ActorRole.DATA_SUBJECT
 
 
+def _linking_key(item: DataItem) -> bool:
+    return item.category in _LINKING
+
+
+def _from_several_sources(ctx: RuleContext, target: str) -> set[str]:
+    """Linking keys that reach `target` from two or more sources (another flow, or holding them itself)."""
+    first: dict[str, str] = {}
+    many: set[str] = set()
+    for inbound in ctx.graph.inbound.get(target, ()):
+        for item in ctx.flow_items_where(inbound, _linking_key):
+            if first.setdefault(item.id, inbound.source) != inbound.source:
+                many.add(item.id)
+    for item_id in ctx.elements[target].holds:
+        if first.setdefault(item_id, target) != target:
+            many.add(item_id)
+    return many
+
+
 @rule(
     id="linddun-linking",
     title="Identifiers let the recipient join records from several sources",
@@ -72,26 +91,19 @@ def _to_other_owner(ctx: RuleContext, flow: Flow) -> bool:
     impact_scale=0.8,
 )
 def linking(ctx: RuleContext) -> Iterator[Hit]:
-    graph = ctx.graph
-    targets = {f.target for f in ctx.crossing_flows if f.target not in ctx.actors}
-    # Per target: the items it gets from two or more sources (another flow, or holding them itself).
+    # Per target of a crossing flow with linking keys: the keys it gets from two or more sources (other
+    # flows, or holding them itself), worked out when first needed.
     linkable: dict[str, set[str]] = {}
-    for target in targets:
-        first: dict[str, str] = {}
-        many: set[str] = set()
-        for inbound in graph.inbound.get(target, ()):
-            for item in inbound.data:
-                if first.setdefault(item, inbound.source) != inbound.source:
-                    many.add(item)
-        for item in ctx.elements[target].holds:
-            if first.setdefault(item, target) != target:
-                many.add(item)
-        linkable[target] = many
     for flow in ctx.crossing_flows:
         if flow.target in ctx.actors:
             continue
-        many = linkable[flow.target]
-        keys = [d for d in ctx.flow_items(flow) if d.category in _LINKING and d.id in many]
+        candidates = ctx.flow_items_where(flow, _linking_key)
+        if not candidates:
+            continue
+        many = linkable.get(flow.target)
+        if many is None:
+            many = linkable[flow.target] = _from_several_sources(ctx, flow.target)
+        keys = [d for d in candidates if d.id in many]
         strong = [d for d in keys if d.category is DataCategory.IDENTIFIER]
         if not strong and len(keys) < 2:
             continue
@@ -196,6 +208,10 @@ def detecting(ctx: RuleContext) -> Iterator[Hit]:
         )
 
 
+def _personal_not_credential(item: DataItem) -> bool:
+    return is_personal(item) and item.category is not DataCategory.CREDENTIAL
+
+
 @rule(
     id="linddun-unnecessary-data",
     title="A process receives personal data it does not use",
@@ -216,12 +232,11 @@ def unnecessary_data(ctx: RuleContext) -> Iterator[Hit]:
         target = graph.elements[flow.target]
         if target.type not in (ElementType.PROCESS, ElementType.DEVICE):
             continue
-        used = ctx.used_at.get(target.id, set())
-        unused = [
-            d.id
-            for d in ctx.flow_items(flow)
-            if is_personal(d) and d.category is not DataCategory.CREDENTIAL and d.id not in used
-        ]
+        personal = ctx.flow_items_where(flow, _personal_not_credential)
+        if not personal:
+            continue
+        used = ctx.uses(target.id)
+        unused = [d.id for d in personal if d.id not in used]
         if unused:
             yield _interaction_hit(
                 flow,
@@ -298,9 +313,13 @@ def unawareness(ctx: RuleContext) -> Iterator[Hit]:
             )
 
 
+def _biometric(item: DataItem) -> bool:
+    return item.is_biometric
+
+
 def _high_risk(ctx: RuleContext, element: Element) -> str | None:
     """Why processing at `element` needs an impact assessment, or None."""
-    biometric = [d for d in ctx.available(element.id) if d.is_biometric]
+    biometric = ctx.where(ctx.available(element.id), _biometric)
     if not biometric:
         return None
     if element.matching is Matching.IDENTIFY:
@@ -336,7 +355,7 @@ def no_dpia(ctx: RuleContext) -> Iterator[Hit]:
         reason = _high_risk(ctx, element)
         if reason is None:
             continue
-        biometric = [d for d in ctx.available(element.id) if d.is_biometric]
+        biometric = ctx.where(ctx.available(element.id), _biometric)
         face_people = max((d.subjects for d in biometric if d.modality is Modality.FACE), default=0)
         regs = ("CN-FRT-filing",) if face_people >= 100_000 else ()
         yield Hit.at_element(

@@ -39,21 +39,29 @@ class _Crossing:
 
 def _crossings(ctx: RuleContext) -> list[_Crossing]:
     out: list[_Crossing] = []
+    # Flows with the same data share their id tuples (RuleContext shares the item lists they come from).
+    ids_of: dict[int, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {}
     for flow in ctx.crossing_flows:
         items = ctx.flow_items(flow)
-        zone_from = ctx.elements[flow.source].zone
-        zone_to = ctx.elements[flow.target].zone
+        ids = ids_of.get(id(items))
+        if ids is None:
+            ids = ids_of[id(items)] = (
+                tuple(d.id for d in items),
+                tuple(d.id for d in items if is_personal(d)),
+                tuple(d.id for d in items if is_personal(d) and not d.is_biometric),
+            )
+        source, target = ctx.elements[flow.source], ctx.elements[flow.target]
         out.append(
             _Crossing(
                 flow=flow,
                 places=interaction(flow),
-                prefix=f"'{flow.source}' ({zone_from}) -> '{flow.id}' -> '{flow.target}' ({zone_to}): ",
-                data=tuple(d.id for d in items),
-                personal=tuple(d.id for d in items if is_personal(d)),
-                personal_non_biometric=tuple(d.id for d in items if is_personal(d) and not d.is_biometric),
+                prefix=f"'{flow.source}' ({source.zone}) -> '{flow.id}' -> '{flow.target}' ({target.zone}): ",
+                data=ids[0],
+                personal=ids[1],
+                personal_non_biometric=ids[2],
                 target_actor=flow.target in ctx.actors,
                 source_actor=flow.source in ctx.actors,
-                operated_target=_operated_system(ctx, flow.target),
+                operated_target=target.type in _SYSTEM_TARGETS and not target.subject_controlled,
                 untrusted_source=_untrusted_source(ctx, flow),
             )
         )
@@ -73,12 +81,6 @@ def _hit(crossing: _Crossing, evidence: str, *, target_controls: bool = True, pe
         control_places=places,
         location=("flow", flow.id),
     )
-
-
-def _operated_system(ctx: RuleContext, element_id: str) -> bool:
-    """A process, store or device run by an organisation (not a subject's own phone)."""
-    element = ctx.elements[element_id]
-    return element.type in _SYSTEM_TARGETS and not element.subject_controlled
 
 
 def _untrusted_source(ctx: RuleContext, flow: Flow) -> bool:

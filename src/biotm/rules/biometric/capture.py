@@ -8,6 +8,7 @@ from biotm.model.schema import (
     Capture,
     ConsentKind,
     DataCategory,
+    DataItem,
     Element,
     ElementType,
     Matching,
@@ -128,6 +129,10 @@ def no_injection_detection(ctx: RuleContext) -> Iterator[Hit]:
         )
 
 
+def _biometric_without_separate_consent(item: DataItem) -> bool:
+    return item.is_biometric and item.consent not in (ConsentKind.SEPARATE, ConsentKind.WRITTEN)
+
+
 @rule(
     id="bio-no-separate-consent",
     title="Biometric data collected without separate consent",
@@ -143,23 +148,23 @@ def no_injection_detection(ctx: RuleContext) -> Iterator[Hit]:
     exposure=False,
 )
 def no_separate_consent(ctx: RuleContext) -> Iterator[Hit]:
+    # Many flows carry the same items: their names, consent and laws are worked out once per data set.
+    said: dict[int, tuple[tuple[str, ...], str, str, tuple[str, ...]]] = {}
     for flow in ctx.flows_from_subjects:
-        items = [
-            d
-            for d in ctx.flow_items(flow)
-            if d.is_biometric and d.consent not in (ConsentKind.SEPARATE, ConsentKind.WRITTEN)
-        ]
+        items = ctx.flow_items_where(flow, _biometric_without_separate_consent)
         if not items:
             continue
-        ids = [d.id for d in items]
-        consent = sorted({(d.consent.value if d.consent else "not stated") for d in items})
-        regs = ("PIPL-28",) if any(d.minors for d in items) else ()
+        if id(items) not in said:
+            ids = tuple(d.id for d in items)
+            kinds = sorted({(d.consent.value if d.consent else "not stated") for d in items})
+            laws: tuple[str, ...] = ("PIPL-28",) if any(d.minors for d in items) else ()
+            said[id(items)] = (ids, names(ids), " / ".join(kinds), laws)
+        ids, named, consent, regs = said[id(items)]
         yield Hit(
             place_kind="flow",
             places=(flow.id,),
-            data=tuple(ids),
-            evidence=f"'{flow.target}' collects {names(ids)} from '{flow.source}' with consent "
-            f"{' / '.join(consent)}, not separate.",
+            data=ids,
+            evidence=f"'{flow.target}' collects {named} from '{flow.source}' with consent {consent}, not separate.",
             control_places=(("flow", flow.id), ("element", flow.target)),
             location=("flow", flow.id),
             regulations=regs,

@@ -54,7 +54,7 @@ def _kit(items: list[DataItem]) -> tuple[list[str], int] | None:
 def identity_kit(ctx: RuleContext) -> Iterator[Hit]:
     graph = ctx.graph
     for element in ctx.elements_of(ElementType.STORE):
-        kit = _kit(ctx.at_rest(element.id))
+        kit = ctx.per_data(ctx.at_rest(element.id), _kit)
         if kit:
             ids, covered = kit
             yield Hit.at_element(
@@ -63,15 +63,11 @@ def identity_kit(ctx: RuleContext) -> Iterator[Hit]:
                 evidence=f"Store '{element.id}' keeps {names(ids)} together for {people(covered)} people: a "
                 "complete kit to open SIMs, pass eKYC and reset accounts in their names.",
             )
-    kits: dict[tuple[str, ...], tuple[list[str], int] | None] = {}  # many flows carry the same items
     for flow in graph.model.flows:
         leaves = flow.id in ctx.crossing_ids or flow.target in ctx.actors
         if not leaves:
             continue
-        key = tuple(flow.data)
-        if key not in kits:
-            kits[key] = _kit(ctx.flow_items(flow))
-        kit = kits[key]
+        kit = ctx.per_data(ctx.flow_items(flow), _kit)  # many flows carry the same items
         if kit:
             ids, covered = kit
             yield Hit(
@@ -88,13 +84,16 @@ def identity_kit(ctx: RuleContext) -> Iterator[Hit]:
 
 def _bulk_records(ctx: RuleContext, source: Element, flow: Flow) -> list[DataItem]:
     """Identity items of many people the flow hands out of stored records (not one live capture)."""
+    bulk = ctx.flow_items_where(flow, _bulk_identity)
+    if not bulk:
+        return []
     stored = ctx.graph.at_rest.get(source.id, set())
     from_store = ctx.received_from_store.get(source.id, set())
-    return [
-        d
-        for d in ctx.flow_items(flow)
-        if d.category in IDENTITY_CATEGORIES and d.subjects >= MANY_SUBJECTS and (d.id in stored or d.id in from_store)
-    ]
+    return [d for d in bulk if d.id in stored or d.id in from_store]
+
+
+def _bulk_identity(item: DataItem) -> bool:
+    return item.category in IDENTITY_CATEGORIES and item.subjects >= MANY_SUBJECTS
 
 
 @rule(

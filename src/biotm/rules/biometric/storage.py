@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from biotm.model.schema import DataCategory, ElementType
+from biotm.model.schema import DataCategory, DataItem, ElementType
 from biotm.result import Factor
 from biotm.rules.base import (
     IDENTITY_CATEGORIES,
@@ -41,15 +41,23 @@ RESTING = (ElementType.STORE, ElementType.DEVICE, ElementType.PROCESS)
 )
 def store_unencrypted(ctx: RuleContext) -> Iterator[Hit]:
     for element in ctx.elements_of(*RESTING):
-        exposed = [d for d in ctx.at_rest(element.id) if is_exposed_biometric(d)]
-        if exposed:
-            ids = [d.id for d in exposed]
+        found = ctx.per_data(ctx.at_rest(element.id), _readable_biometrics)
+        if found:
+            ids, what = found
             yield Hit.at_element(
                 element.id,
-                data=tuple(ids),
-                evidence=f"'{element.id}' keeps {names(ids)} ({people(max_subjects(exposed))} people) "
-                "with no encryption-at-rest control and no template protection.",
+                data=ids,
+                evidence=f"'{element.id}' keeps {what} with no encryption-at-rest control and no template protection.",
             )
+
+
+def _readable_biometrics(items: list[DataItem]) -> tuple[tuple[str, ...], str] | None:
+    """Ids of the readable biometric items and how evidence names them, or None."""
+    exposed = [d for d in items if is_exposed_biometric(d)]
+    if not exposed:
+        return None
+    ids = tuple(d.id for d in exposed)
+    return ids, f"{names(ids)} ({people(max_subjects(exposed))} people)"
 
 
 @rule(
@@ -101,6 +109,10 @@ def store_exposed(ctx: RuleContext) -> Iterator[Hit]:
         )
 
 
+def _sample(item: DataItem) -> bool:
+    return item.category is DataCategory.BIOMETRIC_SAMPLE
+
+
 @rule(
     id="bio-raw-sample-retained",
     title="Raw biometric samples kept",
@@ -118,7 +130,7 @@ def store_exposed(ctx: RuleContext) -> Iterator[Hit]:
 )
 def raw_sample_retained(ctx: RuleContext) -> Iterator[Hit]:
     for element in ctx.elements_of(*RESTING):
-        samples = [d for d in ctx.at_rest(element.id) if d.category is DataCategory.BIOMETRIC_SAMPLE]
+        samples = ctx.where(ctx.at_rest(element.id), _sample)
         if not samples:
             continue
         unlimited = [d.id for d in samples if d.retention_days is None]
@@ -140,6 +152,10 @@ def raw_sample_retained(ctx: RuleContext) -> Iterator[Hit]:
         )
 
 
+def _unprotected_template(item: DataItem) -> bool:
+    return item.category is DataCategory.BIOMETRIC_TEMPLATE and not is_protected_biometric(item)
+
+
 @rule(
     id="bio-template-unprotected",
     title="Biometric templates without irreversible, unlinkable protection",
@@ -157,11 +173,7 @@ def raw_sample_retained(ctx: RuleContext) -> Iterator[Hit]:
 )
 def template_unprotected(ctx: RuleContext) -> Iterator[Hit]:
     for element in ctx.elements_of(*RESTING):
-        templates = [
-            d
-            for d in ctx.at_rest(element.id)
-            if d.category is DataCategory.BIOMETRIC_TEMPLATE and not is_protected_biometric(d)
-        ]
+        templates = ctx.where(ctx.at_rest(element.id), _unprotected_template)
         if templates:
             ids = [d.id for d in templates]
             yield Hit.at_element(

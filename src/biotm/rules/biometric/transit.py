@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from biotm.model.schema import ActorRole, DataCategory, ElementType, Flow
+from biotm.model.schema import ActorRole, DataCategory, DataItem, ElementType, Flow
 from biotm.result import Factor
 from biotm.rules.base import (
     IDENTITY_CATEGORIES,
@@ -40,7 +40,7 @@ def cleartext_biometric(ctx: RuleContext, flow: Flow) -> list[str]:
     """Ids of readable biometric items a system-to-system flow carries without encryption (else [])."""
     if not ctx.is_system_flow(flow) or "encryption-in-transit" in ctx.flow_controls(flow.id):
         return []
-    return [d.id for d in ctx.flow_items(flow) if is_exposed_biometric(d)]
+    return [d.id for d in ctx.flow_items_where(flow, is_exposed_biometric)]
 
 
 @rule(
@@ -76,7 +76,11 @@ def _disclosed_biometric(ctx: RuleContext, flow: Flow) -> list[str]:
         return []
     if ctx.subject_side(flow.source) or ctx.elements[flow.target].role is ActorRole.DATA_SUBJECT:
         return []
-    return [d.id for d in ctx.flow_items(flow) if d.is_biometric]
+    return [d.id for d in ctx.flow_items_where(flow, _biometric)]
+
+
+def _biometric(item: DataItem) -> bool:
+    return item.is_biometric
 
 
 @rule(
@@ -127,10 +131,13 @@ def third_party_disclosure(ctx: RuleContext) -> Iterator[Hit]:
 )
 def cross_border(ctx: RuleContext) -> Iterator[Hit]:
     graph = ctx.graph
+    jurisdiction = {e.id: graph.zone_of(e.id).jurisdiction for e in graph.model.elements}
+    if len(set(jurisdiction.values())) < 2:
+        return  # one jurisdiction: no flow crosses a border
     for flow in graph.model.flows:
-        if not graph.is_cross_border(flow):
+        if jurisdiction[flow.source] == jurisdiction[flow.target]:
             continue
-        items = [d for d in ctx.flow_items(flow) if d.is_biometric]
+        items = ctx.flow_items_where(flow, _biometric)
         if not items:
             continue
         ids = [d.id for d in items]
@@ -163,10 +170,9 @@ def cross_border(ctx: RuleContext) -> Iterator[Hit]:
 )
 def public_disclosure(ctx: RuleContext) -> Iterator[Hit]:
     graph = ctx.graph
-    for flow in graph.model.flows:
-        target = graph.elements[flow.target]
-        public_reader = target.type is ElementType.ACTOR and target.role is ActorRole.PUBLIC
-        if not public_reader:
+    public = {e.id for e in graph.model.elements if e.type is ElementType.ACTOR and e.role is ActorRole.PUBLIC}
+    for flow in graph.model.flows if public else ():
+        if flow.target not in public:
             continue
         items = [
             d
