@@ -218,13 +218,12 @@ class AttackGraph:
         elif not outbound:
             touching = [(flow, flow.source, True) for flow in inbound]
         else:
-            touching = [
-                (flow, flow.source if into else flow.target, bool(into))
-                for _, into, flow in sorted(
-                    [(position[f.id], 0, f) for f in outbound] + [(position[f.id], 1, f) for f in inbound],
-                    key=lambda t: (t[0], t[1]),
-                )
-            ]
+            both = [*outbound, *inbound]
+            order = sorted(
+                [(position[f.id], 0, i) for i, f in enumerate(outbound)]
+                + [(position[f.id], 1, len(outbound) + i) for i, f in enumerate(inbound)]
+            )
+            touching = [(both[i], both[i].source if into else both[i].target, bool(into)) for _, into, i in order]
         actor = element.type is ElementType.ACTOR
         elements = self.graph.elements
         for flow, other, into in touching:
