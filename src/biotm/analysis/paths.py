@@ -35,8 +35,9 @@ from biotm.graph import SystemGraph
 from biotm.model.schema import Attacker, Authentication, DataCategory, ElementType, Flow
 from biotm.result import AttackPath, AttackStep
 
-#: The backward search behind `AttackGraph._reachable` gives up past this many elements (plus a tenth of all).
-BEFORE_MIN = 1000
+#: The backward search behind `AttackGraph._reachable` gives up past this many elements (plus 1% of all): it
+#: pays off for data held in a corner of the model (an OTP on the SMS path), not for data held everywhere.
+BEFORE_MIN = 100
 
 START = "@start"
 GOAL = "@goal"
@@ -412,7 +413,7 @@ class AttackGraph:
         if data_id in self._before_of:
             return self._before_of[data_id]
         graph = self.graph
-        cap = BEFORE_MIN + len(graph.elements) // 10
+        cap = BEFORE_MIN + len(graph.elements) // 100
         if self._element_counts is None:
             self._element_counts = collections.Counter(d for e in graph.elements for d in self.obtains[e])
         if self._element_counts[data_id] > cap:

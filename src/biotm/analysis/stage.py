@@ -300,9 +300,10 @@ def broken_by(
     paths, which the mitigation planner measures by re-running the whole audit).
     """
     known, satisfied = solved
-    candidates: set[str] = set()
-    for other in [item, *(s for s in satisfied if s is not item)]:
-        if other is item or _depends_on(known, item.origin, other):
+    behind = _behind(known, item.origin)
+    candidates: set[str] = set(item.origin.weak)
+    for other in satisfied:
+        if other is not item and (other.element, id(other.verification)) in behind:
             candidates.update(other.origin.weak)
     ordered = sorted(candidates)
 
@@ -329,8 +330,9 @@ def broken_by(
     return out
 
 
-def _depends_on(known: dict[str, Origin], final: Origin, other: Satisfied) -> bool:
-    """Is `other` one of the verifications behind `final`?"""
+def _behind(known: dict[str, Origin], final: Origin) -> set[tuple[str | None, int]]:
+    """(verifier, id of the verification) of every verification behind `final`."""
+    found: set[tuple[str | None, int]] = set()
     stack = list(final.depends)
     seen: set[str] = set()
     while stack:
@@ -339,7 +341,6 @@ def _depends_on(known: dict[str, Origin], final: Origin, other: Satisfied) -> bo
             continue
         seen.add(term)
         origin = known[term]
-        if origin.element == other.element and origin.verification is other.verification:
-            return True
+        found.add((origin.element, id(origin.verification)))
         stack.extend(origin.depends)
-    return False
+    return found
