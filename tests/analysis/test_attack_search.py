@@ -90,7 +90,7 @@ def _check(loaded: LoadedModel, k: int) -> int:
     return compared
 
 
-@pytest.mark.parametrize("before_min", [0, 1000])
+@pytest.mark.parametrize("before_min", [0, 100])
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_leaks_and_k_paths_match_a_full_search_on_scenarios(
     path: Any, before_min: int, monkeypatch: pytest.MonkeyPatch

@@ -25,7 +25,7 @@ import functools
 import heapq
 import itertools
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -35,8 +35,9 @@ from biotm.graph import SystemGraph
 from biotm.model.schema import Attacker, Authentication, DataCategory, ElementType, Flow
 from biotm.result import AttackPath, AttackStep
 
-#: The backward search behind `AttackGraph._reachable` gives up past this many elements (plus a tenth of all).
-BEFORE_MIN = 1000
+#: The backward search behind `AttackGraph._reachable` gives up past this many elements (plus 1% of all): it
+#: pays off for data held in a corner of the model (an OTP on the SMS path), not for data held everywhere.
+BEFORE_MIN = 100
 
 START = "@start"
 GOAL = "@goal"
@@ -144,6 +145,7 @@ class Leak:
     edges: tuple[Edge, ...]
 
 
+_NO_CONTROLS: frozenset[str] = frozenset()
 #: An edge's probability, the controls that lowered it, and those lacking at its target and on its flow.
 _Price = tuple[float, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 
@@ -170,6 +172,8 @@ class AttackGraph:
         self._element_starts_of: dict[int, tuple[dict[str, Edge], dict[str, Edge]]] = {}
         self._before_of: dict[str, set[str] | None] = {}
         self._element_counts: collections.Counter[str] | None = None
+        self._leaks: dict[tuple[int, float], tuple[dict[str, Edge], dict[str, Leak]]] = {}
+        self._ordered_of: dict[tuple[int, float], tuple[dict[str, Edge], list[tuple[float, str, Edge]]]] = {}
         self._leaves: dict[tuple[int, float], tuple[dict[str, Edge], list[tuple[float, str, Edge]]]] = {}
 
     @functools.cached_property
@@ -215,13 +219,12 @@ class AttackGraph:
         elif not outbound:
             touching = [(flow, flow.source, True) for flow in inbound]
         else:
-            touching = [
-                (flow, flow.source if into else flow.target, bool(into))
-                for _, into, flow in sorted(
-                    [(position[f.id], 0, f) for f in outbound] + [(position[f.id], 1, f) for f in inbound],
-                    key=lambda t: (t[0], t[1]),
-                )
-            ]
+            both = [*outbound, *inbound]
+            order = sorted(
+                [(position[f.id], 0, i) for i, f in enumerate(outbound)]
+                + [(position[f.id], 1, len(outbound) + i) for i, f in enumerate(inbound)]
+            )
+            touching = [(both[i], both[i].source if into else both[i].target, bool(into)) for _, into, i in order]
         actor = element.type is ElementType.ACTOR
         elements = self.graph.elements
         for flow, other, into in touching:
@@ -243,6 +246,14 @@ class AttackGraph:
         if priced is None:
             priced = self._prices[key] = self._price(kind, at_target, at_flow)
         return Edge(source, target, via, kind, *priced)
+
+    def _eavesdrop(self, flow_id: str) -> Edge:
+        """`edge(START, 'flow:<id>', 'eavesdrop', id)` without asking for controls at the flow node (none)."""
+        key = ("eavesdrop", _NO_CONTROLS, self.controls(flow_id))
+        priced = self._prices.get(key)
+        if priced is None:
+            priced = self._prices[key] = self._price("eavesdrop", _NO_CONTROLS, key[2])
+        return Edge(START, FLOW_PREFIX + flow_id, flow_id, "eavesdrop", *priced)
 
     def _price(
         self, kind: str, at_target: frozenset[str], at_flow: frozenset[str] | None
@@ -290,7 +301,7 @@ class AttackGraph:
             zone_of = self._zone_ids
             for flow in self.graph.model.flows:
                 if zone_of[flow.source] in zones or zone_of[flow.target] in zones:
-                    keep(self.edge(START, FLOW_PREFIX + flow.id, "eavesdrop", flow.id))
+                    keep(self._eavesdrop(flow.id))
         return out
 
     # -- search ------------------------------------------------------------------------------------
@@ -314,14 +325,24 @@ class AttackGraph:
         scale = skill_scale(attacker) if scale is None else scale
         dist: dict[str, float] = {START: 0.0}
         into: dict[str, Edge] = {}
-        starts = self.start_edges(attacker)
-        if not flows:
-            starts = self._element_starts(attacker)
-        heap: list[tuple[float, str]] = [(0.0, START)]
-        done: set[str] = set()
-        limit = math.inf
+        starts = self.start_edges(attacker) if flows else self._element_starts(attacker)
+        # The start's edges, nearest first, go on the heap one at a time (an attacker may have a
+        # hundred thousand); their distances are known at once, as if all had been pushed.
+        first = self._ordered(starts, scale)
+        for nd, target, edge in first:
+            dist[target] = nd
+            into[target] = edge
+        heap: list[tuple[float, str]] = [first[0][:2]] if first else []
+        pending = 0
+        done: set[str] = {START}
+        limit = settled(0.0, START) if settled is not None else math.inf
         while heap:
-            d, node = heapq.heappop(heap)
+            entry = heapq.heappop(heap)
+            if pending < len(first) and entry == first[pending][:2]:
+                pending += 1
+                if pending < len(first):
+                    heapq.heappush(heap, first[pending][:2])
+            d, node = entry
             if node in done:
                 continue
             if d > limit:
@@ -329,8 +350,7 @@ class AttackGraph:
             done.add(node)
             if settled is not None:
                 limit = settled(d, node)
-            row = starts if node == START else self.row(node)
-            for target, edge in row.items():
+            for target, edge in self.row(node).items():
                 if edge.probability <= 0.0 or target in done:
                     continue
                 nd = d + self._weight(edge, scale)
@@ -339,6 +359,16 @@ class AttackGraph:
                     into[target] = edge
                     heapq.heappush(heap, (nd, target))
         return dist, into
+
+    def _ordered(self, starts: dict[str, Edge], scale: float) -> list[tuple[float, str, Edge]]:
+        """(distance, target, edge) of the start edges with a probability, nearest first (then by id)."""
+        key = (id(starts), scale)
+        found = self._ordered_of.get(key)
+        if found is None or found[0] is not starts:
+            edges = [(0.0 + self._weight(e, scale), t, e) for t, e in starts.items() if e.probability > 0.0]
+            edges.sort(key=lambda x: (x[0], x[1]))
+            found = self._ordered_of[key] = (starts, edges)
+        return found[1]
 
     def _element_starts(self, attacker: Attacker) -> dict[str, Edge]:
         starts = self.start_edges(attacker)
@@ -383,7 +413,7 @@ class AttackGraph:
         if data_id in self._before_of:
             return self._before_of[data_id]
         graph = self.graph
-        cap = BEFORE_MIN + len(graph.elements) // 10
+        cap = BEFORE_MIN + len(graph.elements) // 100
         if self._element_counts is None:
             self._element_counts = collections.Counter(d for e in graph.elements for d in self.obtains[e])
         if self._element_counts[data_id] > cap:
@@ -417,8 +447,16 @@ class AttackGraph:
         element holder, or is known unreachable, or is held on a flow nearer than what is left, or once
         what is left is below the reporting floor.
         """
-        floor = self.numbers.step["min-probability"]
         scale = skill_scale(attacker)
+        starts = self.start_edges(attacker)
+        key = (id(starts), scale)
+        known = self._leaks.get(key)
+        if known is None or known[0] is not starts:  # attackers who enter alike with one skill leak alike
+            known = self._leaks[key] = (starts, self._leaks_of(attacker, scale))
+        return dict(known[1])
+
+    def _leaks_of(self, attacker: Attacker, scale: float) -> dict[str, Leak]:
+        floor = self.numbers.step["min-probability"]
         best: dict[str, tuple[float, str]] = {}
         into: dict[str, Edge] = {}
         for d, node, edge in self.leaves(attacker, scale):
@@ -473,32 +511,27 @@ class AttackGraph:
         limit = self._reach_limit(scale)
         leaves = self.leaves(attacker, 1.0)
         nearest = sorted(d for d, node, _ in leaves if node in holds)[:k]  # the k nearest holders seen so far
-        if len(nearest) == k:
-            limit = min(limit, _above(nearest[-1]))
 
         def settled(d: float, node: str) -> float:
-            nonlocal limit
             if node in holds:
                 bisect.insort(nearest, d)
                 del nearest[k:]
-                if len(nearest) == k:
-                    limit = min(limit, _above(nearest[-1]))
-            return limit
+            # Once k holders are no farther than the search has come, no nearer one can follow.
+            return -math.inf if len(nearest) == k and nearest[-1] <= d else limit
 
-        near, _ = self.dijkstra(attacker, scale=1.0, settled=settled, flows=False)
-        near.update((node, d) for d, node, _ in leaves)
-        starts = self.start_edges(attacker)
+        self.dijkstra(attacker, scale=1.0, settled=settled, flows=False)
+        if len(nearest) == k:
+            limit = min(limit, _above(nearest[-1]))
 
         def steps(node: str) -> Iterator[tuple[str, float, Edge | None]]:
-            row = starts if node == START else self.row(node)
-            for target, edge in row.items():
-                if edge.probability > 0.0 and near.get(target, math.inf) <= limit:
+            for target, edge in self.row(node).items():
+                if edge.probability > 0.0:
                     yield target, -math.log(edge.probability), edge
             if node in holds:
                 yield GOAL, 0.0, None
 
         out: list[AttackPath] = []
-        for edges in _yen(steps, k, limit):
+        for edges in _yen(steps, self._ordered(self.start_edges(attacker), 1.0), k, limit):
             path = to_attack_path(attacker, data_id, edges, scale)
             if path.probability < floor:
                 break
@@ -525,7 +558,7 @@ def _above(distance: float) -> float:
 Steps = Callable[[str], Iterable[tuple[str, float, "Edge | None"]]]
 
 
-def _yen(steps: Steps, k: int, limit: float) -> Iterator[tuple[Edge, ...]]:
+def _yen(steps: Steps, starts: Sequence[tuple[float, str, Edge]], k: int, limit: float) -> Iterator[tuple[Edge, ...]]:
     """Yen's k shortest simple paths from START to GOAL no longer than `limit`, best first.
 
     Equally long candidates come out in the order they were found (as networkx's `shortest_simple_paths`
@@ -535,7 +568,7 @@ def _yen(steps: Steps, k: int, limit: float) -> Iterator[tuple[Edge, ...]]:
     candidates: list[tuple[float, int, tuple[str, ...], tuple[Edge, ...]]] = []
     queued: set[tuple[str, ...]] = set()
     found = itertools.count()
-    first = _shortest(steps, START, 0.0, limit, frozenset(), frozenset())
+    first = _shortest(steps, START, 0.0, limit, frozenset(), frozenset(), starts)
     if first is None:
         return
     heapq.heappush(candidates, (first[0], next(found), first[1], first[2]))
@@ -553,7 +586,7 @@ def _yen(steps: Steps, k: int, limit: float) -> Iterator[tuple[Edge, ...]]:
             if i > 1:
                 root_length += -math.log(edges[i - 2].probability)
             blocked_edges = frozenset((p[i - 1], p[i]) for p in accepted if p[:i] == root)
-            spur = _shortest(steps, root[-1], root_length, limit, frozenset(root[:-1]), blocked_edges)
+            spur = _shortest(steps, root[-1], root_length, limit, frozenset(root[:-1]), blocked_edges, starts)
             if spur is None:
                 continue
             path = root[:-1] + spur[1]
@@ -569,19 +602,51 @@ def _shortest(
     limit: float,
     blocked: frozenset[str],
     blocked_edges: frozenset[tuple[str, str]],
+    starts: Sequence[tuple[float, str, Edge]] = (),
 ) -> tuple[float, tuple[str, ...], tuple[Edge, ...]] | None:
-    """Dijkstra from `source` (at distance `start`) to GOAL avoiding `blocked` nodes and edges; ties by node ids."""
+    """Dijkstra from `source` (at distance `start`) to GOAL avoiding `blocked` nodes and edges; ties by node ids.
+
+    From START, the edges are `starts` (sorted by weight, then target): they go on the heap one at a time,
+    each when the one before it comes off, which pops labels in the same order as pushing them all.
+    """
     heap: list[tuple[float, tuple[str, ...], tuple[Edge, ...]]] = [(start, (source,), ())]
     best: dict[str, tuple[float, tuple[str, ...]]] = {source: (start, (source,))}
     done: set[str] = set()
+    lazy = starts if source == START else ()
+    position = 0
+    pending: tuple[float, tuple[str, ...]] | None = None
+
+    def push_next_start() -> None:
+        nonlocal position, pending
+        pending = None
+        while position < len(lazy):
+            weight, target, edge = lazy[position]
+            position += 1
+            if target in blocked or target in done or (START, target) in blocked_edges:
+                continue
+            label = (start + weight, (START, target))
+            if label[0] > limit:
+                position = len(lazy)
+                return
+            old = best.get(target)
+            if old is None or label < old:
+                best[target] = label
+                heapq.heappush(heap, (label[0], label[1], (edge,)))
+                pending = label
+                return
+
     while heap:
         d, path, edges = heapq.heappop(heap)
+        if pending is not None and (d, path) == pending:
+            push_next_start()
         node = path[-1]
         if node in done:
             continue
         if node == GOAL:
             return d, path, edges
         done.add(node)
+        if node == START and lazy:
+            push_next_start()
         for target, weight, edge in steps(node):
             if target in blocked or target in done or (node, target) in blocked_edges:
                 continue

@@ -80,11 +80,9 @@ def attack_paths(
 # -- exposure findings -----------------------------------------------------------------------------
 def authorized(attack_graph: AttackGraph, attacker: Attacker) -> set[str]:
     """Data the attacker already sees where it stands (the clerk sees every capture): not a leak to it."""
-    out: set[str] = set()
-    for target, edge in attack_graph.start_edges(attacker).items():
-        if edge.kind == "stand":
-            out |= attack_graph.obtains.get(target, set())
-    return out
+    return set().union(
+        *(attack_graph.obtains.get(t, ()) for t, e in attack_graph.start_edges(attacker).items() if e.kind == "stand")
+    )
 
 
 def exposure_findings(
@@ -95,7 +93,13 @@ def exposure_findings(
     Insiders and vendors standing where the data already is are left to the rules on access and
     disclosure; this finding is about data taken by attack steps.
     """
-    allowed = {a.id: authorized(attack_graph, a) for a in attackers}
+    allowed: dict[str, set[str]] = {}
+    by_starts: dict[int, set[str]] = {}  # attackers who enter alike (one set of start edges) see alike
+    for attacker in attackers:
+        starts = id(attack_graph.start_edges(attacker))
+        if starts not in by_starts:
+            by_starts[starts] = authorized(attack_graph, attacker)
+        allowed[attacker.id] = by_starts[starts]
     out = []
     for item in sorted(graph.model.data, key=lambda d: d.id):
         if item.category not in EXPOSURE_IMPACT or item.public:
@@ -296,9 +300,10 @@ def broken_by(
     paths, which the mitigation planner measures by re-running the whole audit).
     """
     known, satisfied = solved
-    candidates: set[str] = set()
-    for other in [item, *(s for s in satisfied if s is not item)]:
-        if other is item or _depends_on(known, item.origin, other):
+    behind = _behind(known, item.origin)
+    candidates: set[str] = set(item.origin.weak)
+    for other in satisfied:
+        if other is not item and (other.element, id(other.verification)) in behind:
             candidates.update(other.origin.weak)
     ordered = sorted(candidates)
 
@@ -325,8 +330,9 @@ def broken_by(
     return out
 
 
-def _depends_on(known: dict[str, Origin], final: Origin, other: Satisfied) -> bool:
-    """Is `other` one of the verifications behind `final`?"""
+def _behind(known: dict[str, Origin], final: Origin) -> set[tuple[str | None, int]]:
+    """(verifier, id of the verification) of every verification behind `final`."""
+    found: set[tuple[str | None, int]] = set()
     stack = list(final.depends)
     seen: set[str] = set()
     while stack:
@@ -335,7 +341,6 @@ def _depends_on(known: dict[str, Origin], final: Origin, other: Satisfied) -> bo
             continue
         seen.add(term)
         origin = known[term]
-        if origin.element == other.element and origin.verification is other.verification:
-            return True
+        found.add((origin.element, id(origin.verification)))
         stack.extend(origin.depends)
-    return False
+    return found
