@@ -8,7 +8,7 @@ so large models do not drown in generic findings.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from biotm.model.schema import ActorRole, ElementType, Flow
 from biotm.rules.base import ControlPlace, Hit, RuleContext, interaction, is_personal, names
@@ -18,8 +18,7 @@ FAMILY = "stride"
 _SYSTEM_TARGETS = (ElementType.PROCESS, ElementType.STORE, ElementType.DEVICE)
 
 
-@dataclass(frozen=True)
-class _Crossing:
+class _Crossing(NamedTuple):
     """One flow that leaves its trust zone, with what every STRIDE rule asks of it, worked out once."""
 
     flow: Flow
