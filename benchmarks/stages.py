@@ -6,7 +6,7 @@
 
 For each size it generates the national model (`biotm generate --elements N`) as JSON, then, in one
 process with the garbage collector paused as the CLI does, times loading, each stage the pipeline
-announces to its progress callback (graph, rules, attack analysis), the JSON report and writing it,
+announces to its progress callback (graph, rules, attack analysis), and writing the JSON report,
 and prints CPU seconds per stage with the resident memory after it. Run `benchmarks/run.py` for
 whole-process times and the comparison with pytm.
 """
@@ -28,7 +28,7 @@ from biotm.generate import national_model
 from biotm.model import load_model
 from biotm.model.parse import Limits
 from biotm.pipeline import AuditOptions, audit
-from biotm.report import renderer
+from biotm.report.json_report import chunks
 
 
 def peak_mb() -> float:
@@ -60,10 +60,8 @@ def measure(path: Path, out: Path) -> Clock:
     loaded = load_model(str(path), Limits(max_bytes=4 * 2**30))
     options = AuditOptions(today=dt.date(2026, 1, 1), progress=clock.start)
     result = audit(loaded, options)
-    clock.start("render JSON")
-    text = renderer("json")(result)
-    clock.start("write")
-    write_output(text, str(out))
+    clock.start("write the JSON report")
+    write_output(chunks(result), str(out))  # as the CLI does: serialised while it is written
     clock.stop()
     gc.enable()
     return clock

@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from strategies import load_dict, models
 from support import SCENARIO
 
+import biotm.analysis.paths as paths
 from biotm.analysis.attackers import attackers_for
 from biotm.analysis.numbers import Numbers
 from biotm.analysis.paths import GOAL, START, AttackGraph, Edge, Leak, _walk_back, default_targets
@@ -89,8 +90,12 @@ def _check(loaded: LoadedModel, k: int) -> int:
     return compared
 
 
+@pytest.mark.parametrize("before_min", [0, 1000])
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
-def test_leaks_and_k_paths_match_a_full_search_on_scenarios(path: Any) -> None:
+def test_leaks_and_k_paths_match_a_full_search_on_scenarios(
+    path: Any, before_min: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(paths, "BEFORE_MIN", before_min)  # 0: the unreachability shortcut mostly gives up
     _check(load_model(str(path)), 4)
 
 
@@ -132,3 +137,75 @@ def test_k_paths_break_ties_as_networkx_did_on_scenarios(path: Any) -> None:
             got = [[s.target for s in p.steps] for p in attack_graph.k_paths(attacker, data_id, 4)]
             expected = _networkx_paths(attack_graph, attacker, data_id, 4)[: len(got)]
             assert got == [[n.removeprefix("flow:") for n in p] for p in expected]
+
+
+def _priced(attack_graph: AttackGraph, source: str, target: str, kind: str, via: str) -> tuple[Any, ...]:
+    """An edge priced control by control, as the attack graph did before it cached prices."""
+    from biotm.analysis.numbers import ELEMENT_CONTROLS, FLOW_CONTROLS
+    from biotm.analysis.paths import controls_at
+
+    graph, numbers = attack_graph.graph, attack_graph.numbers
+    probability = numbers.step[kind] if kind != "stand" else 1.0
+    present, missing = [], []
+    places = [(target, ELEMENT_CONTROLS.get(kind, ()))]
+    if via in graph.flows:
+        places.append((via, FLOW_CONTROLS.get(kind, ())))
+    for place, relevant in places:
+        for control in relevant:
+            if control in controls_at(graph, place):
+                probability *= numbers.factor(control)
+                present.append(control)
+            else:
+                missing.append(f"{place}:{control}")
+    return source, target, via, kind, probability, tuple(present), tuple(missing)
+
+
+def _eager_rows(attack_graph: AttackGraph) -> dict[str, list[tuple[Any, ...]]]:
+    """Every element's edges built flow by flow in model order, as the attack graph did before it built rows lazily."""
+    from biotm.model.schema import ElementType
+
+    graph = attack_graph.graph
+    rows: dict[str, dict[str, tuple[Any, ...]]] = {e: {} for e in graph.elements}
+
+    def add(edge: tuple[Any, ...]) -> None:
+        row = rows[edge[0]]
+        old = row.get(edge[1])
+        if old is None or (edge[4], old[2]) > (old[4], edge[2]):
+            row[edge[1]] = edge
+
+    for flow in graph.model.flows:
+        source_actor = graph.elements[flow.source].type is ElementType.ACTOR
+        target_actor = graph.elements[flow.target].type is ElementType.ACTOR
+        if source_actor and not target_actor:
+            add(_priced(attack_graph, flow.source, flow.target, "access", flow.id))
+        elif target_actor and not source_actor:
+            add(_priced(attack_graph, flow.target, flow.source, "access", flow.id))
+        elif not source_actor:
+            add(_priced(attack_graph, flow.source, flow.target, "lateral", flow.id))
+            add(_priced(attack_graph, flow.target, flow.source, "response", flow.id))
+    return {e: list(row.values()) for e, row in rows.items()}
+
+
+def _as_tuple(edge: Edge) -> tuple[Any, ...]:
+    return edge.source, edge.target, edge.via, edge.kind, edge.probability, edge.present, edge.missing
+
+
+def _check_graph(loaded: LoadedModel) -> None:
+    graph = build_graph(loaded)
+    attack_graph = AttackGraph(graph, Numbers.of(graph.model.settings))
+    rows = {e: [_as_tuple(edge) for edge in row.values()] for e, row in attack_graph.adjacency.items()}
+    assert rows == _eager_rows(attack_graph)  # same edges, same prices, same order
+    for attacker in attackers_for(graph):
+        for edge in attack_graph.start_edges(attacker).values():
+            assert _as_tuple(edge) == _priced(attack_graph, START, edge.target, edge.kind, edge.via)
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_rows_built_on_demand_match_the_model_order_build_on_scenarios(path: Any) -> None:
+    _check_graph(load_model(str(path)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(models(max_elements=6, max_flows=9, max_data=4))
+def test_rows_built_on_demand_match_the_model_order_build_on_random_models(model: dict[str, Any]) -> None:
+    _check_graph(load_dict(model))

@@ -22,11 +22,13 @@ def _texts(model: dict[str, Any]) -> dict[str, str]:
         "indented": json.dumps(model, indent=1),
         "tabs-crlf": json.dumps(model, indent="\t").replace("\n", "\r\n"),
         "compact": json.dumps(model),
+        # items share lines, and the line each starts on began several items earlier
+        "line-per-section": "{\n" + ",\n".join(f"{json.dumps(k)}: {json.dumps(v)}" for k, v in model.items()) + "\n}",
         "lone-cr": json.dumps(model, indent=2).replace("\n", "\r"),
     }
 
 
-@pytest.mark.parametrize("style", ["indented", "tabs-crlf", "compact", "lone-cr"])
+@pytest.mark.parametrize("style", ["indented", "tabs-crlf", "compact", "line-per-section", "lone-cr"])
 def test_item_marks_match_the_full_pass(style: str) -> None:
     model = national_model(120, seed=5)
     text = _texts(model)[style]

@@ -7,6 +7,7 @@ attacker with the same id replaces the built-in one; other model attackers are a
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 from biotm.graph import SystemGraph
@@ -150,13 +151,31 @@ def attackers_for(graph: SystemGraph, only: tuple[str, ...] = ()) -> list[Attack
     return chosen
 
 
+#: Per graph: the position of every element in the model, and the elements in each zone or nested inside it.
+_MEMBERS: weakref.WeakKeyDictionary[SystemGraph, tuple[dict[str, int], dict[str, list[str]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def _zone_members(graph: SystemGraph, zone_ids: set[str]) -> list[str]:
-    """Elements whose zone is one of `zone_ids` or nested inside one."""
-    out = []
-    for element in graph.model.elements:
-        if any(z.id in zone_ids for z in graph.zone_chain(element.zone)):
-            out.append(element.id)
-    return out
+    """Elements whose zone is one of `zone_ids` or nested inside one, in model order."""
+    index = _MEMBERS.get(graph)
+    if index is None:
+        position = {e.id: i for i, e in enumerate(graph.model.elements)}
+        members: dict[str, list[str]] = {}
+        chains: dict[str, list[str]] = {}
+        for element in graph.model.elements:
+            chain = chains.get(element.zone)
+            if chain is None:
+                chain = chains[element.zone] = [z.id for z in graph.zone_chain(element.zone)]
+            for zone_id in dict.fromkeys(chain):
+                members.setdefault(zone_id, []).append(element.id)
+        index = _MEMBERS[graph] = (position, members)
+    position, members = index
+    if len(zone_ids) == 1:
+        return list(members.get(next(iter(zone_ids)), ()))
+    found = {element_id for zone_id in zone_ids for element_id in members.get(zone_id, ())}
+    return sorted(found, key=position.__getitem__)
 
 
 def entries(graph: SystemGraph, attacker: Attacker) -> list[Entry]:

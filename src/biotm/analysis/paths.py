@@ -19,17 +19,24 @@ paths to one data item; no search ever enumerates all paths.
 
 from __future__ import annotations
 
+import bisect
+import collections
+import functools
 import heapq
 import itertools
 import math
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import NamedTuple
 
-from biotm.analysis.attackers import entries, entry_zones
+from biotm.analysis.attackers import STANDING_KINDS, entries, entry_zones
 from biotm.analysis.numbers import ELEMENT_CONTROLS, FLOW_CONTROLS, Numbers
 from biotm.graph import SystemGraph
 from biotm.model.schema import Attacker, Authentication, DataCategory, ElementType, Flow
 from biotm.result import AttackPath, AttackStep
+
+#: The backward search behind `AttackGraph._reachable` gives up past this many elements (plus a tenth of all).
+BEFORE_MIN = 1000
 
 START = "@start"
 GOAL = "@goal"
@@ -97,9 +104,11 @@ class PlaceControls:
         return found
 
 
-@dataclass(frozen=True)
-class Edge:
-    """One step of the attack graph with its base probability (before the attacker's skill)."""
+class Edge(NamedTuple):
+    """One step of the attack graph with its base probability (before the attacker's skill).
+
+    A named tuple rather than a dataclass: the national-scale searches build hundreds of thousands.
+    """
 
     source: str
     target: str
@@ -107,14 +116,21 @@ class Edge:
     kind: str
     probability: float
     present: tuple[str, ...]  # controls that lowered it
-    missing: tuple[str, ...]  # 'place:control' that would lower it further
+    lacking: tuple[str, ...] = ()  # controls that would lower it further, at the target ...
+    lacking_on_flow: tuple[str, ...] = ()  # ... and on the flow (`via`)
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """'place:control' that would lower it further (built when asked: most edges are never reported)."""
+        on_flow = tuple(f"{self.via}:{c}" for c in self.lacking_on_flow)
+        return tuple(f"{self.target}:{c}" for c in self.lacking) + on_flow
 
     def reason(self) -> str:
         text = STEP_TEXT[self.kind]
         if self.present:
             text += "; lowered by " + ", ".join(self.present)
-        if self.missing:
-            text += "; no " + ", ".join(m.split(":", 1)[1] for m in self.missing)
+        if self.lacking or self.lacking_on_flow:
+            text += "; no " + ", ".join((*self.lacking, *self.lacking_on_flow))
         return text
 
 
@@ -128,68 +144,135 @@ class Leak:
     edges: tuple[Edge, ...]
 
 
-@dataclass
+#: An edge's probability, the controls that lowered it, and those lacking at its target and on its flow.
+_Price = tuple[float, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+
+
 class AttackGraph:
-    """Attack edges of one system graph; per-attacker start edges are added on demand."""
+    """Attack edges of one system graph, built per node as searches reach it; start edges per attacker."""
 
-    graph: SystemGraph
-    numbers: Numbers
-    adjacency: dict[str, dict[str, Edge]] = field(default_factory=dict)
-    obtains: dict[str, set[str]] = field(default_factory=dict)
-    holders: dict[str, list[str]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        graph = self.graph
-        for element_id in graph.elements:
-            self.adjacency[element_id] = {}
-            self.obtains[element_id] = set(graph.available.get(element_id, set()))
-        for flow in graph.model.flows:
-            self.obtains[FLOW_PREFIX + flow.id] = set(flow.data)
-            source_actor = graph.elements[flow.source].type is ElementType.ACTOR
-            target_actor = graph.elements[flow.target].type is ElementType.ACTOR
-            if source_actor and not target_actor:
-                self._add(self.edge(flow.source, flow.target, "access", flow.id))
-            elif target_actor and not source_actor:
-                self._add(self.edge(flow.target, flow.source, "access", flow.id))
-            elif not source_actor:
-                self._add(self.edge(flow.source, flow.target, "lateral", flow.id))
-                self._add(self.edge(flow.target, flow.source, "response", flow.id))
-        holders: dict[str, list[str]] = {}
-        for node in sorted(self.obtains):
-            for data_id in self.obtains[node]:
-                holders.setdefault(data_id, []).append(node)
-        self.holders = holders
+    def __init__(self, graph: SystemGraph, numbers: Numbers) -> None:
+        self.graph = graph
+        self.numbers = numbers
+        self.controls = PlaceControls(graph)
+        #: Data an attacker obtains at each element or flow node.
+        self.obtains: dict[str, set[str]] = {e: graph.available.get(e, set()) for e in graph.elements}
+        self.obtains.update((FLOW_PREFIX + f.id, set(f.data)) for f in graph.model.flows)
+        self.held: set[str] = set().union(*self.obtains.values())
+        self._rows: dict[str, dict[str, Edge]] = {}
+        self._holders: dict[str, list[str]] = {}
+        self._position: dict[str, int] = {}
+        self._prices: dict[tuple[str, frozenset[str], frozenset[str] | None], _Price] = {}
         self._starts: dict[str, tuple[Attacker, dict[str, Edge]]] = {}
+        self._starts_by_entry: dict[tuple[bool, tuple[str, ...]], dict[str, Edge]] = {}
+        self._zone_ids = {e.id: e.zone for e in graph.model.elements}
+        self._element_held: set[str] = set().union(*(self.obtains[e] for e in graph.elements))
+        self._element_starts_of: dict[int, tuple[dict[str, Edge], dict[str, Edge]]] = {}
+        self._before_of: dict[str, set[str] | None] = {}
+        self._element_counts: collections.Counter[str] | None = None
+        self._leaves: dict[tuple[int, float], tuple[dict[str, Edge], list[tuple[float, str, Edge]]]] = {}
+
+    @functools.cached_property
+    def adjacency(self) -> dict[str, dict[str, Edge]]:
+        """Every element's outgoing edges (builds them all; searches use `row`)."""
+        return {element_id: self.row(element_id) for element_id in self.graph.elements}
+
+    @functools.cached_property
+    def holders(self) -> dict[str, list[str]]:
+        """The nodes (sorted) where each data item can be obtained."""
+        return {data_id: self.holders_of(data_id) for data_id in sorted(self.held)}
+
+    def holders_of(self, data_id: str) -> list[str]:
+        """The nodes (sorted) where `data_id` can be obtained."""
+        if not self._holders:
+            for node, data in self.obtains.items():
+                for held in data:
+                    self._holders.setdefault(held, []).append(node)
+            for nodes in self._holders.values():
+                nodes.sort()
+        return self._holders.get(data_id, [])
+
+    def row(self, node: str) -> dict[str, Edge]:
+        """The edges out of `node` (none out of a flow node), built on first use.
+
+        One edge per target: the likelier, or on a tie the one via the smaller flow id. Targets come in the
+        order of the flows that lead to them, as the model lists the flows.
+        """
+        found = self._rows.get(node)
+        if found is not None:
+            return found
+        found = self._rows[node] = {}
+        element = self.graph.elements.get(node)
+        if element is None:
+            return found
+        if not self._position:
+            self._position = {f.id: i for i, f in enumerate(self.graph.model.flows)}
+        position = self._position
+        outbound = self.graph.outbound.get(node, ())
+        inbound = self.graph.inbound.get(node, ())
+        if not inbound:
+            touching = [(flow, flow.target, False) for flow in outbound]
+        elif not outbound:
+            touching = [(flow, flow.source, True) for flow in inbound]
+        else:
+            touching = [
+                (flow, flow.source if into else flow.target, bool(into))
+                for _, into, flow in sorted(
+                    [(position[f.id], 0, f) for f in outbound] + [(position[f.id], 1, f) for f in inbound],
+                    key=lambda t: (t[0], t[1]),
+                )
+            ]
+        actor = element.type is ElementType.ACTOR
+        elements = self.graph.elements
+        for flow, other, into in touching:
+            if elements[other].type is ElementType.ACTOR:
+                continue  # no step into an actor: people are entered, not attacked through a flow
+            kind = "access" if actor else "response" if into else "lateral"
+            edge = self.edge(node, other, kind, flow.id)
+            old = found.get(other)
+            if old is None or (edge.probability, old.via) > (old.probability, edge.via):
+                found[other] = edge
+        return found
 
     def edge(self, source: str, target: str, kind: str, via: str) -> Edge:
         """The step `kind` from source to target (via a flow id or 'entry'), priced by controls."""
+        at_target = self.controls(target)
+        at_flow = self.controls(via) if via in self.graph.flows else None
+        key = (kind, at_target, at_flow)
+        priced = self._prices.get(key)
+        if priced is None:
+            priced = self._prices[key] = self._price(kind, at_target, at_flow)
+        return Edge(source, target, via, kind, *priced)
+
+    def _price(
+        self, kind: str, at_target: frozenset[str], at_flow: frozenset[str] | None
+    ) -> _Price:
+        """Probability, present controls, and the controls lacking at the target and on the flow."""
         probability = self.numbers.step[kind] if kind != "stand" else 1.0
         present: list[str] = []
-        missing: list[str] = []
-        places = [(target, ELEMENT_CONTROLS.get(kind, ()))]
-        if via in self.graph.flows:
-            places.append((via, FLOW_CONTROLS.get(kind, ())))
-        for place, relevant in places:
-            here = controls_at(self.graph, place)
+        lacking: list[list[str]] = [[], []]
+        places = [(at_target, ELEMENT_CONTROLS.get(kind, ()))]
+        if at_flow is not None:
+            places.append((at_flow, FLOW_CONTROLS.get(kind, ())))
+        for i, (here, relevant) in enumerate(places):
             for control in relevant:
                 if control in here:
                     probability *= self.numbers.factor(control)
                     present.append(control)
                 else:
-                    missing.append(f"{place}:{control}")
-        return Edge(source, target, via, kind, probability, tuple(present), tuple(missing))
-
-    def _add(self, edge: Edge) -> None:
-        row = self.adjacency[edge.source]
-        old = row.get(edge.target)
-        if old is None or (edge.probability, old.via) > (old.probability, edge.via):
-            row[edge.target] = edge
+                    lacking[i].append(control)
+        return probability, tuple(present), tuple(lacking[0]), tuple(lacking[1])
 
     def start_edges(self, attacker: Attacker) -> dict[str, Edge]:
         """Edges from the attacker's start node: entries and flows it can listen to (computed once each)."""
         cached = self._starts.get(attacker.id)
         if cached is None or cached[0] is not attacker:
-            cached = self._starts[attacker.id] = (attacker, self._start_edges(attacker))
+            # Attackers who enter alike (the built-in and a model's data buyer) share their edges.
+            key = (attacker.kind in STANDING_KINDS, tuple(attacker.entry))
+            edges = self._starts_by_entry.get(key)
+            if edges is None:
+                edges = self._starts_by_entry[key] = self._start_edges(attacker)
+            cached = self._starts[attacker.id] = (attacker, edges)
         return cached[1]
 
     def _start_edges(self, attacker: Attacker) -> dict[str, Edge]:
@@ -204,9 +287,9 @@ class AttackGraph:
             keep(self.edge(START, entry.element, entry.step, "entry"))
         zones = entry_zones(self.graph, attacker)
         if zones:
+            zone_of = self._zone_ids
             for flow in self.graph.model.flows:
-                ends = {self.graph.elements[flow.source].zone, self.graph.elements[flow.target].zone}
-                if ends & zones:
+                if zone_of[flow.source] in zones or zone_of[flow.target] in zones:
                     keep(self.edge(START, FLOW_PREFIX + flow.id, "eavesdrop", flow.id))
         return out
 
@@ -215,18 +298,25 @@ class AttackGraph:
         return -scale * math.log(edge.probability)
 
     def dijkstra(
-        self, attacker: Attacker, scale: float | None = None, settled: Callable[[float, str], float] | None = None
+        self,
+        attacker: Attacker,
+        scale: float | None = None,
+        settled: Callable[[float, str], float] | None = None,
+        flows: bool = True,
     ) -> tuple[dict[str, float], dict[str, Edge]]:
         """Distances (-log p, scaled by skill) from the attacker's start and the best edge into each node.
 
         `settled(d, node)` is told each node as its distance becomes final, in order of distance, and answers
         how far the search must still go: the search stops before settling a node farther than that
-        (distances of nodes left unsettled are then only upper bounds).
+        (distances of nodes left unsettled are then only upper bounds). Without `flows`, flow nodes are
+        left out: nothing leads on from them, so callers that want them take them from `leaves`.
         """
         scale = skill_scale(attacker) if scale is None else scale
         dist: dict[str, float] = {START: 0.0}
         into: dict[str, Edge] = {}
         starts = self.start_edges(attacker)
+        if not flows:
+            starts = self._element_starts(attacker)
         heap: list[tuple[float, str]] = [(0.0, START)]
         done: set[str] = set()
         limit = math.inf
@@ -239,7 +329,7 @@ class AttackGraph:
             done.add(node)
             if settled is not None:
                 limit = settled(d, node)
-            row = starts if node == START else self.adjacency.get(node, {})
+            row = starts if node == START else self.row(node)
             for target, edge in row.items():
                 if edge.probability <= 0.0 or target in done:
                     continue
@@ -250,6 +340,70 @@ class AttackGraph:
                     heapq.heappush(heap, (nd, target))
         return dist, into
 
+    def _element_starts(self, attacker: Attacker) -> dict[str, Edge]:
+        starts = self.start_edges(attacker)
+        found = self._element_starts_of.get(id(starts))
+        if found is None or found[0] is not starts:
+            found = self._element_starts_of[id(starts)] = (
+                starts,
+                {t: e for t, e in starts.items() if t in self.graph.elements},
+            )
+        return found[1]
+
+    def leaves(self, attacker: Attacker, scale: float) -> list[tuple[float, str, Edge]]:
+        """(distance, flow node, edge) for every flow the attacker can listen to: the only way to a flow node."""
+        starts = self.start_edges(attacker)
+        key = (id(starts), scale)
+        found = self._leaves.get(key)
+        if found is None or found[0] is not starts:
+            elements = self.graph.elements
+            found = self._leaves[key] = (
+                starts,
+                [
+                    (0.0 + self._weight(edge, scale), target, edge)
+                    for target, edge in starts.items()
+                    if edge.probability > 0.0 and target not in elements
+                ],
+            )
+        return found[1]
+
+    def _reachable(self, attacker: Attacker, data_id: str) -> bool:
+        """Could any path from the attacker's start reach an element holding `data_id` (False: certainly not)?"""
+        before = self._before(data_id)
+        if before is None:
+            return True
+        return any(e.probability > 0.0 and t in before for t, e in self._element_starts(attacker).items())
+
+    def _before(self, data_id: str) -> set[str] | None:
+        """Elements from which some edge sequence leads to an element holding `data_id`; None if too many to list.
+
+        Edges lead into an element from every element it shares a flow with, except into an actor (people
+        are only entered), whatever the edge's probability.
+        """
+        if data_id in self._before_of:
+            return self._before_of[data_id]
+        graph = self.graph
+        cap = BEFORE_MIN + len(graph.elements) // 10
+        if self._element_counts is None:
+            self._element_counts = collections.Counter(d for e in graph.elements for d in self.obtains[e])
+        if self._element_counts[data_id] > cap:
+            self._before_of[data_id] = None
+            return None
+        members = {e for e in graph.elements if data_id in self.obtains[e]}
+        queue = list(members)
+        while queue and len(members) <= cap:
+            node = queue.pop()
+            if graph.elements[node].type is ElementType.ACTOR:
+                continue
+            for flow in (*graph.inbound.get(node, ()), *graph.outbound.get(node, ())):
+                for other in (flow.source, flow.target):
+                    if other not in members:
+                        members.add(other)
+                        queue.append(other)
+        found = members if len(members) <= cap else None
+        self._before_of[data_id] = found
+        return found
+
     def _reach_limit(self, scale: float) -> float:
         """A distance (-log p, unscaled) beyond which every path is less likely than the reporting floor."""
         floor = self.numbers.step["min-probability"]
@@ -258,25 +412,43 @@ class AttackGraph:
     def leaks(self, attacker: Attacker) -> dict[str, Leak]:
         """The most likely way the attacker obtains each data item it can reach at all.
 
-        The search stops once every data item has its best holder (the nearest; on a tie the smallest id)
-        and no node at that distance is left, or once what is left is below the reporting floor.
+        The nearest holder wins (on a tie the smallest id). Flow nodes are priced straight from the start
+        edges; the search over elements stops once every data item an element holds has its nearest
+        element holder, or is known unreachable, or is held on a flow nearer than what is left, or once
+        what is left is below the reporting floor.
         """
         floor = self.numbers.step["min-probability"]
-        reach = self._reach_limit(1.0)
+        scale = skill_scale(attacker)
         best: dict[str, tuple[float, str]] = {}
-        wanted = len(self.holders)
-        farthest = 0.0
-
-        def settled(d: float, node: str) -> float:
-            nonlocal farthest
-            for data_id in self.obtains.get(node, ()):
+        into: dict[str, Edge] = {}
+        for d, node, edge in self.leaves(attacker, scale):
+            into[node] = edge
+            for data_id in self.obtains[node]:
                 old = best.get(data_id)
                 if old is None or (d, node) < old:
                     best[data_id] = (d, node)
-                    farthest = max(farthest, d)
-            return farthest if len(best) == wanted else reach
+        # How far the element search must go for each item: to its nearest holder, at most to a flow holding it.
+        needed = {d: best[d][0] if d in best else math.inf for d in self._element_held if self._reachable(attacker, d)}
+        reach = self._reach_limit(1.0)
+        nearest: dict[str, tuple[float, str]] = {}
+        limit = min(max(needed.values(), default=0.0), reach)
 
-        _, into = self.dijkstra(attacker, settled=settled)
+        def settled(d: float, node: str) -> float:
+            nonlocal limit
+            for data_id in self.obtains.get(node, ()):
+                old = nearest.get(data_id)
+                if old is None or (d, node) < old:
+                    nearest[data_id] = (d, node)
+                    if data_id in needed and d < needed[data_id]:
+                        needed[data_id] = d
+                        limit = min(max(needed.values()), reach)
+            return limit
+
+        _, element_into = self.dijkstra(attacker, settled=settled, flows=False)
+        into.update(element_into)
+        for data_id, found in nearest.items():
+            if data_id not in best or found < best[data_id]:
+                best[data_id] = found
         out: dict[str, Leak] = {}
         for data_id in sorted(best):
             d, node = best[data_id]
@@ -293,27 +465,32 @@ class AttackGraph:
         k-th nearest holder of the data item (or the reporting floor, if nearer) are searched: the
         tree paths to the k nearest holders are k paths at most that long, so the k best are too.
         """
-        if k <= 0 or data_id not in self.holders:
+        if k <= 0 or data_id not in self.held:
             return []
         scale = skill_scale(attacker)
         floor = self.numbers.step["min-probability"]
-        holds = set(self.holders[data_id])
+        holds = _Holding(self.obtains, data_id)
         limit = self._reach_limit(scale)
-        found = 0
+        leaves = self.leaves(attacker, 1.0)
+        nearest = sorted(d for d, node, _ in leaves if node in holds)[:k]  # the k nearest holders seen so far
+        if len(nearest) == k:
+            limit = min(limit, _above(nearest[-1]))
 
         def settled(d: float, node: str) -> float:
-            nonlocal found, limit
+            nonlocal limit
             if node in holds:
-                found += 1
-                if found == k:
-                    limit = min(limit, _above(d))
+                bisect.insort(nearest, d)
+                del nearest[k:]
+                if len(nearest) == k:
+                    limit = min(limit, _above(nearest[-1]))
             return limit
 
-        near, _ = self.dijkstra(attacker, scale=1.0, settled=settled)
+        near, _ = self.dijkstra(attacker, scale=1.0, settled=settled, flows=False)
+        near.update((node, d) for d, node, _ in leaves)
         starts = self.start_edges(attacker)
 
         def steps(node: str) -> Iterator[tuple[str, float, Edge | None]]:
-            row = starts if node == START else self.adjacency.get(node, {})
+            row = starts if node == START else self.row(node)
             for target, edge in row.items():
                 if edge.probability > 0.0 and near.get(target, math.inf) <= limit:
                     yield target, -math.log(edge.probability), edge
@@ -327,6 +504,17 @@ class AttackGraph:
                 break
             out.append(path)
         return out
+
+
+class _Holding:
+    """`node in holding`: can `data_id` be obtained at node?"""
+
+    def __init__(self, obtains: dict[str, set[str]], data_id: str) -> None:
+        self.obtains = obtains
+        self.data_id = data_id
+
+    def __contains__(self, node: str) -> bool:
+        return self.data_id in self.obtains.get(node, ())
 
 
 def _above(distance: float) -> float:

@@ -8,7 +8,7 @@ from itertools import combinations
 from biotm.analysis.attackers import attackers_for
 from biotm.analysis.chains import ChainSolver, Origin, Satisfied, chain_steps
 from biotm.analysis.numbers import Numbers
-from biotm.analysis.paths import AttackGraph, Leak, default_targets, skill_scale, to_attack_path
+from biotm.analysis.paths import AttackGraph, Leak, PlaceControls, default_targets, skill_scale, to_attack_path
 from biotm.graph import SystemGraph
 from biotm.model.schema import IRREVERSIBLE_PROTECTION, Attacker, DataCategory
 from biotm.result import SEVERITIES, AttackPath, Factor, Finding, TheftChain, finding_id
@@ -48,7 +48,7 @@ def analyze_attacks(graph: SystemGraph, only: tuple[str, ...] = ()) -> AttackAna
     leaks = {a.id: attack_graph.leaks(a) for a in attackers}
     analysis = AttackAnalysis(attackers, attack_graph, leaks)
     analysis.findings.extend(exposure_findings(graph, attackers, leaks, attack_graph))
-    chains, chain_findings = theft_chains(graph, numbers, attackers, leaks)
+    chains, chain_findings = theft_chains(graph, numbers, attackers, leaks, attack_graph.controls)
     analysis.chains = chains
     analysis.findings.extend(chain_findings)
     return analysis
@@ -195,10 +195,14 @@ def _finding(
 
 # -- theft chains ----------------------------------------------------------------------------------
 def theft_chains(
-    graph: SystemGraph, numbers: Numbers, attackers: list[Attacker], leaks: dict[str, dict[str, Leak]]
+    graph: SystemGraph,
+    numbers: Numbers,
+    attackers: list[Attacker],
+    leaks: dict[str, dict[str, Leak]],
+    controls: PlaceControls | None = None,
 ) -> tuple[list[TheftChain], list[Finding]]:
     """Chains ending in a high-assurance verification, each with the controls that would break it."""
-    solver = ChainSolver(graph, numbers)
+    solver = ChainSolver(graph, numbers, controls=controls)
     floor = numbers.step["min-chain-likelihood"]
     drafts: list[tuple[Attacker, Satisfied, dict[str, Origin], list[Satisfied]]] = []
     for attacker in attackers:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterator
 
 import click
 
 from biotm.cli.common import (
     FAIL_ON_CHOICES,
     InputError,
+    Pieces,
     gate,
     input_format_option,
     load_or_fail,
@@ -105,7 +105,7 @@ def analyze(
         except WhatIfError as exc:
             raise InputError(f"{file}: {exc}") from None
         step("writing the report")
-        report: str | Iterator[bytes] = ""
+        report: str | Pieces = ""
         if fmt == "json":
             from biotm.report.json_report import chunks
 

@@ -25,6 +25,9 @@ _WRITE_SLICE = 1 << 24
 
 FAIL_ON_CHOICES = (*SEVERITIES, "none")
 
+#: A report given as UTF-8 pieces (the JSON report is serialised while it is written).
+Pieces = Iterable[bytes | memoryview]
+
 
 class InputError(click.ClickException):
     """A problem with the user's input: printed as-is (already `path:line:col: …`), exit 2."""
@@ -97,7 +100,7 @@ def load_or_fail(path: str, max_size_mb: float = 20.0, input_format: str = "biot
         raise InputError(str(exc)) from None
 
 
-def write_output(report: str | Iterable[bytes], output: str | None, inputs: Sequence[str] = ()) -> None:
+def write_output(report: str | Pieces, output: str | None, inputs: Sequence[str] = ()) -> None:
     """Write `report` (text, or UTF-8 pieces) to `output` atomically (a crash never leaves half a report), or to stdout.
 
     Refuses to overwrite any of the input model files. A device, pipe or `/dev/stdout` is written
@@ -129,18 +132,18 @@ def write_output(report: str | Iterable[bytes], output: str | None, inputs: Sequ
         raise InputError(f"{output}: cannot write: {exc.strerror or exc}") from None
 
 
-def _write_stdout(report: str | Iterable[bytes]) -> None:
+def _write_stdout(report: str | Pieces) -> None:
     binary: BinaryIO | None = getattr(sys.stdout, "buffer", None)
     if isinstance(report, str) or binary is None:
         for piece in _pieces(report):
-            sys.stdout.write(piece if isinstance(piece, str) else piece.decode("utf-8"))
+            sys.stdout.write(piece if isinstance(piece, str) else bytes(piece).decode("utf-8"))
         sys.stdout.flush()
         return
     sys.stdout.flush()  # whatever was printed as text comes first
     _write_pieces(binary, report)
 
 
-def _pieces(report: str | Iterable[bytes]) -> Iterable[str | bytes]:
+def _pieces(report: str | Pieces) -> Iterable[str | bytes | memoryview]:
     # Text goes out in slices: encoding a national-scale report (~800 MB) at once made a second full copy.
     if isinstance(report, str):
         return (report[start : start + _WRITE_SLICE] for start in range(0, len(report), _WRITE_SLICE))
@@ -161,13 +164,13 @@ def _is_stream(target: Path) -> bool:
         return False  # missing (or a dangling link): a new report file
 
 
-def _write_pieces(handle: BinaryIO, report: str | Iterable[bytes]) -> None:
+def _write_pieces(handle: BinaryIO, report: str | Pieces) -> None:
     for piece in _pieces(report):
         handle.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
     handle.flush()
 
 
-def _replace_atomically(target: Path, directory: Path, report: str | Iterable[bytes]) -> None:
+def _replace_atomically(target: Path, directory: Path, report: str | Pieces) -> None:
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -7,6 +7,7 @@ linear in elements + flows + data references.
 from __future__ import annotations
 
 import functools
+import operator
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -110,7 +111,7 @@ class SystemGraph:
 
     def crossings(self) -> list[Crossing]:
         out = []
-        zone_of, elements = self._zone_of, self.elements
+        zone_of, owner = self._zone_of, self._owner
         for flow in self.model.flows:
             source_zone, target_zone = zone_of[flow.source], zone_of[flow.target]
             if source_zone is target_zone:
@@ -120,14 +121,15 @@ class SystemGraph:
                     flow=flow.id,
                     source=flow.source,
                     target=flow.target,
-                    source_zone=elements[flow.source].zone,
-                    target_zone=elements[flow.target].zone,
-                    disclosure=self.is_disclosure(flow),
+                    source_zone=source_zone.id,
+                    target_zone=target_zone.id,
+                    disclosure=owner[flow.source] != owner[flow.target],
                     cross_border=source_zone.jurisdiction != target_zone.jurisdiction,
                     data=sorted(flow.data),
                 )
             )
-        return sorted(out, key=lambda c: c.flow)
+        out.sort(key=operator.attrgetter("flow"))
+        return out
 
     # -- lineage ---------------------------------------------------------------------------------
     def location(self, kind: str, item_id: str) -> SourceLocation | None:
@@ -264,7 +266,8 @@ class SystemGraph:
             lin = self.lineage[item.id]
             reaches = elements.of(lin.reaches)
             out.append(
-                LineageEntry(
+                # Built from checked parts, so not validated again: a list here can hold 10^5 ids.
+                LineageEntry.model_construct(
                     data=item.id,
                     category=item.category.value,
                     subjects=item.subjects,

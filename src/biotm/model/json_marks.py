@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from biotm.model.source import Mark, Path, SourceMap
+from biotm.model.source import Mark, Path, SourceLocation, SourceMap
 
 #: A JSON string (escapes included); JSON strings never hold a raw line break.
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
@@ -134,13 +134,19 @@ class LineIndex:
         self.usable = "\r" not in text or text.count("\r") == text.count("\r\n")
         self.line = 1
         self.last = 0
+        self.line_start = 0
 
     def mark(self, index: int) -> Mark | None:
         if not self.usable or index < self.last:
             return None
         self.line += self.text.count("\n", self.last, index)
+        # Only the stretch since the last mark is searched: a minified model is one line, and looking
+        # back to its start for every item made loading quadratic (100k elements: minutes).
+        newline = self.text.rfind("\n", self.last, index)
+        if newline >= 0:
+            self.line_start = newline + 1
         self.last = index
-        return self.line, index - self.text.rfind("\n", 0, index)
+        return self.line, index - self.line_start + 1
 
 
 
@@ -224,6 +230,12 @@ class LazySourceMap(SourceMap):
     @key_marks.setter
     def key_marks(self, value: dict[Path, Mark]) -> None:
         self._complete().key_marks = value
+
+    def location(self, loc: Path) -> SourceLocation:
+        found = self._items.get(tuple(loc)) if len(loc) <= 2 else None  # asked for every item: no detour
+        if found is None:
+            return super().location(loc)
+        return SourceLocation(file=self.file, line=found[0], column=found[1])
 
     def mark(self, loc: Path, *, key: bool = False) -> Mark:
         if not key and len(loc) <= 2:

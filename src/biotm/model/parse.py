@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,7 @@ from yaml.events import (
     MappingStartEvent,
     ScalarEvent,
     SequenceEndEvent,
+    SequenceStartEvent,
 )
 
 from biotm.model import json_marks
@@ -135,22 +137,37 @@ def _at(mark: _Mark) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Frame:
     """A mapping or sequence being built."""
 
     value: dict[str, Any] | list[Any]
     path: Path
     anchor: str | None
+    is_map: bool
     size: int = 1
     key: str | None = None
     merging: bool = False
-    explicit: set[str] = field(default_factory=set)
     merges: list[tuple[Any, _Mark]] = field(default_factory=list)
 
 
+#: Plain scalars resolved to a tag, by first character (the resolver's own table, wildcards appended).
+_IMPLICIT: dict[str, list[tuple[str, re.Pattern[str]]]] = {
+    first: [*resolvers, *_resolver.yaml_implicit_resolvers.get(None, [])]
+    for first, resolvers in _resolver.yaml_implicit_resolvers.items()
+    if first is not None
+}
+_WILDCARDS: list[tuple[str, re.Pattern[str]]] = _resolver.yaml_implicit_resolvers.get(None, [])
+#: Values of the non-string scalars seen so far (all immutable: None, bools, numbers, dates, bytes).
+_CONSTRUCTED_LIMIT = 4096
+
+
 class _Builder:
-    """Builds plain data from YAML events, recording marks and enforcing depth and size budgets."""
+    """Builds plain data from YAML events, recording marks and enforcing depth and size budgets.
+
+    Every event of a national-scale model passes through `feed`, so the common cases (a string
+    scalar, a mapping key) take the shortest path; paths are built only for marks and messages.
+    """
 
     def __init__(self, name: str, limits: Limits, budget: int, mark_depth: int | None = None) -> None:
         self.name = name
@@ -164,37 +181,47 @@ class _Builder:
         self.documents = 0
         self.root: Any = None
         self.done = False
+        self.constructed: dict[tuple[str, str], Any] = {}
+        self.handlers: dict[type[Event], Callable[[Any], None]] = {
+            ScalarEvent: self._scalar,
+            MappingStartEvent: self._start,
+            SequenceStartEvent: self._start,
+            MappingEndEvent: self._end,
+            SequenceEndEvent: self._end,
+            AliasEvent: self._alias,
+            DocumentStartEvent: self._document,
+        }
 
     def fail(self, mark: _Mark, message: str) -> ModelError:
         line, column = _at(mark)
         return ModelError([Problem(self.name, line, column, message)])
 
     def feed(self, event: Event) -> None:
-        if isinstance(event, DocumentStartEvent):
-            self.documents += 1
-            if self.documents > 1:
-                raise self.fail(event.start_mark, "more than one YAML document ('---'); a model file holds one")
-        elif isinstance(event, ScalarEvent):
-            self._scalar(event)
-        elif isinstance(event, CollectionStartEvent):
-            self._start(event)
-        elif isinstance(event, MappingEndEvent | SequenceEndEvent):
-            self._end(event)
-        elif isinstance(event, AliasEvent):
-            self._alias(event)
+        handler = self.handlers.get(type(event))
+        if handler is not None:
+            handler(event)
+
+    def _document(self, event: DocumentStartEvent) -> None:
+        self.documents += 1
+        if self.documents > 1:
+            raise self.fail(event.start_mark, "more than one YAML document ('---'); a model file holds one")
 
     # -- where the next value goes ---------------------------------------------------------------
     def _expecting_key(self) -> bool:
-        return bool(self.stack) and isinstance(self.stack[-1].value, dict) and self.stack[-1].key is None
+        return bool(self.stack) and self.stack[-1].is_map and self.stack[-1].key is None
 
     def _next_path(self) -> Path:
         if not self.stack:
             return ()
         frame = self.stack[-1]
-        if isinstance(frame.value, list):
-            return (*frame.path, len(frame.value))
-        assert frame.key is not None
-        return (*frame.path, frame.key)
+        if frame.is_map:
+            assert frame.key is not None
+            return (*frame.path, frame.key)
+        return (*frame.path, len(frame.value))
+
+    def _next_depth(self) -> int:
+        """len(self._next_path()), without building it."""
+        return len(self.stack[-1].path) + 1 if self.stack else 0
 
     def _spend(self, size: int, mark: _Mark) -> None:
         self.budget -= size
@@ -209,65 +236,107 @@ class _Builder:
             return
         frame = self.stack[-1]
         frame.size += size
-        if isinstance(frame.value, list):
-            frame.value.append(value)
+        if not frame.is_map:
+            frame.value.append(value)  # type: ignore[union-attr]
             return
         assert frame.key is not None
         if frame.merging:
             frame.merges.append((value, mark))
+            frame.merging = False
         else:
-            frame.value[frame.key] = value
+            frame.value[frame.key] = value  # type: ignore[call-overload]
         frame.key = None
-        frame.merging = False
-
-    def _key(self, event: ScalarEvent) -> None:
-        frame = self.stack[-1]
-        assert isinstance(frame.value, dict)
-        key = event.value
-        self._spend(1, event.start_mark)
-        if key == "<<" and event.implicit[0]:
-            frame.key, frame.merging = key, True
-            return
-        if key in frame.explicit:
-            raise self.fail(event.start_mark, f"duplicate key {shorten(key)}")
-        frame.explicit.add(key)
-        frame.key = key
-        if len(frame.path) < self.mark_depth:
-            self.source.key_marks[(*frame.path, key)] = _at(event.start_mark)
 
     # -- events ----------------------------------------------------------------------------------
     def _scalar(self, event: ScalarEvent) -> None:
-        if self._expecting_key():
-            self._key(event)
+        # The hot path of loading: _key, _spend and _put written out for mapping keys and string values.
+        stack = self.stack
+        if not stack:
+            self._root_scalar(event)
             return
-        path = self._next_path()
-        if len(path) <= self.mark_depth:
-            self.source.marks[path] = _at(event.start_mark)
+        frame = stack[-1]
+        mark = event.start_mark
+        self.budget -= 1
+        if self.budget < 0:
+            raise self.fail(mark, "document expands to too many values (alias bomb?); refusing to load it")
+        if frame.is_map:
+            key = frame.key
+            if key is None:  # this scalar is a key
+                key = event.value
+                if key == "<<" and event.implicit[0]:
+                    frame.key, frame.merging = key, True
+                    return
+                # Merged keys are added only when the mapping ends: the mapping holds exactly the explicit keys.
+                if key in frame.value:
+                    raise self.fail(mark, f"duplicate key {shorten(key)}")
+                frame.key = key
+                if len(frame.path) < self.mark_depth:
+                    self.source.key_marks[(*frame.path, key)] = _at(mark)
+                return
+            if len(frame.path) < self.mark_depth:
+                self.source.marks[(*frame.path, key)] = _at(mark)
+        elif len(frame.path) < self.mark_depth:
+            self.source.marks[(*frame.path, len(frame.value))] = _at(mark)
+        if event.tag is None and not event.implicit[0]:
+            value: Any = event.value  # quoted: a string
+        else:
+            value = self._construct(event)
+        if event.anchor is not None:
+            self.anchors[event.anchor] = (value, 1)
+        frame.size += 1
+        if not frame.is_map:
+            frame.value.append(value)  # type: ignore[union-attr]
+        elif frame.merging:
+            frame.merges.append((value, mark))
+            frame.merging = False
+            frame.key = None
+        else:
+            frame.value[key] = value  # type: ignore[call-overload,index]
+            frame.key = None
+
+    def _root_scalar(self, event: ScalarEvent) -> None:
+        """A document that is a single scalar (not a model, but it must load to say so)."""
+        self.source.marks[()] = _at(event.start_mark)
         self._spend(1, event.start_mark)
-        value = self._construct(event, path)
+        value = self._construct(event)
         if event.anchor is not None:
             self.anchors[event.anchor] = (value, 1)
         self._put(value, 1, event.start_mark)
 
-    def _construct(self, event: ScalarEvent, path: Path) -> Any:
+    def _construct(self, event: ScalarEvent) -> Any:
         tag = event.tag
+        text = event.value
         if tag is None or tag == "!":
-            tag = _resolver.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+            if not event.implicit[0]:
+                return text  # quoted, or a non-specific '!' tag: a string
+            for candidate, pattern in _IMPLICIT.get(text[:1], _WILDCARDS):
+                if pattern.match(text):
+                    tag = candidate
+                    break
+            else:
+                return text
         if tag == _STR:
-            return event.value
+            return text
         if tag not in _SCALAR_TAGS:
             raise self.fail(event.start_mark, _unsupported(tag))
-        node = yaml.ScalarNode(tag, event.value, style=event.style)
+        known = self.constructed.get((tag, text), _MISSING)
+        if known is not _MISSING:
+            return known
+        node = yaml.ScalarNode(tag, text, style=event.style)
         try:
-            return SafeConstructor.yaml_constructors[tag](_constructor, node)
+            value = SafeConstructor.yaml_constructors[tag](_constructor, node)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
             reason = _reason(getattr(exc, "problem", None) or str(exc))
-            raise self.fail(event.start_mark, f"{dotted(path)}: bad value {shorten(event.value)}: {reason}") from None
+            path = dotted(self._next_path())
+            raise self.fail(event.start_mark, f"{path}: bad value {shorten(text)}: {reason}") from None
+        if len(self.constructed) < _CONSTRUCTED_LIMIT and tag != "tag:yaml.org,2002:binary":
+            self.constructed[(tag, text)] = value  # immutable: sharing it is safe
+        return value
 
     def _start(self, event: CollectionStartEvent) -> None:
         if self._expecting_key():
             raise self.fail(event.start_mark, "mapping keys must be plain strings, not lists or mappings")
-        mapping = isinstance(event, MappingStartEvent)
+        mapping = type(event) is MappingStartEvent
         default = _MAP if mapping else _SEQ
         if event.tag not in (None, "!", default):
             raise self.fail(event.start_mark, _unsupported(event.tag))
@@ -278,17 +347,17 @@ class _Builder:
             self.source.marks[path] = _at(event.start_mark)
         self._spend(1, event.start_mark)
         value: dict[str, Any] | list[Any] = {} if mapping else []
-        self.stack.append(_Frame(value=value, path=path, anchor=event.anchor))
+        self.stack.append(_Frame(value=value, path=path, anchor=event.anchor, is_map=mapping))
 
     def _end(self, event: Event) -> None:
         frame = self.stack.pop()
-        if isinstance(frame.value, dict):
+        if frame.is_map:
             for merged, mark in frame.merges:
                 for source in merged if isinstance(merged, list) else [merged]:
                     if not isinstance(source, dict):
                         raise self.fail(mark, "a merge key ('<<') needs a mapping or a list of mappings")
                     for key, value in source.items():
-                        frame.value.setdefault(key, value)
+                        frame.value.setdefault(key, value)  # type: ignore[union-attr]
         if frame.anchor is not None:
             self.anchors[frame.anchor] = (frame.value, frame.size)
         self._put(frame.value, frame.size, event.start_mark)
@@ -300,18 +369,25 @@ class _Builder:
             raise self.fail(event.start_mark, f"unknown or unfinished anchor {shorten(event.anchor or '')}")
         value, size = self.anchors[event.anchor]
         self._spend(size, event.start_mark)
-        path = self._next_path()
-        if len(path) <= self.mark_depth:
-            self.source.marks[path] = _at(event.start_mark)
+        if self._next_depth() <= self.mark_depth:
+            self.source.marks[self._next_path()] = _at(event.start_mark)
         self._put(value, size, event.start_mark)
+
+
+_MISSING = object()
 
 
 def _build(text: str, name: str, limits: Limits, mark_depth: int | None = None) -> tuple[Any, SourceMap, bool]:
     """Data, source map and whether the text held a document; raises yaml.YAMLError on bad syntax."""
     budget = max(limits.min_node_budget, limits.max_nodes_per_byte * len(text))
     builder = _Builder(name, limits, budget, mark_depth)
-    for event in yaml.parse(text, Loader=_Loader):
-        builder.feed(event)
+    feed = builder.feed
+    loader = _Loader(text)
+    try:
+        while loader.check_event():
+            feed(loader.get_event())
+    finally:
+        loader.dispose()
     return builder.root, builder.source, builder.done
 
 
