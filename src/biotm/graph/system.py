@@ -234,19 +234,22 @@ class SystemGraph:
                     "flow",
                     flow.id,
                 )
+        store, inbound, outbound = ElementType.STORE, self.inbound, self.outbound
         for element in self.model.elements:
-            if element.type is ElementType.STORE and not received[element.id] and not element.holds:
-                self._warn("store-never-written", f"nothing writes to store '{element.id}'", "element", element.id)
-            unused = [d for d in element.discards if d not in self.available[element.id]]
-            if unused:
-                self._warn(
-                    "discard-unknown",
-                    f"element '{element.id}' discards {', '.join(repr(d) for d in unused)}, which never reach it",
-                    "element",
-                    element.id,
-                )
-            if not self.inbound.get(element.id) and not self.outbound.get(element.id):
-                self._warn("element-isolated", f"element '{element.id}' has no flows", "element", element.id)
+            element_id = element.id
+            if element.type is store and not received.get(element_id) and not element.holds:
+                self._warn("store-never-written", f"nothing writes to store '{element_id}'", "element", element_id)
+            if element.discards:
+                unused = [d for d in element.discards if d not in available[element_id]]
+                if unused:
+                    self._warn(
+                        "discard-unknown",
+                        f"element '{element_id}' discards {', '.join(repr(d) for d in unused)}, which never reach it",
+                        "element",
+                        element_id,
+                    )
+            if not inbound.get(element_id) and not outbound.get(element_id):
+                self._warn("element-isolated", f"element '{element_id}' has no flows", "element", element_id)
         for item in self.model.data:
             if not self.lineage[item.id].reaches:
                 self._warn("data-unused", f"data item '{item.id}' is in no flow and held nowhere", "data", item.id)

@@ -196,11 +196,6 @@ class _Builder:
         line, column = _at(mark)
         return ModelError([Problem(self.name, line, column, message)])
 
-    def feed(self, event: Event) -> None:
-        handler = self.handlers.get(type(event))
-        if handler is not None:
-            handler(event)
-
     def _document(self, event: DocumentStartEvent) -> None:
         self.documents += 1
         if self.documents > 1:
@@ -381,11 +376,14 @@ def _build(text: str, name: str, limits: Limits, mark_depth: int | None = None) 
     """Data, source map and whether the text held a document; raises yaml.YAMLError on bad syntax."""
     budget = max(limits.min_node_budget, limits.max_nodes_per_byte * len(text))
     builder = _Builder(name, limits, budget, mark_depth)
-    feed = builder.feed
+    handler_of = builder.handlers.get
     loader = _Loader(text)
+    next_event = loader.get_event  # None after the stream's end
     try:
-        while loader.check_event():
-            feed(loader.get_event())
+        while (event := next_event()) is not None:  # one turn per event: millions for a national model
+            handler = handler_of(type(event))
+            if handler is not None:
+                handler(event)
     finally:
         loader.dispose()
     return builder.root, builder.source, builder.done
