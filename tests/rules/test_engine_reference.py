@@ -160,3 +160,15 @@ def test_engine_findings_validate_to_the_same_json() -> None:
         again = Finding.model_validate(finding.model_dump())
         assert again.model_dump_json() == finding.model_dump_json()
         assert again.model_fields_set == finding.model_fields_set
+
+
+def test_trusted_findings_stay_independent_when_one_is_changed() -> None:
+    """Trusted findings share their fields-set and score lists; changing one finding must not touch another."""
+    findings = _rule_findings(build_graph(load_dict(national_model(300, seed=1), "national.yaml")))
+    first, second = findings[0], findings[1]
+    before = second.model_dump_json()
+    first.status = "mitigated"
+    copied = first.model_copy(update={"evidence": "changed"})
+    assert copied.evidence == "changed" and first.evidence != "changed"
+    assert second.model_dump_json() == before
+    assert second.model_fields_set == set(Finding.model_fields)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
+from pydantic import ValidationError
 from rule_models import TODAY, load, run
 from rule_models import case as case_of
 
@@ -173,6 +174,30 @@ def test_rule_packs_load_lazily_and_broken_packs_only_warn(monkeypatch: pytest.M
         monkeypatch.undo()
         registry.reset_for_tests()
     assert "acme-always" not in {r.id for r in registry.all_rules()}
+
+
+def _bad_pack_rule(ctx: Any) -> list[Hit]:
+    return [Hit(place_kind="bogus", places=("model",), evidence="pack rule ran")]  # type: ignore[arg-type]
+
+
+def test_pack_rule_hits_are_validated_like_any_input(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Built-in findings skip validation (trusted_finding); a pack's hits must still be checked."""
+    bad = Rule(
+        id="acme-bad",
+        title="Acme bad",
+        description="A pack rule with an invalid place kind.",
+        family="acme",
+        categories=("ACME:Test",),
+        check=_bad_pack_rule,
+    )
+    monkeypatch.setattr(registry, "entry_points", lambda group: [_Point("bad", lambda: [bad])] if group else [])
+    registry.reset_for_tests()
+    try:
+        with pytest.raises(ValidationError, match="place_kind"):
+            run(case_of("bio-store-unencrypted").fires(), "acme")
+    finally:
+        monkeypatch.undo()
+        registry.reset_for_tests()
 
 
 def test_severity_matrix_is_monotonic() -> None:

@@ -108,6 +108,8 @@ class _RuleScores:
     def __init__(self, rule: Rule) -> None:
         self.rule = rule
         self.relevant = frozenset(rule.mitigations)
+        #: Built-in rules' hits are typed and checked by their tests; a pack's are validated like any input.
+        self.trusted = rule.family in BUILTIN_FAMILIES
         self.categories = list(rule.categories)
         self.threat_tree = list(rule.threat_tree)
         self.cwe = list(rule.cwe)
@@ -275,7 +277,7 @@ class _Scorer:
         values["places"] = list(hit.places)
         values["evidence"] = hit.evidence
         values["location"] = self._location_of(*hit.location) if hit.location is not None else None
-        return trusted_finding(values)
+        return trusted_finding(values) if scores.trusted else Finding.model_validate(values)
 
 
 def _manual_finding(graph: SystemGraph, index: int, threat: Threat) -> Finding:

@@ -296,21 +296,28 @@ def excessive_retention(ctx: RuleContext) -> Iterator[Hit]:
 )
 def unawareness(ctx: RuleContext) -> Iterator[Hit]:
     for flow in ctx.flows_from_subjects:
-        silent = [
-            d.id
-            for d in ctx.flow_items(flow)
-            if is_personal(d)
-            and not d.is_biometric
-            and d.category is not DataCategory.CREDENTIAL
-            and d.consent in (None, ConsentKind.NONE)
-        ]
+        silent = ctx.per_data(ctx.flow_items(flow), _collected_silently)
         if silent:
+            ids, named = silent
             yield _interaction_hit(
                 flow,
-                silent,
-                f"'{flow.target}' collects {names(silent)} from '{flow.source}' with no consent or notice stated.",
+                list(ids),
+                f"'{flow.target}' collects {named} from '{flow.source}' with no consent or notice stated.",
                 ("element", flow.target),
             )
+
+
+def _collected_silently(items: list[DataItem]) -> tuple[tuple[str, ...], str] | None:
+    """Ids of the personal, non-biometric, non-credential items with no consent stated, and their names."""
+    ids = tuple(
+        d.id
+        for d in items
+        if is_personal(d)
+        and not d.is_biometric
+        and d.category is not DataCategory.CREDENTIAL
+        and d.consent in (None, ConsentKind.NONE)
+    )
+    return (ids, names(ids)) if ids else None
 
 
 def _biometric(item: DataItem) -> bool:

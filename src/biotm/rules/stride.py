@@ -8,7 +8,7 @@ so large models do not drown in generic findings.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from biotm.model.schema import ActorRole, ElementType, Flow
 from biotm.rules.base import ControlPlace, Hit, RuleContext, interaction, is_personal, names
@@ -18,8 +18,7 @@ FAMILY = "stride"
 _SYSTEM_TARGETS = (ElementType.PROCESS, ElementType.STORE, ElementType.DEVICE)
 
 
-@dataclass(frozen=True)
-class _Crossing:
+class _Crossing(NamedTuple):
     """One flow that leaves its trust zone, with what every STRIDE rule asks of it, worked out once."""
 
     flow: Flow
@@ -35,6 +34,11 @@ class _Crossing:
     #: The target is a process, store or device an organisation runs.
     operated_target: bool
     untrusted_source: bool
+    #: ("flow", id): where the findings point in the file.
+    on_flow: ControlPlace
+    #: Whose controls count: the flow's alone, or the flow's and its target's.
+    flow_controls: tuple[ControlPlace, ...]
+    flow_and_target_controls: tuple[ControlPlace, ...]
 
 
 def _crossings(ctx: RuleContext) -> list[_Crossing]:
@@ -51,6 +55,7 @@ def _crossings(ctx: RuleContext) -> list[_Crossing]:
                 tuple(d.id for d in items if is_personal(d) and not d.is_biometric),
             )
         source, target = ctx.elements[flow.source], ctx.elements[flow.target]
+        on_flow: ControlPlace = ("flow", flow.id)
         out.append(
             _Crossing(
                 flow=flow,
@@ -63,23 +68,22 @@ def _crossings(ctx: RuleContext) -> list[_Crossing]:
                 source_actor=flow.source in ctx.actors,
                 operated_target=target.type in _SYSTEM_TARGETS and not target.subject_controlled,
                 untrusted_source=_untrusted_source(ctx, flow),
+                on_flow=on_flow,
+                flow_controls=(on_flow,),
+                flow_and_target_controls=(on_flow, ("element", flow.target)),
             )
         )
     return out
 
 
 def _hit(crossing: _Crossing, evidence: str, *, target_controls: bool = True, personal: bool = False) -> Hit:
-    flow = crossing.flow
-    places: tuple[ControlPlace, ...] = (("flow", flow.id),)
-    if target_controls:
-        places += (("element", flow.target),)
     return Hit(
         place_kind="interaction",
         places=crossing.places,
         data=crossing.personal if personal else crossing.data,
         evidence=crossing.prefix + evidence,
-        control_places=places,
-        location=("flow", flow.id),
+        control_places=crossing.flow_and_target_controls if target_controls else crossing.flow_controls,
+        location=crossing.on_flow,
     )
 
 

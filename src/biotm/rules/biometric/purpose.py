@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from biotm.model.schema import ElementType
+from biotm.model.schema import DataItem, ElementType
 from biotm.result import Factor
 from biotm.rules.base import ControlPlace, Hit, RuleContext, names
 from biotm.rules.registry import rule
 
 FAMILY = "biometric"
 _SECURITY_WORDS = ("security", "police", "law-enforcement", "law enforcement", "surveillance", "investigat")
+
+
+def _biometric_with_purposes(item: DataItem) -> bool:
+    return item.is_biometric and bool(item.purposes)
 
 
 @rule(
@@ -34,9 +38,8 @@ def function_creep(ctx: RuleContext) -> Iterator[Hit]:
     for element in graph.model.elements:
         if element.type is ElementType.ACTOR or not element.purpose:
             continue
-        foreign = [
-            d for d in ctx.available(element.id) if d.is_biometric and d.purposes and element.purpose not in d.purposes
-        ]
+        bound = ctx.where(ctx.available(element.id), _biometric_with_purposes)
+        foreign = [d for d in bound if element.purpose not in d.purposes]
         if not foreign:
             continue
         ids = {d.id for d in foreign}
