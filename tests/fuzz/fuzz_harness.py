@@ -31,7 +31,9 @@ def check_input(data: bytes) -> None:
                 text = str(problem)
                 assert text.startswith(f"{name}:") and "\n" not in text, text
                 assert problem.line >= 1 and problem.column >= 1, text
-                assert not any(word in problem.message for word in INTERNALS), text
+                # A word the input itself holds may be quoted back ("unsupported YAML tag '...os.system'").
+                leaked = [w for w in INTERNALS if w in problem.message and w.encode() not in data]
+                assert not leaked, text
             continue
         result = audit(loaded, AuditOptions(today=TODAY))
         assert AuditResult.model_validate_json(renderer("json")(result)) == result
