@@ -26,6 +26,8 @@ class AuditOptions:
     k_paths: int = 3
     #: Mitigation plan: True always (biotm mitigate), False never, None only when given a budget.
     plan: bool | None = None
+    #: Candidate controls a full plan re-analyses (None: all); each costs one whole audit.
+    plan_candidates: int | None = None
     #: The day acceptances are checked against; fixed by the caller so reports are reproducible.
     today: dt.date | None = None
     #: Called with the name of each stage as it starts (the CLI's progress bar); never changes results.

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 from support import FIXTURE, SCENARIO
 
 from biotm.cli import cli
+from biotm.result import AuditResult
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
@@ -84,3 +86,43 @@ def test_mitigate_respects_the_budget() -> None:
     assert plan["risk_after"] < plan["risk_before"]
     code, out, _ = invoke("mitigate", str(FIXTURE))
     assert code == 0 and "Mitigation plan" in out
+
+
+def test_mitigate_caps_the_candidates_it_re_analyses_and_says_so() -> None:
+    code, out, _ = invoke("mitigate", str(SCENARIO), "-f", "json")
+    assert code == 0
+    whole = json.loads(out)
+    assert "candidates with the highest estimated gain" not in whole["method"]  # the default covers a scenario
+    code, out, _ = invoke("mitigate", str(SCENARIO), "-f", "json", "--max-candidates", "2")
+    assert code == 0
+    capped = json.loads(out)
+    assert ", the 2 of " in capped["method"] and "candidates with the highest estimated gain" in capped["method"]
+    assert len(capped["items"]) <= len(whole["items"])
+    code, _, err = invoke("mitigate", str(SCENARIO), "--max-candidates", "0")
+    assert code == 2 and "--max-candidates" in err
+
+
+def test_a_plan_collects_its_garbage_and_leaves_the_collector_as_it_found_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+    import gc
+
+    from biotm.analysis import mitigation
+    from biotm.model import load_model
+    from biotm.pipeline import AuditOptions, audit
+
+    loaded = load_model(str(FIXTURE))
+    collecting: list[bool] = []
+    real_risk_of = mitigation.risk_of
+
+    def spy(result: AuditResult) -> float:
+        collecting.append(gc.isenabled())
+        return real_risk_of(result)
+
+    monkeypatch.setattr(mitigation, "risk_of", spy)
+    gc.disable()
+    try:
+        result = audit(loaded, AuditOptions(plan=True, plan_candidates=3, today=dt.date(2026, 1, 1)))
+        assert not gc.isenabled()  # as the CLI left it
+    finally:
+        gc.enable()
+    assert result.plan is not None and collecting and all(collecting)  # re-analyses ran with the collector on

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -60,15 +61,23 @@ def plan_stage(
 
     quiet = replace(options, with_controls=(), plan=False, progress=None)
     full = options.plan is True
-    result.plan = plan(
-        loaded,
-        result,
-        analysis,
-        lambda changed: audit(changed, quiet),
-        options.budget_days,
-        max_items=20 if full else ANALYZE_PLAN_ITEMS,
-        max_candidates=None if full else ANALYZE_PLAN_CANDIDATES,
-    )
+    # The CLI pauses the cyclic collector for one audit; a plan runs one audit per candidate, and
+    # without collection their garbage piles up (gigabytes on a national model).
+    collecting = gc.isenabled()
+    gc.enable()
+    try:
+        result.plan = plan(
+            loaded,
+            result,
+            analysis,
+            lambda changed: audit(changed, quiet),
+            options.budget_days,
+            max_items=20 if full else ANALYZE_PLAN_ITEMS,
+            max_candidates=options.plan_candidates if full else ANALYZE_PLAN_CANDIDATES,
+        )
+    finally:
+        if not collecting:
+            gc.disable()
 
 
 def what_if_audit(loaded: LoadedModel, options: AuditOptions, audit: Audit) -> AuditResult:

@@ -177,6 +177,7 @@ def plan(
     overrides = loaded.model.settings.control_cost_days
     risk_before = risk_of(result)
     pool = candidates(loaded, result, analysis)
+    found = len(pool)
     if max_candidates is not None and len(pool) > max_candidates:
         pool = sorted(pool, key=lambda c: -_estimate(c, result) / _cost(c, overrides))[:max_candidates]
     chosen: list[Placed] = []
@@ -215,7 +216,10 @@ def plan(
         remaining -= cost
         current -= fresh
     chosen = _prune(loaded, chosen, current, rerun)
-    return _itemise(loaded, result, chosen, reasons, rerun, budget_days, analysis is not None)
+    plan = _itemise(loaded, result, chosen, reasons, rerun, budget_days, analysis is not None)
+    if len(pool) < found:
+        plan.method += f", the {len(pool)} of {found} candidates with the highest estimated gain per person-day"
+    return plan
 
 
 def _prune(loaded: LoadedModel, chosen: list[Placed], reached: float, rerun: Rerun) -> list[Placed]:
