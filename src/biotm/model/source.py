@@ -25,6 +25,18 @@ class SourceLocation(BaseModel):
     line: int
     column: int
 
+    @classmethod
+    def trusted(cls, file: str, line: int, column: int) -> SourceLocation:
+        """`SourceLocation(file=..., line=..., column=...)` without validation, for marks the parser made:
+        a national model has ~10^5 of them and validating each was most of their cost."""
+        made = cls.__new__(cls)
+        _set = object.__setattr__  # the model is frozen: its own __setattr__ refuses
+        _set(made, "__dict__", {"file": file, "line": line, "column": column})
+        _set(made, "__pydantic_fields_set__", {"file", "line", "column"})
+        _set(made, "__pydantic_extra__", None)
+        _set(made, "__pydantic_private__", None)
+        return made
+
 
 class SourceMap:
     """Marks of the nodes of one parsed file, keyed by their path from the document root.
@@ -60,3 +72,7 @@ class SourceMap:
     def location(self, loc: Path) -> SourceLocation:
         line, column = self.mark(loc)
         return SourceLocation(file=self.file, line=line, column=column)
+
+    def item_locations(self, section: str, count: int) -> list[SourceLocation]:
+        """`location((section, index))` for each index below `count`: where each item of a top-level list stands."""
+        return [self.location((section, index)) for index in range(count)]
