@@ -91,18 +91,22 @@ def controls_at(graph: SystemGraph, place: str) -> set[str]:
     return set(element.controls) if element else set()
 
 
-class PlaceControls:
-    """`controls_at` for one graph, computed once per place: searches ask for the same places again and again."""
+class PlaceControls(dict[str, frozenset[str]]):
+    """`controls_at` for one graph, computed once per place: searches ask for the same places again and again.
+
+    Call it, or index it in hot loops (`controls[place]`: a plain dict look-up once the place is known).
+    """
 
     def __init__(self, graph: SystemGraph) -> None:
+        super().__init__()
         self.graph = graph
-        self._cache: dict[str, frozenset[str]] = {}
+
+    def __missing__(self, place: str) -> frozenset[str]:
+        found = self[place] = frozenset(controls_at(self.graph, place))
+        return found
 
     def __call__(self, place: str) -> frozenset[str]:
-        found = self._cache.get(place)
-        if found is None:
-            found = self._cache[place] = frozenset(controls_at(self.graph, place))
-        return found
+        return self[place]
 
 
 class Edge(NamedTuple):
@@ -236,7 +240,7 @@ class AttackGraph:
                 continue  # no step into an actor: people are entered, not attacked through a flow
             kind = "access" if actor else "response" if into else "lateral"
             # `self.edge(node, other, kind, flow.id)` inlined: every element's row is built once, 100k+ at scale.
-            key = (kind, controls(other), controls(flow.id))
+            key = (kind, controls[other], controls[flow.id])
             priced = prices.get(key)
             if priced is None:
                 priced = prices[key] = self._price(*key)
@@ -304,7 +308,7 @@ class AttackGraph:
             for flow in self.graph.model.flows:
                 if zone_of[flow.source] in zones or zone_of[flow.target] in zones:
                     # `keep(self._eavesdrop(flow.id))` inlined: a national model has 200k flows to listen to.
-                    key = ("eavesdrop", _NO_CONTROLS, controls(flow.id))
+                    key = ("eavesdrop", _NO_CONTROLS, controls[flow.id])
                     priced = self._prices.get(key)
                     if priced is None:
                         priced = self._prices[key] = self._price(*key)
