@@ -351,6 +351,7 @@ class AttackGraph:
         pending = 0
         done: set[str] = {START}
         limit = settled(0.0, START) if settled is not None else math.inf
+        row, log = self.row, math.log
         while heap:
             entry = heapq.heappop(heap)
             if pending < len(first) and entry == first[pending][:2]:
@@ -365,10 +366,10 @@ class AttackGraph:
             done.add(node)
             if settled is not None:
                 limit = settled(d, node)
-            for target, edge in self.row(node).items():
+            for target, edge in row(node).items():
                 if edge.probability <= 0.0 or target in done:
                     continue
-                nd = d + self._weight(edge, scale)
+                nd = d + -scale * log(edge.probability)  # `self._weight(edge, scale)`, inlined: the hottest loop
                 if nd < dist.get(target, math.inf) - 1e-15:
                     dist[target] = nd
                     into[target] = edge
