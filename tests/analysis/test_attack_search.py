@@ -17,7 +17,7 @@ from strategies import load_dict, models
 from support import SCENARIO
 
 import biotm.analysis.paths as paths
-from biotm.analysis.attackers import attackers_for
+from biotm.analysis.attackers import attackers_for, entries, entry_zones
 from biotm.analysis.numbers import Numbers
 from biotm.analysis.paths import GOAL, START, AttackGraph, Edge, Leak, _walk_back, default_targets
 from biotm.graph import build_graph
@@ -195,9 +195,16 @@ def _check_graph(loaded: LoadedModel) -> None:
     attack_graph = AttackGraph(graph, Numbers.of(graph.model.settings))
     rows = {e: [_as_tuple(edge) for edge in row.values()] for e, row in attack_graph.adjacency.items()}
     assert rows == _eager_rows(attack_graph)  # same edges, same prices, same order
+    zone_of = {e.id: e.zone for e in graph.model.elements}
     for attacker in attackers_for(graph):
-        for edge in attack_graph.start_edges(attacker).values():
+        starts = attack_graph.start_edges(attacker)
+        for edge in starts.values():
+            assert type(edge) is Edge
             assert _as_tuple(edge) == _priced(attack_graph, START, edge.target, edge.kind, edge.via)
+        # Which start edges exist: every entry, and every flow touching a zone the attacker listens in.
+        zones = entry_zones(graph, attacker)
+        listened = [f"flow:{f.id}" for f in graph.model.flows if {zone_of[f.source], zone_of[f.target]} & zones]
+        assert sorted(starts) == sorted({*(e.element for e in entries(graph, attacker)), *listened})
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)

@@ -205,7 +205,7 @@ class ChainSolver:
         self.graph = graph
         self.numbers = numbers
         self.extra = extra or {}
-        self.shared = shared or _Shared(graph, numbers, controls or PlaceControls(graph))
+        self.shared = shared or _Shared(graph, numbers, controls if controls is not None else PlaceControls(graph))
         self._capture: dict[str, tuple[float, str, str, list[str]]] = {}
 
     def sharing(self, extra: dict[str, set[str]]) -> ChainSolver:

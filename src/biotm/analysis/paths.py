@@ -91,18 +91,22 @@ def controls_at(graph: SystemGraph, place: str) -> set[str]:
     return set(element.controls) if element else set()
 
 
-class PlaceControls:
-    """`controls_at` for one graph, computed once per place: searches ask for the same places again and again."""
+class PlaceControls(dict[str, frozenset[str]]):
+    """`controls_at` for one graph, computed once per place: searches ask for the same places again and again.
+
+    Call it, or index it in hot loops (`controls[place]`: a plain dict look-up once the place is known).
+    """
 
     def __init__(self, graph: SystemGraph) -> None:
+        super().__init__()
         self.graph = graph
-        self._cache: dict[str, frozenset[str]] = {}
+
+    def __missing__(self, place: str) -> frozenset[str]:
+        found = self[place] = frozenset(controls_at(self.graph, place))
+        return found
 
     def __call__(self, place: str) -> frozenset[str]:
-        found = self._cache.get(place)
-        if found is None:
-            found = self._cache[place] = frozenset(controls_at(self.graph, place))
-        return found
+        return self[place]
 
 
 class Edge(NamedTuple):
@@ -146,6 +150,8 @@ class Leak:
 
 
 _NO_CONTROLS: frozenset[str] = frozenset()
+#: `Edge` from one tuple of its fields, without the named tuple's keyword-handling `__new__` (hot loops only).
+_new_edge = tuple.__new__
 #: An edge's probability, the controls that lowered it, and those lacking at its target and on its flow.
 _Price = tuple[float, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 
@@ -227,11 +233,18 @@ class AttackGraph:
             touching = [(both[i], both[i].source if into else both[i].target, bool(into)) for _, into, i in order]
         actor = element.type is ElementType.ACTOR
         elements = self.graph.elements
+        controls = self.controls
+        prices = self._prices
         for flow, other, into in touching:
             if elements[other].type is ElementType.ACTOR:
                 continue  # no step into an actor: people are entered, not attacked through a flow
             kind = "access" if actor else "response" if into else "lateral"
-            edge = self.edge(node, other, kind, flow.id)
+            # `self.edge(node, other, kind, flow.id)` inlined: every element's row is built once, 100k+ at scale.
+            key = (kind, controls[other], controls[flow.id])
+            priced = prices.get(key)
+            if priced is None:
+                priced = prices[key] = self._price(*key)
+            edge = _new_edge(Edge, (node, other, flow.id, kind, *priced))
             old = found.get(other)
             if old is None or (edge.probability, old.via) > (old.probability, edge.via):
                 found[other] = edge
@@ -246,14 +259,6 @@ class AttackGraph:
         if priced is None:
             priced = self._prices[key] = self._price(kind, at_target, at_flow)
         return Edge(source, target, via, kind, *priced)
-
-    def _eavesdrop(self, flow_id: str) -> Edge:
-        """`edge(START, 'flow:<id>', 'eavesdrop', id)` without asking for controls at the flow node (none)."""
-        key = ("eavesdrop", _NO_CONTROLS, self.controls(flow_id))
-        priced = self._prices.get(key)
-        if priced is None:
-            priced = self._prices[key] = self._price("eavesdrop", _NO_CONTROLS, key[2])
-        return Edge(START, FLOW_PREFIX + flow_id, flow_id, "eavesdrop", *priced)
 
     def _price(
         self, kind: str, at_target: frozenset[str], at_flow: frozenset[str] | None
@@ -299,9 +304,19 @@ class AttackGraph:
         zones = entry_zones(self.graph, attacker)
         if zones:
             zone_of = self._zone_ids
+            controls = self.controls
             for flow in self.graph.model.flows:
                 if zone_of[flow.source] in zones or zone_of[flow.target] in zones:
-                    keep(self._eavesdrop(flow.id))
+                    # `keep(self._eavesdrop(flow.id))` inlined: a national model has 200k flows to listen to.
+                    key = ("eavesdrop", _NO_CONTROLS, controls[flow.id])
+                    priced = self._prices.get(key)
+                    if priced is None:
+                        priced = self._prices[key] = self._price(*key)
+                    target = FLOW_PREFIX + flow.id
+                    edge = _new_edge(Edge, (START, target, flow.id, "eavesdrop", *priced))
+                    old = out.get(target)
+                    if old is None or edge.probability > old.probability:
+                        out[target] = edge
         return out
 
     # -- search ------------------------------------------------------------------------------------
@@ -336,6 +351,7 @@ class AttackGraph:
         pending = 0
         done: set[str] = {START}
         limit = settled(0.0, START) if settled is not None else math.inf
+        row, log = self.row, math.log
         while heap:
             entry = heapq.heappop(heap)
             if pending < len(first) and entry == first[pending][:2]:
@@ -350,10 +366,10 @@ class AttackGraph:
             done.add(node)
             if settled is not None:
                 limit = settled(d, node)
-            for target, edge in self.row(node).items():
+            for target, edge in row(node).items():
                 if edge.probability <= 0.0 or target in done:
                     continue
-                nd = d + self._weight(edge, scale)
+                nd = d + -scale * log(edge.probability)  # `self._weight(edge, scale)`, inlined: the hottest loop
                 if nd < dist.get(target, math.inf) - 1e-15:
                     dist[target] = nd
                     into[target] = edge
