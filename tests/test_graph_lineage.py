@@ -12,6 +12,7 @@ from strategies import load_dict, models
 from biotm.graph import SystemGraph, build_graph
 from biotm.model import Model, SourceMap, load_model, validate_data
 from biotm.model.schema import ElementType
+from biotm.result import Crossing
 
 
 def test_lineage_follows_derivation_and_multi_hop(minimal_path: Path) -> None:
@@ -140,6 +141,22 @@ def _check_against_reference(graph: SystemGraph) -> None:
         assert entry.jurisdictions == sorted({zone_of[e].jurisdiction for e in reaches})
     crossing = [f.id for f in graph.model.flows if graph.elements[f.source].zone != graph.elements[f.target].zone]
     assert [c.flow for c in graph.crossings()] == sorted(crossing)
+    for found in graph.crossings():  # built unvalidated: each must be the validated Crossing, to the byte
+        flow = graph.flows[found.flow]
+        source_zone, target_zone = zone_of[flow.source], zone_of[flow.target]
+        expected = Crossing(
+            flow=flow.id,
+            source=flow.source,
+            target=flow.target,
+            source_zone=source_zone.id,
+            target_zone=target_zone.id,
+            disclosure=graph.owner_of(flow.source) != graph.owner_of(flow.target),
+            cross_border=source_zone.jurisdiction != target_zone.jurisdiction,
+            data=sorted(flow.data),
+        )
+        assert found == expected
+        assert found.model_dump_json() == expected.model_dump_json()
+        assert found.model_fields_set == expected.model_fields_set
 
 
 @settings(max_examples=60, deadline=None)

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from biotm.model.schema import Model
 from biotm.model.source import SourceLocation
+from biotm.model.trusted import trusted
 
 SCHEMA_VERSION = "1.0"
 
@@ -149,10 +150,6 @@ class Finding(Record):
 #: findings share this one set (a copy each cost 1.2 kB, a third of a finding): pydantic only ever adds a
 #: field name to it on assignment, which is already there, and copies it in model_copy.
 _FINDING_FIELDS = set(Finding.model_fields)
-#: pydantic keeps these in slots of BaseModel; setting them through the slot descriptors skips __setattr__.
-_SET_FIELDS_SET = BaseModel.__dict__["__pydantic_fields_set__"].__set__
-_SET_EXTRA = BaseModel.__dict__["__pydantic_extra__"].__set__
-_SET_PRIVATE = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 def trusted_finding(values: dict[str, Any]) -> Finding:
@@ -164,12 +161,7 @@ def trusted_finding(values: dict[str, Any]) -> Finding:
     """
     if len(values) != len(_FINDING_FIELDS):
         raise ValueError(f"a trusted Finding needs every field, got {sorted(values)}")
-    finding = object.__new__(Finding)
-    object.__setattr__(finding, "__dict__", values)
-    _SET_FIELDS_SET(finding, _FINDING_FIELDS)
-    _SET_EXTRA(finding, None)
-    _SET_PRIVATE(finding, None)
-    return finding
+    return trusted(Finding, values, _FINDING_FIELDS)
 
 
 class RuleInfo(Record):

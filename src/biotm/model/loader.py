@@ -38,13 +38,12 @@ class LoadedModel:
     def locations(self) -> dict[str, SourceLocation]:
         """'element:ID', 'flow:ID', 'data:ID', 'zone:ID', 'attacker:ID' to where each is written."""
         out: dict[str, SourceLocation] = {}
-        location = self.source.location
+        keep_first = out.setdefault
         for kind, section in _SECTIONS.items():
             items: list[Any] = getattr(self.model, section)
-            for index, item in enumerate(items):
-                key = f"{kind}:{item.id}"
-                if key not in out:
-                    out[key] = location((section, index))
+            prefix = kind + ":"
+            for item, place in zip(items, self.source.item_locations(section, len(items)), strict=True):
+                keep_first(prefix + item.id, place)
         return out
 
     def location_of(self, kind: str, item_id: str) -> SourceLocation | None:

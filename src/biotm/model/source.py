@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from biotm.model.trusted import trusted
+
 Path = tuple[str | int, ...]
 Mark = tuple[int, int]
 
@@ -24,6 +26,16 @@ class SourceLocation(BaseModel):
     file: str
     line: int
     column: int
+
+    @classmethod
+    def trusted(cls, file: str, line: int, column: int) -> SourceLocation:
+        """`SourceLocation(file=..., line=..., column=...)` without validation, for marks the parser made:
+        a national model has ~10^5 of them and validating each was most of their cost."""
+        return trusted(cls, {"file": file, "line": line, "column": column}, _LOCATION_FIELDS)
+
+
+#: Every SourceLocation field, shared by the trusted ones (a set each was 60 MB at national scale).
+_LOCATION_FIELDS = set(SourceLocation.model_fields)
 
 
 class SourceMap:
@@ -60,3 +72,7 @@ class SourceMap:
     def location(self, loc: Path) -> SourceLocation:
         line, column = self.mark(loc)
         return SourceLocation(file=self.file, line=line, column=column)
+
+    def item_locations(self, section: str, count: int) -> list[SourceLocation]:
+        """`location((section, index))` for each index below `count`: where each item of a top-level list stands."""
+        return [self.location((section, index)) for index in range(count)]
