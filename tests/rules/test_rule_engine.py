@@ -230,3 +230,45 @@ def test_likelihood_rises_with_exposure_and_falls_with_controls() -> None:
     opened = dict(closed, internet_facing=True, people=100_000)
     assert likelihood(0.4, **opened)[0] > likelihood(0.4, **closed)[0]  # type: ignore[arg-type]
     assert likelihood(0.4, **closed, controls=[("mfa", 0.35)])[0] < likelihood(0.4, **closed)[0]  # type: ignore[arg-type]
+
+
+def _exposure_directly(graph: Any, ctx: Any, places: tuple[str, ...]) -> tuple[bool, bool, bool, bool, int]:
+    """Exposure flags of a place worked out from scratch, without the scorer's per-element/per-flow memos."""
+    elements: set[str] = set()
+    boundary = owner = False
+    for place in places:
+        if place in graph.elements:
+            elements.add(place)
+        if place in graph.flows and place not in graph.elements:
+            flow = graph.flows[place]
+            elements |= {flow.source, flow.target}
+        if place in graph.flows:
+            flow = graph.flows[place]
+            boundary = boundary or graph.elements[flow.source].zone != graph.elements[flow.target].zone
+            owner = owner or graph.owner_of(flow.source) != graph.owner_of(flow.target)
+    zones = [graph.zone_of(e) for e in elements]
+    return (
+        any(z.internet_facing for z in zones),
+        any(z.public_place for z in zones),
+        boundary,
+        owner,
+        sum(ctx.people_with_access.get(e, 0) for e in elements),
+    )
+
+
+@pytest.mark.parametrize("scenario", sorted((ROOT / "scenarios").glob("*.yaml")), ids=lambda p: p.stem)
+def test_memoised_exposure_matches_a_fresh_computation(scenario: Path) -> None:
+    from biotm.graph.system import build_graph
+    from biotm.rules.base import RuleContext, interaction
+    from biotm.rules.engine import _Scorer
+
+    graph = build_graph(load_model(str(scenario)))
+    ctx = RuleContext(graph)
+    scorer = _Scorer(ctx)
+    places: list[tuple[str, ...]] = [(e,) for e in graph.elements]
+    for flow in graph.model.flows:
+        places += [(flow.id,), interaction(flow), (flow.source, flow.id)]
+    # Every place twice and in both orders, so later ones are answered from the memos the earlier ones filled.
+    for place in [*places, *reversed(places)]:
+        assert scorer._exposure.get(place) or scorer._exposure_of(place) == _exposure_directly(graph, ctx, place)
+        assert scorer._exposure[place] == _exposure_directly(graph, ctx, place), place

@@ -148,8 +148,14 @@ class _Scorer:
         self._impacts: dict[tuple[object, ...], tuple[float, list[Factor]]] = {}
         self._likelihoods: dict[tuple[object, ...], tuple[float, list[Factor]]] = {}
         self._exposure: dict[tuple[str, ...], Exposure] = {}
+        #: Per element: (internet-facing zone, public-place zone, head count); per flow: (crosses a boundary,
+        #: crosses an owner). The exposure of a place combines those of its elements and flows.
+        self._element_flags: dict[str, tuple[bool, bool, int]] = {}
+        self._flow_flags: dict[str, tuple[bool, bool]] = {}
         self._data: dict[tuple[str, ...], list[str]] = {}
         self._location_of = ctx.graph.loaded.location_of
+        self._element_controls = ctx.element_control_sets
+        self._flow_controls = ctx.flow_control_sets
 
     def _impact(self, rule: Rule, hit: Hit, data: list[str]) -> tuple[float, list[Factor]]:
         key = (tuple(data), rule.impact_scale, tuple((f.reason, f.effect) for f in hit.impact_factors))
@@ -169,7 +175,6 @@ class _Scorer:
         """Exposure flags of a place (shared by every rule that fires there): over the elements among
         `places` and both ends of each flow among them, and over those flows."""
         ctx = self.ctx
-        graph = ctx.graph
         elements: set[str] = set()
         boundary = owner = False
         for place in places:
@@ -180,16 +185,26 @@ class _Scorer:
                 if place not in ctx.elements:
                     elements.add(flow.source)
                     elements.add(flow.target)
-                boundary = boundary or place in ctx.crossing_ids
-                owner = owner or ctx.is_disclosure(flow)
+                crosses = self._flow_flags.get(place)
+                if crosses is None:
+                    crosses = self._flow_flags[place] = (place in ctx.crossing_ids, ctx.is_disclosure(flow))
+                boundary = boundary or crosses[0]
+                owner = owner or crosses[1]
         internet = public = False
         people = 0
-        heads = ctx.people_with_access
         for element in elements:
-            zone = graph.zone_of(element)
-            internet = internet or zone.internet_facing
-            public = public or zone.public_place
-            people += heads.get(element, 0)
+            # Per element, not per place: a national model's places are mostly interactions over few zones.
+            exposed = self._element_flags.get(element)
+            if exposed is None:
+                zone = ctx.graph.zone_of(element)
+                exposed = self._element_flags[element] = (
+                    zone.internet_facing,
+                    zone.public_place,
+                    ctx.people_with_access.get(element, 0),
+                )
+            internet = internet or exposed[0]
+            public = public or exposed[1]
+            people += exposed[2]
         flags = (internet, public, boundary, owner, people)
         self._exposure[places] = flags
         return flags
@@ -246,16 +261,23 @@ class _Scorer:
         }
 
     def finding(self, scores: _RuleScores, hit: Hit) -> Finding | None:
-        ctx = self.ctx
+        # The memo look-ups are inlined (methods only on a miss): this runs for every hit, ~500k on a national model.
         present = _NO_CONTROLS
+        relevant_of = scores._relevant_of
         for kind, place in hit.control_places:
-            here = (ctx.element_control_sets if kind == "element" else ctx.flow_control_sets).get(place)
+            here = (self._element_controls if kind == "element" else self._flow_controls).get(place)
             if here:
-                here = scores.relevant_part(here)
-                if here:
-                    present = scores.shared(present | here) if present else here
-        if present and scores.is_suppressed(present):
-            return None
+                part = relevant_of.get(here)
+                if part is None:
+                    part = scores.relevant_part(here)
+                if part:
+                    present = scores.shared(present | part) if present else part
+        if present:
+            suppressed = scores.suppressed.get(present)
+            if suppressed is None:
+                suppressed = scores.is_suppressed(present)
+            if suppressed:
+                return None
         flags = _NO_EXPOSURE
         if scores.rule.exposure:
             flags = self._exposure.get(hit.places) or self._exposure_of(hit.places)

@@ -227,15 +227,16 @@ def _personal_not_credential(item: DataItem) -> bool:
     impact_scale=0.7,
 )
 def unnecessary_data(ctx: RuleContext) -> Iterator[Hit]:
-    graph = ctx.graph
-    for flow in graph.model.flows:
-        target = graph.elements[flow.target]
-        if target.type not in (ElementType.PROCESS, ElementType.DEVICE):
+    receivers = {e.id for e in ctx.elements_of(ElementType.PROCESS, ElementType.DEVICE)}
+    for flow in ctx.graph.model.flows:
+        if flow.target not in receivers:
             continue
         personal = ctx.flow_items_where(flow, _personal_not_credential)
         if not personal:
             continue
-        used = ctx.uses(target.id)
+        used = ctx.uses(flow.target)
+        if used.issuperset(flow.data):  # most receivers use all they get: skip the per-item check
+            continue
         unused = [d.id for d in personal if d.id not in used]
         if unused:
             yield _interaction_hit(

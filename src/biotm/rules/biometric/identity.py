@@ -63,9 +63,10 @@ def identity_kit(ctx: RuleContext) -> Iterator[Hit]:
                 evidence=f"Store '{element.id}' keeps {names(ids)} together for {people(covered)} people: a "
                 "complete kit to open SIMs, pass eKYC and reset accounts in their names.",
             )
+    crossing, actors = ctx.crossing_ids, ctx.actors
     for flow in graph.model.flows:
-        leaves = flow.id in ctx.crossing_ids or flow.target in ctx.actors
-        if not leaves:
+        # A kit takes three items (face, national id, phone), so a flow with fewer cannot carry one.
+        if len(flow.data) < len(KIT_PARTS) or not (flow.id in crossing or flow.target in actors):
             continue
         kit = ctx.per_data(ctx.flow_items(flow), _kit)  # many flows carry the same items
         if kit:
