@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import gc
 import json
 import resource
@@ -67,22 +68,24 @@ def measure(path: Path, out: Path) -> Clock:
     return clock
 
 
+def _generate(work: Path, n: int) -> Path:
+    path = work / f"national_{n}.json"
+    path.write_text(json.dumps(national_model(n, seed=0)))
+    return path
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("sizes", type=int, nargs="*", default=[1000, 10000, 100000], help="element counts")
     parser.add_argument("--input", type=Path, help="time this model file instead of generated ones")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="biotm_stages_") as work:
-        inputs: list[tuple[str, Path]] = []
-        if args.input:
-            inputs.append((args.input.name, args.input))
-        else:
-            for n in args.sizes:
-                path = Path(work) / f"national_{n}.json"
-                path.write_text(json.dumps(national_model(n, seed=0)))
-                inputs.append((f"national {n}", path))
-        for label, path in inputs:
-            clock = measure(path, Path(work) / "out.json")
+        # Each model is generated just before it is measured, so the peaks of a small model are its own.
+        inputs = [(args.input.name, lambda: args.input)] if args.input else [
+            (f"national {n}", functools.partial(_generate, Path(work), n)) for n in args.sizes
+        ]
+        for label, make in inputs:
+            clock = measure(make(), Path(work) / "out.json")
             total = sum(seconds for _, seconds, _ in clock.stages)
             print(f"{label}: {total:.2f} s CPU in-process, peak {peak_mb():.0f} MB so far")
             for name, seconds, rss in clock.stages:
