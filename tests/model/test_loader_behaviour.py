@@ -159,3 +159,16 @@ def test_each_missing_key_of_one_mapping_gets_its_own_line() -> None:
         "m.yaml:1:1: missing required key 'elements'",
         "m.yaml:1:1: missing required key 'zones'",
     ]
+
+
+def test_load_model_takes_a_pathlib_path_and_keeps_the_name_as_text() -> None:
+    import datetime as dt
+
+    from biotm.pipeline import AuditOptions, audit
+
+    path = Path(__file__).resolve().parents[2] / "scenarios" / "china-sim-registration.yaml"
+    loaded = load_model(path)
+    assert loaded.file == str(path) and isinstance(loaded.file, str)
+    result = audit(loaded, AuditOptions(today=dt.date(2026, 1, 1)))
+    assert result.summary.file == str(path)
+    assert all(f.location is None or f.location.file == str(path) for f in result.findings)

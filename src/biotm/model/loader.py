@@ -89,11 +89,12 @@ def _size(count: int) -> str:
     return f"{count / mebibyte:.1f}".removesuffix(".0") + " MB"
 
 
-def load_model(path: str, limits: Limits | None = None) -> LoadedModel:
-    """Load and fully check the model file at `path`."""
+def load_model(path: str | os.PathLike[str], limits: Limits | None = None) -> LoadedModel:
+    """Load and fully check the model file at `path` (a string or a pathlib.Path)."""
+    name = os.fspath(path)  # locations and reports carry the name as text
     limits = limits or Limits()
-    raw = read_bounded(path, limits)
-    return load_bytes(raw, path, limits)
+    raw = read_bounded(name, limits)
+    return load_bytes(raw, name, limits)
 
 
 def load_bytes(raw: bytes, name: str, limits: Limits | None = None) -> LoadedModel:
