@@ -18,7 +18,7 @@ from support import SCENARIO, fixture
 
 import biotm.analysis.chains as chains
 from biotm.analysis.attackers import attackers_for
-from biotm.analysis.chains import LIVE_CONTROLS, ChainSolver, Origin, Satisfied
+from biotm.analysis.chains import LIVE_CONTROLS, ChainSolver, Origin, Satisfied, verified
 from biotm.analysis.numbers import Numbers
 from biotm.analysis.paths import AttackGraph, Leak, skill_scale
 from biotm.graph import SystemGraph, build_graph
@@ -83,18 +83,7 @@ def _naive_solve(
             key = (element.id, verification.id)
             if probability < floor or (key in best and best[key].origin.probability >= probability):
                 continue
-            evidence = [*result.evidence, *([f"{element.id} has {', '.join(present)}"] if present else [])]
-            origin = Origin(
-                "verify",
-                probability,
-                ",".join(sorted(verification.grants)),
-                element=element.id,
-                verification=verification,
-                uses=result.uses,
-                depends=result.depends,
-                evidence="; ".join(evidence),
-                weak=tuple(sorted(set(result.weak) | set(missing))),
-            )
+            origin = verified(check, result, probability, present, missing)
             best[key] = Satisfied(element.id, verification, origin)
             for grant in sorted(verification.grants):
                 if grant not in known or known[grant].probability < probability - 1e-12:

@@ -267,20 +267,7 @@ class ChainSolver:
                 key = (element.id, verification.id)
                 if key in best and best[key].origin.probability >= probability:
                     continue
-                evidence = list(result.evidence)
-                if present:
-                    evidence.append(f"{element.id} has {', '.join(present)}")
-                origin = Origin(
-                    "verify",
-                    probability,
-                    ",".join(sorted(verification.grants)),
-                    element=element.id,
-                    verification=verification,
-                    uses=result.uses,
-                    depends=result.depends,
-                    evidence="; ".join(evidence),
-                    weak=tuple(sorted(set(result.weak) | set(missing))),
-                )
+                origin = verified(check, result, probability, present, missing)
                 best[key] = Satisfied(element.id, verification, origin)
                 for grant in sorted(verification.grants):
                     if grant not in known or known[grant].probability < probability - 1e-12:
@@ -469,6 +456,25 @@ class ChainSolver:
                 notes.append(f"no {control}")
                 weak.append(f"{point.id}:{control}")
         return self._factor(capture, remote, here), ", ".join(notes), weak
+
+
+def verified(check: _Check, result: _Eval, probability: float, present: list[str], missing: list[str]) -> Origin:
+    """The origin of passing `check` with its requirement evaluated as `result`."""
+    element, verification = check.element, check.verification
+    evidence = list(result.evidence)
+    if present:
+        evidence.append(f"{element.id} has {', '.join(present)}")
+    return Origin(
+        "verify",
+        probability,
+        ",".join(sorted(verification.grants)),
+        element=element.id,
+        verification=verification,
+        uses=result.uses,
+        depends=result.depends,
+        evidence="; ".join(evidence),
+        weak=tuple(sorted(set(result.weak) | set(missing))),
+    )
 
 
 def _canonical(evaluation: _Eval) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], float]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import operator
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -164,12 +164,8 @@ class SystemGraph:
             flows_by_data[key].append(flow.id)
             if elements[flow.source].type is actor:
                 collected_by_data[key].append(flow.target)
-        for key, flow_ids in flows_by_data.items():
-            for data_id in key:
-                lineage_of[data_id].flows.update(flow_ids)
-        for key, targets in collected_by_data.items():
-            for data_id in key:
-                lineage_of[data_id].collected_at.update(targets)
+        self._add_in_bulk(flows_by_data.items(), lambda entry: entry.flows)
+        self._add_in_bulk(collected_by_data.items(), lambda entry: entry.collected_at)
         reaching: dict[frozenset[str], list[str]] = defaultdict(list)
         processing_at: dict[frozenset[str], list[str]] = defaultdict(list)
         storing: dict[frozenset[str], list[str]] = defaultdict(list)
@@ -214,16 +210,18 @@ class SystemGraph:
                     processing_at[group].append(element_id)
             if rest:
                 storing[frozenset(rest)].append(element_id)
-        for group, element_ids in reaching.items():
-            for data_id in group:
-                lineage_of[data_id].reaches.update(element_ids)
-        for group, element_ids in processing_at.items():
-            for data_id in group:
-                lineage_of[data_id].processed_at.update(element_ids)
-        for group, element_ids in storing.items():
-            for data_id in group:
-                lineage_of[data_id].stored_at.update(element_ids)
+        self._add_in_bulk(reaching.items(), lambda entry: entry.reaches)
+        self._add_in_bulk(processing_at.items(), lambda entry: entry.processed_at)
+        self._add_in_bulk(storing.items(), lambda entry: entry.stored_at)
         self._check_consistency(received)
+
+    def _add_in_bulk(
+        self, groups: Iterable[tuple[Iterable[str], list[str]]], members: Callable[[Lineage], set[str]]
+    ) -> None:
+        """Add each group's ids to the `members` set of every data item of the group."""
+        for data_ids, ids in groups:
+            for data_id in data_ids:
+                members(self.lineage[data_id]).update(ids)
 
     def _check_consistency(self, received: dict[str, set[str]]) -> None:
         available = self.available
