@@ -11,7 +11,7 @@ import weakref
 from dataclasses import dataclass
 
 from biotm.graph import SystemGraph
-from biotm.model.schema import ActorRole, Attacker, DataCategory, ElementType, Modality
+from biotm.model.schema import IDENTIFIER_CATEGORIES, ActorRole, Attacker, DataCategory, ElementType, Modality
 
 #: Attacker kinds that *are* the place they enter (an insider is the clerk; a vendor owns its zone).
 STANDING_KINDS = frozenset({"insider", "vendor", "thief"})
@@ -21,7 +21,7 @@ VENDOR_WORDS = ("vendor", "supplier", "sdk", "processor", "contractor", "subcont
 
 #: What a bought leak usually joins (T15: names, ID numbers, phone numbers, photos).
 LEAKED_CATEGORIES = frozenset(
-    {DataCategory.IDENTIFIER, DataCategory.QUASI_IDENTIFIER, DataCategory.CONTACT, DataCategory.DOCUMENT_IMAGE}
+    {*IDENTIFIER_CATEGORIES, DataCategory.QUASI_IDENTIFIER, DataCategory.CONTACT, DataCategory.DOCUMENT_IMAGE}
 )
 
 

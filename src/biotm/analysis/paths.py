@@ -32,7 +32,7 @@ from typing import NamedTuple
 from biotm.analysis.attackers import STANDING_KINDS, entries, entry_zones
 from biotm.analysis.numbers import ELEMENT_CONTROLS, FLOW_CONTROLS, Numbers
 from biotm.graph import SystemGraph
-from biotm.model.schema import Attacker, Authentication, DataCategory, ElementType, Flow
+from biotm.model.schema import IDENTIFIER_CATEGORIES, Attacker, Authentication, DataCategory, ElementType, Flow
 from biotm.result import AttackPath, AttackStep
 
 #: The backward search behind `AttackGraph._reachable` gives up past this many elements (plus 1% of all): it
@@ -49,7 +49,7 @@ TARGET_CATEGORIES = frozenset(
         DataCategory.BIOMETRIC_SAMPLE,
         DataCategory.BIOMETRIC_TEMPLATE,
         DataCategory.DOCUMENT_IMAGE,
-        DataCategory.IDENTIFIER,
+        *IDENTIFIER_CATEGORIES,
         DataCategory.CREDENTIAL,
     }
 )

@@ -39,6 +39,10 @@ class DataCategory(StrEnum):
     BIOMETRIC_TEMPLATE = "biometric_template"
     DOCUMENT_IMAGE = "document_image"
     IDENTIFIER = "identifier"
+    NATIONAL_ID = "national_id"
+    DOCUMENT_NUMBER = "document_number"
+    DRIVER_LICENCE = "driver_licence"
+    PHONE_NUMBER = "phone_number"
     QUASI_IDENTIFIER = "quasi_identifier"
     CREDENTIAL = "credential"
     CONTACT = "contact"
@@ -47,6 +51,16 @@ class DataCategory(StrEnum):
 
 
 BIOMETRIC_CATEGORIES = frozenset({DataCategory.BIOMETRIC_SAMPLE, DataCategory.BIOMETRIC_TEMPLATE})
+#: Identifiers of a person: the generic one and its specific kinds (which an identity-theft kit is made of).
+IDENTIFIER_CATEGORIES = frozenset(
+    {
+        DataCategory.IDENTIFIER,
+        DataCategory.NATIONAL_ID,
+        DataCategory.DOCUMENT_NUMBER,
+        DataCategory.DRIVER_LICENCE,
+        DataCategory.PHONE_NUMBER,
+    }
+)
 
 
 class Modality(StrEnum):
@@ -258,9 +272,11 @@ class DataItem(Strict):
     def is_revocable(self) -> bool:
         if self.revocable is not None:
             return self.revocable
+        # A phone number, a passport or licence number can be reissued; a national ID number cannot.
         return not self.is_biometric and self.category not in (
             DataCategory.DOCUMENT_IMAGE,
             DataCategory.IDENTIFIER,
+            DataCategory.NATIONAL_ID,
         )
 
 

@@ -18,6 +18,7 @@ from typing import Any, TypeVar, cast
 from biotm.graph.system import SystemGraph
 from biotm.model.schema import (
     BIOMETRIC_CATEGORIES,
+    IDENTIFIER_CATEGORIES,
     IRREVERSIBLE_PROTECTION,
     ActorRole,
     Authentication,
@@ -30,13 +31,14 @@ from biotm.model.schema import (
     Modality,
     TemplateProtection,
 )
+from biotm.model.vocabulary import identifier_category_hint
 from biotm.result import Factor, PlaceKind, Severity
 
 #: "Many subjects": a store or flow that covers at least this many people is a bulk target.
 MANY_SUBJECTS = 1000
 
 #: Data that identify a person directly (a face, an ID photo, an ID number).
-IDENTITY_CATEGORIES = frozenset({*BIOMETRIC_CATEGORIES, DataCategory.DOCUMENT_IMAGE, DataCategory.IDENTIFIER})
+IDENTITY_CATEGORIES = frozenset({*BIOMETRIC_CATEGORIES, DataCategory.DOCUMENT_IMAGE, *IDENTIFIER_CATEGORIES})
 
 ControlPlace = tuple[str, str]  # ("element" | "flow", id)
 
@@ -125,43 +127,36 @@ def interaction(flow: Flow) -> tuple[str, str, str]:
     return (flow.source, flow.id, flow.target)
 
 
-_PHONE_WORDS = ("phone", "mobile", "msisdn", "cell", "tel_", "telephone")
-_NATIONAL_ID_WORDS = (
-    "id_number",
-    "id number",
-    "idnumber",
-    "national",
-    "passport",
-    "ssn",
-    "social security",
-    "resident",
-    "citizen",
-    "aadhaar",
-    "nik",
-    "dni",
-    "identity number",
-    "id_card_number",
-    "id card number",
-    "tax_id",
-    "cpf",
-)
-
-
 def _text(item: DataItem) -> str:
     return f"{item.id} {item.name or ''}".lower()
 
 
+_KIT_ROLE_OF_CATEGORY = {
+    DataCategory.NATIONAL_ID: "national-id",
+    DataCategory.DOCUMENT_NUMBER: "national-id",
+    DataCategory.DRIVER_LICENCE: "national-id",
+    DataCategory.PHONE_NUMBER: "phone",
+}
+
+
 def kit_role(item: DataItem) -> str | None:
-    """Which part of an identity-theft kit an item is: 'face', 'national-id', 'phone' or None."""
+    """Which part of an identity-theft kit an item is: 'face', 'national-id', 'phone' or None.
+
+    The category decides. A generic `identifier`, `contact` or `quasi_identifier` whose words name a
+    specific kind (model/vocabulary.py) still counts, for models written before those categories existed.
+    """
     if item.category is DataCategory.DOCUMENT_IMAGE:
         return "face"
     if item.category in BIOMETRIC_CATEGORIES and item.modality is Modality.FACE:
         return "face"
+    role = _KIT_ROLE_OF_CATEGORY.get(item.category)
+    if role is not None:
+        return role
     if item.category in (DataCategory.IDENTIFIER, DataCategory.CONTACT, DataCategory.QUASI_IDENTIFIER):
-        text = _text(item)
-        if any(word in text for word in _PHONE_WORDS):
+        hint = identifier_category_hint(_text(item))
+        if hint is DataCategory.PHONE_NUMBER:
             return "phone"
-        if item.category is DataCategory.IDENTIFIER and any(word in text for word in _NATIONAL_ID_WORDS):
+        if hint is not None and item.category is DataCategory.IDENTIFIER:
             return "national-id"
     return None
 

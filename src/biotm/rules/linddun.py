@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from biotm.model.schema import (
+    IDENTIFIER_CATEGORIES,
     ActorRole,
     Capture,
     ConsentKind,
@@ -35,8 +36,8 @@ from biotm.rules.biometric.capture import REMOTE_MODALITIES
 from biotm.rules.registry import rule
 
 FAMILY = "linddun"
-_IDENTIFYING = frozenset({DataCategory.BIOMETRIC_SAMPLE, DataCategory.DOCUMENT_IMAGE, DataCategory.IDENTIFIER})
-_LINKING = frozenset({DataCategory.IDENTIFIER, DataCategory.QUASI_IDENTIFIER})
+_IDENTIFYING = frozenset({DataCategory.BIOMETRIC_SAMPLE, DataCategory.DOCUMENT_IMAGE, *IDENTIFIER_CATEGORIES})
+_LINKING = frozenset({*IDENTIFIER_CATEGORIES, DataCategory.QUASI_IDENTIFIER})
 
 
 def _interaction_hit(flow: Flow, ids: list[str], evidence: str, *controls: ControlPlace) -> Hit:
@@ -104,7 +105,7 @@ def linking(ctx: RuleContext) -> Iterator[Hit]:
         if many is None:
             many = linkable[flow.target] = _from_several_sources(ctx, flow.target)
         keys = [d for d in candidates if d.id in many]
-        strong = [d for d in keys if d.category is DataCategory.IDENTIFIER]
+        strong = [d for d in keys if d.category in IDENTIFIER_CATEGORIES]
         if not strong and len(keys) < 2:
             continue
         ids = [d.id for d in keys]
@@ -168,7 +169,7 @@ def non_repudiation(ctx: RuleContext) -> Iterator[Hit]:
     for store in ctx.elements_of(ElementType.STORE):
         rest = ctx.at_rest(store.id)
         samples = [d.id for d in rest if d.category is DataCategory.BIOMETRIC_SAMPLE]
-        named = [d.id for d in rest if d.category is DataCategory.IDENTIFIER]
+        named = [d.id for d in rest if d.category in IDENTIFIER_CATEGORIES]
         if samples and named:
             yield Hit.at_element(
                 store.id,
