@@ -15,7 +15,7 @@ from biotm.model.schema import DataCategory
 IDENTIFIER_WORDS: tuple[tuple[DataCategory, tuple[str, ...]], ...] = (
     (
         DataCategory.DRIVER_LICENCE,
-        (r"driv\w*\s*licen[cs]e", r"driving\s*permit", r"\bdl\s*(?:number|no)"),
+        (r"driv\w*(?:'s)?\s*licen[cs]e", r"driving\s*permit", r"\bdl\s*(?:number|no)"),
     ),
     (
         DataCategory.DOCUMENT_NUMBER,
