@@ -32,6 +32,8 @@ ENTRIES: tuple[tuple[str, str, str, str], ...] = (
     ("PIPL-10", "PIPL", "10", "No illegal collection, use, trading, provision or disclosure of personal information"),
     ("PIPL-13", "PIPL", "13", "A legal basis is needed: consent, a contract, a legal duty (13(1)(3)) or another"),
     ("PIPL-14", "PIPL", "14", "Consent is informed and specific; a changed purpose needs new consent"),
+    ("PIPL-17", "PIPL", "17", "Before processing, tell people who processes what, why, how, how long; their rights"),
+    ("PIPL-19", "PIPL", "19", "Keep personal information only as long as the purpose needs, unless a law sets a term"),
     ("PIPL-20", "PIPL", "20", "Joint handlers agree on their rights and duties and answer jointly"),
     ("PIPL-21", "PIPL", "21", "Entrusted processing needs a contract and supervision of the processor"),
     ("PIPL-23", "PIPL", "23", "Providing data to another handler needs notice of the recipient and separate consent"),

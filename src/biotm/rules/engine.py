@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from biotm.graph.system import SystemGraph
+from biotm.legal.advice import legal_warnings
 from biotm.legal.scope import Citations, PlaceScope
 from biotm.model.schema import Accepted, Threat
 from biotm.pipeline import AuditOptions
@@ -36,7 +37,7 @@ from biotm.rules.base import KIT_PARTS, Hit, Rule, RuleContext, kit_parts, max_s
 from biotm.scoring import CONTROL_EFFECT, impact, likelihood, severity
 
 #: Families shipped with biotm: an exception in one of their rules is a bug and propagates.
-BUILTIN_FAMILIES = ("biometric", "stride", "linddun")
+BUILTIN_FAMILIES = ("biometric", "stride", "linddun", "legal")
 
 
 @dataclass
@@ -453,6 +454,7 @@ def _run_rules(graph: SystemGraph, options: AuditOptions) -> RuleOutput:
         infos.append(MANUAL_RULE_INFO)
     ran = {r.id for r in rules} | ({registry.MANUAL_RULE_ID} if manual else set())
     warnings.extend(_apply_acceptances(graph, findings, ran, today))
+    warnings.extend(legal_warnings(graph))
     findings.sort(key=sort_key)
     # The regulations table lists what findings cite, not every article a rule could cite.
     used_refs = {ref for f in findings for ref in f.regulations}
