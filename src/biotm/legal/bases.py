@@ -23,8 +23,8 @@ def separately_consented(item: DataItem) -> bool:
 
 
 def purpose_bases(model: Model) -> dict[str, LegalBasis]:
-    """Purpose -> its own declared basis (the model's `purposes` section)."""
-    return {entry.purpose: entry for entry in model.purposes}
+    """Purpose -> its own declared basis (the model's `bases` section)."""
+    return {entry.purpose: entry for entry in model.bases}
 
 
 def basis_for(item: DataItem, purpose: str, declared: dict[str, LegalBasis]) -> LegalBasis | None:

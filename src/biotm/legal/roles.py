@@ -19,7 +19,6 @@ class Relation(StrEnum):
     RETURN = "return"  # a processor back to its own controller: neither a disclosure nor a new transfer
     JOINT = "joint"  # between joint controllers
     STATE = "state"  # to a state organ (a statutory disclosure)
-    FROM_STATE = "from-state"  # a state organ's answer (an identity check's result)
     DISCLOSE = "disclose"  # to an independent controller
     UNDECLARED = "undeclared"  # a role is missing: judged as before, by the flow's controls
 
@@ -48,16 +47,14 @@ class Parties:
         if source == target:
             return Relation.INTERNAL
         src, dst = self.declared.get(source), self.declared.get(target)
+        if src is not None and src.role is OrgRole.PROCESSOR and src.controller == target:
+            return Relation.RETURN
         if dst is not None and dst.role is OrgRole.STATE_ORGAN:
             return Relation.STATE
-        if src is not None and src.role is OrgRole.STATE_ORGAN:
-            return Relation.FROM_STATE
         if src is None or dst is None:
             return Relation.UNDECLARED
         if dst.role is OrgRole.PROCESSOR and (dst.controller == source or dst.controller == src.controller):
             return Relation.ENTRUST
-        if src.role is OrgRole.PROCESSOR and src.controller == target:
-            return Relation.RETURN
         if src.role is OrgRole.JOINT_CONTROLLER and dst.role is OrgRole.JOINT_CONTROLLER:
             return Relation.JOINT
         return Relation.DISCLOSE

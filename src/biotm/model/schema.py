@@ -173,7 +173,8 @@ class Organisation(Strict):
     role: OrgRole
     controller: str | None = Field(default=None, description="For a processor: the controller it acts for.")
     authority: str | None = Field(
-        default=None, description="For a state organ: the regulation id of the statute it receives data under."
+        default=None,
+        description="For a state organ: the statute it receives data under (a regulation id like CSL-28, or a name).",
     )
 
     @model_validator(mode="after")
@@ -196,7 +197,9 @@ class LegalBasis(Strict):
     """The legal basis of a processing: consent, a contract, a law that obliges it, ..."""
 
     basis: BasisKind
-    law: str | None = Field(default=None, description="Regulation id the basis rests on (ATFL-9, MIIT-2019).")
+    law: str | None = Field(
+        default=None, description="The law the basis rests on: a regulation id (ATFL-9, MIIT-2019) or its name."
+    )
     purposes: list[str] = Field(
         default_factory=list, description="Purposes it covers; empty: the data item's own purposes."
     )
@@ -442,7 +445,7 @@ class Model(Strict):
     settings: Settings = Field(default_factory=Settings)
     organisations: list[Organisation] = Field(default_factory=list)
     agreements: list[Agreement] = Field(default_factory=list)
-    purposes: list[PurposeBasis] = Field(default_factory=list)
+    bases: list[PurposeBasis] = Field(default_factory=list)
 
 
 Requirement.model_rebuild()

@@ -43,6 +43,8 @@ def state_disclosure(ctx: RuleContext) -> Iterator[Hit]:
         return
     for flow in ctx.graph.model.flows:
         target_owner = ctx.owners[flow.target]
+        if ctx.subject_side(flow.source) or ctx.is_actor(flow.source):
+            continue  # a person handing over their own data: collection by the organ, not a disclosure to it
         if parties.relation(ctx.owners[flow.source], target_owner) is not Relation.STATE:
             continue
         ids = [d.id for d in ctx.flow_items_where(flow, _personal)]
@@ -60,8 +62,8 @@ def _state_hit(ctx: RuleContext, flow: Flow, ids: list[str], organ: str) -> Hit:
         evidence = f"{where} under no declared legal authority (organisations: authority)."
     else:
         controls = (("flow", flow.id), ("element", flow.source))
-        title = CATALOG[authority].title if authority in CATALOG else authority
-        evidence = f"{where} under {authority} ({title}), and no audit log records each disclosure."
+        named = f"{authority} ({CATALOG[authority].title})" if authority in CATALOG else authority
+        evidence = f"{where} under {named}, and no audit log records each disclosure."
     return Hit(
         place_kind="flow",
         places=(flow.id,),

@@ -144,7 +144,7 @@ def third_party_disclosure(ctx: RuleContext) -> Iterator[Hit]:
         source_owner = ctx.owners[flow.source]
         target_owner = ctx.owners[flow.target]
         relation = parties.relation(source_owner, target_owner)
-        if relation in (Relation.RETURN, Relation.STATE, Relation.FROM_STATE, Relation.INTERNAL):
+        if relation in (Relation.RETURN, Relation.STATE, Relation.INTERNAL):
             continue
         if relation is Relation.UNDECLARED:
             yield _flow_hit(
