@@ -17,9 +17,9 @@ from strategies import load_dict, models
 
 from biotm.generate import national_model
 from biotm.graph import SystemGraph, build_graph
+from biotm.legal.scope import Citations
 from biotm.model.loader import LoadedModel, load_model
 from biotm.pipeline import AuditOptions
-from biotm.legal.scope import Citations
 from biotm.result import Finding, finding_id
 from biotm.rules import registry
 from biotm.rules.base import KIT_PARTS, Hit, Rule, RuleContext, kit_parts, max_subjects

@@ -56,6 +56,11 @@ def _countries() -> frozenset[str]:
 
 
 @functools.cache
+def _alpha3() -> dict[str, str]:
+    return {c.alpha_3: c.alpha_2 for c in pycountry.countries}
+
+
+@functools.cache
 def _all_subdivisions() -> dict[str, frozenset[str]]:
     out: dict[str, set[str]] = {}
     for subdivision in pycountry.subdivisions:
@@ -76,6 +81,9 @@ def problem(code: str) -> str | None:
     """Why `code` is not an ISO 3166 country or subdivision code (with a suggestion), or None if it is."""
     head = country(code)
     if head not in _countries():
+        alpha3 = _alpha3().get(head)
+        if alpha3 is not None:
+            return f"'{head}' is an ISO 3166-1 alpha-3 code; write the alpha-2 code '{alpha3}'"
         return f"unknown country code '{head}' (ISO 3166-1 alpha-2){_suggest(head, _countries())}"
     if code == head or head == UNKNOWN:
         return None
