@@ -20,7 +20,7 @@ class Relation(StrEnum):
     JOINT = "joint"  # between joint controllers
     STATE = "state"  # to a state organ (a statutory disclosure)
     DISCLOSE = "disclose"  # to an independent controller
-    UNDECLARED = "undeclared"  # a role is missing: judged as before, by the flow's controls
+    UNDECLARED = "undeclared"  # the model declares no roles: judged as before, by the flow's controls
 
 
 #: Agreements that give a processor its contract (the 2021 SCCs' processor modules contain the Art. 28 terms).
@@ -51,8 +51,11 @@ class Parties:
             return Relation.RETURN
         if dst is not None and dst.role is OrgRole.STATE_ORGAN:
             return Relation.STATE
-        if src is None or dst is None:
+        if not self.declared:
             return Relation.UNDECLARED
+        if src is None or dst is None:
+            # Once a model declares roles, an organisation (or person) left out is an independent party.
+            return Relation.DISCLOSE
         if dst.role is OrgRole.PROCESSOR and (dst.controller == source or dst.controller == src.controller):
             return Relation.ENTRUST
         if src.role is OrgRole.JOINT_CONTROLLER and dst.role is OrgRole.JOINT_CONTROLLER:

@@ -99,7 +99,7 @@ _DISCLOSURE_NEEDS: dict[Relation, tuple[str, tuple[str, ...]]] = {
         ("PIPL-20", "PIPL-55", "GDPR-26", "BIPA-15d"),
     ),
     Relation.DISCLOSE: (
-        "another controller: the people must be told who receives their data and give separate consent",
+        "an independent recipient: the people must be told who receives their data and give separate consent",
         ("PIPL-23", "PIPL-29", "PIPL-55", "GDPR-9", "BIPA-15d", "CN-FRT-consent"),
     ),
 }
