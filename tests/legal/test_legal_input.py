@@ -166,3 +166,13 @@ def test_rules_json_lists_every_catalogue_article() -> None:
     run = CliRunner().invoke(cli, ["rules", "-f", "json"])
     listed = {r["id"] for r in json.loads(run.output)["regulations"]}
     assert listed == set(CATALOG) and "CN-FRT-filing" in listed
+
+
+def test_onward_transfers_of_eu_peoples_data_count_and_imports_into_the_eea_do_not() -> None:
+    eu_people = BASE.replace("subjects: 5000}", "subjects: 5000, subject_jurisdictions: [DE]}")
+    for source, target, transfer in (("US", "IN", True), ("US", "CH", False), ("US", "FR", False)):
+        text = eu_people.replace(
+            "jurisdiction: CN}\n  - {id: vendor, owner: Vendor, jurisdiction: CN}",
+            f"jurisdiction: {source}}}\n  - {{id: vendor, owner: Vendor, jurisdiction: {target}}}",
+        )
+        assert bool(_audit(text, "bio-cross-border-transfer")) is transfer, (source, target)

@@ -343,8 +343,8 @@ CASES: tuple[Case, ...] = (
     Case(
         "legal-obligation-limits",
         _obligation,
-        ("face",),
-        ("elements", "db", ("purpose-limitation", "retention-limit")),
+        ("capture",),
+        ("elements", "app", ("privacy-notice", "purpose-limitation", "retention-limit")),
     ),
     Case("stride-spoofing", _crossing, ("api", "call", "svc"), ("flows", "call", ("authentication",))),
     Case("stride-tampering", _crossing, ("api", "call", "svc"), ("flows", "call", ("encryption-in-transit",))),

@@ -117,12 +117,15 @@ def crosses_border(source: str, target: str) -> bool:
     return country(source) != country(target)
 
 
+def free_destination(target: str) -> bool:
+    """Data may go to `target` without a GDPR Chapter V safeguard: it is in the EEA or fully adequate."""
+    entry = ADEQUACY.get(country(target))
+    return country(target) in EEA or (entry is not None and entry[0])
+
+
 def gdpr_restricted(source: str, target: str) -> bool:
     """A GDPR Chapter V transfer: out of the EEA to a country without a full adequacy decision."""
-    if country(source) not in EEA or country(target) in EEA:
-        return False
-    adequate = ADEQUACY.get(country(target))
-    return adequate is None or not adequate[0]
+    return country(source) in EEA and not free_destination(target)
 
 
 def adequacy_note(target: str) -> str | None:

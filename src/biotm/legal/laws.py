@@ -87,6 +87,7 @@ ENTRIES: tuple[tuple[str, str, str, str], ...] = (
     ("GDPR-6", "GDPR", "6(1)", "A lawful basis: consent, contract, legal obligation, public task, legitimate interest"),
     ("GDPR-6-4", "GDPR", "6(4)", "A new purpose must be compatible with the one the data were collected for"),
     ("GDPR-9", "GDPR", "9", "Biometric data for unique identification are special-category data"),
+    ("GDPR-13", "GDPR", "13", "Tell people at collection who processes their data, why, on what basis, for how long"),
     ("GDPR-25", "GDPR", "25", "Data protection by design and by default"),
     ("GDPR-26", "GDPR", "26", "Joint controllers set out their responsibilities in an arrangement"),
     ("GDPR-28", "GDPR", "28", "Processors only under a contract with sufficient guarantees"),

@@ -75,54 +75,95 @@ def _state_hit(ctx: RuleContext, flow: Flow, ids: list[str], organ: str) -> Hit:
     )
 
 
+def _collected_without_notice(ctx: RuleContext, data_id: str) -> list[str]:
+    """Elements that collect the item from a person and show no notice there."""
+    return sorted(
+        {
+            flow.target
+            for flow in ctx.flows_from_subjects
+            if data_id in flow.data and "signage" not in ctx.element_controls(flow.target)
+        }
+    )
+
+
 def _statutory(item: DataItem) -> bool:
     return item.basis is not None and item.basis.basis in STATUTORY_BASES
 
 
 @rule(
     id="legal-obligation-limits",
-    title="Processing under a legal obligation beyond what the law asks",
+    title="Collection under a legal obligation beyond what the law asks",
     description="Data collected because a law requires it (real-name registration, anti-money-laundering "
-    "checks) need no consent, but only what that law asks may be done: a named provision, no purposes it does "
-    "not cover, and no longer retention than it sets (PIPL Art. 6, 13(1)(3); GDPR Art. 5, 6(1)(c)).",
+    "checks) need no consent, but only what that law asks may be done: a named provision, notice to the people "
+    "at collection, no purposes it does not cover, and no longer retention than it sets (PIPL Art. 6, 13(1)(3), "
+    "17, 19; GDPR Art. 5, 6(1)(c), 13). One finding per collection, naming every gap.",
     family=FAMILY,
-    categories=("LINDDUN:Non-compliance",),
-    threat_tree=("NC.1",),
-    regulations=("PIPL-6", "PIPL-13", "PIPL-19", "GDPR-5", "GDPR-6"),
-    suppressed_by=(("purpose-limitation", "retention-limit"),),
+    categories=("LINDDUN:Non-compliance", "LINDDUN:Unawareness"),
+    threat_tree=("NC.1", "U.1"),
+    regulations=("PIPL-6", "PIPL-13", "PIPL-17", "PIPL-19", "GDPR-5", "GDPR-6", "GDPR-13"),
+    suppressed_by=(("privacy-notice", "purpose-limitation", "retention-limit"),),
     default_severity="medium",
     base_likelihood=0.5,
     impact_scale=0.8,
     exposure=False,
 )
 def obligation_limits(ctx: RuleContext) -> Iterator[Hit]:
-    for item in ctx.graph.model.data:
-        basis = item.basis
-        if basis is None or not _statutory(item):
+    for flow in ctx.flows_from_subjects:
+        statutory = ctx.flow_items_where(flow, _statutory)
+        if not statutory:
             continue
         gaps: list[str] = []
-        if basis.law is None:
-            gaps.append("names no provision that requires it")
-        beyond = sorted(set(item.purposes) - set(basis.purposes)) if basis.purposes else []
+        cites: list[str] = ["PIPL-13", "GDPR-6"]
+        unnamed = [d.id for d in statutory if d.basis is not None and d.basis.law is None]
+        if unnamed:
+            gaps.append(f"no provision is named for {names(unnamed)}")
+        controls = ctx.element_controls(flow.target)
+        if not controls & _NOTICE:
+            gaps.append(f"no notice is recorded at '{flow.target}' (privacy-notice)")
+            cites += ["PIPL-17", "GDPR-13"]
+        beyond = {d.id: _uncovered(d) for d in statutory if _uncovered(d)}
         if beyond:
-            gaps.append(f"is also collected for {', '.join(beyond)}, which the obligation does not cover")
-        if basis.retention_days is not None:
-            kept = item.retention_days
-            if kept is None:
-                gaps.append(f"has no retention limit although the law sets {basis.retention_days} days")
-            elif kept > basis.retention_days:
-                gaps.append(f"is kept {kept} days although the law sets {basis.retention_days}")
+            extra = sorted({p for purposes in beyond.values() for p in purposes})
+            gaps.append(f"{names(beyond)} also serve {', '.join(extra)}, which the law does not cover")
+            cites += ["PIPL-6", "GDPR-5"]
+        kept = [d for d in statutory if _kept_too_long(d)]
+        if kept:
+            gaps.append(f"{names(d.id for d in kept)} are kept longer than the law's period")
+            cites += ["PIPL-19", "GDPR-5"]
         if not gaps:
             continue
-        law = f" under {basis.law}" if basis.law else ""
-        # Enforced purpose and retention limits where the data rest settle it; a missing provision nothing does.
-        stores = sorted(ctx.graph.lineage[item.id].stored_at) if basis.law else []
+        laws = sorted({d.basis.law for d in statutory if d.basis is not None and d.basis.law in CATALOG})
+        named = sorted({d.basis.law for d in statutory if d.basis is not None and d.basis.law})
+        under = f" under {', '.join(named)}" if named else ""
+        ids = tuple(d.id for d in statutory)
+        # Nothing at the flow makes up for a missing provision; notice, purpose and retention limits do.
+        places: tuple[ControlPlace, ...] = () if unnamed else (("element", flow.target),)
         yield Hit(
-            place_kind="data",
-            places=(item.id,),
-            data=(item.id,),
-            evidence=f"'{item.id}' is processed as a {basis.basis.value}{law} but {'; '.join(gaps)}.",
-            control_places=tuple(("element", store) for store in stores),
-            location=("data", item.id),
-            regulations=(basis.law,) if basis.law in CATALOG else (),
+            place_kind="flow",
+            places=(flow.id,),
+            data=ids,
+            evidence=f"'{flow.target}' collects {names(ids)} from '{flow.source}' as a legal duty{under}, but "
+            f"{'; '.join(gaps)}.",
+            control_places=places,
+            location=("flow", flow.id),
+            cites_only=tuple(dict.fromkeys(cites)),
+            regulations=tuple(laws),
         )
+
+
+_NOTICE = frozenset({"privacy-notice", "signage"})
+
+
+def _uncovered(item: DataItem) -> list[str]:
+    """The item's purposes its statutory basis does not cover (a basis naming no purposes covers them all)."""
+    basis = item.basis
+    if basis is None or not basis.purposes:
+        return []
+    return sorted(set(item.purposes) - set(basis.purposes))
+
+
+def _kept_too_long(item: DataItem) -> bool:
+    basis = item.basis
+    if basis is None or basis.retention_days is None:
+        return False
+    return item.retention_days is None or item.retention_days > basis.retention_days

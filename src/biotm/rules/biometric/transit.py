@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from biotm.legal.jurisdictions import EEA, adequacy_note, country, crosses_border, gdpr_restricted
+from biotm.legal.jurisdictions import EEA, adequacy_note, country, crosses_border, free_destination
 from biotm.legal.roles import PROCESSOR_CONTRACTS, Relation
 from biotm.legal.scope import applies, subject_places
 from biotm.model.schema import ActorRole, AgreementKind, ConsentKind, DataCategory, DataItem, ElementType, Flow
@@ -179,8 +179,10 @@ def _needs_mechanism(ctx: RuleContext, flow: Flow) -> bool:
     subjects = ctx.derived(_subject_places)
     about = frozenset().union(*(subjects.get(d, frozenset()) for d in flow.data))
     pipl, gdpr = applies("PIPL", [src], about), applies("GDPR", [src], about)
-    if country(src) in EEA and not gdpr_restricted(src, dst):
-        gdpr = False  # within the EEA, or to a country with a full adequacy decision (GDPR Art. 45)
+    if free_destination(dst):
+        # Into or within the EEA, or to a country with a full adequacy decision (GDPR Art. 45): no Chapter V
+        # transfer. Onward transfers of EU people's data between third countries are judged the same way.
+        gdpr = False
     if country(dst) == "CN":
         pipl = False  # PIPL's transfer rules govern data leaving China
     if not (pipl or gdpr):
