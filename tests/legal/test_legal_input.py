@@ -135,6 +135,7 @@ def test_old_per_flow_agreements_still_suppress_with_a_warning() -> None:
     codes = {w.code: w.message for w in result.warnings}
     assert "between: [Carrier, Vendor]" in codes["legal-agreement-on-flow"]
     assert "organisations:" in codes["legal-no-roles"]
+    assert "basis: {basis: legal-obligation" in codes["legal-no-basis"]
 
 
 def test_a_legal_obligation_basis_replaces_the_consent_finding() -> None:

@@ -1,10 +1,11 @@
 """Warnings that suggest the legal declarations a model lacks: roles of the organisations data pass between,
-and agreements written on single flows that belong to the pair of organisations."""
+agreements written on single flows that belong to the pair of organisations, and legal bases."""
 
 from __future__ import annotations
 
 from biotm.graph.system import SystemGraph
 from biotm.legal.roles import Parties
+from biotm.model.schema import ElementType
 from biotm.result import ModelWarning
 
 #: Per-flow controls that stand for an agreement between the flow's two organisations.
@@ -54,4 +55,24 @@ def legal_warnings(graph: SystemGraph) -> list[ModelWarning]:
                 location=None,
             )
         )
+    if not any(item.basis is not None for item in model.data):
+        collected = sorted(
+            {
+                data_id
+                for flow in model.flows
+                if graph.elements[flow.source].type is ElementType.ACTOR
+                for data_id in flow.data
+                if data_id in graph.data and graph.data[data_id].is_biometric
+            }
+        )
+        if collected:
+            warnings.append(
+                ModelWarning(
+                    code="legal-no-basis",
+                    message=f"no data item declares a legal basis, so collecting {', '.join(collected[:4])} is "
+                    "judged as resting on consent; where a law requires the collection, declare "
+                    "basis: {basis: legal-obligation, law: ...} on the item",
+                    location=graph.location("data", collected[0]),
+                )
+            )
     return warnings

@@ -115,32 +115,40 @@ class Citations:
         self.graph = graph
         self._subjects: dict[str, frozenset[str]] | None = None
         self._places: dict[tuple[str, ...], PlaceScope] = {}
+        self._scopes: dict[PlaceScope, PlaceScope] = {}
+        #: Per element: its zone's jurisdiction.
+        self._at = {e.id: graph.zone_of(e.id).jurisdiction for e in graph.model.elements}
         self._memo: dict[tuple[object, ...], list[str]] = {}
 
     def places(self, places: tuple[str, ...]) -> PlaceScope:
         """(jurisdictions of a finding's places, jurisdictions of its exporting side)."""
         found = self._places.get(places)
         if found is None:
-            found = self._places[places] = self._compute_places(places)
+            computed = self._compute_places(places)
+            # Few distinct scopes: one shared object each, so the engine's memo keys hash them once.
+            found = self._places[places] = self._scopes.setdefault(computed, computed)
         return found
 
     def _compute_places(self, places: tuple[str, ...]) -> PlaceScope:
         graph = self.graph
+        at = self._at
         where: set[str] = set()
         exporters: set[str] = set()
         for place in places:
-            if place in graph.elements:
-                where.add(graph.zone_of(place).jurisdiction)
+            code = at.get(place)
+            if code is not None:
+                where.add(code)
             elif place in graph.flows:
                 flow = graph.flows[place]
-                source = graph.zone_of(flow.source).jurisdiction
+                source = at[flow.source]
                 exporters.add(source)
-                where.update((source, graph.zone_of(flow.target).jurisdiction))
+                where.add(source)
+                where.add(at[flow.target])
             elif place in graph.zones:
                 where.add(graph.zones[place].jurisdiction)
             elif place in graph.data:
                 lineage = graph.lineage[place]
-                where.update(graph.zone_of(e).jurisdiction for e in lineage.collected_at | lineage.stored_at)
+                where.update(at[e] for e in lineage.collected_at | lineage.stored_at)
         return frozenset(where), frozenset(exporters or where)
 
     def subjects(self, data: Iterable[str]) -> frozenset[str]:
