@@ -87,6 +87,32 @@ class Hit:
         )
 
 
+    @classmethod
+    def at_flow(
+        cls,
+        flow_id: str,
+        *,
+        evidence: str,
+        data: tuple[str, ...] = (),
+        control_places: tuple[ControlPlace, ...] = (),
+        impact_factors: tuple[Factor, ...] = (),
+        regulations: tuple[str, ...] = (),
+        cites_only: tuple[str, ...] = (),
+    ) -> Hit:
+        """A hit on one flow; `control_places` are where the controls that mitigate it count."""
+        return cls(
+            place_kind="flow",
+            places=(flow_id,),
+            evidence=evidence,
+            data=data,
+            control_places=control_places,
+            location=("flow", flow_id),
+            impact_factors=impact_factors,
+            regulations=regulations,
+            cites_only=cites_only,
+        )
+
+
 CheckFn = Callable[["RuleContext"], Iterable[Hit]]
 
 

@@ -64,15 +64,8 @@ def _state_hit(ctx: RuleContext, flow: Flow, ids: list[str], organ: str) -> Hit:
         controls = (("flow", flow.id), ("element", flow.source))
         named = f"{authority} ({CATALOG[authority].title})" if authority in CATALOG else authority
         evidence = f"{where} under {named}, and no audit log records each disclosure."
-    return Hit(
-        place_kind="flow",
-        places=(flow.id,),
-        data=tuple(ids),
-        evidence=evidence,
-        control_places=controls,
-        location=("flow", flow.id),
-        regulations=(authority,) if authority in CATALOG else (),
-    )
+    cited = (authority,) if authority in CATALOG else ()
+    return Hit.at_flow(flow.id, evidence=evidence, data=tuple(ids), control_places=controls, regulations=cited)
 
 
 def _collected_without_notice(ctx: RuleContext, data_id: str) -> list[str]:
@@ -138,14 +131,12 @@ def obligation_limits(ctx: RuleContext) -> Iterator[Hit]:
         ids = tuple(d.id for d in statutory)
         # Nothing at the flow makes up for a missing provision; notice, purpose and retention limits do.
         places: tuple[ControlPlace, ...] = () if unnamed else (("element", flow.target),)
-        yield Hit(
-            place_kind="flow",
-            places=(flow.id,),
+        yield Hit.at_flow(
+            flow.id,
             data=ids,
             evidence=f"'{flow.target}' collects {names(ids)} from '{flow.source}' as a legal duty{under}, but "
             f"{'; '.join(gaps)}.",
             control_places=places,
-            location=("flow", flow.id),
             cites_only=tuple(dict.fromkeys(cites)),
             regulations=tuple(laws),
         )

@@ -30,15 +30,7 @@ def _flow_hit(
 ) -> Hit:
     """A hit on a flow; controls count on the flow and on the elements in `ends`."""
     controls: tuple[tuple[str, str], ...] = (("flow", flow.id), *(("element", e) for e in ends))
-    return Hit(
-        place_kind="flow",
-        places=(flow.id,),
-        data=tuple(ids),
-        evidence=evidence,
-        control_places=controls,
-        location=("flow", flow.id),
-        impact_factors=impact,
-    )
+    return Hit.at_flow(flow.id, evidence=evidence, data=tuple(ids), control_places=controls, impact_factors=impact)
 
 
 def cleartext_biometric(ctx: RuleContext, flow: Flow) -> list[str]:
