@@ -237,6 +237,10 @@ class Element(Strict):
         default=None, description="What a verification service answers: decision only, score, or a record."
     )
     verifies: list[Verification] = Field(default_factory=list)
+    console: bool = Field(
+        default=False,
+        description="Serves an administrative console or dashboard over its data (a web admin page, Kibana).",
+    )
 
 
 class DataItem(Strict):
@@ -257,6 +261,9 @@ class DataItem(Strict):
     consent: ConsentKind | None = None
     minors: bool = Field(default=False, description="Includes children under 14.")
     public: bool = Field(default=False, description="Anyone can obtain it (a face on social media, a published list).")
+    hashed: bool = Field(
+        default=False, description="A credential kept only as a salted one-way hash (bcrypt, scrypt, Argon2)."
+    )
 
     @model_validator(mode="after")
     def _biometric_facts(self) -> DataItem:
