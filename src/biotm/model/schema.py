@@ -261,9 +261,6 @@ class DataItem(Strict):
     consent: ConsentKind | None = None
     minors: bool = Field(default=False, description="Includes children under 14.")
     public: bool = Field(default=False, description="Anyone can obtain it (a face on social media, a published list).")
-    hashed: bool = Field(
-        default=False, description="A credential kept only as a salted one-way hash (bcrypt, scrypt, Argon2)."
-    )
 
     @model_validator(mode="after")
     def _biometric_facts(self) -> DataItem:
