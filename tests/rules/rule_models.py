@@ -389,7 +389,7 @@ CASES: tuple[Case, ...] = (
     ),
     Case("linddun-excessive-retention", _retention, ("ledger",), ("elements", "ledger", ("retention-limit",))),
     Case("linddun-unawareness", _unawareness, ("person", "capture", "app"), ("elements", "app", ("signage",))),
-    Case("linddun-no-dpia", _matcher, ("matcher",), ("elements", "matcher", ("dpia",))),
+    Case("linddun-no-dpia", _matcher, ("camera", "matcher"), ("elements", "matcher", ("dpia",))),
 )
 
 

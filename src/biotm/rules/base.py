@@ -276,6 +276,8 @@ class RuleContext:
             if item.category is DataCategory.DOCUMENT_IMAGE and item.modality is not None:
                 compared.setdefault(item.id, item.modality)  # declared: its portrait is face data
         out = dict(graph.data)
+        #: Document images the rules read as biometric samples (a portrait on a document or in a register).
+        self.portraits = frozenset(compared)
         for item_id, modality in sorted(compared.items()):
             declared = graph.data[item_id].modality
             out[item_id] = graph.data[item_id].model_copy(

@@ -174,7 +174,8 @@ def _sample(item: DataItem) -> bool:
 )
 def raw_sample_retained(ctx: RuleContext) -> Iterator[Hit]:
     for element in ctx.elements_of(*RESTING):
-        samples = ctx.where(ctx.at_rest(element.id), _sample)
+        # A document's portrait is read as biometric, but it is the document's record: no template would do.
+        samples = [d for d in ctx.where(ctx.at_rest(element.id), _sample) if d.id not in ctx.portraits]
         if not samples:
             continue
         unlimited = [d.id for d in samples if d.retention_days is None]
