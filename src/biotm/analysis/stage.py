@@ -269,8 +269,11 @@ def _chain_finding(graph: SystemGraph, places: list[str], group: list[TheftChain
     evidence = f"{lead.attacker}: {route}"
     if lead.broken_by:
         evidence += f"; broken by {' or '.join(lead.broken_by)}"
-    if len(group) > 1:
-        evidence += "; also: " + ", ".join(f"{c.attacker} ({c.likelihood:.3g})" for c in group[1:])
+    # Attackers who hold the same data and reach the same verifiers share this one finding, each named once.
+    others = list(dict.fromkeys(c.attacker for c in group[1:] if c.attacker != lead.attacker))
+    if others:
+        best = {a: max(c.likelihood for c in group if c.attacker == a) for a in others}
+        evidence += "; also: " + ", ".join(f"{a} ({best[a]:.3g})" for a in others)
     mitigations = sorted({part.split(":", 1)[1] for b in lead.broken_by for part in b.split("+")})
     if not mitigations:
         mitigations = sorted({w.split(":", 1)[1] for s in lead.steps if s.verifier != "leak" for w in s.weak_controls})
