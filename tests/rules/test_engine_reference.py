@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from strategies import load_dict, models
 
 from biotm.generate import national_model
@@ -150,6 +150,7 @@ def test_engine_matches_reference_with_controls_assumed() -> None:
     assert _assert_same(loaded, assumed)
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # slow draws on a shared machine
 @given(models(max_elements=8, max_flows=12))
 def test_engine_matches_reference_on_random_models(model: dict[str, Any]) -> None:
     _assert_same(load_dict(model))

@@ -138,6 +138,8 @@ def identifying(ctx: RuleContext) -> Iterator[Hit]:
     for flow in ctx.graph.model.flows:
         if not _to_other_owner(ctx, flow):
             continue
+        if ctx.elements[flow.target].role is ActorRole.PUBLIC:
+            continue  # shown to the public on purpose: bio-public-disclosure (LINDDUN:Identifying) reports it
         items = [d for d in ctx.flow_items(flow) if is_personal(d) and d.category is not DataCategory.CREDENTIAL]
         direct = [d for d in items if d.category in _IDENTIFYING]
         attributes = [d for d in items if d.category not in _IDENTIFYING]

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from biotm.model.schema import ActorRole, ElementType, Flow
 from biotm.rules.base import ControlPlace, Hit, RuleContext, interaction, is_personal, names
+from biotm.rules.biometric.transit import cleartext_biometric
 from biotm.rules.registry import rule
 
 FAMILY = "stride"
@@ -128,7 +129,8 @@ def spoofing(ctx: RuleContext) -> Iterator[Hit]:
     id="stride-tampering",
     title="Flow across a trust boundary has no integrity protection",
     description="Data cross a trust boundary on a channel with neither encryption nor mutual authentication, "
-    "so a party on the path can change them.",
+    "so a party on the path can change them (where readable biometrics ride the flow, bio-transit-cleartext "
+    "reports it).",
     family=FAMILY,
     categories=("STRIDE:Tampering",),
     cwe=("CWE-345",),
@@ -141,6 +143,8 @@ def spoofing(ctx: RuleContext) -> Iterator[Hit]:
 def tampering(ctx: RuleContext) -> Iterator[Hit]:
     for crossing in ctx.derived(_crossings):
         flow = crossing.flow
+        if cleartext_biometric(ctx, flow):
+            continue  # one cause, one finding: bio-transit-cleartext (STRIDE:Tampering among its categories)
         if flow.data and not crossing.source_actor and not crossing.target_actor and not crossing.to_subjects_device:
             evidence = f"{names(sorted(flow.data))} travel without integrity protection."
             yield _hit(crossing, evidence, target_controls=False)
