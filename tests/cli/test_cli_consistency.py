@@ -78,6 +78,16 @@ def test_every_command_writes_the_format_its_output_file_names(
     assert out.read_text(encoding="utf-8").lstrip().startswith(starts)
 
 
+@pytest.mark.parametrize(("name", "starts"), [("rules.md", "# Rule catalog"), ("rules.json", "{"), ("rules.txt", "")])
+def test_rules_writes_the_format_its_output_file_names(name: str, starts: str, tmp_path: Path) -> None:
+    out = tmp_path / name
+    run = _runner().invoke(cli, ["rules", "-o", str(out)])
+    assert run.exit_code == 0, run.output
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith(starts) and ("bio-identity-kit" in text)
+    assert ("# Rule catalog" in text) == name.endswith(".md")
+
+
 def test_diff_writes_the_format_its_output_file_names(tmp_path: Path) -> None:
     out = tmp_path / "changes.json"
     run = _runner().invoke(cli, ["diff", str(MINIMAL), str(MINIMAL), "-o", str(out), "--fail-on", "none"])
