@@ -6,7 +6,6 @@ import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).parent.parent
-SHARED = ROOT.parent / "shared"
 
 
 @pytest.fixture

@@ -108,6 +108,8 @@ def audit(loaded: LoadedModel, options: AuditOptions | None = None) -> AuditResu
     result.warnings.extend(rules_out.warnings)
     step("analysing")
     analysis = attack_stage(graph, result, options)
+    # the built-in profiles act too: count every attacker that can obtain some data, not the model's list
+    result.summary.counts.attackers = sum(1 for a in analysis.attackers if analysis.leaks[a.id])
     plan_stage(loaded, analysis, result, options, audit)
     return result
 

@@ -15,7 +15,7 @@ THREAT_DRAGON = Path(__file__).parent.parent / "interop" / "fixtures" / "threat-
 def test_generate_refuses_an_absurd_size_at_once_with_exit_2() -> None:
     run = CliRunner().invoke(cli, ["generate", "-n", "99999999999"])
     assert run.exit_code == 2
-    assert "1<=x<=1000000" in run.output
+    assert "42<=x<=1000000" in run.output
 
 
 @pytest.mark.parametrize(

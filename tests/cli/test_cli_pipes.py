@@ -21,15 +21,15 @@ SCENARIO = Path(__file__).parent.parent.parent / "scenarios" / "china-sim-regist
     ],
 )
 def test_a_closed_pipe_ends_biotm_like_cat_not_with_the_findings_exit_code(args: list[str]) -> None:
-    process = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-m", "biotm", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env={"COLUMNS": "80", "PATH": ""},
-    )
-    assert process.stdout is not None and process.stderr is not None
-    assert process.stdout.readline()  # the reader takes one line and leaves, as `head -1` does
-    process.stdout.close()
-    stderr = process.stderr.read()
-    assert process.wait(timeout=120) == -signal.SIGPIPE
+    ) as process:  # the context closes stderr too, which a bare Popen leaves to the garbage collector
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.readline()  # the reader takes one line and leaves, as `head -1` does
+        process.stdout.close()
+        stderr = process.stderr.read()
+        assert process.wait(timeout=120) == -signal.SIGPIPE
     assert b"Traceback" not in stderr and b"internal error" not in stderr

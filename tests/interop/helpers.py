@@ -4,16 +4,38 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from shared_corpus import shared
+
 from biotm.interop import import_draft
 from biotm.interop.common import Draft, write_model
 from biotm.model import LoadedModel, load_bytes
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures"
-PEERS = HERE.parent.parent.parent / "shared" / "peer-models"
-TD = PEERS / "threat-dragon"
-THREAGILE = PEERS / "threagile"
-OTM = PEERS / "otm"
+
+
+# The tools' own published models live in ../shared/peer-models (CI and developers only). Tests name
+# them by relative path and resolve them inside the test, so a clone without ../shared still collects
+# and runs the fixture tests; the peer-file tests skip there (and fail under BIOTM_REQUIRE_SHARED=1).
+def td(name: str) -> Path:
+    """A Threat Dragon peer model, ``../shared/peer-models/threat-dragon/<name>``."""
+    return shared("peer-models", "threat-dragon", name)
+
+
+def threagile(relative: str) -> Path:
+    """A Threagile peer model, ``../shared/peer-models/threagile/<relative>``."""
+    return shared("peer-models", "threagile", *relative.split("/"))
+
+
+def otm(name: str) -> Path:
+    """An OTM peer file, ``../shared/peer-models/otm/<name>``."""
+    return shared("peer-models", "otm", name)
+
+
+def source(spec: str) -> Path:
+    """``fixtures/<x>`` from this project's own fixtures, anything else from ``../shared/peer-models``."""
+    first, _, rest = spec.partition("/")
+    return FIXTURES.joinpath(*rest.split("/")) if first == "fixtures" else shared("peer-models", *spec.split("/"))
 
 
 def imported(path: Path, fmt: str = "auto") -> tuple[Draft, LoadedModel]:

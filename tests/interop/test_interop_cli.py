@@ -11,16 +11,21 @@ from click.testing import CliRunner
 from biotm.cli import cli
 from biotm.result import AuditResult
 
-from .helpers import FIXTURES, OTM, TD, THREAGILE
+from .helpers import FIXTURES, source, td
 
-PEER_INPUTS = [
-    TD / "three-tier-web-app.stride.json",
-    TD / "renting-car.linddun.json",
-    TD / "test-reports.multi-methodology.json",
-    THREAGILE / "demo" / "example" / "threagile.yaml",
-    THREAGILE / "v0.9.1" / "demo" / "example" / "threagile.yaml",
-    THREAGILE / "test" / "main.yaml",
-    OTM / "EXAMPLE.json",
+INPUTS = [
+    "threat-dragon/three-tier-web-app.stride.json",
+    "threat-dragon/renting-car.linddun.json",
+    "threat-dragon/test-reports.multi-methodology.json",
+    "threagile/demo/example/threagile.yaml",
+    "threagile/v0.9.1/demo/example/threagile.yaml",
+    "threagile/test/main.yaml",
+    "otm/EXAMPLE.json",
+    "fixtures/threat-dragon-edge.json",
+    "fixtures/threat-dragon-v1.json",
+    "fixtures/threagile-includes/main.yaml",
+    "fixtures/threagile-single.yaml",
+    "fixtures/otm-edge.yaml",
 ]
 
 
@@ -31,8 +36,9 @@ def _runner() -> CliRunner:
         return CliRunner()
 
 
-@pytest.mark.parametrize("path", PEER_INPUTS, ids=lambda p: p.name)
-def test_peer_files_import_validate_and_analyze(path: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("spec", INPUTS)
+def test_other_tools_files_import_validate_and_analyze(spec: str, tmp_path: Path) -> None:
+    path = source(spec)
     runner = _runner()
     out = tmp_path / "model.yaml"
     run = runner.invoke(cli, ["import", str(path), "-o", str(out)])
@@ -113,7 +119,7 @@ def test_bad_input_is_one_located_line_and_exit_2(
 
 def test_export_accepts_other_tools_models(tmp_path: Path) -> None:
     otm = tmp_path / "renting.otm.json"
-    run = _runner().invoke(cli, ["export", "--to", "otm", str(TD / "renting-car.linddun.json"), "-o", str(otm)])
+    run = _runner().invoke(cli, ["export", "--to", "otm", str(td("renting-car.linddun.json")), "-o", str(otm)])
     assert run.exit_code == 0, run.output
     document = json.loads(otm.read_text())
     assert len(document["components"]) == 15

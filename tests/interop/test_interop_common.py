@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +12,7 @@ from biotm.interop import detect_format
 from biotm.interop.common import emit_yaml, guess_category, write_model
 from biotm.model import load_bytes
 
-from .helpers import FIXTURES, OTM, TD, THREAGILE, imported
+from .helpers import imported, source
 
 
 @pytest.mark.parametrize(
@@ -55,18 +54,23 @@ def test_commented_yaml_reads_back_as_the_same_model(raw: dict[str, Any]) -> Non
 
 
 ALL_INPUTS = [
-    *(p for p in TD.glob("*.json") if "schema" not in p.name),
-    THREAGILE / "demo" / "example" / "threagile.yaml",
-    THREAGILE / "test" / "main.yaml",
-    OTM / "EXAMPLE.yaml",
-    FIXTURES / "threat-dragon-edge.json",
-    FIXTURES / "threagile-includes" / "main.yaml",
-    FIXTURES / "otm-edge.yaml",
+    "threat-dragon/renting-car.linddun.json",
+    "threat-dragon/test-reports.multi-methodology.json",
+    "threat-dragon/three-tier-web-app.stride.json",
+    "threagile/demo/example/threagile.yaml",
+    "threagile/test/main.yaml",
+    "otm/EXAMPLE.yaml",
+    "fixtures/threat-dragon-edge.json",
+    "fixtures/threat-dragon-v1.json",
+    "fixtures/threagile-includes/main.yaml",
+    "fixtures/threagile-single.yaml",
+    "fixtures/otm-edge.yaml",
 ]
 
 
-@pytest.mark.parametrize("path", ALL_INPUTS, ids=lambda p: p.name)
-def test_written_model_is_deterministic_and_commented(path: Path) -> None:
+@pytest.mark.parametrize("spec", ALL_INPUTS)
+def test_written_model_is_deterministic_and_commented(spec: str) -> None:
+    path = source(spec)
     first, second = (write_model(imported(path)[0]) for _ in range(2))
     assert first == second
     assert first.startswith("# Imported from ")

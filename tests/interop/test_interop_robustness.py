@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,12 +20,13 @@ from biotm.interop.common import write_model
 from biotm.model import Limits, ModelError, load_bytes
 from biotm.model.parse import parse_text
 
-from .helpers import FIXTURES, THREAGILE
+from .helpers import source
 
 SOURCES = {
-    "threat-dragon": FIXTURES / "threat-dragon-edge.json",
-    "threagile": THREAGILE / "demo" / "stub" / "threagile.yaml",
-    "otm": FIXTURES / "otm-edge.yaml",
+    "threat-dragon": "fixtures/threat-dragon-edge.json",
+    "threagile": "fixtures/threagile-single.yaml",
+    "threagile-stub": "threagile/demo/stub/threagile.yaml",
+    "otm": "fixtures/otm-edge.yaml",
 }
 
 _leaves = (
@@ -63,11 +63,12 @@ def _replace(document: Any, path: tuple[Any, ...], value: Any) -> None:
     node[path[-1]] = value
 
 
-@pytest.mark.parametrize("fmt", sorted(SOURCES))
+@pytest.mark.parametrize("name", sorted(SOURCES))
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
-def test_damaged_files_fail_cleanly(fmt: str, data: st.DataObject) -> None:
-    path: Path = SOURCES[fmt]
+def test_damaged_files_fail_cleanly(name: str, data: st.DataObject) -> None:
+    path = source(SOURCES[name])
+    fmt = name.removesuffix("-stub")
     original = yaml.safe_load(path.read_text())
     document = copy.deepcopy(original)
     paths = _paths(original)
@@ -78,10 +79,10 @@ def test_damaged_files_fail_cleanly(fmt: str, data: st.DataObject) -> None:
         except (KeyError, IndexError, TypeError):
             continue  # an earlier replacement removed this place
     text = json.dumps(document, default=str)
-    parsed, source = parse_text(text, "damaged.json")
+    parsed, source_map = parse_text(text, "damaged.json")
     convert = __import__(f"biotm.interop.{IMPORTERS[fmt]}", fromlist=["convert"]).convert
     try:
-        draft = convert(parsed, source, Limits())
+        draft = convert(parsed, source_map, Limits())
         loaded = draft.loaded()
     except ModelError as exc:
         assert all(problem.path == "damaged.json" or fmt == "threagile" for problem in exc.problems)

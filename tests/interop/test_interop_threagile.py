@@ -12,14 +12,17 @@ import yaml
 from biotm.interop import load_any
 from biotm.model import ModelError
 
-from .helpers import FIXTURES, THREAGILE, imported, written_model, zone_of
+from .helpers import FIXTURES, imported, source, threagile, written_model, zone_of
 
 SINGLE_FILES = [
-    THREAGILE / "demo" / "example" / "threagile.yaml",
-    THREAGILE / "demo" / "stub" / "threagile.yaml",
-    THREAGILE / "v0.9.1" / "demo" / "example" / "threagile.yaml",
-    THREAGILE / "test" / "all.yaml",
+    "threagile/demo/example/threagile.yaml",
+    "threagile/demo/stub/threagile.yaml",
+    "threagile/v0.9.1/demo/example/threagile.yaml",
+    "threagile/test/all.yaml",
+    "fixtures/threagile-single.yaml",
 ]
+EXAMPLE = "demo/example/threagile.yaml"
+OLD_EXAMPLE = "v0.9.1/demo/example/threagile.yaml"
 
 
 def _raw(path: Path) -> dict[str, Any]:
@@ -40,8 +43,9 @@ def _expected(data: dict[str, Any]) -> tuple[int, int, int, int]:
     return len(assets), flows, len(data.get("trust_boundaries") or {}), len(data.get("data_assets") or {})
 
 
-@pytest.mark.parametrize("path", SINGLE_FILES, ids=lambda p: str(p.relative_to(THREAGILE)))
-def test_peer_model_counts_match_the_source(path: Path) -> None:
+@pytest.mark.parametrize("spec", SINGLE_FILES)
+def test_model_counts_match_the_source(spec: str) -> None:
+    path = source(spec)
     elements, flows, boundaries, data = _expected(_raw(path))
     draft, loaded = imported(path)
     model = loaded.model
@@ -53,7 +57,7 @@ def test_peer_model_counts_match_the_source(path: Path) -> None:
 
 
 def test_nested_boundaries_become_nested_zones() -> None:
-    _draft, loaded = imported(SINGLE_FILES[0])
+    _draft, loaded = imported(threagile(EXAMPLE))
     zones = {z.id: z for z in loaded.model.zones}
     for nested in ("web-dmz", "erp-dmz", "auth-env"):
         assert zones[nested].parent == "application-network"
@@ -76,16 +80,16 @@ def test_dialects_and_includes_give_the_same_model() -> None:
             {e.id: e.zone for e in model.elements},
         )
 
-    assert shape(THREAGILE / "test" / "main.yaml") == shape(THREAGILE / "test" / "all.yaml")
+    assert shape(threagile("test/main.yaml")) == shape(threagile("test/all.yaml"))
     # v0.9.1 spells the authorization 'enduser-identity-propagation'; both read the same
-    old, new = (imported(p)[0] for p in (SINGLE_FILES[2], SINGLE_FILES[0]))
-    assert "enduser-identity-propagation" in SINGLE_FILES[2].read_text()
+    old, new = (imported(threagile(p))[0] for p in (OLD_EXAMPLE, EXAMPLE))
+    assert "enduser-identity-propagation" in threagile(OLD_EXAMPLE).read_text()
     notes = [sorted(n for notes in d.notes.values() for n in notes if "authorization" in n) for d in (old, new)]
     assert notes[0] == notes[1] and "Threagile authorization: end-user-identity-propagation" in notes[0]
 
 
 def test_risk_tracking_and_individual_risks() -> None:
-    _draft, loaded = imported(SINGLE_FILES[0])
+    _draft, loaded = imported(threagile(EXAMPLE))
     model = loaded.model
     [accepted] = model.accepted
     assert (accepted.rule, accepted.place, accepted.owner) == (
@@ -102,7 +106,7 @@ def test_risk_tracking_and_individual_risks() -> None:
 
 
 def test_links_map_protocol_encryption_and_authentication() -> None:
-    _draft, loaded = imported(SINGLE_FILES[0])
+    _draft, loaded = imported(threagile(EXAMPLE))
     flows = {f.id: f for f in loaded.model.flows}
     ssh = flows["backend-admin-client.db-update-access"]
     assert (ssh.protocol, ssh.encrypted, ssh.authentication) == ("ssh", True, "mutual")

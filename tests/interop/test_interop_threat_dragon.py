@@ -10,10 +10,9 @@ import pytest
 
 from biotm.interop.threat_dragon import polylines_cross, side_of
 
-from .helpers import FIXTURES, TD, imported, written_model, zone_name, zone_of
+from .helpers import FIXTURES, imported, source, td, written_model, zone_name, zone_of
 
-PEER_FILES = sorted(TD.glob("*.json"))
-PEER_MODELS = [p for p in PEER_FILES if "schema" not in p.name]
+PEER_MODELS = ["renting-car.linddun.json", "test-reports.multi-methodology.json", "three-tier-web-app.stride.json"]
 
 
 def _cells(path: Path) -> list[list[dict[str, Any]]]:
@@ -42,12 +41,14 @@ def _expected_counts(path: Path) -> tuple[int, int, int, int]:
     return elements, flows, boxes, threats
 
 
-def test_peer_files_are_present() -> None:
-    assert len(PEER_MODELS) >= 3
+def test_every_peer_model_is_tested() -> None:
+    folder = td("")
+    assert sorted(p.name for p in folder.glob("*.json") if "schema" not in p.name) == PEER_MODELS
 
 
-@pytest.mark.parametrize("path", PEER_MODELS, ids=lambda p: p.name)
-def test_peer_model_counts_match_the_source(path: Path) -> None:
+@pytest.mark.parametrize("spec", [*(f"threat-dragon/{n}" for n in PEER_MODELS), "fixtures/threat-dragon-edge.json"])
+def test_model_counts_match_the_source(spec: str) -> None:
+    path = source(spec)
     elements, flows, boxes, threats = _expected_counts(path)
     draft, loaded = imported(path)
     model = loaded.model
@@ -63,7 +64,7 @@ def test_peer_model_counts_match_the_source(path: Path) -> None:
 
 
 def test_three_tier_boundaries_hold_the_right_elements() -> None:
-    _draft, loaded = imported(TD / "three-tier-web-app.stride.json")
+    _draft, loaded = imported(td("three-tier-web-app.stride.json"))
     assert zone_name(loaded, zone_of(loaded, "Web UI")) == "Internet"
     assert zone_name(loaded, zone_of(loaded, "Web Service")) == "Public Cloud"
     assert zone_of(loaded, "PostgresSQL") == zone_of(loaded, "Web Service")
@@ -72,7 +73,7 @@ def test_three_tier_boundaries_hold_the_right_elements() -> None:
 
 
 def test_three_tier_threats_keep_status_and_severity() -> None:
-    _draft, loaded = imported(TD / "three-tier-web-app.stride.json")
+    _draft, loaded = imported(td("three-tier-web-app.stride.json"))
     threats = sorted(loaded.model.threats, key=lambda t: t.id)
     assert [(t.place, t.severity, t.status) for t in threats] == [
         ("postgressql", "high", "mitigated"),
@@ -82,7 +83,7 @@ def test_three_tier_threats_keep_status_and_severity() -> None:
 
 
 def test_renting_car_boundaries_hold_the_right_elements() -> None:
-    _draft, loaded = imported(TD / "renting-car.linddun.json")
+    _draft, loaded = imported(td("renting-car.linddun.json"))
     car = zone_of(loaded, "Connected Car")
     assert zone_name(loaded, car) == "Inside the car"
     for name in ("Customer phone", "ABC", "CADZ mobile"):
@@ -97,11 +98,11 @@ def test_renting_car_boundaries_hold_the_right_elements() -> None:
 
 
 def test_multi_methodology_drops_dangling_flows_with_a_comment() -> None:
-    draft, loaded = imported(TD / "test-reports.multi-methodology.json")
+    draft, loaded = imported(td("test-reports.multi-methodology.json"))
     dropped = [line for line in draft.header if "dropped" in line]
     dangling = sum(
         1
-        for cells in _cells(TD / "test-reports.multi-methodology.json")
+        for cells in _cells(td("test-reports.multi-methodology.json"))
         for c in cells
         if _kind(c) == "tm.Flow" and ("x" in c["source"] or "x" in c["target"])
     )
@@ -147,7 +148,7 @@ def test_v1_model_reads_cells_under_diagram_json() -> None:
 
 
 def test_findings_locate_in_the_threat_dragon_file() -> None:
-    path = TD / "three-tier-web-app.stride.json"
+    path = td("three-tier-web-app.stride.json")
     _draft, loaded = imported(path)
     location = loaded.location_of("element", "postgressql")
     assert location is not None and location.file == str(path)

@@ -11,19 +11,49 @@ import jsonschema
 import pytest
 import yaml
 from report_support import FIXTURES, ROOT, SCENARIOS, audited, per_place_findings
+from shared_corpus import shared
 
 from biotm.report import sarif
 from biotm.result import AuditResult
 
-SCHEMA = ROOT.parent / "shared" / "standards" / "sarif-schema-2.1.0.json"
+# The project's own subset of SARIF 2.1.0 (what biotm writes and code scanning reads), so a clone without
+# ../shared still checks the shape; CI also validates against the OASIS schema itself.
+OWN_SCHEMA = Path(__file__).parent / "fixtures" / "sarif-subset.schema.json"
 
 
-@pytest.fixture(scope="module")
-def validator() -> jsonschema.protocols.Validator:
-    if not SCHEMA.is_file():
-        pytest.skip(f"SARIF schema not found at {SCHEMA}")
-    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
-    return jsonschema.Draft4Validator(schema)
+def _schema(which: str) -> dict[str, Any]:
+    path = shared("standards", "sarif-schema-2.1.0.json") if which == "oasis" else OWN_SCHEMA
+    schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return schema
+
+
+@pytest.fixture(scope="module", params=["oasis", "own-subset"])
+def validator(request: pytest.FixtureRequest) -> jsonschema.protocols.Validator:
+    return jsonschema.Draft4Validator(_schema(request.param))
+
+
+def _first_region(log: dict[str, Any]) -> dict[str, Any]:
+    region: dict[str, Any] = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]
+    return region
+
+
+@pytest.mark.parametrize(
+    ("damage", "where"),
+    [
+        (lambda log: log.pop("version"), "version"),
+        (lambda log: log["runs"][0]["tool"]["driver"].pop("name"), "name"),
+        (lambda log: log["runs"][0]["results"][0].pop("ruleId"), "ruleId"),
+        (lambda log: log["runs"][0]["results"][0].update(level="fatal"), "fatal"),
+        (lambda log: _first_region(log).update(startLine=0), "0"),
+    ],
+)
+def test_own_subset_schema_rejects_broken_logs(rich_result: AuditResult, damage: Any, where: str) -> None:
+    checker = jsonschema.Draft4Validator(_schema("own-subset"))
+    log = _log(rich_result)
+    checker.validate(log)
+    damage(log)
+    errors = list(checker.iter_errors(log))
+    assert errors and any(where in error.message for error in errors), [e.message for e in errors]
 
 
 def _log(result: AuditResult) -> dict[str, Any]:

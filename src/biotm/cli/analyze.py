@@ -8,14 +8,18 @@ import io
 import click
 
 from biotm.cli.common import (
+    DEFAULT_TEXT_WIDTH,
     FAIL_ON_CHOICES,
     InputError,
     Pieces,
+    chosen_format,
     gate,
-    input_format_option,
     load_or_fail,
-    max_size_option,
+    model_options,
+    output_options,
+    text_width,
     today_option,
+    width_option,
     write_output,
 )
 from biotm.cli.progress import progress_bar
@@ -26,16 +30,8 @@ from biotm.report import FORMATS, renderer
 
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(sorted(FORMATS)),
-    default="terminal",
-    show_default=True,
-    help="Report format.",
-)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here (atomically).")
+@output_options(FORMATS, default="terminal")
+@width_option
 @click.option(
     "--fail-on",
     type=click.Choice(FAIL_ON_CHOICES),
@@ -43,7 +39,7 @@ from biotm.report import FORMATS, renderer
     show_default=True,
     help="Exit 1 if an open finding is at or above this severity.",
 )
-@today_option("Date acceptances are checked against (default: today).")
+@today_option()
 @click.option(
     "--with-control",
     "with_controls",
@@ -60,12 +56,12 @@ from biotm.report import FORMATS, renderer
 )
 @click.option("--skip-rules", multiple=True, help="Skip these rules: ids, families or categories, comma-separated.")
 @click.option("--regulation", help="Also list findings grouped by article of this law (PIPL, GDPR, BIPA, …).")
-@max_size_option
-@input_format_option
+@model_options
 def analyze(
     file: str,
-    fmt: str,
+    fmt: str | None,
     output: str | None,
+    width: int | None,
     fail_on: str,
     today: dt.date | None,
     rules: tuple[str, ...],
@@ -80,6 +76,8 @@ def analyze(
 
     Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 input error.
     """
+    fmt = chosen_format(fmt, output, FORMATS, "terminal")
+    columns = text_width(width, output)
     if regulation and fmt != "terminal":
         # it was silently dropped: the other formats list each finding's regulations instead
         raise click.UsageError(
@@ -110,7 +108,11 @@ def analyze(
             from biotm.report.json_report import chunks
 
             report = chunks(result)  # serialised while it is written: the whole report never sits in memory
-        elif not (fmt == "terminal" and output is None):
+        elif fmt == "terminal" and output is not None:
+            from biotm.report.terminal import render as render_text
+
+            report = render_text(result, columns or DEFAULT_TEXT_WIDTH)
+        elif fmt != "terminal":
             report = renderer(fmt)(result)
     if fmt == "terminal":
         # rich and the terminal report are imported only for the terminal format
@@ -119,14 +121,15 @@ def analyze(
         from biotm.cli.rules_cmd import regulation_view
         from biotm.report.terminal import print_report
     if fmt == "terminal" and output is None:
-        console = Console()
+        console = Console(width=columns)
         print_report(result, console)
         if law:
             console.print(regulation_view(result, law))
     else:
         if law and fmt == "terminal":
             buffer = io.StringIO()
-            Console(file=buffer, width=120, color_system=None).print(regulation_view(result, law))
+            console = Console(file=buffer, width=columns or DEFAULT_TEXT_WIDTH, color_system=None)
+            console.print(regulation_view(result, law))
             report = f"{report}{buffer.getvalue()}"
         write_output(report, output, inputs=[file])
     raise SystemExit(gate(result, fail_on))

@@ -8,7 +8,7 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -58,7 +58,10 @@ class IsoDate(click.ParamType):  # type: ignore[type-arg]  # generic only since 
             self.fail(f"{text!r} is not a date: {exc}", param, ctx)
 
 
-def today_option(help_text: str) -> Callable[[click.decorators.FC], click.decorators.FC]:
+def today_option(
+    help_text: str = "Date acceptances are checked against (default: today).",
+) -> Callable[[click.decorators.FC], click.decorators.FC]:
+    """`--today`, for every command whose result depends on which acceptances have expired."""
     return click.option("--today", type=IsoDate(), default=None, help=help_text)
 
 
@@ -88,7 +91,12 @@ def input_format_option(function: click.decorators.FC) -> click.decorators.FC:
     )(function)
 
 
-def load_or_fail(path: str, max_size_mb: float = 20.0, input_format: str = "biotm") -> LoadedModel:
+def model_options(function: click.decorators.FC) -> click.decorators.FC:
+    """`--input-format` and `--max-size-mb`: every command that reads a model takes both, the same way."""
+    return input_format_option(max_size_option(function))
+
+
+def load_or_fail(path: str, max_size_mb: float = 20.0, input_format: str = "auto") -> LoadedModel:
     """Load a model, turning every problem into one `path:line:col: message` line and exit 2."""
     try:
         if input_format != "biotm":
@@ -98,6 +106,86 @@ def load_or_fail(path: str, max_size_mb: float = 20.0, input_format: str = "biot
         return load_model(path, limits_for(max_size_mb))
     except ModelError as exc:
         raise InputError(str(exc)) from None
+
+
+#: Width of terminal text written to a file (or with --width, anywhere).
+DEFAULT_TEXT_WIDTH = 100
+
+
+def width_option(function: click.decorators.FC) -> click.decorators.FC:
+    return click.option(
+        "--width",
+        type=click.IntRange(min=40, max=1000),
+        default=None,
+        help=f"Columns of terminal text (default: the terminal's width, or {DEFAULT_TEXT_WIDTH} in a file).",
+    )(function)
+
+
+def output_options(
+    formats: Collection[str], default: str, what: str = "report"
+) -> Callable[[click.decorators.FC], click.decorators.FC]:
+    """`-f/--format` (one of `formats`) and `-o/--output`; resolve the two with `chosen_format`.
+
+    `-f` defaults to None here so that `-o report.html` alone can choose the format by its extension.
+    """
+    from biotm.report import extensions
+
+    def decorate(function: click.decorators.FC) -> click.decorators.FC:
+        names = sorted(formats)
+        function = click.option(
+            "-o",
+            "--output",
+            type=click.Path(dir_okay=False),
+            help=f"Write the {what} here (atomically); its extension picks the format when -f is not given "
+            f"({', '.join(f'{ext} {name}' for name in names for ext in extensions(name)[:1])}).",
+        )(function)
+        return click.option(
+            "-f",
+            "--format",
+            "fmt",
+            type=click.Choice(names),
+            default=None,
+            help=f"{what.capitalize()} format [default: {default}, or the one -o's extension names].",
+        )(function)
+
+    return decorate
+
+
+#: Extensions that name plain text in general: they pick the terminal format but never contradict -f.
+_LOOSE_EXTENSIONS = (".txt",)
+
+
+def chosen_format(fmt: str | None, output: str | None, formats: Collection[str], default: str) -> str:
+    """The format to write: `-f` if given, else the one `-o`'s extension names, else `default`.
+
+    An extension that names another format than `-f`, or a format this command cannot write, is a usage
+    error (exit 2): a report.html full of terminal text is worse than no report.
+    """
+    from biotm.report import format_of_file
+
+    implied = format_of_file(output) if output and output != "-" else None
+    loose = output is not None and output.lower().endswith(_LOOSE_EXTENSIONS)
+    if fmt is not None:
+        if implied is not None and implied != fmt and not loose:
+            raise click.UsageError(f"-f {fmt} contradicts -o {output}, whose extension means {implied}")
+        return fmt
+    if implied is None:
+        return default
+    if implied not in formats:
+        if loose:
+            return default
+        raise click.UsageError(
+            f"-o {output}: this command cannot write {implied}; give -f ({', '.join(sorted(formats))}) "
+            "or another file name"
+        )
+    return implied
+
+
+def text_width(width: int | None, output: str | None) -> int | None:
+    """Columns for terminal text: --width, else the default for files, else None (the terminal's own)."""
+    if width is not None:
+        return width
+    return None if output is None or output == "-" else DEFAULT_TEXT_WIDTH
 
 
 def write_output(report: str | Pieces, output: str | None, inputs: Sequence[str] = ()) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import click
 
-from biotm.cli.common import input_format_option, load_or_fail, max_size_option, today_option, write_output
+from biotm.cli.common import chosen_format, load_or_fail, model_options, output_options, today_option, write_output
 from biotm.cli.progress import progress_bar, wanted
 from biotm.pipeline import AuditOptions, audit
 from biotm.result import AuditResult
@@ -20,20 +20,18 @@ DIAGRAM_FORMATS = ("dot", "mermaid", "svg")
 
 @click.command(short_help="Draw the data-flow diagram (SVG, DOT, Mermaid).")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("-f", "--format", "fmt", type=click.Choice(sorted(DIAGRAM_FORMATS)), default="svg",
-              show_default=True, help="Diagram format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the diagram here (atomically).")
-@today_option("Date acceptances are checked against (default: today).")
-@max_size_option
-@input_format_option
+@output_options(DIAGRAM_FORMATS, default="svg", what="diagram")
+@today_option()
+@model_options
 def diagram(
-    file: str, fmt: str, output: str | None, today: dt.date | None, max_size_mb: float, input_format: str
+    file: str, fmt: str | None, output: str | None, today: dt.date | None, max_size_mb: float, input_format: str
 ) -> None:
     """Draw the data-flow diagram of model FILE: zones as boxes, flows coloured by their worst finding.
 
     SVG needs nothing else installed; render DOT with Graphviz (`dot -Tsvg`) or paste Mermaid into
     Markdown. Exit 2 on input errors.
     """
+    fmt = chosen_format(fmt, output, DIAGRAM_FORMATS, "svg")
     with progress_bar(wanted(file, fmt, output)) as step:
         step("loading the model")
         loaded = load_or_fail(file, max_size_mb, input_format)

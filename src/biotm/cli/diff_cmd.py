@@ -8,37 +8,40 @@ import click
 from rich.console import Console
 
 from biotm.cli.common import (
+    DEFAULT_TEXT_WIDTH,
     EXIT_FINDINGS,
     EXIT_OK,
     FAIL_ON_CHOICES,
-    input_format_option,
+    chosen_format,
     load_or_fail,
-    max_size_option,
+    model_options,
+    output_options,
+    text_width,
     today_option,
+    width_option,
     write_output,
 )
 from biotm.cli.progress import progress_bar, wanted
 from biotm.diff import compare, regressions
 from biotm.pipeline import AuditOptions, audit
-from biotm.report.diff_formats import DIFF_FORMATS, print_terminal
+from biotm.report.diff_formats import DIFF_FORMATS, print_terminal, render_terminal
 
 
 @click.command(short_help="Compare the audits of two versions of a model.")
 @click.argument("base", type=click.Path(dir_okay=False))
 @click.argument("new", type=click.Path(dir_okay=False))
-@click.option("-f", "--format", "fmt", type=click.Choice(sorted(DIFF_FORMATS)), default="terminal",
-              show_default=True, help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the diff here (atomically).")
+@output_options(DIFF_FORMATS, default="terminal", what="diff")
+@width_option
 @click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), default="high", show_default=True,
               help="Exit 1 if NEW has open findings at or above this severity that BASE did not.")
 @today_option("Date acceptances are checked against in both audits (default: today).")
-@max_size_option
-@input_format_option
+@model_options
 def diff(
     base: str,
     new: str,
-    fmt: str,
+    fmt: str | None,
     output: str | None,
+    width: int | None,
     fail_on: str,
     today: dt.date | None,
     max_size_mb: float,
@@ -49,6 +52,8 @@ def diff(
     Exit codes: 0 no new finding at or above --fail-on, 1 some (new, or raised or reopened to it),
     2 input error. `--fail-on none` never fails.
     """
+    fmt = chosen_format(fmt, output, DIFF_FORMATS, "terminal")
+    columns = text_width(width, output)
     on = today or dt.date.today()
     show = wanted(base, fmt, output) or wanted(new, fmt, output)
     results = []
@@ -59,7 +64,9 @@ def diff(
             results.append(audit(loaded, AuditOptions(today=on, progress=step)))
     changes = compare(*results)
     if fmt == "terminal" and output is None:
-        print_terminal(changes, Console())
+        print_terminal(changes, Console(width=columns))
+    elif fmt == "terminal":
+        write_output(render_terminal(changes, columns or DEFAULT_TEXT_WIDTH), output, inputs=[base, new])
     else:
         write_output(DIFF_FORMATS[fmt](changes), output, inputs=[base, new])
     raise SystemExit(EXIT_FINDINGS if regressions(changes, fail_on) else EXIT_OK)

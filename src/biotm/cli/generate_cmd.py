@@ -7,6 +7,7 @@ import json
 import click
 
 from biotm.cli.common import InputError, write_output
+from biotm.generate import MIN_ELEMENTS  # stdlib-only module: cheap at start-up
 
 #: 10x the national-scale target: ~4 GB of memory and ~530 MB of YAML. Beyond it a typo (one zero too many)
 #: ran until the machine ran out of memory instead of failing at once.
@@ -14,8 +15,8 @@ MAX_ELEMENTS = 1_000_000
 
 
 @click.command(short_help="Write a synthetic national-scale model.")
-@click.option("-n", "--elements", type=click.IntRange(min=1, max=MAX_ELEMENTS),
-              help="Number of elements of the national model (at most 1,000,000).")
+@click.option("-n", "--elements", type=click.IntRange(min=MIN_ELEMENTS, max=MAX_ELEMENTS),
+              help=f"Number of elements of the national model ({MIN_ELEMENTS:,} to {MAX_ELEMENTS:,}).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for the controls each place gets.")
 @click.option(
     "--from-topology",

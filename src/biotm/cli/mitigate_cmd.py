@@ -7,18 +7,30 @@ import datetime as dt
 import click
 from rich.console import Console
 
-from biotm.cli.common import load_or_fail, max_size_option, write_output
+from biotm.cli.common import (
+    DEFAULT_TEXT_WIDTH,
+    chosen_format,
+    load_or_fail,
+    model_options,
+    output_options,
+    text_width,
+    today_option,
+    width_option,
+    write_output,
+)
 from biotm.pipeline import AuditOptions, audit
 
 #: Enough for every candidate of the scenarios (at most ~120); the plan says when some were left out.
 DEFAULT_CANDIDATES = 200
+FORMATS = ("json", "terminal")
 
 
 @click.command(short_help="Rank controls to add by risk removed per person-day.")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--budget", "budget", type=click.FloatRange(min=0), default=None, help="Person-days to spend at most.")
-@click.option("-f", "--format", "fmt", type=click.Choice(["terminal", "json"]), default="terminal", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
+@output_options(FORMATS, default="terminal", what="plan")
+@width_option
+@today_option()
 @click.option(
     "--max-candidates",
     type=click.IntRange(min=1),
@@ -27,13 +39,25 @@ DEFAULT_CANDIDATES = 200
     help="Re-analyse at most this many candidate controls, those with the highest estimated gain per "
     "person-day (each costs one whole audit; a national model has thousands).",
 )
-@max_size_option
+@model_options
 def mitigate(
-    file: str, budget: float | None, fmt: str, output: str | None, max_candidates: int, max_size_mb: float
+    file: str,
+    budget: float | None,
+    fmt: str | None,
+    output: str | None,
+    width: int | None,
+    today: dt.date | None,
+    max_candidates: int,
+    max_size_mb: float,
+    input_format: str,
 ) -> None:
     """Rank controls to add to FILE by risk removed per person-day, within --budget DAYS."""
-    loaded = load_or_fail(file, max_size_mb)
-    options = AuditOptions(budget_days=budget, plan=True, plan_candidates=max_candidates, today=dt.date.today())
+    fmt = chosen_format(fmt, output, FORMATS, "terminal")
+    columns = text_width(width, output)
+    loaded = load_or_fail(file, max_size_mb, input_format)
+    options = AuditOptions(
+        budget_days=budget, plan=True, plan_candidates=max_candidates, today=today or dt.date.today()
+    )
     result = audit(loaded, options)
     assert result.plan is not None
     from biotm.report.terminal import plan_section, render_to_text
@@ -41,6 +65,6 @@ def mitigate(
     if fmt == "json":
         write_output(result.plan.model_dump_json(indent=2) + "\n", output, inputs=[file])
     elif output is None:
-        Console().print(plan_section(result))
+        Console(width=columns).print(plan_section(result))
     else:
-        write_output(render_to_text(plan_section(result)), output, inputs=[file])
+        write_output(render_to_text(plan_section(result), columns or DEFAULT_TEXT_WIDTH), output, inputs=[file])

@@ -7,9 +7,21 @@ import json
 import click
 from rich.console import Console
 
-from biotm.cli.common import InputError, load_or_fail, max_size_option, write_output
+from biotm.cli.common import (
+    DEFAULT_TEXT_WIDTH,
+    InputError,
+    chosen_format,
+    load_or_fail,
+    model_options,
+    output_options,
+    text_width,
+    width_option,
+    write_output,
+)
 from biotm.graph import build_graph
 from biotm.model.errors import did_you_mean
+
+FORMATS = ("json", "terminal")
 
 
 @click.command(short_help="Show the most likely attack paths to each data item.")
@@ -17,23 +29,27 @@ from biotm.model.errors import did_you_mean
 @click.option("--attacker", "attackers", multiple=True, help="Only this attacker id (repeatable).")
 @click.option("--target", "targets", multiple=True, help="Only paths to this data item id (repeatable).")
 @click.option("-k", "k", type=click.IntRange(min=1, max=50), default=3, show_default=True, help="Paths per pair.")
-@click.option("-f", "--format", "fmt", type=click.Choice(["terminal", "json"]), default="terminal", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
-@max_size_option
+@output_options(FORMATS, default="terminal", what="paths")
+@width_option
+@model_options
 def paths(
     file: str,
     attackers: tuple[str, ...],
     targets: tuple[str, ...],
     k: int,
-    fmt: str,
+    fmt: str | None,
     output: str | None,
+    width: int | None,
     max_size_mb: float,
+    input_format: str,
 ) -> None:
     """Show the K most likely attack paths from each attacker to each sensitive data item in FILE."""
     from biotm.analysis.attackers import attackers_for
     from biotm.analysis.stage import analyze_attacks, attack_paths
 
-    loaded = load_or_fail(file, max_size_mb)
+    fmt = chosen_format(fmt, output, FORMATS, "terminal")
+    columns = text_width(width, output)
+    loaded = load_or_fail(file, max_size_mb, input_format)
     graph = build_graph(loaded)
     known = {a.id for a in attackers_for(graph)}
     for attacker in attackers:
@@ -51,8 +67,8 @@ def paths(
     from biotm.report.terminal import paths_section
 
     if output is None:
-        Console().print(paths_section(found))
+        Console(width=columns).print(paths_section(found))
     else:
         from biotm.report.terminal import render_to_text
 
-        write_output(render_to_text(paths_section(found)), output, inputs=[file])
+        write_output(render_to_text(paths_section(found), columns or DEFAULT_TEXT_WIDTH), output, inputs=[file])

@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from biotm.cli.common import write_output
+from biotm.cli.common import chosen_format, output_options, write_output
 from biotm.legal.jurisdictions import ADEQUACY_REVIEWED
 from biotm.regulations import CATALOG, LAWS, SCOPES, TRANSFER_IDS, law_of, refs
 from biotm.report.terminal import SEVERITY_STYLE
@@ -156,21 +156,14 @@ def catalog_tree() -> Tree:
 
 #: Below this many columns the 5-column table folds ids and law articles into fragments.
 TABLE_MIN_WIDTH = 120
+CATALOG_FORMATS = ("json", "markdown", "terminal")
 
 
 @click.command("rules", short_help="List every rule, its controls and regulations.")
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(["terminal", "json", "markdown"]),
-    default="terminal",
-    show_default=True,
-    help="Output format.",
-)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
-def rules(fmt: str, output: str | None) -> None:
+@output_options(CATALOG_FORMATS, default="terminal", what="catalog")
+def rules(fmt: str | None, output: str | None) -> None:
     """List every rule: id, default severity, categories, mitigating controls and regulations."""
+    fmt = chosen_format(fmt, output, CATALOG_FORMATS, "terminal")
     if fmt in ("json", "markdown"):
         write_output(catalog_json() if fmt == "json" else catalog_markdown(), output)
         return

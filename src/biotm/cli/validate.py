@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from biotm.cli.common import EXIT_INPUT, input_format_option, limits_for, max_size_option
+from biotm.cli.common import EXIT_INPUT, limits_for, model_options
 from biotm.interop import load_any
 from biotm.model import ModelError
 
@@ -12,8 +12,7 @@ from biotm.model import ModelError
 @click.command(short_help="Check model files; one located line per problem.")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
-@max_size_option
-@input_format_option
+@model_options
 def validate(files: tuple[str, ...], quiet: bool, max_size_mb: float, input_format: str) -> None:
     """Check that model FILES are valid: exit 0 if all are, 2 if any is not.
 

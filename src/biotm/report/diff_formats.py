@@ -73,9 +73,9 @@ def print_terminal(diff: ModelDiff, console: Console) -> None:
         console.print(Text(" " * 4 + printable(title)))
 
 
-def render_terminal(diff: ModelDiff) -> str:
+def render_terminal(diff: ModelDiff, width: int = 100) -> str:
     buffer = io.StringIO()
-    print_terminal(diff, Console(file=buffer, width=120, color_system=None, force_terminal=False))
+    print_terminal(diff, Console(file=buffer, width=width, color_system=None, force_terminal=False))
     return buffer.getvalue()
 
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.markup import escape
+from rich.measure import Measurement
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
 from biotm.report.view import printable_result
-from biotm.result import SEVERITIES, AttackPath, AuditResult, Finding
+from biotm.result import SEVERITIES, AttackPath, AuditResult, Finding, WhatIfDelta
 
 SEVERITY_STYLE = {
     "critical": "bold white on red",
@@ -31,6 +32,11 @@ def _people(count: int) -> str:
     return str(count)
 
 
+def _count(number: int, noun: str, plural: str | None = None) -> str:
+    """`1 attacker`, `2 attackers`: the noun agrees with the number."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
 def summary_panel(result: AuditResult) -> Panel:
     s = result.summary
     c = s.counts
@@ -40,8 +46,8 @@ def summary_panel(result: AuditResult) -> Panel:
         lines.append(f"  v{s.version}")
     lines.append(f"\n{s.file}\n", style="dim")
     lines.append(
-        f"{c.zones} zones, {c.elements} elements, {c.flows} flows, {c.data} data items "
-        f"({c.biometric_data} biometric), {c.attackers} attackers\n"
+        f"{_count(c.zones, 'zone')}, {_count(c.elements, 'element')}, {_count(c.flows, 'flow')}, "
+        f"{_count(c.data, 'data item')} ({c.biometric_data} biometric), {_count(c.attackers, 'attacker')}\n"
     )
     lines.append(f"Largest population: {_people(s.max_subjects)} data subjects\n")
     if s.irrevocable_data:
@@ -120,10 +126,40 @@ def crossings_tree(result: AuditResult) -> Tree:
     return tree
 
 
+class TableOrTree:
+    """A table where its narrowest whole-word layout fits, else the same rows as a tree.
+
+    Ids and control names are never split: their columns do not wrap, and the prose column wraps
+    between words. Below the table's minimum width (an 80-column terminal, for the plan) the tree
+    takes over, whose lines wrap between tokens too.
+    """
+
+    def __init__(self, table: Table, tree: RenderableType) -> None:
+        self.table = table
+        self.tree = tree
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        # Measurement.get clamps to the width offered: measure with room to spare to see the real minimum
+        unbounded = options.update(width=max(options.max_width, 10_000))
+        fits = Measurement.get(console, unbounded, self.table).minimum <= options.max_width
+        yield self.table if fits else self.tree
+
+
+def _whole(table: Table, header: str, values: list[str]) -> None:
+    """A column whose cells (ids, numbers) stay on one line; the header may wrap between its words."""
+    longest = max((len(v) for v in values), default=0)
+    table.add_column(header, no_wrap=False, min_width=max(longest, *(len(w) for w in header.split())))
+
+
+def _prose(table: Table, header: str) -> None:
+    """The column that absorbs the width: wraps between words, folds only a word longer than itself."""
+    table.add_column(header, ratio=1, overflow="fold")
+
+
 def warnings_table(result: AuditResult) -> Table:
     table = Table(title="Model warnings", title_justify="left")
-    table.add_column("where")
-    table.add_column("warning", overflow="fold")
+    table.add_column("where", no_wrap=True)
+    _prose(table, "warning")
     for warning in result.warnings:
         where = f"{warning.location.line}:{warning.location.column}" if warning.location else ""
         table.add_row(where, escape(warning.message))
@@ -207,10 +243,14 @@ def print_report(result: AuditResult, console: Console) -> None:
         console.print(renderable)
 
 
-def render(result: AuditResult) -> str:
+#: Columns of the plain-text report when nobody asks for another width.
+TEXT_WIDTH = 100
+
+
+def render(result: AuditResult, width: int = TEXT_WIDTH) -> str:
     """Plain text (no colour codes) at a fixed width, for files and pipes."""
     buffer = io.StringIO()
-    console = Console(file=buffer, width=120, color_system=None, force_terminal=False, record=False)
+    console = Console(file=buffer, width=width, color_system=None, force_terminal=False, record=False)
     print_report(result, console)
     return buffer.getvalue()
 
@@ -258,20 +298,39 @@ def chains_section(result: AuditResult) -> RenderableType:
     return root
 
 
+def _chain_effect(delta: WhatIfDelta) -> str:
+    """'broken by' only when the chain's finding is gone; a chain still there was only lowered."""
+    if not delta.broken_by:
+        return ""
+    verb = "broken by" if delta.after is None else "lowered by"
+    return f"{verb} {', '.join(delta.broken_by)}"
+
+
 def what_if_section(result: AuditResult) -> RenderableType:
-    table = Table(title="What if: " + ", ".join(result.what_if), title_justify="left")
-    for column in ("finding", "rule", "before", "after", "risk", "broken by"):
-        table.add_column(column, overflow="fold")
-    for delta in result.what_if_deltas:
-        table.add_row(
-            escape(delta.finding),
-            escape(delta.rule),
+    title = "What if: " + ", ".join(result.what_if)
+    rows = [
+        (
+            delta.finding,
+            delta.rule,
             delta.before or "gone",
             delta.after or "gone",
             f"{delta.risk_before:.3f} -> {delta.risk_after:.3f}",
-            escape(", ".join(delta.broken_by)),
+            _chain_effect(delta),
         )
-    return table
+        for delta in result.what_if_deltas
+    ]
+    table = Table(title=title, title_justify="left")
+    for index, header in enumerate(("finding", "rule", "before", "after", "risk")):
+        _whole(table, header, [row[index] for row in rows])
+    _prose(table, "chain")
+    tree = Tree(Text(title, style="italic"), guide_style="dim")
+    for row in rows:
+        table.add_row(*(escape(cell) for cell in row))
+        node = tree.add(Text(f"{row[0]}  {row[1]}", style="bold"))
+        node.add(Text(f"{row[2]} -> {row[3]}, risk {row[4]}"))
+        if row[5]:
+            node.add(Text(row[5]))
+    return TableOrTree(table, tree)
 
 
 def plan_section(result: AuditResult) -> RenderableType:
@@ -279,26 +338,35 @@ def plan_section(result: AuditResult) -> RenderableType:
     if plan is None:
         return Text("No mitigation plan.")
     budget = "no budget" if plan.budget_days is None else f"budget {plan.budget_days:g} person-days"
-    table = Table(
-        title=f"Mitigation plan ({budget}): risk {plan.risk_before:.3f} -> {plan.risk_after:.3f} "
-        f"for {plan.total_cost_days:g} person-days",
-        title_justify="left",
-        caption=plan.method,
+    title = (
+        f"Mitigation plan ({budget}): risk {plan.risk_before:.3f} -> {plan.risk_after:.3f} "
+        f"for {plan.total_cost_days:g} person-days"
     )
-    for column in ("#", "control", "place", "days", "risk removed", "closes", "breaks chains", "why"):
-        table.add_column(column, overflow="fold")
-    for item in plan.items:
-        table.add_row(
+    rows = [
+        (
             str(item.rank),
-            escape(item.control),
-            escape(item.place),
+            item.control,
+            item.place,
             f"{item.cost_days:g}",
             f"{item.risk_removed:.3f}",
             str(len(item.closes)),
             str(len(item.breaks_chains)),
-            escape(item.reason),
+            item.reason,
         )
-    return table
+        for item in plan.items
+    ]
+    table = Table(title=title, title_justify="left", caption=plan.method)
+    for index, header in enumerate(("#", "control", "place", "days", "risk removed", "closes", "breaks chains")):
+        _whole(table, header, [row[index] for row in rows])
+    _prose(table, "why")
+    tree = Tree(Text(title, style="italic"), guide_style="dim")
+    for rank, control, place, days, removed, closes, chains, why in rows:
+        node = tree.add(Text(f"{rank}. {control} @ {place}", style="bold"))
+        node.add(Text(f"{days} person-days, risk removed {removed}, closes {closes} findings, breaks {chains} chains"))
+        node.add(Text(why))
+        table.add_row(*(escape(cell) for cell in (rank, control, place, days, removed, closes, chains, why)))
+    tree.add(Text(plan.method, style="dim"))
+    return TableOrTree(table, tree)
 
 
 def attack_sections(result: AuditResult) -> Iterator[RenderableType]:
@@ -316,8 +384,8 @@ def attack_sections(result: AuditResult) -> Iterator[RenderableType]:
         yield plan_section(result)
 
 
-def render_to_text(renderable: RenderableType) -> str:
+def render_to_text(renderable: RenderableType, width: int = TEXT_WIDTH) -> str:
     """One renderable as plain text at the report width."""
     buffer = io.StringIO()
-    Console(file=buffer, width=120, color_system=None, force_terminal=False).print(renderable)
+    Console(file=buffer, width=width, color_system=None, force_terminal=False).print(renderable)
     return buffer.getvalue()
