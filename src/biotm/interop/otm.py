@@ -126,10 +126,6 @@ class _Importer:
                 self.draft.add(section, item, ("project",))
         if isinstance(extra.get("settings"), dict):
             self.draft.extra["settings"] = extra["settings"]
-        if not self.draft.sections["elements"]:
-            raise located(
-                self.source, ("components",) if "components" in self.data else (), "the model has no components"
-            )
         return self.draft
 
     def owner(self) -> str:

@@ -563,8 +563,6 @@ def convert(data: Any, source: SourceMap, limits: Limits) -> Draft:
     draft = Draft(source)
     converter = _Converter(merger, draft)
     converter.run()
-    if not draft.sections["elements"]:
-        raise located(source, (), "the model has no technical assets to import")
-    if not draft.sections["zones"]:
+    if draft.sections["elements"] and not draft.sections["zones"]:
         converter._outside()
     return draft

@@ -496,6 +496,4 @@ def convert(data: Any, source: SourceMap, limits: Limits) -> Draft:
         elif diagram.get("cells") is not None:
             raise located(source, (*path, "cells"), "'cells' must be a list")
         worker.build()
-    if not draft.sections["elements"]:
-        raise located(source, ("detail", "diagrams"), "the model has no actors, processes or stores to import")
     return draft
