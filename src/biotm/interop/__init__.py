@@ -42,7 +42,7 @@ _BIOTM_KEYS = frozenset({"biotm", "meta", "zones", "elements", "flows"}) & froze
 #: Formats biotm does not read, by their own markers, for a helpful "unknown format" message.
 _FOREIGN: tuple[tuple[str, frozenset[str]], ...] = (
     ("an OWASP Threat Model Library (TMBOM) file", frozenset({"threat_personas", "data_flows", "trust_zones"})),
-    ("a Microsoft Threat Modeling Tool file (export it to OTM first)", frozenset({"ThreatModel", "DrawingSurfaceList"})),
+    ("a Microsoft Threat Modeling Tool file (convert it to OTM first)", frozenset({"ThreatModel", "KnowledgeBase"})),
     ("a pytm model output", frozenset({"tm", "dataflows", "boundaries"})),
 )
 

@@ -66,6 +66,7 @@ class Draft:
     uncategorised: list[str] = field(default_factory=list)
     guessed: list[str] = field(default_factory=list)
     _ids: dict[str, set[str]] = field(default_factory=dict)
+    _next: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def add(
         self, section: str, item: dict[str, Any], origin: Path | None = None, source: SourceMap | None = None
@@ -90,18 +91,27 @@ class Draft:
             f"not recorded by {tool}: '{UNKNOWN_JURISDICTION}' is a placeholder, set the country",
         )
 
-    def unique_id(self, space: str, wanted: str, fallback: str, *, keep: bool = False) -> str:
+    def unique_id(self, space: str, wanted: str, fallback: str, *, keep: bool = False, suffix: str = "") -> str:
         """A schema-valid id, unique within `space`, as close to `wanted` as possible.
 
         With `keep`, a `wanted` that is already a valid id (another tool's id) is used unchanged;
-        otherwise names are turned into lower-case slugs.
+        otherwise names are turned into lower-case slugs. `suffix` ('.response', '-reverse') survives
+        the length limit: the name is cut, not the suffix. Each base remembers its next counter, so
+        20,000 items of one name cost linear time, not quadratic.
         """
         base = wanted if keep and _ID.match(wanted) else (slug(wanted) or slug(fallback) or "item")
+        if suffix:
+            base = base[: 100 - len(suffix)].rstrip("-_.") + suffix
         taken = self._ids.setdefault(space, set())
-        candidate, counter = base, 2
-        while candidate in taken:
-            candidate = f"{base[:120]}-{counter}"
-            counter += 1
+        candidate = base
+        if candidate in taken:
+            counters = self._next.setdefault(space, {})
+            counter = counters.get(base, 2)
+            candidate = f"{base[:110]}-{counter}"
+            while candidate in taken:
+                counter += 1
+                candidate = f"{base[:110]}-{counter}"
+            counters[base] = counter + 1
         taken.add(candidate)
         return candidate
 
@@ -141,7 +151,14 @@ class Draft:
             meta = Meta.model_validate(document["meta"])
             settings = Settings.model_validate(document.get("settings", {}))
             model = Model.model_construct(
-                meta=meta, zones=[], elements=[], data=[], flows=[], attackers=[], accepted=[], threats=[],
+                meta=meta,
+                zones=[],
+                elements=[],
+                data=[],
+                flows=[],
+                attackers=[],
+                accepted=[],
+                threats=[],
                 settings=settings,
             )
             return LoadedModel(model=model, source=self.source_map())
@@ -186,7 +203,9 @@ class Draft:
         """The header of the written model: what was dropped, every guessed category, what needs one."""
         lines = list(self.header)
         if self.empty:
-            lines.append(f"WARNING: {EMPTY_NOTICE}; biotm validate refuses a model without elements until you add some.")
+            lines.append(
+                f"WARNING: {EMPTY_NOTICE}; biotm validate refuses a model without elements until you add some."
+            )
         if self.guessed:
             lines.append(f"Data categories guessed from names and tags (check each): {'; '.join(self.guessed)}")
         summary = self.summary_line()
@@ -302,13 +321,22 @@ _MODALITY_WORDS: tuple[tuple[re.Pattern[str], Modality], ...] = (
     (_words(r"faces?", r"facial", r"selfies?", r"portraits?", r"liveness", r"faceprints?"), Modality.FACE),
 )
 _TEMPLATE = _words(
-    r"templates?", r"embeddings?", r"feature\s*vectors?", r"faceprints?", r"voiceprints?", r"minutiae",
+    r"templates?",
+    r"embeddings?",
+    r"feature\s*vectors?",
+    r"faceprints?",
+    r"voiceprints?",
+    r"minutiae",
     r"biometric\s*hash(?:es)?",
 )
 _BIOMETRIC = _words(r"biometrics?")
 _DOCUMENT = _words(
-    r"id\s*cards?", r"identity\s*cards?", r"identity\s*documents?", r"passports?",
-    r"driv\w*(?:'s)?\s*licen[cs]es?", r"kyc",
+    r"id\s*cards?",
+    r"identity\s*cards?",
+    r"identity\s*documents?",
+    r"passports?",
+    r"driv\w*(?:'s)?\s*licen[cs]es?",
+    r"kyc",
 )
 #: Whole-word versions of the shared vocabulary's identifier words, most specific category first.
 _IDENTIFIER_HINTS: tuple[tuple[DataCategory, re.Pattern[str]], ...] = tuple(
@@ -317,8 +345,17 @@ _IDENTIFIER_HINTS: tuple[tuple[DataCategory, re.Pattern[str]], ...] = tuple(
 _IDENTIFIER = _words(r"identifiers?", r"account\s*(?:number|id)s?", r"customer\s*(?:number|id)s?", r"user\s*ids?")
 _CONTACT = _words(r"e?\s*mail(?:s|\s*address(?:es)?)?", r"postal", r"address(?:es)?", r"contacts?")
 _CREDENTIAL = _words(
-    r"otps?", r"one\s*time\s*(?:password|code)s?", r"passwords?", r"passcodes?", r"pins?", r"credentials?",
-    r"secrets?", r"tokens?", r"api\s*keys?", r"sessions?", r"private\s*keys?",
+    r"otps?",
+    r"one\s*time\s*(?:password|code)s?",
+    r"passwords?",
+    r"passcodes?",
+    r"pins?",
+    r"credentials?",
+    r"secrets?",
+    r"tokens?",
+    r"api\s*keys?",
+    r"sessions?",
+    r"private\s*keys?",
 )
 _BEHAVIOURAL = _words(
     r"locations?", r"gps", r"geo\s*locations?", r"geolocation", r"movements?", r"travel", r"trajector(?:y|ies)"

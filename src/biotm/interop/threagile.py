@@ -393,7 +393,7 @@ class _Converter:
                 if authorization not in ("", "none"):
                     self.draft.note(("flows", index), f"Threagile authorization: {authorization}")
                 if received:
-                    reply_id = self.draft.unique_id("place", f"{flow_id}.response", "response")
+                    reply_id = self.draft.unique_id("place", flow_id, "flow", suffix=".response")
                     reply = self._flow(reply_id, f"{link_title} (response)", link, tgt, src, received)
                     r_index = self.draft.add("flows", reply, link_path, source)
                     self.draft.note(("flows", r_index), f"data_assets_received of the Threagile link '{link_title}'")

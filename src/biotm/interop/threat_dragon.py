@@ -384,7 +384,7 @@ class _Diagram:
         self._flow_notes(index, cell, target)
         self._threats(cell, flow_id)
         if props.get("isBidirectional") is True:
-            reverse_id = self.draft.unique_id("place", f"{flow_id}-reverse", "reverse")
+            reverse_id = self.draft.unique_id("place", flow_id, "flow", suffix="-reverse")
             reverse = self._flow_dict(reverse_id, cell, target, source)
             r_index = self.draft.add("flows", reverse, cell.path)
             self.draft.note(("flows", r_index), f"the return direction of the bidirectional flow '{flow_id}'")
