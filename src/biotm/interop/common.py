@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,6 +66,7 @@ class Draft:
     origins: dict[Path, tuple[SourceMap, Path]] = field(default_factory=dict)
     uncategorised: list[str] = field(default_factory=list)
     guessed: list[str] = field(default_factory=list)
+    dropped: Counter[str] = field(default_factory=Counter)
     _ids: dict[str, set[str]] = field(default_factory=dict)
     _next: dict[str, dict[str, int]] = field(default_factory=dict)
 
