@@ -14,7 +14,6 @@ accepted risks, under `project.attributes.biotm`), so an exported model re-impor
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from typing import Any
@@ -25,16 +24,12 @@ from biotm.interop.common import (
     as_list,
     as_mapping,
     located,
-    slug,
     text_of,
     type_name,
 )
+from biotm.interop.otm_export import BIOTM_KEY, DERIVED_KEYS, export, export_json
 from biotm.model.parse import Limits
-from biotm.model.schema import DataCategory, Element, ElementType, Model, Threat
 from biotm.model.source import Path, SourceMap
-
-OTM_VERSION = "0.2.0"
-BIOTM_KEY = "biotm"
 
 _STORE_WORDS = frozenset(
     {
@@ -507,8 +502,18 @@ class _Importer:
 
     def threats(self) -> None:
         catalog: dict[str, tuple[Path, dict[str, Any]]] = {}
+        derived: set[str] = set()
         for path, threat in self.items("threats"):
+            attributes = threat.get("attributes")
+            if isinstance(attributes, dict) and any(k in attributes for k in DERIVED_KEYS):
+                derived.add(text_of(threat.get("id")))  # an audit's finding or chain: the audit derives it again
+                continue
             catalog.setdefault(text_of(threat.get("id")), (path, threat))
+        if derived:
+            self.draft.header.append(
+                f"{len(derived)} threats from an earlier biotm audit (findings and chains) skipped: "
+                "`biotm analyze` derives them again from the model"
+            )
         mitigations: dict[str, dict[str, Any]] = {}
         for _path, mitigation in self.items("mitigations"):
             mitigations.setdefault(text_of(mitigation.get("id")), mitigation)
@@ -523,6 +528,8 @@ class _Importer:
         dangling: Counter[str] = Counter()
         for place, path, instance in instances:
             threat_ref = text_of(instance.get("threat"))
+            if threat_ref in derived:
+                continue
             if threat_ref not in catalog:
                 dangling[threat_ref] += 1
                 continue
@@ -610,179 +617,4 @@ def convert(data: Any, source: SourceMap, limits: Limits) -> Draft:
     return _Importer(data, source).run()
 
 
-# -- export ------------------------------------------------------------------------------------
-
-_TRUST = {"internet": 20, "public": 40, "private": 80}
-_CONFIDENTIALITY = {
-    DataCategory.BIOMETRIC_SAMPLE: 100,
-    DataCategory.BIOMETRIC_TEMPLATE: 100,
-    DataCategory.DOCUMENT_IMAGE: 90,
-    DataCategory.IDENTIFIER: 80,
-    DataCategory.NATIONAL_ID: 90,
-    DataCategory.DOCUMENT_NUMBER: 80,
-    DataCategory.DRIVER_LICENCE: 80,
-    DataCategory.PHONE_NUMBER: 60,
-    DataCategory.CREDENTIAL: 90,
-    DataCategory.QUASI_IDENTIFIER: 60,
-    DataCategory.CONTACT: 50,
-    DataCategory.BEHAVIOURAL: 60,
-    DataCategory.OTHER: 50,
-}
-_RISK = {"critical": (90, 90), "high": (70, 70), "medium": (50, 50), "low": (30, 30), "info": (10, 10)}
-_STATE = {"open": "exposed", "mitigated": "mitigated", "accepted": "accepted"}
-
-
-def _named(item: Any) -> dict[str, Any]:
-    """The id, name (the id when unnamed) and description every OTM part starts with."""
-    entry: dict[str, Any] = {"id": item.id, "name": item.name or item.id}
-    if item.description:
-        entry["description"] = item.description
-    return entry
-
-
-def _kept(item: Any, *drop: str) -> dict[str, Any]:
-    dumped: dict[str, Any] = item.model_dump(mode="json", by_alias=True, exclude_defaults=True)
-    return {k: v for k, v in dumped.items() if k not in drop}
-
-
-def _tags(element: Element) -> list[str]:
-    tags = [element.type.value]
-    if element.role:
-        tags.append(f"role:{element.role.value}")
-    if element.capture.value != "none":
-        tags.append(f"biometric-capture:{element.capture.value}")
-    if element.matching.value != "none":
-        tags.append(f"biometric-matching:{element.matching.value}")
-    tags.extend(f"control:{c}" for c in element.controls)
-    return tags
-
-
-def _threat_instance(threat: Threat) -> dict[str, Any]:
-    instance: dict[str, Any] = {"threat": threat.id, "state": _STATE[threat.status]}
-    if threat.mitigation:
-        state = "implemented" if threat.status == "mitigated" else "required"
-        instance["mitigations"] = [{"mitigation": f"{threat.id}-mitigation", "state": state}]
-    return instance
-
-
-def export(model: Model) -> dict[str, Any]:
-    """The OTM document of a biotm model; biotm-only fields ride in `attributes.biotm`."""
-    threats_at: dict[str, list[Threat]] = {}
-    for threat in model.threats:
-        threats_at.setdefault(threat.place, []).append(threat)
-    project_extra: dict[str, Any] = {"meta": _kept(model.meta)}
-    if model.attackers:
-        project_extra["attackers"] = [_kept(a) for a in model.attackers]
-    if model.accepted:
-        project_extra["accepted"] = [_kept(a) for a in model.accepted]
-    settings = _kept(model.settings)
-    if settings:
-        project_extra["settings"] = settings
-    project: dict[str, Any] = {"name": model.meta.name, "id": slug(model.meta.name) or "biotm-model"}
-    if model.meta.description:
-        project["description"] = model.meta.description
-    if model.meta.authors:
-        project["owner"] = model.meta.authors[0]
-    project["tags"] = ["biotm"]
-    project["attributes"] = {BIOTM_KEY: project_extra}
-
-    def zone_type(internet: bool, public: bool) -> str:
-        return "internet" if internet else "public" if public else "private"
-
-    trust_zones = []
-    for zone in model.zones:
-        kind = zone_type(zone.internet_facing, zone.public_place)
-        entry = {**_named(zone), "type": kind}
-        entry["risk"] = {"trustRating": _TRUST[kind]}
-        if zone.parent:
-            entry["parent"] = {"trustZone": zone.parent}
-        entry["attributes"] = {BIOTM_KEY: _kept(zone, "id", "parent")}
-        trust_zones.append(entry)
-
-    received: dict[str, set[str]] = {}
-    for flow in model.flows:
-        received.setdefault(flow.target, set()).update(flow.data)
-    components = []
-    for element in model.elements:
-        entry = {**_named(element), "type": element.type.value}
-        entry["parent"] = {"trustZone": element.zone}
-        processed = sorted(received.get(element.id, set()) | {d.output for d in element.derives})
-        stored = list(element.holds) if element.type in (ElementType.STORE, ElementType.DEVICE) else []
-        if processed or stored:
-            entry["assets"] = {"processed": processed, "stored": stored}
-        if element.id in threats_at:
-            entry["threats"] = [_threat_instance(t) for t in threats_at[element.id]]
-        entry["tags"] = _tags(element)
-        entry["attributes"] = {BIOTM_KEY: _kept(element, "id", "zone")}
-        components.append(entry)
-
-    dataflows = []
-    for flow in model.flows:
-        entry = _named(flow)
-        entry.update(
-            {"bidirectional": False, "source": flow.source, "destination": flow.target, "assets": list(flow.data)}
-        )
-        if flow.id in threats_at:
-            entry["threats"] = [_threat_instance(t) for t in threats_at[flow.id]]
-        tags = [
-            t
-            for t in (
-                flow.protocol,
-                "encrypted" if flow.encrypted else "",
-                f"authentication:{flow.authentication.value}",
-            )
-            if t
-        ]
-        entry["tags"] = tags + [f"control:{c}" for c in flow.controls]
-        entry["attributes"] = {BIOTM_KEY: _kept(flow, "id", "source", "target", "data")}
-        dataflows.append(entry)
-
-    assets = []
-    for item in model.data:
-        entry = _named(item)
-        confidentiality = 0 if item.public else _CONFIDENTIALITY[item.category]
-        entry["risk"] = {
-            "confidentiality": confidentiality,
-            "integrity": 50,
-            "availability": 50,
-            "comment": f"biotm category {item.category.value}"
-            + (f", modality {item.modality.value}" if item.modality else ""),
-        }
-        entry["attributes"] = {BIOTM_KEY: _kept(item, "id")}
-        assets.append(entry)
-
-    threats, mitigations = [], []
-    for threat in model.threats:
-        likelihood, impact = _RISK[threat.severity]
-        entry = {"id": threat.id, "name": threat.title}
-        if threat.description:
-            entry["description"] = threat.description
-        entry["categories"] = list(threat.categories)
-        entry["risk"] = {"likelihood": likelihood, "impact": impact}
-        entry["attributes"] = {BIOTM_KEY: _kept(threat, "id")}
-        threats.append(entry)
-        if threat.mitigation:
-            mitigations.append(
-                {
-                    "id": f"{threat.id}-mitigation",
-                    "name": threat.mitigation[:80],
-                    "description": threat.mitigation,
-                    "riskReduction": 100 if threat.status == "mitigated" else 50,
-                }
-            )
-    return {
-        "otmVersion": OTM_VERSION,
-        "project": project,
-        "representations": [],
-        "assets": assets,
-        "components": components,
-        "dataflows": dataflows,
-        "trustZones": trust_zones,
-        "threats": threats,
-        "mitigations": mitigations,
-    }
-
-
-def export_json(model: Model) -> str:
-    """The OTM document as JSON text, stable byte for byte."""
-    return json.dumps(export(model), indent=2, ensure_ascii=False) + "\n"
+__all__ = ["convert", "detect", "export", "export_json"]

@@ -18,7 +18,6 @@ elements (outside the audit's control). Threats become model `threats` with stat
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
