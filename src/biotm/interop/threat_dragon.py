@@ -171,6 +171,7 @@ class _Regions:
 
     def __init__(self) -> None:
         self.parent: dict[str, str] = {}
+        self._members: dict[str, list[str]] = {}  # root -> every element of its region
 
     def find(self, item: str) -> str:
         root = item
@@ -185,7 +186,17 @@ class _Regions:
         self.parent.setdefault(b, b)
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+            root, child = min(ra, rb), max(ra, rb)
+            self.parent[child] = root
+            self._members.setdefault(root, [root]).extend(self._members.pop(child, [child]))
+
+    def members(self, root: str) -> list[str]:
+        return self._members.get(root, [root])
+
+    def separated(self, a: str, b: str, across: dict[str, set[str]]) -> bool:
+        """Whether a crossing flow joins an element of region `a` to one of region `b`."""
+        small, other = (a, b) if len(self.members(a)) <= len(self.members(b)) else (b, a)
+        return any(self.find(p) == other for m in self.members(small) for p in across.get(m, ()))
 
     def groups(self, members: list[str]) -> list[list[str]]:
         out: dict[str, list[str]] = {}
@@ -396,10 +407,10 @@ class _Diagram:
 
         A curve is a drawn line, not an infinite one: a flow crosses it only if the flow's drawn
         polyline intersects the curve's drawn segments. Within a zone touched by a crossing flow,
-        elements joined by a flow that crosses no curve share a region; an element whose every flow
-        crosses a curve is a region of its own; an element with no flow at all joins the nearest
-        element it can see without crossing a curve. The largest region keeps
-        the zone; every other region becomes a zone of its own inside it (beside it for "outside").
+        elements joined by a flow that crosses no curve share a region, and regions whose elements
+        see each other past the crossed curves merge unless a crossing flow joins them. So every
+        crossing flow, and no other, crosses a zone boundary. The largest region keeps the zone;
+        every other region becomes a zone of its own inside it (beside it for "outside").
         """
         lines = [(c, line) for c in self._of("curve") if (line := self._polyline(c)) is not None and len(line) > 1]
         if not lines:
@@ -429,15 +440,13 @@ class _Diagram:
         regions = _Regions()
         for source, target in joined:
             regions.join(source, target)
-        connected = {end for pair in (*joined, *((s, t) for s, t, _f in crossing)) for end in pair}
+        across: dict[str, set[str]] = {}  # element -> the elements a crossing flow separates it from
+        for source, target, _flow in crossing:
+            across.setdefault(source, set()).add(target)
+            across.setdefault(target, set()).add(source)
         curve_lines = [line for _c, line in used]
         for zone_id in touched:
-            members = members_of.get(zone_id, [])
-            lonely = [m for m in members if m not in connected]
-            for element_id in lonely:
-                nearest = self._nearest_visible(element_id, members, curve_lines)
-                if nearest is not None:
-                    regions.join(element_id, nearest)
+            self._merge_visible(members_of.get(zone_id, []), regions, across, curve_lines)
         names = ", ".join(f"'{c.name}'" if c.name else "an unnamed curve" for c, _l in used)
         for zone_id in touched:
             groups = regions.groups(members_of.get(zone_id, []))
@@ -466,18 +475,31 @@ class _Diagram:
         labels = [elements[self.index_of[m]].get("name") or m for m in group]
         return ", ".join(labels[:2]) + (", ..." if len(labels) > 2 else "")
 
-    def _nearest_visible(self, element_id: str, members: list[str], curve_lines: list[list[Point]]) -> str | None:
-        """The nearest other element of the zone whose straight line to this one crosses no curve."""
-        centre = self.centres[element_id]
-        ranked = sorted(
-            (m for m in members if m != element_id),
-            key=lambda m: ((self.centres[m][0] - centre[0]) ** 2 + (self.centres[m][1] - centre[1]) ** 2, m),
-        )
-        for other in ranked[:_VISIBLE_CANDIDATES]:
-            segment = [centre, self.centres[other]]
-            if not any(polylines_cross(segment, line) for line in curve_lines):
-                return other
-        return None
+    def _merge_visible(
+        self, members: list[str], regions: _Regions, across: dict[str, set[str]], curve_lines: list[list[Point]]
+    ) -> None:
+        """Merge regions whose elements see each other past the crossed curves.
+
+        Two regions are one area of the drawing if an element of one sees a near element of the other
+        (their straight line crosses no crossed curve), unless a crossing flow joins the two regions:
+        the curve it crosses is what separates them. Each element tries only its nearest neighbours.
+        """
+        for element_id in members:
+            centre = self.centres[element_id]
+            ranked = sorted(
+                (m for m in members if m != element_id),
+                key=lambda m: ((self.centres[m][0] - centre[0]) ** 2 + (self.centres[m][1] - centre[1]) ** 2, m),
+            )
+            for other in ranked[:_VISIBLE_CANDIDATES]:
+                mine, theirs = regions.find(element_id), regions.find(other)
+                if mine == theirs:
+                    continue
+                segment = [centre, self.centres[other]]
+                if any(polylines_cross(segment, line) for line in curve_lines):
+                    continue
+                if regions.separated(mine, theirs, across):
+                    continue
+                regions.join(element_id, other)
 
     def _zone_of(self, element_id: str) -> str:
         return str(self.draft.sections["elements"][self.index_of[element_id]]["zone"])
