@@ -230,6 +230,7 @@ class _Importer:
         self.processed: dict[str, list[str]] = {}  # element id -> assets.processed
         self.project: dict[str, Any] = {}
         self.dropped: Counter[str] = Counter()
+        self._unplaced: str | None = None
 
     def items(self, key: str) -> list[tuple[Path, dict[str, Any]]]:
         value = self.data.get(key)
@@ -373,6 +374,24 @@ class _Importer:
                 self.draft.note(("data", index, "public"), "OTM confidentiality 0")
             self.count_dropped(asset, "assets")
 
+    def unplaced(self) -> str:
+        """A zone for components whose trust zone the file does not define (never a real zone by guess)."""
+        if self._unplaced is None:
+            if not self.items("trustZones"):
+                self._unplaced = str(self.draft.sections["zones"][0]["id"])  # the default zone
+                return self._unplaced
+            self._unplaced = self.draft.unique_id("zone", "unknown-zone", "unknown-zone")
+            zone = {
+                "id": self._unplaced,
+                "name": "Zone not in the OTM file",
+                "owner": self.owner(),
+                "jurisdiction": UNKNOWN_JURISDICTION,
+            }
+            index = self.draft.add("zones", zone, ("components",))
+            self.draft.note(("zones", index), "components whose parent names no trust zone of the file")
+            self.draft.note_zone_guesses(index, "OTM", "the project owner")
+        return self._unplaced
+
     def _zone_of_component(self, otm_id: str) -> str | None:
         """The trust zone up the component parent chain; iterative, so a 3,000-deep chain is fine."""
         seen: set[str] = set()
@@ -401,7 +420,6 @@ class _Importer:
                 self.element_ids[otm_id] = self.readable_id("place", component, "element", kept_of[path])
         if not components:
             return
-        default_zone = self.draft.sections["zones"][0]["id"]
         done: set[str] = set()
         for path, component in components:
             otm_id = text_of(component.get("id"))
@@ -414,12 +432,12 @@ class _Importer:
             element: dict[str, Any] = {"id": self.element_ids[otm_id]}
             if kept is not None:
                 element.update({k: v for k, v in kept.items() if k not in ("id", "zone")})
-                element["zone"] = zone or default_zone
+                element["zone"] = zone or self.unplaced()
                 self.draft.add("elements", element, path)
                 continue
             element["type"], why = _element_type(component)
             name = _copy_texts(element, component)
-            element["zone"] = zone or default_zone
+            element["zone"] = zone or self.unplaced()
             assets = component.get("assets")
             stored: list[str] = []
             if isinstance(assets, dict):
@@ -435,7 +453,7 @@ class _Importer:
             self.note_otm_id(("elements", index, "id"), component, element["id"])
             self.draft.note(("elements", index, "type"), why)
             if zone is None:
-                self.draft.note(("elements", index, "zone"), "no trust zone in OTM: put in the first zone")
+                self.draft.note(("elements", index, "zone"), "its trust zone is not in the OTM file: put it in the right zone")
             elif self.component_parent.get(otm_id, ("", ""))[0] == "component":
                 self.draft.note(("elements", index, "zone"), "nested in another component in OTM: its zone")
             if stored:
