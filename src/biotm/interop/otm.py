@@ -15,7 +15,7 @@ accepted risks, under `project.attributes.biotm`), so an exported model re-impor
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from typing import Any
 
 from biotm.interop.common import (
@@ -230,6 +230,7 @@ class _Importer:
         self.processed: dict[str, list[str]] = {}  # element id -> assets.processed
         self.project: dict[str, Any] = {}
         self.dropped: Counter[str] = Counter()
+        self.skipped: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)  # (part, why) -> OTM ids
         self._unplaced: str | None = None
 
     def items(self, key: str) -> list[tuple[Path, dict[str, Any]]]:
@@ -292,6 +293,10 @@ class _Importer:
             self.draft.extra["settings"] = extra["settings"]
         if as_list(self.data.get("representations")):
             self.dropped["representations (diagram positions)"] += len(as_list(self.data.get("representations")))
+        for (part, why), ids in sorted(self.skipped.items()):
+            shown = [f"'{i}'" + (f" x{n}" if n > 1 else "") for i, n in sorted(ids.items())]
+            listed = ", ".join(shown[:12]) + (f" and {len(shown) - 12} more" if len(shown) > 12 else "")
+            self.draft.header.append(f"{sum(ids.values())} {part} dropped, {why}: {listed}")
         for what, count in sorted(self.dropped.items()):
             self.draft.header.append(f"dropped (no biotm equivalent): {count} {what}")
         return self.draft
@@ -308,7 +313,13 @@ class _Importer:
         return text_of(self.project.get("owner")) or text_of(self.project.get("name")) or "unknown owner"
 
     def zones(self) -> None:
-        zones = self.items("trustZones")
+        zones, seen = [], set()
+        for path, zone in self.items("trustZones"):
+            if text_of(zone.get("id")) in seen:
+                self.skipped[("trust zones", "their id is used by an earlier zone")][text_of(zone.get("id"))] += 1
+                continue
+            seen.add(text_of(zone.get("id")))
+            zones.append((path, zone))
         kept_of = {path: self.kept(zone, path) for path, zone in zones}
         for path, zone in zones:
             self.zone_ids[text_of(zone.get("id"))] = self.readable_id("zone", zone, "zone", kept_of[path])
@@ -424,7 +435,7 @@ class _Importer:
         for path, component in components:
             otm_id = text_of(component.get("id"))
             if otm_id in done:
-                self.draft.header.append(f"component '{otm_id}' dropped: its id is used by an earlier component")
+                self.skipped[("components", "their id is used by an earlier component")][otm_id] += 1
                 continue
             done.add(otm_id)
             zone = self._zone_of_component(otm_id)
@@ -453,7 +464,9 @@ class _Importer:
             self.note_otm_id(("elements", index, "id"), component, element["id"])
             self.draft.note(("elements", index, "type"), why)
             if zone is None:
-                self.draft.note(("elements", index, "zone"), "its trust zone is not in the OTM file: put it in the right zone")
+                self.draft.note(
+                    ("elements", index, "zone"), "its trust zone is not in the OTM file: put it in the right zone"
+                )
             elif self.component_parent.get(otm_id, ("", ""))[0] == "component":
                 self.draft.note(("elements", index, "zone"), "nested in another component in OTM: its zone")
             if stored:
@@ -469,11 +482,11 @@ class _Importer:
             target = self.element_ids.get(text_of(flow.get("destination")))
             if source is None or target is None or source == target:
                 end = "source" if source is None else "destination"
-                why = f"its {end} is not a component" if source is None or target is None else "it loops"
-                self.draft.header.append(f"dataflow '{otm_id}' dropped: {why}")
+                why = f"their {end} is not a component" if source is None or target is None else "they loop"
+                self.skipped[("dataflows", why)][otm_id] += 1
                 continue
             if otm_id in self.flow_ids:
-                self.draft.header.append(f"dataflow '{otm_id}' dropped: its id is used by an earlier dataflow")
+                self.skipped[("dataflows", "their id is used by an earlier dataflow")][otm_id] += 1
                 continue
             kept = self.kept(flow, path)
             if kept is not None:
