@@ -47,7 +47,8 @@ def test_spec_example_maps_zones_threats_and_assets() -> None:
     assert zones[zone_of(loaded, "Customer Database")].name == "Private"
     assert next(e for e in model.elements if e.name == "Customer Database").type == "store"
     states = {t.place: t.status for t in model.threats}
-    assert states == {"web-service": "mitigated", "dataflow-between-webservice-and-mongo": "open"}  # implemented vs required mitigation
+    # implemented vs required mitigation
+    assert states == {"web-service": "mitigated", "dataflow-between-webservice-and-mongo": "open"}
     assert next(d for d in model.data if d.id == "public-info").public
 
 
