@@ -352,3 +352,12 @@ def test_broken_files_of_each_format_are_one_located_line(tmp_path: Path, name: 
     path.write_text(text)
     for command in ("validate", "import", "analyze"):
         assert message in _located_refusal(path, command)
+
+
+def test_an_empty_otm_model_with_a_bad_biotm_meta_is_located(tmp_path: Path) -> None:
+    document = _otm()
+    document["project"]["attributes"] = {"biotm": {"meta": {"bogus": 1}}}
+    path = _write(tmp_path / "empty.otm", document)
+    run = RUNNER.invoke(cli, ["validate", str(path)])
+    assert run.exit_code == 2 and "Traceback" not in run.output
+    assert all(line.startswith(f"{path}:1:1: ") for line in run.stderr.strip().splitlines())

@@ -20,7 +20,7 @@ import yaml
 
 from biotm.model.errors import ModelError, Problem
 from biotm.model.loader import LoadedModel, validate_data
-from biotm.model.schema import DataCategory, Meta, Modality, Model, Settings
+from biotm.model.schema import DataCategory, Modality
 from biotm.model.source import Mark, Path, SourceLocation, SourceMap
 from biotm.model.vocabulary import IDENTIFIER_WORDS, normalise
 from biotm.report.view import printable
@@ -32,6 +32,7 @@ UNKNOWN_JURISDICTION = "XX"
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,119}$")
 
+_PLACEHOLDER = "biotm-empty-model-placeholder"
 EMPTY_NOTICE = "the model is empty (no elements): nothing to audit"
 
 SECTIONS = ("zones", "elements", "data", "flows", "attackers", "accepted", "threats")
@@ -149,21 +150,13 @@ class Draft:
         but a blank Threat Dragon template is a legitimate input with nothing to audit).
         """
         if self.empty:
+            # validate everything else as usual, beside a placeholder that is then taken out again
             document = self.document()
-            meta = Meta.model_validate(document["meta"])
-            settings = Settings.model_validate(document.get("settings", {}))
-            model = Model.model_construct(
-                meta=meta,
-                zones=[],
-                elements=[],
-                data=[],
-                flows=[],
-                attackers=[],
-                accepted=[],
-                threats=[],
-                settings=settings,
-            )
-            return LoadedModel(model=model, source=self.source_map())
+            document["zones"] = [{"id": _PLACEHOLDER, "owner": "-", "jurisdiction": UNKNOWN_JURISDICTION}]
+            document["elements"] = [{"id": _PLACEHOLDER, "type": "process", "zone": _PLACEHOLDER}]
+            loaded = validate_data(document, self.source_map())
+            model = loaded.model.model_copy(update={"zones": [], "elements": []})
+            return LoadedModel(model=model, source=loaded.source)
         return validate_data(self.document(), self.source_map())
 
     def notices(self) -> list[str]:
