@@ -17,9 +17,11 @@ from shared_corpus import shared
 from biotm.cli import cli
 from biotm.interop import import_draft, load_any
 from biotm.interop.common import guess_category, write_model
-from biotm.interop.otm import export, export_json
+from biotm.interop.otm import convert, export, export_json
 from biotm.model import load_bytes
+from biotm.model.parse import Limits
 from biotm.model.schema import DataCategory
+from biotm.model.source import SourceMap
 from biotm.model.vocabulary import IDENTIFIER_WORDS
 from biotm.pipeline import AuditOptions, audit
 
@@ -73,6 +75,28 @@ def test_2_startleft_zones_face_the_internet_by_type_only() -> None:
     assert zones["Internet"].internet_facing
     assert not zones["Private Secured Cloud"].internet_facing
     assert not zones["Public Cloud"].internet_facing
+
+
+@pytest.mark.parametrize(
+    ("zone", "facing"),
+    [
+        ({"name": "Public Cloud"}, False),  # by name too: a cloud hosts servers
+        ({"name": "Internet"}, True),
+        ({"name": "DMZ", "risk": {"trustRating": 10}}, True),
+        ({"name": "Corp", "risk": {"trustRating": 10}}, False),  # a shared rating is no signal
+        ({"id": "6376d53e-6461-412b-8e04-7b3fe2b397de", "name": "Generic"}, True),  # IriusRisk "Public"
+    ],
+)
+def test_2_zone_type_and_name_decide_not_a_shared_rating(zone: dict[str, Any], facing: bool) -> None:
+    others = [{"id": "x", "name": "Other", "risk": {"trustRating": 10}}]
+    document = {
+        "otmVersion": "0.2.0",
+        "project": {"name": "p", "id": "p"},
+        "trustZones": [{"id": "z", **zone}, *others],
+    }
+    document["components"] = [{"id": "c", "name": "C", "parent": {"trustZone": document["trustZones"][0]["id"]}}]
+    model = convert(document, SourceMap("z.otm"), Limits()).loaded().model
+    assert model.zones[0].internet_facing is facing
 
 
 # 3. A dangling threat reference is dropped and listed, the file still audits -------------------------------------

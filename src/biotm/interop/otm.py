@@ -206,10 +206,10 @@ def _internet_facing(zone: dict[str, Any], ratings_vary: bool) -> tuple[bool, st
             return known[1], f"IriusRisk trust zone type '{known[0]}'"
     for what, text in (("type", text_of(zone.get("type"))), ("name", text_of(zone.get("name")))):
         tokens = _tokens(text)
-        if tokens & _INTERNET_WORDS and not tokens & {"private", "internal"}:
-            return True, f"guessed from the zone's {what} '{text}'"
-        if tokens & _PRIVATE_WORDS:
+        if tokens & _PRIVATE_WORDS:  # "Public Cloud" hosts servers; it is not the internet
             return False, ""
+        if tokens & _INTERNET_WORDS:
+            return True, f"guessed from the zone's {what} '{text}'"
     risk = zone.get("risk")
     rating = _percent(risk.get("trustRating")) if isinstance(risk, dict) else None
     if ratings_vary and rating is not None and rating <= 30:
