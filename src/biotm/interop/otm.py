@@ -304,7 +304,8 @@ class _Importer:
     def count_dropped(self, item: dict[str, Any], kind: str) -> None:
         """Count the OTM tags and attributes of another tool's part that no biotm field carries."""
         if as_list(item.get("tags")):
-            self.dropped[f"tags on {kind}"] += len(as_list(item.get("tags")))
+            why = " (used only to guess the element type)" if kind == "components" else ""
+            self.dropped[f"tags on {kind}{why}"] += len(as_list(item.get("tags")))
         attributes = item.get("attributes")
         if isinstance(attributes, dict) and attributes:
             self.dropped[f"attributes on {kind}"] += len(attributes)
