@@ -181,6 +181,7 @@ def test_7_processed_data_is_held_where_it_starts_and_no_flow_lacks_data() -> No
     loaded = _draft("threagile-fidelity.yaml").loaded()
     elements = {e.id: e for e in loaded.model.elements}
     assert "face" in elements["phone"].holds  # processed there, and no link brings it
+    assert "face" in elements["phone"].discards  # processed, not stored: not kept at rest
     assert "invoices" in elements["backend"].holds
     result = audit(loaded, AuditOptions())
     assert not [w for w in result.warnings if w.code == "flow-data-unavailable"]
@@ -231,7 +232,7 @@ def test_10_otm_processed_assets_that_no_flow_brings_are_held(tmp_path: Path) ->
     path = tmp_path / "processed.otm"
     path.write_text(json.dumps(document))
     api = next(e for e in load_any(str(path)).model.elements if e.name == "Public API")
-    assert api.holds == ["customer-invoices"]
+    assert api.holds == api.discards == ["customer-invoices"]  # present there, not kept at rest
 
 
 # 11. Empty models audit as "nothing to audit" ----------------------------------------------------------------

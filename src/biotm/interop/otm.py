@@ -525,12 +525,14 @@ class _Importer:
                 for d in self.processed.get(element["id"], [])
                 if d not in arriving.get(element["id"], set()) and d not in element.get("holds", [])
             ]
-            if extra:
+            if extra:  # processed here and not stored: present, but deleted after use, not kept at rest
                 element["holds"] = [*element.get("holds", []), *extra]
+                element["discards"] = [*element.get("discards", []), *extra]
                 self.draft.note(
                     ("elements", index, "holds"),
                     f"assets.processed in OTM that no dataflow brings here: {', '.join(extra)}",
                 )
+                self.draft.note(("elements", index, "discards"), "processed, not stored (OTM): not kept at rest")
 
     def threats(self) -> None:
         catalog: dict[str, tuple[Path, dict[str, Any]]] = {}

@@ -489,12 +489,14 @@ class _Converter:
                 for d in dict.fromkeys(self.processed.get(element_id, []))
                 if d not in arriving.get(element_id, set()) and d not in element.get("holds", [])
             ]
-            if extra:
+            if extra:  # processed here and not stored: present, but deleted after use, not kept at rest
                 element["holds"] = [*element.get("holds", []), *extra]
+                element["discards"] = [*element.get("discards", []), *extra]
                 self.draft.note(
                     ("elements", index, "holds"),
                     f"data_assets_processed in Threagile that no link brings here: {', '.join(extra)}",
                 )
+                self.draft.note(("elements", index, "discards"), "processed, not stored (Threagile): not kept at rest")
             inbound = self.filtered.get(element_id, [])
             if inbound and all(inbound) and "network-isolation" not in element.get("controls", []):
                 element["controls"] = [*element.get("controls", []), "network-isolation"]
