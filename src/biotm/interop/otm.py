@@ -27,7 +27,7 @@ from biotm.interop.common import (
     text_of,
     type_name,
 )
-from biotm.interop.otm_export import BIOTM_KEY, DERIVED_KEYS, export, export_json
+from biotm.interop.otm_export import BIOTM_KEY, DERIVED_KEYS, LEGAL_SECTIONS, export, export_json
 from biotm.model.parse import Limits
 from biotm.model.source import Path, SourceMap
 
@@ -291,6 +291,9 @@ class _Importer:
                 self.draft.add(section, item, ("project",))
         if isinstance(extra.get("settings"), dict):
             self.draft.extra["settings"] = extra["settings"]
+        for section in LEGAL_SECTIONS:  # roles, agreements and purpose bases: model-wide, like settings
+            if isinstance(extra.get(section), list):
+                self.draft.extra[section] = extra[section]
         if as_list(self.data.get("representations")):
             self.dropped["representations (diagram positions)"] += len(as_list(self.data.get("representations")))
         for (part, why), ids in sorted(self.skipped.items()):

@@ -18,6 +18,8 @@ from biotm.result import AuditResult, Finding, TheftChain
 
 OTM_VERSION = "0.2.0"
 BIOTM_KEY = "biotm"
+#: Model-wide legal sections, kept under `project.attributes.biotm`.
+LEGAL_SECTIONS = ("organisations", "agreements", "bases")
 #: Attribute keys of the audit's parts; an import skips parts that carry one.
 FINDING_KEY = "biotm-finding"
 CHAIN_KEY = "biotm-chain"
@@ -96,6 +98,9 @@ def export(model: Model, result: AuditResult | None = None) -> dict[str, Any]:
     settings = _kept(model.settings)
     if settings:
         project_extra["settings"] = settings
+    for section in LEGAL_SECTIONS:
+        if getattr(model, section):
+            project_extra[section] = [_kept(part) for part in getattr(model, section)]
     project: dict[str, Any] = {"name": model.meta.name, "id": slug(model.meta.name) or "biotm-model"}
     if model.meta.description:
         project["description"] = model.meta.description
