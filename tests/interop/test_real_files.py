@@ -34,6 +34,23 @@ class Expected:
     zone_of: list[tuple[str, str]]
 
 
+#: Threat Dragon's demo drawn in v1 and again in v2.0: the same elements, flows and regions.
+TD_DEMO = Expected(
+    elements=7,
+    flows=8,
+    zones=4,
+    data=0,
+    zone_of=[
+        ("Worker Config", "~outside:Main Request Data Flow"),
+        ("Database", "~database"),
+        ("Web Application Config", "~outside:Main Request Data Flow"),
+        ("Message Queue", "~queue"),
+        ("Background Worker Process", "~outside:Main Request Data Flow"),
+        ("Web Application", "~outside:Main Request Data Flow"),
+        ("Browser", "~browser"),
+    ],
+)
+
 STARTLEFT_CFT = Expected(
     elements=22,
     flows=22,
@@ -275,21 +292,7 @@ EXPECTED: dict[str, Expected] = {
     # Four curves: Browser | Web Application, Web Application | Message Queue, Message Queue | Worker, and an
     # arc over the Database. Every flow of Browser, Message Queue and Database crosses one; Web Application and
     # its config, and the worker and its config, are joined by flows crossing none and see each other.
-    "threat-dragon/td-v1-demo-threat-model.json": Expected(
-        elements=7,
-        flows=8,
-        zones=4,
-        data=0,
-        zone_of=[
-            ("Worker Config", "~outside:Main Request Data Flow"),
-            ("Database", "~database"),
-            ("Web Application Config", "~outside:Main Request Data Flow"),
-            ("Message Queue", "~queue"),
-            ("Background Worker Process", "~outside:Main Request Data Flow"),
-            ("Web Application", "~outside:Main Request Data Flow"),
-            ("Browser", "~browser"),
-        ],
-    ),
+    "threat-dragon/td-v1-demo-threat-model.json": TD_DEMO,
     # Two curves: Client | Web server (both flows cross it) and Web server | Github repo (both flows out of scope,
     # still drawn across it). The second diagram is empty.
     "threat-dragon/td-v1-enter-the-dragon-3.json": Expected(
@@ -319,21 +322,7 @@ EXPECTED: dict[str, Expected] = {
     # Three curves: Browser | Web Application, one long curve with the Message Queue above it and both processes
     # below, and an arc over the Database. Every flow of Browser, Message Queue and Database crosses one; the
     # two processes and their configs are joined by flows crossing none and see each other.
-    "threat-dragon/td-v2.0-threat-model.json": Expected(
-        elements=7,
-        flows=8,
-        zones=4,
-        data=0,
-        zone_of=[
-            ("Worker Config", "~outside:Main Request Data Flow"),
-            ("Database", "~database"),
-            ("Web Application Config", "~outside:Main Request Data Flow"),
-            ("Message Queue", "~queue"),
-            ("Background Worker Process", "~outside:Main Request Data Flow"),
-            ("Web Application", "~outside:Main Request Data Flow"),
-            ("Browser", "~browser"),
-        ],
-    ),
+    "threat-dragon/td-v2.0-threat-model.json": TD_DEMO,
     # The "Internet" curve runs top to bottom at x ~ 620-820: the user's side (actor, browser, mobile app, trading
     # bot) left of it, ElectrumX, the blockchain and the exchange right of it; the wallet box stays whole.
     "threat-dragon/td-v2.3-cryptocurrency-wallet.json": Expected(

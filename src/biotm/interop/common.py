@@ -183,6 +183,29 @@ class Draft:
                 self.note((*path, "modality"), "modality not stated in the source: guessed, check it")
         return fields
 
+    def hold_processed(self, processed: Mapping[str, list[str]], tool: str, field_name: str) -> None:
+        """Data an element processes (`field_name` in `tool`) that no flow brings there starts there.
+
+        It is held (so flows out of it carry something) and discarded after use (processed, not
+        stored), so processing is not reported as keeping the data at rest.
+        """
+        arriving: dict[str, set[str]] = {}
+        for flow in self.sections["flows"]:
+            arriving.setdefault(flow["target"], set()).update(flow["data"])
+        for index, element in enumerate(self.sections["elements"]):
+            extra = [
+                d
+                for d in dict.fromkeys(processed.get(element["id"], []))
+                if d not in arriving.get(element["id"], set()) and d not in element.get("holds", [])
+            ]
+            if extra:
+                element["holds"] = [*element.get("holds", []), *extra]
+                element["discards"] = [*element.get("discards", []), *extra]
+                self.note(
+                    ("elements", index, "holds"), f"{field_name} in {tool} that no flow brings here: {', '.join(extra)}"
+                )
+                self.note(("elements", index, "discards"), f"processed, not stored ({tool}): not kept at rest")
+
     def summary_line(self) -> str | None:
         """'3 of 12 data items need a category: a, b, c' or None when every item was mapped.
 

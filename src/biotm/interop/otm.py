@@ -284,7 +284,7 @@ class _Importer:
         self.assets()
         self.components()
         self.dataflows()
-        self.hold_processed()
+        self.draft.hold_processed(self.processed, "OTM", "assets.processed")
         self.threats()
         for section in ("attackers", "accepted"):
             for item in as_list(extra.get(section)):
@@ -516,26 +516,6 @@ class _Importer:
                 reverse = {**out, "id": reverse_id, "source": target, "target": source}
                 index = self.draft.add("flows", reverse, path)
                 self.draft.note(("flows", index), f"the return direction of the bidirectional dataflow '{otm_id}'")
-
-    def hold_processed(self) -> None:
-        """`assets.processed` that no flow brings to the component: the component is where it starts."""
-        arriving: dict[str, set[str]] = {}
-        for flow in self.draft.sections["flows"]:
-            arriving.setdefault(flow["target"], set()).update(flow["data"])
-        for index, element in enumerate(self.draft.sections["elements"]):
-            extra = [
-                d
-                for d in self.processed.get(element["id"], [])
-                if d not in arriving.get(element["id"], set()) and d not in element.get("holds", [])
-            ]
-            if extra:  # processed here and not stored: present, but deleted after use, not kept at rest
-                element["holds"] = [*element.get("holds", []), *extra]
-                element["discards"] = [*element.get("discards", []), *extra]
-                self.draft.note(
-                    ("elements", index, "holds"),
-                    f"assets.processed in OTM that no dataflow brings here: {', '.join(extra)}",
-                )
-                self.draft.note(("elements", index, "discards"), "processed, not stored (OTM): not kept at rest")
 
     def threats(self) -> None:
         catalog: dict[str, tuple[Path, dict[str, Any]]] = {}

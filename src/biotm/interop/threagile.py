@@ -479,24 +479,9 @@ class _Converter:
 
     def finish(self) -> None:
         """What needs every element and flow: processed data, ip filtering, and the header of losses."""
-        arriving: dict[str, set[str]] = {}
-        for flow in self.draft.sections["flows"]:
-            arriving.setdefault(flow["target"], set()).update(flow["data"])
+        self.draft.hold_processed(self.processed, "Threagile", "data_assets_processed")
         for index, element in enumerate(self.draft.sections["elements"]):
             element_id = element["id"]
-            extra = [
-                d
-                for d in dict.fromkeys(self.processed.get(element_id, []))
-                if d not in arriving.get(element_id, set()) and d not in element.get("holds", [])
-            ]
-            if extra:  # processed here and not stored: present, but deleted after use, not kept at rest
-                element["holds"] = [*element.get("holds", []), *extra]
-                element["discards"] = [*element.get("discards", []), *extra]
-                self.draft.note(
-                    ("elements", index, "holds"),
-                    f"data_assets_processed in Threagile that no link brings here: {', '.join(extra)}",
-                )
-                self.draft.note(("elements", index, "discards"), "processed, not stored (Threagile): not kept at rest")
             inbound = self.filtered.get(element_id, [])
             if inbound and all(inbound) and "network-isolation" not in element.get("controls", []):
                 element["controls"] = [*element.get("controls", []), "network-isolation"]
