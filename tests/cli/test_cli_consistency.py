@@ -146,7 +146,7 @@ MODEL_COMMANDS = [
     (["diff", "--fail-on", "none", str(MINIMAL)], "out.json"),
     (["export", "--to", "otm"], "out.json"),
 ]
-ACCEPTANCE_COMMANDS = ["analyze", "mitigate", "diagram", "diff"]
+ACCEPTANCE_COMMANDS = ["analyze", "mitigate", "diagram", "diff", "export"]
 
 
 @pytest.mark.parametrize("command", ["analyze", "paths", "mitigate", "diagram", "diff", "export", "validate"])

@@ -87,7 +87,7 @@ def test_export_then_analyze_the_otm_file(minimal_path: Path, tmp_path: Path) ->
             "shape.json:1:40: 'detail.diagrams' must be a list",
         ),
         ("list.json", "[1, 2]", ["--input-format", "otm"], "list.json:1:1: an OTM document must be a mapping"),
-        ("what.yaml", "hello: world\n", [], "what.yaml:1:1: cannot tell the format of this file"),
+        ("what.yaml", "hello: world\n", [], "what.yaml:1:1: unknown format"),
         (
             "tm.yaml",
             "threagile_version: 1.0.0\nincludes: [nope.yaml]\n",

@@ -60,7 +60,8 @@ def test_spec_example_maps_zones_threats_and_assets() -> None:
     assert zones[zone_of(loaded, "Customer Database")].name == "Private"
     assert next(e for e in model.elements if e.name == "Customer Database").type == "store"
     states = {t.place: t.status for t in model.threats}
-    assert states == {"web-service": "mitigated", "cc-store-in-db": "open"}  # implemented vs required mitigation
+    # implemented vs required mitigation
+    assert states == {"web-service": "mitigated", "dataflow-between-webservice-and-mongo": "open"}
     assert next(d for d in model.data if d.id == "public-info").public
 
 
@@ -68,9 +69,9 @@ def test_fixture_nested_components_dangling_flows_missing_names() -> None:
     draft, loaded = imported(FIXTURES / "otm-edge.yaml")
     model = loaded.model
     elements = {e.id: e for e in model.elements}
-    assert elements["verifier-plugin"].zone == "dc"  # nested in the verifier component
+    assert elements["verifier-plugin"].zone == "data-centre"  # nested in the verifier component
     assert elements["vault"].name is None and elements["vault"].holds == ["selfie"]
-    assert {z.id: z.parent for z in model.zones}["enclave"] == "dc"
+    assert {z.id: z.parent for z in model.zones}["enclave"] == "data-centre"
     assert "orphan" not in {f.id for f in model.flows}
     assert any("orphan" in line for line in draft.header)
     [threat] = model.threats

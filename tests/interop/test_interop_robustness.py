@@ -87,5 +87,8 @@ def test_damaged_files_fail_cleanly(name: str, data: st.DataObject) -> None:
     except ModelError as exc:
         assert all(problem.path == "damaged.json" or fmt == "threagile" for problem in exc.problems)
         return
+    if draft.empty:  # an empty model audits as "nothing to audit"; a biotm file needs an element
+        assert loaded.model.elements == []
+        return
     # what imports also writes a file that reads back as the same model
     assert load_bytes(write_model(draft).encode(), "out.yaml").model == loaded.model

@@ -123,7 +123,7 @@ def test_fixture_with_includes_merge_keys_and_nulls() -> None:
     assert data["face-image"].subjects == 10_000_000
     assert (data["fp-template"].category, data["fp-template"].modality) == ("biometric_template", "fingerprint")
     assert data["passport-scan"].category == "document_image"
-    assert data["phone"].category == "contact"
+    assert data["phone"].category == "phone_number"
     assert data["otp"].category == "credential"
     assert data["shoe-size"].category == "other" and data["shoe-size"].public
     assert draft.summary_line() == "1 of 6 data items need a category: Shoe Size"

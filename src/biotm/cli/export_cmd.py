@@ -1,19 +1,44 @@
-"""`biotm export`: write a biotm model in another tool's format."""
+"""`biotm export`: write a biotm model, with its audit, in another tool's format."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import click
 
-from biotm.cli.common import load_or_fail, model_options, write_output
+from biotm.cli.common import load_or_fail, model_options, today_option, write_output
 from biotm.interop.otm import export_json
+from biotm.pipeline import AuditOptions, audit
 
 
-@click.command("export", short_help="Export a model to Open Threat Model (OTM) JSON.")
+@click.command("export", short_help="Export a model and its findings to Open Threat Model (OTM) JSON.")
 @click.option("--to", "target_format", type=click.Choice(["otm"]), required=True, help="Format to write.")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here (default: stdout).")
+@click.option(
+    "--findings/--model-only",
+    default=True,
+    show_default=True,
+    help="Audit the model and export its findings, chains and mitigation plan as OTM threats and mitigations.",
+)
+@today_option("Judge acceptance expiry as of this date (YYYY-MM-DD; default: today).")
 @model_options
-def export(target_format: str, file: str, output: str | None, input_format: str, max_size_mb: float) -> None:
-    """Export model FILE to OTM (Open Threat Model JSON); biotm-only fields ride in `attributes.biotm`."""
+def export(
+    target_format: str,
+    file: str,
+    output: str | None,
+    findings: bool,
+    today: dt.date | None,
+    input_format: str,
+    max_size_mb: float,
+) -> None:
+    """Export model FILE to OTM (Open Threat Model JSON); biotm-only fields ride in `attributes.biotm`.
+
+    By default the model is audited first and its findings, identity-theft chains and mitigation
+    plan are written as OTM threats and mitigations; importing the file back gives the same model.
+    """
     loaded = load_or_fail(file, max_size_mb, input_format)
-    write_output(export_json(loaded.model), output, inputs=[file])
+    result = None
+    if findings and loaded.model.elements:
+        result = audit(loaded, AuditOptions(today=today or dt.date.today(), plan=True))
+    write_output(export_json(loaded.model, result), output, inputs=[file])

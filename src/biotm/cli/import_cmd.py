@@ -34,6 +34,5 @@ def import_(source_format: str, file: str, output: str | None, max_size_mb: floa
     except ModelError as exc:
         raise InputError(str(exc)) from None
     write_output(write_model(draft), output, inputs=[file])
-    summary = draft.summary_line()
-    if summary:
-        click.echo(summary, err=True)
+    for line in draft.notices():
+        click.echo(line, err=True)

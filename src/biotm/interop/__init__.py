@@ -12,12 +12,13 @@ from collections.abc import Callable
 from pathlib import Path as FsPath
 from typing import Any
 
-from biotm.interop.common import Draft
+from biotm.interop.common import Draft, without_surrogates
 from biotm.model.errors import ModelError, Problem
 from biotm.model.loader import LoadedModel, read_bounded, validate_data
 from biotm.model.parse import Limits, decode, parse_json, parse_text
 from biotm.model.schema import Model
 from biotm.model.source import SourceMap
+from biotm.report.view import printable
 
 #: format name -> module under biotm.interop defining `detect` and `convert`.
 IMPORTERS: dict[str, str] = {
@@ -35,14 +36,31 @@ def _module(name: str) -> Any:
     return importlib.import_module(f"biotm.interop.{IMPORTERS[name]}")
 
 
-_BIOTM_KEYS = frozenset(Model.model_fields)
+#: Sections only a biotm model has; `threats`, `data` and `settings` are shared with other formats.
+_BIOTM_KEYS = frozenset({"biotm", "meta", "zones", "elements", "flows"}) & frozenset(Model.model_fields)
+
+#: Formats biotm does not read, by their own markers, for a helpful "unknown format" message.
+_FOREIGN: tuple[tuple[str, frozenset[str]], ...] = (
+    ("an OWASP Threat Model Library (TMBOM) file", frozenset({"threat_personas", "data_flows", "trust_zones"})),
+    ("a Microsoft Threat Modeling Tool file (convert it to OTM first)", frozenset({"ThreatModel", "KnowledgeBase"})),
+    ("a pytm model output", frozenset({"tm", "dataflows", "boundaries"})),
+)
 
 
 def _looks_like_biotm(data: dict[str, Any], others: list[str]) -> bool:
-    """A document no importer claims is read as biotm if it has any biotm section (so its errors are biotm's)."""
+    """A document no importer claims is read as biotm if it has a biotm-only section (so its errors are biotm's)."""
     if "biotm" in data:
         return True
     return not others and bool(_BIOTM_KEYS & set(data))
+
+
+def _looks_like(data: dict[str, Any]) -> str:
+    keys = set(data)
+    for name, markers in _FOREIGN:
+        if len(markers & keys) >= 2:
+            return f"looks like {name}, which biotm does not import"
+    shown = ", ".join(sorted(str(k) for k in keys)[:6])
+    return f"top-level keys {shown}" if shown else "an empty mapping"
 
 
 def detect_format(data: Any) -> list[str]:
@@ -78,8 +96,8 @@ def choose_format(data: Any, path: str, input_format: str) -> str:
         return "biotm"  # no format has a list or a scalar at the top: biotm's loader explains what is wrong
     if not found:
         message = (
-            "cannot tell the format of this file (not a biotm, Threat Dragon, Threagile or OTM model); "
-            "pass --input-format"
+            f"unknown format: {printable(_looks_like(data))}; biotm reads biotm, Threat Dragon, Threagile and OTM "
+            "models (pass --input-format if this is one of them)"
         )
     else:
         message = f"the format is ambiguous (could be {' or '.join(found)}); pass --input-format"
@@ -91,6 +109,7 @@ def import_draft(path: str, input_format: str, limits: Limits | None = None) -> 
     limits = limits or Limits()
     data, source = parse_file(path, limits)
     fmt = choose_format(data, path, input_format)
+    data = without_surrogates(data)
     if fmt == "biotm":
         raise ModelError([Problem(path, 1, 1, "this is already a biotm model; nothing to import")])
     convert: Convert = _module(fmt).convert
@@ -110,11 +129,11 @@ def load_any(
     if fmt == "biotm":
         return validate_data(data, source)
     convert: Convert = _module(fmt).convert
-    draft = convert(data, source, limits)
+    draft = convert(without_surrogates(data), source, limits)
     loaded = draft.loaded()
-    summary = draft.summary_line()
-    if notify is not None and summary:
-        notify(f"{path}: {summary}")
+    if notify is not None:
+        for line in draft.notices():
+            notify(f"{printable(path)}: {line}")
     return loaded
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,8 @@ from biotm.model.errors import ModelError, Problem
 from biotm.model.loader import LoadedModel, validate_data
 from biotm.model.schema import DataCategory, Modality
 from biotm.model.source import Mark, Path, SourceLocation, SourceMap
+from biotm.model.vocabulary import IDENTIFIER_WORDS, normalise
+from biotm.report.view import printable
 
 #: Placeholder jurisdiction for zones whose country the source format does not record. "XX" is an
 #: ISO 3166 user-assigned code, so it never names a real country and never creates a cross-border
@@ -28,6 +31,9 @@ from biotm.model.source import Mark, Path, SourceLocation, SourceMap
 UNKNOWN_JURISDICTION = "XX"
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,119}$")
+
+_PLACEHOLDER = "biotm-empty-model-placeholder"
+EMPTY_NOTICE = "the model is empty (no elements): nothing to audit"
 
 SECTIONS = ("zones", "elements", "data", "flows", "attackers", "accepted", "threats")
 
@@ -60,7 +66,10 @@ class Draft:
     notes: dict[Path, list[str]] = field(default_factory=dict)
     origins: dict[Path, tuple[SourceMap, Path]] = field(default_factory=dict)
     uncategorised: list[str] = field(default_factory=list)
+    guessed: list[str] = field(default_factory=list)
+    dropped: Counter[str] = field(default_factory=Counter)
     _ids: dict[str, set[str]] = field(default_factory=dict)
+    _next: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def add(
         self, section: str, item: dict[str, Any], origin: Path | None = None, source: SourceMap | None = None
@@ -85,18 +94,27 @@ class Draft:
             f"not recorded by {tool}: '{UNKNOWN_JURISDICTION}' is a placeholder, set the country",
         )
 
-    def unique_id(self, space: str, wanted: str, fallback: str, *, keep: bool = False) -> str:
+    def unique_id(self, space: str, wanted: str, fallback: str, *, keep: bool = False, suffix: str = "") -> str:
         """A schema-valid id, unique within `space`, as close to `wanted` as possible.
 
         With `keep`, a `wanted` that is already a valid id (another tool's id) is used unchanged;
-        otherwise names are turned into lower-case slugs.
+        otherwise names are turned into lower-case slugs. `suffix` ('.response', '-reverse') survives
+        the length limit: the name is cut, not the suffix. Each base remembers its next counter, so
+        20,000 items of one name cost linear time, not quadratic.
         """
         base = wanted if keep and _ID.match(wanted) else (slug(wanted) or slug(fallback) or "item")
+        if suffix:
+            base = base[: 100 - len(suffix)].rstrip("-_.") + suffix
         taken = self._ids.setdefault(space, set())
-        candidate, counter = base, 2
-        while candidate in taken:
-            candidate = f"{base[:120]}-{counter}"
-            counter += 1
+        candidate = base
+        if candidate in taken:
+            counters = self._next.setdefault(space, {})
+            counter = counters.get(base, 2)
+            candidate = f"{base[:110]}-{counter}"
+            while candidate in taken:
+                counter += 1
+                candidate = f"{base[:110]}-{counter}"
+            counters[base] = counter + 1
         taken.add(candidate)
         return candidate
 
@@ -120,9 +138,32 @@ class Draft:
             mapped.files[path] = source.file
         return mapped
 
+    @property
+    def empty(self) -> bool:
+        """Whether the source holds nothing to audit (a blank template, a minimal converter output)."""
+        return not self.sections["elements"]
+
     def loaded(self) -> LoadedModel:
-        """Validate the draft; problems are located in the source file."""
+        """Validate the draft; problems are located in the source file.
+
+        An empty draft becomes an empty model (the schema wants at least one element in a biotm file,
+        but a blank Threat Dragon template is a legitimate input with nothing to audit).
+        """
+        if self.empty:
+            # validate everything else as usual, beside a placeholder that is then taken out again
+            document = self.document()
+            document["zones"] = [{"id": _PLACEHOLDER, "owner": "-", "jurisdiction": UNKNOWN_JURISDICTION}]
+            document["elements"] = [{"id": _PLACEHOLDER, "type": "process", "zone": _PLACEHOLDER}]
+            loaded = validate_data(document, self.source_map())
+            model = loaded.model.model_copy(update={"zones": [], "elements": []})
+            return LoadedModel(model=model, source=loaded.source)
         return validate_data(self.document(), self.source_map())
+
+    def notices(self) -> list[str]:
+        """Lines for stderr when another tool's file is analysed or imported."""
+        lines = [EMPTY_NOTICE] if self.empty else []
+        summary = self.summary_line()
+        return [*lines, summary] if summary else lines
 
     def categorise(self, path: Path, name: str, tags: Iterable[str] = (), description: str = "") -> dict[str, Any]:
         """Category fields for a data item from another tool, noting guesses and unknowns at `path`."""
@@ -134,19 +175,103 @@ class Draft:
         category, modality, guessed_modality = guess
         fields: dict[str, Any] = {"category": category.value}
         self.note((*path, "category"), f"category guessed from the name/tags ('{name}')")
+        kind = category.value + (f" ({modality.value}{', guessed' if guessed_modality else ''})" if modality else "")
+        self.guessed.append(f"'{name}' -> {kind}")
         if modality is not None:
             fields["modality"] = modality.value
             if guessed_modality:
                 self.note((*path, "modality"), "modality not stated in the source: guessed, check it")
         return fields
 
+    def hold_processed(self, processed: Mapping[str, list[str]], tool: str, field_name: str) -> None:
+        """Data an element processes (`field_name` in `tool`) that no flow brings there starts there.
+
+        It is held (so flows out of it carry something) and discarded after use (processed, not
+        stored), so processing is not reported as keeping the data at rest.
+        """
+        arriving: dict[str, set[str]] = {}
+        for flow in self.sections["flows"]:
+            arriving.setdefault(flow["target"], set()).update(flow["data"])
+        for index, element in enumerate(self.sections["elements"]):
+            extra = [
+                d
+                for d in dict.fromkeys(processed.get(element["id"], []))
+                if d not in arriving.get(element["id"], set()) and d not in element.get("holds", [])
+            ]
+            if extra:
+                element["holds"] = [*element.get("holds", []), *extra]
+                element["discards"] = [*element.get("discards", []), *extra]
+                self.note(
+                    ("elements", index, "holds"), f"{field_name} in {tool} that no flow brings here: {', '.join(extra)}"
+                )
+                self.note(("elements", index, "discards"), f"processed, not stored ({tool}): not kept at rest")
+
     def summary_line(self) -> str | None:
-        """'3 of 12 data items need a category: a, b, c' or None when every item was mapped."""
+        """'3 of 12 data items need a category: a, b, c' or None when every item was mapped.
+
+        The names are another tool's text, so control characters are shown escaped, never sent raw.
+        """
         if not self.uncategorised:
             return None
         total = len(self.sections["data"])
         names = ", ".join(self.uncategorised)
-        return f"{len(self.uncategorised)} of {total} data items need a category: {names}"
+        return printable(f"{len(self.uncategorised)} of {total} data items need a category: {names}")
+
+    def header_lines(self) -> list[str]:
+        """The header of the written model: what was dropped, every guessed category, what needs one."""
+        lines = list(self.header)
+        if self.empty:
+            lines.append(
+                f"WARNING: {EMPTY_NOTICE}; biotm validate refuses a model without elements until you add some."
+            )
+        if self.guessed:
+            lines.append(f"Data categories guessed from names and tags (check each): {'; '.join(self.guessed)}")
+        summary = self.summary_line()
+        if summary:
+            lines.append(summary)
+        return lines
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _clean(text: str) -> str:
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+def without_surrogates(data: Any) -> Any:
+    """`data` with every lone UTF-16 surrogate (a JSON `"\\udfff"`) replaced by U+FFFD, in keys too.
+
+    No output can encode a lone surrogate, so it is replaced once at the door. Iterative, so deep
+    documents cannot exhaust the stack.
+    """
+    if isinstance(data, str):
+        return _clean(data)
+    stack, seen = [data], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:  # YAML aliases share nodes
+            continue
+        seen.add(id(node))
+        if isinstance(node, dict):
+            for key in list(node):
+                value = node[key]
+                if isinstance(value, str):
+                    value = _clean(value)
+                elif isinstance(value, dict | list):
+                    stack.append(value)
+                if isinstance(key, str) and _SURROGATE.search(key):
+                    del node[key]
+                    node[_clean(key)] = value
+                else:
+                    node[key] = value
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                if isinstance(value, str):
+                    node[index] = _clean(value)
+                elif isinstance(value, dict | list):
+                    stack.append(value)
+    return data
 
 
 def slug(text: str) -> str:
@@ -196,25 +321,74 @@ def located(source: SourceMap, path: Path, message: str) -> ModelError:
 
 # -- data categories ---------------------------------------------------------------------------
 
-_MODALITY_WORDS: tuple[tuple[str, Modality], ...] = (
-    (r"fingerprint|finger\s*print|finger|dactyl", Modality.FINGERPRINT),
-    (r"iris|retina", Modality.IRIS),
-    (r"voice|speaker|speech", Modality.VOICE),
-    (r"palm", Modality.PALM),
-    (r"vein", Modality.VEIN),
-    (r"gait", Modality.GAIT),
-    (r"signature", Modality.SIGNATURE),
-    (r"\bdna\b", Modality.DNA),
-    (r"face|facial|selfie|portrait|liveness", Modality.FACE),
+
+def _words(*patterns: str) -> re.Pattern[str]:
+    """One pattern matching any of `patterns` as whole words ("face" never matches "Surface")."""
+    return re.compile(r"\b(?:" + "|".join(patterns) + r")\b")
+
+
+_MODALITY_WORDS: tuple[tuple[re.Pattern[str], Modality], ...] = (
+    (_words(r"finger\s*prints?", r"fingers?", r"dactyl\w*", r"minutiae"), Modality.FINGERPRINT),
+    (_words(r"iris(?:es)?", r"retinas?", r"retinal"), Modality.IRIS),
+    (_words(r"voices?", r"voiceprints?", r"speech", r"speaker\s*(?:recognition|verification)"), Modality.VOICE),
+    (_words(r"palms?", r"palm\s*prints?"), Modality.PALM),
+    (_words(r"veins?"), Modality.VEIN),
+    (_words(r"gait"), Modality.GAIT),
+    (_words(r"signatures?"), Modality.SIGNATURE),
+    (_words(r"dna"), Modality.DNA),
+    (_words(r"faces?", r"facial", r"selfies?", r"portraits?", r"liveness", r"faceprints?"), Modality.FACE),
 )
-_TEMPLATE = r"template|embedding|feature\s*vector|faceprint|voiceprint|minutiae|biometric\s*hash"
-_BIOMETRIC = r"biometric"
-_DOCUMENT = r"id[\s_-]*card|identity[\s_-]*card|passport|driv\w*[\s_-]*licen[cs]e|national[\s_-]*id|\bkyc\b"
-_NUMBER = r"number|\bno\b|\bnr\b|\bid[\s_-]*(?:no|num)|\bssn\b"
-_IDENTIFIER = r"\bssn\b|social\s*security|national[\s_-]*id|citizen[\s_-]*id|identifier|account[\s_-]*(?:number|id)"
-_CONTACT = r"phone|mobile[\s_-]*number|msisdn|e-?mail|postal|address"
-_CREDENTIAL = r"\botp\b|one[\s_-]*time|password|passcode|\bpin\b|credential|secret|token|api[\s_-]*key|session"
-_BEHAVIOURAL = r"location|\bgps\b|geo|movement|travel|trajector"
+_TEMPLATE = _words(
+    r"templates?",
+    r"embeddings?",
+    r"feature\s*vectors?",
+    r"faceprints?",
+    r"voiceprints?",
+    r"minutiae",
+    r"biometric\s*hash(?:es)?",
+)
+_BIOMETRIC = _words(r"biometrics?")
+_DOCUMENT = _words(
+    r"id\s*cards?",
+    r"identity\s*cards?",
+    r"identity\s*documents?",
+    r"passports?",
+    r"driv\w*(?:'s)?\s*licen[cs]es?",
+    r"kyc",
+)
+#: Whole-word versions of the shared vocabulary's identifier words, most specific category first.
+_IDENTIFIER_HINTS: tuple[tuple[DataCategory, re.Pattern[str]], ...] = tuple(
+    (category, _words(*(w.replace(r"\b", "") for w in patterns))) for category, patterns in IDENTIFIER_WORDS
+)
+_IDENTIFIER = _words(r"identifiers?", r"account\s*(?:number|id)s?", r"customer\s*(?:number|id)s?", r"user\s*ids?")
+_CONTACT = _words(r"e?\s*mail(?:s|\s*address(?:es)?)?", r"postal", r"address(?:es)?", r"contacts?")
+_CREDENTIAL = _words(
+    r"otps?",
+    r"one\s*time\s*(?:password|code)s?",
+    r"passwords?",
+    r"passcodes?",
+    r"pins?",
+    r"credentials?",
+    r"secrets?",
+    r"tokens?",
+    r"api\s*keys?",
+    r"sessions?",
+    r"private\s*keys?",
+)
+_BEHAVIOURAL = _words(
+    r"locations?", r"gps", r"geo\s*locations?", r"geolocation", r"movements?", r"travel", r"trajector(?:y|ies)"
+)
+_IMAGE = _words(r"scans?", r"photos?", r"images?", r"pictures?", r"copy", r"copies", r"front", r"back")
+_GENERIC: tuple[tuple[re.Pattern[str], DataCategory], ...] = (
+    (_IDENTIFIER, DataCategory.IDENTIFIER),
+    (_CREDENTIAL, DataCategory.CREDENTIAL),
+    (_CONTACT, DataCategory.CONTACT),
+    (_BEHAVIOURAL, DataCategory.BEHAVIOURAL),
+)
+
+
+def _modality(words: str) -> Modality | None:
+    return next((m for pattern, m in _MODALITY_WORDS if pattern.search(words)), None)
 
 
 def guess_category(
@@ -222,37 +396,34 @@ def guess_category(
 ) -> tuple[DataCategory, Modality | None, bool] | None:
     """(category, modality, modality_guessed) for a data item named `name`, or None when unclear.
 
-    Only the name and tags decide; the description is used only to find the modality of something
-    the name already calls biometric. A bare 'biometric' item gets modality face, flagged as a guess.
+    Only whole words of the name and tags decide; the description is used only to find the modality
+    of something the name already calls biometric. A bare 'biometric' item gets modality face, flagged
+    as a guess. Identity numbers map to the specific categories of the shared vocabulary.
     """
-    words = " ".join([name, *(str(t) for t in tags)]).lower()
-    words = re.sub(r"[_\-]+", " ", words)
-    modality = next((m for pattern, m in _MODALITY_WORDS if re.search(pattern, words)), None)
-    biometric = modality is not None or re.search(_BIOMETRIC, words) is not None
-    if modality is not None and modality in (Modality.SIGNATURE,) and not re.search(_BIOMETRIC, words):
-        biometric = False  # a 'signature' is usually a cryptographic one
-        modality = None
-    if biometric:
+    words = normalise(" ".join([name, *(str(t) for t in tags)]))
+    modality = _modality(words)
+    biometric = _BIOMETRIC.search(words) is not None
+    if modality is Modality.SIGNATURE and not biometric:
+        modality = None  # a 'signature' is usually a cryptographic one
+    if biometric or modality is not None:
         guessed = False
         if modality is None:
-            described = description.lower()
-            modality = next((m for pattern, m in _MODALITY_WORDS if re.search(pattern, described)), None)
+            modality = _modality(normalise(description))
             if modality is None:
                 modality, guessed = Modality.FACE, True
-        template = re.search(_TEMPLATE, words) is not None
-        category = DataCategory.BIOMETRIC_TEMPLATE if template else DataCategory.BIOMETRIC_SAMPLE
+        category = DataCategory.BIOMETRIC_TEMPLATE if _TEMPLATE.search(words) else DataCategory.BIOMETRIC_SAMPLE
         return category, modality, guessed
-    if re.search(_DOCUMENT, words):
-        if re.search(_NUMBER, words):
-            return DataCategory.IDENTIFIER, None, False
+    hint = next((category for category, pattern in _IDENTIFIER_HINTS if pattern.search(words)), None)
+    if _DOCUMENT.search(words) and _IMAGE.search(words):
         return DataCategory.DOCUMENT_IMAGE, None, False
-    for pattern, category in (
-        (_IDENTIFIER, DataCategory.IDENTIFIER),
-        (_CREDENTIAL, DataCategory.CREDENTIAL),
-        (_CONTACT, DataCategory.CONTACT),
-        (_BEHAVIOURAL, DataCategory.BEHAVIOURAL),
-    ):
-        if re.search(pattern, words):
+    if hint is not None and hint is not DataCategory.PHONE_NUMBER:
+        return hint, None, False
+    if _DOCUMENT.search(words):
+        return DataCategory.DOCUMENT_IMAGE, None, False
+    if hint is not None:
+        return hint, None, False
+    for pattern, category in _GENERIC:
+        if pattern.search(words):
             return category, None, False
     return None
 
@@ -293,7 +464,7 @@ def _comment_lines(notes: Mapping[Path, list[str]], path: Path, indent: int) -> 
     out = []
     for note in notes.get(path, []):
         for line in note.splitlines() or [""]:
-            out.append(" " * indent + ("# " + line).rstrip())
+            out.append(" " * indent + ("# " + printable(line)).rstrip())
     return out
 
 
@@ -329,7 +500,7 @@ def emit_yaml(document: Mapping[str, Any], notes: Mapping[Path, list[str]], head
 
     Deterministic: key order is the document's, scalars are quoted only when YAML would misread them.
     """
-    out = [("# " + line).rstrip() for text in header for line in (text.splitlines() or [""])]
+    out = [("# " + printable(line)).rstrip() for text in header for line in (text.splitlines() or [""])]
     if out:
         out.append("")
     _emit(dict(document), (), 0, notes, out)
@@ -338,8 +509,7 @@ def emit_yaml(document: Mapping[str, Any], notes: Mapping[Path, list[str]], head
 
 def write_model(draft: Draft) -> str:
     """The draft as a commented biotm model file."""
-    summary = draft.summary_line()
-    return emit_yaml(draft.document(), draft.notes, [*draft.header, *([summary] if summary else [])])
+    return emit_yaml(draft.document(), draft.notes, draft.header_lines())
 
 
 def mark_of(source: SourceMap, path: Path) -> Mark:

@@ -37,12 +37,14 @@ from biotm.interop.common import (
     slug,
     text_of,
 )
-from biotm.model.errors import ModelError
 from biotm.model.loader import read_bounded
 from biotm.model.parse import Limits, decode, parse_text
 from biotm.model.source import Path, SourceMap
+from biotm.report.view import printable
 
 MAX_INCLUDED_FILES = 256
+MAX_INCLUDE_NAME = 1024
+_BAD_PATH = re.compile("[\x00-\x1f\x7f]")
 
 SUBJECTS = {"very-few": 10, "few": 1_000, "many": 100_000, "very-many": 10_000_000}
 
@@ -58,7 +60,8 @@ _MAP_SECTIONS = (
     "questions",
 )
 _DEVICE_TECHNOLOGIES = {"browser", "desktop", "mobile-app", "iot-device", "devops-client", "client-system"}
-_ENCRYPTED_PROTOCOLS = {"https", "wss", "ssh", "sftp", "ftps", "ldaps", "smtp-encrypted", "pop3-encrypted"}
+#: Threagile's own `Protocol.IsEncrypted()`: these plus every `*-encrypted` protocol.
+_ENCRYPTED_PROTOCOLS = {"https", "wss", "ssh", "ssh-tunnel", "sftp", "ftps", "scp", "ldaps"}
 _AUTHENTICATION = {
     "none": "none",
     "credentials": "one-way",
@@ -87,7 +90,8 @@ class _Merger:
         self.root = FsPath(main.file).resolve().parent
         self.merged: dict[str, Any] = {}
         self.origins: dict[tuple[str, str], Origin] = {}
-        self.files = 0
+        self.read: set[FsPath] = set()
+        self.total = 0  # bytes of included files (the main file was bounded when it was read)
 
     def add(self, data: Any, source: SourceMap, stack: tuple[FsPath, ...]) -> None:
         if data is None:
@@ -122,24 +126,41 @@ class _Merger:
     def _include(self, name: Any, source: SourceMap, path: Path, here: FsPath, stack: tuple[FsPath, ...]) -> None:
         if not isinstance(name, str) or not name.strip():
             raise located(source, path, "an include must be a file name")
+        shown = printable(name[:80]) + ("..." if len(name) > 80 else "")
+        if _BAD_PATH.search(name):
+            raise located(source, path, f"include '{shown}' contains a control character; refusing it")
+        if len(name) > MAX_INCLUDE_NAME or any(len(part) > 255 for part in re.split(r"[\\/]", name)):
+            raise located(source, path, f"include '{shown}' is longer than a file name can be ({len(name)} characters)")
         if FsPath(name).is_absolute() or re.match(r"^[A-Za-z]:[\\/]", name):
-            raise located(source, path, f"include '{name}' is an absolute path; only paths inside the model's folder")
-        target = (here / name).resolve()
+            raise located(source, path, f"include '{shown}' is an absolute path; only paths inside the model's folder")
+        try:
+            target = (here / name).resolve()
+            exists = target.is_file()
+        except (OSError, ValueError, RuntimeError) as exc:  # symlink loops, odd file systems
+            raise located(source, path, f"cannot resolve include '{shown}': {exc}") from None
         if not target.is_relative_to(self.root):
-            raise located(source, path, f"include '{name}' points outside the model's folder; refusing to read it")
+            raise located(source, path, f"include '{shown}' points outside the model's folder; refusing to read it")
         if target in stack:
             chain = " -> ".join(p.name for p in (*stack, target))
-            raise located(source, path, f"include cycle: {chain}")
-        if not target.is_file():
-            raise located(source, path, f"cannot read include '{name}': no such file")
-        self.files += 1
-        if self.files > MAX_INCLUDED_FILES:
+            raise located(source, path, f"include cycle: {printable(chain)}")
+        if target in self.read:
+            return  # each file is merged once: including it again adds nothing (and no include bomb)
+        if not exists:
+            raise located(source, path, f"cannot read include '{shown}': no such file")
+        self.read.add(target)
+        if len(self.read) > MAX_INCLUDED_FILES:
             raise located(source, path, f"more than {MAX_INCLUDED_FILES} included files; refusing to go on")
         display = str(FsPath(source.file).parent / name)
-        try:
-            text = decode(read_bounded(str(target), self.limits), display)
-        except ModelError:
-            raise
+        raw = read_bounded(str(target), self.limits)
+        self.total += len(raw)
+        if self.total > self.limits.max_bytes:
+            raise located(
+                source,
+                path,
+                f"the model and its includes exceed {self.limits.max_bytes // 1_000_000} MB together "
+                "(raise it with --max-size-mb if the model is really this large)",
+            )
+        text = decode(raw, display)
         if not [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]:
             return  # a file of comments only contributes nothing
         data, child = parse_text(text, display, self.limits)
@@ -167,6 +188,12 @@ class _Converter:
         self.zone_ids: dict[str, str] = {}
         self.link_ids: dict[str, str] = {}
         self.element_index: dict[str, int] = {}
+        self.processed: dict[str, list[str]] = {}  # element id -> data_assets_processed
+        self.filtered: dict[str, list[bool]] = {}  # element id -> ip_filtered of each link into it
+        self.dropped: Counter[str] = Counter()
+        self._innermost: dict[str, str] | None = None
+        self._outside_id: str | None = None
+        self._zone_at: dict[str, int] = {}
 
     def section(self, name: str) -> dict[str, Any]:
         value = self.m.get(name)
@@ -185,6 +212,7 @@ class _Converter:
         self.zones()
         self.technical_assets()
         self.links()
+        self.finish()
         self.shared_runtimes()
         self.custom_risks()
         self.risk_tracking()
@@ -226,8 +254,13 @@ class _Converter:
             confidentiality = text_of(asset.get("confidentiality"))
             if confidentiality == "public":
                 item["public"] = True
-            if confidentiality:
-                self.draft.note(("data", index), f"Threagile confidentiality: {confidentiality}")
+            ratings = [f"{k} {text_of(asset.get(k))}" for k in ("confidentiality", "integrity", "availability")]
+            ratings = [r for r in ratings if not r.endswith(" ")]
+            if ratings:
+                self.draft.note(("data", index), f"Threagile ratings: {', '.join(ratings)} (biotm judges by category)")
+                self.dropped["C/I/A ratings on data assets (noted on each)"] += 1
+            if tags:
+                self.dropped["tags on data assets (used to guess the category)"] += len(tags)
 
     def zones(self) -> None:
         boundaries = self.section("trust_boundaries")
@@ -239,18 +272,18 @@ class _Converter:
             by_id[key] = title
             for nested in as_list(boundary.get("trust_boundaries_nested")):
                 parent_of.setdefault(text_of(nested), key)
-        assets = self.section("technical_assets")
+        owner_of = {
+            text_of(a.get("id")): text_of(a.get("owner"))
+            for a in self.section("technical_assets").values()
+            if isinstance(a, dict) and text_of(a.get("owner"))
+        }
         owners: dict[str, Counter[str]] = {}
         for title, raw in boundaries.items():
             boundary = self.entry("trust_boundaries", title, raw)
             key = text_of(boundary.get("id")) or title
             self.zone_ids[key] = _id(self.draft, "zone", boundary.get("id"), title)
-            counter: Counter[str] = Counter()
             inside = {text_of(a) for a in as_list(boundary.get("technical_assets_inside"))}
-            for asset in assets.values():
-                if isinstance(asset, dict) and text_of(asset.get("id")) in inside and text_of(asset.get("owner")):
-                    counter[text_of(asset.get("owner"))] += 1
-            owners[key] = counter
+            owners[key] = Counter(owner_of[a] for a in inside if a in owner_of)
         fallback_owner = (self.draft.meta.get("authors") or [self.draft.meta["name"]])[0]
         for title, raw in boundaries.items():
             boundary = self.entry("trust_boundaries", title, raw)
@@ -267,6 +300,7 @@ class _Converter:
             if parent in self.zone_ids:
                 zone["parent"] = self.zone_ids[parent]
             index = self.draft.add("zones", zone, path, source)
+            self._zone_at[zone["id"]] = index
             how = "the most common owner of its assets" if counter else "the model author"
             self.draft.note_zone_guesses(index, "Threagile", how)
             kind = text_of(boundary.get("type"))
@@ -274,28 +308,33 @@ class _Converter:
                 self.draft.note(("zones", index), f"Threagile boundary type: {kind}")
 
     def _zone_for(self, asset_id: str) -> str | None:
-        """The innermost boundary that lists the asset."""
-        best: tuple[int, str] | None = None
-        parents: dict[str, str] = {}
-        for zone in self.draft.sections["zones"]:
-            if "parent" in zone:
-                parents[zone["id"]] = zone["parent"]
-        for title, raw in self.section("trust_boundaries").items():
-            boundary = self.entry("trust_boundaries", title, raw)
-            key = text_of(boundary.get("id")) or title
-            if asset_id in {text_of(a) for a in as_list(boundary.get("technical_assets_inside"))}:
-                zone_id = self.zone_ids[key]
-                depth, current = 0, zone_id
-                while current in parents and depth < len(parents) + 1:
-                    current, depth = parents[current], depth + 1
-                if best is None or depth > best[0]:
-                    best = (depth, zone_id)
-        return best[1] if best else None
+        """The innermost boundary that lists the asset (computed for all assets once)."""
+        if self._innermost is None:
+            parents = {z["id"]: z["parent"] for z in self.draft.sections["zones"] if "parent" in z}
+            depth_of: dict[str, int] = {}
+            for zone_id in self.zone_ids.values():
+                depth, current, seen = 0, zone_id, {zone_id}
+                while current in parents and parents[current] not in seen:
+                    current = parents[current]
+                    seen.add(current)
+                    depth += 1
+                depth_of[zone_id] = depth
+            self._innermost = {}
+            for title, raw in self.section("trust_boundaries").items():
+                boundary = self.entry("trust_boundaries", title, raw)
+                zone_id = self.zone_ids[text_of(boundary.get("id")) or title]
+                for asset in as_list(boundary.get("technical_assets_inside")):
+                    best = self._innermost.get(text_of(asset))
+                    if best is None or depth_of[zone_id] > depth_of[best]:
+                        self._innermost[text_of(asset)] = zone_id
+        return self._innermost.get(asset_id)
+
+    def _zone_index(self, zone_id: str) -> int:
+        return next(i for i, z in enumerate(self.draft.sections["zones"]) if z["id"] == zone_id)
 
     def _outside(self) -> str:
-        for zone in self.draft.sections["zones"]:
-            if zone.get("name") == "Outside any trust boundary":
-                return str(zone["id"])
+        if self._outside_id is not None:
+            return self._outside_id
         zone_id = self.draft.unique_id("zone", "outside", "outside")
         owner = (self.draft.meta.get("authors") or [self.draft.meta["name"]])[0]
         zone = {
@@ -307,6 +346,7 @@ class _Converter:
         index = self.draft.add("zones", zone, ("technical_assets",))
         self.draft.note(("zones", index), "assets that no Threagile trust boundary lists")
         self.draft.note_zone_guesses(index, "Threagile", "the model author")
+        self._outside_id = zone_id
         return zone_id
 
     def technical_assets(self) -> None:
@@ -334,6 +374,8 @@ class _Converter:
             element["zone"] = zone
             if text_of(asset.get("encryption")) not in ("", "none"):
                 element["controls"] = ["encryption-at-rest"]
+            if asset.get("multi_tenant") is True:
+                self.dropped["multi_tenant technical assets (noted on each)"] += 1
             stored = [
                 self.data_ids[d]
                 for d in (text_of(x) for x in as_list(asset.get("data_assets_stored")))
@@ -341,9 +383,21 @@ class _Converter:
             ]
             if stored:
                 element["holds"] = stored
-            if element_type == "device" and asset.get("used_as_client_by_human") is True:
-                element["subject_controlled"] = False
+            human = asset.get("used_as_client_by_human") is True
+            customer = human and text_of(asset.get("usage")) != "devops" and asset.get("out_of_scope") is not True
+            if customer:
+                element["type"] = "device"
+                element["subject_controlled"] = True
             index = self.draft.add("elements", element, path, source)
+            if customer:
+                self.draft.note(
+                    ("elements", index, "subject_controlled"),
+                    "used as a client by a human (Threagile usage business): the person holding it controls it",
+                )
+            elif human:
+                self.draft.note(("elements", index), "a client used by a human for devops (an operator's machine)")
+            self.processed[element_id] = self._data(asset.get("data_assets_processed"))
+            self._losses(asset, ("elements", index), "technical assets")
             self.element_index[key] = index
             self.draft.note(
                 ("elements", index, "type"), f"Threagile type {kind or '?'}, technology {technology or '?'}"
@@ -357,7 +411,9 @@ class _Converter:
                     ("elements", index, "type"), "out of scope in Threagile" + (f": {reason}" if reason else "")
                 )
             if asset.get("internet") is True:
-                z_index = next(i for i, z in enumerate(self.draft.sections["zones"]) if z["id"] == zone)
+                z_index = self._zone_at.get(zone)
+                if z_index is None:
+                    z_index = self._zone_at[zone] = self._zone_index(zone)
                 zone_dict = self.draft.sections["zones"][z_index]
                 if not zone_dict.get("internet_facing"):
                     zone_dict["internet_facing"] = True
@@ -389,14 +445,53 @@ class _Converter:
                 received = self._data(link.get("data_assets_received"))
                 flow = self._flow(flow_id, link_title, link, src, tgt, sent)
                 index = self.draft.add("flows", flow, link_path, source)
+                self.filtered.setdefault(tgt, []).append(link.get("ip_filtered") is True)
+                self._losses(link, ("flows", index), "communication links")
+                if link.get("readonly") is True:
+                    self.draft.note(("flows", index), "read-only in Threagile: the source only reads from the target")
+                if link.get("ip_filtered") is True:
+                    self.draft.note(("flows", index), "ip_filtered in Threagile")
                 authorization = text_of(link.get("authorization")).replace("enduser-", "end-user-")
                 if authorization not in ("", "none"):
                     self.draft.note(("flows", index), f"Threagile authorization: {authorization}")
                 if received:
-                    reply_id = self.draft.unique_id("place", f"{flow_id}.response", "response")
+                    reply_id = self.draft.unique_id("place", flow_id, "flow", suffix=".response")
                     reply = self._flow(reply_id, f"{link_title} (response)", link, tgt, src, received)
                     r_index = self.draft.add("flows", reply, link_path, source)
                     self.draft.note(("flows", r_index), f"data_assets_received of the Threagile link '{link_title}'")
+
+    def _losses(self, part: dict[str, Any], path: Path, kind: str) -> None:
+        """Note the Threagile fields of one part that no biotm field carries, and count them for the header."""
+        tags = [text_of(t) for t in as_list(part.get("tags")) if text_of(t)]
+        if tags:
+            self.draft.note(path, f"Threagile tags: {', '.join(tags)}")
+            self.dropped[f"tags on {kind} (noted on each)"] += len(tags)
+        ratings = [
+            f"{k} {text_of(part.get(k))}" for k in ("confidentiality", "integrity", "availability") if part.get(k)
+        ]
+        if ratings and kind != "data assets":
+            self.draft.note(path, f"Threagile ratings: {', '.join(ratings)}")
+            self.dropped[f"C/I/A ratings on {kind} (noted on each)"] += 1
+        if part.get("multi_tenant") is True:
+            self.draft.note(path, "multi-tenant in Threagile: other tenants share it")
+        if text_of(part.get("usage")) == "devops" and kind == "communication links":
+            self.draft.note(path, "a devops link in Threagile")
+
+    def finish(self) -> None:
+        """What needs every element and flow: processed data, ip filtering, and the header of losses."""
+        self.draft.hold_processed(self.processed, "Threagile", "data_assets_processed")
+        for index, element in enumerate(self.draft.sections["elements"]):
+            element_id = element["id"]
+            inbound = self.filtered.get(element_id, [])
+            if inbound and all(inbound) and "network-isolation" not in element.get("controls", []):
+                element["controls"] = [*element.get("controls", []), "network-isolation"]
+                self.draft.note(("elements", index, "controls"), "every Threagile link into it is ip_filtered")
+        for section in ("abuse_cases", "security_requirements", "questions"):
+            entries = self.m.get(section)
+            if isinstance(entries, dict) and entries:
+                self.dropped[f"{section.replace('_', ' ')} (no biotm equivalent)"] += len(entries)
+        for what, count in sorted(self.dropped.items()):
+            self.draft.header.append(f"not mapped to a biotm field: {count} {what}")
 
     def _data(self, value: Any) -> list[str]:
         return [self.data_ids[d] for d in (text_of(x) for x in as_list(value)) if d in self.data_ids]
@@ -526,7 +621,9 @@ class _Converter:
             if status == "accepted":
                 checked = tracking.get("date")
                 day = checked if isinstance(checked, dt.date) else None
-                expires = (day or dt.date(2000, 1, 1)) + dt.timedelta(days=ACCEPTANCE_DAYS)
+                start = day or dt.date(2000, 1, 1)
+                # a check date in year 9999 has no date a year later: keep the last representable day
+                expires = start + dt.timedelta(days=min(ACCEPTANCE_DAYS, (dt.date.max - start).days))
                 entry = {
                     "rule": f"threagile:{rule}",
                     "place": place,
@@ -563,8 +660,6 @@ def convert(data: Any, source: SourceMap, limits: Limits) -> Draft:
     draft = Draft(source)
     converter = _Converter(merger, draft)
     converter.run()
-    if not draft.sections["elements"]:
-        raise located(source, (), "the model has no technical assets to import")
-    if not draft.sections["zones"]:
+    if draft.sections["elements"] and not draft.sections["zones"]:
         converter._outside()
     return draft

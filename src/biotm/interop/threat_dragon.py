@@ -18,7 +18,6 @@ elements (outside the audit's control). Threats become model `threats` with stat
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,8 +88,18 @@ class _Cell:
         return self.box[2] * self.box[3]
 
 
+#: Coordinates beyond this are no drawing (Threat Dragon's canvas is a few thousand pixels wide).
+MAX_COORDINATE = 1e9
+
+
 def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    """A coordinate as a float, or None when it is not a number or too large to be a drawing."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, int) and abs(value) > MAX_COORDINATE:
+        return None  # float() of a 4,000-digit integer overflows
+    number = float(value)
+    return number if abs(number) <= MAX_COORDINATE else None  # also refuses inf and nan
 
 
 def _geometry(cell: dict[str, Any]) -> tuple[float, float, float, float] | None:
@@ -153,23 +162,89 @@ def polylines_cross(a: list[Point], b: list[Point]) -> bool:
     return any(_segments_cross(a[i], a[i + 1], b[j], b[j + 1]) for i in range(len(a) - 1) for j in range(len(b) - 1))
 
 
-def side_of(line: list[Point], point: Point) -> int:
-    """Which side (+1 / -1) of a polyline `point` lies on, judged by the nearest segment's line."""
-    best: tuple[float, int] | None = None
-    for start, end in itertools.pairwise(line):
-        dx, dy = end[0] - start[0], end[1] - start[1]
-        length2 = dx * dx + dy * dy
-        t = (
-            0.0
-            if length2 == 0
-            else max(0.0, min(1.0, ((point[0] - start[0]) * dx + (point[1] - start[1]) * dy) / length2))
-        )
-        px, py = start[0] + t * dx, start[1] + t * dy
-        distance = (point[0] - px) ** 2 + (point[1] - py) ** 2
-        sign = 1 if _cross(start, end, point) >= 0 else -1
-        if best is None or distance < best[0]:
-            best = (distance, sign)
-    return best[1] if best else 1
+#: How many nearest elements a lone element tries to see past the curves (bounds the work per element).
+_VISIBLE_CANDIDATES = 16
+
+
+class _Regions:
+    """Union-find over element ids: which elements are joined without crossing a curve."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+        self._members: dict[str, list[str]] = {}  # root -> every element of its region
+
+    def find(self, item: str) -> str:
+        root = item
+        while self.parent.get(root, root) != root:
+            root = self.parent[root]
+        while item != root:  # path compression keeps later look-ups flat
+            self.parent[item], item = root, self.parent.get(item, item)
+        return root
+
+    def join(self, a: str, b: str) -> None:
+        self.parent.setdefault(a, a)
+        self.parent.setdefault(b, b)
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            root, child = min(ra, rb), max(ra, rb)
+            self.parent[child] = root
+            self._members.setdefault(root, [root]).extend(self._members.pop(child, [child]))
+
+    def members(self, root: str) -> list[str]:
+        return self._members.get(root, [root])
+
+    def separated(self, a: str, b: str, across: dict[str, set[str]]) -> bool:
+        """Whether a crossing flow joins an element of region `a` to one of region `b`."""
+        small, other = (a, b) if len(self.members(a)) <= len(self.members(b)) else (b, a)
+        return any(self.find(p) == other for m in self.members(small) for p in across.get(m, ()))
+
+    def groups(self, members: list[str]) -> list[list[str]]:
+        out: dict[str, list[str]] = {}
+        for member in members:
+            out.setdefault(self.find(member), []).append(member)
+        return list(out.values())
+
+
+class _BoxIndex:
+    """Boxes bucketed on a grid, so finding the box around a point does not scan every box."""
+
+    def __init__(self, boxes: list[_Cell]) -> None:
+        self.boxes = sorted(boxes, key=lambda c: (c.area, c.index))  # smallest first
+        sizes = sorted(max(c.box[2], c.box[3]) for c in boxes if c.box is not None)
+        self.step = max(sizes[len(sizes) // 2], 1.0) if sizes else 1.0
+        self.cells: dict[tuple[int, int], list[_Cell]] = {}
+        self.wide: list[_Cell] = []  # boxes spanning too many grid cells to register in each
+        for box in self.boxes:
+            assert box.box is not None
+            x, y, w, h = box.box
+            x0, y0, x1, y1 = self._cell(x, y) + self._cell(x + w, y + h)
+            if (x1 - x0 + 1) * (y1 - y0 + 1) > _WIDE_CELLS:
+                self.wide.append(box)
+                continue
+            for gx in range(x0, x1 + 1):
+                for gy in range(y0, y1 + 1):
+                    self.cells.setdefault((gx, gy), []).append(box)
+
+    def _cell(self, x: float, y: float) -> tuple[int, int]:
+        return (int(x // self.step), int(y // self.step))
+
+    def _candidates(self, point: Point) -> list[_Cell]:
+        near = self.cells.get(self._cell(*point), [])
+        if not self.wide:
+            return near
+        return sorted([*near, *self.wide], key=lambda c: (c.area, c.index))
+
+    def smallest_containing(self, point: Point) -> _Cell | None:
+        return next((b for b in self._candidates(point) if b.contains(point)), None)
+
+    def enclosing(self, box: _Cell) -> _Cell | None:
+        """The smallest other box that encloses `box` entirely."""
+        assert box.box is not None
+        corner = (box.box[0], box.box[1])
+        return next((b for b in self._candidates(corner) if b is not box and b.encloses(box)), None)
+
+
+_WIDE_CELLS = 64
 
 
 @dataclass
@@ -179,6 +254,7 @@ class _Diagram:
     path: Path
     title: str
     multi: bool
+    diagram_type: Any = None
     cells: list[_Cell] = field(default_factory=list)
     element_ids: dict[str, str] = field(default_factory=dict)  # cell id -> biotm element id
     element_index: dict[str, int] = field(default_factory=dict)  # cell id -> index in elements
@@ -220,26 +296,27 @@ class _Diagram:
         return zone_id
 
     def build(self) -> None:
-        boxes = sorted((c for c in self._of("box") if c.box is not None), key=lambda c: (-c.area, c.index))
+        boxes = [c for c in self._of("box") if c.box is not None]
+        index = _BoxIndex(boxes)
         box_zone: dict[str, str] = {}
-        for number, box in enumerate(boxes, start=1):
-            enclosing = [b for b in boxes if b is not box and b.encloses(box)]
-            parent = box_zone[min(enclosing, key=lambda b: b.area).cell_id] if enclosing else None
+        for number, box in enumerate(sorted(boxes, key=lambda c: (-c.area, c.index)), start=1):
+            enclosing = index.enclosing(box)
+            parent = box_zone[enclosing.cell_id] if enclosing is not None else None
             name = box.name or f"Trust boundary {number}"
             prefix = f"{self.title} " if self.multi else ""
             zone_id = self._zone(prefix + (box.name or ""), f"{prefix}boundary-{number}", name, box.path, parent)
             box_zone[box.cell_id] = zone_id
-            index = self.zone_index[zone_id]
+            z_index = self.zone_index[zone_id]
             if not box.name:
-                self.draft.note(("zones", index, "name"), "the boundary has no name in Threat Dragon: name it")
+                self.draft.note(("zones", z_index, "name"), "the boundary has no name in Threat Dragon: name it")
             if "internet" in name.lower():
-                self.draft.sections["zones"][index]["internet_facing"] = True
-                self.draft.note(("zones", index, "internet_facing"), "guessed from the boundary's name")
+                self.draft.sections["zones"][z_index]["internet_facing"] = True
+                self.draft.note(("zones", z_index, "internet_facing"), "guessed from the boundary's name")
         outside: str | None = None
         for cell in self._of("actor", "process", "store"):
-            holders = [b for b in boxes if cell.box is not None and b.contains(cell.centre)]
-            if holders:
-                zone = box_zone[min(holders, key=lambda b: b.area).cell_id]
+            holder = index.smallest_containing(cell.centre) if cell.box is not None else None
+            if holder is not None:
+                zone = box_zone[holder.cell_id]
             else:
                 if outside is None:
                     wanted = f"{self.title} outside" if self.multi else "outside"
@@ -247,9 +324,12 @@ class _Diagram:
                 zone = outside
             self._element(cell, zone)
         flows = self._of("flow")
-        self._split_by_curves(flows)
+        self._split_by_curves(flows, outside)
         for flow in flows:
             self._flow(flow)
+        kind = text_of(self.diagram_type)
+        if kind:
+            self.draft.header.append(f"diagram '{self.title}' is a {kind} diagram in Threat Dragon (not used)")
 
     def _element(self, cell: _Cell, zone: str) -> None:
         props = cell.props
@@ -275,6 +355,19 @@ class _Diagram:
             )
         if kind == "store" and props.get("isEncrypted") is True:
             element["controls"] = ["encryption-at-rest"]
+        if kind == "store" and props.get("isALog") is True:
+            element["purpose"] = "log"
+            self.draft.note(("elements", index, "purpose"), "a log store in Threat Dragon (isALog)")
+        if kind == "process" and props.get("providesAuthentication") is True:
+            element["controls"] = [*element.get("controls", []), "access-control"]
+            self.draft.note(("elements", index, "controls"), "provides authentication in Threat Dragon")
+        if text_of(props.get("privilegeLevel")):
+            self.draft.note(
+                ("elements", index), f"privilege level in Threat Dragon: {text_of(props['privilegeLevel'])}"
+            )
+            self.draft.dropped["privilege levels (noted on each process)"] += 1
+        if kind == "process" and props.get("handlesCardPayment") is True:
+            self.draft.note(("elements", index), "handles card payments (Threat Dragon)")
         if kind == "store" and props.get("storesCredentials") is True:
             self.draft.note(("elements", index), "stores credentials (Threat Dragon): add the credential data item")
         self.element_ids[cell.cell_id] = element_id
@@ -309,53 +402,104 @@ class _Diagram:
         vertices = [p for p in (_point(v) for v in as_list(cell.raw.get("vertices"))) if p is not None]
         return [points[0], *vertices, points[1]]
 
-    def _split_by_curves(self, flows: list[_Cell]) -> None:
-        """Put the elements on each side of a crossed boundary curve into their own zones."""
-        curves = [(c, self._polyline(c)) for c in self._of("curve")]
-        crossed: list[tuple[_Cell, list[Point]]] = []
-        touched: set[str] = set()
-        for curve, line in curves:
-            if line is None or len(line) < 2:
-                continue
-            hits = []
-            for flow in flows:
-                source, target = self._end(flow, "source"), self._end(flow, "target")
-                path = self._polyline(flow) if source and target else None
-                if path and polylines_cross(path, line):
-                    hits.append(flow)
-                    for end in (source, target):
-                        assert end is not None
-                        touched.add(self._zone_of(end))
-            if hits:
-                crossed.append((curve, line))
-        if not crossed:
+    def _split_by_curves(self, flows: list[_Cell], outside: str | None) -> None:
+        """Split zones along the boundary curves that flows actually cross.
+
+        A curve is a drawn line, not an infinite one: a flow crosses it only if the flow's drawn
+        polyline intersects the curve's drawn segments. Within a zone touched by a crossing flow,
+        elements joined by a flow that crosses no curve share a region, and regions whose elements
+        see each other past the crossed curves merge unless a crossing flow joins them. So every
+        crossing flow, and no other, crosses a zone boundary. The largest region keeps the zone;
+        every other region becomes a zone of its own inside it (beside it for "outside").
+        """
+        lines = [(c, line) for c in self._of("curve") if (line := self._polyline(c)) is not None and len(line) > 1]
+        if not lines:
             return
-        elements = self.draft.sections["elements"]
-        for zone_id in sorted(touched):
-            members = [
-                (cell_id, idx) for cell_id, idx in self.element_index.items() if elements[idx]["zone"] == zone_id
-            ]
-            signatures: dict[str, tuple[int, ...]] = {}
-            for cell_id, _idx in members:
-                centre = self._centre_of(self.element_ids[cell_id])
-                if centre is not None:
-                    signatures[cell_id] = tuple(side_of(line, centre) for _curve, line in crossed)
-            distinct = sorted(set(signatures.values()), reverse=True)
-            if len(distinct) < 2:
+        crossing: list[tuple[str, str, _Cell]] = []
+        joined: list[tuple[str, str]] = []
+        used: list[tuple[_Cell, list[Point]]] = []
+        for flow in flows:
+            source, target = self._end(flow, "source"), self._end(flow, "target")
+            path = self._polyline(flow) if source and target and source != target else None
+            if path is None or source is None or target is None:
                 continue
+            hit = [(c, line) for c, line in lines if polylines_cross(path, line)]
+            if hit:
+                crossing.append((source, target, flow))
+                used.extend(h for h in hit if all(h[0] is not u[0] for u in used))
+            else:
+                joined.append((source, target))
+        if not crossing:
+            return
+        touched = sorted({self._zone_of(end) for s, t, _f in crossing for end in (s, t)})
+        elements = self.draft.sections["elements"]
+        members_of: dict[str, list[str]] = {}
+        for element in elements:
+            if element["id"] in self.centres:
+                members_of.setdefault(element["zone"], []).append(element["id"])
+        regions = _Regions()
+        for source, target in joined:
+            regions.join(source, target)
+        across: dict[str, set[str]] = {}  # element -> the elements a crossing flow separates it from
+        for source, target, _flow in crossing:
+            across.setdefault(source, set()).add(target)
+            across.setdefault(target, set()).add(source)
+        curve_lines = [line for _c, line in used]
+        for zone_id in touched:
+            self._merge_visible(members_of.get(zone_id, []), regions, across, curve_lines)
+        names = ", ".join(f"'{c.name}'" if c.name else "an unnamed curve" for c, _l in used)
+        for zone_id in touched:
+            groups = regions.groups(members_of.get(zone_id, []))
+            if len(groups) < 2:
+                continue
+            groups.sort(key=lambda g: (-len(g), self.index_of[g[0]]))
             base = self.draft.sections["zones"][self.zone_index[zone_id]]
-            names = ", ".join(f"'{c.name or 'unnamed curve'}'" for c, _ in crossed)
-            for number, signature in enumerate(distinct, start=1):
-                side_name = f"{base['name']}, side {number} of boundary curve {names}"
-                origin = next(c.path for c, _ in crossed)
-                side_zone = self._zone(f"{zone_id}-side-{number}", "side", side_name, origin, zone_id)
+            parent = base.get("parent") if zone_id == outside else zone_id
+            base_name = base["name"]
+            if zone_id == outside:  # "Outside any trust boundary" now names several zones: say which
+                base["name"] = f"{base_name}: {self._shown(groups[0])}"
+            for group in groups[1:]:
+                first = elements[self.index_of[group[0]]].get("name") or group[0]
+                side_zone = self._zone(
+                    f"{zone_id}-{first}", "region", f"{base_name}: {self._shown(group)}", used[0][0].path, parent
+                )
                 self.draft.note(
                     ("zones", self.zone_index[side_zone]),
-                    f"inferred: elements of '{zone_id}' on side {number} of the boundary curve(s) {names}",
+                    f"inferred: these elements of '{zone_id}' lie across the boundary curve(s) {names}",
                 )
-                for cell_id, idx in members:
-                    if signatures.get(cell_id) == signature:
-                        elements[idx]["zone"] = side_zone
+                for member in group:
+                    elements[self.index_of[member]]["zone"] = side_zone
+
+    def _shown(self, group: list[str]) -> str:
+        elements = self.draft.sections["elements"]
+        labels = [elements[self.index_of[m]].get("name") or m for m in group]
+        return ", ".join(labels[:2]) + (", ..." if len(labels) > 2 else "")
+
+    def _merge_visible(
+        self, members: list[str], regions: _Regions, across: dict[str, set[str]], curve_lines: list[list[Point]]
+    ) -> None:
+        """Merge regions whose elements see each other past the crossed curves.
+
+        Two regions are one area of the drawing if an element of one sees a near element of the other
+        (their straight line crosses no crossed curve), unless a crossing flow joins the two regions:
+        the curve it crosses is what separates them. Each element tries only its nearest neighbours.
+        """
+        for element_id in members:
+            centre = self.centres[element_id]
+            ranked = sorted(
+                (m for m in members if m != element_id),
+                key=lambda m: ((self.centres[m][0] - centre[0]) ** 2 + (self.centres[m][1] - centre[1]) ** 2, m),
+            )
+            for other in ranked[:_VISIBLE_CANDIDATES]:
+                mine, theirs = regions.find(element_id), regions.find(other)
+                if mine == theirs:
+                    continue
+                segment = [centre, self.centres[other]]
+                if any(polylines_cross(segment, line) for line in curve_lines):
+                    continue
+                if regions.separated(mine, theirs, across):
+                    continue
+                regions.join(element_id, other)
 
     def _zone_of(self, element_id: str) -> str:
         return str(self.draft.sections["elements"][self.index_of[element_id]]["zone"])
@@ -378,13 +522,19 @@ class _Diagram:
         if source == target:
             self.draft.header.append(f"flow '{label}' in diagram '{self.title}' dropped: it loops on '{source}'")
             return
+        if props.get("outOfScope") is True:
+            reason = text_of(props.get("reasonOutOfScope")) or "no reason given"
+            line = f"Out of scope in Threat Dragon, not audited: flow '{label}' ({source} -> {target}): {reason}"
+            self.draft.meta.setdefault("assumptions", []).append(line)
+            self.draft.header.append(line + f" ({len(as_list(props.get('threats')))} threat(s) not carried over)")
+            return
         flow_id = self.draft.unique_id("place", cell.name, f"{source}-to-{target}")
         flow = self._flow_dict(flow_id, cell, source, target)
         index = self.draft.add("flows", flow, cell.path)
         self._flow_notes(index, cell, target)
         self._threats(cell, flow_id)
         if props.get("isBidirectional") is True:
-            reverse_id = self.draft.unique_id("place", f"{flow_id}-reverse", "reverse")
+            reverse_id = self.draft.unique_id("place", flow_id, "flow", suffix="-reverse")
             reverse = self._flow_dict(reverse_id, cell, target, source)
             r_index = self.draft.add("flows", reverse, cell.path)
             self.draft.note(("flows", r_index), f"the return direction of the bidirectional flow '{flow_id}'")
@@ -408,8 +558,6 @@ class _Diagram:
     def _flow_notes(self, index: int, cell: _Cell, target: str) -> None:
         props = cell.props
         self.draft.note(("flows", index, "data"), "Threat Dragon records no data: list what this flow carries")
-        if props.get("outOfScope") is True:
-            self.draft.note(("flows", index), "out of scope in Threat Dragon")
         if props.get("isPublicNetwork") is True:
             self.draft.note(
                 ("flows", index), "crosses a public network (Threat Dragon): its target zone is internet-facing"
@@ -445,6 +593,10 @@ class _Diagram:
                 entry["mitigation"] = mitigation
             entry["source"] = "threat-dragon"
             index = self.draft.add("threats", entry, origin)
+            score = text_of(threat.get("score"))
+            if score:
+                self.draft.note(("threats", index), f"Threat Dragon score: {score}")
+                self.draft.dropped["threat scores (noted on each threat)"] += 1
             if raw_severity not in _SEVERITY:
                 self.draft.note(("threats", index, "severity"), f"severity '{raw_severity}' unknown: medium assumed")
             if raw_status not in _STATUS:
@@ -488,7 +640,7 @@ def convert(data: Any, source: SourceMap, limits: Limits) -> Draft:
         if not isinstance(diagram, dict):
             raise located(source, path, "a diagram must be a mapping")
         dtitle = text_of(diagram.get("title")) or f"diagram {i + 1}"
-        worker = _Diagram(draft, owner, path, dtitle, len(diagrams) > 1)
+        worker = _Diagram(draft, owner, path, dtitle, len(diagrams) > 1, diagram.get("diagramType"))
         if isinstance(diagram.get("cells"), list):
             worker.read_cells(diagram["cells"], (*path, "cells"), v1=False)
         elif isinstance(diagram.get("diagramJson"), dict) and isinstance(diagram["diagramJson"].get("cells"), list):
@@ -496,6 +648,6 @@ def convert(data: Any, source: SourceMap, limits: Limits) -> Draft:
         elif diagram.get("cells") is not None:
             raise located(source, (*path, "cells"), "'cells' must be a list")
         worker.build()
-    if not draft.sections["elements"]:
-        raise located(source, ("detail", "diagrams"), "the model has no actors, processes or stores to import")
+    for what, count in sorted(draft.dropped.items()):
+        draft.header.append(f"not mapped to a biotm field: {count} {what}")
     return draft
