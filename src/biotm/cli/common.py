@@ -62,10 +62,28 @@ def today_option(help_text: str) -> Callable[[click.decorators.FC], click.decora
     return click.option("--today", type=IsoDate(), default=None, help=help_text)
 
 
+#: The largest --max-size-mb: a model this large already needs far more memory than a CI runner has.
+MAX_SIZE_MB = 4096.0
+
+
+class SizeMb(click.FloatRange):
+    """A file-size limit in MB: finite and within (0.001, MAX_SIZE_MB]; NaN passes every range check, so it
+    is refused by name."""
+
+    def __init__(self) -> None:
+        super().__init__(min=0.001, max=MAX_SIZE_MB)
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        number: float = super().convert(value, param, ctx)
+        if number != number:  # NaN
+            self.fail(f"{value!r} is not a number of megabytes", param, ctx)
+        return number
+
+
 def max_size_option(function: click.decorators.FC) -> click.decorators.FC:
     return click.option(
         "--max-size-mb",
-        type=click.FloatRange(min=0.001),
+        type=SizeMb(),
         default=20.0,
         show_default=True,
         help="Refuse model files larger than this.",

@@ -16,9 +16,18 @@ def one_line(text: str) -> str:
     return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
+def number_text(value: int | float) -> str:
+    """A number as a message shows it: whole when short, its size when longer than a reader can use
+    (str() of a 5,000-digit integer raises, and a 4,000-digit one is no help in a message)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        digits = int(value.bit_length() * 0.30103) + 1
+        return f"{'a negative' if value < 0 else 'a'} number of about {digits:,} digits"
+    return str(value)
+
+
 def shorten(value: object, limit: int = 60) -> str:
     """A quoted, one-line, length-bounded rendering of untrusted text for messages."""
-    text = value if isinstance(value, str) else str(value)
+    text = value if isinstance(value, str) else number_text(value) if isinstance(value, int | float) else str(value)
     if len(text) > limit:
         text = f"{text[: limit - 1]}…"
     return f"'{one_line(text)}'"

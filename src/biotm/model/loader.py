@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from biotm.model.errors import ModelError, Problem, did_you_mean, one_line, shorten
+from biotm.model.errors import ModelError, Problem, did_you_mean, number_text, one_line, shorten
 from biotm.model.parse import Limits, decode, parse_json, parse_text
 from biotm.model.references import check_references
 from biotm.model.schema import ID_PATTERN, Model
@@ -227,6 +227,8 @@ def _describe(value: Any) -> str:
         return "nothing (null)"
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
+    if isinstance(value, int) and value.bit_length() > 64:
+        return number_text(value)
     if isinstance(value, int | float):
         return f"the number {shorten(value)[1:-1]}"
     if isinstance(value, dt.datetime | dt.date):

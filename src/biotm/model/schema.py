@@ -19,6 +19,12 @@ Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 
 FORMAT_VERSION = 1
 
+#: Upper bounds of counts, far above any real system and far below what breaks arithmetic: a count of
+#: 4,000 digits overflowed every float it met. 10^10 is more people than live on Earth.
+MAX_PEOPLE = 10_000_000_000
+#: A century: "kept forever" in practice; longer is a typo or a hostile file.
+MAX_RETENTION_DAYS = 36_525
+
 
 class Strict(BaseModel):
     """Base for every schema class: unknown keys are errors, values are not coerced across kinds."""
@@ -221,7 +227,7 @@ class Element(Strict):
     )
     # Actors
     role: ActorRole | None = None
-    people: int | None = Field(default=None, ge=0, description="How many people hold this role.")
+    people: int | None = Field(default=None, ge=0, le=MAX_PEOPLE, description="How many people hold this role.")
     # Biometric processing
     matching: Matching = Matching.NONE
     capture: Capture = Capture.NONE
@@ -247,13 +253,13 @@ class DataItem(Strict):
     description: str | None = None
     category: DataCategory
     modality: Modality | None = None
-    subjects: int = Field(default=1, ge=0, description="Number of data subjects this item covers.")
+    subjects: int = Field(default=1, ge=0, le=MAX_PEOPLE, description="Number of data subjects this item covers.")
     revocable: bool | None = Field(
         default=None, description="Can it be reset after a leak? Defaults to false for biometrics."
     )
     protection: TemplateProtection = TemplateProtection.NONE
     purposes: list[str] = Field(default_factory=list, description="Purposes it was collected for.")
-    retention_days: int | None = Field(default=None, ge=0)
+    retention_days: int | None = Field(default=None, ge=0, le=MAX_RETENTION_DAYS)
     consent: ConsentKind | None = None
     minors: bool = Field(default=False, description="Includes children under 14.")
     public: bool = Field(default=False, description="Anyone can obtain it (a face on social media, a published list).")
