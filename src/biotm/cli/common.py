@@ -74,7 +74,7 @@ class SizeMb(click.FloatRange):
         super().__init__(min=0.001, max=MAX_SIZE_MB)
 
     def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> float:
-        number: float = super().convert(value, param, ctx)
+        number: float = super().convert(value, param, ctx)  # type: ignore[arg-type]  # click converts any input
         if number != number:  # NaN
             self.fail(f"{value!r} is not a number of megabytes", param, ctx)
         return number

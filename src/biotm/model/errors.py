@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from biotm.escaping import terminal
 
 #: Problems listed by one error; the rest are counted in one closing line. A file of a million bad zones
 #: said so in 2 GB of messages; nobody reads past the first screenful anyway.
 MAX_LISTED = 100
 
-#: Control characters (terminal escapes, line breaks) never reach the terminal from a model file.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
 def one_line(text: str) -> str:
-    """`text` with control characters shown as escapes, so a problem is one harmless line."""
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+    """`text` with control and bidi characters shown as escapes, so a problem is one harmless line."""
+    return terminal(text)
 
 
 def number_text(value: int | float) -> str:

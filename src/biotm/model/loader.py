@@ -165,7 +165,9 @@ def _validate_sections(data: dict[str, Any], source: SourceMap) -> tuple[dict[st
                 valid.extend(adapter.validate_python(items[start : start + _CHUNK]))
             except ValidationError as exc:
                 for error in exc.errors(include_url=False):
-                    error["loc"] = (key, start + error["loc"][0], *error["loc"][1:])
+                    index = error["loc"][0]
+                    assert isinstance(index, int)  # errors of a list validation start at the item's index
+                    error["loc"] = (key, start + index, *error["loc"][1:])
                     errors.append(error)
             problems = _problems_from_validation(errors, data, source) if len(errors) >= MAX_LISTED else []
             if len(problems) >= MAX_LISTED and start + _CHUNK < len(items):

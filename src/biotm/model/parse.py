@@ -455,7 +455,8 @@ class _Builder:
         if len(self.stack) + height > self.limits.max_depth:
             raise self.fail(
                 event.start_mark,
-                f"nesting deeper than {self.limits.max_depth} levels once alias {shorten(event.anchor or '')} is expanded",
+                f"nesting deeper than {self.limits.max_depth} levels once alias "
+                f"{shorten(event.anchor or '')} is expanded",
             )
         self.char_budget -= chars
         if self.char_budget < 0:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 
 from biotm.model.controls import CONTROLS
 from biotm.model.errors import MAX_LISTED, Problem, Suggester
@@ -33,16 +33,18 @@ class _Checker:
     def full(self) -> bool:
         return len(self.problems) >= MAX_LISTED
 
-    def report(self, loc: Path, message: str | Callable[[], str]) -> None:
-        """Record a problem; `message` may be a function, so a suggestion is searched for only if it is listed."""
+    def report(self, loc: Path, message: str) -> None:
         if self.full:
             self.unlisted += 1
             return
         line, column = self.source.mark(loc)
-        self.problems.append(Problem(self.source.file, line, column, message if isinstance(message, str) else message()))
+        self.problems.append(Problem(self.source.file, line, column, message))
 
     def suggest(self, word: str, pool: Collection[str]) -> str:
-        """did_you_mean with the pool prepared once (pools are this checker's own sets, alive while it runs)."""
+        """did_you_mean with the pool prepared once (pools are this checker's own sets, alive while it runs);
+        nothing once the problems listed are full, since the message is then only counted."""
+        if self.full:
+            return ""
         suggester = self._suggesters.get(id(pool))
         if suggester is None:
             suggester = self._suggesters[id(pool)] = Suggester(pool)
@@ -50,7 +52,7 @@ class _Checker:
 
     def ref(self, loc: Path, value: str, pool: set[str], what: str, owner: str) -> None:
         if value not in pool:
-            self.report(loc, lambda: f"{owner} refers to unknown {what} '{value}'{self.suggest(value, pool)}")
+            self.report(loc, f"{owner} refers to unknown {what} '{value}'{self.suggest(value, pool)}")
 
     def unique(self, section: str, ids: Sequence[str], what: str, seen: dict[str, str]) -> None:
         distinct = set(ids)
@@ -70,7 +72,7 @@ class _Checker:
             if control not in CONTROLS:
                 self.report(
                     (*loc, index),
-                    lambda c=control: f"{owner} names unknown control '{c}'{self.suggest(c, _CONTROL_IDS)}",
+                    f"{owner} names unknown control '{control}'{self.suggest(control, _CONTROL_IDS)}",
                 )
 
     def data_refs(self, loc: Path, ids: Sequence[str], owner: str) -> None:
@@ -97,7 +99,7 @@ class _Checker:
             if control not in CONTROLS:
                 self.report(
                     ("settings", "control_cost_days", control),
-                    lambda c=control: f"settings name unknown control '{c}'{self.suggest(c, _CONTROL_IDS)}",
+                    f"settings name unknown control '{control}'{self.suggest(control, _CONTROL_IDS)}",
                 )
         return self.problems
 
@@ -221,7 +223,7 @@ class _Checker:
             if modality not in _MODALITIES:
                 self.report(
                     loc,
-                    lambda: f"{owner} requires '{term}', but '{modality}' is not a modality "
+                    f"{owner} requires '{term}', but '{modality}' is not a modality "
                     f"({', '.join(sorted(_MODALITIES))}){self.suggest(modality, _MODALITIES)}",
                 )
             return
@@ -229,7 +231,7 @@ class _Checker:
         if term not in pool:
             self.report(
                 loc,
-                lambda: f"{owner} requires unknown evidence '{term}': not a data item, 'live:<modality>' "
+                f"{owner} requires unknown evidence '{term}': not a data item, 'live:<modality>' "
                 f"or a granted capability{self.suggest(term, pool)}",
             )
 
@@ -249,13 +251,13 @@ class _Checker:
             if flow.source not in self.elements:
                 self.report(
                     (*loc, "source"),
-                    lambda: f"{owner} starts at unknown element '{flow.source}'"
+                    f"{owner} starts at unknown element '{flow.source}'"
                     f"{self.suggest(flow.source, self.elements)}",
                 )
             if flow.target not in self.elements:
                 self.report(
                     (*loc, "target"),
-                    lambda: f"{owner} targets unknown element '{flow.target}'"
+                    f"{owner} targets unknown element '{flow.target}'"
                     f"{self.suggest(flow.target, self.elements)}",
                 )
             if flow.source == flow.target:
@@ -289,7 +291,8 @@ class _Checker:
             if not self._place_ok(place):
                 self.report(
                     (section, index, "place"),
-                    lambda s=section, p=place: f"{s} entry names unknown place '{p}'{self.suggest(p, self._places_pool)}",
+                    f"{section} entry names unknown place '{place}'"
+                    f"{self.suggest(place, self._places_pool)}",
                 )
 
     @functools.cached_property

@@ -208,7 +208,9 @@ class Verification(Strict):
     id: Id
     action: str = Field(description="What is granted, in words: 'register a SIM in the applicant\\'s name'.")
     requires: Requirement | Term
-    grants: list[Term] = Field(min_length=1, max_length=MAX_ITEMS, description="Capabilities or data item ids obtained on success.")
+    grants: list[Term] = Field(
+        min_length=1, max_length=MAX_ITEMS, description="Capabilities or data item ids obtained on success."
+    )
     high_assurance: bool = Field(default=True, description="Grants money, identity or account control.")
     second_factor: bool = Field(default=False, description="A non-biometric factor is also checked.")
 
@@ -230,11 +232,15 @@ class Element(Strict):
     )
     derives: list[Derivation] = Field(default_factory=list, max_length=MAX_ITEMS)
     discards: list[Id] = Field(
-        default_factory=list, max_length=MAX_ITEMS, description="Inputs deleted right after processing (not kept at rest)."
+        default_factory=list,
+        max_length=MAX_ITEMS,
+        description="Inputs deleted right after processing (not kept at rest).",
     )
     # Actors
     role: ActorRole | None = None
-    people: int | None = Field(default=None, ge=0, le=MAX_PEOPLE, description="How many people hold this role.")
+    people: int | None = Field(
+        default=None, ge=0, le=MAX_PEOPLE, description="How many people hold this role."
+    )
     # Biometric processing
     matching: Matching = Matching.NONE
     capture: Capture = Capture.NONE
@@ -260,12 +266,16 @@ class DataItem(Strict):
     description: str | None = None
     category: DataCategory
     modality: Modality | None = None
-    subjects: int = Field(default=1, ge=0, le=MAX_PEOPLE, description="Number of data subjects this item covers.")
+    subjects: int = Field(
+        default=1, ge=0, le=MAX_PEOPLE, description="Number of data subjects this item covers."
+    )
     revocable: bool | None = Field(
         default=None, description="Can it be reset after a leak? Defaults to false for biometrics."
     )
     protection: TemplateProtection = TemplateProtection.NONE
-    purposes: list[str] = Field(default_factory=list, max_length=MAX_ITEMS, description="Purposes it was collected for.")
+    purposes: list[str] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="Purposes it was collected for."
+    )
     retention_days: int | None = Field(default=None, ge=0, le=MAX_RETENTION_DAYS)
     consent: ConsentKind | None = None
     minors: bool = Field(default=False, description="Includes children under 14.")
@@ -321,7 +331,9 @@ class Attacker(Strict):
         description="Element or zone ids, or 'internet' / 'public-place' for every such zone.",
     )
     capabilities: list[str] = Field(default_factory=list, max_length=MAX_ITEMS)
-    holds: list[Id] = Field(default_factory=list, max_length=MAX_ITEMS, description="Data items they start with (a bought leak).")
+    holds: list[Id] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="Data items they start with (a bought leak)."
+    )
     skill: float = Field(default=0.5, ge=0.0, le=1.0, description="0 casual .. 1 nation-state.")
 
 
