@@ -54,8 +54,23 @@ class LoadedModel:
 _SECTIONS = {"element": "elements", "flow": "flows", "data": "data", "zone": "zones", "attacker": "attackers"}
 
 
+#: Every file this process read as input (a model, a Threagile include, a topology): `-o` may overwrite none.
+_FILES_READ: set[str] = set()
+
+
+def files_read() -> frozenset[str]:
+    """Paths of every input file read so far by `read_bounded`."""
+    return frozenset(_FILES_READ)
+
+
+def forget_files_read() -> None:
+    """Start a new command: what an earlier one read is not this one's input (tests run many in one process)."""
+    _FILES_READ.clear()
+
+
 def read_bounded(path: str, limits: Limits) -> bytes:
     """The bytes of `path`, refusing files over the size limit without reading them whole."""
+    _FILES_READ.add(path)
     try:
         size = os.stat(path).st_size
         if size > limits.max_bytes:
