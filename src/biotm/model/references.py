@@ -7,6 +7,7 @@ from collections.abc import Collection, Sequence
 
 from biotm.model.controls import CONTROLS
 from biotm.model.errors import MAX_LISTED, Problem, Suggester
+from biotm.model.legal_checks import check_legal
 from biotm.model.schema import Modality, Model, Requirement
 from biotm.model.source import Path, SourceMap
 
@@ -95,6 +96,7 @@ class _Checker:
         self._flows()
         self._attackers()
         self._places()
+        check_legal(m, self.report)
         for control, _cost in m.settings.control_cost_days.items():
             if control not in CONTROLS:
                 self.report(
