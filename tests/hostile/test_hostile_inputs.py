@@ -149,6 +149,20 @@ def derivation_cycle(tmp: Path) -> Path:
     return path
 
 
+def huge_control_name(tmp: Path) -> Path:
+    model = _base()
+    model["settings"] = {"control_cost_days": {"x" * 200_000: 1.0}}
+    path = tmp / "huge-control.json"
+    path.write_text(json.dumps(model), encoding="utf-8")
+    return path
+
+
+def invalid_id_suggests_nothing_wrong(tmp: Path) -> Path:
+    path = tmp / "bad-id.yaml"
+    path.write_text(_yaml_text().replace("target: terminal", "target: 'termin al'", 1), encoding="utf-8")
+    return path
+
+
 def json_null(tmp: Path) -> Path:
     path = tmp / "null.json"
     path.write_text("null", encoding="utf-8")
@@ -178,6 +192,8 @@ CASES: dict[str, tuple[Callable[[Path], Path], list[str], str]] = {
     "self-derivation": (self_derivation, ["validate"], "from itself"),
     "derivation cycle": (derivation_cycle, ["validate"], "in a cycle"),
     "JSON null": (json_null, ["validate"], "got nothing (null)"),
+    "200 KB control name": (huge_control_name, ["validate"], "settings name unknown control 'xxxx"),
+    "invalid id": (invalid_id_suggests_nothing_wrong, ["validate"], "not a valid id 'termin al'"),
     "UTF-32": (utf32, ["validate"], "file is UTF-32"),
 }
 
@@ -217,6 +233,7 @@ def test_hostile_input_is_one_located_refusal(case: str, tmp_path: Path) -> None
     assert len(lines) <= 102, len(lines)  # the first 100 problems and one line about the rest
     assert any(phrase in line for line in lines), lines[:5]
     assert all(len(line) < 1000 for line in lines)  # never pages of quoted model text
+    assert not any(re.search(r"'([^']+)'.*did you mean '\1'", line) for line in lines)  # never the wrong word itself
 
 
 def test_many_problems_end_with_a_count_of_the_rest(tmp_path: Path) -> None:

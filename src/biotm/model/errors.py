@@ -11,6 +11,8 @@ from biotm.escaping import terminal
 #: Problems listed by one error; the rest are counted in one closing line. A file of a million bad zones
 #: said so in 2 GB of messages; nobody reads past the first screenful anyway.
 MAX_LISTED = 100
+#: Characters of one problem's message; longer ones (quoting a huge key) are cut.
+MAX_MESSAGE = 400
 
 def one_line(text: str) -> str:
     """`text` with control and bidi characters shown as escapes, so a problem is one harmless line."""
@@ -42,6 +44,12 @@ class Problem:
     line: int
     column: int
     message: str
+
+    def __post_init__(self) -> None:
+        # Any message quoting model text (a key, an id written in settings) stays readable: a 200 KB key
+        # once became a 200 KB line.
+        if len(self.message) > MAX_MESSAGE:
+            object.__setattr__(self, "message", self.message[: MAX_MESSAGE - 1] + "…")
 
     def __str__(self) -> str:
         return one_line(f"{self.path}:{self.line}:{self.column}: {self.message}")
