@@ -213,9 +213,13 @@ class LegalBasis(Strict):
         default=None, description="The law the basis rests on: a regulation id (ATFL-9, MIIT-2019) or its name."
     )
     purposes: list[str] = Field(
-        default_factory=list, description="Purposes it covers; empty: the data item's own purposes."
+        default_factory=list,
+        max_length=MAX_ITEMS,
+        description="Purposes it covers; empty: the data item's own purposes.",
     )
-    retention_days: int | None = Field(default=None, ge=0, description="How long the law asks data to be kept.")
+    retention_days: int | None = Field(
+        default=None, ge=0, le=MAX_RETENTION_DAYS, description="How long the law asks data to be kept."
+    )
 
 
 class PurposeBasis(LegalBasis):
@@ -330,6 +334,10 @@ class Element(Strict):
         default=None, description="What a verification service answers: decision only, score, or a record."
     )
     verifies: list[Verification] = Field(default_factory=list, max_length=MAX_ITEMS)
+    console: bool = Field(
+        default=False,
+        description="Serves an administrative console or dashboard over its data (a web admin page, Kibana).",
+    )
 
 
 class DataItem(Strict):
@@ -357,6 +365,7 @@ class DataItem(Strict):
     basis: LegalBasis | None = Field(default=None, description="Legal basis of collecting it.")
     subject_jurisdictions: list[str] = Field(
         default_factory=list,
+        max_length=MAX_ITEMS,
         description="Where its data subjects are (ISO 3166 codes); default: where it is collected.",
     )
 
