@@ -127,7 +127,7 @@ def _data_items(draw: st.DrawFn, data_ids: list[str]) -> list[dict[str, Any]]:
         _put(item, "description", draw(_optional(text)))
         _put(item, "revocable", draw(_optional(st.booleans())))
         _put(item, "protection", draw(_optional(_enum(TemplateProtection))))
-        _put(item, "retention_days", draw(_optional(st.integers(min_value=0, max_value=100_000))))
+        _put(item, "retention_days", draw(_optional(st.integers(min_value=0, max_value=36_525))))
         _put(item, "consent", draw(_optional(_enum(ConsentKind))))
         if draw(st.booleans()):
             item["purposes"] = draw(st.lists(st.sampled_from(["kyc", "sim-registration", "marketing"]), max_size=2))
@@ -154,10 +154,12 @@ def _elements(
             element["controls"] = controls
         if holds := _subset(draw, data_ids):
             element["holds"] = holds
-        if data_ids and draw(st.integers(0, 3)) == 0:
-            element["derives"] = [
-                {"from": _subset(draw, data_ids, 2) or [data_ids[0]], "to": draw(st.sampled_from(data_ids))}
-            ]
+        if len(data_ids) > 1 and draw(st.integers(0, 3)) == 0:
+            # Each item derives only from items listed before it: no item is derived from itself, even
+            # through others (the loader refuses derivation cycles).
+            made = draw(st.integers(1, len(data_ids) - 1))
+            inputs = data_ids[:made]
+            element["derives"] = [{"from": _subset(draw, inputs, 2) or [inputs[0]], "to": data_ids[made]}]
         if discards := _subset(draw, data_ids, 2):
             element["discards"] = discards
         if kind == ElementType.ACTOR.value:

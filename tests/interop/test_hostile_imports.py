@@ -92,11 +92,13 @@ def test_lone_surrogates_in_names_reach_no_output_raw(tmp_path: Path, fmt: str) 
         path = tmp_path / "model.otm"
     assert "\\udfff" in text or "\\ud800" in text  # escaped in the file, as a hostile tool writes it
     path.write_text(text)
+    # The loader refuses a lone surrogate with one located line (docs/security.md); no command crashes on it.
     for args in (["import"], ["validate"], ["analyze", "-f", "json"], ["analyze", "-f", "markdown"], ["analyze"]):
         run = RUNNER.invoke(cli, [*args, str(path)])
-        assert run.exit_code in (0, 1), (args, run.output)
-    imported = RUNNER.invoke(cli, ["import", str(path)]).stdout
-    assert "\ufffd" in imported
+        assert run.exit_code == 2, (args, run.output)
+        lines = run.stderr.splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"{path}:1:"), (args, run.stderr)
+        assert "surrogate" in lines[0] and "Traceback" not in run.output
 
 
 # 2. huge numbers --------------------------------------------------------------------------------------------------
@@ -171,7 +173,8 @@ def _threagile_boundaries(count: int) -> dict[str, Any]:
         f"Boundary {i}": {
             "id": f"b{i}",
             "technical_assets_inside": [f"a{i}"],
-            "trust_boundaries_nested": [f"b{i + 1}"] if i < count - 1 else [],
+            # A tree four wide (six levels deep): a chain of 1,000 is refused by the zone-depth limit instead.
+            "trust_boundaries_nested": [f"b{c}" for c in range(4 * i + 1, min(4 * i + 5, count))],
         }
         for i in range(count)
     }

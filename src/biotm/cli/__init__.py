@@ -49,9 +49,26 @@ class LazyGroup(click.Group):
 def cli(ctx: click.Context, debug: bool) -> None:
     """biotm: audit identity-system data-flow models for biometric leak and identity-theft risk."""
     ctx.obj = {"debug": debug}
+    from biotm.model.loader import forget_files_read
+
+    forget_files_read()
 
 
 EXIT_INTERNAL = 3
+
+
+class Stopped(BaseException):
+    """SIGINT, SIGTERM or SIGHUP arrived. Not an Exception (nothing catches it by accident) and not a
+    KeyboardInterrupt (click turns that into exit 1): it unwinds through every `finally` and
+    `except BaseException`, so a report being written removes its temporary file, then exits 128 + signal."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, _frame: object) -> None:
+    raise Stopped(signum)
 
 
 def main() -> None:
@@ -64,10 +81,16 @@ def main() -> None:
         # `biotm analyze m.yaml | head` closes the pipe early: end quietly as cat or grep do (killed by SIGPIPE,
         # status 141), instead of rich's exit 1, which a CI gate would read as "findings at or above --fail-on".
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _stop)
     try:
         cli.main(prog_name="biotm", standalone_mode=True)
     except SystemExit:
         raise
+    except Stopped as stop:
+        click.echo("biotm: interrupted" if stop.signum == signal.SIGINT else "biotm: terminated", err=True)
+        sys.exit(128 + stop.signum)
     except KeyboardInterrupt:
         click.echo("biotm: interrupted", err=True)
         sys.exit(130)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import glob
 import os
 import stat
 import sys
@@ -65,10 +66,28 @@ def today_option(
     return click.option("--today", type=IsoDate(), default=None, help=help_text)
 
 
+#: The largest --max-size-mb: a model this large already needs far more memory than a CI runner has.
+MAX_SIZE_MB = 4096.0
+
+
+class SizeMb(click.FloatRange):
+    """A file-size limit in MB: finite and within (0.001, MAX_SIZE_MB]; NaN passes every range check, so it
+    is refused by name."""
+
+    def __init__(self) -> None:
+        super().__init__(min=0.001, max=MAX_SIZE_MB)
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        number: float = super().convert(value, param, ctx)  # type: ignore[arg-type]  # click converts any input
+        if number != number:  # NaN
+            self.fail(f"{value!r} is not a number of megabytes", param, ctx)
+        return number
+
+
 def max_size_option(function: click.decorators.FC) -> click.decorators.FC:
     return click.option(
         "--max-size-mb",
-        type=click.FloatRange(min=0.001),
+        type=SizeMb(),
         default=20.0,
         show_default=True,
         help="Refuse model files larger than this.",
@@ -201,10 +220,13 @@ def write_output(report: str | Pieces, output: str | None, inputs: Sequence[str]
         # Path() drops a trailing slash: 'reports/' silently became a file named 'reports'
         raise InputError(f"{output or repr(output)}: give a file name to write to, not a directory")
     target = Path(output)
-    for source in inputs:
+    from biotm.model.loader import files_read  # every file read as input: an included file counts too
+
+    for source in sorted({*inputs, *files_read()}):
         try:
             if target.exists() and target.resolve() == Path(source).resolve():
-                raise InputError(f"{output}: refusing to overwrite the input model")
+                what = "the input model" if source in inputs else f"'{source}', an input of the model"
+                raise InputError(f"{output}: refusing to overwrite {what}")
         except OSError:
             continue
     try:
@@ -258,8 +280,32 @@ def _write_pieces(handle: BinaryIO, report: str | Pieces) -> None:
     handle.flush()
 
 
+#: Temporary reports are named `.REPORT.biotm-PID-XXXX.tmp`: a run killed by SIGKILL cannot clean up, so the
+#: next run writing the same report removes those whose process is gone.
+_TEMP_MARK = ".biotm-"
+
+
+def _remove_stale_temps(target: Path, directory: Path) -> None:
+    for stale in directory.glob(f".{glob.escape(target.name)}{_TEMP_MARK}*.tmp"):
+        pid = stale.name[len(target.name) + 1 + len(_TEMP_MARK) :].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's live process
+    return True
+
+
 def _replace_atomically(target: Path, directory: Path, report: str | Pieces) -> None:
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    _remove_stale_temps(target, directory)
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}{_TEMP_MARK}{os.getpid()}-", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
             _write_pieces(handle, report)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from biotm.cli.common import InputError, write_output
+from biotm.cli.common import InputError, max_size_option, write_output
 from biotm.generate import MIN_ELEMENTS  # stdlib-only module: cheap at start-up
 
 #: 10x the national-scale target: ~4 GB of memory and ~530 MB of YAML. Beyond it a typo (one zero too many)
@@ -25,7 +23,8 @@ MAX_ELEMENTS = 1_000_000
     help="Convert this biotm-bench-topology/1 JSON file (from the pytm benchmark harness) instead.",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here (.json for JSON, else YAML).")
-def generate(elements: int | None, seed: int, topology: str | None, output: str | None) -> None:
+@max_size_option
+def generate(elements: int | None, seed: int, topology: str | None, output: str | None, max_size_mb: float) -> None:
     """Write a synthetic national SIM-registration model of --elements elements (same seed, same model).
 
     With --from-topology, write the biotm model of a neutral benchmark topology instead, so biotm and
@@ -36,13 +35,18 @@ def generate(elements: int | None, seed: int, topology: str | None, output: str 
     if (elements is None) == (topology is None):
         raise click.UsageError("give exactly one of --elements and --from-topology")
     if topology is not None:
+        from biotm.cli.common import limits_for
+        from biotm.model import ModelError
+        from biotm.model.loader import read_bounded
+        from biotm.model.parse import decode, parse_json
+
+        # The model loader's reader: the size limit holds for pipes and devices too (/dev/zero), and
+        # bad bytes, depth and syntax get one located line.
         try:
-            with open(topology, encoding="utf-8") as handle:
-                document = json.load(handle)
-        except OSError as exc:
-            raise InputError(f"{topology}: cannot read: {exc.strerror}") from None
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{topology}:{exc.lineno}:{exc.colno}: JSON syntax error: {exc.msg}") from None
+            limits = limits_for(max_size_mb)
+            document, _source = parse_json(decode(read_bounded(topology, limits), topology), topology, limits)
+        except ModelError as exc:
+            raise InputError(str(exc)) from None
         try:
             model = gen.from_topology(document)
         except KeyError as exc:

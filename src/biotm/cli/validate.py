@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from biotm.cli.common import EXIT_INPUT, limits_for, model_options
+from biotm.escaping import terminal
 from biotm.interop import load_any
 from biotm.model import ModelError
 
@@ -29,6 +30,7 @@ def validate(files: tuple[str, ...], quiet: bool, max_size_mb: float, input_form
             continue
         if not quiet:
             m = loaded.model
-            click.echo(f"{path}: ok ({len(m.elements)} elements, {len(m.flows)} flows, {len(m.data)} data items)")
+            counts = f"{len(m.elements)} elements, {len(m.flows)} flows, {len(m.data)} data items"
+            click.echo(f"{terminal(path)}: ok ({counts})")
     if failed:
         raise SystemExit(EXIT_INPUT)

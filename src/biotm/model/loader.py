@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from biotm.model.errors import ModelError, Problem, did_you_mean, one_line, shorten
+from biotm.model.errors import MAX_LISTED, ModelError, Problem, did_you_mean, number_text, one_line, shorten
 from biotm.model.parse import Limits, decode, parse_json, parse_text
 from biotm.model.references import check_references
 from biotm.model.schema import ID_PATTERN, Model
@@ -54,8 +54,23 @@ class LoadedModel:
 _SECTIONS = {"element": "elements", "flow": "flows", "data": "data", "zone": "zones", "attacker": "attackers"}
 
 
+#: Every file this process read as input (a model, a Threagile include, a topology): `-o` may overwrite none.
+_FILES_READ: set[str] = set()
+
+
+def files_read() -> frozenset[str]:
+    """Paths of every input file read so far by `read_bounded`."""
+    return frozenset(_FILES_READ)
+
+
+def forget_files_read() -> None:
+    """Start a new command: what an earlier one read is not this one's input (tests run many in one process)."""
+    _FILES_READ.clear()
+
+
 def read_bounded(path: str, limits: Limits) -> bytes:
     """The bytes of `path`, refusing files over the size limit without reading them whole."""
+    _FILES_READ.add(path)
     try:
         size = os.stat(path).st_size
         if size > limits.max_bytes:
@@ -122,24 +137,88 @@ def validate_data(data: Any, source: SourceMap) -> LoadedModel:
                 )
             ]
         )
+    checked, stopped = _validate_sections(data, source)
+    if stopped is not None:
+        raise ModelError(stopped[0], stopped=stopped[1])
     try:
-        model = Model.model_validate(data)
+        model = Model.model_validate({**data, **checked})
     except ValidationError as exc:
-        raise ModelError(_problems_from_validation(exc, data, source)) from None
-    problems = check_references(model, source)
+        raise ModelError(_problems_from_validation(exc.errors(include_url=False), data, source)) from None
+    problems, unlisted = check_references(model, source)
     if problems:
-        raise ModelError(problems)
+        raise ModelError(problems, unlisted)
     return LoadedModel(model=model, source=source)
 
 
-def _problems_from_validation(exc: ValidationError, data: Any, source: SourceMap) -> list[Problem]:
+#: Items of a top-level list validated per call: a file of a million bad zones made pydantic build a million
+#: errors (2 GB, 44 s) before the first could be shown; in chunks, validation stops soon after MAX_LISTED.
+_CHUNK = 1000
+
+
+@functools.cache
+def _list_adapter(item: type[BaseModel]) -> TypeAdapter[list[Any]]:
+    return TypeAdapter(list[item])  # type: ignore[valid-type]
+
+
+def _validate_sections(data: dict[str, Any], source: SourceMap) -> tuple[dict[str, list[Any]], Any]:
+    """Each long top-level list validated in chunks: the valid items (for the model, which takes them as
+    they are) and, once MAX_LISTED problems are found, (problems, a last one saying where checking stopped)."""
+    checked: dict[str, list[Any]] = {}
+    errors: list[Any] = []
+    for name, field in Model.model_fields.items():
+        key = field.alias or name
+        items = data.get(key)
+        item = _model_in(field.annotation)
+        if item is None or typing.get_origin(field.annotation) is not list or not isinstance(items, list):
+            continue
+        if len(items) <= _CHUNK:
+            continue
+        adapter = _list_adapter(item)
+        valid: list[Any] = []
+        for start in range(0, len(items), _CHUNK):
+            try:
+                valid.extend(adapter.validate_python(items[start : start + _CHUNK]))
+            except ValidationError as exc:
+                for error in exc.errors(include_url=False):
+                    index = error["loc"][0]
+                    assert isinstance(index, int)  # errors of a list validation start at the item's index
+                    error["loc"] = (key, start + index, *error["loc"][1:])
+                    errors.append(error)
+            problems = _problems_from_validation(errors, data, source) if len(errors) >= MAX_LISTED else []
+            if len(problems) >= MAX_LISTED and start + _CHUNK < len(items):
+                rest = len(items) - start - _CHUNK
+                line, column = source.mark((key, start + _CHUNK))
+                note = f"stopped checking after {len(problems):,} problems: {rest:,} more items of '{key}' not checked"
+                return checked, (problems, Problem(source.file, line, column, note))
+        checked[key] = valid
+    if errors:  # a few problems: the whole model is validated as it is written, so every one is reported
+        return {}, None
+    return checked, None
+
+
+def _problems_from_validation(errors: list[Any], data: Any, source: SourceMap) -> list[Problem]:
     # A union of a tree and a string reports both branches at one place: keep the first message there.
     # Several keys missing from one mapping share its place but are each worth a line.
     unique: dict[tuple[int, int, str], Problem] = {}
     known_ids = _all_ids(data)
-    for error in exc.errors(include_url=False):
+    # In a union of a tree and a string (`requires`), a string input was meant as the string branch: its
+    # complaint ("must not be empty") comes before the tree branch's "expected a mapping".
+    errors = sorted(
+        errors,
+        key=lambda e: e["type"] in _EXPECTS_MAPPING and isinstance(e.get("input"), str),
+    )
+    # ... and a mapping input meant the tree branch: the string branch's "expected a string" is noise when the
+    # tree branch found something deeper inside.
+    deeper: set[Path] = set()
+    if any(e["type"] == "string_type" and isinstance(e.get("input"), dict) for e in errors):
+        for other in errors:
+            found = _data_path(tuple(other["loc"]), data)
+            deeper.update(found[:end] for end in range(len(found)))
+    for error in errors:
         loc: Path = tuple(error["loc"])
         kind = error["type"]
+        if kind == "string_type" and isinstance(error.get("input"), dict) and _data_path(loc, data) in deeper:
+            continue
         missing = ""
         if kind == "extra_forbidden":
             key = str(loc[-1])
@@ -178,6 +257,8 @@ _EXPECTED = {
     "date_from_datetime_inexact": "expected a date (YYYY-MM-DD) without a time",
 }
 
+
+_EXPECTS_MAPPING = ("model_type", "model_attributes_type", "dict_type")
 
 _BOUNDS = {
     "greater_than_equal": "at least",
@@ -227,6 +308,8 @@ def _describe(value: Any) -> str:
         return "nothing (null)"
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
+    if isinstance(value, int) and value.bit_length() > 64:
+        return number_text(value)
     if isinstance(value, int | float):
         return f"the number {shorten(value)[1:-1]}"
     if isinstance(value, dt.datetime | dt.date):

@@ -14,6 +14,7 @@ lines and columns through the same event stream.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Callable
@@ -56,6 +57,8 @@ class Limits:
     #: Values built per byte of input; only aliases can exceed a small multiple of the file size.
     max_nodes_per_byte: int = 4
     min_node_budget: int = 10_000
+    #: Problems listed before the rest are only counted (a file of a million bad zones says so in a few lines).
+    max_errors: int = 100
 
 
 _MAP = "tag:yaml.org,2002:map"
@@ -81,12 +84,33 @@ _resolver = yaml.resolver.Resolver()
 _constructor = SafeConstructor()
 
 
+#: Byte-order marks and NUL patterns of the encodings a model is most often saved in by mistake.
+_WIDE_ENCODINGS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+
+def _wide_encoding(raw: bytes) -> str | None:
+    """'UTF-16' or 'UTF-32' when `raw` starts with their byte-order mark, or looks like them without one."""
+    for bom, encoding in _WIDE_ENCODINGS:
+        if raw.startswith(bom):
+            return encoding
+    head = raw[:64]
+    if len(head) >= 8 and head.count(0) * 2 >= len(head):  # ASCII text in UTF-16 is half NULs, in UTF-32 three quarters
+        return "UTF-32" if head.count(0) * 4 >= len(head) * 3 else "UTF-16"
+    return None
+
+
 def decode(raw: bytes, name: str) -> str:
     """UTF-8 text of `raw` (a UTF-8 BOM is dropped), or a located error for the first bad byte."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ModelError([Problem(name, 1, 1, "file is UTF-16; save it as UTF-8")])
+    wide = _wide_encoding(raw)
+    if wide is not None:
+        raise ModelError([Problem(name, 1, 1, f"file is {wide}; save it as UTF-8")])
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -128,6 +152,22 @@ def _reason(message: str) -> str:
     return one_line(message)[:100]
 
 
+#: YAML 1.1 numbers a reader takes for something else: 190:20:30 is the base-60 integer 685230, 0755 is octal 493.
+_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?")
+_OCTAL = re.compile(r"[-+]?0[0-7_]+")
+
+
+def _surprising_number(tag: str, text: str, value: Any) -> str | None:
+    """Why a plain scalar YAML 1.1 reads as a number would surprise its author, or None."""
+    if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+        return None
+    if _SEXAGESIMAL.fullmatch(text):
+        return f"YAML 1.1 reads {text} as the base-60 number {value}: put it in quotes if it is a time or text"
+    if _OCTAL.fullmatch(text) and text.strip("+-0_"):
+        return f"YAML 1.1 reads {text} as the octal number {value}: put it in quotes if it is text, or write {value}"
+    return None
+
+
 def _unsupported(tag: str | None) -> str:
     return f"unsupported YAML tag {shorten(tag or '')} (a model file holds plain data only; tags are never run)"
 
@@ -135,6 +175,30 @@ def _unsupported(tag: str | None) -> str:
 def _at(mark: _Mark) -> tuple[int, int]:
     """1-based line and column of a parser mark."""
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+_LINE_END = re.compile("\r\n|\r|\n")
+
+
+class _EditorLines:
+    """Marks as an editor counts lines, for a text holding raw U+0085, U+2028 or U+2029.
+
+    YAML reads those as line breaks, so the parser's line numbers run ahead of every editor's (and of
+    SARIF annotations) after the first one; the mark's character index is right, so it is mapped again.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0, *(match.end() for match in _LINE_END.finditer(text))]
+
+    def __call__(self, mark: _Mark) -> tuple[int, int]:
+        if mark is None:
+            return (1, 1)
+        line = bisect.bisect_right(self.starts, mark.index)
+        return line, mark.index - self.starts[line - 1] + 1
+
+
+def _marker(text: str) -> Callable[[_Mark], tuple[int, int]]:
+    return _EditorLines(text) if _YAML_ONLY_BREAKS.search(text) else _at
 
 
 @dataclass(slots=True)
@@ -169,8 +233,18 @@ class _Builder:
     scalar, a mapping key) take the shortest path; paths are built only for marks and messages.
     """
 
-    def __init__(self, name: str, limits: Limits, budget: int, mark_depth: int | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        limits: Limits,
+        budget: int,
+        mark_depth: int | None = None,
+        at: Callable[[_Mark], tuple[int, int]] = _at,
+    ) -> None:
         self.name = name
+        self.at = at
+        #: Characters aliases may add to the document (a 1 MB string named by thousands of aliases).
+        self.char_budget = limits.max_bytes
         #: Record marks of paths at most this long (None: all); the rest are built again on demand.
         self.mark_depth = limits.max_depth + 1 if mark_depth is None else mark_depth
         self.limits = limits
@@ -178,11 +252,17 @@ class _Builder:
         self.source = SourceMap(name)
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple[Any, int]] = {}
+        #: Height (levels below it) and characters of each anchored value an alias has reused, by identity.
+        self.measured: dict[int, tuple[int, int]] = {}
         self.documents = 0
         self.root: Any = None
         self.done = False
         self.constructed: dict[tuple[str, str], Any] = {}
-        self.handlers: dict[type[Event], Callable[[Any], None]] = {
+
+    def handlers(self) -> dict[type[Event], Callable[[Any], None]]:
+        """The handler of each event type. Not kept on the builder: bound methods held by their own object
+        form a reference cycle, and with the cyclic collector off (the CLI) every parse then leaked its data."""
+        return {
             ScalarEvent: self._scalar,
             MappingStartEvent: self._start,
             SequenceStartEvent: self._start,
@@ -193,7 +273,7 @@ class _Builder:
         }
 
     def fail(self, mark: _Mark, message: str) -> ModelError:
-        line, column = _at(mark)
+        line, column = self.at(mark)
         return ModelError([Problem(self.name, line, column, message)])
 
     def _document(self, event: DocumentStartEvent) -> None:
@@ -251,6 +331,7 @@ class _Builder:
             return
         frame = stack[-1]
         mark = event.start_mark
+        at = self.at
         self.budget -= 1
         if self.budget < 0:
             raise self.fail(mark, "document expands to too many values (alias bomb?); refusing to load it")
@@ -266,12 +347,12 @@ class _Builder:
                     raise self.fail(mark, f"duplicate key {shorten(key)}")
                 frame.key = key
                 if len(frame.path) < self.mark_depth:
-                    self.source.key_marks[(*frame.path, key)] = _at(mark)
+                    self.source.key_marks[(*frame.path, key)] = at(mark)
                 return
             if len(frame.path) < self.mark_depth:
-                self.source.marks[(*frame.path, key)] = _at(mark)
+                self.source.marks[(*frame.path, key)] = at(mark)
         elif len(frame.path) < self.mark_depth:
-            self.source.marks[(*frame.path, len(frame.value))] = _at(mark)
+            self.source.marks[(*frame.path, len(frame.value))] = at(mark)
         if event.tag is None and not event.implicit[0]:
             value: Any = event.value  # quoted: a string
         else:
@@ -291,7 +372,7 @@ class _Builder:
 
     def _root_scalar(self, event: ScalarEvent) -> None:
         """A document that is a single scalar (not a model, but it must load to say so)."""
-        self.source.marks[()] = _at(event.start_mark)
+        self.source.marks[()] = self.at(event.start_mark)
         self._spend(1, event.start_mark)
         value = self._construct(event)
         if event.anchor is not None:
@@ -324,6 +405,9 @@ class _Builder:
             reason = _reason(getattr(exc, "problem", None) or str(exc))
             path = dotted(self._next_path())
             raise self.fail(event.start_mark, f"{path}: bad value {shorten(text)}: {reason}") from None
+        surprise = _surprising_number(tag, text, value)
+        if surprise is not None:
+            raise self.fail(event.start_mark, f"{dotted(self._next_path())}: {surprise}")
         if len(self.constructed) < _CONSTRUCTED_LIMIT and tag != "tag:yaml.org,2002:binary":
             self.constructed[(tag, text)] = value  # immutable: sharing it is safe
         return value
@@ -339,7 +423,7 @@ class _Builder:
             raise self.fail(event.start_mark, f"nesting deeper than {self.limits.max_depth} levels")
         path = self._next_path()
         if len(path) <= self.mark_depth:
-            self.source.marks[path] = _at(event.start_mark)
+            self.source.marks[path] = self.at(event.start_mark)
         self._spend(1, event.start_mark)
         value: dict[str, Any] | list[Any] = {} if mapping else []
         self.stack.append(_Frame(value=value, path=path, anchor=event.anchor, is_map=mapping))
@@ -364,9 +448,53 @@ class _Builder:
             raise self.fail(event.start_mark, f"unknown or unfinished anchor {shorten(event.anchor or '')}")
         value, size = self.anchors[event.anchor]
         self._spend(size, event.start_mark)
+        # The node budget bounds how many values aliases add, not how deep or how long they are: an alias of
+        # an alias of ... builds a tree hundreds of levels deep from a few lines, and a 1 MB string named by
+        # thousands of aliases is gigabytes to every later step. Both are measured on the values built.
+        height, chars = self._measure(value)
+        if len(self.stack) + height > self.limits.max_depth:
+            raise self.fail(
+                event.start_mark,
+                f"nesting deeper than {self.limits.max_depth} levels once alias "
+                f"{shorten(event.anchor or '')} is expanded",
+            )
+        self.char_budget -= chars
+        if self.char_budget < 0:
+            raise self.fail(
+                event.start_mark,
+                f"aliases expand the document's text beyond the {self.limits.max_bytes} characters of the "
+                "size limit (alias bomb?); refusing to load it",
+            )
         if self._next_depth() <= self.mark_depth:
-            self.source.marks[self._next_path()] = _at(event.start_mark)
+            self.source.marks[self._next_path()] = self.at(event.start_mark)
         self._put(value, size, event.start_mark)
+
+    def _measure(self, value: Any) -> tuple[int, int]:
+        """Levels of collections below `value` (0 for a scalar) and the characters of its scalars.
+
+        Walked without recursion; each anchored value is measured once, and every value below it
+        was either built from events (bounded by the stack) or checked when its own alias was put.
+        """
+        if not isinstance(value, dict | list):
+            return 0, len(value) if isinstance(value, str | bytes) else 1
+        known = self.measured.get(id(value))
+        if known is not None:
+            return known
+        height = chars = 0
+        pending: list[tuple[Any, int]] = [(value, 1)]
+        while pending:
+            node, level = pending.pop()
+            height = max(height, level)
+            children = node.values() if isinstance(node, dict) else node
+            if isinstance(node, dict):
+                chars += sum(len(key) for key in node)
+            for child in children:
+                if isinstance(child, dict | list):
+                    pending.append((child, level + 1))
+                else:
+                    chars += len(child) if isinstance(child, str | bytes) else 1
+        self.measured[id(value)] = (height, chars)
+        return height, chars
 
 
 _MISSING = object()
@@ -375,8 +503,8 @@ _MISSING = object()
 def _build(text: str, name: str, limits: Limits, mark_depth: int | None = None) -> tuple[Any, SourceMap, bool]:
     """Data, source map and whether the text held a document; raises yaml.YAMLError on bad syntax."""
     budget = max(limits.min_node_budget, limits.max_nodes_per_byte * len(text))
-    builder = _Builder(name, limits, budget, mark_depth)
-    handler_of = builder.handlers.get
+    builder = _Builder(name, limits, budget, mark_depth, _marker(text))
+    handler_of = builder.handlers().get
     loader = _Loader(text)
     next_event = loader.get_event  # None after the stream's end
     try:
@@ -390,7 +518,7 @@ def _build(text: str, name: str, limits: Limits, mark_depth: int | None = None) 
 
 
 def _syntax_error(exc: yaml.YAMLError, name: str, text: str, limits: Limits) -> ModelError:
-    line, column = _at(getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None))
+    line, column = _marker(text)(getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None))
     if isinstance(exc, yaml.reader.ReaderError):
         line, column = _position(text, min(exc.position, len(text)))
     found = getattr(exc, "problem", None) or getattr(exc, "context", None) or getattr(exc, "reason", None)
@@ -424,7 +552,44 @@ def parse_text(text: str, name: str, limits: Limits | None = None) -> tuple[Any,
         raise _syntax_error(exc, name, text, limits) from None
     if not found:
         raise ModelError([Problem(name, 1, 1, "file has no document (only comments?)")])
-    return data, json_marks.LazySourceMap(name, shallow.marks, lambda: _build(text, name, limits)[1])
+    source = json_marks.LazySourceMap(name, shallow.marks, lambda: _build(text, name, limits)[1])
+    _refuse_surrogates(text, data, source)
+    return data, source
+
+
+#: An escape that can write half of a UTF-16 surrogate pair (JSON's \\udfff; YAML's \\U0000dfff for the
+#: pure-Python parser, which accepts it where libyaml refuses).
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _refuse_surrogates(text: str, data: Any, source: SourceMap) -> None:
+    """Refuse a string holding a lone surrogate (`"\\udfff"` in JSON): it is not a character, so no
+    report could be written as UTF-8. A pair that makes one character was combined by the parser."""
+    if _SURROGATE_ESCAPE.search(text) is None:  # the usual case: one regex pass, no walk over the data
+        return
+    pending: list[tuple[Path, Any]] = [((), data)]
+    while pending:
+        path, node = pending.pop()
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, value in items:
+            for text_here, is_key in ((key, True), (value, False)):
+                if isinstance(text_here, str) and (bad := _SURROGATE.search(text_here)):
+                    line, column = source.mark((*path, key), key=is_key)
+                    code = f"\\u{ord(bad.group()):04x}"
+                    raise ModelError(
+                        [
+                            Problem(
+                                source.file,
+                                line,
+                                column,
+                                f"{dotted((*path, key))}: {code} is half of a UTF-16 surrogate pair, not a character "
+                                "(a broken emoji escape?); remove it or write the whole character",
+                            )
+                        ]
+                    )
+            if isinstance(value, dict | list):
+                pending.append(((*path, key), value))
 
 
 class _DuplicateKeyError(Exception):
@@ -446,6 +611,8 @@ def _as_yaml(text: str) -> str:
     """JSON text the YAML parser can read with the same lines and columns (values are not used)."""
     text = text.replace("\t", " ")
     text = _NON_PRINTABLE.sub("_", text)
+    # libyaml refuses surrogate escapes (even a valid pair): an escape of the same length keeps every mark.
+    text = _SURROGATE_ESCAPE.sub(lambda m: "\\u005f" if len(m.group()) == 6 else "\\U0000005f", text)
     return _YAML_ONLY_BREAKS.sub("_", text)
 
 
@@ -460,8 +627,10 @@ def parse_json(text: str, name: str, limits: Limits | None = None) -> tuple[Any,
     except _DuplicateKeyError:
         fast = None
     if fast is not None:
-        return fast[0], json_marks.LazySourceMap(name, fast[1], lambda: _json_source(text, name, limits))
-    data: Any = None
+        source = json_marks.LazySourceMap(name, fast[1], lambda: _json_source(text, name, limits))
+        _refuse_surrogates(text, fast[0], source)
+        return fast[0], source
+    data: Any = _MISSING  # json.loads refused the text (recursion, duplicate key): the YAML pass says where
     try:
         data = json.loads(text, object_pairs_hook=_json_object, parse_constant=_json_constant)
     except json.JSONDecodeError as exc:
@@ -471,13 +640,17 @@ def parse_json(text: str, name: str, limits: Limits | None = None) -> tuple[Any,
         line, column = _position(text, where.start()) if where else (1, 1)
         raise ModelError([Problem(name, line, column, f"JSON value error: {_reason(str(exc))}")]) from None
     except (RecursionError, _DuplicateKeyError):
-        data = None  # the YAML pass below says where
+        pass
     if isinstance(data, dict):
         # Item marks and exact depth from one regex pass over the text.
         depth, items = json_marks.scan(text, data)
         if depth <= limits.max_depth:
-            return data, json_marks.LazySourceMap(name, items, lambda: _json_source(text, name, limits))
-    return _json_slow(text, name, limits, data)
+            source = json_marks.LazySourceMap(name, items, lambda: _json_source(text, name, limits))
+            _refuse_surrogates(text, data, source)
+            return data, source
+    data, slow = _json_slow(text, name, limits, data)
+    _refuse_surrogates(text, data, slow)
+    return data, slow
 
 
 def _json_source(text: str, name: str, limits: Limits) -> SourceMap:
@@ -494,11 +667,11 @@ def _json_slow(text: str, name: str, limits: Limits, data: Any) -> tuple[Any, So
     try:
         _shape, source, _found = _build(_as_yaml(text), name, limits)
     except yaml.YAMLError as exc:
-        if data is None:  # json hit its recursion limit, and so did the YAML parser: say where
+        if data is _MISSING:  # json hit its recursion limit, and so did the YAML parser: say where
             raise _syntax_error(exc, name, text, limits) from None
         # Valid JSON that YAML cannot read (a key over 1024 characters): values without locations.
         return data, SourceMap(name)
-    if data is None:
+    if data is _MISSING:
         # The YAML pass found no depth or duplicate problem, yet json refused: report it plainly.
         raise ModelError([Problem(name, 1, 1, "JSON nesting too deep or duplicate keys")])
     return data, source

@@ -3,35 +3,57 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from biotm.model.controls import CONTROLS
-from biotm.model.errors import Problem, did_you_mean
+from biotm.model.errors import MAX_LISTED, Problem, Suggester
 from biotm.model.legal_checks import check_legal
-from biotm.model.schema import Model, Requirement
+from biotm.model.schema import Modality, Model, Requirement
 from biotm.model.source import Path, SourceMap
 
 ENTRY_KEYWORDS = ("internet", "public-place")
 _CONTROL_IDS = frozenset(CONTROLS)
+_MODALITIES = frozenset(m.value for m in Modality)
 
 
 class _Checker:
-    def __init__(self, model: Model, source: SourceMap) -> None:
+    def __init__(self, model: Model, source: SourceMap, max_depth: int) -> None:
         self.model = model
         self.source = source
+        self.max_depth = max_depth
         self.problems: list[Problem] = []
+        #: Problems found after MAX_LISTED were built: only counted (no location, no suggestion to search for).
+        self.unlisted = 0
         self.zones = {z.id for z in model.zones}
         self.elements = {e.id for e in model.elements}
         self.data = {d.id for d in model.data}
         self.flows = {f.id for f in model.flows}
+        self._suggesters: dict[int, Suggester] = {}
+
+    @property
+    def full(self) -> bool:
+        return len(self.problems) >= MAX_LISTED
 
     def report(self, loc: Path, message: str) -> None:
+        if self.full:
+            self.unlisted += 1
+            return
         line, column = self.source.mark(loc)
         self.problems.append(Problem(self.source.file, line, column, message))
 
+    def suggest(self, word: str, pool: Collection[str]) -> str:
+        """did_you_mean with the pool prepared once (pools are this checker's own sets, alive while it runs);
+        nothing once the problems listed are full, since the message is then only counted."""
+        if self.full:
+            return ""
+        suggester = self._suggesters.get(id(pool))
+        if suggester is None:
+            suggester = self._suggesters[id(pool)] = Suggester(pool)
+        return suggester(word)
+
     def ref(self, loc: Path, value: str, pool: set[str], what: str, owner: str) -> None:
         if value not in pool:
-            self.report(loc, f"{owner} refers to unknown {what} '{value}'{did_you_mean(value, pool)}")
+            self.report(loc, f"{owner} refers to unknown {what} '{value}'{self.suggest(value, pool)}")
 
     def unique(self, section: str, ids: Sequence[str], what: str, seen: dict[str, str]) -> None:
         distinct = set(ids)
@@ -51,7 +73,7 @@ class _Checker:
             if control not in CONTROLS:
                 self.report(
                     (*loc, index),
-                    f"{owner} names unknown control '{control}'{did_you_mean(control, CONTROLS)}",
+                    f"{owner} names unknown control '{control}'{self.suggest(control, _CONTROL_IDS)}",
                 )
 
     def data_refs(self, loc: Path, ids: Sequence[str], owner: str) -> None:
@@ -70,6 +92,7 @@ class _Checker:
         self.unique("attackers", [a.id for a in m.attackers], "an attacker", {})
         self._zones()
         self._elements()
+        self._derivations()
         self._flows()
         self._attackers()
         self._places()
@@ -78,28 +101,44 @@ class _Checker:
             if control not in CONTROLS:
                 self.report(
                     ("settings", "control_cost_days", control),
-                    f"settings name unknown control '{control}'{did_you_mean(control, CONTROLS)}",
+                    f"settings name unknown control '{control}'{self.suggest(control, _CONTROL_IDS)}",
                 )
         return self.problems
 
     def _zones(self) -> None:
+        """Unknown parents, parent cycles (one problem each, at its first zone in the file) and nesting deeper
+        than the depth limit, in one walk up from each zone that stops at zones already settled."""
         parents = {z.id: z.parent for z in self.model.zones}
-        cycles: set[frozenset[str]] = set()
+        index_of = {z.id: index for index, z in reversed(list(enumerate(self.model.zones)))}
+        depth: dict[str, int] = {}  # levels of parents above each settled zone (0: no known parent)
         for index, zone in enumerate(self.model.zones):
-            if zone.parent is None:
-                continue
-            self.ref(("zones", index, "parent"), zone.parent, self.zones, "zone", f"zone '{zone.id}'")
-            trail = [zone.id]
-            current: str | None = zone.parent
-            while current is not None and current in parents and current not in trail:
+            if zone.parent is not None:
+                self.ref(("zones", index, "parent"), zone.parent, self.zones, "zone", f"zone '{zone.id}'")
+            trail: list[str] = []
+            on_trail: set[str] = set()
+            current: str | None = zone.id
+            while current is not None and current in parents and current not in depth and current not in on_trail:
                 trail.append(current)
+                on_trail.add(current)
                 current = parents[current]
-            if current == zone.id:
-                cycle = frozenset(trail)
-                if cycle not in cycles:  # one problem per cycle, at its first zone in the file
-                    cycles.add(cycle)
-                    path = " -> ".join([*trail, zone.id])
-                    self.report(("zones", index, "parent"), f"zone parents form a cycle: {path}")
+            if current is not None and current in on_trail:  # a new cycle: `current` is its first zone met
+                cycle = trail[trail.index(current) :]
+                first = min(cycle, key=index_of.__getitem__)
+                turn = cycle.index(first)
+                path = " -> ".join([*cycle[turn:], *cycle[:turn], first])
+                self.report(("zones", index_of[first], "parent"), f"zone parents form a cycle: {path}")
+                for member in cycle:
+                    depth[member] = 0  # settled: reported once, and no depth to speak of
+                trail = trail[: trail.index(current)]
+            above = depth.get(current, -1) if current is not None and current in parents else -1
+            for member in reversed(trail):
+                above += 1
+                depth[member] = above
+                if above == self.max_depth + 1:
+                    self.report(
+                        ("zones", index_of[member], "parent"),
+                        f"zone '{member}' is nested more than {self.max_depth} zones deep",
+                    )
 
     def _elements(self) -> None:
         zones, data = self.zones, self.data
@@ -127,6 +166,41 @@ class _Checker:
                     (*loc, "verifies", v_index, "requires"), verification.requires, f"verification '{verification.id}'"
                 )
 
+    def _derivations(self) -> None:
+        """A data item derived from itself, directly or through others, has no origin: refuse it."""
+        made_from: dict[str, list[tuple[str, Path]]] = {}  # output -> (input, where the derivation stands)
+        for index, element in enumerate(self.model.elements):
+            for d_index, derivation in enumerate(element.derives):
+                where: Path = ("elements", index, "derives", d_index, "to")
+                for source in derivation.inputs:
+                    if source == derivation.output:
+                        self.report(where, f"element '{element.id}' derives '{source}' from itself")
+                    else:
+                        made_from.setdefault(derivation.output, []).append((source, where))
+        # Iterative depth-first search (a chain of thousands of derivations must not recurse).
+        state: dict[str, int] = {}  # 1: on the current path, 2: done
+        for start in sorted(made_from):
+            if start in state:
+                continue
+            state[start] = 1
+            path = [start]
+            pending = [iter(made_from.get(start, ()))]
+            while pending:
+                step = next(pending[-1], None)
+                if step is None:
+                    pending.pop()
+                    state[path.pop()] = 2
+                    continue
+                source, where = step
+                if state.get(source) == 1:
+                    cycle = path[path.index(source) :]
+                    shown = " <- ".join([*cycle, source])
+                    self.report(where, f"data items are derived from each other in a cycle: {shown}")
+                elif source not in state:
+                    state[source] = 1
+                    path.append(source)
+                    pending.append(iter(made_from.get(source, ())))
+
     @functools.cached_property
     def _evidence(self) -> set[str]:
         """Every term a verifier may require: data item ids and the capabilities granted or held."""
@@ -147,13 +221,20 @@ class _Checker:
 
     def _term(self, loc: Path, term: str, owner: str) -> None:
         if term.startswith("live:"):
+            modality = term.removeprefix("live:")
+            if modality not in _MODALITIES:
+                self.report(
+                    loc,
+                    f"{owner} requires '{term}', but '{modality}' is not a modality "
+                    f"({', '.join(sorted(_MODALITIES))}){self.suggest(modality, _MODALITIES)}",
+                )
             return
         pool = self._evidence
         if term not in pool:
             self.report(
                 loc,
                 f"{owner} requires unknown evidence '{term}': not a data item, 'live:<modality>' "
-                f"or a granted capability{did_you_mean(term, pool)}",
+                f"or a granted capability{self.suggest(term, pool)}",
             )
 
     def _flows(self) -> None:
@@ -172,12 +253,14 @@ class _Checker:
             if flow.source not in self.elements:
                 self.report(
                     (*loc, "source"),
-                    f"{owner} starts at unknown element '{flow.source}'{did_you_mean(flow.source, self.elements)}",
+                    f"{owner} starts at unknown element '{flow.source}'"
+                    f"{self.suggest(flow.source, self.elements)}",
                 )
             if flow.target not in self.elements:
                 self.report(
                     (*loc, "target"),
-                    f"{owner} targets unknown element '{flow.target}'{did_you_mean(flow.target, self.elements)}",
+                    f"{owner} targets unknown element '{flow.target}'"
+                    f"{self.suggest(flow.target, self.elements)}",
                 )
             if flow.source == flow.target:
                 self.report((*loc, "target"), f"{owner} goes from '{flow.source}' to itself")
@@ -190,9 +273,12 @@ class _Checker:
             for e_index, entry in enumerate(attacker.entry):
                 if entry in self.elements or entry in self.zones or entry in ENTRY_KEYWORDS:
                     continue
-                pool = self.elements | self.zones | set(ENTRY_KEYWORDS)  # only to suggest a fix: 10^5 ids
-                self.ref(("attackers", index, "entry", e_index), entry, pool, "entry point", owner)
+                self.ref(("attackers", index, "entry", e_index), entry, self._entry_pool, "entry point", owner)
             self.data_refs(("attackers", index, "holds"), attacker.holds, owner)
+
+    @functools.cached_property
+    def _entry_pool(self) -> set[str]:
+        return self.elements | self.zones | set(ENTRY_KEYWORDS)
 
     def _place_ok(self, place: str) -> bool:
         parts = place.split(">")
@@ -205,13 +291,19 @@ class _Checker:
         named += [("threats", i, t.place) for i, t in enumerate(self.model.threats)]
         for section, index, place in named:
             if not self._place_ok(place):
-                pool = self.elements | self.flows | self.zones | self.data
                 self.report(
                     (section, index, "place"),
-                    f"{section} entry names unknown place '{place}'{did_you_mean(place, pool)}",
+                    f"{section} entry names unknown place '{place}'"
+                    f"{self.suggest(place, self._places_pool)}",
                 )
 
+    @functools.cached_property
+    def _places_pool(self) -> set[str]:
+        return self.elements | self.flows | self.zones | self.data
 
-def check_references(model: Model, source: SourceMap) -> list[Problem]:
-    """Every dangling, duplicate or cyclic reference in `model`, located in its file."""
-    return _Checker(model, source).run()
+
+def check_references(model: Model, source: SourceMap, max_depth: int = 64) -> tuple[list[Problem], int]:
+    """The dangling, duplicate or cyclic references in `model`, located in its file (at most MAX_LISTED),
+    and how many more were found."""
+    checker = _Checker(model, source, max_depth)
+    return checker.run(), checker.unlisted

@@ -17,7 +17,19 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}$"
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 
+#: An evidence term or a granted capability: never empty (an empty term matched nothing and read as "no evidence").
+Term = Annotated[str, StringConstraints(min_length=1)]
+
 FORMAT_VERSION = 1
+
+#: Upper bounds of counts, far above any real system and far below what breaks arithmetic: a count of
+#: 4,000 digits overflowed every float it met. 10^10 is more people than live on Earth.
+MAX_PEOPLE = 10_000_000_000
+#: Items of a list inside one record (an element's controls, a flow's data): far above any real model,
+#: low enough that a list of a million wrong values is one problem, not a million.
+MAX_ITEMS = 10_000
+#: A century: "kept forever" in practice; longer is a typo or a hostile file.
+MAX_RETENTION_DAYS = 36_525
 
 
 class Strict(BaseModel):
@@ -201,9 +213,13 @@ class LegalBasis(Strict):
         default=None, description="The law the basis rests on: a regulation id (ATFL-9, MIIT-2019) or its name."
     )
     purposes: list[str] = Field(
-        default_factory=list, description="Purposes it covers; empty: the data item's own purposes."
+        default_factory=list,
+        max_length=MAX_ITEMS,
+        description="Purposes it covers; empty: the data item's own purposes.",
     )
-    retention_days: int | None = Field(default=None, ge=0, description="How long the law asks data to be kept.")
+    retention_days: int | None = Field(
+        default=None, ge=0, le=MAX_RETENTION_DAYS, description="How long the law asks data to be kept."
+    )
 
 
 class PurposeBasis(LegalBasis):
@@ -231,7 +247,7 @@ class Zone(Strict):
 class Derivation(Strict):
     """A process turns input data items into a new one (face image -> face template)."""
 
-    inputs: list[Id] = Field(min_length=1, alias="from")
+    inputs: list[Id] = Field(min_length=1, max_length=MAX_ITEMS, alias="from")
     output: Id = Field(alias="to")
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -244,8 +260,8 @@ class Requirement(Strict):
     capability that another verifier grants or an attacker starts with.
     """
 
-    all: list[Requirement | str] | None = None
-    any: list[Requirement | str] | None = None
+    all: list[Requirement | Term] | None = Field(default=None, max_length=MAX_ITEMS)
+    any: list[Requirement | Term] | None = Field(default=None, max_length=MAX_ITEMS)
 
     @model_validator(mode="after")
     def _one_operator(self) -> Requirement:
@@ -269,8 +285,10 @@ class Verification(Strict):
 
     id: Id
     action: str = Field(description="What is granted, in words: 'register a SIM in the applicant\\'s name'.")
-    requires: Requirement | str
-    grants: list[str] = Field(min_length=1, description="Capabilities or data item ids obtained on success.")
+    requires: Requirement | Term
+    grants: list[Term] = Field(
+        min_length=1, max_length=MAX_ITEMS, description="Capabilities or data item ids obtained on success."
+    )
     high_assurance: bool = Field(default=True, description="Grants money, identity or account control.")
     second_factor: bool = Field(default=False, description="A non-biometric factor is also checked.")
 
@@ -284,18 +302,23 @@ class Element(Strict):
     description: str | None = None
     zone: Id
     purpose: str | None = Field(default=None, description="What it is for: identity-verification, …")
-    controls: list[Id] = Field(default_factory=list)
+    controls: list[Id] = Field(default_factory=list, max_length=MAX_ITEMS)
     holds: list[Id] = Field(
         default_factory=list,
+        max_length=MAX_ITEMS,
         description="Data items present here from the start: a person's own face, a preloaded register.",
     )
-    derives: list[Derivation] = Field(default_factory=list)
+    derives: list[Derivation] = Field(default_factory=list, max_length=MAX_ITEMS)
     discards: list[Id] = Field(
-        default_factory=list, description="Inputs deleted right after processing (not kept at rest)."
+        default_factory=list,
+        max_length=MAX_ITEMS,
+        description="Inputs deleted right after processing (not kept at rest).",
     )
     # Actors
     role: ActorRole | None = None
-    people: int | None = Field(default=None, ge=0, description="How many people hold this role.")
+    people: int | None = Field(
+        default=None, ge=0, le=MAX_PEOPLE, description="How many people hold this role."
+    )
     # Biometric processing
     matching: Matching = Matching.NONE
     capture: Capture = Capture.NONE
@@ -310,7 +333,7 @@ class Element(Strict):
     returns: Literal["decision", "score", "record"] | None = Field(
         default=None, description="What a verification service answers: decision only, score, or a record."
     )
-    verifies: list[Verification] = Field(default_factory=list)
+    verifies: list[Verification] = Field(default_factory=list, max_length=MAX_ITEMS)
     console: bool = Field(
         default=False,
         description="Serves an administrative console or dashboard over its data (a web admin page, Kibana).",
@@ -325,19 +348,24 @@ class DataItem(Strict):
     description: str | None = None
     category: DataCategory
     modality: Modality | None = None
-    subjects: int = Field(default=1, ge=0, description="Number of data subjects this item covers.")
+    subjects: int = Field(
+        default=1, ge=0, le=MAX_PEOPLE, description="Number of data subjects this item covers."
+    )
     revocable: bool | None = Field(
         default=None, description="Can it be reset after a leak? Defaults to false for biometrics."
     )
     protection: TemplateProtection = TemplateProtection.NONE
-    purposes: list[str] = Field(default_factory=list, description="Purposes it was collected for.")
-    retention_days: int | None = Field(default=None, ge=0)
+    purposes: list[str] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="Purposes it was collected for."
+    )
+    retention_days: int | None = Field(default=None, ge=0, le=MAX_RETENTION_DAYS)
     consent: ConsentKind | None = None
     minors: bool = Field(default=False, description="Includes children under 14.")
     public: bool = Field(default=False, description="Anyone can obtain it (a face on social media, a published list).")
     basis: LegalBasis | None = Field(default=None, description="Legal basis of collecting it.")
     subject_jurisdictions: list[str] = Field(
         default_factory=list,
+        max_length=MAX_ITEMS,
         description="Where its data subjects are (ISO 3166 codes); default: where it is collected.",
     )
 
@@ -371,11 +399,11 @@ class Flow(Strict):
     description: str | None = None
     source: Id
     target: Id
-    data: list[Id] = Field(default_factory=list)
+    data: list[Id] = Field(default_factory=list, max_length=MAX_ITEMS)
     protocol: str | None = None
     encrypted: bool = False
     authentication: Authentication = Authentication.NONE
-    controls: list[Id] = Field(default_factory=list)
+    controls: list[Id] = Field(default_factory=list, max_length=MAX_ITEMS)
 
 
 class Attacker(Strict):
@@ -387,10 +415,13 @@ class Attacker(Strict):
     kind: Literal["outsider", "insider", "vendor", "thief", "fraudster", "other"] = "other"
     entry: list[str] = Field(
         default_factory=list,
+        max_length=MAX_ITEMS,
         description="Element or zone ids, or 'internet' / 'public-place' for every such zone.",
     )
-    capabilities: list[str] = Field(default_factory=list)
-    holds: list[Id] = Field(default_factory=list, description="Data items they start with (a bought leak).")
+    capabilities: list[str] = Field(default_factory=list, max_length=MAX_ITEMS)
+    holds: list[Id] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="Data items they start with (a bought leak)."
+    )
     skill: float = Field(default=0.5, ge=0.0, le=1.0, description="0 casual .. 1 nation-state.")
 
 
@@ -413,7 +444,7 @@ class Threat(Strict):
     place: str
     severity: Literal["critical", "high", "medium", "low", "info"] = "medium"
     status: Literal["open", "mitigated", "accepted"] = "open"
-    categories: list[str] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=list, max_length=MAX_ITEMS)
     mitigation: str | None = None
     source: str | None = Field(default=None, description="Tool the threat came from.")
 
@@ -430,8 +461,8 @@ class Meta(Strict):
     name: str = Field(min_length=1)
     description: str | None = None
     version: str | None = None
-    authors: list[str] = Field(default_factory=list)
-    assumptions: list[str] = Field(default_factory=list)
+    authors: list[str] = Field(default_factory=list, max_length=MAX_ITEMS)
+    assumptions: list[str] = Field(default_factory=list, max_length=MAX_ITEMS)
 
 
 class Model(Strict):
@@ -441,11 +472,11 @@ class Model(Strict):
     meta: Meta
     zones: list[Zone] = Field(min_length=1)
     elements: list[Element] = Field(min_length=1)
-    data: list[DataItem] = Field(default_factory=list)
-    flows: list[Flow] = Field(default_factory=list)
-    attackers: list[Attacker] = Field(default_factory=list)
-    accepted: list[Accepted] = Field(default_factory=list)
-    threats: list[Threat] = Field(default_factory=list)
+    data: list[DataItem] = Field(default_factory=list, max_length=MAX_ITEMS)
+    flows: list[Flow] = Field(default_factory=list, max_length=MAX_ITEMS)
+    attackers: list[Attacker] = Field(default_factory=list, max_length=MAX_ITEMS)
+    accepted: list[Accepted] = Field(default_factory=list, max_length=MAX_ITEMS)
+    threats: list[Threat] = Field(default_factory=list, max_length=MAX_ITEMS)
     settings: Settings = Field(default_factory=Settings)
     organisations: list[Organisation] = Field(default_factory=list)
     agreements: list[Agreement] = Field(default_factory=list)

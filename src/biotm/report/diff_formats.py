@@ -9,8 +9,9 @@ from rich.console import Console
 from rich.text import Text
 
 from biotm.diff import ModelDiff
+from biotm.escaping import terminal
 from biotm.report.markdown import code, table, text
-from biotm.report.view import printable, printable_tree
+from biotm.report.view import printable_tree
 
 
 def render_json(diff: ModelDiff) -> str:
@@ -50,7 +51,7 @@ def render_markdown(diff: ModelDiff) -> str:
 def print_terminal(diff: ModelDiff, console: Console) -> None:
     """Two lines per change (what, severity, id; then the title indented): a 4-column table folded every
     title into one word per line at 80 columns. File names and titles cannot send escape sequences."""
-    diff = ModelDiff.model_validate(printable_tree(diff.model_dump()))
+    diff = ModelDiff.model_validate(printable_tree(diff.model_dump(), terminal))
     console.print(Text(f"biotm diff: {diff.base} -> {diff.new}", style="bold"))
     console.print(
         f"{len(diff.new_findings)} new, {len(diff.resolved)} resolved, {len(diff.changed)} changed, "
@@ -68,9 +69,9 @@ def print_terminal(diff: ModelDiff, console: Console) -> None:
         head = Text()
         head.append(f"{change:<12} ", style="bold")
         head.append(f"{severity:<8} ")
-        head.append(printable(item))
+        head.append(terminal(item))
         console.print(head)
-        console.print(Text(" " * 4 + printable(title)))
+        console.print(Text(" " * 4 + terminal(title)))
 
 
 def render_terminal(diff: ModelDiff, width: int = 100) -> str:

@@ -6,32 +6,19 @@ table nor inject markup, and ids go in code spans only when they are plain ids.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
+from biotm import escaping
 from biotm.report import mermaid, view
 from biotm.result import AuditResult, Factor, Finding, RegulationRef
 
 _PLAIN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:+\-]*$")
-_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-_BLOCK_START = re.compile(r"^([#+=-]|\d+[.)])")
 
 
 def text(value: object) -> str:
-    """Untrusted text made inert for a Markdown paragraph or table cell (one line)."""
-    return _inert(str(value))
-
-
-# Cached: a national model repeats the same titles, reasons and names across tens of thousands of
-# findings, and escaping each again was most of the report's time.
-@functools.lru_cache(maxsize=1 << 16)
-def _inert(value: str) -> str:
-    escaped = " ".join(view.printable(value).split())
-    escaped = _SPECIAL.sub(r"\\\1", escaped)
-    escaped = escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    # at the start of a line these would make a heading, list or setext underline
-    return _BLOCK_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], escaped)
+    """Untrusted text made inert for a Markdown paragraph or table cell (one line): the one Markdown sink."""
+    return escaping.markdown(str(value))
 
 
 def code(value: str) -> str:

@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from biotm import escaping
 from biotm.report.view import printable_result
 from biotm.result import SEVERITIES, AttackPath, AuditResult, Finding, WhatIfDelta
 
@@ -239,7 +240,7 @@ def renderables(result: AuditResult) -> Iterator[RenderableType]:
 
 def print_report(result: AuditResult, console: Console) -> None:
     """Print every section; model text cannot send escape sequences to the terminal."""
-    for renderable in renderables(printable_result(result)):
+    for renderable in renderables(printable_result(result, escaping.terminal)):
         console.print(renderable)
 
 

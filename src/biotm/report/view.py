@@ -6,63 +6,50 @@ that every format shows the same numbers.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from biotm.escaping import printable as printable  # re-exported: the formats' sink for model text
 from biotm.model.schema import Element, Flow
 from biotm.model.source import SourceLocation
 from biotm.result import SEVERITIES, AuditResult, Finding, Severity
-
-#: Characters a model may carry through YAML escapes ("\\e", "\\u202e") that would drive a terminal, break
-#: XML, or reorder what a reader sees: C0/C1 controls (not tab or newline) and bidirectional overrides.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 #: Statuses that still count against the model (what `--fail-on` gates on).
 OPEN_STATUSES = ("open", "expired-acceptance")
 
 
-def _escape_char(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def printable(text: str) -> str:
-    """`text` with control and bidi-override characters shown as escapes (`\\x1b`, `\\u202e`)."""
-    return _UNPRINTABLE.sub(_escape_char, text)
-
-
-def printable_tree(value: Any) -> Any:
-    """Strings, lists and dicts with every string made printable (other values as they are)."""
+def printable_tree(value: Any, sink: Callable[[str], str] = printable) -> Any:
+    """Strings, lists and dicts with every string passed through `sink` (other values as they are)."""
     if isinstance(value, str):
-        return printable(value)
+        return sink(value)
     if isinstance(value, list):
-        return [printable_tree(v) for v in value]
+        return [printable_tree(v, sink) for v in value]
     if isinstance(value, dict):
-        return {k: printable_tree(v) for k, v in value.items()}
+        return {k: printable_tree(v, sink) for k, v in value.items()}
     return value
 
 
-def _any_unprintable(value: Any) -> bool:
+def _any_changed(value: Any, sink: Callable[[str], str]) -> bool:
     if isinstance(value, str):
-        return _UNPRINTABLE.search(value) is not None
+        return sink(value) != value
     if isinstance(value, list):
-        return any(_any_unprintable(v) for v in value)
+        return any(_any_changed(v, sink) for v in value)
     if isinstance(value, dict):
-        return any(_any_unprintable(v) for v in value.values())
+        return any(_any_changed(v, sink) for v in value.values())
     return False
 
 
-def printable_result(result: AuditResult) -> AuditResult:
-    """`result` with every string made printable, for outputs that cannot escape per field.
+def printable_result(result: AuditResult, sink: Callable[[str], str] = printable) -> AuditResult:
+    """`result` with every string passed through `sink` (`printable`; `terminal` for one-line outputs),
+    for outputs that cannot escape per field.
 
     Untrusted text only enters through the model, so a clean model (the usual case) returns `result`
     itself without the cost of copying a large result.
     """
-    if not _any_unprintable(result.model.model_dump()) and not _any_unprintable(result.summary.file):
+    if not _any_changed(result.model.model_dump(), sink) and not _any_changed(result.summary.file, sink):
         return result
-    return AuditResult.model_validate(printable_tree(result.model_dump(by_alias=True)))
+    return AuditResult.model_validate(printable_tree(result.model_dump(by_alias=True), sink))
 
 
 def sentence(text: str) -> str:
