@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, replace
 
-from biotm.analysis.numbers import Numbers
+from biotm.analysis.numbers import SECOND_FACTOR, Numbers
 from biotm.analysis.paths import Leak, PlaceControls, skill_scale
 from biotm.graph import SystemGraph
 from biotm.model.schema import (
@@ -126,7 +126,7 @@ class _Shared:
                 )
             else:
                 reads.add(term)
-        relevant = ["second-factor"]
+        relevant = ["second-factor"]  # `mfa` counts as it (PlaceControls adds each for the other)
         if any(t.startswith(LIVE) for t in terms):
             relevant.append("human-review")
         if any(not t.startswith(LIVE) and t not in self.graph.data for t in terms):
@@ -215,7 +215,12 @@ class ChainSolver:
     def controls(self, place: str) -> frozenset[str]:
         here = self.shared.controls(place)
         more = self.extra.get(place)
-        return here | more if more else here
+        if not more:
+            return here
+        more = set(more)
+        if more & SECOND_FACTOR:
+            more |= SECOND_FACTOR
+        return here | more
 
     def initial(self, attacker: Attacker, leaks: dict[str, Leak]) -> dict[str, Origin]:
         known: dict[str, Origin] = {}
@@ -313,6 +318,7 @@ class ChainSolver:
         probability = 1.0
         for part in parts:
             probability *= part.probability
+        probability = min(1.0, probability * _one_misuse(parts, known, scale))
         if probability <= 0.0:
             return _NONE
         return _Eval(
@@ -458,6 +464,35 @@ class ChainSolver:
         return self._factor(capture, remote, here), ", ".join(notes), weak
 
 
+def _one_misuse(parts: list[_Eval], known: dict[str, Origin], scale: float) -> float:
+    """The factor that counts an insider's one act of misuse once, however many parts it yields.
+
+    A clerk who copies what one terminal holds gets the face and the ID number in one act; multiplying
+    the two leaks would count that act twice.
+    """
+    counts: dict[tuple[str, str], tuple[int, float]] = {}
+    for part in parts:
+        acts: dict[tuple[str, str], float] = {}
+        for term in part.depends:
+            origin = known.get(term)
+            if origin is None or origin.leak is None or len(origin.leak.edges) < 2:
+                continue
+            first, act = origin.leak.edges[0], origin.leak.edges[1]
+            if first.kind != "stand" or act.kind not in ("misuse", "insider-abuse"):
+                continue
+            # (person, system) for both: misuse reads the system's display, abuse queries it.
+            key = (act.target, act.source) if act.kind == "misuse" else (act.source, act.target)
+            acts[key] = act.probability**scale
+        for key, p in acts.items():
+            count, _ = counts.get(key, (0, p))
+            counts[key] = (count + 1, p)
+    factor = 1.0
+    for count, p in counts.values():
+        if count > 1 and p > 0.0:
+            factor /= p ** (count - 1)
+    return factor
+
+
 def verified(check: _Check, result: _Eval, probability: float, present: list[str], missing: list[str]) -> Origin:
     """The origin of passing `check` with its requirement evaluated as `result`."""
     element, verification = check.element, check.verification
@@ -486,26 +521,66 @@ def _terms(requirement: Requirement | str) -> list[str]:
     return [requirement] if isinstance(requirement, str) else requirement.terms()
 
 
-def chain_steps(known: dict[str, Origin], final: Origin) -> list[ChainStep]:
-    """The steps behind `final`, dependencies first, each once."""
+def _key(origin: Origin) -> tuple[str, str]:
+    return (origin.kind, f"{origin.element}/{origin.verification.id}" if origin.verification else origin.term)
+
+
+def chain_origins(known: dict[str, Origin], final: Origin) -> list[Origin]:
+    """The origins behind `final`, dependencies first, each once (iterative: chains can be thousands long)."""
     ordered: list[Origin] = []
     seen: set[tuple[str, str]] = set()
-
-    def visit(origin: Origin) -> None:
-        key = (origin.kind, f"{origin.element}/{origin.verification.id}" if origin.verification else origin.term)
+    stack: list[tuple[Origin, bool]] = [(final, False)]
+    while stack:
+        origin, expanded = stack.pop()
+        key = _key(origin)
+        if expanded:
+            ordered.append(origin)
+            continue
         if key in seen:
-            return
+            continue
         seen.add(key)
+        stack.append((origin, True))
+        for term in reversed(origin.depends):
+            if term in known and _key(known[term]) not in seen:
+                stack.append((known[term], False))
+    return ordered
+
+
+def chain_steps(known: dict[str, Origin], final: Origin) -> list[ChainStep]:
+    """The steps behind `final`, dependencies first, each once."""
+    return [step_of(origin) for origin in chain_origins(known, final)]
+
+
+def chain_factors(known: dict[str, Origin], origins: list[Origin]) -> list[tuple[str, float]]:
+    """(reason, multiplier) per step whose product is the chain's likelihood.
+
+    A step's own multiplier is its likelihood over the product of the likelihoods it relied on; a step
+    relied on by several later ones counts once per use, as the solver multiplied it.
+    """
+    uses: dict[tuple[str, str], int] = {_key(origins[-1]): 1} if origins else {}
+    for origin in reversed(origins):
+        count = uses.get(_key(origin), 0)
         for term in origin.depends:
             if term in known:
-                visit(known[term])
-        ordered.append(origin)
+                dep = _key(known[term])
+                uses[dep] = uses.get(dep, 0) + count
+    out = []
+    for origin in origins:
+        relied = 1.0
+        for term in origin.depends:
+            if term in known:
+                relied *= known[term].probability
+        own = origin.probability / relied if relied > 0.0 else 0.0
+        count = uses.get(_key(origin), 1)
+        step = step_of(origin)
+        reason = f"{step.action}: {step.evidence}" if step.evidence else step.action
+        if count > 1:
+            reason += f"; relied on {count} times"
+        out.append((reason, own**count))
+    return out
 
-    visit(final)
-    return [_step(origin) for origin in ordered]
 
-
-def _step(origin: Origin) -> ChainStep:
+def step_of(origin: Origin) -> ChainStep:
     if origin.kind == "verify":
         assert origin.verification is not None and origin.element is not None
         return ChainStep(
