@@ -26,6 +26,7 @@ BUILTIN_MODULES = (
     "biotm.rules.biometric.identity",
     "biotm.rules.stride",
     "biotm.rules.linddun",
+    "biotm.rules.attack",
 )
 
 #: Pseudo-rule under which model `threats` (hand-written or imported) are reported.
@@ -111,7 +112,7 @@ def _split(tokens: Iterable[str]) -> list[str]:
 
 
 #: Family names; a token equal to one selects that family only (not every rule tagged 'STRIDE:…').
-_FAMILIES = {"biometric", "stride", "linddun", "manual"}
+_FAMILIES = {"biometric", "stride", "linddun", "attack", "manual"}
 
 
 def _matches(token: str, rule_id: str, family: str, categories: Sequence[str]) -> bool:
