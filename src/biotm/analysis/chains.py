@@ -14,6 +14,7 @@ injection-attack detection stop it at the capture point); any other string is a 
 
 from __future__ import annotations
 
+import heapq
 from collections import deque
 from dataclasses import dataclass, replace
 
@@ -112,6 +113,13 @@ class _Shared:
         self.points: dict[str, list[Element]] = {}
         self.plain_capture: dict[str, tuple[float, str, str, list[str]]] = {}
         self.plain_factor: dict[int, tuple[float, list[str], list[str]]] = {}
+        #: Per term, the verifications that read it (in solving order).
+        self.readers: dict[str, list[int]] = {}
+        for i, check in enumerate(self.checks):
+            for term in sorted(check.reads):
+                self.readers.setdefault(term, []).append(i)
+        #: Verifications evaluated so far by every solver of this graph (broken_by stops at a budget).
+        self.evaluations = 0
 
     def _check(self, element: Element, verification: Verification) -> _Check:
         terms = _terms(verification.requires)
@@ -252,17 +260,21 @@ class ChainSolver:
         best: dict[tuple[str, str], Satisfied] = {}
         floor = self.numbers.step["min-probability"]
         scale = skill_scale(attacker)
-        updated: dict[str, int] = {}  # term -> clock of its last improvement
-        evaluated = dict.fromkeys(order, -1)  # verification -> clock when last evaluated
-        clock = 0
+        members = set(order)
+        readers = shared.readers
+        # A worklist in id order: a verification is evaluated again only once a term it reads improved,
+        # in this pass if it comes later in id order, else in the next (as passes over all of them would).
+        due = list(order)
         for _ in range(len(checks) + 1):
-            changed = False
-            for i in order:
+            if not due:
+                break
+            heapq.heapify(due)
+            queued = set(due)
+            later: set[int] = set()
+            while due:
+                i = heapq.heappop(due)
                 check = checks[i]
-                last = evaluated[i]
-                if last >= 0 and all(updated.get(t, -1) <= last for t in check.reads):
-                    continue
-                evaluated[i] = clock
+                shared.evaluations += 1
                 element, verification = check.element, check.verification
                 result = self._requirement(element, verification.requires, known, scale)
                 factor, present, missing = self._verifier_factor(i)
@@ -277,11 +289,15 @@ class ChainSolver:
                 for grant in sorted(verification.grants):
                     if grant not in known or known[grant].probability < probability - 1e-12:
                         known[grant] = replace(origin, term=grant)
-                        clock += 1
-                        updated[grant] = clock
-                        changed = True
-            if not changed:
-                break
+                        for reader in readers.get(grant, ()):
+                            if reader not in members:
+                                continue
+                            if reader > i and reader not in queued:
+                                heapq.heappush(due, reader)
+                                queued.add(reader)
+                            elif reader <= i:
+                                later.add(reader)
+            due = sorted(later)
         return known, [best[k] for k in sorted(best)]
 
     def _verifier_factor(self, index: int) -> tuple[float, list[str], list[str]]:

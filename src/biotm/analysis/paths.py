@@ -39,6 +39,9 @@ from biotm.result import AttackPath, AttackStep
 #: The backward search behind `AttackGraph._reachable` gives up past this many elements (plus 1% of all): it
 #: pays off for data held in a corner of the model (an OTP on the SMS path), not for data held everywhere.
 BEFORE_MIN = 100
+#: Spur searches (one Dijkstra each) Yen's algorithm may run for the k paths of one (attacker, data) pair;
+#: past it the paths found so far are returned and the pair counted in `AttackGraph.bounded`.
+MAX_SPUR_SEARCHES = 2000
 
 START = "@start"
 GOAL = "@goal"
@@ -190,6 +193,8 @@ class AttackGraph:
         self._prices: dict[tuple[str, frozenset[str], frozenset[str] | None, int | None], _Price] = {}
         #: Per attacker id, start edges widened by credentials and grants it came to hold (see `enter_also`).
         self._extra: dict[str, dict[str, Edge]] = {}
+        #: (attacker, data) pairs whose k-path search stopped at MAX_SPUR_SEARCHES.
+        self.bounded: set[tuple[str, str]] = set()
         self._starts: dict[str, tuple[Attacker, dict[str, Edge]]] = {}
         self._starts_by_entry: dict[tuple[bool, tuple[str, ...]], dict[str, Edge]] = {}
         self._zone_ids = {e.id: e.zone for e in graph.model.elements}
@@ -690,7 +695,8 @@ class AttackGraph:
                 yield GOAL, 0.0, None
 
         out: list[AttackPath] = []
-        for edges in _yen(steps, self._ordered(self.start_edges(attacker), 1.0), k, limit):
+        budget = [MAX_SPUR_SEARCHES]
+        for edges in _yen(steps, self._ordered(self.start_edges(attacker), 1.0), k, limit, budget):
             path = to_attack_path(attacker, data_id, edges, scale)
             if path.probability < floor:
                 break
@@ -699,6 +705,8 @@ class AttackGraph:
             out.append(to_attack_path(attacker, data_id, leak.edges, scale))
             out.sort(key=lambda p: -p.probability)  # stable: equally likely paths keep Yen's order
             del out[k:]
+        if budget[0] <= 0:
+            self.bounded.add((attacker.id, data_id))
         return out
 
 
@@ -722,8 +730,12 @@ def _above(distance: float) -> float:
 Steps = Callable[[str], Iterable[tuple[str, float, "Edge | None"]]]
 
 
-def _yen(steps: Steps, starts: Sequence[tuple[float, str, Edge]], k: int, limit: float) -> Iterator[tuple[Edge, ...]]:
+def _yen(
+    steps: Steps, starts: Sequence[tuple[float, str, Edge]], k: int, limit: float, budget: list[int] | None = None
+) -> Iterator[tuple[Edge, ...]]:
     """Yen's k shortest simple paths from START to GOAL no longer than `limit`, best first.
+
+    `budget[0]` counts down the spur searches allowed; at zero the search stops with the paths found.
 
     Equally long candidates come out in the order they were found (as networkx's `shortest_simple_paths`
     does): deviations from earlier nodes of the previous path first; each search breaks ties by node ids.
@@ -750,6 +762,10 @@ def _yen(steps: Steps, starts: Sequence[tuple[float, str, Edge]], k: int, limit:
             if i > 1:
                 root_length += -math.log(edges[i - 2].probability)
             blocked_edges = frozenset((p[i - 1], p[i]) for p in accepted if p[:i] == root)
+            if budget is not None:
+                if budget[0] <= 0:
+                    break
+                budget[0] -= 1
             spur = _shortest(steps, root[-1], root_length, limit, frozenset(root[:-1]), blocked_edges, starts)
             if spur is None:
                 continue

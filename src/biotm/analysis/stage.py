@@ -11,7 +11,15 @@ from biotm.analysis.credentials import widen
 from biotm.analysis.factors import product_factors
 from biotm.analysis.instances import per_subject
 from biotm.analysis.numbers import Numbers
-from biotm.analysis.paths import AttackGraph, Leak, PlaceControls, default_targets, skill_scale, to_attack_path
+from biotm.analysis.paths import (
+    MAX_SPUR_SEARCHES,
+    AttackGraph,
+    Leak,
+    PlaceControls,
+    default_targets,
+    skill_scale,
+    to_attack_path,
+)
 from biotm.graph import SystemGraph
 from biotm.model.schema import IRREVERSIBLE_PROTECTION, Attacker, DataCategory
 from biotm.result import SEVERITIES, AttackPath, ChainStep, Factor, Finding, TheftChain, finding_id
@@ -30,6 +38,11 @@ MAX_PAIR_CANDIDATES = 12
 MAX_DEFAULT_K_PAIRS = 10
 #: Chains (likeliest first) for which broken_by is computed.
 MAX_BROKEN_BY_CHAINS = 40
+#: Controls tried per chain by broken_by (the final verification's own first), and the verification
+#: evaluations all broken_by searches of one audit may spend: a thousand-step chain costs a re-solve of
+#: a thousand verifications per candidate.
+MAX_BROKEN_BY_CANDIDATES = 24
+BROKEN_BY_WORK = 200_000
 #: Chains reported (likeliest first); a model of a thousand verifications each enabling the next
 #: would otherwise report a thousand chains of up to a thousand steps (hundreds of megabytes).
 MAX_CHAINS = 200
@@ -87,6 +100,14 @@ def attack_paths(
             out.append(to_attack_path(attacker, data_id, leak.edges, skill_scale(attacker)))
         else:
             out.extend(analysis.attack_graph.k_paths(attacker, data_id, k))
+    bounded = analysis.attack_graph.bounded
+    if bounded:
+        note = (
+            f"attack paths: the search for k paths stopped at {MAX_SPUR_SEARCHES:,} spur searches for "
+            f"{len(bounded):,} attacker/data pairs (fewer than k paths may be shown; docs/attack-paths.md)"
+        )
+        if note not in analysis.notes:
+            analysis.notes.append(note)
     return out
 
 
@@ -256,6 +277,8 @@ def theft_chains(
     kept = {(d[0].id, d[1].element, d[1].verification.id) for d in ranked[:MAX_CHAINS]}
     drafts = [d for d in drafts if (d[0].id, d[1].element, d[1].verification.id) in kept]
     groups: dict[tuple[str, ...], list[TheftChain]] = {}
+    spent_before = solver.shared.evaluations
+    unexplained = 0
     explained_by: dict[str, tuple[list[tuple[str, float]], bool]] = {}
     for attacker, item, known, satisfied in drafts:
         origins = chain_origins(known, item.origin)
@@ -266,7 +289,10 @@ def theft_chains(
         explained_by[chain_id] = (chain_factors(known, origins), one_victim)
         broken = []
         if (attacker.id, item.element, item.verification.id) in explained:
-            broken = broken_by(solver, attacker, leaks[attacker.id], item, floor, (known, satisfied))
+            if solver.shared.evaluations - spent_before < BROKEN_BY_WORK:
+                broken = broken_by(solver, attacker, leaks[attacker.id], item, floor, (known, satisfied))
+            else:
+                unexplained += 1
         chain = TheftChain(
             id=chain_id,
             attacker=attacker.id,
@@ -279,6 +305,11 @@ def theft_chains(
             broken_by=broken,
         )
         groups.setdefault(places, []).append(chain)
+    if unexplained and notes is not None:
+        notes.append(
+            f"identity-theft chains: the controls that break them were not searched for {unexplained:,} chains "
+            f"(work bound BROKEN_BY_WORK, docs/attack-paths.md); their weak controls are listed instead"
+        )
     chains: list[TheftChain] = []
     findings: list[Finding] = []
     for places, group in sorted(groups.items()):
@@ -402,7 +433,10 @@ def broken_by(
     for other in satisfied:
         if other is not item and (other.element, id(other.verification)) in behind:
             candidates.update(other.origin.weak)
-    ordered = sorted(candidates)
+    # The final verification's own weak controls first, then those behind it; at most MAX_BROKEN_BY_CANDIDATES.
+    own = sorted(item.origin.weak)
+    ordered = (own + sorted(candidates - set(own)))[:MAX_BROKEN_BY_CANDIDATES]
+    ordered.sort()
 
     def survives(extra: dict[str, set[str]]) -> bool:
         # Only the verifications that can reach this one are solved again: its outcome is the full solve's.
