@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from biotm.analysis.attackers import MISUSING_KINDS, STANDING_KINDS, entries, entry_zones
-from biotm.analysis.instances import PER_INSTANCE_STEPS, replicated, share
+from biotm.analysis.instances import PER_INSTANCE_STEPS, per_subject, replicated, share
 from biotm.analysis.numbers import AUTHENTICATING, ELEMENT_CONTROLS, FLOW_CONTROLS, SECOND_FACTOR, Numbers
 from biotm.graph import SystemGraph
 from biotm.model.schema import IDENTIFIER_CATEGORIES, Attacker, Authentication, DataCategory, ElementType, Flow
@@ -145,7 +145,7 @@ class Edge(NamedTuple):
 
     def reason(self) -> str:
         text = STEP_TEXT[self.kind]
-        if self.kind == "internet-reach" and not set(AUTHENTICATING) & set(self.present):
+        if self.kind == "internet-reach" and self.probability > 0.9 and not set(AUTHENTICATING) & set(self.present):
             text = "reaches it from the internet, where it asks for no authentication at all"
         if self.note:
             text += f" ({self.note})"
@@ -279,14 +279,20 @@ class AttackGraph:
                 found[other] = edge
         return found
 
+    def _serves(self, element_id: str) -> bool:
+        """Does this element answer callers (a service, a store), rather than being a person's own device?"""
+        element = self.graph.elements.get(element_id)
+        return element is not None and element.type is not ElementType.DEVICE and not per_subject(element)
+
     def edge(self, source: str, target: str, kind: str, via: str, people: int | None = None, note: str = "") -> Edge:
         """The step `kind` from source to target (via a flow id, 'entry' or a credential), priced by controls."""
         at_target = self.controls(target)
         at_flow = self.controls(via) if kind not in ("login", "granted") and via in self.graph.flows else None
-        key = (kind, at_target, at_flow, people)
+        priced_as = "internet-reach-device" if kind == "internet-reach" and not self._serves(target) else kind
+        key = (priced_as, at_target, at_flow, people)
         priced = self._prices.get(key)
         if priced is None:
-            priced = self._prices[key] = self._price(kind, at_target, at_flow, people)
+            priced = self._prices[key] = self._price(priced_as, at_target, at_flow, people)
         return Edge(source, target, via, kind, *priced, note)
 
     def _price(
@@ -294,8 +300,11 @@ class AttackGraph:
     ) -> _Price:
         """Probability, present controls, and the controls lacking at the target and on the flow."""
         step = self.numbers.step
-        probability = 1.0 if kind in ("stand", "granted") else step["insider-abuse" if kind == "misuse" else kind]
-        if kind == "internet-reach" and not at_target.intersection(AUTHENTICATING):
+        base = {"misuse": "insider-abuse", "internet-reach-device": "internet-reach"}.get(kind, kind)
+        probability = 1.0 if kind in ("stand", "granted") else step[base]
+        if kind == "internet-reach-device":
+            probability, kind = step["internet-reach"], "internet-reach"
+        elif kind == "internet-reach" and not at_target.intersection(AUTHENTICATING):
             # Nothing to log in to: the open database. max() keeps "adding authentication never raises".
             probability = max(probability, step["internet-reach-open"])
         elif kind == "login" and at_target & SECOND_FACTOR:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from biotm.analysis.attackers import attackers_for
+from biotm.analysis.attackers import MISUSING_KINDS, attackers_for
 from biotm.analysis.chains import ChainSolver, Origin, Satisfied, chain_factors, chain_origins, step_of
 from biotm.analysis.credentials import widen
 from biotm.analysis.factors import product_factors
@@ -100,6 +100,10 @@ def attack_paths(
             out.append(to_attack_path(attacker, data_id, leak.edges, skill_scale(attacker)))
         else:
             out.extend(analysis.attack_graph.k_paths(attacker, data_id, k))
+    # An insider's or vendor's own view (one `stand` step) is its legitimate access, not an attack path.
+    kinds = {a.id: a.kind for a in analysis.attackers}
+    out = [p for p in out if not (kinds[p.attacker] in MISUSING_KINDS and len(p.steps) == 1 and p.steps[0].source
+                                  == "entry" and p.probability == 1.0)]
     bounded = analysis.attack_graph.bounded
     if bounded:
         note = (
