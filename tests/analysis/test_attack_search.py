@@ -155,7 +155,13 @@ def _priced(attack_graph: AttackGraph, source: str, target: str, kind: str, via:
     probability = numbers.step[kind] if kind != "stand" else 1.0
     if kind == "insider-abuse":
         probability = min(1.0, probability * numbers.head_count(graph.elements[source].people))
-    if kind == "internet-reach" and not {"authentication", "mfa", "access-control"} & controls_at(graph, target):
+    element = graph.elements.get(target)
+    serves = element is not None and element.type.value != "device" and not (
+        element.per_subject if element.per_subject is not None else element.subject_controlled
+    )
+    if kind == "internet-reach" and serves and not {"authentication", "mfa", "access-control"} & controls_at(
+        graph, target
+    ):
         probability = max(probability, numbers.step["internet-reach-open"])
     present, missing = [], []
     places = [(target, ELEMENT_CONTROLS.get(kind, ()))]

@@ -45,7 +45,7 @@ MAX_BROKEN_BY_CANDIDATES = 24
 BROKEN_BY_WORK = 200_000
 #: Chains reported (likeliest first); a model of a thousand verifications each enabling the next
 #: would otherwise report a thousand chains of up to a thousand steps (hundreds of megabytes).
-MAX_CHAINS = 200
+MAX_CHAINS = 500
 #: Steps kept per chain: the first ones and the last ones, with one step saying how many were left out.
 MAX_CHAIN_STEPS = 40
 #: A chain that needs one subject's own device (a stolen phone) harms that subject, not everyone.
