@@ -32,11 +32,13 @@ def _full_leaks(attack_graph: AttackGraph, attacker: Attacker) -> dict[str, Leak
     dist, into = attack_graph.dijkstra(attacker)
     floor = attack_graph.numbers.step["min-probability"]
     out = {}
+    own = attack_graph.own_view(attacker)
     for data_id in sorted(attack_graph.holders):
-        best = min(((dist[n], n) for n in attack_graph.holders[data_id] if n in dist), default=None)
+        holders = [n for n in attack_graph.holders[data_id] if n in dist and data_id not in own.get(n, {})]
+        best = min(((dist[n], n) for n in holders), default=None)
         if best is not None and math.exp(-best[0]) >= floor:
             out[data_id] = Leak(data_id, math.exp(-best[0]), best[1], _walk_back(best[1], into))
-    return out
+    return attack_graph.finish(attacker, out)
 
 
 def _all_paths(attack_graph: AttackGraph, attacker: Attacker, data_id: str) -> list[tuple[float, tuple[str, ...]]]:
@@ -64,9 +66,12 @@ def _check(loaded: LoadedModel, k: int) -> int:
     floor = attack_graph.numbers.step["min-probability"]
     compared = 0
     for attacker in attackers_for(graph):
-        assert attack_graph.leaks(attacker) == _full_leaks(attack_graph, attacker)
+        leaks = attack_graph.leaks(attacker)
+        assert leaks == _full_leaks(attack_graph, attacker)
         scale = 1.5 - attacker.skill
         for data_id in default_targets(graph):
+            if any(data_id in views for views in attack_graph.own_view(attacker).values()):
+                continue  # an insider's own view: its path is the misuse step, not a search (test_attack_paths)
             every = _all_paths(attack_graph, attacker, data_id)
             if len(every) > 2000:
                 continue
@@ -134,6 +139,8 @@ def test_k_paths_break_ties_as_networkx_did_on_scenarios(path: Any) -> None:
     attack_graph = AttackGraph(graph, Numbers.of(graph.model.settings))
     for attacker in attackers_for(graph):
         for data_id in default_targets(graph):
+            if any(data_id in views for views in attack_graph.own_view(attacker).values()):
+                continue  # an insider's own view: its path is the misuse step, not a search
             got = [[s.target for s in p.steps] for p in attack_graph.k_paths(attacker, data_id, 4)]
             expected = _networkx_paths(attack_graph, attacker, data_id, 4)[: len(got)]
             assert got == [[n.removeprefix("flow:") for n in p] for p in expected]
@@ -146,6 +153,16 @@ def _priced(attack_graph: AttackGraph, source: str, target: str, kind: str, via:
 
     graph, numbers = attack_graph.graph, attack_graph.numbers
     probability = numbers.step[kind] if kind != "stand" else 1.0
+    if kind == "insider-abuse":
+        probability = min(1.0, probability * numbers.head_count(graph.elements[source].people))
+    element = graph.elements.get(target)
+    serves = element is not None and element.type.value != "device" and not (
+        element.per_subject if element.per_subject is not None else element.subject_controlled
+    )
+    if kind == "internet-reach" and serves and not {"authentication", "mfa", "access-control"} & controls_at(
+        graph, target
+    ):
+        probability = max(probability, numbers.step["internet-reach-open"])
     present, missing = [], []
     places = [(target, ELEMENT_CONTROLS.get(kind, ()))]
     if via in graph.flows:
@@ -177,9 +194,9 @@ def _eager_rows(attack_graph: AttackGraph) -> dict[str, list[tuple[Any, ...]]]:
         source_actor = graph.elements[flow.source].type is ElementType.ACTOR
         target_actor = graph.elements[flow.target].type is ElementType.ACTOR
         if source_actor and not target_actor:
-            add(_priced(attack_graph, flow.source, flow.target, "access", flow.id))
+            add(_priced(attack_graph, flow.source, flow.target, "insider-abuse", flow.id))
         elif target_actor and not source_actor:
-            add(_priced(attack_graph, flow.target, flow.source, "access", flow.id))
+            continue  # a display: the person reads it, no step into the system behind it
         elif not source_actor:
             add(_priced(attack_graph, flow.source, flow.target, "lateral", flow.id))
             add(_priced(attack_graph, flow.target, flow.source, "response", flow.id))

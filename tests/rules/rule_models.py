@@ -178,6 +178,13 @@ def _insider() -> Model:
     return m
 
 
+def _admin() -> Model:
+    m = capture_chain()
+    m["elements"].append(element("engineer", "actor", role="vendor"))
+    m["flows"].append(flow("maintain", "engineer", "db", [], encrypted=True))
+    return m
+
+
 def _creep() -> Model:
     m = capture_chain()
     m["data"][0]["purposes"] = ["identity-verification"]
@@ -348,6 +355,7 @@ CASES: tuple[Case, ...] = (
         ("db", "lookup", "staff"),
         ("elements", "db", ("access-control", "audit-logging")),
     ),
+    Case("atk-no-mfa", _admin, ("db",), ("elements", "db", ("mfa",))),
     Case("bio-function-creep", _creep, ("ads",), ("elements", "ads", ("purpose-limitation",))),
     Case("bio-no-separate-consent", _consent, ("capture",), ("flows", "capture", ("separate-consent",))),
     Case(

@@ -36,7 +36,8 @@ REQUIRED = {
 def test_every_rule_has_a_case_and_every_required_rule_exists() -> None:
     ids = {r.id for r in all_rules()}
     assert ids >= REQUIRED
-    assert {c.rule for c in CASES} == ids
+    # Scored by the attack stage, not the rule engine: their cases are tests/analysis/test_attack_model.py.
+    assert {c.rule for c in CASES} == ids - {"atk-exposure", "idt-chain"}
 
 
 def test_rule_metadata_points_at_known_controls_and_regulations() -> None:

@@ -70,6 +70,12 @@ def test_hardening_breaks_the_targeted_chains(name: str) -> None:
     assert sorted(set(BROKEN_BY_HARDENING[name]) & chains(name)) == []
 
 
+#: Chains the hardened variant breaks at a leak step, which broken_by does not search (docs/attack-paths.md):
+#: the outsider's door chain starts from the workplace cloud database, open to the internet, reached at 0.95;
+#: a second factor at the verifiers alone no longer drops it below the floor, cloud_db's authentication does.
+CUT_ON_THE_LEAK = {("outsider", "restricted-area-access", ("remote-enrol", "open-door"))}
+
+
 @pytest.mark.parametrize("hardened", sorted(BROKEN_BY_HARDENING))
 def test_the_hardened_variant_applies_a_cut_the_report_names_for_each_chain(hardened: str) -> None:
     original = original_of(hardened)
@@ -77,7 +83,7 @@ def test_the_hardened_variant_applies_a_cut_the_report_names_for_each_chain(hard
     targeted = set(BROKEN_BY_HARDENING[hardened])
     for chain in audited(original).chains:
         key = (chain.attacker, chain.goal, tuple(s.verification for s in chain.steps if s.verification))
-        if key not in targeted:
+        if key not in targeted or key in CUT_ON_THE_LEAK:
             continue
         cuts = [set(option.split("+")) for option in chain.broken_by]
         assert any(cut <= applied for cut in cuts), (key, chain.broken_by)

@@ -14,7 +14,7 @@ from biotm.analysis.stage import AttackAnalysis, analyze_attacks, attack_paths
 from biotm.analysis.whatif import deltas, parse_controls, with_controls
 from biotm.graph import SystemGraph
 from biotm.model.loader import LoadedModel
-from biotm.result import AuditResult, Finding
+from biotm.result import AuditResult, Finding, ModelWarning
 
 if TYPE_CHECKING:
     from biotm.pipeline import AuditOptions
@@ -34,6 +34,7 @@ def attack_stage(graph: SystemGraph, result: AuditResult, options: AuditOptions)
     analysis = analyze_attacks(graph, options.attackers)
     result.attack_paths = attack_paths(analysis, options.targets, options.k_paths)
     result.chains = analysis.chains
+    result.warnings.extend(ModelWarning(code="attack-bound", message=note, location=None) for note in analysis.notes)
     result.findings = sorted(
         [*result.findings, *(f for f in analysis.findings if _selected(f, options))],
         key=sort_key,

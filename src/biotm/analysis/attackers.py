@@ -15,6 +15,8 @@ from biotm.model.schema import IDENTIFIER_CATEGORIES, ActorRole, Attacker, DataC
 
 #: Attacker kinds that *are* the place they enter (an insider is the clerk; a vendor owns its zone).
 STANDING_KINDS = frozenset({"insider", "vendor", "thief"})
+#: Standing kinds whose own, legitimate view of data is no exposure, but whose misuse of it is a step.
+MISUSING_KINDS = frozenset({"insider", "vendor"})
 
 #: Words in a zone owner's name that mark a supplier (the compromised-vendor profile enters there).
 VENDOR_WORDS = ("vendor", "supplier", "sdk", "processor", "contractor", "subcontractor")
@@ -49,10 +51,15 @@ def _actors(graph: SystemGraph, roles: set[ActorRole], public_place: bool | None
     return out
 
 
-def _vendor_zones(graph: SystemGraph) -> list[str]:
-    zones = {z.id for z in graph.model.zones if any(w in z.owner.lower() for w in VENDOR_WORDS)}
-    zones |= {e.zone for e in graph.model.elements if e.type is ElementType.ACTOR and e.role is ActorRole.VENDOR}
-    return sorted(zones)
+def _vendor_footholds(graph: SystemGraph) -> list[str]:
+    """The supplier's own zones, and its people's remote access into anyone else's (the vendor actors)."""
+    own = {z.id for z in graph.model.zones if any(w in z.owner.lower() for w in VENDOR_WORDS)}
+    remote = {
+        e.id
+        for e in graph.model.elements
+        if e.type is ElementType.ACTOR and e.role is ActorRole.VENDOR and e.zone not in own
+    }
+    return sorted(own | remote)
 
 
 def _leaked_data(graph: SystemGraph) -> list[str]:
@@ -115,7 +122,7 @@ def builtin_attackers(graph: SystemGraph) -> list[Attacker]:
             name="Compromised vendor",
             description="A supplier whose systems are breached or who misuses what it receives.",
             kind="vendor",
-            entry=_vendor_zones(graph),
+            entry=_vendor_footholds(graph),
             skill=0.7,
         ),
         Attacker(
@@ -157,7 +164,7 @@ _MEMBERS: weakref.WeakKeyDictionary[SystemGraph, tuple[dict[str, int], dict[str,
 )
 
 
-def _zone_members(graph: SystemGraph, zone_ids: set[str]) -> list[str]:
+def zone_members(graph: SystemGraph, zone_ids: set[str]) -> list[str]:
     """Elements whose zone is one of `zone_ids` or nested inside one, in model order."""
     index = _MEMBERS.get(graph)
     if index is None:
@@ -186,13 +193,13 @@ def entries(graph: SystemGraph, attacker: Attacker) -> list[Entry]:
         if entry in graph.elements:
             found.add((entry, "stand" if standing else "zone-reach"))
         elif entry in graph.zones:
-            for element_id in _zone_members(graph, {entry}):
+            for element_id in zone_members(graph, {entry}):
                 if graph.elements[element_id].type is ElementType.ACTOR and not standing:
                     continue
                 found.add((element_id, "stand" if standing else "zone-reach"))
         elif entry in ENTRY_ZONE_FLAGS:
             zones = {z.id for z in graph.model.zones if getattr(z, ENTRY_ZONE_FLAGS[entry])}
-            for element_id in _zone_members(graph, zones):
+            for element_id in zone_members(graph, zones):
                 if graph.elements[element_id].type is not ElementType.ACTOR:
                     found.add((element_id, ENTRY_STEPS[entry]))
     return [Entry(element, step) for element, step in sorted(found)]

@@ -14,10 +14,11 @@ injection-attack detection stop it at the capture point); any other string is a 
 
 from __future__ import annotations
 
+import heapq
 from collections import deque
 from dataclasses import dataclass, replace
 
-from biotm.analysis.numbers import Numbers
+from biotm.analysis.numbers import SECOND_FACTOR, Numbers
 from biotm.analysis.paths import Leak, PlaceControls, skill_scale
 from biotm.graph import SystemGraph
 from biotm.model.schema import (
@@ -112,6 +113,13 @@ class _Shared:
         self.points: dict[str, list[Element]] = {}
         self.plain_capture: dict[str, tuple[float, str, str, list[str]]] = {}
         self.plain_factor: dict[int, tuple[float, list[str], list[str]]] = {}
+        #: Per term, the verifications that read it (in solving order).
+        self.readers: dict[str, list[int]] = {}
+        for i, check in enumerate(self.checks):
+            for term in sorted(check.reads):
+                self.readers.setdefault(term, []).append(i)
+        #: Verifications evaluated so far by every solver of this graph (broken_by stops at a budget).
+        self.evaluations = 0
 
     def _check(self, element: Element, verification: Verification) -> _Check:
         terms = _terms(verification.requires)
@@ -126,7 +134,7 @@ class _Shared:
                 )
             else:
                 reads.add(term)
-        relevant = ["second-factor"]
+        relevant = ["second-factor"]  # `mfa` counts as it (PlaceControls adds each for the other)
         if any(t.startswith(LIVE) for t in terms):
             relevant.append("human-review")
         if any(not t.startswith(LIVE) and t not in self.graph.data for t in terms):
@@ -215,7 +223,12 @@ class ChainSolver:
     def controls(self, place: str) -> frozenset[str]:
         here = self.shared.controls(place)
         more = self.extra.get(place)
-        return here | more if more else here
+        if not more:
+            return here
+        more = set(more)
+        if more & SECOND_FACTOR:
+            more |= SECOND_FACTOR
+        return here | more
 
     def initial(self, attacker: Attacker, leaks: dict[str, Leak]) -> dict[str, Origin]:
         known: dict[str, Origin] = {}
@@ -247,17 +260,21 @@ class ChainSolver:
         best: dict[tuple[str, str], Satisfied] = {}
         floor = self.numbers.step["min-probability"]
         scale = skill_scale(attacker)
-        updated: dict[str, int] = {}  # term -> clock of its last improvement
-        evaluated = dict.fromkeys(order, -1)  # verification -> clock when last evaluated
-        clock = 0
+        members = set(order)
+        readers = shared.readers
+        # A worklist in id order: a verification is evaluated again only once a term it reads improved,
+        # in this pass if it comes later in id order, else in the next (as passes over all of them would).
+        due = list(order)
         for _ in range(len(checks) + 1):
-            changed = False
-            for i in order:
+            if not due:
+                break
+            heapq.heapify(due)
+            queued = set(due)
+            later: set[int] = set()
+            while due:
+                i = heapq.heappop(due)
                 check = checks[i]
-                last = evaluated[i]
-                if last >= 0 and all(updated.get(t, -1) <= last for t in check.reads):
-                    continue
-                evaluated[i] = clock
+                shared.evaluations += 1
                 element, verification = check.element, check.verification
                 result = self._requirement(element, verification.requires, known, scale)
                 factor, present, missing = self._verifier_factor(i)
@@ -272,11 +289,15 @@ class ChainSolver:
                 for grant in sorted(verification.grants):
                     if grant not in known or known[grant].probability < probability - 1e-12:
                         known[grant] = replace(origin, term=grant)
-                        clock += 1
-                        updated[grant] = clock
-                        changed = True
-            if not changed:
-                break
+                        for reader in readers.get(grant, ()):
+                            if reader not in members:
+                                continue
+                            if reader > i and reader not in queued:
+                                heapq.heappush(due, reader)
+                                queued.add(reader)
+                            elif reader <= i:
+                                later.add(reader)
+            due = sorted(later)
         return known, [best[k] for k in sorted(best)]
 
     def _verifier_factor(self, index: int) -> tuple[float, list[str], list[str]]:
@@ -313,6 +334,7 @@ class ChainSolver:
         probability = 1.0
         for part in parts:
             probability *= part.probability
+        probability = min(1.0, probability * _one_misuse(parts, known, scale))
         if probability <= 0.0:
             return _NONE
         return _Eval(
@@ -458,6 +480,35 @@ class ChainSolver:
         return self._factor(capture, remote, here), ", ".join(notes), weak
 
 
+def _one_misuse(parts: list[_Eval], known: dict[str, Origin], scale: float) -> float:
+    """The factor that counts an insider's one act of misuse once, however many parts it yields.
+
+    A clerk who copies what one terminal holds gets the face and the ID number in one act; multiplying
+    the two leaks would count that act twice.
+    """
+    counts: dict[tuple[str, str], tuple[int, float]] = {}
+    for part in parts:
+        acts: dict[tuple[str, str], float] = {}
+        for term in part.depends:
+            origin = known.get(term)
+            if origin is None or origin.leak is None or len(origin.leak.edges) < 2:
+                continue
+            first, act = origin.leak.edges[0], origin.leak.edges[1]
+            if first.kind != "stand" or act.kind not in ("misuse", "insider-abuse"):
+                continue
+            # (person, system) for both: misuse reads the system's display, abuse queries it.
+            key = (act.target, act.source) if act.kind == "misuse" else (act.source, act.target)
+            acts[key] = act.probability**scale
+        for key, p in acts.items():
+            count, _ = counts.get(key, (0, p))
+            counts[key] = (count + 1, p)
+    factor = 1.0
+    for count, p in counts.values():
+        if count > 1 and p > 0.0:
+            factor /= p ** (count - 1)
+    return factor
+
+
 def verified(check: _Check, result: _Eval, probability: float, present: list[str], missing: list[str]) -> Origin:
     """The origin of passing `check` with its requirement evaluated as `result`."""
     element, verification = check.element, check.verification
@@ -486,26 +537,66 @@ def _terms(requirement: Requirement | str) -> list[str]:
     return [requirement] if isinstance(requirement, str) else requirement.terms()
 
 
-def chain_steps(known: dict[str, Origin], final: Origin) -> list[ChainStep]:
-    """The steps behind `final`, dependencies first, each once."""
+def _key(origin: Origin) -> tuple[str, str]:
+    return (origin.kind, f"{origin.element}/{origin.verification.id}" if origin.verification else origin.term)
+
+
+def chain_origins(known: dict[str, Origin], final: Origin) -> list[Origin]:
+    """The origins behind `final`, dependencies first, each once (iterative: chains can be thousands long)."""
     ordered: list[Origin] = []
     seen: set[tuple[str, str]] = set()
-
-    def visit(origin: Origin) -> None:
-        key = (origin.kind, f"{origin.element}/{origin.verification.id}" if origin.verification else origin.term)
+    stack: list[tuple[Origin, bool]] = [(final, False)]
+    while stack:
+        origin, expanded = stack.pop()
+        key = _key(origin)
+        if expanded:
+            ordered.append(origin)
+            continue
         if key in seen:
-            return
+            continue
         seen.add(key)
+        stack.append((origin, True))
+        for term in reversed(origin.depends):
+            if term in known and _key(known[term]) not in seen:
+                stack.append((known[term], False))
+    return ordered
+
+
+def chain_steps(known: dict[str, Origin], final: Origin) -> list[ChainStep]:
+    """The steps behind `final`, dependencies first, each once."""
+    return [step_of(origin) for origin in chain_origins(known, final)]
+
+
+def chain_factors(known: dict[str, Origin], origins: list[Origin]) -> list[tuple[str, float]]:
+    """(reason, multiplier) per step whose product is the chain's likelihood.
+
+    A step's own multiplier is its likelihood over the product of the likelihoods it relied on; a step
+    relied on by several later ones counts once per use, as the solver multiplied it.
+    """
+    uses: dict[tuple[str, str], int] = {_key(origins[-1]): 1} if origins else {}
+    for origin in reversed(origins):
+        count = uses.get(_key(origin), 0)
         for term in origin.depends:
             if term in known:
-                visit(known[term])
-        ordered.append(origin)
+                dep = _key(known[term])
+                uses[dep] = uses.get(dep, 0) + count
+    out = []
+    for origin in origins:
+        relied = 1.0
+        for term in origin.depends:
+            if term in known:
+                relied *= known[term].probability
+        own = origin.probability / relied if relied > 0.0 else 0.0
+        count = uses.get(_key(origin), 1)
+        step = step_of(origin)
+        reason = f"{step.action}: {step.evidence}" if step.evidence else step.action
+        if count > 1:
+            reason += f"; relied on {count} times"
+        out.append((reason, own**count))
+    return out
 
-    visit(final)
-    return [_step(origin) for origin in ordered]
 
-
-def _step(origin: Origin) -> ChainStep:
+def step_of(origin: Origin) -> ChainStep:
     if origin.kind == "verify":
         assert origin.verification is not None and origin.element is not None
         return ChainStep(

@@ -7,19 +7,23 @@ any of them under `settings.step_probability` (base probabilities, thresholds) a
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from biotm.model.schema import Settings
 
 #: Base probability of each kind of step before controls (and thresholds, also in [0, 1]).
 STEP_PROBABILITY: dict[str, float] = {
-    "internet-reach": 0.3,  # exploit an element in an internet-facing zone from the internet
+    "internet-reach": 0.3,  # exploit an authenticated element in an internet-facing zone from the internet
+    "internet-reach-open": 0.95,  # ... one that asks for no authentication at all (the open database)
     "physical-reach": 0.4,  # tamper with a device or process standing in a public place
     "zone-reach": 0.3,  # an outsider let into a named zone reaches one of its elements
     "eavesdrop": 0.2,  # read an unencrypted flow that touches an internet-facing or public zone
     "lateral": 0.3,  # from a compromised source, exploit the flow's target
     "response": 0.15,  # from a compromised target, exploit the source over the response channel
-    "access": 0.9,  # a person uses their own access relation (an insider looking things up)
+    "insider-abuse": 0.05,  # one person misuses their access (bulk export, look-ups beyond need, resale)
+    "login": 0.9,  # log in with a credential the attacker holds
+    "login-mfa": 0.05,  # ... where the element also asks for a second factor (real-time phishing, MFA fatigue)
     "present-attended": 0.3,  # a photo or mask shown to a sensor an operator watches
     "present-unattended": 0.6,  # ... to a kiosk or gate
     "present-remote": 0.7,  # ... to the subject's own device
@@ -43,6 +47,7 @@ CONTROL_EFFECT: dict[str, float] = {
     "mfa": 0.4,
     "dlp": 0.3,
     "query-rate-limit": 0.2,
+    "per-query-justification": 0.5,
     "presentation-attack-detection": 0.9,
     "injection-attack-detection": 0.9,
     "device-attestation": 0.7,
@@ -59,8 +64,15 @@ ELEMENT_CONTROLS: dict[str, tuple[str, ...]] = {
     "physical-reach": ("authentication", "access-control", "audit-logging"),
     "lateral": ("authentication", "access-control", "mfa"),
     "response": ("access-control",),
-    "access": ("audit-logging", "query-rate-limit", "dlp"),
+    "insider-abuse": ("access-control", "audit-logging", "query-rate-limit", "per-query-justification", "dlp"),
+    "login": ("audit-logging",),
 }
+#: Any of these at an internet-facing element means callers must log in: `internet-reach`, not `-open`.
+AUTHENTICATING = ("authentication", "mfa", "access-control")
+#: One concept under two names: a second factor at login (`mfa`) or at a verifier (`second-factor`).
+SECOND_FACTOR = frozenset({"mfa", "second-factor"})
+#: Head count multiplies an insider's abuse step by 1 + log10(people); a role without `people` counts one.
+HEAD_COUNT_PER_DECADE = 1.0
 FLOW_CONTROLS: dict[str, tuple[str, ...]] = {
     "lateral": ("mutual-authentication",),
     "response": ("mutual-authentication",),
@@ -81,6 +93,10 @@ class Numbers:
         effect = dict(CONTROL_EFFECT)
         effect.update({k: _unit(v) for k, v in settings.control_effect.items()})
         return cls(step, effect)
+
+    def head_count(self, people: int | None) -> float:
+        """How many times likelier abuse is among `people` holders of a role than for one of them."""
+        return 1.0 + HEAD_COUNT_PER_DECADE * math.log10(max(1, people or 1))
 
     def factor(self, control: str) -> float:
         """What is left of a step's probability when `control` is present."""

@@ -26,11 +26,12 @@ import heapq
 import itertools
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
-from biotm.analysis.attackers import STANDING_KINDS, entries, entry_zones
-from biotm.analysis.numbers import ELEMENT_CONTROLS, FLOW_CONTROLS, Numbers
+from biotm.analysis.attackers import MISUSING_KINDS, STANDING_KINDS, entries, entry_zones
+from biotm.analysis.instances import PER_INSTANCE_STEPS, per_subject, replicated, share
+from biotm.analysis.numbers import AUTHENTICATING, ELEMENT_CONTROLS, FLOW_CONTROLS, SECOND_FACTOR, Numbers
 from biotm.graph import SystemGraph
 from biotm.model.schema import IDENTIFIER_CATEGORIES, Attacker, Authentication, DataCategory, ElementType, Flow
 from biotm.result import AttackPath, AttackStep
@@ -38,6 +39,9 @@ from biotm.result import AttackPath, AttackStep
 #: The backward search behind `AttackGraph._reachable` gives up past this many elements (plus 1% of all): it
 #: pays off for data held in a corner of the model (an OTP on the SMS path), not for data held everywhere.
 BEFORE_MIN = 100
+#: Spur searches (one Dijkstra each) Yen's algorithm may run for the k paths of one (attacker, data) pair;
+#: past it the paths found so far are returned and the pair counted in `AttackGraph.bounded`.
+MAX_SPUR_SEARCHES = 2000
 
 START = "@start"
 GOAL = "@goal"
@@ -62,7 +66,10 @@ STEP_TEXT = {
     "eavesdrop": "listens to the unencrypted flow",
     "lateral": "attacks the receiver through the flow",
     "response": "attacks the sender through the flow's response",
-    "access": "uses the access this person has",
+    "insider-abuse": "misuses this person's access (bulk export, look-ups beyond need, resale)",
+    "misuse": "misuses what its own work shows it (bulk copies, look-ups beyond need, resale)",
+    "login": "logs in with a credential it holds",
+    "granted": "enters with what a passed verification granted",
 }
 
 
@@ -88,7 +95,10 @@ def controls_at(graph: SystemGraph, place: str) -> set[str]:
     if place in graph.flows:
         return flow_controls(graph, place)
     element = graph.elements.get(place)
-    return set(element.controls) if element else set()
+    present = set(element.controls) if element else set()
+    if present & SECOND_FACTOR:
+        present |= SECOND_FACTOR
+    return present
 
 
 class PlaceControls(dict[str, frozenset[str]]):
@@ -123,15 +133,22 @@ class Edge(NamedTuple):
     present: tuple[str, ...]  # controls that lowered it
     lacking: tuple[str, ...] = ()  # controls that would lower it further, at the target ...
     lacking_on_flow: tuple[str, ...] = ()  # ... and on the flow (`via`)
+    note: str = ""  # how a login or grant entry got its credential or grant
+    scope: int | None = None  # people a login with one copy's credential yields where it lands
 
     @property
     def missing(self) -> tuple[str, ...]:
         """'place:control' that would lower it further (built when asked: most edges are never reported)."""
         on_flow = tuple(f"{self.via}:{c}" for c in self.lacking_on_flow)
-        return tuple(f"{self.target}:{c}" for c in self.lacking) + on_flow
+        place = self.source if self.kind == "misuse" else self.target  # misuse is priced at the system it reads
+        return tuple(f"{place}:{c}" for c in self.lacking) + on_flow
 
     def reason(self) -> str:
         text = STEP_TEXT[self.kind]
+        if self.kind == "internet-reach" and self.probability > 0.9 and not set(AUTHENTICATING) & set(self.present):
+            text = "reaches it from the internet, where it asks for no authentication at all"
+        if self.note:
+            text += f" ({self.note})"
         if self.present:
             text += "; lowered by " + ", ".join(self.present)
         if self.lacking or self.lacking_on_flow:
@@ -147,9 +164,12 @@ class Leak:
     probability: float
     node: str
     edges: tuple[Edge, ...]
+    #: People whose data this leak yields when fewer than the item covers (one copy of a replicated element).
+    subjects: int | None = None
 
 
 _NO_CONTROLS: frozenset[str] = frozenset()
+_NO_VIEW: dict[str, Edge] = {}
 #: `Edge` from one tuple of its fields, without the named tuple's keyword-handling `__new__` (hot loops only).
 _new_edge = tuple.__new__
 #: An edge's probability, the controls that lowered it, and those lacking at its target and on its flow.
@@ -170,7 +190,11 @@ class AttackGraph:
         self._rows: dict[str, dict[str, Edge]] = {}
         self._holders: dict[str, list[str]] = {}
         self._position: dict[str, int] = {}
-        self._prices: dict[tuple[str, frozenset[str], frozenset[str] | None], _Price] = {}
+        self._prices: dict[tuple[str, frozenset[str], frozenset[str] | None, int | None], _Price] = {}
+        #: Per attacker id, start edges widened by credentials and grants it came to hold (see `enter_also`).
+        self._extra: dict[str, dict[str, Edge]] = {}
+        #: (attacker, data) pairs whose k-path search stopped at MAX_SPUR_SEARCHES.
+        self.bounded: set[tuple[str, str]] = set()
         self._starts: dict[str, tuple[Attacker, dict[str, Edge]]] = {}
         self._starts_by_entry: dict[tuple[bool, tuple[str, ...]], dict[str, Edge]] = {}
         self._zone_ids = {e.id: e.zone for e in graph.model.elements}
@@ -232,42 +256,64 @@ class AttackGraph:
             )
             touching = [(both[i], both[i].source if into else both[i].target, bool(into)) for _, into, i in order]
         actor = element.type is ElementType.ACTOR
+        # A person misuses the systems they send to (log in to, query); a flow they only receive (a
+        # display) gives them its own data, already theirs at their node, not the service behind it.
+        people = element.people if actor else None
+        if actor:
+            touching = [t for t in touching if not t[2]]
         elements = self.graph.elements
         controls = self.controls
         prices = self._prices
         for flow, other, into in touching:
             if elements[other].type is ElementType.ACTOR:
                 continue  # no step into an actor: people are entered, not attacked through a flow
-            kind = "access" if actor else "response" if into else "lateral"
+            kind = "insider-abuse" if actor else "response" if into else "lateral"
             # `self.edge(node, other, kind, flow.id)` inlined: every element's row is built once, 100k+ at scale.
-            key = (kind, controls[other], controls[flow.id])
+            key = (kind, controls[other], controls[flow.id], people)
             priced = prices.get(key)
             if priced is None:
                 priced = prices[key] = self._price(*key)
-            edge = _new_edge(Edge, (node, other, flow.id, kind, *priced))
+            edge = _new_edge(Edge, (node, other, flow.id, kind, *priced, "", None))
             old = found.get(other)
             if old is None or (edge.probability, old.via) > (old.probability, edge.via):
                 found[other] = edge
         return found
 
-    def edge(self, source: str, target: str, kind: str, via: str) -> Edge:
-        """The step `kind` from source to target (via a flow id or 'entry'), priced by controls."""
+    def _serves(self, element_id: str) -> bool:
+        """Does this element answer callers (a service, a store), rather than being a person's own device?"""
+        element = self.graph.elements.get(element_id)
+        return element is not None and element.type is not ElementType.DEVICE and not per_subject(element)
+
+    def edge(self, source: str, target: str, kind: str, via: str, people: int | None = None, note: str = "") -> Edge:
+        """The step `kind` from source to target (via a flow id, 'entry' or a credential), priced by controls."""
         at_target = self.controls(target)
-        at_flow = self.controls(via) if via in self.graph.flows else None
-        key = (kind, at_target, at_flow)
+        at_flow = self.controls(via) if kind not in ("login", "granted") and via in self.graph.flows else None
+        priced_as = "internet-reach-device" if kind == "internet-reach" and not self._serves(target) else kind
+        key = (priced_as, at_target, at_flow, people)
         priced = self._prices.get(key)
         if priced is None:
-            priced = self._prices[key] = self._price(kind, at_target, at_flow)
-        return Edge(source, target, via, kind, *priced)
+            priced = self._prices[key] = self._price(priced_as, at_target, at_flow, people)
+        return Edge(source, target, via, kind, *priced, note)
 
     def _price(
-        self, kind: str, at_target: frozenset[str], at_flow: frozenset[str] | None
+        self, kind: str, at_target: frozenset[str], at_flow: frozenset[str] | None, people: int | None = None
     ) -> _Price:
         """Probability, present controls, and the controls lacking at the target and on the flow."""
-        probability = self.numbers.step[kind] if kind != "stand" else 1.0
+        step = self.numbers.step
+        base = {"misuse": "insider-abuse", "internet-reach-device": "internet-reach"}.get(kind, kind)
+        probability = 1.0 if kind in ("stand", "granted") else step[base]
+        if kind == "internet-reach-device":
+            probability, kind = step["internet-reach"], "internet-reach"
+        elif kind == "internet-reach" and not at_target.intersection(AUTHENTICATING):
+            # Nothing to log in to: the open database. max() keeps "adding authentication never raises".
+            probability = max(probability, step["internet-reach-open"])
+        elif kind == "login" and at_target & SECOND_FACTOR:
+            probability = min(probability, step["login-mfa"])
+        elif kind in ("insider-abuse", "misuse"):
+            probability = min(1.0, probability * self.numbers.head_count(people))
         present: list[str] = []
         lacking: list[list[str]] = [[], []]
-        places = [(at_target, ELEMENT_CONTROLS.get(kind, ()))]
+        places = [(at_target, ELEMENT_CONTROLS.get("insider-abuse" if kind == "misuse" else kind, ()))]
         if at_flow is not None:
             places.append((at_flow, FLOW_CONTROLS.get(kind, ())))
         for i, (here, relevant) in enumerate(places):
@@ -281,6 +327,9 @@ class AttackGraph:
 
     def start_edges(self, attacker: Attacker) -> dict[str, Edge]:
         """Edges from the attacker's start node: entries and flows it can listen to (computed once each)."""
+        widened = self._extra.get(attacker.id)
+        if widened is not None:
+            return widened
         cached = self._starts.get(attacker.id)
         if cached is None or cached[0] is not attacker:
             # Attackers who enter alike (the built-in and a model's data buyer) share their edges.
@@ -290,6 +339,19 @@ class AttackGraph:
                 edges = self._starts_by_entry[key] = self._start_edges(attacker)
             cached = self._starts[attacker.id] = (attacker, edges)
         return cached[1]
+
+    def enter_also(self, attacker: Attacker, more: Iterable[Edge]) -> bool:
+        """Add start edges (logins with held credentials, granted entries); True if any made an entry likelier."""
+        base = self.start_edges(attacker)
+        widened = dict(base)
+        for edge in more:
+            old = widened.get(edge.target)
+            if edge.probability > 0.0 and (old is None or edge.probability > old.probability + 1e-12):
+                widened[edge.target] = edge
+        if len(widened) == len(base) and all(widened[t] is e for t, e in base.items()):
+            return False
+        self._extra[attacker.id] = widened
+        return True
 
     def _start_edges(self, attacker: Attacker) -> dict[str, Edge]:
         out: dict[str, Edge] = {}
@@ -308,12 +370,12 @@ class AttackGraph:
             for flow in self.graph.model.flows:
                 if zone_of[flow.source] in zones or zone_of[flow.target] in zones:
                     # `keep(self._eavesdrop(flow.id))` inlined: a national model has 200k flows to listen to.
-                    key = ("eavesdrop", _NO_CONTROLS, controls[flow.id])
+                    key = ("eavesdrop", _NO_CONTROLS, controls[flow.id], None)
                     priced = self._prices.get(key)
                     if priced is None:
                         priced = self._prices[key] = self._price(*key)
                     target = FLOW_PREFIX + flow.id
-                    edge = _new_edge(Edge, (START, target, flow.id, "eavesdrop", *priced))
+                    edge = _new_edge(Edge, (START, target, flow.id, "eavesdrop", *priced, "", None))
                     old = out.get(target)
                     if old is None or edge.probability > old.probability:
                         out[target] = edge
@@ -472,7 +534,6 @@ class AttackGraph:
         return dict(known[1])
 
     def _leaks_of(self, attacker: Attacker, scale: float) -> dict[str, Leak]:
-        floor = self.numbers.step["min-probability"]
         best: dict[str, tuple[float, str]] = {}
         into: dict[str, Edge] = {}
         for d, node, edge in self.leaves(attacker, scale):
@@ -483,13 +544,20 @@ class AttackGraph:
                     best[data_id] = (d, node)
         # How far the element search must go for each item: to its nearest holder, at most to a flow holding it.
         needed = {d: best[d][0] if d in best else math.inf for d in self._element_held if self._reachable(attacker, d)}
+        own = self.own_view(attacker)
+        for data_id, (d, _, _) in self._misused(attacker, scale).items():
+            if data_id in needed:
+                needed[data_id] = min(needed[data_id], d)  # a route farther than the misuse cannot win
         reach = self._reach_limit(1.0)
         nearest: dict[str, tuple[float, str]] = {}
         limit = min(max(needed.values(), default=0.0), reach)
 
         def settled(d: float, node: str) -> float:
             nonlocal limit
+            mine = own.get(node, _NO_VIEW)
             for data_id in self.obtains.get(node, ()):
+                if data_id in mine:
+                    continue  # an insider's own view is not a holder: its misuse is priced apart
                 old = nearest.get(data_id)
                 if old is None or (d, node) < old:
                     nearest[data_id] = (d, node)
@@ -506,11 +574,96 @@ class AttackGraph:
         out: dict[str, Leak] = {}
         for data_id in sorted(best):
             d, node = best[data_id]
-            probability = math.exp(-d)
-            if probability < floor:
+            out[data_id] = Leak(data_id, math.exp(-d), node, _walk_back(node, into))
+        return self.finish(attacker, out)
+
+    def own_view(self, attacker: Attacker) -> dict[str, dict[str, Edge]]:
+        """Per actor an insider or vendor stands on: the data its work shows it, with the step misusing each.
+
+        Searches skip these (actor, datum) pairs as holders; `finish` prices them by their misuse step.
+        """
+        if attacker.kind not in MISUSING_KINDS:
+            return {}
+        out: dict[str, dict[str, Edge]] = {}
+        for target, edge in self.start_edges(attacker).items():
+            if edge.kind != "stand" or target not in self.graph.elements:
                 continue
-            out[data_id] = Leak(data_id, probability, node, _walk_back(node, into))
+            views = {d: m for d in sorted(self.obtains.get(target, ())) if (m := self._misuse(target, d)) is not None}
+            if views:
+                out[target] = views
         return out
+
+    def _misused(self, attacker: Attacker, scale: float) -> dict[str, tuple[float, str, Edge]]:
+        """Per datum in the attacker's own view: (distance, actor, misuse step) of its likeliest misuse."""
+        out: dict[str, tuple[float, str, Edge]] = {}
+        for actor, views in sorted(self.own_view(attacker).items()):
+            stand = self.start_edges(attacker)[actor]
+            if stand.probability <= 0.0:
+                continue
+            for data_id, misuse in views.items():
+                if misuse.probability <= 0.0:
+                    continue
+                d = self._weight(stand, scale) + self._weight(misuse, scale)
+                if data_id not in out or d < out[data_id][0]:
+                    out[data_id] = (d, actor, misuse)
+        return out
+
+    def finish(self, attacker: Attacker, found: dict[str, Leak]) -> dict[str, Leak]:
+        """Searched leaks (own views skipped) as reported: with misuse steps, copies' shares, above the floor.
+
+        Data an insider or vendor sees where it stands costs a `misuse` step; it wins over the searched
+        route when likelier.
+        """
+        floor = self.numbers.step["min-probability"]
+        scale = skill_scale(attacker)
+        merged = dict(found)
+        for data_id, (d, actor, misuse) in self._misused(attacker, scale).items():
+            old = merged.get(data_id)
+            probability = math.exp(-d)
+            if old is None or probability > old.probability:
+                merged[data_id] = Leak(data_id, probability, actor, (self.start_edges(attacker)[actor], misuse))
+        out: dict[str, Leak] = {}
+        for data_id in sorted(merged):
+            leak = merged[data_id]
+            if leak.probability < floor:
+                continue
+            out[data_id] = replace(leak, subjects=self._scope(leak.node, leak.edges, data_id))
+        return out
+
+    def _misuse(self, actor_id: str, data_id: str) -> Edge | None:
+        """The likeliest misuse by an insider of `data_id` its own work shows it (None: not shown, its own)."""
+        actor = self.graph.elements[actor_id]
+        if actor.type is not ElementType.ACTOR or data_id in actor.holds or any(
+            d.output == data_id for d in actor.derives
+        ):
+            return None  # its own data (a person's own face, their own login), not someone else's
+        best: Edge | None = None
+        for flow in self.graph.inbound.get(actor_id, ()):
+            if data_id not in flow.data:
+                continue
+            key = ("misuse", self.controls[flow.source], self.controls[flow.id], actor.people)
+            priced = self._prices.get(key)
+            if priced is None:
+                priced = self._prices[key] = self._price(*key)
+            edge = Edge(flow.source, actor_id, flow.id, "misuse", *priced)
+            if best is None or (edge.probability, best.via) > (best.probability, edge.via):
+                best = edge
+        return best
+
+    def _scope(self, node: str, edges: tuple[Edge, ...], data_id: str) -> int | None:
+        """The people one copy yields, when the leak reached one copy of a replicated element by hand."""
+        if not edges:
+            return None
+        if edges[-1].kind in ("login", "granted"):
+            return edges[-1].scope
+        if edges[-1].kind not in PER_INSTANCE_STEPS:
+            return None
+        flow = self.graph.flows.get(node.removeprefix(FLOW_PREFIX)) if node.startswith(FLOW_PREFIX) else None
+        ends = (flow.source, flow.target) if flow is not None else (node,)
+        copies = [self.graph.elements[e] for e in ends if e in self.graph.elements]
+        subjects = self.graph.data[data_id].subjects
+        shares = [share(e, subjects) for e in copies if replicated(e)]
+        return min(shares) if shares else None
 
     def k_paths(self, attacker: Attacker, data_id: str, k: int) -> list[AttackPath]:
         """The k most likely paths by which `attacker` obtains `data_id` (Yen's algorithm on -log p).
@@ -523,7 +676,11 @@ class AttackGraph:
             return []
         scale = skill_scale(attacker)
         floor = self.numbers.step["min-probability"]
-        holds = _Holding(self.obtains, data_id)
+        # An insider's own view is no path: its misuse is one (the leak's), merged in below.
+        own = frozenset(n for n, views in self.own_view(attacker).items() if data_id in views)
+        leak = self.leaks(attacker).get(data_id) if own else None
+        misused = leak is not None and leak.edges[-1].kind == "misuse"
+        holds = _Holding(self.obtains, data_id, own)
         limit = self._reach_limit(scale)
         leaves = self.leaves(attacker, 1.0)
         nearest = sorted(d for d, node, _ in leaves if node in holds)[:k]  # the k nearest holders seen so far
@@ -547,23 +704,31 @@ class AttackGraph:
                 yield GOAL, 0.0, None
 
         out: list[AttackPath] = []
-        for edges in _yen(steps, self._ordered(self.start_edges(attacker), 1.0), k, limit):
+        budget = [MAX_SPUR_SEARCHES]
+        for edges in _yen(steps, self._ordered(self.start_edges(attacker), 1.0), k, limit, budget):
             path = to_attack_path(attacker, data_id, edges, scale)
             if path.probability < floor:
                 break
             out.append(path)
+        if leak is not None and misused:
+            out.append(to_attack_path(attacker, data_id, leak.edges, scale))
+            out.sort(key=lambda p: -p.probability)  # stable: equally likely paths keep Yen's order
+            del out[k:]
+        if budget[0] <= 0:
+            self.bounded.add((attacker.id, data_id))
         return out
 
 
 class _Holding:
     """`node in holding`: can `data_id` be obtained at node?"""
 
-    def __init__(self, obtains: dict[str, set[str]], data_id: str) -> None:
+    def __init__(self, obtains: dict[str, set[str]], data_id: str, excluded: frozenset[str] = frozenset()) -> None:
         self.obtains = obtains
         self.data_id = data_id
+        self.excluded = excluded
 
     def __contains__(self, node: str) -> bool:
-        return self.data_id in self.obtains.get(node, ())
+        return self.data_id in self.obtains.get(node, ()) and node not in self.excluded
 
 
 def _above(distance: float) -> float:
@@ -574,8 +739,12 @@ def _above(distance: float) -> float:
 Steps = Callable[[str], Iterable[tuple[str, float, "Edge | None"]]]
 
 
-def _yen(steps: Steps, starts: Sequence[tuple[float, str, Edge]], k: int, limit: float) -> Iterator[tuple[Edge, ...]]:
+def _yen(
+    steps: Steps, starts: Sequence[tuple[float, str, Edge]], k: int, limit: float, budget: list[int] | None = None
+) -> Iterator[tuple[Edge, ...]]:
     """Yen's k shortest simple paths from START to GOAL no longer than `limit`, best first.
+
+    `budget[0]` counts down the spur searches allowed; at zero the search stops with the paths found.
 
     Equally long candidates come out in the order they were found (as networkx's `shortest_simple_paths`
     does): deviations from earlier nodes of the previous path first; each search breaks ties by node ids.
@@ -602,6 +771,10 @@ def _yen(steps: Steps, starts: Sequence[tuple[float, str, Edge]], k: int, limit:
             if i > 1:
                 root_length += -math.log(edges[i - 2].probability)
             blocked_edges = frozenset((p[i - 1], p[i]) for p in accepted if p[:i] == root)
+            if budget is not None:
+                if budget[0] <= 0:
+                    break
+                budget[0] -= 1
             spur = _shortest(steps, root[-1], root_length, limit, frozenset(root[:-1]), blocked_edges, starts)
             if spur is None:
                 continue

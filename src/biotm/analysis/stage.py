@@ -5,14 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from biotm.analysis.attackers import attackers_for
-from biotm.analysis.chains import ChainSolver, Origin, Satisfied, chain_steps
+from biotm.analysis.attackers import MISUSING_KINDS, attackers_for
+from biotm.analysis.chains import ChainSolver, Origin, Satisfied, chain_factors, chain_origins, step_of
+from biotm.analysis.credentials import widen
+from biotm.analysis.factors import product_factors
+from biotm.analysis.instances import per_subject
 from biotm.analysis.numbers import Numbers
-from biotm.analysis.paths import AttackGraph, Leak, PlaceControls, default_targets, skill_scale, to_attack_path
+from biotm.analysis.paths import (
+    MAX_SPUR_SEARCHES,
+    AttackGraph,
+    Leak,
+    PlaceControls,
+    default_targets,
+    skill_scale,
+    to_attack_path,
+)
 from biotm.graph import SystemGraph
 from biotm.model.schema import IRREVERSIBLE_PROTECTION, Attacker, DataCategory
-from biotm.result import SEVERITIES, AttackPath, Factor, Finding, TheftChain, finding_id
-from biotm.scoring import chain_factors, chain_severity, path_factors, severity, summed
+from biotm.result import SEVERITIES, AttackPath, ChainStep, Factor, Finding, TheftChain, finding_id
+from biotm.scoring import chain_severity, severity, summed
 
 EXPOSURE_RULE = "atk-exposure"
 CHAIN_RULE = "idt-chain"
@@ -27,6 +38,18 @@ MAX_PAIR_CANDIDATES = 12
 MAX_DEFAULT_K_PAIRS = 10
 #: Chains (likeliest first) for which broken_by is computed.
 MAX_BROKEN_BY_CHAINS = 40
+#: Controls tried per chain by broken_by (the final verification's own first), and the verification
+#: evaluations all broken_by searches of one audit may spend: a thousand-step chain costs a re-solve of
+#: a thousand verifications per candidate.
+MAX_BROKEN_BY_CANDIDATES = 24
+BROKEN_BY_WORK = 200_000
+#: Chains reported (likeliest first); a model of a thousand verifications each enabling the next
+#: would otherwise report a thousand chains of up to a thousand steps (hundreds of megabytes).
+MAX_CHAINS = 500
+#: Steps kept per chain: the first ones and the last ones, with one step saying how many were left out.
+MAX_CHAIN_STEPS = 40
+#: A chain that needs one subject's own device (a stolen phone) harms that subject, not everyone.
+ONE_VICTIM_IMPACT = -0.3
 
 
 @dataclass
@@ -38,6 +61,8 @@ class AttackAnalysis:
     leaks: dict[str, dict[str, Leak]]
     findings: list[Finding] = field(default_factory=list)
     chains: list[TheftChain] = field(default_factory=list)
+    #: What was cut to stay bounded, said in the report.
+    notes: list[str] = field(default_factory=list)
 
 
 def analyze_attacks(graph: SystemGraph, only: tuple[str, ...] = ()) -> AttackAnalysis:
@@ -46,9 +71,10 @@ def analyze_attacks(graph: SystemGraph, only: tuple[str, ...] = ()) -> AttackAna
     attackers = attackers_for(graph, only)
     attack_graph = AttackGraph(graph, numbers)
     leaks = {a.id: attack_graph.leaks(a) for a in attackers}
+    widen(graph, attack_graph, ChainSolver(graph, numbers, controls=attack_graph.controls), attackers, leaks)
     analysis = AttackAnalysis(attackers, attack_graph, leaks)
     analysis.findings.extend(exposure_findings(graph, attackers, leaks, attack_graph))
-    chains, chain_findings = theft_chains(graph, numbers, attackers, leaks, attack_graph.controls)
+    chains, chain_findings = theft_chains(graph, numbers, attackers, leaks, attack_graph.controls, analysis.notes)
     analysis.chains = chains
     analysis.findings.extend(chain_findings)
     return analysis
@@ -74,6 +100,18 @@ def attack_paths(
             out.append(to_attack_path(attacker, data_id, leak.edges, skill_scale(attacker)))
         else:
             out.extend(analysis.attack_graph.k_paths(attacker, data_id, k))
+    # An insider's or vendor's own view (one `stand` step) is its legitimate access, not an attack path.
+    kinds = {a.id: a.kind for a in analysis.attackers}
+    out = [p for p in out if not (kinds[p.attacker] in MISUSING_KINDS and len(p.steps) == 1 and p.steps[0].source
+                                  == "entry" and p.probability == 1.0)]
+    bounded = analysis.attack_graph.bounded
+    if bounded:
+        note = (
+            f"attack paths: the search for k paths stopped at {MAX_SPUR_SEARCHES:,} spur searches for "
+            f"{len(bounded):,} attacker/data pairs (fewer than k paths may be shown; docs/attack-paths.md)"
+        )
+        if note not in analysis.notes:
+            analysis.notes.append(note)
     return out
 
 
@@ -116,19 +154,21 @@ def exposure_findings(
             continue
         likelihood, attacker_id = reached[0]
         best = leaks[attacker_id][item.id]
+        subjects = item.subjects if best.subjects is None else best.subjects
+        scale = skill_scale(next(a for a in attackers if a.id == attacker_id))
         base = EXPOSURE_IMPACT[item.category]
         if item.category is DataCategory.BIOMETRIC_TEMPLATE and item.protection in IRREVERSIBLE_PROTECTION:
             base = 0.3
         impact_factors = [Factor(reason=f"{item.category.value} '{item.id}'", effect=base)]
         if not item.is_revocable:
             impact_factors.append(Factor(reason="cannot be reset after a leak", effect=0.1))
-        if item.subjects >= 10_000:
-            impact_factors.append(Factor(reason=f"{item.subjects:,} data subjects", effect=0.1))
+        if subjects >= 10_000:
+            impact_factors.append(Factor(reason=f"{subjects:,} data subjects", effect=0.1))
+        elif best.subjects is not None:
+            impact_factors.append(
+                Factor(reason=f"one copy of a replicated element: {subjects:,} of {item.subjects:,} people", effect=0.0)
+            )
         impact, impact_factors = summed(impact_factors)
-        scale = skill_scale(next(a for a in attackers if a.id == attacker_id))
-        likelihood, likelihood_factors = path_factors(
-            [(f"{e.target.removeprefix('flow:')}: {e.reason()}", e.probability**scale) for e in best.edges]
-        )
         route = " -> ".join(["entry", *(e.target.removeprefix("flow:") for e in best.edges)])
         others = "; ".join(f"{a} ({p:.3g})" for p, a in reached[1:4])
         evidence = f"{attacker_id} obtains '{item.id}' at {best.node.removeprefix('flow:')} via {route}"
@@ -140,13 +180,19 @@ def exposure_findings(
                 EXPOSURE_RULE,
                 f"Attackers can obtain {item.category.value.replace('_', ' ')} '{item.id}'",
                 likelihood,
-                likelihood_factors,
+                product_factors(
+                    [
+                        (f"{e.target.removeprefix('flow:')}: {e.reason()}" + _skill_note(e.probability, scale),
+                         e.probability**scale)
+                        for e in best.edges
+                    ]
+                ),
                 impact,
                 impact_factors,
                 "data",
                 [item.id],
                 [item.id],
-                item.subjects,
+                subjects,
                 ["STRIDE:Information disclosure", "LINDDUN:Data disclosure", "BIO:exposure"],
                 missing,
                 evidence,
@@ -154,6 +200,10 @@ def exposure_findings(
             )
         )
     return out
+
+
+def _skill_note(probability: float, scale: float) -> str:
+    return "" if scale == 1.0 or probability == 1.0 else f" (step {probability:.3g}, attacker skill: ^{scale:g})"
 
 
 def _finding(
@@ -207,6 +257,7 @@ def theft_chains(
     attackers: list[Attacker],
     leaks: dict[str, dict[str, Leak]],
     controls: PlaceControls | None = None,
+    notes: list[str] | None = None,
 ) -> tuple[list[TheftChain], list[Finding]]:
     """Chains ending in a high-assurance verification, each with the controls that would break it."""
     solver = ChainSolver(graph, numbers, controls=controls)
@@ -221,50 +272,77 @@ def theft_chains(
     # the stage stays near-linear on national-scale models (the rest report their weak controls).
     ranked = sorted(drafts, key=lambda d: (-d[1].origin.probability, d[0].id, d[1].element, d[1].verification.id))
     explained = {(d[0].id, d[1].element, d[1].verification.id) for d in ranked[:MAX_BROKEN_BY_CHAINS]}
+    if len(ranked) > MAX_CHAINS and notes is not None:
+        notes.append(
+            f"identity-theft chains: the {MAX_CHAINS:,} likeliest of {len(ranked):,} are reported "
+            f"(bound MAX_CHAINS, docs/attack-paths.md)"
+        )
+    kept = {(d[0].id, d[1].element, d[1].verification.id) for d in ranked[:MAX_CHAINS]}
+    drafts = [d for d in drafts if (d[0].id, d[1].element, d[1].verification.id) in kept]
     groups: dict[tuple[str, ...], list[TheftChain]] = {}
+    spent_before = solver.shared.evaluations
+    unexplained = 0
+    explained_by: dict[str, tuple[list[tuple[str, float]], bool]] = {}
     for attacker, item, known, satisfied in drafts:
-        steps = chain_steps(known, item.origin)
+        origins = chain_origins(known, item.origin)
+        steps = [step_of(o) for o in origins]
         places = tuple(dict.fromkeys(s.verifier for s in steps if s.verifier != "leak"))
-        data_used = sorted({g for s in steps if s.verifier == "leak" for g in s.grants if g in graph.data})
-        subjects = min((graph.data[d].subjects for d in data_used), default=1)
+        subjects, one_victim = chain_subjects(graph, attacker, origins)
+        chain_id = finding_id("chain", [attacker.id, item.element, item.verification.id])
+        explained_by[chain_id] = (chain_factors(known, origins), one_victim)
         broken = []
         if (attacker.id, item.element, item.verification.id) in explained:
-            broken = broken_by(solver, attacker, leaks[attacker.id], item, floor, (known, satisfied))
+            if solver.shared.evaluations - spent_before < BROKEN_BY_WORK:
+                broken = broken_by(solver, attacker, leaks[attacker.id], item, floor, (known, satisfied))
+            else:
+                unexplained += 1
         chain = TheftChain(
-            id=finding_id("chain", [attacker.id, item.element, item.verification.id]),
+            id=chain_id,
             attacker=attacker.id,
             goal=", ".join(sorted(item.verification.grants)),
             likelihood=round(item.origin.probability, 6),
             subjects=subjects,
             severity="info",
-            steps=steps,
+            steps=shortened(steps),
             finding=finding_id(CHAIN_RULE, list(places)),
             broken_by=broken,
         )
         groups.setdefault(places, []).append(chain)
+    if unexplained and notes is not None:
+        notes.append(
+            f"identity-theft chains: the controls that break them were not searched for {unexplained:,} chains "
+            f"(work bound BROKEN_BY_WORK, docs/attack-paths.md); their weak controls are listed instead"
+        )
     chains: list[TheftChain] = []
     findings: list[Finding] = []
     for places, group in sorted(groups.items()):
-        finding = _chain_finding(graph, list(places), group)
+        finding = _chain_finding(graph, list(places), group, explained_by)
         findings.append(finding)
         chains.extend(c.model_copy(update={"severity": finding.severity}) for c in group)
     chains.sort(key=lambda c: (SEVERITIES.index(c.severity), -c.likelihood, c.id))
     return chains, findings
 
 
-def _chain_finding(graph: SystemGraph, places: list[str], group: list[TheftChain]) -> Finding:
+def _chain_finding(
+    graph: SystemGraph,
+    places: list[str],
+    group: list[TheftChain],
+    explained_by: dict[str, tuple[list[tuple[str, float]], bool]],
+) -> Finding:
     group = sorted(group, key=lambda c: (-c.likelihood, c.attacker, c.id))
     lead = group[0]
+    lead_factors, one_victim = explained_by[lead.id]
     data_used = sorted({g for s in lead.steps if s.verifier == "leak" for g in s.grants if g in graph.data})
     impact_factors = [Factor(reason=f"grants '{lead.goal}' (identity, money or account control)", effect=0.8)]
     if any(not graph.data[d].is_revocable for d in data_used):
         impact_factors.append(Factor(reason="relies on data the victim cannot reset", effect=0.1))
     if lead.subjects >= 1_000_000:
         impact_factors.append(Factor(reason=f"{lead.subjects:,} people exposed", effect=0.1))
+    if one_victim:
+        impact_factors.append(
+            Factor(reason="needs one victim's own device: one person per attempt", effect=ONE_VICTIM_IMPACT)
+        )
     impact, impact_factors = summed(impact_factors)
-    likelihood, likelihood_factors = chain_factors(
-        [(f"{s.action}: {s.evidence}" if s.evidence else s.action, s.likelihood) for s in lead.steps]
-    )
     route = " -> ".join(f"{s.action} ({s.likelihood:.3g})" for s in lead.steps)
     evidence = f"{lead.attacker}: {route}"
     if lead.broken_by:
@@ -281,8 +359,8 @@ def _chain_finding(graph: SystemGraph, places: list[str], group: list[TheftChain
     return _finding(
         CHAIN_RULE,
         f"Identity theft: {final.action}",
-        likelihood,
-        likelihood_factors,
+        lead.likelihood,
+        product_factors(lead_factors),
         impact,
         impact_factors,
         "element",
@@ -294,6 +372,53 @@ def _chain_finding(graph: SystemGraph, places: list[str], group: list[TheftChain
         evidence,
         graph,
     )
+
+
+def chain_subjects(graph: SystemGraph, attacker: Attacker, origins: list[Origin]) -> tuple[int, bool]:
+    """People one run of the chain can harm, and whether that is one victim (one subject's own device).
+
+    The fewest of: the people each leaked or held datum covers (one copy's share when taken from one
+    copy of a replicated element), and one person for what a thief holds from one subject's device.
+    """
+    scopes: list[int] = []
+    for origin in origins:
+        if origin.kind == "leak" and origin.leak is not None:
+            item = graph.data.get(origin.term)
+            full = item.subjects if item is not None else 1
+            scopes.append(full if origin.leak.subjects is None else origin.leak.subjects)
+        elif origin.kind in ("hold", "public") and origin.term in graph.data:
+            scopes.append(graph.data[origin.term].subjects)
+        elif origin.kind == "capability" and _on_own_devices(graph, attacker):
+            scopes.append(1)
+    subjects = min(scopes, default=1)
+    return subjects, subjects <= 1 and _on_own_devices(graph, attacker)
+
+
+def _on_own_devices(graph: SystemGraph, attacker: Attacker) -> bool:
+    """Does the attacker stand only on subjects' own devices (a thief with one victim's phone)?"""
+    found = [graph.elements[e] for e in attacker.entry if e in graph.elements]
+    return attacker.kind == "thief" and bool(found) and len(found) == len(attacker.entry) and all(
+        per_subject(e) for e in found
+    )
+
+
+def shortened(steps: list[ChainStep]) -> list[ChainStep]:
+    """At most MAX_CHAIN_STEPS steps: the first and last ones, and one saying how many are left out."""
+    if len(steps) <= MAX_CHAIN_STEPS:
+        return steps
+    head, tail = steps[: MAX_CHAIN_STEPS // 2], steps[1 - MAX_CHAIN_STEPS // 2 :]
+    left_out = len(steps) - len(head) - len(tail)
+    gap = ChainStep(
+        verifier="leak",
+        verification=None,
+        action=f"{left_out:,} more steps left out",
+        uses=[],
+        grants=[],
+        likelihood=tail[0].likelihood,
+        evidence=f"chains are shown with at most {MAX_CHAIN_STEPS} steps (docs/attack-paths.md)",
+        weak_controls=[],
+    )
+    return [*head, gap, *tail]
 
 
 def broken_by(
@@ -315,7 +440,10 @@ def broken_by(
     for other in satisfied:
         if other is not item and (other.element, id(other.verification)) in behind:
             candidates.update(other.origin.weak)
-    ordered = sorted(candidates)
+    # The final verification's own weak controls first, then those behind it; at most MAX_BROKEN_BY_CANDIDATES.
+    own = sorted(item.origin.weak)
+    ordered = (own + sorted(candidates - set(own)))[:MAX_BROKEN_BY_CANDIDATES]
+    ordered.sort()
 
     def survives(extra: dict[str, set[str]]) -> bool:
         # Only the verifications that can reach this one are solved again: its outcome is the full solve's.

@@ -60,6 +60,8 @@ def paths(
             raise InputError(f"{file}: unknown data item '{target}'{did_you_mean(target, graph.data)}")
     analysis = analyze_attacks(graph, attackers)
     found = attack_paths(analysis, targets, k, k_pairs=None)
+    for note in analysis.notes:  # what was bounded, on stderr so the JSON stays a list of paths
+        click.echo(f"biotm: note: {note}", err=True)
     if fmt == "json":
         text = json.dumps([p.model_dump(mode="json") for p in found], indent=2) + "\n"
         write_output(text, output, inputs=[file])

@@ -67,6 +67,13 @@ _CONTROLS: tuple[Control, ...] = (
         "both",
     ),
     Control(
+        "per-query-justification",
+        "Per-query justification",
+        "Each look-up of a person's record needs a case number or stated reason, checked afterwards.",
+        4,
+        "element",
+    ),
+    Control(
         "network-isolation", "Network isolation", "The element is not reachable from untrusted networks.", 5, "element"
     ),
     Control(

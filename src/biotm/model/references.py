@@ -150,6 +150,7 @@ class _Checker:
                 and _CONTROL_IDS.issuperset(element.controls)
                 and data.issuperset(element.holds)
                 and data.issuperset(element.discards)
+                and data.issuperset(element.logins)
             ):
                 continue  # nothing to report: skip the per-reference checks below (10^5 elements at national scale)
             owner = f"element '{element.id}'"
@@ -158,6 +159,7 @@ class _Checker:
             self.controls((*loc, "controls"), element.controls, owner)
             self.data_refs((*loc, "holds"), element.holds, owner)
             self.data_refs((*loc, "discards"), element.discards, owner)
+            self.data_refs((*loc, "logins"), element.logins, owner)
             for d_index, derivation in enumerate(element.derives):
                 self.data_refs((*loc, "derives", d_index, "from"), derivation.inputs, owner)
                 self.ref((*loc, "derives", d_index, "to"), derivation.output, self.data, "data item", owner)

@@ -338,6 +338,22 @@ class Element(Strict):
         default=False,
         description="Serves an administrative console or dashboard over its data (a web admin page, Kibana).",
     )
+    # Credentials and replicas (docs/model-format.md, "Credentials" and "Many instances of one element")
+    logins: list[Id] = Field(
+        default_factory=list,
+        max_length=MAX_ITEMS,
+        description="Credential data items whose holder can log in here: a staff portal login, a VPN account.",
+    )
+    instances: int | None = Field(
+        default=None,
+        ge=1,
+        le=10**10,
+        description="How many copies this element stands for (150,000 shop terminals); one by default.",
+    )
+    per_subject: bool | None = Field(
+        default=None,
+        description="One instance per data subject (each subject's own phone); default: subject_controlled.",
+    )
 
 
 class DataItem(Strict):

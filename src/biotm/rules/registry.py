@@ -28,6 +28,7 @@ BUILTIN_MODULES = (
     "biotm.rules.stride",
     "biotm.rules.linddun",
     "biotm.rules.legal",
+    "biotm.rules.attack",
 )
 
 #: Pseudo-rule under which model `threats` (hand-written or imported) are reported.
@@ -113,7 +114,7 @@ def _split(tokens: Iterable[str]) -> list[str]:
 
 
 #: Family names; a token equal to one selects that family only (not every rule tagged 'STRIDE:…').
-_FAMILIES = {"biometric", "stride", "linddun", "manual"}
+_FAMILIES = {"biometric", "stride", "linddun", "attack", "manual"}
 
 
 def _matches(token: str, rule_id: str, family: str, categories: Sequence[str]) -> bool:

@@ -1,0 +1,49 @@
+"""Likelihood factors of attack findings that add up: a product shown as a base and its changes.
+
+An attack finding's likelihood is a product of step probabilities. Its factors list them in order: the
+first factor's effect is the first step's probability (the base); every later factor multiplies the
+running value by its step's probability, and its effect is the change that makes. The effects therefore
+sum to the likelihood, as a rule finding's do (docs/attack-paths.md, "Likelihood factors").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from biotm.result import Factor
+
+#: Factors shown per finding; the steps between the first and the last ones shown are merged into one.
+MAX_FACTORS = 24
+DIGITS = 6
+
+
+def product_factors(steps: Sequence[tuple[str, float]]) -> list[Factor]:
+    """(reason, multiplier) in order -> Factors whose effects sum to the rounded product."""
+    if not steps:
+        return [Factor(reason="certain: nothing stands in the way", effect=1.0)]
+    steps = list(steps)
+    if len(steps) > MAX_FACTORS:
+        head, middle, tail = steps[: MAX_FACTORS // 2], steps[MAX_FACTORS // 2 : 1 - MAX_FACTORS // 2], steps[
+            1 - MAX_FACTORS // 2 :
+        ]
+        merged = 1.0
+        for _, multiplier in middle:
+            merged *= multiplier
+        steps = [*head, (f"{len(middle)} more steps, their probabilities multiplied", merged), *tail]
+    value = 1.0
+    values = []
+    for _, multiplier in steps:
+        value *= multiplier
+        values.append(value)
+    total = round(min(1.0, max(0.0, value)), DIGITS)
+    out = []
+    shown = 0.0
+    before = 0.0
+    for i, ((reason, multiplier), after) in enumerate(zip(steps, values, strict=True)):
+        last = i == len(steps) - 1
+        effect = round(total - shown, DIGITS) if last else round(after - before, DIGITS)
+        text = reason if i == 0 else f"{reason} (x{multiplier:.3g})"
+        out.append(Factor(reason=text or "step", effect=effect))
+        shown = round(shown + effect, DIGITS)
+        before = after
+    return out

@@ -1,0 +1,129 @@
+"""The attack families: exposure and identity-theft chain findings (scored by the attack stage), and
+remote, administrative or bulk access without a second factor.
+
+`atk-exposure` and `idt-chain` are found and scored by `biotm.analysis.stage` from attack paths and
+chains (docs/attack-paths.md); they are registered here so that `biotm rules`, `--rules` and reports
+know their metadata. Their checks yield nothing: no rule-engine pass finds them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from biotm.model.schema import ActorRole, DataItem, ElementType
+from biotm.rules.base import MANY_SUBJECTS, Hit, RuleContext, is_personal, max_subjects, names, people
+from biotm.rules.registry import rule
+
+FAMILY = "attack"
+#: Roles whose access is administrative: operators run the system, vendors maintain it.
+ADMIN_ROLES = frozenset({ActorRole.OPERATOR, ActorRole.VENDOR})
+#: Roles that log in with an account of their own (not data subjects, nor the public reading a notice).
+ACCOUNT_ROLES = frozenset({ActorRole.STAFF, ActorRole.OPERATOR, ActorRole.OFFICIAL, ActorRole.VENDOR})
+#: Either name of the one concept (docs/attack-paths.md, "Second factor").
+SECOND_FACTOR_CONTROLS = (("mfa",), ("second-factor",))
+
+
+@rule(
+    id="atk-exposure",
+    title="Attackers can obtain biometric or document-image data",
+    description="Some attacker (outsider, insider misusing its access, vendor, thief, fraudster) obtains a "
+    "non-public biometric sample, template or document image beyond its own legitimate view, by the most "
+    "likely attack path. Likelihood: the path's step probabilities multiplied (docs/attack-paths.md).",
+    family=FAMILY,
+    categories=("STRIDE:Information disclosure", "LINDDUN:Data disclosure", "BIO:exposure"),
+    cwe=("CWE-200",),
+    lowered_by=(
+        "network-isolation",
+        "authentication",
+        "mfa",
+        "access-control",
+        "audit-logging",
+        "query-rate-limit",
+        "per-query-justification",
+        "dlp",
+        "encryption-in-transit",
+        "mutual-authentication",
+    ),
+    default_severity="high",
+)
+def exposure(ctx: RuleContext) -> Iterator[Hit]:
+    return iter(())
+
+
+@rule(
+    id="idt-chain",
+    title="Identity theft: a chain of verifications an attacker passes",
+    description="With data it can obtain or holds, an attacker passes a chain of verifications that ends in "
+    "a high-assurance grant (a SIM in the victim's name, an account takeover). Likelihood: the chain's "
+    "steps multiplied (docs/attack-paths.md, 'Identity-theft chains').",
+    family=FAMILY,
+    categories=("STRIDE:Spoofing", "LINDDUN:Identifying", "BIO:identity-theft"),
+    cwe=("CWE-287", "CWE-290"),
+    lowered_by=(
+        "presentation-attack-detection",
+        "injection-attack-detection",
+        "device-attestation",
+        "second-factor",
+        "mfa",
+        "sim-change-notification",
+        "human-review",
+    ),
+    default_severity="high",
+)
+def theft_chain(ctx: RuleContext) -> Iterator[Hit]:
+    return iter(())
+
+
+@rule(
+    id="atk-no-mfa",
+    title="Remote, administrative or bulk access without a second factor",
+    description="People log in remotely (from the internet, another organisation's zone, a vendor), "
+    "administer the system, or can look up the records of many people, with a password alone: a bought, "
+    "phished or leaked login opens it (stolen contractor VPN accounts, bought operator logins).",
+    family=FAMILY,
+    categories=("STRIDE:Spoofing", "STRIDE:Elevation of privilege", "BIO:access"),
+    cwe=("CWE-308",),
+    regulations=("PIPL-51", "GDPR-32"),
+    suppressed_by=SECOND_FACTOR_CONTROLS,
+    default_severity="high",
+    base_likelihood=0.4,
+)
+def no_mfa(ctx: RuleContext) -> Iterator[Hit]:
+    graph = ctx.graph
+    reasons: dict[str, list[str]] = {}
+    for element in graph.model.elements:
+        if element.logins and element.type is not ElementType.ACTOR:
+            where = graph.zones[element.zone]
+            if where.internet_facing:
+                reasons.setdefault(element.id, []).append(f"accepts {names(element.logins)} from the internet")
+    for flow in graph.model.flows:
+        # A person who sends to a system logs in to it; so does one reading its console.
+        ends = (flow.source, flow.target) if ctx.is_actor(flow.source) else (flow.target, flow.source)
+        person, system = ctx.elements[ends[0]], ctx.elements[ends[1]]
+        if not ctx.is_actor(person.id) or ctx.is_actor(system.id) or person.role not in ACCOUNT_ROLES:
+            continue
+        why = []
+        if person.role in ADMIN_ROLES:
+            why.append(f"{person.role.value} '{person.id}' administers it")
+        if ctx.owners[person.id] != ctx.owners[system.id] or graph.zones[person.zone].internet_facing:
+            why.append(f"'{person.id}' comes in from {ctx.owners[person.id]}")
+        records = [d for d in _records(ctx, system.id) if not d.public]
+        reach = max_subjects(records)
+        if reach >= MANY_SUBJECTS:
+            why.append(f"'{person.id}' can look up {people(reach)} people's records")
+        if why:
+            reasons.setdefault(system.id, []).extend(why)
+    for element_id in sorted(reasons):
+        said = list(dict.fromkeys(reasons[element_id]))
+        records = [d for d in _records(ctx, element_id) if is_personal(d) and not d.public]
+        yield Hit.at_element(
+            element_id,
+            data=tuple(d.id for d in records),
+            evidence=f"'{element_id}' has no mfa or second factor, and " + "; ".join(said) + ".",
+        )
+
+
+def _records(ctx: RuleContext, element_id: str) -> list[DataItem]:
+    """What a login here can look up: data at rest here and what it reads from stores."""
+    ids = {d.id for d in ctx.at_rest(element_id)} | ctx.received_from_store.get(element_id, set())
+    return ctx.items(sorted(ids))
