@@ -26,8 +26,8 @@ class AuditOptions:
     k_paths: int = 3
     #: Mitigation plan: True always (biotm mitigate), False never, None only when given a budget.
     plan: bool | None = None
-    #: Candidate controls a full plan re-analyses (None: all); each costs one whole audit.
-    plan_candidates: int | None = None
+    #: Items a plan lists at most (it says when it stopped there); the same for mitigate and analyze --budget.
+    plan_items: int = 20
     #: The day acceptances are checked against; fixed by the caller so reports are reproducible.
     today: dt.date | None = None
     #: Called with the name of each stage as it starts (the CLI's progress bar); never changes results.
@@ -108,7 +108,7 @@ def audit(loaded: LoadedModel, options: AuditOptions | None = None) -> AuditResu
     result.warnings.extend(rules_out.warnings)
     step("analysing")
     analysis = attack_stage(graph, result, options)
-    plan_stage(loaded, analysis, result, options, audit)
+    plan_stage(loaded, analysis, result, options)
     return result
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import math
 import os
 import stat
 import sys
@@ -60,6 +61,25 @@ class IsoDate(click.ParamType):  # type: ignore[type-arg]  # generic only since 
 
 def today_option(help_text: str) -> Callable[[click.decorators.FC], click.decorators.FC]:
     return click.option("--today", type=IsoDate(), default=None, help=help_text)
+
+
+class BudgetDays(click.ParamType):
+    """Person-days: a finite number, zero or more (click's FloatRange lets 'nan' and 'inf' through)."""
+
+    name = "DAYS"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        try:
+            days = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of person-days", param, ctx)
+        if not math.isfinite(days) or days < 0:
+            self.fail(f"{value!r}: a budget is a finite number of person-days, zero or more", param, ctx)
+        return days
+
+
+def budget_option(help_text: str) -> Callable[[click.decorators.FC], click.decorators.FC]:
+    return click.option("--budget", type=BudgetDays(), default=None, help=help_text)
 
 
 def max_size_option(function: click.decorators.FC) -> click.decorators.FC:

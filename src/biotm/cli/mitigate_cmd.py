@@ -1,41 +1,42 @@
-"""`biotm mitigate`: a ranked, costed plan of controls to add."""
+"""`biotm mitigate`: a ranked, costed plan of controls to add (the plan `analyze --budget` gives)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import click
-from rich.console import Console
 
-from biotm.cli.common import load_or_fail, max_size_option, write_output
+from biotm.cli.common import budget_option, input_format_option, load_or_fail, max_size_option, write_output
+from biotm.cli.progress import progress_bar, wanted
 from biotm.pipeline import AuditOptions, audit
-
-#: Enough for every candidate of the scenarios (at most ~120); the plan says when some were left out.
-DEFAULT_CANDIDATES = 200
 
 
 @click.command(short_help="Rank controls to add by risk removed per person-day.")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--budget", "budget", type=click.FloatRange(min=0), default=None, help="Person-days to spend at most.")
+@budget_option("Person-days to spend at most.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["terminal", "json"]), default="terminal", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
 @click.option(
-    "--max-candidates",
-    type=click.IntRange(min=1),
-    default=DEFAULT_CANDIDATES,
+    "--max-items",
+    type=click.IntRange(min=1, max=10_000),
+    default=AuditOptions().plan_items,
     show_default=True,
-    help="Re-analyse at most this many candidate controls, those with the highest estimated gain per "
-    "person-day (each costs one whole audit; a national model has thousands).",
+    help="List at most this many items (the plan says when it stopped here).",
 )
 @max_size_option
+@input_format_option
 def mitigate(
-    file: str, budget: float | None, fmt: str, output: str | None, max_candidates: int, max_size_mb: float
+    file: str, budget: float | None, fmt: str, output: str | None, max_items: int, max_size_mb: float, input_format: str
 ) -> None:
     """Rank controls to add to FILE by risk removed per person-day, within --budget DAYS."""
-    loaded = load_or_fail(file, max_size_mb)
-    options = AuditOptions(budget_days=budget, plan=True, plan_candidates=max_candidates, today=dt.date.today())
-    result = audit(loaded, options)
+    with progress_bar(wanted(file, fmt, output)) as step:
+        step("loading the model")
+        loaded = load_or_fail(file, max_size_mb, input_format)
+        options = AuditOptions(budget_days=budget, plan=True, plan_items=max_items, today=dt.date.today(), progress=step)
+        result = audit(loaded, options)
     assert result.plan is not None
+    from rich.console import Console
+
     from biotm.report.terminal import plan_section, render_to_text
 
     if fmt == "json":

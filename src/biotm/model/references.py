@@ -72,13 +72,27 @@ class _Checker:
         self._flows()
         self._attackers()
         self._places()
-        for control, _cost in m.settings.control_cost_days.items():
-            if control not in CONTROLS:
-                self.report(
-                    ("settings", "control_cost_days", control),
-                    f"settings name unknown control '{control}'{did_you_mean(control, CONTROLS)}",
-                )
+        self._settings()
         return self.problems
+
+    def _settings(self) -> None:
+        """Every key of `settings` names a control of the catalog or a step the attack analysis knows."""
+        from biotm.analysis.numbers import STEP_PROBABILITY  # here: the analyses import this package
+
+        settings = self.model.settings
+        for section, keys in (("control_cost_days", settings.control_cost_days), ("control_effect", settings.control_effect)):
+            for control in keys:
+                if control not in CONTROLS:
+                    self.report(
+                        ("settings", section, control),
+                        f"settings name unknown control '{control}'{did_you_mean(control, CONTROLS)}",
+                    )
+        for step in settings.step_probability:
+            if step not in STEP_PROBABILITY:
+                self.report(
+                    ("settings", "step_probability", step),
+                    f"settings name unknown attack step '{step}'{did_you_mean(step, STEP_PROBABILITY)}",
+                )
 
     def _zones(self) -> None:
         parents = {z.id: z.parent for z in self.model.zones}

@@ -283,9 +283,9 @@ def plan_section(result: AuditResult) -> RenderableType:
         title=f"Mitigation plan ({budget}): risk {plan.risk_before:.3f} -> {plan.risk_after:.3f} "
         f"for {plan.total_cost_days:g} person-days",
         title_justify="left",
-        caption=plan.method,
+        caption=f"{plan.method}; {plan.candidates} candidates. {plan.stopped}." if plan.stopped else plan.method,
     )
-    for column in ("#", "control", "place", "days", "risk removed", "closes", "breaks chains", "why"):
+    for column in ("#", "control", "place", "days", "risk removed", "closes", "breaks chains", "why, and the cost"):
         table.add_column(column, overflow="fold")
     for item in plan.items:
         table.add_row(
@@ -296,7 +296,7 @@ def plan_section(result: AuditResult) -> RenderableType:
             f"{item.risk_removed:.3f}",
             str(len(item.closes)),
             str(len(item.breaks_chains)),
-            escape(item.reason),
+            escape(f"{item.reason}; cost {item.cost_basis}" if item.cost_basis else item.reason),
         )
     return table
 
