@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import json
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from support import FIXTURE, SCENARIO
 
 from biotm.cli import cli
-from biotm.result import AuditResult
 
 
 def invoke(*args: str) -> tuple[int, str, str]:

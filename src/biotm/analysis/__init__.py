@@ -58,7 +58,7 @@ def plan_stage(loaded: LoadedModel, analysis: AttackAnalysis, result: AuditResul
     gc.enable()
     try:
         result.plan = plan(
-            loaded, result, analysis, quiet, options.budget_days, max_items=options.plan_items, progress=options.progress
+            loaded, result, analysis, quiet, options.budget_days, options.plan_items, progress=options.progress
         )
     finally:
         if not collecting:

@@ -41,7 +41,8 @@ OPERATED_CONTROLS = frozenset(
         "human-review",
     }
 )
-#: Legal bases under which consent is not what makes the processing lawful (PIPL Art. 13(1)(3)-(5), GDPR Art. 6(1)(c), (e)).
+#: Legal bases under which consent is not what makes the processing lawful (PIPL Art. 13(1)(3)-(5),
+#: GDPR Art. 6(1)(c), (d), (e)).
 NO_CONSENT_BASES = frozenset({"legal-obligation", "public-task", "vital-interest"})
 
 
@@ -105,8 +106,8 @@ def fits(graph: SystemGraph, place: str, control: str) -> bool:
             return False
     else:
         return False
-    if control == "separate-consent" and not (_collects_from_subject(graph, place) and _consent_is_the_basis(graph, place)):
-        return False
+    if control == "separate-consent":
+        return _collects_from_subject(graph, place) and _consent_is_the_basis(graph, place)
     return True
 
 
@@ -192,7 +193,7 @@ def _count(value: int) -> str:
 
 
 def processing_of(graph: SystemGraph, place: str) -> str:
-    """The processing an obligation at `place` belongs to: its organisation and purpose ('Carrier / identity-verification')."""
+    """The processing an obligation at `place` is part of: organisation and purpose ("Carrier / identity-verification")."""
     if place in graph.flows:
         flow = graph.flows[place]
         return f"{graph.owner_of(flow.source)} / {graph.elements[flow.source].purpose or 'unstated purpose'}"

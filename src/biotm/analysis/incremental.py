@@ -25,8 +25,8 @@ from typing import Any
 
 from biotm.analysis.chains import LIVE_CONTROLS
 from biotm.analysis.numbers import CONTROL_EFFECT, ELEMENT_CONTROLS, FLOW_CONTROLS
-from biotm.analysis.risk import CHAIN_RULE, OPEN, chain_risk, findings_risk
 from biotm.analysis.paths import FLOW_PREFIX, Edge
+from biotm.analysis.risk import CHAIN_RULE, OPEN, chain_risk, findings_risk
 from biotm.analysis.stage import EXPOSURE_RULE, AttackAnalysis, analyze_attacks
 from biotm.graph import SystemGraph
 from biotm.pipeline import AuditOptions
@@ -339,17 +339,19 @@ def _touching(current: AttackOutcome) -> dict[str, dict[str, float]]:
         if finding.rule != EXPOSURE_RULE or finding.status not in OPEN:
             continue
         data_id = finding.places[0]
-        reached = [(leaks[data_id].probability, leaks[data_id].edges) for leaks in analysis.leaks.values() if data_id in leaks]
+        reached = [
+            (leaks[data_id].probability, leaks[data_id].edges) for leaks in analysis.leaks.values() if data_id in leaks
+        ]
         best = max((p for p, _ in reached), default=0.0)
         for probability, edges in reached:
             if probability >= best - 1e-12:
                 for place in _route_places(edges):
                     out[place][finding.id] = finding.risk
     for chain in current.chains:
-        finding = current.findings.get(chain.finding)
-        if finding is None or finding.status not in OPEN:
+        summary = current.findings.get(chain.finding)
+        if summary is None or summary.status not in OPEN:
             continue
-        weight = chain.likelihood * finding.impact
+        weight = chain.likelihood * summary.impact
         places = set()
         leaks = analysis.leaks.get(chain.attacker, {})
         for step in chain.steps:

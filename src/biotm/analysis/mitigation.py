@@ -97,7 +97,9 @@ class _Entry:
 
 
 class _Planner:
-    def __init__(self, graph: SystemGraph, result: AuditResult, analysis: AttackAnalysis, options: AuditOptions) -> None:
+    def __init__(
+        self, graph: SystemGraph, result: AuditResult, analysis: AttackAnalysis, options: AuditOptions
+    ) -> None:
         self.graph = graph
         self.options = options
         self.overrides = graph.model.settings.control_cost_days
@@ -178,7 +180,7 @@ def plan(
     for index, entry in enumerate(entries):
         if index % report_every == 0:
             step(f"planning: {index}/{len(entries)} candidates")
-        gain, entry.closes = planner.rules.gain(entry.candidate.controls)
+        gain, entry.closes = planner.rules.gain(list(entry.candidate.controls))
         if planner.attack.can_change(list(entry.candidate.controls)):
             entry.gain = gain + planner.attack.bound(list(entry.candidate.controls))
         else:

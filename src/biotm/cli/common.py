@@ -63,7 +63,7 @@ def today_option(help_text: str) -> Callable[[click.decorators.FC], click.decora
     return click.option("--today", type=IsoDate(), default=None, help=help_text)
 
 
-class BudgetDays(click.ParamType):
+class BudgetDays(click.ParamType):  # type: ignore[type-arg]
     """Person-days: a finite number, zero or more (click's FloatRange lets 'nan' and 'inf' through)."""
 
     name = "DAYS"

@@ -6,7 +6,14 @@ import datetime as dt
 
 import click
 
-from biotm.cli.common import budget_option, input_format_option, load_or_fail, max_size_option, write_output
+from biotm.cli.common import (
+    budget_option,
+    input_format_option,
+    load_or_fail,
+    max_size_option,
+    today_option,
+    write_output,
+)
 from biotm.cli.progress import progress_bar, wanted
 from biotm.pipeline import AuditOptions, audit
 
@@ -23,16 +30,26 @@ from biotm.pipeline import AuditOptions, audit
     show_default=True,
     help="List at most this many items (the plan says when it stopped here).",
 )
+@today_option("Date acceptances are checked against (default: today).")
 @max_size_option
 @input_format_option
 def mitigate(
-    file: str, budget: float | None, fmt: str, output: str | None, max_items: int, max_size_mb: float, input_format: str
+    file: str,
+    budget: float | None,
+    fmt: str,
+    output: str | None,
+    max_items: int,
+    today: dt.date | None,
+    max_size_mb: float,
+    input_format: str,
 ) -> None:
     """Rank controls to add to FILE by risk removed per person-day, within --budget DAYS."""
     with progress_bar(wanted(file, fmt, output)) as step:
         step("loading the model")
         loaded = load_or_fail(file, max_size_mb, input_format)
-        options = AuditOptions(budget_days=budget, plan=True, plan_items=max_items, today=dt.date.today(), progress=step)
+        options = AuditOptions(
+            budget_days=budget, plan=True, plan_items=max_items, today=today or dt.date.today(), progress=step
+        )
         result = audit(loaded, options)
     assert result.plan is not None
     from rich.console import Console

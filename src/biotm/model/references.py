@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from biotm.model.controls import CONTROLS
 from biotm.model.errors import Problem, did_you_mean
-from biotm.model.schema import Model, Requirement
+from biotm.model.schema import ATTACK_STEPS, Model, Requirement
 from biotm.model.source import Path, SourceMap
 
 ENTRY_KEYWORDS = ("internet", "public-place")
@@ -77,10 +77,9 @@ class _Checker:
 
     def _settings(self) -> None:
         """Every key of `settings` names a control of the catalog or a step the attack analysis knows."""
-        from biotm.analysis.numbers import STEP_PROBABILITY  # here: the analyses import this package
-
         settings = self.model.settings
-        for section, keys in (("control_cost_days", settings.control_cost_days), ("control_effect", settings.control_effect)):
+        sections = (("control_cost_days", settings.control_cost_days), ("control_effect", settings.control_effect))
+        for section, keys in sections:
             for control in keys:
                 if control not in CONTROLS:
                     self.report(
@@ -88,10 +87,10 @@ class _Checker:
                         f"settings name unknown control '{control}'{did_you_mean(control, CONTROLS)}",
                     )
         for step in settings.step_probability:
-            if step not in STEP_PROBABILITY:
+            if step not in ATTACK_STEPS:
                 self.report(
                     ("settings", "step_probability", step),
-                    f"settings name unknown attack step '{step}'{did_you_mean(step, STEP_PROBABILITY)}",
+                    f"settings name unknown attack step '{step}'{did_you_mean(step, ATTACK_STEPS)}",
                 )
 
     def _zones(self) -> None:

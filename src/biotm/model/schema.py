@@ -341,6 +341,16 @@ MAX_COST_DAYS = 10_000.0
 CostDays = Annotated[float, Field(gt=0, le=MAX_COST_DAYS, allow_inf_nan=False, strict=True)]
 #: A cost's scaling part: zero or more, finite.
 CostRate = Annotated[float, Field(ge=0, le=MAX_COST_DAYS, allow_inf_nan=False, strict=True)]
+#: The attack steps and thresholds `settings.step_probability` may set (defaults in biotm.analysis.numbers,
+#: which a test keeps equal to this list; named here so validating a model imports no analysis).
+ATTACK_STEPS = frozenset(
+    {
+        "access", "eavesdrop", "inject-remote", "inject-terminal", "internet-reach", "lateral",
+        "min-chain-likelihood", "min-probability", "physical-reach", "present-attended", "present-remote",
+        "present-unattended", "response", "second-factor-step", "template-inversion",
+        "template-inversion-protected", "zone-reach",
+    }
+)
 #: A probability or a fraction removed, in [0, 1].
 Unit = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False, strict=True)]
 
