@@ -193,7 +193,7 @@ def _count(value: int) -> str:
 
 
 def processing_of(graph: SystemGraph, place: str) -> str:
-    """The processing an obligation at `place` is part of: organisation and purpose ("Carrier / identity-verification")."""
+    """The processing an obligation at `place` belongs to: owner and purpose ("Carrier / identity-verification")."""
     if place in graph.flows:
         flow = graph.flows[place]
         return f"{graph.owner_of(flow.source)} / {graph.elements[flow.source].purpose or 'unstated purpose'}"

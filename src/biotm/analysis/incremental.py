@@ -219,6 +219,18 @@ class RuleState:
                     lowered_ids.append(run.ids[index])
         return removed, sorted(lowered_ids)
 
+    def neighbours(self, places: set[str]) -> set[str]:
+        """Places that share a hit with `places` (a finding that both must carry controls to close), and every
+        place a rule's check read when that rule also reads one of `places`."""
+        out = set(places)
+        for run in self.runs:
+            if run.reads & places:
+                out |= run.reads
+            for place in places:
+                for index in run.at_place.get(place, ()):
+                    out.update(p for _, p in run.hits[index].control_places)
+        return out
+
     def commit(self, placed: list[Placed]) -> None:
         for number, rerun, rescored in self._evaluate(placed):
             if rerun is not None:
@@ -309,16 +321,21 @@ class AttackState:
 
     _touching: dict[str, dict[str, float]] | None = None
 
+    def touching(self) -> dict[str, dict[str, float]]:
+        """Per place, the exposures and chains (id -> risk) whose best route passes it now."""
+        if self._touching is None:
+            self._touching = _touching(self.current)
+        return self._touching
+
     def bound(self, placed: list[Placed]) -> float:
         """At least the attack risk `placed` can remove: the exposures and chains whose best route passes one
         of its places (a route it does not touch keeps its likelihood, and the others can only fall)."""
         if not self.can_change(placed):
             return 0.0
-        if self._touching is None:
-            self._touching = _touching(self.current)
+        touching = self.touching()
         parts: dict[str, float] = {}
         for place, _ in placed:
-            parts.update(self._touching.get(place, {}))
+            parts.update(touching.get(place, {}))
         return sum(parts.values())
 
 

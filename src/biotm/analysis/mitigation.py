@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -94,6 +95,7 @@ class _Entry:
     fresh: int = -1
     outcome: AttackOutcome | None = None
     closes: list[str] = field(default_factory=list)
+    version: int = 0
 
 
 class _Planner:
@@ -173,44 +175,55 @@ def plan(
     risk_before = planner.risk
     remaining = math.inf if budget_days is None else budget_days
     entries = [_Entry(c, cost_of(graph, c.controls, planner.overrides)) for c in pool]
-    heap: list[tuple[float, int]] = []
+    # (-gain per day, index, version): an entry pushed again leaves its older keys in the heap, skipped by version
+    heap: list[tuple[float, int, int]] = []
     # Round 0: rule gains are cheap and exact; where the attack stage could change, the risk of the routes
     # through the candidate's places bounds its part, measured exactly when the entry reaches the top.
     report_every = max(1, len(entries) // 50)
     for index, entry in enumerate(entries):
         if index % report_every == 0:
             step(f"planning: {index}/{len(entries)} candidates")
-        gain, entry.closes = planner.rules.gain(list(entry.candidate.controls))
-        if planner.attack.can_change(list(entry.candidate.controls)):
-            entry.gain = gain + planner.attack.bound(list(entry.candidate.controls))
-        else:
-            entry.gain, entry.fresh = gain, 0
+        _bound(planner, entry, 0)
         if entry.gain > EPSILON:
-            heap.append((-entry.gain / entry.cost, index))
+            heap.append((-entry.gain / entry.cost, index, entry.version))
     heapq.heapify(heap)
+    by_place: dict[str, list[int]] = defaultdict(list)
+    for index, entry in enumerate(entries):
+        for place in sorted({p for p, _ in entry.candidate.controls}):
+            by_place[place].append(index)
     items: list[PlanItem] = []
     round_ = 0
     over_budget: set[int] = set()
     while heap and len(items) < max_items:
-        _, index = heapq.heappop(heap)
+        _, index, version = heapq.heappop(heap)
         entry = entries[index]
+        if version != entry.version:
+            continue
         if entry.fresh != round_:
             planner.measure(entry, round_)
             if entry.gain > EPSILON:
-                heapq.heappush(heap, (-entry.gain / entry.cost, index))
+                entry.version += 1
+                heapq.heappush(heap, (-entry.gain / entry.cost, index, entry.version))
             continue
         if entry.gain <= EPSILON:
             continue
         if entry.cost > remaining + EPSILON:
             over_budget.add(index)
             continue
+        routes = planner.attack.touching()
         items.append(planner.commit(entry))
         remaining -= entry.cost
         round_ += 1
         step(f"planning: {len(items)} items chosen")
+        for again in _raised(planner, entry, routes, by_place):
+            raised = entries[again]
+            _bound(planner, raised, round_)
+            raised.version += 1
+            if raised.gain > EPSILON:
+                heapq.heappush(heap, (-raised.gain / raised.cost, again, raised.version))
     for rank, item in enumerate(items, start=1):
         item.rank = rank
-    left = {i for _, i in heap} | over_budget
+    left = {i for _, i, v in heap if v == entries[i].version} | over_budget
     return MitigationPlan(
         method="greedy by risk removed per person-day; every gain measured exactly (incremental re-analysis)",
         budget_days=budget_days,
@@ -222,6 +235,33 @@ def plan(
         candidates=len(pool),
         stopped=_stopped(len(items), max_items, len(left), len(over_budget), planner.risk, budget_days, remaining),
     )
+
+
+def _bound(planner: _Planner, entry: _Entry, round_: int) -> None:
+    """An upper bound of the entry's gain now: its exact rule gain plus the attack routes through its places
+    (exact, and fresh for this round, when the attack stage cannot change)."""
+    extra = planner.extra(entry.candidate)
+    gain, entry.closes = planner.rules.gain(extra)
+    entry.cost = cost_of(planner.graph, extra, planner.overrides) if extra else entry.cost
+    if planner.attack.can_change(extra):
+        entry.gain, entry.fresh = gain + planner.attack.bound(extra), -1
+    else:
+        entry.gain, entry.fresh, entry.outcome = gain, round_, None
+
+
+def _raised(
+    planner: _Planner, chosen: _Entry, routes: dict[str, dict[str, float]], by_place: dict[str, list[int]]
+) -> list[int]:
+    """Entries whose gain may have grown with the last commit, so their stale keys are no upper bound: those
+    at places sharing a finding with it (the other half of a pair of controls), and those where an attack
+    route now passes that did not before (the attacker's next-best route)."""
+    places = planner.rules.neighbours({p for p, _ in chosen.candidate.controls})
+    now = planner.attack.touching()
+    for place, parts in now.items():
+        before = routes.get(place, {})
+        if any(risk > before.get(key, 0.0) + EPSILON for key, risk in parts.items()):
+            places.add(place)
+    return sorted({i for place in places for i in by_place.get(place, ())})
 
 
 def _stopped(
