@@ -65,11 +65,8 @@ def scenarios(items: int) -> None:
             assert plan is not None
             lazy = [i.members for i in plan.items]
             full = exhaustive(path, budget, items)
-            same = (
-                "same"
-                if lazy == full
-                else f"DIFFERENT at item {next(i for i, (a, b) in enumerate(zip(lazy, full, strict=False)) if a != b) + 1}"
-            )
+            first = next((i for i, (a, b) in enumerate(zip(lazy, full, strict=False)) if a != b), len(full))
+            same = "same" if lazy == full else f"DIFFERENT at item {first + 1}"
             print(f"{path.name:42} budget {budget!s:>5}: {len(lazy):2} items, {same}")
 
 

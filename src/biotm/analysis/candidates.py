@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from biotm.graph import SystemGraph
-from biotm.model.controls import CONTROLS, Cost, Overrides, Size, cost_model
+from biotm.model.controls import CONTROLS, Overrides, Size, cost_model
 from biotm.model.schema import ActorRole, Capture, Element, ElementType, Flow
 
 Placed = tuple[str, str]  # (place id, control id)
@@ -126,7 +126,7 @@ def _collects_from_subject(graph: SystemGraph, place: str) -> bool:
 def size_of(graph: SystemGraph, place: str) -> Size:
     """What the place holds that costs scale with: records at rest (a flow: carried), instances, flows touching it."""
     if place in graph.flows:
-        return Size(records=0, instances=1, flows=1)  # a flow holds nothing at rest: its change is one integration
+        return Size(records=0, instances=1, flows=0)  # a flow holds nothing at rest and is itself the integration
     element = graph.elements[place]
     rest = graph.at_rest.get(place, set())
     records = max((graph.data[d].subjects for d in rest if d in graph.data), default=0)
@@ -151,7 +151,9 @@ def cost_of(graph: SystemGraph, placed: list[Placed] | tuple[Placed, ...], overr
 
 
 def cost_basis(graph: SystemGraph, placed: list[Placed] | tuple[Placed, ...], overrides: Overrides) -> str:
-    """How `cost_of` got its number, in words: '3 days + 0.5 per million records (300M records)'."""
+    """How `cost_of` got its number, in words an auditor can redo: '3 days + 0.5 per million records x 950M'.
+
+    Only the parts that apply here are named (a flow holds no records at rest)."""
     by_control: dict[str, list[str]] = defaultdict(list)
     for place, control in placed:
         by_control[control].append(place)
@@ -159,37 +161,27 @@ def cost_basis(graph: SystemGraph, placed: list[Placed] | tuple[Placed, ...], ov
     for control, places in sorted(by_control.items()):
         cost = cost_model(control, overrides)
         sizes = [size_of(graph, p) for p in places]
-        text = cost.describe()
-        quantities = _quantities(cost, sizes)
+        once = CONTROLS[control].scope != "place" or len(places) == 1
+        text = f"{cost.fixed:g} days" + ("" if once else f" at each of {len(places)} places")
+        records = sum(s.records for s in sizes)
+        instances = sum(max(0, s.instances - 1) for s in sizes)
+        flows = sum(s.flows for s in sizes)
+        for rate, quantity, unit in (
+            (cost.per_million_records, records, "per million records"),
+            (cost.per_instance, instances, "per further instance"),
+            (cost.per_flow, flows, "per flow touched"),
+        ):
+            if rate and quantity:
+                shown = _millions(quantity) if unit == "per million records" else f"{quantity:,}"
+                text += f" + {rate:g} {unit} x {shown}"
         if CONTROLS[control].scope != "place" and len(places) > 1:
-            text = f"{text}, once for the {len(places)} places"
-        elif len(places) > 1:
-            text = f"{text}, at each of {len(places)} places"
-        if quantities:
-            text += f" ({quantities})"
+            text += f", once for the {len(places)} places"
         parts.append(text if len(by_control) == 1 else f"{control}: {text}")
     return "; ".join(parts)
 
 
-def _quantities(cost: Cost, sizes: list[Size]) -> str:
-    """The quantities that added to the fixed part, so the reader can redo the sum."""
-    out = []
-    records = sum(s.records for s in sizes)
-    if cost.per_million_records and records:
-        out.append(f"{_count(records)} records")
-    instances = sum(s.instances for s in sizes)
-    if cost.per_instance and instances > len(sizes):
-        out.append(f"{_count(instances)} instances")
-    flows = sum(s.flows for s in sizes)
-    if cost.per_flow and flows:
-        out.append(f"{flows} flows")
-    return ", ".join(out)
-
-
-def _count(value: int) -> str:
-    if value >= 1_000_000:
-        return f"{value / 1_000_000:g}M"
-    return f"{value:,}"
+def _millions(records: int) -> str:
+    return f"{records / 1_000_000:g}M"
 
 
 def processing_of(graph: SystemGraph, place: str) -> str:
