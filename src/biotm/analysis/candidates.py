@@ -41,6 +41,8 @@ OPERATED_CONTROLS = frozenset(
         "human-review",
     }
 )
+#: Controls that stand for an agreement between two organisations.
+AGREEMENT_CONTROLS = frozenset({"data-processing-agreement", "transfer-mechanism"})
 #: Legal bases under which consent is not what makes the processing lawful (PIPL Art. 13(1)(3)-(5),
 #: GDPR Art. 6(1)(c), (d), (e)).
 NO_CONSENT_BASES = frozenset({"legal-obligation", "public-task", "vital-interest"})
@@ -72,8 +74,8 @@ def _no_channel(graph: SystemGraph, flow: Flow) -> bool:
 
 
 def _consent_is_the_basis(graph: SystemGraph, place: str) -> bool:
-    """False when every data item at the place is processed under a legal duty (read from the items' `basis`
-    once the model records one); consent is then neither needed nor a lawful basis."""
+    """False when every data item at the place is processed under a legal duty (the items' `basis`);
+    consent is then neither needed nor a lawful basis."""
     if place in graph.flows:
         data = graph.flows[place].data
     else:
@@ -81,8 +83,7 @@ def _consent_is_the_basis(graph: SystemGraph, place: str) -> bool:
     items = [graph.data[d] for d in data if d in graph.data]
     if not items:
         return True
-    bases = [getattr(getattr(item, "basis", None), "basis", None) for item in items]
-    return not all(basis is not None and str(basis) in NO_CONSENT_BASES for basis in bases)
+    return not all(item.basis is not None and item.basis.basis.value in NO_CONSENT_BASES for item in items)
 
 
 def fits(graph: SystemGraph, place: str, control: str) -> bool:
@@ -90,6 +91,10 @@ def fits(graph: SystemGraph, place: str, control: str) -> bool:
     if control not in CONTROLS:
         return False
     applies = CONTROLS[control].applies_to
+    if control in AGREEMENT_CONTROLS and graph.model.organisations:
+        # A model with declared organisations records agreements once per pair under `agreements`, not
+        # as a control on a flow; the planner cannot add an agreement yet, so it proposes none.
+        return False
     if place in graph.flows:
         if applies not in ("flow", "both"):
             return False
@@ -108,6 +113,8 @@ def fits(graph: SystemGraph, place: str, control: str) -> bool:
         return False
     if control == "separate-consent":
         return _collects_from_subject(graph, place) and _consent_is_the_basis(graph, place)
+    if control == "privacy-notice":
+        return _collects_from_subject(graph, place)  # told at collection, whatever the basis
     return True
 
 

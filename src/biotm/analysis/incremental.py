@@ -180,8 +180,8 @@ class RuleState:
         saved = self._extend(placed)
         try:
             for number, run in enumerate(self.runs):
-                # A check tests only the controls its rule declares (the ones that suppress or lower it).
-                if any(place in run.reads and control in run.scores.relevant for place, control in placed):
+                # Any control: a check may test one its rule does not declare (a notice rule asks for signage).
+                if run.reads & places:
                     kept = self._derived
                     self._derived = {}  # derived facts may read the changed controls: recompute them
                     try:

@@ -223,18 +223,25 @@ def plan(
                 heapq.heappush(heap, (-raised.gain / raised.cost, again, raised.version))
     for rank, item in enumerate(items, start=1):
         item.rank = rank
+        item.risk_removed = _steady(item.risk_removed)
+    # Sums of the same findings in another file order differ in the last bits: report them steadied.
+    risk_before, risk_after = _steady(risk_before), _steady(planner.risk)
     left = {i for _, i, v in heap if v == entries[i].version} | over_budget
     return MitigationPlan(
         method="greedy by risk removed per person-day; every gain measured exactly (incremental re-analysis)",
         budget_days=budget_days,
         total_cost_days=round(sum(i.cost_days for i in items), 4),
-        total_risk_removed=risk_before - planner.risk,
+        total_risk_removed=risk_before - risk_after,
         risk_before=risk_before,
-        risk_after=planner.risk,
+        risk_after=risk_after,
         items=items,
         candidates=len(pool),
         stopped=_stopped(len(items), max_items, len(left), len(over_budget), planner.risk, budget_days, remaining),
     )
+
+
+def _steady(value: float) -> float:
+    return round(value, 10)
 
 
 def _bound(planner: _Planner, entry: _Entry, round_: int) -> None:
