@@ -66,6 +66,12 @@ def _subject_held(element: Element) -> bool:
     )
 
 
+def _carrier_hop(flow: Flow) -> bool:
+    """An SMS or radio delivery to a handset: the network, not the sender, decides who receives it."""
+    protocol = (flow.protocol or "").lower()
+    return any(word in protocol for word in ("radio", "sms", "over the air"))
+
+
 def _no_channel(graph: SystemGraph, flow: Flow) -> bool:
     protocol = (flow.protocol or "").lower()
     if any(word in protocol for word in NO_CHANNEL_WORDS):
@@ -100,6 +106,8 @@ def fits(graph: SystemGraph, place: str, control: str) -> bool:
             return False
         flow = graph.flows[place]
         if control in CHANNEL_CONTROLS and _no_channel(graph, flow):
+            return False
+        if control == "authentication" and _carrier_hop(flow):
             return False
     elif place in graph.elements:
         if applies not in ("element", "both"):
@@ -193,10 +201,16 @@ def _millions(records: int) -> str:
 
 def processing_of(graph: SystemGraph, place: str) -> str:
     """The processing an obligation at `place` belongs to: owner and purpose ("Carrier / identity-verification")."""
-    if place in graph.flows:
-        flow = graph.flows[place]
-        return f"{graph.owner_of(flow.source)} / {graph.elements[flow.source].purpose or 'unstated purpose'}"
-    return f"{graph.owner_of(place)} / {graph.elements[place].purpose or 'unstated purpose'}"
+    element = graph.flows[place].source if place in graph.flows else place
+    return f"{_controller(graph, graph.owner_of(element))} / {graph.elements[element].purpose or 'unstated purpose'}"
+
+
+def _controller(graph: SystemGraph, organisation: str) -> str:
+    """The controller answerable for a processor's work (its DPIA is the controller's), else the organisation."""
+    for declared in graph.model.organisations:
+        if declared.name == organisation and declared.controller:
+            return declared.controller
+    return organisation
 
 
 def relationship_of(graph: SystemGraph, place: str) -> str:
