@@ -294,6 +294,13 @@ _CONTROLS: tuple[Control, ...] = (
         Cost(8, per_flow=0.25, per_instance=0.1),
         "element",
     ),
+    Control(
+        "credential-hashing",
+        "Credential hashing",
+        "Passwords and login secrets are kept only as salted slow one-way hashes (bcrypt, scrypt, Argon2).",
+        Cost(2, per_million_records=0.05),
+        "element",
+    ),
 )
 
 CONTROLS: dict[str, Control] = {control.id: control for control in _CONTROLS}
