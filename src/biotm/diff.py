@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from biotm.analysis.risk import risk_of
 from biotm.result import SEVERITIES, AuditResult, Finding, Severity, TheftChain
 
 OPEN = ("open", "expired-acceptance")
@@ -38,6 +39,8 @@ class ModelDiff(BaseModel):
     unchanged: int
     chains_opened: list[TheftChain]
     chains_closed: list[TheftChain]
+    risk_before: float = 0.0
+    risk_after: float = 0.0
 
 
 def _rank(severity: str) -> int:
@@ -68,6 +71,9 @@ def compare(base: AuditResult, new: AuditResult) -> ModelDiff:
         unchanged=sum(1 for f in new.findings if f.id in before) - len(changed),
         chains_opened=[c for c in new.chains if c.id not in chains_before],
         chains_closed=[c for c in base.chains if c.id not in chains_after],
+        # the mitigation plan's measure, so a plan's claimed reduction can be checked against the change
+        risk_before=risk_of(base),
+        risk_after=risk_of(new),
     )
 
 

@@ -26,8 +26,8 @@ class AuditOptions:
     k_paths: int = 3
     #: Mitigation plan: True always (biotm mitigate), False never, None only when given a budget.
     plan: bool | None = None
-    #: Candidate controls a full plan re-analyses (None: all); each costs one whole audit.
-    plan_candidates: int | None = None
+    #: Items a plan lists at most (it says when it stopped there); the same for mitigate and analyze --budget.
+    plan_items: int = 20
     #: The day acceptances are checked against; fixed by the caller so reports are reproducible.
     today: dt.date | None = None
     #: Called with the name of each stage as it starts (the CLI's progress bar); never changes results.
@@ -110,7 +110,7 @@ def audit(loaded: LoadedModel, options: AuditOptions | None = None) -> AuditResu
     analysis = attack_stage(graph, result, options)
     # the built-in profiles act too: count every attacker that can obtain some data, not the model's list
     result.summary.counts.attackers = sum(1 for a in analysis.attackers if analysis.leaks[a.id])
-    plan_stage(loaded, analysis, result, options, audit)
+    plan_stage(loaded, analysis, result, options)
     return result
 
 

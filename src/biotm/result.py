@@ -227,13 +227,17 @@ class TheftChain(Record):
 
 class PlanItem(Record):
     rank: int
-    control: str
-    place: str
+    control: str = Field(description="The control, or the controls of a set joined by ' + '.")
+    place: str = Field(description="The place, or the places of a set joined by ', '.")
     cost_days: float
     risk_removed: float
     closes: list[str] = Field(description="Finding ids closed or lowered.")
     breaks_chains: list[str]
     reason: str
+    members: list[str] = Field(
+        default_factory=list, description="Every 'PLACE:CONTROL' the item adds (one DPIA's elements, a cut's edges)."
+    )
+    cost_basis: str = Field(default="", description="How the cost was computed: '3 days + 0.5 per million records'.")
 
 
 class MitigationPlan(Record):
@@ -244,6 +248,8 @@ class MitigationPlan(Record):
     risk_before: float
     risk_after: float
     items: list[PlanItem]
+    candidates: int = Field(default=0, description="Candidates considered.")
+    stopped: str = Field(default="", description="Why the plan ends where it does, and what is left.")
 
 
 class WhatIfDelta(Record):

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from support import FIXTURE, SCENARIO
 
 from biotm.cli import cli
-from biotm.result import AuditResult
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
@@ -88,40 +88,45 @@ def test_mitigate_respects_the_budget() -> None:
     assert code == 0 and "Mitigation plan" in out
 
 
-def test_mitigate_caps_the_candidates_it_re_analyses_and_says_so() -> None:
-    code, out, _ = invoke("mitigate", str(SCENARIO), "-f", "json")
-    assert code == 0
-    whole = json.loads(out)
-    assert "candidates with the highest estimated gain" not in whole["method"]  # the default covers a scenario
-    code, out, _ = invoke("mitigate", str(SCENARIO), "-f", "json", "--max-candidates", "2")
+def test_mitigate_says_where_it_stopped_and_why() -> None:
+    code, out, _ = invoke("mitigate", str(SCENARIO), "-f", "json", "--max-items", "2")
     assert code == 0
     capped = json.loads(out)
-    assert ", the 2 of " in capped["method"] and "candidates with the highest estimated gain" in capped["method"]
-    assert len(capped["items"]) <= len(whole["items"])
-    code, _, err = invoke("mitigate", str(SCENARIO), "--max-candidates", "0")
-    assert code == 2 and "--max-candidates" in err
+    assert len(capped["items"]) == 2
+    assert capped["stopped"].startswith("stopped at the limit of 2 items") and "raise --max-items" in capped["stopped"]
+    assert f"{capped['risk_after']:.3f} risk left" in capped["stopped"]
+    code, out, _ = invoke("mitigate", str(SCENARIO), "-f", "json", "--budget", "4")
+    budgeted = json.loads(out)
+    assert budgeted["total_cost_days"] <= 4 and "raise --budget" in budgeted["stopped"]
+    code, out, _ = invoke("mitigate", str(SCENARIO), "--max-items", "2")
+    assert code == 0 and "raise --max-items" in out
+    for bad in ("nan", "inf", "-1"):
+        code, _, err = invoke("mitigate", str(SCENARIO), "--budget", bad)
+        assert code == 2 and "--budget" in err
+    code, _, err = invoke("mitigate", str(SCENARIO), "--max-items", "0")
+    assert code == 2 and "--max-items" in err
 
 
 def test_a_plan_collects_its_garbage_and_leaves_the_collector_as_it_found_it(monkeypatch: pytest.MonkeyPatch) -> None:
     import datetime as dt
     import gc
 
-    from biotm.analysis import mitigation
+    from biotm.analysis import incremental
     from biotm.model import load_model
     from biotm.pipeline import AuditOptions, audit
 
     loaded = load_model(str(FIXTURE))
     collecting: list[bool] = []
-    real_risk_of = mitigation.risk_of
+    real = incremental.analyze_attacks
 
-    def spy(result: AuditResult) -> float:
+    def spy(*args: Any) -> Any:
         collecting.append(gc.isenabled())
-        return real_risk_of(result)
+        return real(*args)
 
-    monkeypatch.setattr(mitigation, "risk_of", spy)
+    monkeypatch.setattr(incremental, "analyze_attacks", spy)
     gc.disable()
     try:
-        result = audit(loaded, AuditOptions(plan=True, plan_candidates=3, today=dt.date(2026, 1, 1)))
+        result = audit(loaded, AuditOptions(plan=True, plan_items=3, today=dt.date(2026, 1, 1)))
         assert not gc.isenabled()  # as the CLI left it
     finally:
         gc.enable()

@@ -65,3 +65,18 @@ def controls_by_place(name: str) -> set[tuple[str, str]]:
     model = load_model(str(SCENARIOS / name)).model
     places = [(e.id, e.controls) for e in model.elements] + [(f.id, f.controls) for f in model.flows]
     return {(control, place) for place, controls in places for control in controls}
+
+
+def truly_new(diff: dict[str, Any]) -> list[dict[str, Any]]:
+    """New findings of a diff, less residual routes: an identity-theft chain to a goal that a resolved chain
+    reached at a higher risk is what is left once the stronger route was cut (it was grouped with it
+    before), not a risk the change added."""
+    resolved = diff["resolved"]
+
+    def residual(finding: dict[str, Any]) -> bool:
+        return finding["rule"] == "idt-chain" and any(
+            r["rule"] == "idt-chain" and r["title"] == finding["title"] and r["risk"] > finding["risk"]
+            for r in resolved
+        )
+
+    return [f for f in diff["new_findings"] if not residual(f)]

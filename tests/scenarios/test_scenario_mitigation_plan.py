@@ -1,27 +1,48 @@
-"""`biotm mitigate` on each original proposes first what its hardened variant applies.
+"""Each hardened twin is what `biotm mitigate --budget B` proposes for its original, and `biotm diff` shows
+the plan's claimed reduction.
 
-The hardened variants are the scenario library's worked answer to "what should we fix first": the plan's
-top-ranked controls must be among the controls the variant adds, at the same places.
+The twins are written by `scenarios/harden.py ORIGINAL B` (B is recorded in the twin's `# plan-budget:`
+line). When the original or the analysis changes, these tests fail until the twin is rewritten.
 """
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from scenario_support import SCENARIOS, cli_json, controls_by_place, original_of
+from scenario_support import SCENARIOS, cli_json, controls_by_place, original_of, truly_new
 
-# The attack-path stage (theft chains, `biotm mitigate`) lands on main separately; until it does, these
-# pins have nothing to check. Once biotm.analysis exists they run and can fail.
-pytest.importorskip("biotm.analysis.chains")
+from biotm.analysis.risk import risk_of
+from biotm.model.loader import load_model
+from biotm.pipeline import AuditOptions, audit
 
-TOP = 5
 HARDENED = sorted(p.name for p in SCENARIOS.glob("*-hardened.yaml"))
+TODAY_ARGS = ("--today", "2026-01-01")
+
+
+def budget_of(hardened: str) -> str:
+    found = re.search(r"^# plan-budget: (\S+)$", (SCENARIOS / hardened).read_text(encoding="utf-8"), re.M)
+    assert found, f"{hardened} does not say which budget its plan was made for"
+    return found[1]
 
 
 @pytest.mark.parametrize("hardened", HARDENED)
-def test_the_plans_top_controls_are_applied_by_the_hardened_variant(hardened: str) -> None:
+def test_the_hardened_twin_adds_exactly_the_plans_controls(hardened: str) -> None:
     original = original_of(hardened)
-    plan = cli_json("mitigate", str(SCENARIOS / original))
-    top = [(item["control"], item["place"]) for item in plan["items"] if item["rank"] <= TOP]
-    assert len(top) == TOP
+    plan = cli_json("mitigate", str(SCENARIOS / original), "--budget", budget_of(hardened))
+    proposed = {tuple(m.split(":", 1)[::-1]) for item in plan["items"] for m in item["members"]}
     added = controls_by_place(hardened) - controls_by_place(original)
-    assert [pick for pick in top if pick not in added] == []
+    assert proposed and added == proposed
+
+
+@pytest.mark.parametrize("hardened", HARDENED)
+def test_biotm_diff_shows_the_plans_claimed_reduction(hardened: str) -> None:
+    original = original_of(hardened)
+    plan = cli_json("mitigate", str(SCENARIOS / original), "--budget", budget_of(hardened))
+    diff = cli_json("diff", str(SCENARIOS / original), str(SCENARIOS / hardened), *TODAY_ARGS, "--fail-on", "none")
+    assert abs(diff["risk_before"] - plan["risk_before"]) < 1e-9
+    assert abs((diff["risk_before"] - diff["risk_after"]) - plan["total_risk_removed"]) < 1e-6
+    assert truly_new(diff) == [] and diff["chains_opened"] == []
+    # and the measure is the plan's: the audit of the twin has the risk the plan ends at
+    twin = audit(load_model(SCENARIOS / hardened), AuditOptions(plan=False))
+    assert abs(risk_of(twin) - plan["risk_after"]) < 1e-6

@@ -21,12 +21,6 @@ if TYPE_CHECKING:
 
 Audit = Callable[[LoadedModel, "AuditOptions"], AuditResult]
 
-#: `biotm analyze --budget` keeps the plan short and its candidates few: each candidate costs a re-run
-#: of the audit. `biotm mitigate` (options.plan True) tries every candidate.
-ANALYZE_PLAN_ITEMS = 5
-ANALYZE_PLAN_CANDIDATES = 12
-
-
 def attack_stage(graph: SystemGraph, result: AuditResult, options: AuditOptions) -> AttackAnalysis:
     """Fill attack paths, chains and their findings into `result` (findings re-sorted as the rules sort them)."""
     from biotm.rules.engine import sort_key
@@ -49,32 +43,23 @@ def _selected(finding: Finding, options: AuditOptions) -> bool:
     return is_selected(options.rules, options.skip_rules, finding.rule, "attack", finding.categories)
 
 
-def plan_stage(
-    loaded: LoadedModel, analysis: AttackAnalysis, result: AuditResult, options: AuditOptions, audit: Audit
-) -> None:
+def plan_stage(loaded: LoadedModel, analysis: AttackAnalysis, result: AuditResult, options: AuditOptions) -> None:
     """Fill `result.plan` when asked for (`options.plan`), or when automatic and given a budget."""
     wanted = options.plan
     if wanted is None:
         wanted = options.budget_days is not None
     if not wanted:
         return
-    from biotm.analysis.mitigation import plan  # here, not at the top: it imports networkx, slow at start-up
+    from biotm.analysis.mitigation import plan  # here, not at the top: it imports the rules engine
 
     quiet = replace(options, with_controls=(), plan=False, progress=None)
-    full = options.plan is True
-    # The CLI pauses the cyclic collector for one audit; a plan runs one audit per candidate, and
+    # The CLI pauses the cyclic collector for one audit; a plan re-runs the attack stage many times, and
     # without collection their garbage piles up (gigabytes on a national model).
     collecting = gc.isenabled()
     gc.enable()
     try:
         result.plan = plan(
-            loaded,
-            result,
-            analysis,
-            lambda changed: audit(changed, quiet),
-            options.budget_days,
-            max_items=20 if full else ANALYZE_PLAN_ITEMS,
-            max_candidates=options.plan_candidates if full else ANALYZE_PLAN_CANDIDATES,
+            loaded, result, analysis, quiet, options.budget_days, options.plan_items, progress=options.progress
         )
     finally:
         if not collecting:

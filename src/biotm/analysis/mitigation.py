@@ -1,85 +1,71 @@
 """The mitigation plan: which controls to add first, by risk removed per person-day.
 
-Risk is the sum of the `risk` (likelihood x impact) of every open finding, whatever stage produced
-it. Candidates come from three places: the mitigations open findings name at their own places, the
-controls that break theft chains, and a minimum cut (networkx max-flow / min-cut) between attackers
-and the most sensitive exposed data item, which is the cheapest set of controls that lowers every
-attack path to it at once. Candidates are chosen greedily (lazily re-evaluated) by risk removed per
-person-day within the budget; every gain is measured by re-running the whole audit with the controls
-applied, so the plan's claimed reduction is exactly the re-analysed difference.
+One planner for `biotm mitigate` and `biotm analyze --budget`. Risk is `biotm.analysis.risk.risk_of`
+(open findings, theft chains counted one by one). Candidates (`collect`) come from the mitigations open
+findings name at their places, the controls that break theft chains, the controls missing on attack
+paths to exposed data, and a minimum cut; a candidate the place cannot carry is never one
+(`candidates.fits`), and an obligation (a DPIA) is one candidate per processing. The plan is greedy by
+risk removed per person-day, lazily re-evaluated, and every gain is exact: measured by
+`biotm.analysis.incremental`, which re-evaluates only what the added controls can change.
 """
 
 from __future__ import annotations
 
 import heapq
 import math
+from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-import networkx as nx
-
-from biotm.analysis.paths import FLOW_PREFIX, START, controls_of_flow
-from biotm.analysis.stage import CHAIN_RULE, EXPOSURE_RULE, AttackAnalysis, authorized
-from biotm.analysis.whatif import Placed, with_controls
-from biotm.model.controls import CONTROLS, cost_days
+from biotm.analysis.candidates import Candidate, Kind, Placed, cost_basis, cost_of, fits, group_obligations
+from biotm.analysis.incremental import AttackOutcome, AttackState, RuleState, lowered
+from biotm.analysis.risk import CHAIN_RULE, OPEN, risk_of
+from biotm.analysis.stage import EXPOSURE_RULE, AttackAnalysis, authorized
+from biotm.graph import SystemGraph
 from biotm.model.loader import LoadedModel
+from biotm.pipeline import AuditOptions
 from biotm.result import AuditResult, MitigationPlan, PlanItem
 
-#: Re-runs the audit of a model with no plan and no what-if (the pipeline passes its own `audit`).
-Rerun = Callable[[LoadedModel], AuditResult]
+__all__ = ["Candidate", "collect", "plan", "present_controls", "risk_of"]
 
-OPEN = ("open", "expired-acceptance")
-#: Attack edges already less likely than this count as cut: no control is needed on them.
-CUT_IGNORE_BELOW = 0.05
-SINK = "@sink"
-
-
-@dataclass(frozen=True)
-class Candidate:
-    controls: tuple[Placed, ...]
-    reason: str
+#: Items a plan lists at most unless told otherwise; the plan says when it stopped here.
+MAX_ITEMS = 20
+Progress = Callable[[str], None]
+EPSILON = 1e-9
 
 
-def risk_of(result: AuditResult) -> float:
-    """The plan's risk measure: the sum of open findings' risk."""
-    return sum(f.risk for f in result.findings if f.status in OPEN)
+def present_controls(graph: SystemGraph) -> dict[str, set[str]]:
+    """Controls already at every element and flow id (a flow's `encrypted` and `authentication` count)."""
+    from biotm.analysis.paths import controls_of_flow
 
-
-def present_controls(loaded: LoadedModel) -> dict[str, set[str]]:
-    """Controls already at every element and flow id."""
-    out = {e.id: set(e.controls) for e in loaded.model.elements}
-    out.update({f.id: controls_of_flow(f) for f in loaded.model.flows})
+    out = {e.id: set(e.controls) for e in graph.model.elements}
+    out.update({f.id: controls_of_flow(f) for f in graph.model.flows})
     return out
 
 
-def candidates(loaded: LoadedModel, result: AuditResult, analysis: AttackAnalysis | None) -> list[Candidate]:
-    """Every control worth trying, deduplicated, in a fixed order."""
-    elements = {e.id for e in loaded.model.elements}
-    flows = {f.id for f in loaded.model.flows}
-    found: dict[tuple[Placed, ...], str] = {}
-    present = present_controls(loaded)
+def collect(graph: SystemGraph, result: AuditResult, analysis: AttackAnalysis | None) -> list[Candidate]:
+    """Every candidate worth trying, deduplicated, in a fixed order."""
+    found: dict[tuple[Placed, ...], tuple[str, Kind]] = {}
+    present = present_controls(graph)
 
-    def add(controls: tuple[Placed, ...], reason: str) -> None:
-        controls = tuple(sorted({c for c in controls if c[1] not in present.get(c[0], set())}))
-        if controls and all(c[1] in CONTROLS for c in controls):
-            found.setdefault(controls, reason)
+    def add(controls: tuple[Placed, ...], reason: str, kind: Kind = "single") -> None:
+        wanted = {c for c in controls if c[1] not in present.get(c[0], set())}
+        if not wanted or not all(fits(graph, place, control) for place, control in wanted):
+            return
+        key = tuple(sorted(wanted))
+        found.setdefault(key, (reason, kind if len(key) > 1 else "single"))
 
     for finding in result.findings:
         if finding.status not in OPEN or finding.rule in (EXPOSURE_RULE, CHAIN_RULE):
             continue  # these two carry exact candidates below
-        places = [p for p in finding.places if p in elements or p in flows]
+        places = [p for p in finding.places if p in graph.elements or p in graph.flows]
         for control in finding.mitigations:
-            if control not in CONTROLS:
-                continue
-            applies = CONTROLS[control].applies_to
             for place in places:
-                kind = "flow" if place in flows else "element"
-                if applies in (kind, "both"):
-                    add(((place, control),), f"mitigates {finding.rule} at {place}")
+                add(((place, control),), f"mitigates {finding.rule} at {place}")
     for chain in result.chains:
         for entry in chain.broken_by:
             parts = tuple((p.split(":", 1)[0], p.split(":", 1)[1]) for p in entry.split("+"))
-            add(parts, f"breaks {chain.attacker} -> {chain.goal}")
+            add(parts, f"breaks {chain.attacker} -> {chain.goal}", "set")
     if analysis is not None:
         exposed = {f.places[0] for f in result.findings if f.rule == EXPOSURE_RULE and f.status in OPEN}
         for attacker in analysis.attackers:
@@ -89,210 +75,221 @@ def candidates(loaded: LoadedModel, result: AuditResult, analysis: AttackAnalysi
                     for missing in sorted({m for edge in leak.edges for m in edge.missing}):
                         place, control = missing.split(":", 1)
                         add(((place, control),), f"lowers {attacker.id}'s path to '{data_id}'")
-        cut = min_cut(analysis, result, loaded)
-        if cut is not None:
-            add(cut[0], cut[1])
-    return [Candidate(controls, reason) for controls, reason in sorted(found.items())]
+    group_obligations(graph, found)
+    if analysis is not None:
+        from biotm.analysis.mincut import min_cut  # networkx, only when there is an attack graph
+
+        cut = min_cut(analysis, result, graph.loaded)
+        if cut is not None and len(cut[0]) > 1:
+            add(cut[0], cut[1], "cut")
+    return [Candidate(controls, reason, kind) for controls, (reason, kind) in sorted(found.items())]
 
 
-def min_cut(
-    analysis: AttackAnalysis, result: AuditResult, loaded: LoadedModel
-) -> tuple[tuple[Placed, ...], str] | None:
-    """The cheapest set of controls on attack edges that separates attackers from the riskiest exposed data.
+@dataclass
+class _Entry:
+    """A candidate's place in the lazy greedy: its key is exact in round `fresh`, an upper bound before."""
 
-    Each attack edge's capacity is the cost of the cheapest control it lacks (infinite if none would
-    lower it; edges already below CUT_IGNORE_BELOW are left out as good as cut); the minimum s-t cut
-    over a super source (every attacker not already entitled to the
-    data) and a super sink (every place the data is available) is found with networkx's
-    preflow-push max-flow.
-    """
-    exposures = sorted(
-        (f for f in result.findings if f.rule == EXPOSURE_RULE and f.status in OPEN),
-        key=lambda f: (-f.risk, f.id),
-    )
-    if not exposures:
-        return None
-    data_id = exposures[0].places[0]
-    attack_graph = analysis.attack_graph
-    overrides = loaded.model.settings.control_cost_days
-    g: nx.DiGraph[str] = nx.DiGraph()
+    candidate: Candidate
+    cost: float
+    gain: float = math.inf
+    fresh: int = -1
+    outcome: AttackOutcome | None = None
+    closes: list[str] = field(default_factory=list)
+    version: int = 0
 
-    def cheapest(missing: tuple[str, ...]) -> tuple[float, Placed | None]:
-        best: tuple[float, Placed | None] = (math.inf, None)
-        for entry in sorted(missing):
-            place, control = entry.split(":", 1)
-            if control in CONTROLS and (cost := cost_days(control, overrides)) < best[0]:
-                best = (cost, (place, control))
-        return best
 
-    # Inserted by id: which of several equally cheap cuts max-flow finds depends on insertion order.
-    for source in sorted(attack_graph.adjacency):
-        row = attack_graph.adjacency[source]
-        for target in sorted(row):
-            edge = row[target]
-            if edge.probability < CUT_IGNORE_BELOW:
-                continue
-            cost, control = cheapest(edge.missing)
-            g.add_edge(source, target, capacity=cost, control=control)
-    for attacker in analysis.attackers:
-        if data_id in authorized(attack_graph, attacker):
-            continue
-        start = f"{START}:{attacker.id}"
-        g.add_edge(START, start, capacity=math.inf, control=None)
-        for target, edge in sorted(attack_graph.start_edges(attacker).items()):
-            if edge.probability < CUT_IGNORE_BELOW:
-                continue
-            cost, control = cheapest(edge.missing)
-            g.add_edge(start, target, capacity=cost, control=control)
-    for node in attack_graph.holders.get(data_id, []):
-        g.add_edge(node, SINK, capacity=math.inf, control=None)
-    if START not in g or SINK not in g:
-        return None
-    try:
-        value, (reachable, _) = nx.minimum_cut(g, START, SINK, capacity="capacity")
-    except nx.NetworkXUnbounded:
-        return None
-    if not math.isfinite(value):
-        return None
-    controls: set[Placed] = set()
-    for u, v, attributes in g.edges(data=True):
-        if u in reachable and v not in reachable and attributes["control"] is not None:
-            place, control = attributes["control"]
-            controls.add((place.removeprefix(FLOW_PREFIX), control))
-    if not controls:
-        return None
-    return tuple(sorted(controls)), f"minimum cut between attackers and '{data_id}'"
+class _Planner:
+    def __init__(
+        self, graph: SystemGraph, result: AuditResult, analysis: AttackAnalysis, options: AuditOptions
+    ) -> None:
+        self.graph = graph
+        self.options = options
+        self.overrides = graph.model.settings.control_cost_days
+        rule_findings = [f for f in result.findings if f.rule not in (EXPOSURE_RULE, CHAIN_RULE)]
+        self.rules = RuleState(graph, options, rule_findings)
+        self.attack = AttackState(graph, options, analysis)
+        manual = [f for f in rule_findings if f.rule == "manual-threat" and f.status in OPEN]
+        self.fixed_risk = sum(f.risk for f in manual)
+        self.chosen: set[Placed] = set()
+
+    @property
+    def risk(self) -> float:
+        return self.rules.total + self.attack.current.risk + self.fixed_risk
+
+    def extra(self, candidate: Candidate) -> list[Placed]:
+        return [c for c in candidate.controls if c not in self.chosen]
+
+    def measure(self, entry: _Entry, round_: int) -> None:
+        """The exact gain of the entry's candidate on top of what is chosen."""
+        extra = self.extra(entry.candidate)
+        if not extra:
+            entry.gain, entry.fresh, entry.outcome = 0.0, round_, None
+            return
+        rules_gain, closes = self.rules.gain(extra)
+        attack = self.attack.evaluate(extra)
+        entry.gain = rules_gain + self.attack.current.risk - attack.risk
+        entry.closes = sorted({*closes, *lowered(self.attack.current.findings, attack.findings)})
+        entry.outcome = attack if attack is not self.attack.current else None
+        entry.fresh = round_
+        entry.cost = cost_of(self.graph, extra, self.overrides)
+
+    def commit(self, entry: _Entry) -> PlanItem:
+        extra = self.extra(entry.candidate)
+        before_chains = {c.id for c in self.attack.current.chains}
+        before = self.risk
+        outcome = entry.outcome if entry.outcome is not None else self.attack.evaluate(extra)
+        self.rules.commit(extra)
+        self.attack.commit(extra, outcome)
+        self.chosen.update(extra)
+        after_chains = {c.id for c in self.attack.current.chains}
+        controls = sorted({c for _, c in extra})
+        places = sorted({p for p, _ in extra})
+        return PlanItem(
+            rank=0,
+            control=" + ".join(controls),
+            place=", ".join(places),
+            cost_days=round(entry.cost, 4),
+            risk_removed=before - self.risk,
+            closes=entry.closes,
+            breaks_chains=sorted(before_chains - after_chains),
+            reason=entry.candidate.reason,
+            members=[f"{p}:{c}" for p, c in sorted(extra)],
+            cost_basis=cost_basis(self.graph, extra, self.overrides),
+        )
 
 
 def plan(
     loaded: LoadedModel,
     result: AuditResult,
-    analysis: AttackAnalysis | None,
-    rerun: Rerun,
+    analysis: AttackAnalysis,
+    options: AuditOptions,
     budget_days: float | None = None,
-    max_items: int = 20,
-    max_candidates: int | None = None,
+    max_items: int = MAX_ITEMS,
+    progress: Progress | None = None,
 ) -> MitigationPlan:
-    """A greedy plan (exact re-analysis of every gain) within `budget_days` (None: no limit)."""
-    overrides = loaded.model.settings.control_cost_days
-    risk_before = risk_of(result)
-    pool = candidates(loaded, result, analysis)
-    found = len(pool)
-    if max_candidates is not None and len(pool) > max_candidates:
-        pool = sorted(pool, key=lambda c: -_estimate(c, result) / _cost(c, overrides))[:max_candidates]
-    chosen: list[Placed] = []
-    reasons: dict[Placed, str] = {}
-    current = risk_before
+    """The greedy plan within `budget_days` (None: no limit) and `max_items`, every gain exact."""
+    graph = analysis.attack_graph.graph
+    step = progress or (lambda text: None)
+    planner = _Planner(graph, result, analysis, options)  # before collect: the cut reads the whole attack graph
+    pool = collect(graph, result, analysis)
+    risk_before = planner.risk
     remaining = math.inf if budget_days is None else budget_days
-
-    def gain(candidate: Candidate) -> float:
-        extra = [c for c in candidate.controls if c not in chosen]
-        if not extra:
-            return 0.0
-        return current - risk_of(rerun(with_controls(loaded, [*chosen, *extra])))
-
-    heap = []
-    for index, candidate in enumerate(pool):
-        if _cost(candidate, overrides) <= remaining:
-            heap.append((-gain(candidate) / _cost(candidate, overrides), index))
+    entries = [_Entry(c, cost_of(graph, c.controls, planner.overrides)) for c in pool]
+    # (-gain per day, index, version): an entry pushed again leaves its older keys in the heap, skipped by version
+    heap: list[tuple[float, int, int]] = []
+    # Round 0: rule gains are cheap and exact; where the attack stage could change, the risk of the routes
+    # through the candidate's places bounds its part, measured exactly when the entry reaches the top.
+    report_every = max(1, len(entries) // 50)
+    for index, entry in enumerate(entries):
+        if index % report_every == 0:
+            step(f"planning: {index}/{len(entries)} candidates")
+        _bound(planner, entry, 0)
+        if entry.gain > EPSILON:
+            heap.append((-entry.gain / entry.cost, index, entry.version))
     heapq.heapify(heap)
-    while heap and len(chosen) < max_items:
-        _, index = heapq.heappop(heap)
-        candidate = pool[index]
-        extra = [c for c in candidate.controls if c not in chosen]
-        cost = sum(cost_days(c, overrides) for _, c in extra)
-        if not extra or cost > remaining:
+    by_place: dict[str, list[int]] = defaultdict(list)
+    for index, entry in enumerate(entries):
+        for place in sorted({p for p, _ in entry.candidate.controls}):
+            by_place[place].append(index)
+    items: list[PlanItem] = []
+    round_ = 0
+    over_budget: set[int] = set()
+    while heap and len(items) < max_items:
+        _, index, version = heapq.heappop(heap)
+        entry = entries[index]
+        if version != entry.version:
             continue
-        fresh = gain(candidate)
-        if fresh <= 1e-12:
+        if entry.fresh != round_:
+            planner.measure(entry, round_)
+            if entry.gain > EPSILON:
+                entry.version += 1
+                heapq.heappush(heap, (-entry.gain / entry.cost, index, entry.version))
             continue
-        ratio = fresh / cost
-        if heap and ratio < -heap[0][0] - 1e-12:
-            heapq.heappush(heap, (-ratio, index))  # stale: others may now be better
+        if entry.gain <= EPSILON:
             continue
-        for control in extra:
-            reasons[control] = candidate.reason
-        chosen.extend(extra)
-        remaining -= cost
-        current -= fresh
-    chosen = _prune(loaded, chosen, current, rerun)
-    plan = _itemise(loaded, result, chosen, reasons, rerun, budget_days, analysis is not None)
-    if len(pool) < found:
-        plan.method += f", the {len(pool)} of {found} candidates with the highest estimated gain per person-day"
-    return plan
-
-
-def _prune(loaded: LoadedModel, chosen: list[Placed], reached: float, rerun: Rerun) -> list[Placed]:
-    """Drop controls (a min cut's members, say) without which the plan still reaches the same risk."""
-    for placed in reversed(list(chosen)):
-        without = [c for c in chosen if c != placed]
-        if risk_of(rerun(with_controls(loaded, without))) <= reached + 1e-12:
-            chosen = without
-    return chosen
-
-
-def _itemise(
-    loaded: LoadedModel,
-    result: AuditResult,
-    chosen: list[Placed],
-    reasons: dict[Placed, str],
-    rerun: Rerun,
-    budget_days: float | None,
-    with_cut: bool,
-) -> MitigationPlan:
-    """Apply the chosen controls one by one, re-running the audit after each, and record what each removed."""
-    overrides = loaded.model.settings.control_cost_days
-    items = []
-    previous = result
-    for rank, placed in enumerate(chosen, start=1):
-        after = rerun(with_controls(loaded, chosen[:rank]))
-        old = {f.id: f for f in previous.findings if f.status in OPEN}
-        new = {f.id: f for f in after.findings if f.status in OPEN}
-        closes = sorted(i for i, f in old.items() if i not in new or new[i].risk < f.risk)
-        broken = sorted({c.id for c in previous.chains} - {c.id for c in after.chains})
-        items.append(
-            PlanItem(
-                rank=rank,
-                control=placed[1],
-                place=placed[0],
-                cost_days=cost_days(placed[1], overrides),
-                risk_removed=risk_of(previous) - risk_of(after),
-                closes=closes,
-                breaks_chains=broken,
-                reason=reasons.get(placed, ""),
-            )
-        )
-        previous = after
-    risk_before = risk_of(result)
-    risk_after = risk_of(previous)
-    method = "greedy by risk removed per person-day, exact re-analysis"
-    if with_cut:
-        method += ", minimum-cut candidates"
+        if entry.cost > remaining + EPSILON:
+            over_budget.add(index)
+            continue
+        routes = planner.attack.touching()
+        items.append(planner.commit(entry))
+        remaining -= entry.cost
+        round_ += 1
+        step(f"planning: {len(items)} items chosen")
+        for again in _raised(planner, entry, routes, by_place):
+            raised = entries[again]
+            _bound(planner, raised, round_)
+            raised.version += 1
+            if raised.gain > EPSILON:
+                heapq.heappush(heap, (-raised.gain / raised.cost, again, raised.version))
+    for rank, item in enumerate(items, start=1):
+        item.rank = rank
+        item.risk_removed = _steady(item.risk_removed)
+    # Sums of the same findings in another file order differ in the last bits: report them steadied.
+    risk_before, risk_after = _steady(risk_before), _steady(planner.risk)
+    left = {i for _, i, v in heap if v == entries[i].version} | over_budget
     return MitigationPlan(
-        method=method,
+        method="greedy by risk removed per person-day; every gain measured exactly (incremental re-analysis)",
         budget_days=budget_days,
-        total_cost_days=sum(i.cost_days for i in items),
+        total_cost_days=round(sum(i.cost_days for i in items), 4),
         total_risk_removed=risk_before - risk_after,
         risk_before=risk_before,
         risk_after=risk_after,
         items=items,
+        candidates=len(pool),
+        stopped=_stopped(len(items), max_items, len(left), len(over_budget), planner.risk, budget_days, remaining),
     )
 
 
-def _cost(candidate: Candidate, overrides: dict[str, float]) -> float:
-    return max(1e-9, sum(cost_days(c, overrides) for _, c in candidate.controls))
+def _steady(value: float) -> float:
+    return round(value, 10)
 
 
-def _estimate(candidate: Candidate, result: AuditResult) -> float:
-    """A cheap upper guess of the risk a candidate removes: the open findings that name its controls at its places."""
-    total = 0.0
-    for finding in result.findings:
-        if finding.status not in OPEN:
-            continue
-        if any(c in finding.mitigations and (p in finding.places or not finding.places) for p, c in candidate.controls):
-            total += finding.risk
-    broken = {f"{p}:{c}" for p, c in candidate.controls}
-    for chain in result.chains:
-        if any(set(entry.split("+")) <= broken for entry in chain.broken_by):
-            total += chain.likelihood
-    return total
+def _bound(planner: _Planner, entry: _Entry, round_: int) -> None:
+    """An upper bound of the entry's gain now: its exact rule gain plus the attack routes through its places
+    (exact, and fresh for this round, when the attack stage cannot change)."""
+    extra = planner.extra(entry.candidate)
+    gain, entry.closes = planner.rules.gain(extra)
+    entry.cost = cost_of(planner.graph, extra, planner.overrides) if extra else entry.cost
+    if planner.attack.can_change(extra):
+        entry.gain, entry.fresh = gain + planner.attack.bound(extra), -1
+    else:
+        entry.gain, entry.fresh, entry.outcome = gain, round_, None
+
+
+def _raised(
+    planner: _Planner, chosen: _Entry, routes: dict[str, dict[str, float]], by_place: dict[str, list[int]]
+) -> list[int]:
+    """Entries whose gain may have grown with the last commit, so their stale keys are no upper bound: those
+    at places sharing a finding with it (the other half of a pair of controls), and those where an attack
+    route now passes that did not before (the attacker's next-best route)."""
+    places = planner.rules.neighbours({p for p, _ in chosen.candidate.controls})
+    now = planner.attack.touching()
+    for place, parts in now.items():
+        before = routes.get(place, {})
+        if any(risk > before.get(key, 0.0) + EPSILON for key, risk in parts.items()):
+            places.add(place)
+    return sorted({i for place in places for i in by_place.get(place, ())})
+
+
+def _stopped(
+    chosen: int, max_items: int, left: int, over_budget: int, risk: float, budget: float | None, remaining: float
+) -> str:
+    """Why the plan ends here, in the words an auditor signs under."""
+    if chosen >= max_items and left:
+        return (
+            f"stopped at the limit of {max_items} items: {left} more candidates may remove risk, "
+            f"{risk:.3f} risk left; raise --max-items"
+        )
+    if over_budget:
+        return (
+            f"stopped by the budget: {over_budget} more candidates would remove risk but cost more than the "
+            f"{remaining:g} person-days left, {risk:.3f} risk left; raise --budget"
+        )
+    return f"no candidate removes more risk: {risk:.3f} risk left (findings no proposable control lowers)"
+
+
+def full_risk_with(loaded: LoadedModel, placed: list[Placed], rerun: Callable[[LoadedModel], AuditResult]) -> float:
+    """The risk of a full re-audit with `placed` added: what the plan's numbers must equal."""
+    from biotm.analysis.whatif import with_controls
+
+    return risk_of(rerun(with_controls(loaded, placed)))

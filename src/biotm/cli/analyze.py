@@ -12,6 +12,7 @@ from biotm.cli.common import (
     FAIL_ON_CHOICES,
     InputError,
     Pieces,
+    budget_option,
     chosen_format,
     gate,
     load_or_fail,
@@ -47,7 +48,7 @@ from biotm.report import FORMATS, renderer
     metavar="PLACE:CONTROL",
     help="Analyse as if this control were at this element or flow (repeatable); shows the change per finding.",
 )
-@click.option("--budget", type=click.FloatRange(min=0), default=None, help="Plan mitigations within DAYS person-days.")
+@budget_option("Plan mitigations within DAYS person-days (the same plan as `biotm mitigate --budget DAYS`).")
 @click.option(
     "--rules",
     "rules",

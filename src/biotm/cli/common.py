@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import glob
+import math
 import os
 import stat
 import sys
@@ -82,6 +83,25 @@ class SizeMb(click.FloatRange):
         if number != number:  # NaN
             self.fail(f"{value!r} is not a number of megabytes", param, ctx)
         return number
+
+
+class BudgetDays(click.ParamType):  # type: ignore[type-arg]
+    """Person-days: a finite number, zero or more (click's FloatRange lets 'nan' and 'inf' through)."""
+
+    name = "DAYS"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        try:
+            days = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of person-days", param, ctx)
+        if not math.isfinite(days) or days < 0:
+            self.fail(f"{value!r}: a budget is a finite number of person-days, zero or more", param, ctx)
+        return days
+
+
+def budget_option(help_text: str) -> Callable[[click.decorators.FC], click.decorators.FC]:
+    return click.option("--budget", type=BudgetDays(), default=None, help=help_text)
 
 
 def max_size_option(function: click.decorators.FC) -> click.decorators.FC:

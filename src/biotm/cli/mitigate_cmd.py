@@ -1,4 +1,4 @@
-"""`biotm mitigate`: a ranked, costed plan of controls to add."""
+"""`biotm mitigate`: a ranked, costed plan of controls to add (the plan `analyze --budget` gives)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from rich.console import Console
 
 from biotm.cli.common import (
     DEFAULT_TEXT_WIDTH,
+    budget_option,
     chosen_format,
     load_or_fail,
     model_options,
@@ -18,26 +19,24 @@ from biotm.cli.common import (
     width_option,
     write_output,
 )
+from biotm.cli.progress import progress_bar, wanted
 from biotm.pipeline import AuditOptions, audit
 
-#: Enough for every candidate of the scenarios (at most ~120); the plan says when some were left out.
-DEFAULT_CANDIDATES = 200
 FORMATS = ("json", "terminal")
 
 
 @click.command(short_help="Rank controls to add by risk removed per person-day.")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--budget", "budget", type=click.FloatRange(min=0), default=None, help="Person-days to spend at most.")
+@budget_option("Person-days to spend at most.")
 @output_options(FORMATS, default="terminal", what="plan")
 @width_option
 @today_option()
 @click.option(
-    "--max-candidates",
-    type=click.IntRange(min=1),
-    default=DEFAULT_CANDIDATES,
+    "--max-items",
+    type=click.IntRange(min=1, max=10_000),
+    default=AuditOptions().plan_items,
     show_default=True,
-    help="Re-analyse at most this many candidate controls, those with the highest estimated gain per "
-    "person-day (each costs one whole audit; a national model has thousands).",
+    help="List at most this many items (the plan says when it stopped here).",
 )
 @model_options
 def mitigate(
@@ -47,18 +46,20 @@ def mitigate(
     output: str | None,
     width: int | None,
     today: dt.date | None,
-    max_candidates: int,
+    max_items: int,
     max_size_mb: float,
     input_format: str,
 ) -> None:
     """Rank controls to add to FILE by risk removed per person-day, within --budget DAYS."""
     fmt = chosen_format(fmt, output, FORMATS, "terminal")
     columns = text_width(width, output)
-    loaded = load_or_fail(file, max_size_mb, input_format)
-    options = AuditOptions(
-        budget_days=budget, plan=True, plan_candidates=max_candidates, today=today or dt.date.today()
-    )
-    result = audit(loaded, options)
+    with progress_bar(wanted(file, fmt, output)) as step:
+        step("loading the model")
+        loaded = load_or_fail(file, max_size_mb, input_format)
+        options = AuditOptions(
+            budget_days=budget, plan=True, plan_items=max_items, today=today or dt.date.today(), progress=step
+        )
+        result = audit(loaded, options)
     assert result.plan is not None
     from biotm.report.terminal import plan_section, render_to_text
 

@@ -8,7 +8,7 @@ from collections.abc import Collection, Sequence
 from biotm.model.controls import CONTROLS
 from biotm.model.errors import MAX_LISTED, Problem, Suggester
 from biotm.model.legal_checks import check_legal
-from biotm.model.schema import Modality, Model, Requirement
+from biotm.model.schema import ATTACK_STEPS, Modality, Model, Requirement
 from biotm.model.source import Path, SourceMap
 
 ENTRY_KEYWORDS = ("internet", "public-place")
@@ -97,13 +97,26 @@ class _Checker:
         self._attackers()
         self._places()
         check_legal(m, self.report)
-        for control, _cost in m.settings.control_cost_days.items():
-            if control not in CONTROLS:
-                self.report(
-                    ("settings", "control_cost_days", control),
-                    f"settings name unknown control '{control}'{self.suggest(control, _CONTROL_IDS)}",
-                )
+        self._settings()
         return self.problems
+
+    def _settings(self) -> None:
+        """Every key of `settings` names a control of the catalog or a step the attack analysis knows."""
+        settings = self.model.settings
+        sections = (("control_cost_days", settings.control_cost_days), ("control_effect", settings.control_effect))
+        for section, keys in sections:
+            for control in keys:
+                if control not in CONTROLS:
+                    self.report(
+                        ("settings", section, control),
+                        f"settings name unknown control '{control}'{self.suggest(control, _CONTROL_IDS)}",
+                    )
+        for step in settings.step_probability:
+            if step not in ATTACK_STEPS:
+                self.report(
+                    ("settings", "step_probability", step),
+                    f"settings name unknown attack step '{step}'{self.suggest(step, ATTACK_STEPS)}",
+                )
 
     def _zones(self) -> None:
         """Unknown parents, parent cycles (one problem each, at its first zone in the file) and nesting deeper

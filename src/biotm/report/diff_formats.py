@@ -55,7 +55,8 @@ def print_terminal(diff: ModelDiff, console: Console) -> None:
     console.print(Text(f"biotm diff: {diff.base} -> {diff.new}", style="bold"))
     console.print(
         f"{len(diff.new_findings)} new, {len(diff.resolved)} resolved, {len(diff.changed)} changed, "
-        f"{diff.unchanged} unchanged; chains {len(diff.chains_opened)} opened, {len(diff.chains_closed)} closed",
+        f"{diff.unchanged} unchanged; chains {len(diff.chains_opened)} opened, {len(diff.chains_closed)} closed; "
+        f"risk {diff.risk_before:.3f} -> {diff.risk_after:.3f}",
         markup=False,
     )
     rows: list[tuple[str, str, str, str]] = []

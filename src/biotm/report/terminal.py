@@ -352,21 +352,22 @@ def plan_section(result: AuditResult) -> RenderableType:
             f"{item.risk_removed:.3f}",
             str(len(item.closes)),
             str(len(item.breaks_chains)),
-            item.reason,
+            f"{item.reason}; cost {item.cost_basis}" if item.cost_basis else item.reason,
         )
         for item in plan.items
     ]
-    table = Table(title=title, title_justify="left", caption=plan.method)
+    caption = f"{plan.method}; {plan.candidates} candidates. {plan.stopped}." if plan.stopped else plan.method
+    table = Table(title=title, title_justify="left", caption=caption)
     for index, header in enumerate(("#", "control", "place", "days", "risk removed", "closes", "breaks chains")):
         _whole(table, header, [row[index] for row in rows])
-    _prose(table, "why")
+    _prose(table, "why, and the cost")
     tree = Tree(Text(title, style="italic"), guide_style="dim")
     for rank, control, place, days, removed, closes, chains, why in rows:
         node = tree.add(Text(f"{rank}. {control} @ {place}", style="bold"))
         node.add(Text(f"{days} person-days, risk removed {removed}, closes {closes} findings, breaks {chains} chains"))
         node.add(Text(why))
         table.add_row(*(escape(cell) for cell in (rank, control, place, days, removed, closes, chains, why)))
-    tree.add(Text(plan.method, style="dim"))
+    tree.add(Text(caption, style="dim"))
     return TableOrTree(table, tree)
 
 

@@ -17,6 +17,7 @@ from typing import Any, TypeVar, cast
 
 from biotm.graph.system import SystemGraph
 from biotm.legal.roles import Parties
+from biotm.model.controls import SECOND_FACTOR
 from biotm.model.schema import (
     BIOMETRIC_CATEGORIES,
     IDENTIFIER_CATEGORIES,
@@ -368,7 +369,13 @@ class RuleContext:
             out[flow.id] = self._shared(present | extra) if extra else present
         return out
 
+    @staticmethod
+    def widened(controls: frozenset[str]) -> frozenset[str]:
+        """`controls` as every rule reads them: `mfa` and `second-factor` are one control."""
+        return controls | SECOND_FACTOR if controls & SECOND_FACTOR else controls
+
     def _shared(self, controls: frozenset[str]) -> frozenset[str]:
+        controls = self.widened(controls)
         return self._control_sets.setdefault(controls, controls)
 
     def derived(self, compute: Callable[[RuleContext], _T]) -> _T:

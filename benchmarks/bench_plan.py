@@ -1,0 +1,105 @@
+"""Time the mitigation plan over all candidates, and compare it with the exhaustive greedy plan.
+
+    .venv/bin/python benchmarks/bench_plan.py --scenarios          # lazy plan == exhaustive greedy, per scenario
+    .venv/bin/python benchmarks/bench_plan.py 2000 10000           # plan time on generated national models
+
+The exhaustive greedy plan measures every candidate's exact gain in every round (no upper bounds, no
+laziness) and takes the best ratio that fits; the shipped planner must choose the same items. Not a
+test: nothing asserts; it prints what it finds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from biotm.analysis.mitigation import _Entry, _Planner, collect
+from biotm.analysis.stage import analyze_attacks
+from biotm.graph import build_graph
+from biotm.model.loader import load_model
+from biotm.pipeline import AuditOptions, audit
+
+ROOT = Path(__file__).resolve().parents[1]
+OPTIONS = AuditOptions(plan=False, today=dt.date(2026, 1, 1))
+
+
+def exhaustive(path: Path, budget: float | None, items: int) -> list[list[str]]:
+    loaded = load_model(path)
+    result = audit(loaded, OPTIONS)
+    graph = build_graph(loaded)
+    analysis = analyze_attacks(graph)
+    planner = _Planner(graph, result, analysis, OPTIONS)
+    entries = [_Entry(c, 1.0) for c in collect(graph, result, analysis)]
+    remaining = math.inf if budget is None else budget
+    chosen: list[list[str]] = []
+    for round_ in range(items):
+        best: tuple[float, int] | None = None
+        for index, entry in enumerate(entries):
+            planner.measure(entry, round_)
+            if entry.gain > 1e-9 and entry.cost <= remaining + 1e-9:
+                ratio = entry.gain / entry.cost
+                if best is None or ratio > best[0] + 1e-12:
+                    best = (ratio, index)
+        if best is None:
+            break
+        entry = entries[best[1]]
+        planner.measure(entry, round_)
+        item = planner.commit(entry)
+        remaining -= entry.cost
+        chosen.append(item.members)
+    return chosen
+
+
+def scenarios(items: int) -> None:
+    for path in sorted((ROOT / "scenarios").glob("*.yaml")):
+        for budget in (None, 20.0):
+            plan = audit(
+                load_model(path), AuditOptions(plan=True, plan_items=items, budget_days=budget, today=OPTIONS.today)
+            ).plan
+            assert plan is not None
+            lazy = [i.members for i in plan.items]
+            full = exhaustive(path, budget, items)
+            first = next((i for i, (a, b) in enumerate(zip(lazy, full, strict=False)) if a != b), len(full))
+            same = "same" if lazy == full else f"DIFFERENT at item {first + 1}"
+            print(f"{path.name:42} budget {budget!s:>5}: {len(lazy):2} items, {same}")
+
+
+def national(sizes: list[int]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            model = Path(tmp) / f"national-{size}.yaml"
+            subprocess.run(
+                [sys.executable, "-m", "biotm", "generate", "--elements", str(size), "--seed", "1", "-o", str(model)],
+                check=True,
+            )
+            loaded = load_model(model)
+            start, cpu = time.perf_counter(), time.process_time()
+            plan = audit(loaded, AuditOptions(plan=True, today=OPTIONS.today)).plan
+            wall, used = time.perf_counter() - start, time.process_time() - cpu
+            assert plan is not None
+            print(
+                f"national {size}: audit + plan {wall:.1f} s wall, {used:.1f} s CPU; {plan.candidates} candidates, "
+                f"{len(plan.items)} items, risk {plan.risk_before:.1f} -> {plan.risk_after:.1f}; {plan.stopped}"
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("sizes", nargs="*", type=int)
+    parser.add_argument("--scenarios", action="store_true", help="compare with the exhaustive greedy plan")
+    parser.add_argument("--items", type=int, default=12)
+    args = parser.parse_args()
+    if args.scenarios:
+        scenarios(args.items)
+    if args.sizes:
+        national(args.sizes)
+
+
+if __name__ == "__main__":
+    main()
