@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from biotm.result import SEVERITIES, AuditResult, Finding, Severity, TheftChain
+from biotm.result import OPEN_STATUSES, SEVERITIES, AuditResult, Finding, Severity, TheftChain
 
-OPEN = ("open", "expired-acceptance")
+OPEN = OPEN_STATUSES
 
 
 class Change(BaseModel):

@@ -103,4 +103,5 @@ def render(result: AuditResult) -> str:
         label=label,
         place=place,
         location=lambda f: view.finding_location(result, f),
+        tracking=view.tracking_note,
     )

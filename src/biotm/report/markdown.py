@@ -80,7 +80,7 @@ def summary(result: AuditResult) -> Iterator[str]:
     yield from table(["severity", *counts], [["open findings", *(str(n) for n in counts.values())]])
     closed = len(result.findings) - sum(counts.values())
     if closed:
-        yield f"{closed} more finding{'s' if closed != 1 else ''} accepted or mitigated."
+        yield f"{closed} more finding{'s' if closed != 1 else ''} accepted, in progress, false positive or mitigated."
         yield ""
     top = view.top_risks(result)
     if top:
@@ -130,9 +130,9 @@ def findings(result: AuditResult) -> Iterator[str]:
                 yield f"- Regulations: {codes(f.regulations)}"
             if f.mitigations:
                 yield f"- Mitigate with: {codes(f.mitigations)}"
-            if f.acceptance:
-                a = f.acceptance
-                yield f"- Accepted by {text(a.owner)} until {a.expires.isoformat()}: {text(a.justification)}"
+            note = view.tracking_note(f)
+            if note:
+                yield f"- Status {f.status}: {text(note)}"
             location = view.finding_location(result, f)
             if location:
                 yield f"- Written at {text(location.file)}:{location.line}:{location.column}"

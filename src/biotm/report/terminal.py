@@ -12,8 +12,9 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from biotm.report import view
 from biotm.report.view import printable_result
-from biotm.result import SEVERITIES, AttackPath, AuditResult, Finding
+from biotm.result import OPEN_STATUSES, SEVERITIES, AttackPath, AuditResult, Finding
 
 SEVERITY_STYLE = {
     "critical": "bold white on red",
@@ -49,7 +50,7 @@ def summary_panel(result: AuditResult) -> Panel:
         lines.append(", ".join(s.irrevocable_data) + "\n")
     counts = {sev: 0 for sev in SEVERITIES}
     for finding in result.findings:
-        if finding.status in ("open", "expired-acceptance"):
+        if finding.status in OPEN_STATUSES:
             counts[finding.severity] += 1
     lines.append("Open findings: ")
     for sev in SEVERITIES:
@@ -139,6 +140,9 @@ def finding_tree(finding: Finding) -> Tree:
         head.append(f"  ({finding.status})", style="italic")
     tree = Tree(head)
     tree.add(Text(finding.evidence))
+    note = view.tracking_note(finding)
+    if note:
+        tree.add(Text(f"{finding.status}: {note}", style="italic"))
     tree.add(
         Text(
             f"likelihood {finding.likelihood:.2f}: "

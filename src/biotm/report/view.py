@@ -13,14 +13,13 @@ from typing import Any
 
 from biotm.model.schema import Element, Flow
 from biotm.model.source import SourceLocation
-from biotm.result import SEVERITIES, AuditResult, Finding, Severity
+from biotm.result import OPEN_STATUSES, SEVERITIES, STATUSES, AuditResult, Finding, FindingStatus, Severity
 
 #: Characters a model may carry through YAML escapes ("\\e", "\\u202e") that would drive a terminal, break
 #: XML, or reorder what a reader sees: C0/C1 controls (not tab or newline) and bidirectional overrides.
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
-#: Statuses that still count against the model (what `--fail-on` gates on).
-OPEN_STATUSES = ("open", "expired-acceptance")
+__all__ = ["OPEN_STATUSES", "STATUSES"]
 
 
 def _escape_char(match: re.Match[str]) -> str:
@@ -84,6 +83,30 @@ def people(count: int) -> str:
 
 def is_open(finding: Finding) -> bool:
     return finding.status in OPEN_STATUSES
+
+
+def tracking_note(finding: Finding) -> str:
+    """What the model's tracking entry says about `finding`, in one line (empty when it has none)."""
+    a = finding.acceptance
+    if a is None:
+        return "mitigated (set in the model)" if finding.status == "mitigated" else ""
+    if a.status == "accepted":
+        return f"accepted by {a.owner} until {a.expires.isoformat() if a.expires else '?'}: {a.justification}"
+    if a.status == "false-positive":
+        review = f", review by {a.expires.isoformat()}" if a.expires else ""
+        return f"false positive per {a.owner}{review}: {a.justification}"
+    if a.status == "in-progress":
+        return f"fix in progress ({a.ticket}, {a.owner}), due {a.due.isoformat() if a.due else '?'}"
+    verified = "verified in the model" if finding.status == "mitigated" else "NOT found in the model"
+    return f"mitigated by control {a.control} ({a.owner}): {verified}"
+
+
+def status_counts(result: AuditResult) -> dict[FindingStatus, int]:
+    """Findings per status, every status present (zero when none), most open first."""
+    counts: dict[FindingStatus, int] = {status: 0 for status in STATUSES}
+    for finding in result.findings:
+        counts[finding.status] += 1
+    return counts
 
 
 def severity_rank(severity: str) -> int:
