@@ -10,8 +10,8 @@ import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
-from biotm.report import mermaid, view
-from biotm.result import AuditResult, Factor, Finding
+from biotm.report import ReportOptions, grouping, mermaid, view
+from biotm.result import SEVERITIES, AuditResult, Factor, Finding
 
 _PLAIN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:+\-]*$")
 _SPECIAL = re.compile(r"([\\`*_\[\]|~])")
@@ -96,29 +96,44 @@ def summary(result: AuditResult) -> Iterator[str]:
             yield ""
 
 
-def findings(result: AuditResult) -> Iterator[str]:
+def findings(result: AuditResult, top: int | None = None) -> Iterator[str]:
     yield "## Findings by severity"
     yield ""
     if not result.findings:
         yield "No findings."
         yield ""
         return
-    for severity, group in view.by_severity(result):
-        yield f"### {severity.capitalize()} ({len(group)})"
+    every = grouping.groups(result)
+    shown = grouping.top_groups(every, top)
+    yield (
+        f"{len(result.findings)} finding{'s' if len(result.findings) != 1 else ''} in {len(every)} groups: findings "
+        "of one rule with the same cause at many alike places are one group, with every place listed."
+        + (f" Showing the {len(shown)} riskiest groups; the JSON, SARIF and CSV reports hold every finding."
+           if len(shown) != len(every) else "")
+    )
+    yield ""
+    for severity in SEVERITIES:
+        members = [g for g in shown if g.lead.severity == severity]
+        if not members:
+            continue
+        yield f"### {severity.capitalize()} ({sum(g.size for g in members)})"
         yield ""
         yield from table(
-            ["id", "title", "where", "likelihood", "impact", "risk", "status"],
+            ["id", "title", "where", "places", "likelihood", "impact", "risk", "status"],
             (
-                [code(f.id), text(f.title), _place(result, f), f"{f.likelihood:.2f}", f"{f.impact:.2f}",
-                 f"{f.risk:.2f}", f.status]
-                for f in group
+                [code(g.lead.id), text(g.headline), _place(result, g.lead), str(g.size), f"{g.lead.likelihood:.2f}",
+                 f"{g.lead.impact:.2f}", f"{g.lead.risk:.2f}", g.lead.status]
+                for g in members
             ),
         )
-        for f in group:
-            yield f"#### {code(f.id)}: {text(f.title)}"
+        for group in members:
+            f = group.lead
+            yield f"#### {code(f.id)}: {text(group.headline)}"
             yield ""
             yield f"- Rule {code(f.rule)} at {_place(result, f)}; data {codes(f.data) or 'none'}; "\
                   f"{view.people(f.subjects)} people."
+            if group.grouped:
+                yield f"- All {group.size} {text(group.noun)}: " + "; ".join(_place(result, m) for m in group.findings)
             yield f"- Evidence: {text(f.evidence)}"
             yield f"- Likelihood {f.likelihood:.2f}: {_factors(f.likelihood_factors)}"
             yield f"- Impact {f.impact:.2f}: {_factors(f.impact_factors)}"
@@ -317,6 +332,10 @@ def what_if(result: AuditResult) -> Iterator[str]:
 
 
 def render(result: AuditResult) -> str:
+    return render_with(result, ReportOptions())
+
+
+def render_with(result: AuditResult, options: ReportOptions) -> str:
     s = result.summary
     lines = [f"# biotm audit: {text(s.name)}", ""]
     lines.append(f"Model {code(s.file) if _PLAIN_ID.match(s.file) else text(s.file)}"
@@ -324,10 +343,14 @@ def render(result: AuditResult) -> str:
                  + f"; {result.tool} {result.tool_version}, report schema {result.schema_version}.")
     lines.append("")
     lines += list(summary(result))
-    lines += list(what_if(result))
-    lines += ["## Data-flow diagram", "", "```mermaid", mermaid.render(result).rstrip("\n"), "```", ""]
-    for section in (findings, chains, attack_paths, plan, regulations, lineage, appendix):
-        lines += list(section(result))
+    if options.summary_only:
+        lines += ["The full report: run without --summary-only.", ""]
+    else:
+        lines += list(what_if(result))
+        lines += ["## Data-flow diagram", "", "```mermaid", mermaid.render(result).rstrip("\n"), "```", ""]
+        lines += list(findings(result, options.top))
+        for section in (chains, attack_paths, plan, regulations, lineage, appendix):
+            lines += list(section(result))
     while lines and lines[-1] == "":
         lines.pop()
     return "\n".join(lines) + "\n"
