@@ -90,8 +90,8 @@ def test_report_renders_diagram_and_findings_and_runs_its_own_script(pages: dict
     dom = pages["hostile"].dom
     assert 'data-biotm-script="ran"' in dom  # the CSP hash admits the report's own script
     assert re.search(r'<svg[^>]*class="dfd"', dom)
-    assert len(re.findall(r'<g class="element ', dom)) == 5
-    assert len(re.findall(r'<g class="flow ', dom)) == 4
+    assert len(re.findall(r'<g [^>]*class="(?:node )?element ', dom)) == 5
+    assert len(re.findall(r'<g [^>]*class="(?:edge )?flow ', dom)) == 4
     assert len(re.findall(r'<article class="finding" id="', dom)) == 6 + 1  # six findings and one chain
     assert re.search(r'<th aria-sort|<th><button type="button">', dom)  # the sort buttons were added
     assert "data-pwned" not in root_tag(dom)  # no payload ran
@@ -130,8 +130,8 @@ def test_every_scenario_report_renders_without_console_errors(
     for name, (result, page) in scenario_pages.items():
         dom = page.dom
         assert 'data-biotm-script="ran"' in root_tag(dom), name
-        assert len(re.findall(r'<g class="element ', dom)) == len(result.model.elements), name
-        assert len(re.findall(r'<g class="flow ', dom)) == len(result.model.flows), name
+        assert len(re.findall(r'<g [^>]*class="(?:node )?element ', dom)) == len(result.model.elements), name
+        assert len(re.findall(r'<g [^>]*class="(?:edge )?flow ', dom)) == len(result.model.flows), name
         articles = len(re.findall(r'<article class="finding" id="', dom))
         assert articles == len(groups(result)) + min(len(result.chains), html.CHAIN_LIMIT), name
         assert page.console == [], (name, page.console)

@@ -168,20 +168,38 @@ def medium(flow: Flow, actors: set[str], zone_of: dict[str, str]) -> str:
 
 
 def overview(result: AuditResult) -> Diagram:
-    """Zones as nodes inside one box per owner, flows between zones aggregated: for models too large to draw."""
-    zone_of = {e.id: e.zone for e in result.model.elements}
-    counts: dict[str, int] = defaultdict(int)
+    """Zones as nodes inside one box per owner, flows between them aggregated: for models too large to draw.
+
+    Alike zones (same owner, parent and exposure, and the same mix of element types, such as 93 carrier shops)
+    are one node, "93 zones like 'Carrier A shops in Anhui'", so even a national model fits a page.
+    """
+    types: dict[str, list[str]] = defaultdict(list)
     for element in result.model.elements:
-        counts[element.zone] += 1
-    detail = structure(result)
-    diagram = Diagram(title=f"{result.summary.name}: zone overview")
-    owners = sorted({z.owner for z in result.zones})
-    for owner in owners:
-        diagram.zones[f"owner:{owner}"] = ZoneBox(f"owner:{owner}", owner, None, owner, "", [])
+        types[element.zone].append(element.type.value)
+    alike: dict[tuple[object, ...], list[str]] = defaultdict(list)
     for zone in result.zones:
-        exposure = ["internet"] * zone.internet_facing + ["public place"] * zone.public_place
-        label = f"{zone.name} ({counts[zone.id]} elements, {zone.jurisdiction}{''.join(', ' + e for e in exposure)})"
-        diagram.nodes[zone.id] = Node(zone.id, label, "zone", f"owner:{zone.owner}")
+        key = (zone.owner, zone.parent, zone.internet_facing, zone.public_place, tuple(sorted(types[zone.id])))
+        alike[key].append(zone.id)
+    names = {z.id: z for z in result.zones}
+    node_of: dict[str, str] = {}
+    diagram = Diagram(title=f"{result.summary.name}: zone overview")
+    for owner in sorted({z.owner for z in result.zones}):
+        diagram.zones[f"owner:{owner}"] = ZoneBox(f"owner:{owner}", owner, None, owner, "", [])
+    for members in alike.values():
+        first = names[min(members)]
+        exposure = ["internet"] * first.internet_facing + ["public place"] * first.public_place
+        elements = sum(len(types[m]) for m in members)
+        where = ", ".join(sorted({names[m].jurisdiction for m in members}))
+        if len(members) == 1:
+            label = f"{first.name} ({elements} elements, {where}{''.join(', ' + e for e in exposure)})"
+        else:
+            label = (f"{len(members)} zones like “{first.name}” ({elements} elements, {where}"
+                     f"{''.join(', ' + e for e in exposure)})")
+        diagram.nodes[first.id] = Node(first.id, label, "zone", f"owner:{first.owner}")
+        for member in members:
+            node_of[member] = first.id
+    zone_of = {e.id: node_of[e.zone] for e in result.model.elements if e.zone in node_of}
+    detail = structure(result)
     severity_rank = {name: rank for rank, name in enumerate(COLOURS)}
     pairs: dict[tuple[str, str], list[Edge]] = defaultdict(list)
     for edge in detail.edges:
@@ -195,7 +213,7 @@ def overview(result: AuditResult) -> Diagram:
             if severity_rank[worst] < severity_rank[node.severity]:
                 node.severity = worst
         diagram.edges.append(Edge(
-            id=f"{source}>{target}", label=f"{len(edges)} flow{'s' if len(edges) != 1 else ''}", source=source,
+            id=f"{source}>{target}", label=f"{len(edges):,} flow{'s' if len(edges) != 1 else ''}", source=source,
             target=target, data=sorted({d for e in edges for d in e.data}), severity=worst,
             biometric=any(e.biometric for e in edges), encrypted=all(e.encrypted for e in edges),
             medium="network" if any(e.medium == "network" for e in edges) else edges[0].medium,

@@ -74,6 +74,7 @@ def dot_source(diagram: Diagram) -> str:
             sub = node.kind if node.label == node.id else f"{node.kind} · {node.id}"
             label = _lines(node.label, 150, 4)[:-1] + "\\n" + quote(sub)[1:-1] + '"'
             attrs = [f"label={label}", f"shape={SHAPES.get(node.kind, 'box')}", f'fillcolor="{fill_node}"',
+                     f'class="element {node.kind} sev-{node.severity}"',
                      f'color="{COLOURS[node.severity]}"', f"penwidth={2.4 if node.severity != 'none' else 1.1}"]
             if node.biometric_store:
                 attrs += ['xlabel="BIO"', 'fontcolor="#212121"']
@@ -87,7 +88,7 @@ def dot_source(diagram: Diagram) -> str:
     for edge in diagram.edges:
         medium = _medium(edge.medium, edge.encrypted)
         attrs = [f"label={_lines(edge.label, 130, 4)}", f'color="{COLOURS[edge.severity]}"',
-                 f"penwidth={2.6 if edge.biometric else 1.3}", f'class="{medium}"']
+                 f"penwidth={2.6 if edge.biometric else 1.3}", f'class="flow {medium} sev-{edge.severity}"']
         if medium in NATIVE_STYLES:
             attrs.append(f'style="{NATIVE_STYLES[medium]}"')  # the SVG gets the exact dash pattern after layout
         out.append(f"  {quote(edge.source)} -> {quote(edge.target)} [{', '.join(attrs)}];")
@@ -124,7 +125,7 @@ def layout_svg(diagram: Diagram) -> str | None:
     return _restyle(_COMMENT.sub("", svg)) or None
 
 
-def layout_png(diagram: Diagram, dpi: int = 110) -> bytes | None:
+def layout_png(diagram: Diagram, dpi: int = 150) -> bytes | None:
     """The diagram as PNG (for the PDF report), or None without Graphviz."""
     binary = dot_binary()
     if binary is None:

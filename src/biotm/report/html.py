@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from biotm.report import ReportOptions, svg, view
-from biotm.report.diagram import layout
+from biotm.report.diagram import report_layout
 from biotm.report.grouping import FindingGroup, group_of, groups, top_groups
 from biotm.report.templates import asset, environment
 from biotm.result import AuditResult, Finding, RegulationRef
@@ -114,7 +114,7 @@ def render_with(result: AuditResult, options: ReportOptions) -> str:
         csp=content_security_policy(script, style),
         css=Markup(style),
         script=Markup(script),
-        svg=Markup(svg.render_diagram(layout(result))),
+        svg=Markup(svg.render_diagram(report_layout(result))),
         counts=counts,
         closed=len(result.findings) - sum(counts.values()),
         top=view.top_risks(result),

@@ -59,6 +59,9 @@ def _framed(diagram: Diagram, laid: str) -> str:
     width, height = (float(found.group(1)) * 4 / 3, float(found.group(2)) * 4 / 3) if found else (800.0, 600.0)
     inner = _SIZE.sub(f'<svg x="0" y="0" width="{width:.1f}" height="{height:.1f}"', laid, count=1)
     inner = inner.replace(f'font-family="{graphviz_font()}"', f'font-family="{escape(FONTS)}"')
+    # nested in our <svg>, so in its namespace already; nothing in it links
+    inner = inner.replace(' xmlns:xlink="http://www.w3.org/1999/xlink"', "").replace(
+        ' xmlns="http://www.w3.org/2000/svg"', "", 1)
     total_w = max(width, 900.0)
     return environment().get_template("diagram_frame.svg.j2").render(
         d=diagram, width=round(total_w, 1), height=round(height + LEGEND_H, 1), inner=Markup(inner),
