@@ -5,6 +5,7 @@ Needs Debian's `chromium` (installed by .ci/run); skipped with a reason when it 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import subprocess
@@ -135,3 +136,28 @@ def test_every_scenario_report_renders_without_console_errors(
         articles = len(re.findall(r'<article class="finding" id="', dom))
         assert articles == len(groups(result)) + min(len(result.chains), html.CHAIN_LIMIT), name
         assert page.console == [], (name, page.console)
+
+
+def test_the_2000_element_model_report_stays_small_and_opens(tmp_path: Path) -> None:
+    """Issue 19: the generated national model's HTML was 20 MB with 7,371 cards; grouped it must be under 2 MB."""
+    import time
+
+    from biotm.generate import dump_yaml, national_model
+    from biotm.model import load_bytes
+    from biotm.pipeline import AuditOptions, audit
+    from biotm.report.grouping import groups
+
+    loaded = load_bytes(dump_yaml(national_model(2000, seed=1)).encode(), "big.yaml")
+    result = audit(loaded, AuditOptions(today=dt.date(2026, 1, 1)))
+    page = html.render(result)
+    assert len(page.encode("utf-8")) < 2_000_000
+    found = groups(result)
+    assert len(found) < len(result.findings) / 20
+    assert page.count('<article class="finding" id="') == len(found) + min(len(result.chains), html.CHAIN_LIMIT)
+    path = tmp_path / "big.html"
+    path.write_text(page, encoding="utf-8")
+    start = time.perf_counter()
+    loaded_page = load(path, tmp_path / "profile")
+    print(f"2,000-element report: {len(page) / 1e6:.2f} MB, opened in {time.perf_counter() - start:.1f} s")
+    assert 'data-biotm-script="ran"' in root_tag(loaded_page.dom)
+    assert loaded_page.console == []

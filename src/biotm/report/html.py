@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from biotm.report import ReportOptions, svg, view
+from biotm.report import ReportOptions, charts, summary, svg, view
 from biotm.report.diagram import report_layout
 from biotm.report.grouping import FindingGroup, group_of, groups, top_groups
 from biotm.report.templates import asset, environment
@@ -107,6 +107,8 @@ def render_with(result: AuditResult, options: ReportOptions) -> str:
     counts = view.open_counts(result)
     every = groups(result)
     shown = top_groups(every, options.top)
+    element_sections, elements_left = summary.element_sections(result)
+    data_sections, data_left = summary.data_sections(result)
     return environment().get_template("report.html.j2").render(
         r=result,
         s=result.summary,
@@ -140,4 +142,12 @@ def render_with(result: AuditResult, options: ReportOptions) -> str:
         large=len(result.model.elements) > LARGE_MODEL,
         chain_limit=CHAIN_LIMIT,
         regulation_groups=lambda fs: groups(result, fs),
+        prose=summary.management_summary(result),
+        charts=[charts.bar_chart(c) for c in summary.charts(result)],
+        element_sections=element_sections,
+        elements_left=elements_left,
+        data_sections=data_sections,
+        data_left=data_left,
+        lineage_view=lambda entry: charts.lineage_view(result, entry),
+        names=lambda ids: [label(i) for i in ids],
     )
