@@ -44,7 +44,9 @@ def test_renderers_are_deterministic_on_a_populated_result(rich_result: AuditRes
 
 def test_markdown_has_every_section_and_a_row_per_finding(rich_result: AuditResult) -> None:
     text = markdown.render(rich_result)
-    for heading in ("## Executive summary", "### Top risks", "## Data-flow diagram", "```mermaid",
+    for heading in ("| Biometric risk audit |", "| date of the audit |", "## Management summary", "## Charts",
+                    "## In numbers", "### Top risks", "## Data-flow diagram", "```mermaid", "## Elements",
+                    "## Data items and where biometric data travel and rest",
                     "## Findings by severity", "## Identity-theft chains", "## Attack paths", "## Mitigation plan",
                     "## Regulations by article", "## Data lineage", "## Appendix: the model"):
         assert heading in text, heading
