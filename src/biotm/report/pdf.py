@@ -465,3 +465,32 @@ def render_with(result: AuditResult, options: ReportOptions) -> bytes:
         story += _appendix(result, width)
     doc.build(story)
     return buffer.getvalue()
+
+
+def render_blocks(blocks: Iterable[Any], todo: str, title: str) -> bytes:
+    """A plain document (the DPIA draft) from blocks with `kind` h1, h2, p, todo or table."""
+    _fonts()
+    buffer = io.BytesIO()
+    margin = 18 * mm
+    doc = BaseDocTemplate(buffer, pagesize=A4, invariant=1, title=view.printable(title), creator="biotm",
+                          leftMargin=margin, rightMargin=margin, topMargin=margin, bottomMargin=margin)
+    frame = Frame(margin, margin, A4[0] - 2 * margin, A4[1] - 2 * margin, id="body")
+    doc.addPageTemplates([PageTemplate("body", [frame], onPage=_footer(title))])
+    todo_style = ParagraphStyle("todo", parent=BODY, backColor=colors.HexColor("#fff3e0"), borderPadding=4,
+                                leftIndent=4, spaceBefore=6, spaceAfter=8)
+    story: list[Flowable] = []
+    for block in blocks:
+        if block.kind == "h1":
+            story.append(para(esc(block.text), H1))
+        elif block.kind == "h2":
+            story.append(para(esc(block.text), H2))
+        elif block.kind == "todo":
+            story.append(para(f'<font color="#bf360c"><b>{esc(todo)}:</b></font> {esc(block.text)}', todo_style))
+        elif block.kind == "table":
+            share = frame.width / max(len(block.header), 1)
+            rows = [[esc(h) for h in block.header], *[[esc(c) for c in row] for row in block.rows]]
+            story.append(_table(rows, [share] * len(block.header)))
+        else:
+            story.append(para(esc(block.text)))
+    doc.build(story)
+    return buffer.getvalue()
