@@ -113,6 +113,7 @@ class RegulationRef(Record):
     law: str
     article: str
     title: str
+    kind: Literal["law", "standard"] = Field(default="law", description="A standard is good practice, not law.")
 
 
 #: What the owner says about a finding (the model's `accepted` block), as the analysis verified it.

@@ -273,6 +273,27 @@ def _unawareness() -> Model:
     return m
 
 
+def _state_organ() -> Model:
+    """An operator sends a face for an identity check to a state organ's service, under a named statute."""
+    m = capture_chain()
+    m["zones"].append(zone("ministry", owner="ministry"))
+    m["elements"].append(element("registry", "external", "ministry"))
+    m["flows"].append(flow("check", "app", "registry", ["face"], encrypted=True))
+    m["organisations"] = [
+        {"name": "operator", "role": "controller"},
+        {"name": "ministry", "role": "state-organ", "authority": "ATFL-9"},
+    ]
+    return m
+
+
+def _obligation() -> Model:
+    """A face collected under a legal obligation, kept longer than the law's period."""
+    m = capture_chain()
+    m["data"][0]["retention_days"] = 4000
+    m["data"][0]["basis"] = {"basis": "legal-obligation", "law": "MIIT-2019", "retention_days": 730}
+    return m
+
+
 CASES: tuple[Case, ...] = (
     Case("bio-store-unencrypted", _unencrypted, ("db",), ("elements", "db", ("encryption-at-rest",))),
     Case("bio-store-exposed", _exposed, ("db",), ("elements", "db", ("access-control",))),
@@ -317,6 +338,13 @@ CASES: tuple[Case, ...] = (
         lambda: _matcher(returns="score"),
         ("matcher",),
         ("elements", "matcher", ("decision-only-response",)),
+    ),
+    Case("legal-state-disclosure", _state_organ, ("check",), ("flows", "check", ("audit-logging",))),
+    Case(
+        "legal-obligation-limits",
+        _obligation,
+        ("capture",),
+        ("elements", "app", ("privacy-notice", "purpose-limitation", "retention-limit")),
     ),
     Case("stride-spoofing", _crossing, ("api", "call", "svc"), ("flows", "call", ("authentication",))),
     Case("stride-tampering", _crossing, ("api", "call", "svc"), ("flows", "call", ("encryption-in-transit",))),

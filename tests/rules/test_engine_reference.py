@@ -17,9 +17,9 @@ from strategies import load_dict, models
 
 from biotm.generate import national_model
 from biotm.graph import SystemGraph, build_graph
+from biotm.legal.scope import Citations
 from biotm.model.loader import LoadedModel, load_model
 from biotm.pipeline import AuditOptions
-from biotm.regulations import ordered
 from biotm.result import Finding, finding_id
 from biotm.rules import registry
 from biotm.rules.base import KIT_PARTS, Hit, Rule, RuleContext, kit_parts, max_subjects
@@ -29,6 +29,12 @@ from biotm.scoring import CONTROL_EFFECT, impact, likelihood, severity
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+
+def _cited(ctx: RuleContext, rule: Rule, hit: Hit, data: list[str]) -> list[str]:
+    """The scope filter with a fresh memo for every finding, so the engine's sharing cannot hide a mix-up."""
+    citations = Citations(ctx.graph)
+    return citations.cite([*(hit.cites_only or rule.regulations), *hit.regulations], citations.places(hit.places), data)
 
 
 def _reference_finding(ctx: RuleContext, rule: Rule, hit: Hit) -> Finding | None:
@@ -84,7 +90,7 @@ def _reference_finding(ctx: RuleContext, rule: Rule, hit: Hit) -> Finding | None
         categories=list(rule.categories),
         threat_tree=list(rule.threat_tree),
         cwe=list(rule.cwe),
-        regulations=ordered([*rule.regulations, *hit.regulations]),
+        regulations=_cited(ctx, rule, hit, data),
         mitigations=[c for c in rule.mitigations if c not in present],
         evidence=hit.evidence,
         location=graph.location(*hit.location) if hit.location is not None else None,

@@ -65,7 +65,7 @@ def test_regulation_view_groups_findings_by_article() -> None:
     assert run.exit_code == 0, run.output
     view = run.output[run.output.index("Findings by article") :]
     assert "PIPL 28:" in view and "PIPL 51:" in view
-    article_28 = view[view.index("PIPL 28:") : view.index("PIPL 29:")]
+    article_28 = view[view.index("PIPL 28:") : view.index("PIPL 51:")]
     assert "bio-identity-kit" in article_28
     assert "GDPR 9:" not in view
 
@@ -81,14 +81,16 @@ def test_china_sim_scenario_findings_on_the_right_places() -> None:
         ("bio-identity-kit", "realname_archive"),
         ("bio-insider-bulk-access", "police_query>police_results>police_investigator"),
         ("bio-third-party-disclosure", "liveness_request"),
-        ("bio-function-creep", "police_query"),
+        ("legal-state-disclosure", "police_subscriber_query"),
     ]
     for key in expected:
         assert key in at, key
         finding = at[key]
         assert finding.regulations and finding.mitigations and finding.status == "open"
-    assert "public-security" in at[("bio-function-creep", "police_query")].evidence
-    assert "PIPL-26" in at[("bio-function-creep", "police_query")].regulations
+    # Police queries rest on the Cybersecurity Law's duty to assist (the model's `purposes`): no function creep,
+    # but the disclosure is judged by its legal authority and logging.
+    assert ("bio-function-creep", "police_query") not in at
+    assert "CSL-28" in at[("legal-state-disclosure", "police_subscriber_query")].regulations
     # The archive has role-based access but no reviewed audit log: back-office staff raise the resale
     # finding too, lowered by the control that is there and mitigated by the one that is missing.
     backoffice = at[("bio-insider-bulk-access", "realname_archive>backoffice_lookup>backoffice")]

@@ -21,8 +21,8 @@ EXPECTED: dict[str, list[Pin]] = {
         ("bio-insider-bulk-access", ("realname_archive", "backoffice_lookup", "backoffice")),
         # Live faces go to the face-SDK vendor's cloud without a processing agreement.
         ("bio-third-party-disclosure", ("liveness_request",)),
-        # Registration faces reach the public-security query system.
-        ("bio-function-creep", ("police_query",)),
+        # Police query subscriber records under the Cybersecurity Law's duty to assist, with no audit log.
+        ("legal-state-disclosure", ("police_subscriber_query",)),
         # The SIM is registered on a face match with no tested PAD and no second factor.
         ("bio-no-pad", ("realname_system",)),
         ("bio-sole-factor", ("realname_system",)),
@@ -62,14 +62,14 @@ EXPECTED: dict[str, list[Pin]] = {
     ],
     "bank-remote-ekyc.yaml": [
         ("bio-no-injection-detection", ("bank_app",)),
-        ("bio-cross-border-transfer", ("sdk_upload",)),
-        ("bio-third-party-disclosure", ("sdk_upload",)),
+        # The US vendor is the bank's processor under a DPA and SCCs: its upload is neither an unagreed
+        # disclosure nor an unsafeguarded transfer, but it keeps the faces.
         ("bio-raw-sample-retained", ("idv_archive",)),
         ("bio-raw-sample-retained", ("kyc_file",)),
         ("bio-sole-factor", ("onboarding_api",)),
     ],
     "airport-egates.yaml": [
-        ("bio-cross-border-transfer", ("ees_registration",)),
+        # DE -> FR (eu-LISA) stays in the EEA: no GDPR Chapter V transfer.
         ("bio-third-party-disclosure", ("vendor_failure_images",)),
         ("bio-insider-bulk-access", ("gate_log", "vendor_failure_images", "vendor_support")),
         ("bio-raw-sample-retained", ("gate_log",)),
@@ -89,7 +89,6 @@ EXPECTED: dict[str, list[Pin]] = {
 RESOLVED_BY_HARDENING: dict[str, list[Pin]] = {
     "china-sim-registration-hardened.yaml": [
         ("bio-third-party-disclosure", ("liveness_request",)),
-        ("bio-function-creep", ("police_query",)),
         ("bio-no-pad", ("realname_system",)),
         ("bio-sole-factor", ("realname_system",)),
         ("bio-score-oracle", ("id_verification_service",)),
@@ -97,8 +96,6 @@ RESOLVED_BY_HARDENING: dict[str, list[Pin]] = {
     ],
     "bank-remote-ekyc-hardened.yaml": [
         ("bio-no-injection-detection", ("bank_app",)),
-        ("bio-cross-border-transfer", ("sdk_upload",)),
-        ("bio-third-party-disclosure", ("sdk_upload",)),
         ("bio-raw-sample-retained", ("idv_archive",)),
         ("bio-sole-factor", ("onboarding_api",)),
     ],

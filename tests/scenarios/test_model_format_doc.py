@@ -12,13 +12,17 @@ from biotm.model.controls import CONTROLS
 from biotm.model.loader import load_bytes
 from biotm.model.schema import (
     Accepted,
+    Agreement,
     Attacker,
     DataItem,
     Derivation,
     Element,
     Flow,
+    LegalBasis,
     Meta,
     Model,
+    Organisation,
+    PurposeBasis,
     Requirement,
     Settings,
     Threat,
@@ -42,6 +46,10 @@ SCHEMA_CLASSES: list[type[BaseModel]] = [
     Accepted,
     Threat,
     Settings,
+    Organisation,
+    Agreement,
+    LegalBasis,
+    PurposeBasis,
 ]
 
 

@@ -14,7 +14,8 @@ from rich.text import Text
 from rich.tree import Tree
 
 from biotm.cli.common import write_output
-from biotm.regulations import CATALOG, LAWS, law_of, refs
+from biotm.legal.jurisdictions import ADEQUACY_REVIEWED
+from biotm.regulations import CATALOG, LAWS, SCOPES, TRANSFER_IDS, law_of, refs
 from biotm.report.terminal import SEVERITY_STYLE
 from biotm.result import AuditResult, RuleInfo
 from biotm.rules import all_rules
@@ -29,10 +30,10 @@ def catalog() -> list[RuleInfo]:
 
 def catalog_json() -> str:
     infos = catalog()
-    used = {ref for info in infos for ref in info.regulations if ref in CATALOG}
+    # Every article a rule can cite, including those only some hits add (CN-FRT-filing at 100,000 faces).
     document = {
         "rules": [info.model_dump(mode="json") for info in infos],
-        "regulations": [ref.model_dump(mode="json") for ref in refs(used)],
+        "regulations": [ref.model_dump(mode="json") for ref in CATALOG.values()],
         "warnings": pack_warnings(),
     }
     return json.dumps(document, indent=2) + "\n"
@@ -48,7 +49,7 @@ def catalog_markdown() -> str:
         "are computed, and how the controls below suppress or lower a finding, is in [scoring.md](scoring.md).",
         "",
         "`biotm analyze` runs every rule. `--rules` and `--skip-rules` (repeatable, comma-separated) take rule",
-        "ids, families (`biometric`, `stride`, `linddun`, `manual`: that family only) or categories, their",
+        "ids, families (`biometric`, `stride`, `linddun`, `legal`, `manual`: that family only) or categories, their",
         "prefix or their name (`BIO`, `STRIDE:Spoofing`, `Spoofing`). `--regulation PIPL` adds the findings",
         "grouped by article of that law to the terminal report.",
         "",
@@ -82,7 +83,43 @@ def catalog_markdown() -> str:
             lines.append(f"- Regulations: {', '.join(r.regulations)}")
     lines += ["", "# Regulation catalog", "", "| id | law | article | what it asks |", "|---|---|---|---|"]
     lines += [f"| `{ref.id}` | {ref.law} | {ref.article} | {ref.title} |" for ref in CATALOG.values()]
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, *_scope_lines()]) + "\n"
+
+
+def _reach(kind: str, subjects: bool) -> str:
+    return "(everywhere)" if kind == "standard" else "yes" if subjects else "no"
+
+
+def _scope_lines() -> list[str]:
+    lines = [
+        "",
+        "## Where each law applies",
+        "",
+        "A finding cites a law only if one of its places (its zones' jurisdictions, ISO 3166; `US-IL` is in `US`)",
+        "lies in the law's territory, or, where the law reaches people abroad, one of its data subjects does",
+        "(`subject_jurisdictions`, by default where the data are collected). On a flow, the transfer articles",
+        f"({', '.join(sorted(TRANSFER_IDS))}) are judged by the exporting side alone. Articles about special",
+        "data are cited only for such data: BIPA for biometrics, CN-FRT for faces, PIPL Art. 28-30 for",
+        "information sensitive under PIPL (biometrics, ID-document numbers and images, children's data; not a",
+        "phone number), GDPR Art. 9 for biometrics. Standards apply everywhere as good practice, not as law.",
+        "",
+        "| law | kind | applies to | data subjects abroad |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {LAWS[law]} | {scope.kind} | {scope.basis} | {_reach(scope.kind, scope.subjects)} |"
+        for law, scope in SCOPES.items()
+    ]
+    lines += [
+        "",
+        "The facial-recognition measures (CN-FRT) are cited by article number only where the number is",
+        "confirmed from the published text (Art. 4, 5 and 13); their other duties (consent, device storage,",
+        "retention, alternatives, impact assessment, security, filing) are cited by topic, e.g.",
+        "`CN-FRT-consent`, until their numbers are checked. `MIIT-2019` is a departmental notice without",
+        "articles. EU adequacy decisions for transfers: as reviewed on "
+        f"{ADEQUACY_REVIEWED} (`biotm.legal.jurisdictions`).",
+    ]
+    return lines
 
 
 def catalog_table() -> Table:

@@ -25,6 +25,8 @@ from biotm.model.source import Path, SourceMap
 
 OTM_VERSION = "0.2.0"
 BIOTM_KEY = "biotm"
+#: Model-wide legal sections, kept under `project.attributes.biotm`.
+LEGAL_SECTIONS = ("organisations", "agreements", "bases")
 
 _STORE_WORDS = ("database", "datastore", "data-store", "storage", "store", "bucket", "s3", "cache", "db", "file")
 _DEVICE_WORDS = ("client", "browser", "mobile", "device", "phone", "terminal", "camera", "kiosk", "iot")
@@ -126,6 +128,9 @@ class _Importer:
                 self.draft.add(section, item, ("project",))
         if isinstance(extra.get("settings"), dict):
             self.draft.extra["settings"] = extra["settings"]
+        for section in LEGAL_SECTIONS:  # roles, agreements and purpose bases: model-wide, like settings
+            if isinstance(extra.get(section), list):
+                self.draft.extra[section] = extra[section]
         if not self.draft.sections["elements"]:
             raise located(
                 self.source, ("components",) if "components" in self.data else (), "the model has no components"
@@ -422,6 +427,9 @@ def export(model: Model) -> dict[str, Any]:
     settings = _kept(model.settings)
     if settings:
         project_extra["settings"] = settings
+    for section in LEGAL_SECTIONS:
+        if getattr(model, section):
+            project_extra[section] = [_kept(part) for part in getattr(model, section)]
     project: dict[str, Any] = {"name": model.meta.name, "id": slug(model.meta.name) or "biotm-model"}
     if model.meta.description:
         project["description"] = model.meta.description

@@ -188,6 +188,14 @@ _CONTROLS: tuple[Control, ...] = (
         "element",
     ),
     Control(
+        "privacy-notice",
+        "Privacy notice at collection",
+        "People are told who processes their data, why, on what basis and for how long before it is collected "
+        "(PIPL Art. 17, GDPR Art. 13), also where a law, not consent, is the basis.",
+        1,
+        "element",
+    ),
+    Control(
         "signage",
         "Prominent notice and signage",
         "People are told, at the place, that recognition equipment is in use (PIPL Art. 26).",

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from biotm.model.controls import CONTROLS
 from biotm.model.errors import Problem, did_you_mean
+from biotm.model.legal_checks import check_legal
 from biotm.model.schema import Model, Requirement
 from biotm.model.source import Path, SourceMap
 
@@ -72,6 +73,7 @@ class _Checker:
         self._flows()
         self._attackers()
         self._places()
+        check_legal(m, self.report)
         for control, _cost in m.settings.control_cost_days.items():
             if control not in CONTROLS:
                 self.report(

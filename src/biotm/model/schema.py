@@ -138,6 +138,80 @@ class ConsentKind(StrEnum):
     WRITTEN = "written"
 
 
+class OrgRole(StrEnum):
+    """What an organisation is for the personal data it touches (GDPR terms; PIPL terms in brackets)."""
+
+    CONTROLLER = "controller"  # personal information handler
+    PROCESSOR = "processor"  # entrusted party, acting for a named controller
+    JOINT_CONTROLLER = "joint-controller"  # joint handlers deciding purposes together
+    RECIPIENT = "recipient"  # an independent controller the data are disclosed to
+    STATE_ORGAN = "state-organ"  # a public authority receiving data under a statute
+
+
+class AgreementKind(StrEnum):
+    DATA_PROCESSING_AGREEMENT = "data-processing-agreement"  # GDPR Art. 28, PIPL Art. 21
+    STANDARD_CONTRACTUAL_CLAUSES = "standard-contractual-clauses"  # GDPR Art. 46(2)(c)
+    CAC_STANDARD_CONTRACT = "cac-standard-contract"  # PIPL Art. 38(1)(3)
+    CAC_SECURITY_ASSESSMENT = "cac-security-assessment"  # PIPL Art. 38(1)(1), 40
+    JOINT_CONTROLLER_ARRANGEMENT = "joint-controller-arrangement"  # GDPR Art. 26, PIPL Art. 20
+
+
+class BasisKind(StrEnum):
+    CONSENT = "consent"
+    SEPARATE_CONSENT = "separate-consent"
+    CONTRACT = "contract"
+    LEGAL_OBLIGATION = "legal-obligation"
+    PUBLIC_TASK = "public-task"
+    VITAL_INTEREST = "vital-interest"
+    LEGITIMATE_INTEREST = "legitimate-interest"  # GDPR Art. 6(1)(f) only; PIPL has no such basis
+
+
+class Organisation(Strict):
+    """An organisation named as a zone owner or element operator, with its role for the data."""
+
+    name: str = Field(min_length=1, description="As written in zones' `owner` or elements' `operator`.")
+    role: OrgRole
+    controller: str | None = Field(default=None, description="For a processor: the controller it acts for.")
+    authority: str | None = Field(
+        default=None,
+        description="For a state organ: the statute it receives data under (a regulation id like CSL-28, or a name).",
+    )
+
+    @model_validator(mode="after")
+    def _controller_for_processors(self) -> Organisation:
+        if self.role is OrgRole.PROCESSOR and self.controller is None:
+            raise ValueError(f"processor '{self.name}' needs a 'controller' (the organisation it acts for)")
+        if self.role is not OrgRole.PROCESSOR and self.controller is not None:
+            raise ValueError(f"only a processor names a 'controller'; '{self.name}' is a {self.role.value}")
+        return self
+
+
+class Agreement(Strict):
+    """Agreements in force between two organisations, valid for every flow between them."""
+
+    between: list[str] = Field(min_length=2, max_length=2)
+    kinds: list[AgreementKind] = Field(min_length=1)
+
+
+class LegalBasis(Strict):
+    """The legal basis of a processing: consent, a contract, a law that obliges it, ..."""
+
+    basis: BasisKind
+    law: str | None = Field(
+        default=None, description="The law the basis rests on: a regulation id (ATFL-9, MIIT-2019) or its name."
+    )
+    purposes: list[str] = Field(
+        default_factory=list, description="Purposes it covers; empty: the data item's own purposes."
+    )
+    retention_days: int | None = Field(default=None, ge=0, description="How long the law asks data to be kept.")
+
+
+class PurposeBasis(LegalBasis):
+    """A purpose's own basis (police queries under the Cybersecurity Law), for data collected for another."""
+
+    purpose: str = Field(min_length=1)
+
+
 class Zone(Strict):
     """A trust boundary owned by one organisation in one jurisdiction."""
 
@@ -257,6 +331,11 @@ class DataItem(Strict):
     consent: ConsentKind | None = None
     minors: bool = Field(default=False, description="Includes children under 14.")
     public: bool = Field(default=False, description="Anyone can obtain it (a face on social media, a published list).")
+    basis: LegalBasis | None = Field(default=None, description="Legal basis of collecting it.")
+    subject_jurisdictions: list[str] = Field(
+        default_factory=list,
+        description="Where its data subjects are (ISO 3166 codes); default: where it is collected.",
+    )
 
     @model_validator(mode="after")
     def _biometric_facts(self) -> DataItem:
@@ -388,6 +467,9 @@ class Model(Strict):
     accepted: list[Accepted] = Field(default_factory=list)
     threats: list[Threat] = Field(default_factory=list)
     settings: Settings = Field(default_factory=Settings)
+    organisations: list[Organisation] = Field(default_factory=list)
+    agreements: list[Agreement] = Field(default_factory=list)
+    bases: list[PurposeBasis] = Field(default_factory=list)
 
 
 Requirement.model_rebuild()

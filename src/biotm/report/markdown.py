@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from biotm.report import ReportOptions, grouping, mermaid, view
 from biotm.report import summary as deliverable
-from biotm.result import SEVERITIES, AuditResult, Factor, Finding
+from biotm.result import SEVERITIES, AuditResult, Factor, Finding, RegulationRef
 
 _PLAIN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:+\-]*$")
 _SPECIAL = re.compile(r"([\\`*_\[\]|~])")
@@ -228,6 +228,11 @@ def plan(result: AuditResult) -> Iterator[str]:
     )
 
 
+def _law_name(ref: RegulationRef) -> str:
+    """A standard says so: it is good practice, not law."""
+    return f"{ref.law} (standard)" if ref.kind == "standard" else ref.law
+
+
 def regulations(result: AuditResult) -> Iterator[str]:
     yield "## Regulations by article"
     yield ""
@@ -239,7 +244,10 @@ def regulations(result: AuditResult) -> Iterator[str]:
         return
     yield from table(
         ["law", "article", "title", "findings"],
-        ([text(r.law), text(r.article), text(r.title), codes(f.id for f in touched.get(r.id, []))] for r in refs),
+        (
+            [text(_law_name(r)), text(r.article), text(r.title), codes(f.id for f in touched.get(r.id, []))]
+            for r in refs
+        ),
     )
 
 

@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import Any, TypeVar, cast
 
 from biotm.graph.system import SystemGraph
+from biotm.legal.roles import Parties
 from biotm.model.schema import (
     BIOMETRIC_CATEGORIES,
     IDENTIFIER_CATEGORIES,
@@ -57,6 +58,9 @@ class Hit:
     likelihood_factors: tuple[Factor, ...] = ()
     impact_factors: tuple[Factor, ...] = ()
     regulations: tuple[str, ...] = ()
+    #: When set, the finding cites these instead of the rule's list: the articles depend on the case (a
+    #: processor's contract, a recipient's consent). Still filtered by scope, and `regulations` still added.
+    cites_only: tuple[str, ...] = ()
 
     @classmethod
     def at_element(
@@ -80,6 +84,32 @@ class Hit:
             likelihood_factors=likelihood_factors,
             impact_factors=impact_factors,
             regulations=regulations,
+        )
+
+
+    @classmethod
+    def at_flow(
+        cls,
+        flow_id: str,
+        *,
+        evidence: str,
+        data: tuple[str, ...] = (),
+        control_places: tuple[ControlPlace, ...] = (),
+        impact_factors: tuple[Factor, ...] = (),
+        regulations: tuple[str, ...] = (),
+        cites_only: tuple[str, ...] = (),
+    ) -> Hit:
+        """A hit on one flow; `control_places` are where the controls that mitigate it count."""
+        return cls(
+            place_kind="flow",
+            places=(flow_id,),
+            evidence=evidence,
+            data=data,
+            control_places=control_places,
+            location=("flow", flow_id),
+            impact_factors=impact_factors,
+            regulations=regulations,
+            cites_only=cites_only,
         )
 
 
@@ -417,6 +447,15 @@ class RuleContext:
     @cached_property
     def identifying_matchers(self) -> set[str]:
         return {e.id for e in self.graph.model.elements if e.matching is Matching.IDENTIFY}
+
+
+def legal_parties(ctx: RuleContext) -> Parties:
+    """The model's organisations, roles and agreements (biotm.legal.roles), built once per audit."""
+    return ctx.derived(_parties)
+
+
+def _parties(ctx: RuleContext) -> Parties:
+    return Parties(ctx.graph.model)
 
 
 def max_subjects(items: Iterable[DataItem]) -> int:

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from biotm.graph.system import SystemGraph
+from biotm.legal.advice import legal_warnings
+from biotm.legal.scope import Citations, PlaceScope
 from biotm.model.schema import Threat
 from biotm.pipeline import AuditOptions
-from biotm.regulations import CATALOG, ordered, refs
+from biotm.regulations import CATALOG, refs
 from biotm.result import (
     SEVERITIES,
     Factor,
@@ -33,7 +35,7 @@ from biotm.rules.tracking import apply_tracking
 from biotm.scoring import CONTROL_EFFECT, impact, likelihood, severity
 
 #: Families shipped with biotm: an exception in one of their rules is a bug and propagates.
-BUILTIN_FAMILIES = ("biometric", "stride", "linddun")
+BUILTIN_FAMILIES = ("biometric", "stride", "linddun", "legal")
 
 
 @dataclass
@@ -149,6 +151,7 @@ class _Scorer:
         self._location_of = ctx.graph.loaded.location_of
         self._element_controls = ctx.element_control_sets
         self._flow_controls = ctx.flow_control_sets
+        self.citations = Citations(ctx.graph)
 
     def _impact(self, rule: Rule, hit: Hit, data: list[str]) -> tuple[float, list[Factor]]:
         key = (tuple(data), rule.impact_scale, tuple((f.reason, f.effect) for f in hit.impact_factors))
@@ -220,7 +223,9 @@ class _Scorer:
             )
         return self._likelihoods[key]
 
-    def _template(self, scores: _RuleScores, hit: Hit, present: frozenset[str], flags: Exposure) -> dict[str, Any]:
+    def _template(
+        self, scores: _RuleScores, hit: Hit, present: frozenset[str], flags: Exposure, scope: PlaceScope
+    ) -> dict[str, Any]:
         """The fields of a finding fixed by its rule, relevant controls, exposure, data and the hit's extras."""
         rule = scores.rule
         data = self._data.get(hit.data)
@@ -245,7 +250,8 @@ class _Scorer:
             "categories": scores.categories,
             "threat_tree": scores.threat_tree,
             "cwe": scores.cwe,
-            "regulations": ordered([*rule.regulations, *hit.regulations]),
+            # Only the laws that apply where the finding's data live and to what they are (biotm.legal.scope).
+            "regulations": self.citations.cite([*(hit.cites_only or rule.regulations), *hit.regulations], scope, data),
             "mitigations": [c for c in rule.mitigations if c not in present],
             "evidence": "",
             "location": None,
@@ -281,10 +287,12 @@ class _Scorer:
             tuple((f.reason, f.effect) for f in hit.likelihood_factors) if hit.likelihood_factors else (),
             tuple((f.reason, f.effect) for f in hit.impact_factors) if hit.impact_factors else (),
             hit.regulations,
+            hit.cites_only,
+            scope := self.citations.places(hit.places),
         )
         template = scores.templates.get(key)
         if template is None:
-            template = scores.templates[key] = self._template(scores, hit, present, flags)
+            template = scores.templates[key] = self._template(scores, hit, present, flags, scope)
         # Every field but the five below is fixed by the key; the copy keeps the fields' order.
         values = template.copy()
         values["id"] = finding_id(scores.rule.id, hit.places)
@@ -399,9 +407,12 @@ def _run_rules(graph: SystemGraph, options: AuditOptions) -> RuleOutput:
     ran = {r.id for r in rules} | ({registry.MANUAL_RULE_ID} if manual else set())
     rule_controls = {r.id: r.mitigations for r in registry.all_rules()} | {registry.MANUAL_RULE_ID: ()}
     warnings.extend(apply_tracking(ctx, findings, ran, rule_controls, today))
+    warnings.extend(legal_warnings(graph))
     findings.sort(key=sort_key)
-    used_refs = {ref for info in infos for ref in info.regulations} | {ref for f in findings for ref in f.regulations}
-    unknown = sorted(ref for ref in used_refs if ref not in CATALOG)
+    # The regulations table lists what findings cite, not every article a rule could cite.
+    used_refs = {ref for f in findings for ref in f.regulations}
+    named = used_refs | {ref for info in infos for ref in info.regulations}
+    unknown = sorted(ref for ref in named if ref not in CATALOG)
     for ref in unknown:
         warnings.append(
             ModelWarning(code="rule-unknown-regulation", message=f"unknown regulation id '{ref}'", location=None)

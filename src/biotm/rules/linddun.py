@@ -7,7 +7,10 @@ biometric rules cover biometric-specific cases, so these skip what a `bio-*` rul
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
+from biotm.legal.bases import rests_on_consent
+from biotm.legal.roles import Relation
 from biotm.model.schema import (
     IDENTIFIER_CATEGORIES,
     ActorRole,
@@ -28,6 +31,7 @@ from biotm.rules.base import (
     RuleContext,
     interaction,
     is_personal,
+    legal_parties,
     max_subjects,
     names,
     people,
@@ -118,6 +122,9 @@ def linking(ctx: RuleContext) -> Iterator[Hit]:
         )
 
 
+_HANDLER_RECIPIENT = frozenset({Relation.DISCLOSE, Relation.UNDECLARED})
+
+
 @rule(
     id="linddun-identifying",
     title="Identified personal data handed to another organisation",
@@ -127,7 +134,7 @@ def linking(ctx: RuleContext) -> Iterator[Hit]:
     categories=("LINDDUN:Identifying",),
     threat_tree=("I.1",),
     cwe=("CWE-359",),
-    regulations=("GDPR-5", "GDPR-25", "PIPL-23"),
+    regulations=("PIPL-6", "GDPR-5", "GDPR-25"),
     suppressed_by=(("pseudonymisation",), ("data-minimisation",)),
     default_severity="medium",
     base_likelihood=0.45,
@@ -142,13 +149,17 @@ def identifying(ctx: RuleContext) -> Iterator[Hit]:
         attributes = [d for d in items if d.category not in _IDENTIFYING]
         if not direct or not attributes:
             continue
-        yield _interaction_hit(
+        hit = _interaction_hit(
             flow,
             [d.id for d in items],
             f"'{flow.id}' gives {ctx.owners[flow.target]} {names(d.id for d in attributes)} "
             f"named by {names(d.id for d in direct)}.",
             ("element", flow.source),
         )
+        # Providing data to another handler (PIPL Art. 23) only where the recipient is one: not a processor,
+        # a processor's controller or a state organ receiving under statute.
+        relation = legal_parties(ctx).relation(ctx.owners[flow.source], ctx.owners[flow.target])
+        yield replace(hit, regulations=("PIPL-23",)) if relation in _HANDLER_RECIPIENT else hit
 
 
 @rule(
@@ -221,7 +232,7 @@ def _personal_not_credential(item: DataItem) -> bool:
     family=FAMILY,
     categories=("LINDDUN:Data disclosure",),
     threat_tree=("DD.2",),
-    regulations=("GDPR-5", "GDPR-25", "PIPL-28"),
+    regulations=("PIPL-6", "PIPL-28", "GDPR-5", "GDPR-25"),
     suppressed_by=(("data-minimisation",),),
     default_severity="low",
     base_likelihood=0.5,
@@ -257,7 +268,7 @@ def unnecessary_data(ctx: RuleContext) -> Iterator[Hit]:
     family=FAMILY,
     categories=("LINDDUN:Data disclosure", "LINDDUN:Non-compliance"),
     threat_tree=("DD.4",),
-    regulations=("GDPR-5", "BIPA-15a", "CN-FRT-retention"),
+    regulations=("PIPL-19", "GDPR-5", "BIPA-15a", "CN-FRT-retention"),
     suppressed_by=(("retention-limit",),),
     default_severity="low",
     base_likelihood=0.4,
@@ -289,7 +300,7 @@ def excessive_retention(ctx: RuleContext) -> Iterator[Hit]:
     family=FAMILY,
     categories=("LINDDUN:Unawareness",),
     threat_tree=("U.1",),
-    regulations=("PIPL-13", "GDPR-5", "CN-FRT-5"),
+    regulations=("PIPL-13", "PIPL-17", "GDPR-5", "CN-FRT-5"),
     suppressed_by=(("signage",), ("separate-consent",)),
     default_severity="low",
     base_likelihood=0.5,
@@ -318,6 +329,7 @@ def _collected_silently(items: list[DataItem]) -> tuple[tuple[str, ...], str] | 
         and not d.is_biometric
         and d.category is not DataCategory.CREDENTIAL
         and d.consent in (None, ConsentKind.NONE)
+        and rests_on_consent(d)
     )
     return (ids, names(ids)) if ids else None
 

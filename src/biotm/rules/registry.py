@@ -26,6 +26,7 @@ BUILTIN_MODULES = (
     "biotm.rules.biometric.identity",
     "biotm.rules.stride",
     "biotm.rules.linddun",
+    "biotm.rules.legal",
 )
 
 #: Pseudo-rule under which model `threats` (hand-written or imported) are reported.

@@ -194,7 +194,7 @@ def repudiation(ctx: RuleContext) -> Iterator[Hit]:
     family=FAMILY,
     categories=("STRIDE:Denial of service",),
     cwe=("CWE-770",),
-    regulations=("PIPL-51",),
+    regulations=("PIPL-51", "GDPR-32"),
     suppressed_by=(("query-rate-limit",),),
     default_severity="low",
     base_likelihood=0.35,

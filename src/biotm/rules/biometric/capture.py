@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from biotm.legal.bases import rests_on_consent, separately_consented
 from biotm.model.schema import (
     Capture,
-    ConsentKind,
     DataCategory,
     DataItem,
     Element,
@@ -130,14 +130,20 @@ def no_injection_detection(ctx: RuleContext) -> Iterator[Hit]:
 
 
 def _biometric_without_separate_consent(item: DataItem) -> bool:
-    return item.is_biometric and item.consent not in (ConsentKind.SEPARATE, ConsentKind.WRITTEN)
+    """Biometric data resting on consent (declared, or no basis declared) without separate consent; a legal
+    obligation, public task or contract is a basis that does not rest on consent (PIPL Art. 13)."""
+    return item.is_biometric and rests_on_consent(item) and not separately_consented(item)
+
+
+_NO_BASIS = " No legal basis is declared; if a law requires this collection, declare it on the data item (basis)."
 
 
 @rule(
     id="bio-no-separate-consent",
     title="Biometric data collected without separate consent",
     description="Biometric data are collected from the data subject with bundled or no consent; PIPL Art. 29, "
-    "BIPA 15(b) and GDPR Art. 9 require separate, explicit (or written) consent.",
+    "BIPA 15(b) and GDPR Art. 9 require separate, explicit (or written) consent. Data whose declared basis is "
+    "not consent (a legal obligation, a public task) are judged by legal-obligation-limits instead.",
     family=FAMILY,
     categories=("BIO:Consent", "LINDDUN:Unawareness", "LINDDUN:Non-compliance"),
     threat_tree=("U.1", "NC.1"),
@@ -149,7 +155,7 @@ def _biometric_without_separate_consent(item: DataItem) -> bool:
 )
 def no_separate_consent(ctx: RuleContext) -> Iterator[Hit]:
     # Many flows carry the same items: their names, consent and laws are worked out once per data set.
-    said: dict[int, tuple[tuple[str, ...], str, str, tuple[str, ...]]] = {}
+    said: dict[int, tuple[tuple[str, ...], str, str, tuple[str, ...], bool]] = {}
     for flow in ctx.flows_from_subjects:
         items = ctx.flow_items_where(flow, _biometric_without_separate_consent)
         if not items:
@@ -158,13 +164,14 @@ def no_separate_consent(ctx: RuleContext) -> Iterator[Hit]:
             ids = tuple(d.id for d in items)
             kinds = sorted({(d.consent.value if d.consent else "not stated") for d in items})
             laws: tuple[str, ...] = ("PIPL-28",) if any(d.minors for d in items) else ()
-            said[id(items)] = (ids, names(ids), " / ".join(kinds), laws)
-        ids, named, consent, regs = said[id(items)]
+            said[id(items)] = (ids, names(ids), " / ".join(kinds), laws, any(d.basis is None for d in items))
+        ids, named, consent, regs, undeclared = said[id(items)]
         yield Hit(
             place_kind="flow",
             places=(flow.id,),
             data=ids,
-            evidence=f"'{flow.target}' collects {named} from '{flow.source}' with consent {consent}, not separate.",
+            evidence=f"'{flow.target}' collects {named} from '{flow.source}' with consent {consent}, not separate."
+            + _NO_BASIS * undeclared,
             control_places=(("flow", flow.id), ("element", flow.target)),
             location=("flow", flow.id),
             regulations=regs,

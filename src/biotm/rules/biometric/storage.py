@@ -122,7 +122,7 @@ def _sample(item: DataItem) -> bool:
     categories=("BIO:Retention", "LINDDUN:Data disclosure"),
     threat_tree=("DD.4",),
     cwe=("CWE-359",),
-    regulations=("GDPR-5", "BIPA-15a", "CN-FRT-retention", "NIST-800-63B", "PIPL-28"),
+    regulations=("GDPR-5", "BIPA-15a", "CN-FRT-retention", "NIST-800-63B", "PIPL-19", "PIPL-28"),
     suppressed_by=(("delete-after-use",), ("data-minimisation",)),
     lowered_by=("retention-limit",),
     default_severity="high",

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
-from biotm.model.schema import ActorRole, DataCategory, DataItem, ElementType, Flow
+from biotm.legal.jurisdictions import EEA, adequacy_note, country, crosses_border, free_destination
+from biotm.legal.roles import PROCESSOR_CONTRACTS, Relation
+from biotm.legal.scope import applies, subject_places
+from biotm.model.schema import ActorRole, AgreementKind, ConsentKind, DataCategory, DataItem, ElementType, Flow
 from biotm.result import Factor
 from biotm.rules.base import (
     IDENTITY_CATEGORIES,
     Hit,
     RuleContext,
     is_exposed_biometric,
+    legal_parties,
     max_subjects,
     names,
     people,
@@ -25,15 +30,7 @@ def _flow_hit(
 ) -> Hit:
     """A hit on a flow; controls count on the flow and on the elements in `ends`."""
     controls: tuple[tuple[str, str], ...] = (("flow", flow.id), *(("element", e) for e in ends))
-    return Hit(
-        place_kind="flow",
-        places=(flow.id,),
-        data=tuple(ids),
-        evidence=evidence,
-        control_places=controls,
-        location=("flow", flow.id),
-        impact_factors=impact,
-    )
+    return Hit.at_flow(flow.id, evidence=evidence, data=tuple(ids), control_places=controls, impact_factors=impact)
 
 
 def cleartext_biometric(ctx: RuleContext, flow: Flow) -> list[str]:
@@ -83,11 +80,43 @@ def _biometric(item: DataItem) -> bool:
     return item.is_biometric
 
 
+#: What each relation between the two organisations asks for, and the articles that ask it.
+_DISCLOSURE_NEEDS: dict[Relation, tuple[str, tuple[str, ...]]] = {
+    Relation.ENTRUST: (
+        "its processor, with no data-processing agreement declared between them",
+        ("PIPL-21", "PIPL-55", "GDPR-28", "BIPA-15d"),
+    ),
+    Relation.JOINT: (
+        "a joint controller, with no joint-controller arrangement declared between them",
+        ("PIPL-20", "PIPL-55", "GDPR-26", "BIPA-15d"),
+    ),
+    Relation.DISCLOSE: (
+        "an independent recipient: the people must be told who receives their data and give separate consent",
+        ("PIPL-23", "PIPL-29", "PIPL-55", "GDPR-9", "BIPA-15d", "CN-FRT-consent"),
+    ),
+}
+
+
+def _disclosure_settled(ctx: RuleContext, flow: Flow, relation: Relation, source: str, target: str) -> bool:
+    """The organisations' declared agreements (or the data's separate consent) cover this disclosure."""
+    agreed = legal_parties(ctx).agreements(source, target)
+    if relation is Relation.ENTRUST:
+        return bool(agreed & PROCESSOR_CONTRACTS)
+    if relation is Relation.JOINT:
+        return AgreementKind.JOINT_CONTROLLER_ARRANGEMENT in agreed
+    return bool(ctx.flow_items(flow)) and all(
+        d.consent in (ConsentKind.SEPARATE, ConsentKind.WRITTEN) for d in ctx.flow_items_where(flow, _biometric)
+    )
+
+
 @rule(
     id="bio-third-party-disclosure",
     title="Biometric data disclosed to another organisation without a processing agreement",
     description="Biometric data flow to another organisation (a vendor SDK cloud, a contractor, an agency) "
-    "with no data-processing agreement limiting use, retention and onward transfer (CBP/Perceptics, Outabox).",
+    "with no data-processing agreement limiting use, retention and onward transfer (CBP/Perceptics, Outabox). "
+    "With declared roles: a processor needs its contract, a joint controller an arrangement, an independent "
+    "recipient the people's separate consent; a processor's return to its controller and a statutory "
+    "disclosure to a state organ (legal-state-disclosure) are not judged here.",
     family=FAMILY,
     categories=("BIO:Third party", "LINDDUN:Data disclosure", "LINDDUN:Non-compliance"),
     threat_tree=("DD.5", "NC.3"),
@@ -99,12 +128,17 @@ def _biometric(item: DataItem) -> bool:
     base_likelihood=0.45,
 )
 def third_party_disclosure(ctx: RuleContext) -> Iterator[Hit]:
-    graph = ctx.graph
-    for flow in graph.model.flows:
+    parties = legal_parties(ctx)
+    for flow in ctx.graph.model.flows:
         ids = _disclosed_biometric(ctx, flow)
-        if ids:
-            source_owner = ctx.owners[flow.source]
-            target_owner = ctx.owners[flow.target]
+        if not ids:
+            continue
+        source_owner = ctx.owners[flow.source]
+        target_owner = ctx.owners[flow.target]
+        relation = parties.relation(source_owner, target_owner)
+        if relation in (Relation.RETURN, Relation.STATE, Relation.INTERNAL):
+            continue
+        if relation is Relation.UNDECLARED:
             yield _flow_hit(
                 flow,
                 ids,
@@ -112,13 +146,70 @@ def third_party_disclosure(ctx: RuleContext) -> Iterator[Hit]:
                 "with no data-processing agreement.",
                 ends=(flow.target,),
             )
+            continue
+        if _disclosure_settled(ctx, flow, relation, source_owner, target_owner):
+            continue
+        what, cites = _DISCLOSURE_NEEDS[relation]
+        hit = _flow_hit(
+            flow,
+            ids,
+            f"Flow '{flow.id}' hands {names(ids)} from {source_owner} to {target_owner} ('{flow.target}'), {what}.",
+            ends=(flow.target,),
+        )
+        yield replace(hit, cites_only=cites)
+
+
+def _needs_mechanism(ctx: RuleContext, flow: Flow) -> bool:
+    """A cross-border transfer that needs a mechanism: between two countries, from a place (or of people) under
+    PIPL or GDPR, not free within the EEA or to a full adequacy decision, not a processor's return, and not
+    covered by an agreement the two organisations declared."""
+    graph = ctx.graph
+    src = graph.zone_of(flow.source).jurisdiction
+    dst = graph.zone_of(flow.target).jurisdiction
+    if not crosses_border(src, dst):
+        return False
+    subjects = ctx.derived(_subject_places)
+    about = frozenset().union(*(subjects.get(d, frozenset()) for d in flow.data))
+    pipl, gdpr = applies("PIPL", [src], about), applies("GDPR", [src], about)
+    if free_destination(dst):
+        # Into or within the EEA, or to a country with a full adequacy decision (GDPR Art. 45): no Chapter V
+        # transfer. Onward transfers of EU people's data between third countries are judged the same way.
+        gdpr = False
+    if country(dst) == "CN":
+        pipl = False  # PIPL's transfer rules govern data leaving China
+    if not (pipl or gdpr):
+        return False
+    parties = legal_parties(ctx)
+    source_owner, target_owner = ctx.owners[flow.source], ctx.owners[flow.target]
+    if parties.relation(source_owner, target_owner) is Relation.RETURN:
+        return False  # a processor returning its controller's data: no new transfer
+    agreed = parties.agreements(source_owner, target_owner)
+    if pipl and (
+        AgreementKind.CAC_SECURITY_ASSESSMENT in agreed
+        or (AgreementKind.CAC_STANDARD_CONTRACT in agreed and not _assessment_needed(ctx, flow))
+    ):
+        pipl = False
+    if gdpr and AgreementKind.STANDARD_CONTRACTUAL_CLAUSES in agreed:
+        gdpr = False
+    return pipl or gdpr
+
+
+def _subject_places(ctx: RuleContext) -> dict[str, frozenset[str]]:
+    return subject_places(ctx.graph)
+
+
+def _assessment_needed(ctx: RuleContext, flow: Flow) -> bool:
+    """CAC 2024 provisions: 10,000 people's sensitive information a year or more needs a security assessment."""
+    return max_subjects(ctx.flow_items_where(flow, _biometric)) >= 10_000
 
 
 @rule(
     id="bio-cross-border-transfer",
     title="Biometric data cross a border",
-    description="Biometric data move to another jurisdiction; PIPL and GDPR require a transfer mechanism "
-    "(security assessment, standard contract, adequacy) and often separate consent.",
+    description="Biometric data move to another country; PIPL and GDPR require a transfer mechanism "
+    "(security assessment, standard contract, adequacy) and often separate consent. Moving between "
+    "subdivisions of one country, within the EEA, to an EU-adequate country, or from a processor back to its "
+    "controller is no transfer; a declared agreement (SCCs, CAC standard contract or assessment) covers it.",
     family=FAMILY,
     categories=("BIO:Cross-border", "LINDDUN:Non-compliance"),
     threat_tree=("NC.1",),
@@ -131,11 +222,11 @@ def third_party_disclosure(ctx: RuleContext) -> Iterator[Hit]:
 )
 def cross_border(ctx: RuleContext) -> Iterator[Hit]:
     graph = ctx.graph
-    jurisdiction = {e.id: graph.zone_of(e.id).jurisdiction for e in graph.model.elements}
-    if len(set(jurisdiction.values())) < 2:
-        return  # one jurisdiction: no flow crosses a border
+    countries = {country(z.jurisdiction) for z in graph.model.zones}
+    if len(countries) < 2:
+        return  # one country: no flow crosses a border
     for flow in graph.model.flows:
-        if jurisdiction[flow.source] == jurisdiction[flow.target]:
+        if not _needs_mechanism(ctx, flow):
             continue
         items = ctx.flow_items_where(flow, _biometric)
         if not items:
@@ -144,8 +235,11 @@ def cross_border(ctx: RuleContext) -> Iterator[Hit]:
         src = graph.zone_of(flow.source).jurisdiction
         dst = graph.zone_of(flow.target).jurisdiction
         note = ""
-        if src == "CN" and max_subjects(items) >= 10_000:
+        if country(src) == "CN" and max_subjects(items) >= 10_000:
             note = " At 10,000 people or more, sensitive data leaving China need a CAC security assessment."
+        adequacy = adequacy_note(dst) if country(src) in EEA else None
+        if adequacy:
+            note += f" The EU adequacy decision for {adequacy}."
         yield _flow_hit(
             flow,
             ids,

@@ -1,0 +1,180 @@
+"""Which of a rule's regulation ids a finding may cite: the laws that apply where its data live and whose
+subject matter its data are.
+
+The one place citations are filtered (`Citations.cite`, called by the rule engine for every finding), so every
+rule benefits. A law applies when one of the finding's places lies in its territory, or, for laws that reach
+data subjects abroad (PIPL, GDPR, BIPA, AI Act), when the finding's data are about people located there. On a
+flow, transfer rules (`TRANSFER_IDS`) are judged by the exporting side alone. Unknown places (`XX`) rule no law
+out. An article about special data (BIPA: biometrics; CN-FRT: faces; PIPL Art. 28/29: sensitive information)
+is cited only if one of the finding's data items is such data under that law.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from biotm.graph.system import SystemGraph
+from biotm.legal.jurisdictions import is_unknown, within
+from biotm.model.schema import BIOMETRIC_CATEGORIES, DataCategory, DataItem, Modality
+from biotm.regulations import CATALOG, MATTER, SCOPES, TRANSFER_IDS, law_of, ordered
+
+#: Identifiers PIPL Art. 28 counts as "specific identity" sensitive information (ID card, passport, licence
+#: numbers); a phone number or an account id is personal, not sensitive, information.
+_PIPL_SENSITIVE = frozenset(
+    {
+        *BIOMETRIC_CATEGORIES,
+        DataCategory.NATIONAL_ID,
+        DataCategory.DOCUMENT_NUMBER,
+        DataCategory.DRIVER_LICENCE,
+        DataCategory.DOCUMENT_IMAGE,
+    }
+)
+
+
+def sensitive(law: str, item: DataItem) -> bool:
+    """Whether `item` is sensitive (PIPL Art. 28) or special-category (GDPR Art. 9) data under `law`."""
+    if law == "PIPL":
+        return item.category in _PIPL_SENSITIVE or item.minors
+    # GDPR Art. 9(1): biometric data processed to identify a person; an ID photo is not, by itself (Recital 51).
+    return item.is_biometric
+
+
+def _matches(matter: str, law: str, item: DataItem) -> bool:
+    if matter == "biometric":
+        return item.is_biometric
+    if matter == "face":
+        return item.is_biometric and item.modality is Modality.FACE
+    return sensitive(law, item)
+
+
+def covers(ref_id: str, items: Sequence[DataItem]) -> bool:
+    """Whether the article's subject matter includes one of `items` (no items: it cannot be ruled out)."""
+    law = law_of(ref_id)
+    matter = MATTER.get(ref_id) or MATTER.get(law)
+    if matter is None or not items:
+        return True
+    return any(_matches(matter, law, item) for item in items)
+
+
+def applies(law: str, places: Iterable[str], subjects: Iterable[str]) -> bool:
+    """Whether `law` applies to processing at `places` of data about people located at `subjects`."""
+    scope = SCOPES[law]
+    if scope.kind == "standard":
+        return True
+    places, subjects = list(places), list(subjects)
+    if not places and not subjects:
+        return True
+    if any(is_unknown(p) for p in places) or (scope.subjects and any(is_unknown(s) for s in subjects)):
+        return True
+    if any(within(p, area) for p in places for area in scope.places):
+        return True
+    return scope.subjects and any(within(s, area) for s in subjects for area in scope.places)
+
+
+def subject_places(graph: SystemGraph) -> dict[str, frozenset[str]]:
+    """Per data item: where its data subjects are, as declared, else where it is collected.
+
+    Collected: the zones of the people who hand it over and of the systems it first appears in; a derived
+    item (a template) is about the people its inputs are about.
+    """
+    zone_of = graph.zone_of
+    direct: dict[str, frozenset[str]] = {}
+    for item in graph.model.data:
+        if item.subject_jurisdictions:
+            direct[item.id] = frozenset(item.subject_jurisdictions)
+            continue
+        lineage = graph.lineage[item.id]
+        direct[item.id] = frozenset(zone_of(e).jurisdiction for e in lineage.origins | lineage.collected_at)
+    out: dict[str, frozenset[str]] = {}
+
+    def resolve(item_id: str, trail: frozenset[str]) -> frozenset[str]:
+        if item_id in out:
+            return out[item_id]
+        found = direct.get(item_id, frozenset())
+        if not found and item_id not in trail:
+            inputs = graph.lineage[item_id].derived_from
+            found = frozenset().union(*(resolve(i, trail | {item_id}) for i in sorted(inputs))) if inputs else found
+        if not found:
+            found = frozenset(zone_of(e).jurisdiction for e in graph.lineage[item_id].reaches)
+        out[item_id] = found
+        return found
+
+    for item in graph.model.data:
+        resolve(item.id, frozenset())
+    return out
+
+
+#: (jurisdictions of a finding's places, jurisdictions of its exporting side).
+PlaceScope = tuple[frozenset[str], frozenset[str]]
+
+
+class Citations:
+    """Filters the regulation ids of each finding by territorial and material scope, memoised per audit."""
+
+    def __init__(self, graph: SystemGraph) -> None:
+        self.graph = graph
+        self._subjects: dict[str, frozenset[str]] | None = None
+        self._places: dict[tuple[str, ...], PlaceScope] = {}
+        self._scopes: dict[PlaceScope, PlaceScope] = {}
+        #: Per element: its zone's jurisdiction.
+        self._at = {e.id: graph.zone_of(e.id).jurisdiction for e in graph.model.elements}
+        self._memo: dict[tuple[object, ...], list[str]] = {}
+
+    def places(self, places: tuple[str, ...]) -> PlaceScope:
+        """(jurisdictions of a finding's places, jurisdictions of its exporting side)."""
+        found = self._places.get(places)
+        if found is None:
+            computed = self._compute_places(places)
+            # Few distinct scopes: one shared object each, so the engine's memo keys hash them once.
+            found = self._places[places] = self._scopes.setdefault(computed, computed)
+        return found
+
+    def _compute_places(self, places: tuple[str, ...]) -> PlaceScope:
+        graph = self.graph
+        at = self._at
+        where: set[str] = set()
+        exporters: set[str] = set()
+        for place in places:
+            code = at.get(place)
+            if code is not None:
+                where.add(code)
+            elif place in graph.flows:
+                flow = graph.flows[place]
+                source = at[flow.source]
+                exporters.add(source)
+                where.add(source)
+                where.add(at[flow.target])
+            elif place in graph.zones:
+                where.add(graph.zones[place].jurisdiction)
+            elif place in graph.data:
+                lineage = graph.lineage[place]
+                where.update(at[e] for e in lineage.collected_at | lineage.stored_at)
+        return frozenset(where), frozenset(exporters or where)
+
+    def subjects(self, data: Iterable[str]) -> frozenset[str]:
+        if self._subjects is None:
+            self._subjects = subject_places(self.graph)
+        known = self._subjects
+        return frozenset().union(*(known.get(d, frozenset()) for d in data))
+
+    def cite(self, ids: Iterable[str], scope: PlaceScope, data: Sequence[str]) -> list[str]:
+        """The ids (catalogue order, unknown ids kept for the engine to warn about) that apply."""
+        wanted = tuple(ids)
+        key = (wanted, scope, tuple(data))
+        cited = self._memo.get(key)
+        if cited is not None:
+            return cited
+        where, exporters = scope
+        subjects = self.subjects(data)
+        items = [self.graph.data[d] for d in data if d in self.graph.data]
+        kept: list[str] = []
+        for ref_id in dict.fromkeys(wanted):
+            if ref_id not in CATALOG:
+                kept.append(ref_id)
+                continue
+            law = law_of(ref_id)
+            places = exporters if ref_id in TRANSFER_IDS else where
+            if applies(law, places, subjects) and covers(ref_id, items):
+                kept.append(ref_id)
+        cited = self._memo[key] = ordered(kept)
+        return cited
