@@ -161,3 +161,30 @@ def test_the_2000_element_model_report_stays_small_and_opens(tmp_path: Path) -> 
     print(f"2,000-element report: {len(page) / 1e6:.2f} MB, opened in {time.perf_counter() - start:.1f} s")
     assert 'data-biotm-script="ran"' in root_tag(loaded_page.dom)
     assert loaded_page.console == []
+
+
+def test_print_stylesheet_prints_the_diagram_on_a_landscape_page(tmp_path: Path) -> None:
+    """Chromium's print-to-PDF of a scenario report: A4 pages, the diagram alone on a landscape one."""
+    if shutil.which("pdfinfo") is None:
+        pytest.skip("poppler-utils not installed (.ci/run installs it)")
+    from report_support import TODAY
+
+    from biotm.report import ReportOptions
+
+    result = audited(SCENARIOS / "china-sim-registration.yaml")
+    page = tmp_path / "r.html"
+    page.write_text(html.render_with(result, ReportOptions(date=TODAY)), encoding="utf-8")
+    assert BROWSER is not None
+    out = tmp_path / "r.pdf"
+    subprocess.run([BROWSER, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                    f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={out}", page.as_uri()],
+                   capture_output=True, timeout=120, check=True)
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "60", str(out)], capture_output=True, text=True,
+                          check=True).stdout
+    sizes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info)
+    assert 5 < len(sizes) < 60
+    landscape = [i for i, (w, h) in enumerate(sizes) if float(w) > float(h)]
+    assert len(landscape) == 1  # the diagram page
+    text = subprocess.run(["pdftotext", "-f", str(landscape[0] + 1), "-l", str(landscape[0] + 1), str(out), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "Data-flow diagram" in text

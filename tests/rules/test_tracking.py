@@ -125,3 +125,24 @@ def test_every_format_shows_the_tracking_note() -> None:
     result = run(_with({"status": "in-progress", "ticket": "SEC-77", "due": "2027-01-01"}), RULE)
     for fmt in ("markdown", "html", "csv", "sarif", "terminal"):
         assert "SEC-77" in renderer(fmt)(result), fmt
+
+
+def test_top_and_summary_only_cut_the_human_formats_but_not_json(tmp_path: Any) -> None:
+    import json
+    from pathlib import Path
+
+    model = str(Path(__file__).resolve().parents[2] / "scenarios" / "china-sim-registration.yaml")
+    runner = CliRunner()
+    full = runner.invoke(cli, ["analyze", model, "-f", "markdown", "--fail-on", "none", "--today", "2026-01-01"])
+    top = runner.invoke(cli, ["analyze", model, "-f", "markdown", "--fail-on", "none", "--today", "2026-01-01",
+                              "--top", "3"])
+    short = runner.invoke(cli, ["analyze", model, "-f", "markdown", "--fail-on", "none", "--today", "2026-01-01",
+                                "--summary-only"])
+    assert full.exit_code == top.exit_code == short.exit_code == 0
+    assert top.output.count("\n#### ") == 3 < full.output.count("\n#### ")
+    assert "Showing the 3 riskiest groups" in top.output
+    assert "## Management summary" in short.output and "## Findings by severity" not in short.output
+    args = ["analyze", model, "-f", "json", "--fail-on", "none", "--today", "2026-01-01"]
+    cut = json.loads(runner.invoke(cli, [*args, "--top", "3"]).output)["findings"]
+    assert cut == json.loads(runner.invoke(cli, args).output)["findings"]  # JSON keeps every finding
+    assert len(cut) > 3

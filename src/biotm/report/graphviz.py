@@ -98,7 +98,7 @@ def dot_source(diagram: Diagram) -> str:
 
 def _restyle(svg: str) -> str:
     def edge(match: re.Match[str]) -> str:
-        classes = match.group(2).split()
+        classes = match.group(2).replace("&#45;", "-").split()  # Graphviz writes "-" in classes as &#45;
         body = match.group(3)
         for medium, dash in DASHES.items():
             if medium in classes:
