@@ -167,6 +167,12 @@ class Finding(Record):
     acceptance: Acceptance | None = Field(default=None, description="The tracking entry that set the status.")
 
 
+def finding_order(finding: Finding) -> tuple[int, float, str, list[str], str]:
+    """Report order of findings, the same in every format: severity (critical first), then risk (highest
+    first), then rule id, places and id, so equal risks always come out in the same order."""
+    return (SEVERITIES.index(finding.severity), -finding.risk, finding.rule, finding.places, finding.id)
+
+
 #: Every Finding field: a trusted Finding has them all set, as one built from keywords does. All trusted
 #: findings share this one set (a copy each cost 1.2 kB, a third of a finding): pydantic only ever adds a
 #: field name to it on assignment, which is already there, and copies it in model_copy.

@@ -3,7 +3,7 @@
 The model is documented in docs/scoring.md; every constant here appears there. Impact comes from the
 data involved (sensitivity, number of subjects, irrevocability, identity-kit completeness, minors);
 likelihood from the rule's base rate, the exposure of the places involved, and the controls present.
-Severity is read from a likelihood x impact matrix.
+Severity is a band of risk = likelihood x impact.
 """
 
 from __future__ import annotations
@@ -55,16 +55,21 @@ CONTROL_EFFECT = 0.35
 LIKELIHOOD_FLOOR = 0.01
 LIKELIHOOD_CEILING = 0.99
 
-#: Band edges for likelihood and impact: [0, .25) 0, [.25, .5) 1, [.5, .75) 2, [.75, 1] 3.
-BANDS = (0.25, 0.50, 0.75)
-#: SEVERITY_MATRIX[likelihood band][impact band]
-SEVERITY_MATRIX: tuple[tuple[Severity, ...], ...] = (
-    ("info", "low", "low", "medium"),
-    ("low", "low", "medium", "high"),
-    ("low", "medium", "medium", "high"),
-    ("medium", "medium", "high", "critical"),
+#: Severity bands on risk (likelihood x impact): the lowest risk of each severity, worst first. Severity
+#: follows risk, so a report ordered by severity and then risk is ordered by risk within and across bands.
+RISK_BANDS: tuple[tuple[Severity, float], ...] = (
+    ("critical", 0.60),
+    ("high", 0.30),
+    ("medium", 0.12),
+    ("low", 0.04),
 )
-
+#: Critical also needs this impact ("fix before go-live" is for severe harm, not a likely nuisance), and a
+#: rule that reports a direct route to mass data loss or account takeover (Rule.may_be_critical); others stop
+#: at high, however likely.
+CRITICAL_MIN_IMPACT = 0.75
+#: An identity-theft chain at least this likely is "working": critical whatever its risk band, since it ends
+#: in a grant of identity, money or account control (docs/scoring.md, "Critical triggers").
+WORKING_CHAIN_LIKELIHOOD = 0.2
 
 @lru_cache(maxsize=65536)
 def _factor(reason: str, effect: float) -> Factor:
@@ -78,12 +83,23 @@ def _round(value: float) -> float:
     return round(value, 4)
 
 
-def band(value: float) -> int:
-    return sum(1 for edge in BANDS if value >= edge)
+def severity(likelihood: float, impact: float, *, may_be_critical: bool = True) -> Severity:
+    """The severity band of risk = likelihood x impact (docs/scoring.md, "Severity")."""
+    risk = round(likelihood * impact, 4)
+    for name, edge in RISK_BANDS:
+        if risk < edge:
+            continue
+        if name == "critical" and not (may_be_critical and impact >= CRITICAL_MIN_IMPACT):
+            continue
+        return name
+    return "info"
 
 
-def severity(likelihood: float, impact: float) -> Severity:
-    return SEVERITY_MATRIX[band(likelihood)][band(impact)]
+def chain_severity(likelihood: float, impact: float) -> Severity:
+    """Severity of an identity-theft chain finding: critical once the chain works, else its risk band."""
+    if likelihood >= WORKING_CHAIN_LIKELIHOOD and impact >= CRITICAL_MIN_IMPACT:
+        return "critical"
+    return severity(likelihood, impact)
 
 
 def impact(
@@ -93,10 +109,13 @@ def impact(
     kit: Iterable[str] = (),
     scale: float = 1.0,
     extra: Iterable[Factor] = (),
+    leak: bool = True,
 ) -> tuple[float, list[Factor]]:
     """Impact in [0, 1] of a finding over `items`, with one Factor per reason.
 
-    `kit` names the identity-kit parts ('face', 'national-id', 'phone') the items fill together.
+    `kit` names the identity-kit parts ('face', 'national-id', 'phone') the items fill together. `leak` is
+    False for compliance gaps: processing public faces without a legal basis is no less unlawful for their
+    being public, so the already-public reduction applies only to findings about data getting out.
     """
     factors: list[Factor] = []
     if items:
@@ -130,7 +149,7 @@ def impact(
     if minors:
         factors.append(_factor(f"includes children under 14: {', '.join(minors)}", MINORS_BONUS))
         value += MINORS_BONUS
-    if items and all(d.public for d in items):
+    if leak and items and all(d.public for d in items):
         factors.append(Factor(reason="already obtainable by anyone (public: true)", effect=ALREADY_PUBLIC))
         value += ALREADY_PUBLIC
     for factor in extra:
@@ -143,7 +162,9 @@ def impact(
         scaled = value * scale
         factors.append(_factor(f"rule weight x{scale:g}", _round(scaled - value)))
         value = scaled
-    value = max(0.0, min(1.0, value))
+    if value < 0.0:
+        factors.append(_factor("kept at 0.00", _round(-value)))
+        value = 0.0
     return _round(value), factors
 
 
@@ -181,10 +202,62 @@ def likelihood(
     for factor in extra:
         factors.append(factor)
         value += factor.effect
-    value = max(LIKELIHOOD_FLOOR, min(LIKELIHOOD_CEILING, value))
+    value = _clamped(value, factors)
     for control, effect in controls:
         lowered = value * (1.0 - effect)
         factors.append(_factor(f"control present: {control}", _round(lowered - value)))
         value = lowered
-    value = max(LIKELIHOOD_FLOOR, min(LIKELIHOOD_CEILING, value))
+    value = _clamped(value, factors)
     return _round(value), factors
+
+
+#: The first factor of a path or chain likelihood: an attacker who sets out starts from certainty.
+PATH_START = "an attacker who tries starts from certainty"
+
+
+def path_factors(steps: Sequence[tuple[str, float]]) -> tuple[float, list[Factor]]:
+    """Likelihood of an attack path whose steps succeed with these probabilities, and its factors.
+
+    The steps multiply; each factor shows how much its step took off, so the factors add up to the
+    likelihood (docs/scoring.md, "Attack paths and chains").
+    """
+    factors = [_factor(PATH_START, 1.0)]
+    value = 1.0
+    for reason, probability in steps:
+        after = value * probability
+        factors.append(_factor(f"{reason} (x{probability:.3g})", _round(after - value)))
+        value = after
+    return _round(value), factors
+
+
+def chain_factors(steps: Sequence[tuple[str, float]]) -> tuple[float, list[Factor]]:
+    """Likelihood of an identity-theft chain from its steps' likelihoods, and its factors.
+
+    Each step's likelihood is that of reaching it (its prerequisites included), so the chain is as likely
+    as its least likely step, the final grant; each factor shows the drop a step adds to those before.
+    """
+    factors = [_factor(PATH_START, 1.0)]
+    value = 1.0
+    for reason, reached in steps:
+        after = min(value, reached)
+        factors.append(_factor(f"{reason} (reached with {reached:.3g})", _round(after - value)))
+        value = after
+    return _round(value), factors
+
+
+def summed(factors: Sequence[Factor], cap: float = 1.0) -> tuple[float, list[Factor]]:
+    """A value that is the sum of `factors`, capped at `cap` with a factor showing the cut."""
+    out = list(factors)
+    value = sum(f.effect for f in out)
+    if value > cap:
+        out.append(_factor(f"capped at {cap:.2f}", _round(cap - value)))
+        value = cap
+    return _round(value), out
+
+
+def _clamped(value: float, factors: list[Factor]) -> float:
+    """`value` kept within [LIKELIHOOD_FLOOR, LIKELIHOOD_CEILING], with a factor showing the cut."""
+    kept = max(LIKELIHOOD_FLOOR, min(LIKELIHOOD_CEILING, value))
+    if _round(kept - value) != 0.0:
+        factors.append(_factor(f"kept within [{LIKELIHOOD_FLOOR:g}, {LIKELIHOOD_CEILING:g}]", _round(kept - value)))
+    return kept

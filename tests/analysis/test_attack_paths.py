@@ -24,7 +24,7 @@ def test_builtin_insiders_map_onto_roles_and_zones() -> None:
     assert by_id["phone-thief"].entry == ["customer_phone"]
     assert "insider-vendor-engineer" not in by_id  # no vendor-role actor in this model
     # The model's own attacker is added beside the library.
-    assert by_id["leaked-set-buyer"].holds == ["face_image", "id_number", "name"]
+    assert by_id["leaked-set-buyer"].holds == ["face_image", "id_number", "name", "phone_number"]
     vendor = {e.element: e.step for e in entries(graph, by_id["compromised-vendor"])}
     assert vendor == {"liveness_cloud": "stand", "vendor_logs": "stand"}
 

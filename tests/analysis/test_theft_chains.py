@@ -12,6 +12,11 @@ def _takeover(result_chains: list, attacker: str, goal: str) -> list:  # type: i
     return [c for c in result_chains if c.attacker == attacker and c.goal == goal]
 
 
+#: What the SIM step grants: the fixture's SIM in the victim's name; the scenario's SIM swap (control of
+#: the victim's own number, since a new SIM would get a new number).
+SIM_GRANT = {"fixture": "sim-in-victim-name", "scenario": "sim-control"}
+
+
 @pytest.mark.parametrize(
     ("load", "attacker", "terminal", "goal"),
     [
@@ -20,6 +25,7 @@ def _takeover(result_chains: list, attacker: str, goal: str) -> list:  # type: i
     ],
 )
 def test_sim_chain_from_leaked_face_and_id_number(load: object, attacker: str, terminal: str, goal: str) -> None:
+    sim_grant = SIM_GRANT[getattr(load, "__name__", "")]
     loaded: LoadedModel = load()  # type: ignore[operator]
     result = run(loaded)
     chains = _takeover(result.chains, attacker, goal)
@@ -28,7 +34,7 @@ def test_sim_chain_from_leaked_face_and_id_number(load: object, attacker: str, t
     verifiers = [s.verifier for s in chain.steps if s.verifier != "leak"]
     # SIM registration, then the OTP the SIM receives, then the bank takeover, in that order.
     assert len(verifiers) == 3 and verifiers[-1] in {"bank_reset", "bank_online"}
-    register = next(s for s in chain.steps if s.grants == ["sim-in-victim-name"])
+    register = next(s for s in chain.steps if s.grants == [sim_grant])
     assert "live:face" in register.uses and "id_number" in register.uses
     assert f"{terminal}:presentation-attack-detection" in register.weak_controls
     leaks = {g for s in chain.steps if s.verifier == "leak" for g in s.grants}
@@ -43,19 +49,20 @@ def test_sim_chain_from_leaked_face_and_id_number(load: object, attacker: str, t
 
 @pytest.mark.parametrize(("load", "terminal"), [(fixture, "terminal"), (scenario, "shop_terminal")])
 def test_pad_and_iad_break_the_chain_and_the_report_names_them(load: object, terminal: str) -> None:
+    sim_grant = SIM_GRANT[getattr(load, "__name__", "")]
     loaded: LoadedModel = load()  # type: ignore[operator]
     before = run(loaded)
     specs = tuple(f"{terminal}:{c}" for c in LIVENESS)
     after = run(loaded, with_controls=specs)
     assert after.what_if == list(specs)
-    sim_findings = {c.finding for c in before.chains if any(s.grants == ["sim-in-victim-name"] for s in c.steps)}
+    sim_findings = {c.finding for c in before.chains if any(s.grants == [sim_grant] for s in c.steps)}
     assert sim_findings
     for finding_id in sim_findings:
         delta = next(d for d in after.what_if_deltas if d.finding == finding_id)
         assert delta.after is None or delta.risk_after < delta.risk_before
         assert set(delta.broken_by) == set(specs)
     # No chain registers a SIM any more (the stolen-phone chain, which needs no SIM, may remain).
-    assert not any(s.grants == ["sim-in-victim-name"] for c in after.chains for s in c.steps if s.verifier != "leak")
+    assert not any(s.grants == [sim_grant] for c in after.chains for s in c.steps if s.verifier != "leak")
 
 
 def test_pad_alone_only_lowers_the_chain() -> None:

@@ -97,7 +97,9 @@ def test_a_national_model_shows_one_tree_per_group_of_alike_findings(national: A
     assert "-f html, markdown or json lists every finding in full." in text
     assert len(national.crossings) > CROSSINGS_SHOWN
     assert f"… {len(national.crossings) - CROSSINGS_SHOWN} more (" in text
-    assert len(lines) < 2 * len(national.findings)  # was ~12 lines per finding, ~19,000 here
+    # Was ~12 lines per finding (~19,000 here). Merged findings (one DPIA per controller) leave fewer findings
+    # for the same shown heads, so the bound is 3 lines per finding.
+    assert len(lines) < 3 * len(national.findings)
 
 
 def test_a_scenario_still_shows_every_finding_in_full(result: AuditResult) -> None:

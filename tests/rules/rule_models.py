@@ -139,13 +139,21 @@ def _matcher(matching: str = "one-to-one", capture: str = "unattended", **extra:
     )
 
 
+#: A verification that grants something to whoever presents the live face: PAD and injection rules need one.
+OPEN_DOOR = {"id": "open", "action": "open the door", "requires": "live:face", "grants": ["entry"]}
+
+
+def _pad() -> Model:
+    return _matcher(verifies=[OPEN_DOOR])
+
+
 def _injection() -> Model:
     return model(
         [zone("core"), zone("handset", owner="subscriber", internet_facing=True)],
         [
             subject(),
             element("phone", "device", "handset", capture="remote", subject_controlled=True),
-            element("server", "process"),
+            element("server", "process", verifies=[OPEN_DOOR]),
         ],
         [face()],
         [
@@ -175,6 +183,31 @@ def _creep() -> Model:
     m["data"][0]["purposes"] = ["identity-verification"]
     m["elements"].append(element("ads", "process", purpose="marketing"))
     m["flows"].append(flow("profile", "app", "ads", ["face"], encrypted=True))
+    return m
+
+
+def _identity_store() -> Model:
+    m = capture_chain()
+    m["elements"][0]["holds"] = ["id_number"]
+    m["data"] = [data("id_number", "national_id")]
+    m["flows"][0]["data"] = ["id_number"]
+    m["flows"][1]["data"] = ["id_number"]
+    return m
+
+
+def _console() -> Model:
+    m = capture_chain()
+    m["elements"].append(element("dashboard", "process", "web", console=True))
+    m["flows"].append(flow("browse", "db", "dashboard", ["face"], encrypted=True))
+    return m
+
+
+def _credentials() -> Model:
+    m = capture_chain()
+    m["elements"].append(element("admin", "actor", role="staff", holds=["password"]))
+    m["data"].append(data("password", "credential"))
+    m["flows"].append(flow("login", "admin", "app", ["password"], encrypted=True))
+    m["flows"][1]["data"] = ["face", "password"]
     return m
 
 
@@ -301,7 +334,12 @@ CASES: tuple[Case, ...] = (
     Case("bio-raw-sample-retained", _unencrypted, ("db",), ("elements", "db", ("delete-after-use",))),
     Case("bio-template-unprotected", _template, ("db",), ("elements", "db", ("template-protection",))),
     Case("bio-cross-database-linkage", _linkage, ("db",), ("elements", "db", ("template-protection",))),
-    Case("bio-no-pad", _matcher, ("matcher",), ("elements", "matcher", ("presentation-attack-detection",))),
+    Case("bio-no-pad", _pad, ("camera",), ("elements", "camera", ("presentation-attack-detection",))),
+    Case(
+        "bio-identity-store-unencrypted", _identity_store, ("db",), ("elements", "db", ("encryption-at-rest",))
+    ),
+    Case("bio-console-exposed", _console, ("dashboard",), ("elements", "dashboard", ("authentication",))),
+    Case("bio-credential-plaintext", _credentials, ("db",), ("elements", "db", ("credential-hashing",))),
     Case("bio-no-injection-detection", _injection, ("phone",), ("elements", "phone", ("injection-attack-detection",))),
     Case("bio-third-party-disclosure", _vendor, ("liveness",), ("flows", "liveness", ("data-processing-agreement",))),
     Case(
@@ -379,7 +417,7 @@ CASES: tuple[Case, ...] = (
     ),
     Case("linddun-excessive-retention", _retention, ("ledger",), ("elements", "ledger", ("retention-limit",))),
     Case("linddun-unawareness", _unawareness, ("person", "capture", "app"), ("elements", "app", ("signage",))),
-    Case("linddun-no-dpia", _matcher, ("matcher",), ("elements", "matcher", ("dpia",))),
+    Case("linddun-no-dpia", _matcher, ("camera", "matcher"), ("elements", "matcher", ("dpia",))),
 )
 
 

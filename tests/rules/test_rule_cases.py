@@ -60,7 +60,10 @@ def test_rule_fires_and_control_suppresses(case: Case) -> None:
     assert finding.regulations and all(r in CATALOG for r in finding.regulations)
     assert 0 < finding.likelihood <= 1 and 0 < finding.impact <= 1
     assert finding.risk == pytest.approx(finding.likelihood * finding.impact, abs=1e-3)
-    assert finding.severity == severity(finding.likelihood, finding.impact)
+    rule = next(r for r in all_rules() if r.id == case.rule)
+    assert finding.severity == severity(finding.likelihood, finding.impact, may_be_critical=rule.may_be_critical) or (
+        finding.severity == "critical" and rule.may_be_critical  # a critical trigger (docs/scoring.md)
+    )
     assert finding.likelihood_factors and finding.impact_factors
     assert finding.status == "open"
 

@@ -17,7 +17,7 @@ from biotm.model.loader import load_bytes, load_model
 from biotm.pipeline import AuditOptions, audit
 from biotm.result import SEVERITIES, Finding
 from biotm.rules import Hit, Rule, RuleSelectionError, registry
-from biotm.scoring import SEVERITY_MATRIX, impact, likelihood, severity
+from biotm.scoring import CRITICAL_MIN_IMPACT, impact, likelihood, severity
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = ROOT / "scenarios" / "china-sim-registration.yaml"
@@ -44,10 +44,14 @@ def test_finding_ids_survive_reordering_and_reformatting() -> None:
     assert again.findings[0].location != original.findings[0].location  # lines moved, ids did not
 
 
-def test_findings_sorted_by_severity_rule_and_place() -> None:
+def test_findings_sorted_by_severity_then_risk() -> None:
     findings = audit(load_model(str(SCENARIO)), AuditOptions(today=TODAY)).findings
-    keys = [(SEVERITIES.index(f.severity), f.rule, f.places) for f in findings]
+    keys = [(SEVERITIES.index(f.severity), -f.risk, f.rule, f.places) for f in findings]
     assert keys == sorted(keys)
+    # within one severity the riskiest finding comes first, whatever its rule id
+    for sev in SEVERITIES:
+        risks = [f.risk for f in findings if f.severity == sev]
+        assert risks == sorted(risks, reverse=True)
     assert len({f.id for f in findings}) == len(findings)
 
 
@@ -200,16 +204,21 @@ def test_pack_rule_hits_are_validated_like_any_input(monkeypatch: pytest.MonkeyP
         registry.reset_for_tests()
 
 
-def test_severity_matrix_is_monotonic() -> None:
+def test_severity_is_monotonic_in_likelihood_and_impact() -> None:
     order = {s: i for i, s in enumerate(reversed(SEVERITIES))}
-    for row in range(4):
-        for col in range(4):
-            here = order[SEVERITY_MATRIX[row][col]]
-            if row < 3:
-                assert order[SEVERITY_MATRIX[row + 1][col]] >= here
-            if col < 3:
-                assert order[SEVERITY_MATRIX[row][col + 1]] >= here
+    steps = [i / 20 for i in range(21)]
+    for like in steps:
+        for imp in steps:
+            here = order[severity(like, imp)]
+            assert order[severity(min(1.0, like + 0.05), imp)] >= here
+            assert order[severity(like, min(1.0, imp + 0.05))] >= here
     assert severity(0.99, 0.99) == "critical" and severity(0.01, 0.01) == "info"
+
+
+def test_critical_needs_a_severe_impact_and_a_rule_that_may_be_critical() -> None:
+    assert severity(0.99, CRITICAL_MIN_IMPACT - 0.01) == "high"  # a very likely nuisance is not critical
+    assert severity(0.9, 0.9, may_be_critical=False) == "high"
+    assert severity(0.9, 0.9) == "critical"
 
 
 def test_impact_grows_with_subjects_irrevocability_and_kit() -> None:
@@ -252,8 +261,20 @@ def _exposure_directly(graph: Any, ctx: Any, places: tuple[str, ...]) -> tuple[b
         any(z.public_place for z in zones),
         boundary,
         owner,
-        sum(ctx.people_with_access.get(e, 0) for e in elements),
+        _heads_once(graph, elements),
     )
+
+
+def _heads_once(graph: Any, elements: set[str]) -> int:
+    """Head count of the actors at or next to `elements`, each actor counted once."""
+    actors = {e.id: e for e in graph.model.elements if e.type.value == "actor"}
+    seen = {e for e in elements if e in actors}
+    for flow in graph.model.flows:
+        ends = {flow.source, flow.target}
+        for end in ends & elements:
+            if end not in actors:
+                seen |= {other for other in ends - {end} if other in actors}
+    return sum(actors[a].people if actors[a].people is not None else 1 for a in seen)
 
 
 @pytest.mark.parametrize("scenario", sorted((ROOT / "scenarios").glob("*.yaml")), ids=lambda p: p.stem)

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 
 from biotm.pipeline import AuditOptions, audit
 from biotm.regulations import CATALOG
-from biotm.result import SEVERITIES, finding_id
-from biotm.scoring import severity
+from biotm.result import finding_id, finding_order
+from tests.finding_checks import assert_factors_add_up, assert_severity_follows_the_bands
 from tests.strategies import load_dict, models
 
 
@@ -23,11 +23,12 @@ def test_rules_on_random_models(model: dict[str, Any]) -> None:
     assert result.model_dump_json() == again.model_dump_json()
     findings = result.findings
     assert len({f.id for f in findings}) == len(findings)
-    keys = [(SEVERITIES.index(f.severity), f.rule, f.places) for f in findings]
+    keys = [finding_order(f) for f in findings]
     assert keys == sorted(keys)
     for f in findings:
         assert 0.0 <= f.likelihood <= 1.0 and 0.0 <= f.impact <= 1.0
         assert all(ref in CATALOG for ref in f.regulations)
         if f.rule != "manual-threat":
             assert f.id == finding_id(f.rule, f.places)
-            assert f.severity == severity(f.likelihood, f.impact)
+            assert_severity_follows_the_bands(f)
+        assert_factors_add_up(f)

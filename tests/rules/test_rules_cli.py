@@ -50,11 +50,12 @@ def test_unknown_regulation_is_an_input_error() -> None:
 def test_rules_and_skip_rules_filter_json(tmp_path: Path) -> None:
     out = tmp_path / "r.json"
     args = ["analyze", str(SCENARIO), "-f", "json", "-o", str(out), "--fail-on", "none", "--today", "2026-01-01"]
-    run = CliRunner().invoke(cli, [*args, "--rules", "BIO", "--rules", "stride-spoofing", "--skip-rules", "bio-no-pad"])
+    selection = ["--rules", "BIO", "--rules", "stride-elevation-of-privilege", "--skip-rules", "bio-no-pad"]
+    run = CliRunner().invoke(cli, [*args, *selection])
     assert run.exit_code == 0, run.output
     result = AuditResult.model_validate_json(out.read_text())
     rules = {f.rule for f in result.findings}
-    assert "bio-identity-kit" in rules and "stride-spoofing" in rules
+    assert "bio-identity-kit" in rules and "stride-elevation-of-privilege" in rules
     assert "bio-no-pad" not in rules and not any(r.startswith("linddun-") for r in rules)
 
 

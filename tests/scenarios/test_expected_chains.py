@@ -19,9 +19,11 @@ Chain = tuple[str, str, tuple[str, ...]]  # attacker, goal, verification ids in 
 
 EXPECTED_CHAINS: dict[str, list[Chain]] = {
     "china-sim-registration.yaml": [
-        # Leaked face + ID number -> SIM in the victim's name at a terminal without PAD -> bank OTP -> takeover.
-        ("leaked-set-buyer", "bank-account-takeover", ("register-sim", "deliver-otp", "password-reset")),
-        ("leaked-set-buyer", "sim-in-victim-name", ("register-sim",)),
+        # Leaked face + ID number + phone number -> the victim's number moved to a new SIM (a SIM swap) at a
+        # terminal without PAD -> the bank's OTP -> takeover.
+        ("leaked-set-buyer", "bank-account-takeover", ("replace-sim", "deliver-otp", "password-reset")),
+        # A new SIM gets a new number: a working number in the victim's name, not the victim's codes.
+        ("leaked-set-buyer", "number-in-victim-name", ("register-sim",)),
     ],
     "police-face-id-app.yaml": [
         ("credential-impersonator", "trusted-as-victim", ("ctid-enrolment", "p2p-check")),

@@ -23,8 +23,9 @@ EXPECTED: dict[str, list[Pin]] = {
         ("bio-third-party-disclosure", ("liveness_request",)),
         # Police query subscriber records under the Cybersecurity Law's duty to assist, with no audit log.
         ("legal-state-disclosure", ("police_subscriber_query",)),
-        # The SIM is registered on a face match with no tested PAD and no second factor.
-        ("bio-no-pad", ("realname_system",)),
+        # The SIM is registered on a face match with no tested PAD (at the terminal that captures the face) and
+        # no second factor.
+        ("bio-no-pad", ("shop_terminal",)),
         ("bio-sole-factor", ("realname_system",)),
         # The MPS service answers with a score.
         ("bio-score-oracle", ("id_verification_service",)),
@@ -33,7 +34,7 @@ EXPECTED: dict[str, list[Pin]] = {
         ("bio-public-disclosure", ("requester_sees",)),
         ("bio-third-party-disclosure", ("requester_sees",)),
         ("bio-no-injection-detection", ("responder_app",)),
-        ("bio-no-pad", ("zhenni_service",)),
+        ("bio-no-pad", ("responder_app",)),
         ("bio-sole-factor", ("zhenni_service",)),
     ],
     "jaywalking-cameras.yaml": [
@@ -89,7 +90,7 @@ EXPECTED: dict[str, list[Pin]] = {
 RESOLVED_BY_HARDENING: dict[str, list[Pin]] = {
     "china-sim-registration-hardened.yaml": [
         ("bio-third-party-disclosure", ("liveness_request",)),
-        ("bio-no-pad", ("realname_system",)),
+        ("bio-no-pad", ("shop_terminal",)),
         ("bio-sole-factor", ("realname_system",)),
         ("bio-score-oracle", ("id_verification_service",)),
         ("bio-insider-bulk-access", ("realname_archive", "backoffice_lookup", "backoffice")),

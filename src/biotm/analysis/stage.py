@@ -12,7 +12,7 @@ from biotm.analysis.paths import AttackGraph, Leak, PlaceControls, default_targe
 from biotm.graph import SystemGraph
 from biotm.model.schema import IRREVERSIBLE_PROTECTION, Attacker, DataCategory
 from biotm.result import SEVERITIES, AttackPath, Factor, Finding, TheftChain, finding_id
-from biotm.scoring import severity
+from biotm.scoring import chain_factors, chain_severity, path_factors, severity, summed
 
 EXPOSURE_RULE = "atk-exposure"
 CHAIN_RULE = "idt-chain"
@@ -123,8 +123,12 @@ def exposure_findings(
         if not item.is_revocable:
             impact_factors.append(Factor(reason="cannot be reset after a leak", effect=0.1))
         if item.subjects >= 10_000:
-            impact_factors.append(Factor(reason=f"{item.subjects} data subjects", effect=0.1))
-        impact = min(1.0, sum(f.effect for f in impact_factors))
+            impact_factors.append(Factor(reason=f"{item.subjects:,} data subjects", effect=0.1))
+        impact, impact_factors = summed(impact_factors)
+        scale = skill_scale(next(a for a in attackers if a.id == attacker_id))
+        likelihood, likelihood_factors = path_factors(
+            [(f"{e.target.removeprefix('flow:')}: {e.reason()}", e.probability**scale) for e in best.edges]
+        )
         route = " -> ".join(["entry", *(e.target.removeprefix("flow:") for e in best.edges)])
         others = "; ".join(f"{a} ({p:.3g})" for p, a in reached[1:4])
         evidence = f"{attacker_id} obtains '{item.id}' at {best.node.removeprefix('flow:')} via {route}"
@@ -136,10 +140,7 @@ def exposure_findings(
                 EXPOSURE_RULE,
                 f"Attackers can obtain {item.category.value.replace('_', ' ')} '{item.id}'",
                 likelihood,
-                [
-                    Factor(reason=f"{e.target.removeprefix('flow:')}: {e.reason()}", effect=e.probability - 1.0)
-                    for e in best.edges
-                ],
+                likelihood_factors,
                 impact,
                 impact_factors,
                 "data",
@@ -179,7 +180,9 @@ def _finding(
         id=finding_id(rule, places),
         rule=rule,
         title=title,
-        severity=severity(likelihood, impact),
+        severity=chain_severity(likelihood, impact) if rule == CHAIN_RULE else severity(
+            likelihood, impact, may_be_critical=False
+        ),
         likelihood=likelihood,
         impact=impact,
         risk=risk,
@@ -257,13 +260,20 @@ def _chain_finding(graph: SystemGraph, places: list[str], group: list[TheftChain
     if any(not graph.data[d].is_revocable for d in data_used):
         impact_factors.append(Factor(reason="relies on data the victim cannot reset", effect=0.1))
     if lead.subjects >= 1_000_000:
-        impact_factors.append(Factor(reason=f"{lead.subjects} people exposed", effect=0.1))
+        impact_factors.append(Factor(reason=f"{lead.subjects:,} people exposed", effect=0.1))
+    impact, impact_factors = summed(impact_factors)
+    likelihood, likelihood_factors = chain_factors(
+        [(f"{s.action}: {s.evidence}" if s.evidence else s.action, s.likelihood) for s in lead.steps]
+    )
     route = " -> ".join(f"{s.action} ({s.likelihood:.3g})" for s in lead.steps)
     evidence = f"{lead.attacker}: {route}"
     if lead.broken_by:
         evidence += f"; broken by {' or '.join(lead.broken_by)}"
-    if len(group) > 1:
-        evidence += "; also: " + ", ".join(f"{c.attacker} ({c.likelihood:.3g})" for c in group[1:])
+    # Attackers who hold the same data and reach the same verifiers share this one finding, each named once.
+    others = list(dict.fromkeys(c.attacker for c in group[1:] if c.attacker != lead.attacker))
+    if others:
+        best = {a: max(c.likelihood for c in group if c.attacker == a) for a in others}
+        evidence += "; also: " + ", ".join(f"{a} ({best[a]:.3g})" for a in others)
     mitigations = sorted({part.split(":", 1)[1] for b in lead.broken_by for part in b.split("+")})
     if not mitigations:
         mitigations = sorted({w.split(":", 1)[1] for s in lead.steps if s.verifier != "leak" for w in s.weak_controls})
@@ -271,9 +281,9 @@ def _chain_finding(graph: SystemGraph, places: list[str], group: list[TheftChain
     return _finding(
         CHAIN_RULE,
         f"Identity theft: {final.action}",
-        lead.likelihood,
-        [Factor(reason=f"{s.action}: {s.evidence}", effect=s.likelihood - 1.0) for s in lead.steps],
-        sum(f.effect for f in impact_factors),
+        likelihood,
+        likelihood_factors,
+        impact,
         impact_factors,
         "element",
         places,

@@ -210,6 +210,13 @@ _CONTROLS: tuple[Control, ...] = (
         "element",
     ),
     Control("dlp", "Data-loss prevention", "Exports and bulk copies are blocked or alerted on.", 8, "element"),
+    Control(
+        "credential-hashing",
+        "Credential hashing",
+        "Passwords and login secrets are kept only as salted slow one-way hashes (bcrypt, scrypt, Argon2).",
+        2,
+        "element",
+    ),
 )
 
 CONTROLS: dict[str, Control] = {control.id: control for control in _CONTROLS}

@@ -311,6 +311,10 @@ class Element(Strict):
         default=None, description="What a verification service answers: decision only, score, or a record."
     )
     verifies: list[Verification] = Field(default_factory=list)
+    console: bool = Field(
+        default=False,
+        description="Serves an administrative console or dashboard over its data (a web admin page, Kibana).",
+    )
 
 
 class DataItem(Strict):

@@ -136,12 +136,8 @@ def by_severity(result: AuditResult) -> list[tuple[Severity, list[Finding]]]:
 
 
 def top_risks(result: AuditResult, limit: int = 3) -> list[Finding]:
-    """The open findings with the highest risk (ties by severity, then id, so the order is stable)."""
-    ranked = sorted(
-        (f for f in result.findings if is_open(f)),
-        key=lambda f: (-f.risk, severity_rank(f.severity), f.id),
-    )
-    return ranked[:limit]
+    """The head of the report order (severity, then risk): the first `limit` open findings."""
+    return [f for f in result.findings if is_open(f)][:limit]
 
 
 class _Index:

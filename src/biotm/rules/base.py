@@ -33,10 +33,12 @@ from biotm.model.schema import (
     TemplateProtection,
 )
 from biotm.model.vocabulary import identifier_category_hint
-from biotm.result import Factor, PlaceKind, Severity
+from biotm.result import Factor, ModelWarning, PlaceKind, Severity
 
 #: "Many subjects": a store or flow that covers at least this many people is a bulk target.
 MANY_SUBJECTS = 1000
+#: National scale: a complete identity kit of this many people at rest unencrypted is critical.
+NATIONAL_SCALE = 10_000_000
 
 #: Data that identify a person directly (a face, an ID photo, an ID number).
 IDENTITY_CATEGORIES = frozenset({*BIOMETRIC_CATEGORIES, DataCategory.DOCUMENT_IMAGE, *IDENTIFIER_CATEGORIES})
@@ -61,6 +63,13 @@ class Hit:
     #: When set, the finding cites these instead of the rule's list: the articles depend on the case (a
     #: processor's contract, a recipient's consent). Still filtered by scope, and `regulations` still added.
     cites_only: tuple[str, ...] = ()
+    #: A critical trigger (docs/scoring.md, "Severity"): the hit is critical whatever its risk, unless one of
+    #: `critical_unless` is present at its control places. Only for rules that may be critical.
+    critical: bool = False
+    critical_unless: tuple[str, ...] = ()
+    #: People the finding is about, when not the largest item's count (a kit covers only the people who
+    #: have all its parts); impact and the finding's `subjects` use it, so evidence and numbers agree.
+    subjects: int | None = None
 
     @classmethod
     def at_element(
@@ -72,6 +81,9 @@ class Hit:
         likelihood_factors: tuple[Factor, ...] = (),
         impact_factors: tuple[Factor, ...] = (),
         regulations: tuple[str, ...] = (),
+        critical: bool = False,
+        critical_unless: tuple[str, ...] = (),
+        subjects: int | None = None,
     ) -> Hit:
         """A hit on one element: its own controls mitigate it and the finding points at it in the file."""
         return cls(
@@ -84,6 +96,9 @@ class Hit:
             likelihood_factors=likelihood_factors,
             impact_factors=impact_factors,
             regulations=regulations,
+            critical=critical,
+            critical_unless=critical_unless,
+            subjects=subjects,
         )
 
 
@@ -140,6 +155,9 @@ class Rule:
     #: Whether exposure (internet, public place, crossings, head count) raises the likelihood. Off for
     #: compliance gaps, which are as likely on a closed network as on an open one.
     exposure: bool = True
+    #: May reach critical: the finding is itself a route to mass data loss or account takeover (an open
+    #: store, a ready identity kit, bulk insider access). Others stop at high (docs/scoring.md).
+    may_be_critical: bool = False
 
     @cached_property
     def mitigations(self) -> tuple[str, ...]:
@@ -169,11 +187,31 @@ _KIT_ROLE_OF_CATEGORY = {
 }
 
 
+_HINT_NAMES = {
+    DataCategory.NATIONAL_ID: "national ID number",
+    DataCategory.DOCUMENT_NUMBER: "document number",
+    DataCategory.DRIVER_LICENCE: "driver-licence number",
+    DataCategory.PHONE_NUMBER: "phone number",
+}
+
+
+def _category_hint(item: DataItem) -> DataCategory | None:
+    """The specific identifier category a generic item's words name (the kit_role fallback), or None."""
+    if item.category not in (DataCategory.IDENTIFIER, DataCategory.CONTACT, DataCategory.QUASI_IDENTIFIER):
+        return None
+    hint = identifier_category_hint(_text(item))
+    if hint is DataCategory.PHONE_NUMBER or (hint is not None and item.category is DataCategory.IDENTIFIER):
+        return hint
+    return None
+
+
 def kit_role(item: DataItem) -> str | None:
     """Which part of an identity-theft kit an item is: 'face', 'national-id', 'phone' or None.
 
     The category decides. A generic `identifier`, `contact` or `quasi_identifier` whose words name a
-    specific kind (model/vocabulary.py) still counts, for models written before those categories existed.
+    specific kind (model/vocabulary.py) still counts, with an `identifier-category-hint` warning: models
+    written before the specific categories existed keep their kit (dropping it silently would lower their
+    risk without any change to the system), and the warning tells the author what to declare.
     """
     if item.category is DataCategory.DOCUMENT_IMAGE:
         return "face"
@@ -182,12 +220,9 @@ def kit_role(item: DataItem) -> str | None:
     role = _KIT_ROLE_OF_CATEGORY.get(item.category)
     if role is not None:
         return role
-    if item.category in (DataCategory.IDENTIFIER, DataCategory.CONTACT, DataCategory.QUASI_IDENTIFIER):
-        hint = identifier_category_hint(_text(item))
-        if hint is DataCategory.PHONE_NUMBER:
-            return "phone"
-        if hint is not None and item.category is DataCategory.IDENTIFIER:
-            return "national-id"
+    hint = _category_hint(item)
+    if hint is not None:
+        return _KIT_ROLE_OF_CATEGORY[hint]
     return None
 
 
@@ -221,7 +256,9 @@ class RuleContext:
         self.graph = graph
         self.elements = graph.elements
         self.flows = graph.flows
-        self.data = graph.data
+        #: Model warnings the rules' reading of the model gives (hints to declare a category).
+        self.hints: list[ModelWarning] = []
+        self.data = self._data_as_used(graph)
         self._extra: dict[str, set[str]] = defaultdict(set)
         for entry in with_controls:
             place, _, control = entry.rpartition(":")
@@ -246,6 +283,57 @@ class RuleContext:
             e.id: self._shared(frozenset(e.controls) | self._extra.get(e.id, set())) for e in graph.model.elements
         }
         self.flow_control_sets = self._compute_flow_controls()
+
+    def _data_as_used(self, graph: SystemGraph) -> dict[str, DataItem]:
+        """The model's data items as the rules read them: an image compared as a biometric is biometric.
+
+        A document image (an ID-card portrait, a register's reference photo) that is an input of a derivation
+        at a matching element, or that declares a `modality`, is biometric data whatever its category, so the
+        biometric rules cover it; a compared one without a modality gets a warning. Identifier words in a
+        generic item's id get a hint, too (see `kit_role`).
+        """
+        compared: dict[str, Modality] = {}
+        for element in graph.model.elements:
+            if element.matching is Matching.NONE:
+                continue
+            for derivation in element.derives:
+                inputs = [graph.data[i] for i in derivation.inputs if i in graph.data]
+                modality = next((d.modality for d in inputs if d.is_biometric and d.modality), Modality.FACE)
+                for item in inputs:
+                    if item.category is DataCategory.DOCUMENT_IMAGE:
+                        compared.setdefault(item.id, modality)
+        for item in graph.model.data:
+            if item.category is DataCategory.DOCUMENT_IMAGE and item.modality is not None:
+                compared.setdefault(item.id, item.modality)  # declared: its portrait is face data
+        out = dict(graph.data)
+        #: Document images the rules read as biometric samples (a portrait on a document or in a register).
+        self.portraits = frozenset(compared)
+        for item_id, modality in sorted(compared.items()):
+            declared = graph.data[item_id].modality
+            out[item_id] = graph.data[item_id].model_copy(
+                update={"category": DataCategory.BIOMETRIC_SAMPLE, "modality": modality}
+            )
+            if declared is not None:
+                continue
+            self.hints.append(
+                ModelWarning(
+                    code="data-compared-as-biometric",
+                    message=f"'{item_id}' is a document image compared as {modality.value} data, so the rules treat "
+                    f"it as biometric: declare `modality: {modality.value}` on it",
+                    location=graph.loaded.location_of("data", item_id),
+                )
+            )
+        for item in graph.model.data:
+            hint = _category_hint(item)
+            if hint is not None:
+                self.hints.append(
+                    ModelWarning(
+                        code="identifier-category-hint",
+                        message=f"'{item.id}' looks like a {_HINT_NAMES[hint]}: declare category {hint.value}",
+                        location=graph.loaded.location_of("data", item.id),
+                    )
+                )
+        return out
 
     # -- controls -----------------------------------------------------------------------------------
     def element_controls(self, element_id: str) -> frozenset[str]:
@@ -403,22 +491,39 @@ class RuleContext:
         return [f for f in self.graph.model.flows if f.target in self.actors]
 
     @cached_property
-    def people_with_access(self) -> dict[str, int]:
-        """Per element: its own head count if an actor, else the head count of actors it exchanges data with."""
-        heads = {
+    def actors_with_access(self) -> dict[str, frozenset[str]]:
+        """Per element: itself if an actor, else the actors it exchanges data with (one set per distinct group)."""
+        actors = self.actors
+        out: dict[str, set[str]] = defaultdict(set)
+        for flow in self.graph.model.flows:
+            source, target = flow.source, flow.target
+            if target in actors and source not in actors:
+                out[source].add(target)
+            elif source in actors and target not in actors:
+                out[target].add(source)
+        shared: dict[frozenset[str], frozenset[str]] = {}
+        result = {e: shared.setdefault(frozenset(group), frozenset(group)) for e, group in out.items()}
+        result.update({a: frozenset({a}) for a in actors})
+        return result
+
+    @cached_property
+    def headcount(self) -> dict[str, int]:
+        """Per actor: its `people` (an actor without `people` is one person)."""
+        return {
             e.id: e.people if e.people is not None else 1
             for e in self.graph.model.elements
             if e.type is ElementType.ACTOR
         }
-        out: dict[str, int] = defaultdict(int)
-        for flow in self.graph.model.flows:
-            source, target = flow.source, flow.target
-            if target in heads and source not in heads:
-                out[source] += heads[target]
-            elif source in heads and target not in heads:
-                out[target] += heads[source]
-        out.update(heads)
-        return dict(out)
+
+    def people_of(self, actors: Iterable[str]) -> int:
+        """Head count of a set of actors, each counted once."""
+        heads = self.headcount
+        return sum(heads[a] for a in set(actors))
+
+    @cached_property
+    def people_with_access(self) -> dict[str, int]:
+        """Per element: its own head count if an actor, else the head count of actors it exchanges data with."""
+        return {e: self.people_of(group) for e, group in self.actors_with_access.items()}
 
     @cached_property
     def received_from_store(self) -> dict[str, set[str]]:

@@ -19,7 +19,6 @@ from biotm.model.schema import Threat
 from biotm.pipeline import AuditOptions
 from biotm.regulations import CATALOG, refs
 from biotm.result import (
-    SEVERITIES,
     Factor,
     Finding,
     ModelWarning,
@@ -27,6 +26,7 @@ from biotm.result import (
     RegulationRef,
     RuleInfo,
     finding_id,
+    finding_order,
     trusted_finding,
 )
 from biotm.rules import registry
@@ -143,9 +143,10 @@ class _Scorer:
         self._impacts: dict[tuple[object, ...], tuple[float, list[Factor]]] = {}
         self._likelihoods: dict[tuple[object, ...], tuple[float, list[Factor]]] = {}
         self._exposure: dict[tuple[str, ...], Exposure] = {}
-        #: Per element: (internet-facing zone, public-place zone, head count); per flow: (crosses a boundary,
-        #: crosses an owner). The exposure of a place combines those of its elements and flows.
-        self._element_flags: dict[str, tuple[bool, bool, int]] = {}
+        #: Per element: (internet-facing zone, public-place zone, actors with access); per flow: (crosses a
+        #: boundary, crosses an owner). The exposure of a place combines those of its elements and flows; each
+        #: actor's head count is counted once however many of the place's elements it touches.
+        self._element_flags: dict[str, tuple[bool, bool, frozenset[str]]] = {}
         self._flow_flags: dict[str, tuple[bool, bool]] = {}
         self._data: dict[tuple[str, ...], list[str]] = {}
         self._location_of = ctx.graph.loaded.location_of
@@ -154,16 +155,23 @@ class _Scorer:
         self.citations = Citations(ctx.graph)
 
     def _impact(self, rule: Rule, hit: Hit, data: list[str]) -> tuple[float, list[Factor]]:
-        key = (tuple(data), rule.impact_scale, tuple((f.reason, f.effect) for f in hit.impact_factors))
+        key = (
+            tuple(data),
+            rule.impact_scale,
+            rule.exposure,
+            hit.subjects,
+            tuple((f.reason, f.effect) for f in hit.impact_factors),
+        )
         if key not in self._impacts:
             items = self.ctx.items(data)
             parts = kit_parts(item for item in items if item.subjects > 1)
             self._impacts[key] = impact(
                 items,
-                subjects=max_subjects(items),
+                subjects=hit.subjects if hit.subjects is not None else max_subjects(items),
                 kit=[p for p in KIT_PARTS if p in parts],
                 scale=rule.impact_scale,
                 extra=hit.impact_factors,
+                leak=rule.exposure,
             )
         return self._impacts[key]
 
@@ -187,7 +195,7 @@ class _Scorer:
                 boundary = boundary or crosses[0]
                 owner = owner or crosses[1]
         internet = public = False
-        people = 0
+        actors: frozenset[str] = frozenset()
         for element in elements:
             # Per element, not per place: a national model's places are mostly interactions over few zones.
             exposed = self._element_flags.get(element)
@@ -196,12 +204,12 @@ class _Scorer:
                 exposed = self._element_flags[element] = (
                     zone.internet_facing,
                     zone.public_place,
-                    ctx.people_with_access.get(element, 0),
+                    ctx.actors_with_access.get(element, frozenset()),
                 )
             internet = internet or exposed[0]
             public = public or exposed[1]
-            people += exposed[2]
-        flags = (internet, public, boundary, owner, people)
+            actors = actors | exposed[2] if actors else exposed[2]
+        flags = (internet, public, boundary, owner, ctx.people_of(actors))
         self._exposure[places] = flags
         return flags
 
@@ -223,6 +231,11 @@ class _Scorer:
             )
         return self._likelihoods[key]
 
+    @staticmethod
+    def _triggered(rule: Rule, hit: Hit, present: frozenset[str]) -> bool:
+        """The hit meets its rule's critical trigger and no control that defuses it is present."""
+        return rule.may_be_critical and hit.critical and not any(c in present for c in hit.critical_unless)
+
     def _template(
         self, scores: _RuleScores, hit: Hit, present: frozenset[str], flags: Exposure, scope: PlaceScope
     ) -> dict[str, Any]:
@@ -237,7 +250,9 @@ class _Scorer:
             "id": "",
             "rule": rule.id,
             "title": rule.title,
-            "severity": severity(like, imp),
+            "severity": "critical" if self._triggered(rule, hit, present) else severity(
+                like, imp, may_be_critical=rule.may_be_critical
+            ),
             "likelihood": like,
             "impact": imp,
             "risk": round(like * imp, 4),
@@ -246,7 +261,7 @@ class _Scorer:
             "place_kind": hit.place_kind,
             "places": [],
             "data": data,
-            "subjects": max_subjects(self.ctx.items(data)) if data else 0,
+            "subjects": hit.subjects if hit.subjects is not None else max_subjects(self.ctx.items(data)) if data else 0,
             "categories": scores.categories,
             "threat_tree": scores.threat_tree,
             "cwe": scores.cwe,
@@ -289,6 +304,8 @@ class _Scorer:
             hit.regulations,
             hit.cites_only,
             scope := self.citations.places(hit.places),
+            hit.critical,
+            hit.subjects,
         )
         template = scores.templates.get(key)
         if template is None:
@@ -344,12 +361,8 @@ def _manual_finding(graph: SystemGraph, index: int, threat: Threat) -> Finding:
     )
 
 
-_SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
-
-
-def sort_key(finding: Finding) -> tuple[int, str, list[str], str]:
-    """Findings sort by severity (critical first), rule, places, then id."""
-    return (_SEVERITY_RANK[finding.severity], finding.rule, finding.places, finding.id)
+#: Findings sort by severity, then risk, then rule, places and id (`biotm.result.finding_order`).
+sort_key = finding_order
 
 
 def _run_each(rules: list[Rule], ctx: RuleContext, scorer: _Scorer, warnings: list[ModelWarning]) -> list[Finding]:
@@ -400,6 +413,7 @@ def _run_rules(graph: SystemGraph, options: AuditOptions) -> RuleOutput:
     scorer = _Scorer(ctx)
     warnings = [ModelWarning(code="rule-pack-error", message=m, location=None) for m in registry.pack_warnings()]
     findings = _run_each(rules, ctx, scorer, warnings)
+    warnings.extend(ctx.hints)
     infos = [rule_info(r) for r in rules]
     if manual and graph.model.threats:
         findings.extend(_manual_finding(graph, i, t) for i, t in enumerate(graph.model.threats))

@@ -6,6 +6,7 @@ biometric rules cover biometric-specific cases, so these skip what a `bio-*` rul
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -144,6 +145,8 @@ def identifying(ctx: RuleContext) -> Iterator[Hit]:
     for flow in ctx.graph.model.flows:
         if not _to_other_owner(ctx, flow):
             continue
+        if ctx.elements[flow.target].role is ActorRole.PUBLIC:
+            continue  # shown to the public on purpose: bio-public-disclosure (LINDDUN:Identifying) reports it
         items = [d for d in ctx.flow_items(flow) if is_personal(d) and d.category is not DataCategory.CREDENTIAL]
         direct = [d for d in items if d.category in _IDENTIFYING]
         attributes = [d for d in items if d.category not in _IDENTIFYING]
@@ -224,6 +227,19 @@ def _personal_not_credential(item: DataItem) -> bool:
     return is_personal(item) and item.category is not DataCategory.CREDENTIAL
 
 
+#: Categories that address a person: an element that delivers to people or their devices uses them.
+ADDRESSES = frozenset({DataCategory.PHONE_NUMBER, DataCategory.CONTACT})
+
+
+def _delivers(ctx: RuleContext, element_id: str) -> bool:
+    """The element sends on to a person or a device (an SMS gateway, a mailer): it routes by their address."""
+    graph = ctx.graph
+    return any(
+        graph.elements[f.target].type in (ElementType.ACTOR, ElementType.DEVICE)
+        for f in graph.outbound.get(element_id, ())
+    )
+
+
 @rule(
     id="linddun-unnecessary-data",
     title="A process receives personal data it does not use",
@@ -249,7 +265,9 @@ def unnecessary_data(ctx: RuleContext) -> Iterator[Hit]:
         used = ctx.uses(flow.target)
         if used.issuperset(flow.data):  # most receivers use all they get: skip the per-item check
             continue
-        unused = [d.id for d in personal if d.id not in used]
+        # A number or address is used by whoever delivers to it (an SMS gateway needs the phone number).
+        delivers = _delivers(ctx, flow.target)
+        unused = [d.id for d in personal if d.id not in used and not (delivers and d.category in ADDRESSES)]
         if unused:
             yield _interaction_hit(
                 flow,
@@ -370,18 +388,29 @@ def _high_risk(ctx: RuleContext, element: Element) -> str | None:
     exposure=False,
 )
 def no_dpia(ctx: RuleContext) -> Iterator[Hit]:
+    # One obligation of one controller: a DPIA covers the processing, so each organisation gets one finding
+    # listing its high-risk places; a DPIA recorded at any of them is the assessment of the processing.
+    per_owner: dict[str, list[tuple[str, str, list[DataItem]]]] = defaultdict(list)
     for element in ctx.graph.model.elements:
         if element.type in (ElementType.ACTOR, ElementType.EXTERNAL):
             continue
         reason = _high_risk(ctx, element)
         if reason is None:
             continue
-        biometric = ctx.where(ctx.available(element.id), _biometric)
-        face_people = max((d.subjects for d in biometric if d.modality is Modality.FACE), default=0)
+        per_owner[ctx.owners[element.id]].append((element.id, reason, ctx.where(ctx.available(element.id), _biometric)))
+    for owner, places in sorted(per_owner.items()):
+        biometric = {d.id: d for _, _, items in places for d in items}
+        face_people = max((d.subjects for d in biometric.values() if d.modality is Modality.FACE), default=0)
         regs = ("CN-FRT-filing",) if face_people >= 100_000 else ()
-        yield Hit.at_element(
-            element.id,
-            data=tuple(d.id for d in biometric),
-            evidence=f"'{element.id}' performs {reason} and no impact assessment (dpia) is recorded.",
+        ids = tuple(sorted(element_id for element_id, _, _ in places))
+        what = "; ".join(f"'{element_id}': {reason}" for element_id, reason, _ in sorted(places))
+        yield Hit(
+            place_kind="element",
+            places=ids,
+            data=tuple(sorted(biometric)),
+            evidence=f"{owner} performs high-risk biometric processing ({what}) and no impact assessment (dpia) "
+            "is recorded at any of these places.",
+            control_places=tuple(("element", element_id) for element_id in ids),
+            location=("element", ids[0]),
             regulations=regs,
         )

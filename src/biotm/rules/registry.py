@@ -24,6 +24,7 @@ BUILTIN_MODULES = (
     "biotm.rules.biometric.capture",
     "biotm.rules.biometric.purpose",
     "biotm.rules.biometric.identity",
+    "biotm.rules.biometric.access",
     "biotm.rules.stride",
     "biotm.rules.linddun",
     "biotm.rules.legal",

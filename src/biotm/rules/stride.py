@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from biotm.model.schema import ActorRole, ElementType, Flow
 from biotm.rules.base import ControlPlace, Hit, RuleContext, interaction, is_personal, names
+from biotm.rules.biometric.transit import cleartext_biometric
 from biotm.rules.registry import rule
 
 FAMILY = "stride"
@@ -33,6 +34,10 @@ class _Crossing(NamedTuple):
     source_actor: bool
     #: The target is a process, store or device an organisation runs.
     operated_target: bool
+    #: The last hop to the data subject's own device (an SMS to the subscriber's handset): nobody running the
+    #: system can authenticate, encrypt or integrity-protect it there; the SMS channel's own weakness (SIM
+    #: swap, interception) is the identity-theft chains' to report.
+    to_subjects_device: bool
     untrusted_source: bool
     #: ("flow", id): where the findings point in the file.
     on_flow: ControlPlace
@@ -67,6 +72,7 @@ def _crossings(ctx: RuleContext) -> list[_Crossing]:
                 target_actor=flow.target in ctx.actors,
                 source_actor=flow.source in ctx.actors,
                 operated_target=target.type in _SYSTEM_TARGETS and not target.subject_controlled,
+                to_subjects_device=target.type is not ElementType.ACTOR and ctx.subject_side(target.id),
                 untrusted_source=_untrusted_source(ctx, flow),
                 on_flow=on_flow,
                 flow_controls=(on_flow,),
@@ -114,7 +120,7 @@ def _untrusted_source(ctx: RuleContext, flow: Flow) -> bool:
 )
 def spoofing(ctx: RuleContext) -> Iterator[Hit]:
     for crossing in ctx.derived(_crossings):
-        if crossing.target_actor:
+        if crossing.target_actor or crossing.to_subjects_device:
             continue
         yield _hit(crossing, "the target accepts this flow from anyone; nothing authenticates the source.")
 
@@ -123,7 +129,8 @@ def spoofing(ctx: RuleContext) -> Iterator[Hit]:
     id="stride-tampering",
     title="Flow across a trust boundary has no integrity protection",
     description="Data cross a trust boundary on a channel with neither encryption nor mutual authentication, "
-    "so a party on the path can change them.",
+    "so a party on the path can change them (where readable biometrics ride the flow, bio-transit-cleartext "
+    "reports it).",
     family=FAMILY,
     categories=("STRIDE:Tampering",),
     cwe=("CWE-345",),
@@ -136,7 +143,9 @@ def spoofing(ctx: RuleContext) -> Iterator[Hit]:
 def tampering(ctx: RuleContext) -> Iterator[Hit]:
     for crossing in ctx.derived(_crossings):
         flow = crossing.flow
-        if flow.data and not crossing.source_actor and not crossing.target_actor:
+        if cleartext_biometric(ctx, flow):
+            continue  # one cause, one finding: bio-transit-cleartext (STRIDE:Tampering among its categories)
+        if flow.data and not crossing.source_actor and not crossing.target_actor and not crossing.to_subjects_device:
             evidence = f"{names(sorted(flow.data))} travel without integrity protection."
             yield _hit(crossing, evidence, target_controls=False)
 
@@ -157,7 +166,7 @@ def tampering(ctx: RuleContext) -> Iterator[Hit]:
 )
 def information_disclosure(ctx: RuleContext) -> Iterator[Hit]:
     for crossing in ctx.derived(_crossings):
-        if crossing.source_actor or crossing.target_actor:
+        if crossing.source_actor or crossing.target_actor or crossing.to_subjects_device:
             continue
         # Biometrics are bio-transit-cleartext's; leaving them all out here (rather than skipping the flow
         # when readable ones ride it) keeps this finding from vanishing when a protection is removed.

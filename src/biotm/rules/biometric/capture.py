@@ -11,7 +11,6 @@ from biotm.model.schema import (
     DataItem,
     Element,
     ElementType,
-    Matching,
     Modality,
 )
 from biotm.result import Factor
@@ -31,23 +30,69 @@ CAPTURE_LIKELIHOOD = {
 }
 
 
-def _compares_live(element: Element) -> bool:
-    if element.matching is not Matching.NONE:
-        return True
-    return any(
-        term.startswith("live:")
-        for verification in element.verifies
-        for term in (
-            [verification.requires] if isinstance(verification.requires, str) else verification.requires.terms()
-        )
-    )
+#: How far upstream (in flows) a live verification's capture point is looked for; the chain solver's
+#: CAPTURE_SEARCH_DEPTH, so the finding sits where the chains say the presentation is faked.
+CAPTURE_SEARCH_DEPTH = 3
+
+
+def _live_modalities(element: Element) -> set[str]:
+    """Modalities of the live presentations the element's verifications accept (they grant the presenter)."""
+    found: set[str] = set()
+    for verification in element.verifies:
+        requires = verification.requires
+        for term in [requires] if isinstance(requires, str) else requires.terms():
+            if term.startswith("live:"):
+                found.add(term.removeprefix("live:"))
+    return found
+
+
+def _capture_points(ctx: RuleContext, element: Element) -> list[Element]:
+    """The element itself if it captures, else the capture devices up to a few flows upstream."""
+    if element.capture is not Capture.NONE:
+        return [element]
+    graph = ctx.graph
+    found: list[Element] = []
+    seen = {element.id}
+    frontier = [element.id]
+    for _ in range(CAPTURE_SEARCH_DEPTH):
+        step: list[str] = []
+        for node in frontier:
+            for flow in graph.inbound.get(node, []):
+                if flow.source in seen:
+                    continue
+                seen.add(flow.source)
+                upstream = graph.elements[flow.source]
+                if upstream.capture is not Capture.NONE:
+                    found.append(upstream)
+                elif upstream.type is not ElementType.ACTOR:
+                    step.append(flow.source)
+        frontier = step
+    return sorted(found, key=lambda e: e.id)
+
+
+def live_captures(ctx: RuleContext) -> dict[str, list[str]]:
+    """Capture point -> the verifiers it feeds that grant something on a live presentation.
+
+    Presentation and injection attacks matter only there: a 1:N street camera, a background check or a
+    sign-in kiosk that grants the person in front of it nothing has no presenter to fool. A verifier with no
+    modelled capture point is its own capture point.
+    """
+    out: dict[str, list[str]] = {}
+    for element in ctx.graph.model.elements:
+        if element.type is ElementType.ACTOR or not _live_modalities(element):
+            continue
+        for point in _capture_points(ctx, element) or [element]:
+            out.setdefault(point.id, []).append(element.id)
+    return {point: sorted(set(verifiers)) for point, verifiers in sorted(out.items())}
 
 
 @rule(
     id="bio-no-pad",
-    title="Biometric comparison without presentation-attack detection",
-    description="A biometric comparison accepts a capture with no presentation-attack detection tested to "
-    "ISO/IEC 30107-3, so a printed photo, a screen replay or a mask passes (Kneron masks, Quzhou 3D heads).",
+    title="Live verification without presentation-attack detection",
+    description="A capture point feeds a verification that grants something (a SIM, an account, a door) on a "
+    "live biometric, and neither it nor the verifier detects presentation attacks tested to ISO/IEC 30107-3, "
+    "so a printed photo, a screen replay or a mask passes (Kneron masks, Quzhou 3D heads). Reported at the "
+    "capture point, where the check belongs.",
     family=FAMILY,
     categories=("BIO:Presentation attack", "STRIDE:Spoofing"),
     cwe=("CWE-290",),
@@ -59,29 +104,24 @@ def _compares_live(element: Element) -> bool:
 )
 def no_pad(ctx: RuleContext) -> Iterator[Hit]:
     graph = ctx.graph
-    for element in graph.model.elements:
-        if element.type is ElementType.ACTOR or not _compares_live(element):
+    for point_id, verifiers in ctx.derived(live_captures).items():
+        point = graph.elements[point_id]
+        samples = sorted({d.id for d in ctx.available(point_id) if d.category is DataCategory.BIOMETRIC_SAMPLE})
+        if not samples and point_id not in verifiers:
             continue
-        samples = [d for d in ctx.available(element.id) if d.category is DataCategory.BIOMETRIC_SAMPLE]
-        if not samples:
-            continue
-        sample_ids = {d.id for d in samples}
-        upstream = sorted(
-            {f.source for f in graph.inbound.get(element.id, []) if sample_ids & set(f.data)} - {element.id}
-        )
-        captures = [element.capture] + [graph.elements[u].capture for u in upstream]
-        kinds = [c for c in (Capture.REMOTE, Capture.UNATTENDED, Capture.ATTENDED) if c in captures]
-        factors = (CAPTURE_LIKELIHOOD[kinds[0]],) if kinds else ()
-        places: tuple[ControlPlace, ...] = (("element", element.id), *(("element", u) for u in upstream))
+        factors = (CAPTURE_LIKELIHOOD[point.capture],) if point.capture in CAPTURE_LIKELIHOOD else ()
+        others = [v for v in verifiers if v != point_id]
+        places: tuple[ControlPlace, ...] = (("element", point_id), *(("element", v) for v in others))
+        grants = sorted({g for v in verifiers for ver in graph.elements[v].verifies for g in ver.grants})
+        where = f" for {names(others)}" if others else ""
         yield Hit(
             place_kind="element",
-            places=(element.id,),
-            data=tuple(sorted(sample_ids)),
-            evidence=f"'{element.id}' compares {names(sorted(sample_ids))} "
-            f"({element.matching.value if element.matching is not Matching.NONE else 'live check'}) and neither it "
-            f"nor the capture before it ({', '.join(upstream) or 'none modelled'}) detects presentation attacks.",
+            places=(point_id,),
+            data=tuple(samples),
+            evidence=f"'{point_id}' captures {names(samples) or 'the live biometric'}{where}, which grants "
+            f"{names(grants)} on it, and neither detects presentation attacks.",
             control_places=places,
-            location=("element", element.id),
+            location=("element", point_id),
             likelihood_factors=factors,
         )
 
@@ -102,8 +142,9 @@ def no_pad(ctx: RuleContext) -> Iterator[Hit]:
 )
 def no_injection_detection(ctx: RuleContext) -> Iterator[Hit]:
     graph = ctx.graph
+    feeds = ctx.derived(live_captures)
     for element in graph.model.elements:
-        if element.type is ElementType.ACTOR:
+        if element.type is ElementType.ACTOR or element.id not in feeds:
             continue
         untrusted = element.capture is Capture.REMOTE or (
             element.subject_controlled and element.capture is not Capture.NONE

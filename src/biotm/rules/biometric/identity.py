@@ -11,6 +11,7 @@ from biotm.rules.base import (
     INSIDER_ROLES,
     KIT_PARTS,
     MANY_SUBJECTS,
+    NATIONAL_SCALE,
     ControlPlace,
     Hit,
     RuleContext,
@@ -37,6 +38,7 @@ def _kit(items: list[DataItem]) -> tuple[list[str], int] | None:
 
 @rule(
     id="bio-identity-kit",
+    may_be_critical=True,
     title="Face, national ID number and phone number of many people together",
     description="One store or flow combines a face or document image, a national identifier and a phone "
     "number for many people: exactly what SIM registration, eKYC and bank resets check, so a leak is a "
@@ -62,11 +64,17 @@ def identity_kit(ctx: RuleContext) -> Iterator[Hit]:
                 data=tuple(ids),
                 evidence=f"Store '{element.id}' keeps {names(ids)} together for {people(covered)} people: a "
                 "complete kit to open SIMs, pass eKYC and reset accounts in their names.",
+                # A national kit in the clear is critical however access is limited: one copy is the population.
+                critical=covered >= NATIONAL_SCALE,
+                critical_unless=("encryption-at-rest",),
+                subjects=covered,
             )
     crossing, actors = ctx.crossing_ids, ctx.actors
     for flow in graph.model.flows:
         # A kit takes three items (face, national id, phone), so a flow with fewer cannot carry one.
         if len(flow.data) < len(KIT_PARTS) or not (flow.id in crossing or flow.target in actors):
+            continue
+        if _reported_elsewhere(ctx, flow):
             continue
         kit = ctx.per_data(ctx.flow_items(flow), _kit)  # many flows carry the same items
         if kit:
@@ -80,7 +88,29 @@ def identity_kit(ctx: RuleContext) -> Iterator[Hit]:
                 + ("to a person." if ctx.is_actor(flow.target) else "across a trust boundary."),
                 control_places=(("flow", flow.id), ("element", flow.source)),
                 location=("flow", flow.id),
+                subjects=covered,
             )
+
+
+def _reported_elsewhere(ctx: RuleContext, flow: Flow) -> bool:
+    """One cause, one finding: a kit flow that another finding already stands for.
+
+    A capture from the data subject carries one person's own data at a time (not a bulk kit); a flow to an
+    insider is bio-insider-bulk-access's place; a flow within one organisation into or out of a store that
+    keeps the kit is the store's kit finding.
+    """
+    graph = ctx.graph
+    if ctx.subject_side(flow.source):
+        return True
+    target = graph.elements[flow.target]
+    if target.type is ElementType.ACTOR and target.role in INSIDER_ROLES:
+        return True
+    if ctx.is_disclosure(flow):
+        return False
+    return any(
+        graph.elements[end].type is ElementType.STORE and ctx.per_data(ctx.at_rest(end), _kit)
+        for end in (flow.source, flow.target)
+    )
 
 
 def _bulk_records(ctx: RuleContext, source: Element, flow: Flow) -> list[DataItem]:
@@ -99,6 +129,7 @@ def _bulk_identity(item: DataItem) -> bool:
 
 @rule(
     id="bio-insider-bulk-access",
+    may_be_critical=True,
     title="Insiders can read many people's biometric or identity records",
     description="Staff, officials or vendors can read many people's biometric or identity records without "
     "least-privilege access control and audit logging: the 'leaked or sold' risk (Aadhaar portal logins, "

@@ -51,6 +51,47 @@ def store_unencrypted(ctx: RuleContext) -> Iterator[Hit]:
             )
 
 
+def _identity_at_rest(items: list[DataItem]) -> tuple[str, ...]:
+    """Ids of the non-biometric identity items (ID numbers, document images, phone numbers) of many people."""
+    return tuple(
+        d.id
+        for d in items
+        if d.category in IDENTITY_CATEGORIES and not d.is_biometric and not d.public and d.subjects >= MANY_SUBJECTS
+    )
+
+
+@rule(
+    id="bio-identity-store-unencrypted",
+    title="Identity data of many people stored without encryption at rest",
+    description="National ID numbers, document numbers or images, driver-licence or phone numbers of many "
+    "people rest without encryption at rest, so a copied disk, backup or dump is a ready list for identity "
+    "fraud (OPM 2015, Indonesian SIM registrations 2022). Where biometrics rest unencrypted too, "
+    "bio-store-unencrypted reports the place instead.",
+    family=FAMILY,
+    categories=("BIO:Storage", "STRIDE:Information disclosure", "LINDDUN:Data disclosure"),
+    threat_tree=("DD.5",),
+    cwe=("CWE-311",),
+    regulations=("PIPL-51", "GDPR-32"),
+    suppressed_by=(("encryption-at-rest",),),
+    default_severity="high",
+    base_likelihood=0.35,
+)
+def identity_store_unencrypted(ctx: RuleContext) -> Iterator[Hit]:
+    for element in ctx.elements_of(*RESTING):
+        items = ctx.at_rest(element.id)
+        if ctx.per_data(items, _readable_biometrics):
+            continue  # one cause, one finding: bio-store-unencrypted names this place
+        ids = ctx.per_data(items, _identity_at_rest)
+        if ids:
+            found = ctx.items(ids)
+            yield Hit.at_element(
+                element.id,
+                data=ids,
+                evidence=f"'{element.id}' keeps {names(ids)} ({people(max_subjects(found))} people) with no "
+                "encryption-at-rest control.",
+            )
+
+
 def _readable_biometrics(items: list[DataItem]) -> tuple[tuple[str, ...], str] | None:
     """Ids of the readable biometric items and how evidence names them, or None."""
     exposed = [d for d in items if is_exposed_biometric(d)]
@@ -62,6 +103,7 @@ def _readable_biometrics(items: list[DataItem]) -> tuple[tuple[str, ...], str] |
 
 @rule(
     id="bio-store-exposed",
+    may_be_critical=True,
     title="Store of biometric or identity data reachable from an exposed zone",
     description="A store holding biometric or identity data of many people is in, or exchanges data with, an "
     "internet-facing or public zone without authentication or access control (SenseNets, Suprema, "
@@ -106,6 +148,8 @@ def store_exposed(ctx: RuleContext) -> Iterator[Hit]:
             + "; ".join(reasons)
             + ".",
             likelihood_factors=(Factor(reason="exposed to anyone who finds it", effect=0.1),),
+            # An internet-reachable biometric store with nothing in front of it: the commonest mass leak.
+            critical=any(d.is_biometric for d in sensitive) and (zone.internet_facing or bool(via)),
         )
 
 
@@ -130,7 +174,8 @@ def _sample(item: DataItem) -> bool:
 )
 def raw_sample_retained(ctx: RuleContext) -> Iterator[Hit]:
     for element in ctx.elements_of(*RESTING):
-        samples = ctx.where(ctx.at_rest(element.id), _sample)
+        # A document's portrait is read as biometric, but it is the document's record: no template would do.
+        samples = [d for d in ctx.where(ctx.at_rest(element.id), _sample) if d.id not in ctx.portraits]
         if not samples:
             continue
         unlimited = [d.id for d in samples if d.retention_days is None]

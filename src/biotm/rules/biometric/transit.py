@@ -250,6 +250,7 @@ def cross_border(ctx: RuleContext) -> Iterator[Hit]:
 
 @rule(
     id="bio-public-disclosure",
+    may_be_critical=True,
     title="Faces or identities published",
     description="Faces, ID photos or identifiers are shown to the public (street display screens naming "
     "jaywalkers, open web pages), where anyone can copy them.",
