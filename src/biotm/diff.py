@@ -9,9 +9,9 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from biotm.analysis.risk import risk_of
-from biotm.result import SEVERITIES, AuditResult, Finding, Severity, TheftChain
+from biotm.result import OPEN_STATUSES, SEVERITIES, AuditResult, Finding, Severity, TheftChain
 
-OPEN = ("open", "expired-acceptance")
+OPEN = OPEN_STATUSES
 
 
 class Change(BaseModel):

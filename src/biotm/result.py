@@ -116,10 +116,30 @@ class RegulationRef(Record):
     kind: Literal["law", "standard"] = Field(default="law", description="A standard is good practice, not law.")
 
 
+#: What the owner says about a finding (the model's `accepted` block), as the analysis verified it.
+TrackingStatus = Literal["accepted", "false-positive", "in-progress", "mitigated"]
+FindingStatus = Literal[
+    "open", "accepted", "expired-acceptance", "false-positive", "in-progress", "overdue", "mitigated"
+]
+#: Statuses that still count against the model (what `--fail-on` gates on): an acceptance past its expiry
+#: and a fix past its due date are open again.
+OPEN_STATUSES: tuple[FindingStatus, ...] = ("open", "expired-acceptance", "overdue")
+#: Every status, most open first (how reports order and count them).
+STATUSES: tuple[FindingStatus, ...] = (
+    "open", "expired-acceptance", "overdue", "in-progress", "accepted", "false-positive", "mitigated"
+)
+
+
 class Acceptance(Record):
-    justification: str
+    """The model's tracking entry that set a finding's status (only the fields its status needs are set)."""
+
+    status: TrackingStatus = "accepted"
+    justification: str | None
     owner: str
-    expires: dt.date
+    expires: dt.date | None
+    ticket: str | None = None
+    due: dt.date | None = None
+    control: str | None = None
 
 
 class Finding(Record):
@@ -143,8 +163,8 @@ class Finding(Record):
     mitigations: list[str] = Field(description="Control ids that would suppress or lower it.")
     evidence: str
     location: SourceLocation | None
-    status: Literal["open", "accepted", "expired-acceptance", "mitigated"] = "open"
-    acceptance: Acceptance | None = None
+    status: FindingStatus = "open"
+    acceptance: Acceptance | None = Field(default=None, description="The tracking entry that set the status.")
 
 
 def finding_order(finding: Finding) -> tuple[int, float, str, list[str], str]:

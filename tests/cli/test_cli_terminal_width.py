@@ -81,20 +81,19 @@ def national() -> AuditResult:
     return audit(loaded, AuditOptions(today=dt.date(2026, 1, 1)))
 
 
-def test_a_national_model_shows_a_few_findings_per_rule_and_counts_the_rest(national: AuditResult) -> None:
-    from collections import Counter
-
-    from biotm.report.terminal import CROSSINGS_SHOWN, FULL_PER_RULE
+def test_a_national_model_shows_one_tree_per_group_of_alike_findings(national: AuditResult) -> None:
+    from biotm.report.grouping import groups
+    from biotm.report.terminal import CROSSINGS_SHOWN
 
     text = _printed(national, 80)
     lines = text.splitlines()
-    groups = Counter((f.severity, f.rule) for f in national.findings)
-    assert max(groups.values()) > FULL_PER_RULE
+    found = groups(national)
+    assert len(found) < len(national.findings) / 5
     heads = [line for line in lines if line.startswith("[")]
-    assert len(heads) == sum(min(count, FULL_PER_RULE) for count in groups.values())
-    for (_, rule), count in groups.items():
-        if count > FULL_PER_RULE:
-            assert f"… {count - FULL_PER_RULE} more {rule} at:" in text
+    assert len(heads) == len(found)
+    for group in found:
+        if group.grouped:
+            assert f"{group.size} alike " in text
     assert "-f html, markdown or json lists every finding in full." in text
     assert len(national.crossings) > CROSSINGS_SHOWN
     assert f"… {len(national.crossings) - CROSSINGS_SHOWN} more (" in text
@@ -105,8 +104,10 @@ def test_a_national_model_shows_a_few_findings_per_rule_and_counts_the_rest(nati
 
 def test_a_scenario_still_shows_every_finding_in_full(result: AuditResult) -> None:
     text = _printed(result, 120)
-    assert sum(1 for line in text.splitlines() if line.startswith("[")) == len(result.findings)
-    assert "more (" not in text and "lists every finding" not in text
+    from biotm.report.grouping import groups
+
+    assert sum(1 for line in text.splitlines() if line.startswith("[")) == len(groups(result))
+    assert "more (" not in text
 
 
 def test_regulation_view_counts_past_the_first_findings_of_an_article(national: AuditResult) -> None:

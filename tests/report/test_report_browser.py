@@ -5,6 +5,7 @@ Needs Debian's `chromium` (installed by .ci/run); skipped with a reason when it 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import subprocess
@@ -15,6 +16,7 @@ import pytest
 from report_support import FIXTURES, SCENARIOS, audited, populate
 
 from biotm.report import html
+from biotm.report.grouping import groups
 from biotm.result import AuditResult
 
 BROWSER = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
@@ -89,8 +91,8 @@ def test_report_renders_diagram_and_findings_and_runs_its_own_script(pages: dict
     dom = pages["hostile"].dom
     assert 'data-biotm-script="ran"' in dom  # the CSP hash admits the report's own script
     assert re.search(r'<svg[^>]*class="dfd"', dom)
-    assert len(re.findall(r'<g class="element ', dom)) == 5
-    assert len(re.findall(r'<g class="flow ', dom)) == 4
+    assert len(re.findall(r'<g [^>]*class="(?:node )?element ', dom)) == 5
+    assert len(re.findall(r'<g [^>]*class="(?:edge )?flow ', dom)) == 4
     assert len(re.findall(r'<article class="finding" id="', dom)) == 6 + 1  # six findings and one chain
     assert re.search(r'<th aria-sort|<th><button type="button">', dom)  # the sort buttons were added
     assert "data-pwned" not in root_tag(dom)  # no payload ran
@@ -129,8 +131,60 @@ def test_every_scenario_report_renders_without_console_errors(
     for name, (result, page) in scenario_pages.items():
         dom = page.dom
         assert 'data-biotm-script="ran"' in root_tag(dom), name
-        assert len(re.findall(r'<g class="element ', dom)) == len(result.model.elements), name
-        assert len(re.findall(r'<g class="flow ', dom)) == len(result.model.flows), name
+        assert len(re.findall(r'<g [^>]*class="(?:node )?element ', dom)) == len(result.model.elements), name
+        assert len(re.findall(r'<g [^>]*class="(?:edge )?flow ', dom)) == len(result.model.flows), name
         articles = len(re.findall(r'<article class="finding" id="', dom))
-        assert articles == len(result.findings) + len(result.chains), name
+        assert articles == len(groups(result)) + min(len(result.chains), html.CHAIN_LIMIT), name
         assert page.console == [], (name, page.console)
+
+
+def test_the_2000_element_model_report_stays_small_and_opens(tmp_path: Path) -> None:
+    """Issue 19: the generated national model's HTML was 20 MB with 7,371 cards; grouped it must be under 2 MB."""
+    import time
+
+    from biotm.generate import dump_yaml, national_model
+    from biotm.model import load_bytes
+    from biotm.pipeline import AuditOptions, audit
+    from biotm.report.grouping import groups
+
+    loaded = load_bytes(dump_yaml(national_model(2000, seed=1)).encode(), "big.yaml")
+    result = audit(loaded, AuditOptions(today=dt.date(2026, 1, 1)))
+    page = html.render(result)
+    assert len(page.encode("utf-8")) < 2_000_000
+    found = groups(result)
+    assert len(found) < len(result.findings) / 20
+    assert page.count('<article class="finding" id="') == len(found) + min(len(result.chains), html.CHAIN_LIMIT)
+    path = tmp_path / "big.html"
+    path.write_text(page, encoding="utf-8")
+    start = time.perf_counter()
+    loaded_page = load(path, tmp_path / "profile")
+    print(f"2,000-element report: {len(page) / 1e6:.2f} MB, opened in {time.perf_counter() - start:.1f} s")
+    assert 'data-biotm-script="ran"' in root_tag(loaded_page.dom)
+    assert loaded_page.console == []
+
+
+def test_print_stylesheet_prints_the_diagram_on_a_landscape_page(tmp_path: Path) -> None:
+    """Chromium's print-to-PDF of a scenario report: A4 pages, the diagram alone on a landscape one."""
+    if shutil.which("pdfinfo") is None:
+        pytest.skip("poppler-utils not installed (.ci/run installs it)")
+    from report_support import TODAY
+
+    from biotm.report import ReportOptions
+
+    result = audited(SCENARIOS / "china-sim-registration.yaml")
+    page = tmp_path / "r.html"
+    page.write_text(html.render_with(result, ReportOptions(date=TODAY)), encoding="utf-8")
+    assert BROWSER is not None
+    out = tmp_path / "r.pdf"
+    subprocess.run([BROWSER, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+                    f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={out}", page.as_uri()],
+                   capture_output=True, timeout=120, check=True)
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "60", str(out)], capture_output=True, text=True,
+                          check=True).stdout
+    sizes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info)
+    assert 5 < len(sizes) < 60
+    landscape = [i for i, (w, h) in enumerate(sizes) if float(w) > float(h)]
+    assert len(landscape) == 1  # the diagram page
+    text = subprocess.run(["pdftotext", "-f", str(landscape[0] + 1), "-l", str(landscape[0] + 1), str(out), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "Data-flow diagram" in text

@@ -43,7 +43,7 @@ def check_command(argv: list[str]) -> None:
     assert argv[0] == "biotm"
     group = cli
     assert isinstance(group, click.Group)
-    command = group.commands.get(argv[1])
+    command = group.get_command(click.Context(group), argv[1])  # commands load lazily: .commands alone is empty
     assert command is not None, f"no command {argv[1]!r}"
     options = {name: p for p in command.params if isinstance(p, click.Option) for name in p.opts}
     for index, token in enumerate(argv[2:], 2):

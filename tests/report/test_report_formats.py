@@ -44,7 +44,9 @@ def test_renderers_are_deterministic_on_a_populated_result(rich_result: AuditRes
 
 def test_markdown_has_every_section_and_a_row_per_finding(rich_result: AuditResult) -> None:
     text = markdown.render(rich_result)
-    for heading in ("## Executive summary", "### Top risks", "## Data-flow diagram", "```mermaid",
+    for heading in ("| Biometric risk audit |", "| date of the audit |", "## Management summary", "## Charts",
+                    "## In numbers", "### Top risks", "## Data-flow diagram", "```mermaid", "## Elements",
+                    "## Data items and where biometric data travel and rest",
                     "## Findings by severity", "## Identity-theft chains", "## Attack paths", "## Mitigation plan",
                     "## Regulations by article", "## Data lineage", "## Appendix: the model"):
         assert heading in text, heading
@@ -168,7 +170,7 @@ def test_diagram_nests_zones_and_colours_flows(tmp_path: Path) -> None:
     assert edges["liveness"].severity == "critical"  # the critical plaintext-flow finding sits on it
     assert edges["capture"].severity == "none"
     assert diagram.nodes["archive"].biometric_store
-    picture = svg.render(result)
+    picture = svg.builtin_svg(diagram)  # the built-in layout; Graphviz's is tested in test_report_diagram.py
     assert picture.count('class="bio-store-mark"') == 1
     assert 'data-flow="liveness"' in picture and 'stroke="#b71c1c"' in picture
 

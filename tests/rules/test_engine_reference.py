@@ -23,7 +23,8 @@ from biotm.pipeline import AuditOptions
 from biotm.result import Finding, finding_id
 from biotm.rules import registry
 from biotm.rules.base import KIT_PARTS, Hit, Rule, RuleContext, kit_parts, max_subjects
-from biotm.rules.engine import _apply_acceptances, run_rules, sort_key
+from biotm.rules.engine import run_rules, sort_key
+from biotm.rules.tracking import apply_tracking
 from biotm.scoring import CONTROL_EFFECT, impact, likelihood, severity
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -112,7 +113,8 @@ def _reference(graph: SystemGraph, with_controls: tuple[str, ...] = ()) -> list[
                 finding = _reference_finding(ctx, rule, hit)
                 if finding is not None:
                     out.append(finding)
-    _apply_acceptances(graph, out, {r.id for r in rules}, None)
+    ran = {r.id for r in rules}
+    apply_tracking(ctx, out, ran, {r.id: r.mitigations for r in rules} | {registry.MANUAL_RULE_ID: ()}, None)
     return sorted(out, key=sort_key)
 
 

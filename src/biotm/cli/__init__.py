@@ -17,6 +17,7 @@ COMMANDS: dict[str, str] = {
     "analyze": "analyze:analyze",
     "diagram": "diagram_cmd:diagram",
     "diff": "diff_cmd:diff",
+    "dpia": "dpia_cmd:dpia",
     "export": "export_cmd:export",
     "generate": "generate_cmd:generate",
     "import": "import_cmd:import_",

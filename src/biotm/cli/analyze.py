@@ -26,7 +26,7 @@ from biotm.cli.common import (
 from biotm.cli.progress import progress_bar
 from biotm.cli.progress import wanted as progress_wanted
 from biotm.pipeline import AuditOptions, audit
-from biotm.report import FORMATS, renderer
+from biotm.report import FORMATS, ReportOptions, renderer
 
 
 @click.command()
@@ -57,6 +57,9 @@ from biotm.report import FORMATS, renderer
 )
 @click.option("--skip-rules", multiple=True, help="Skip these rules: ids, families or categories, comma-separated.")
 @click.option("--regulation", help="Also list findings grouped by article of this law (PIPL, GDPR, BIPA, …).")
+@click.option("--top", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Human-facing formats show only the N riskiest finding groups (JSON, SARIF, CSV keep all).")
+@click.option("--summary-only", is_flag=True, help="Human-facing formats show the cover and summary only.")
 @model_options
 def analyze(
     file: str,
@@ -70,6 +73,8 @@ def analyze(
     regulation: str | None,
     with_controls: tuple[str, ...],
     budget: float | None,
+    top: int | None,
+    summary_only: bool,
     max_size_mb: float,
     input_format: str,
 ) -> None:
@@ -85,6 +90,7 @@ def analyze(
             f"--regulation groups the terminal report only; -f {fmt} lists every finding's regulations"
         )
     law = _check_selection(rules, skip_rules, regulation)
+    report_options = ReportOptions(top=top, summary_only=summary_only, date=today, width=columns or DEFAULT_TEXT_WIDTH)
     with progress_bar(progress_wanted(file, fmt, output)) as step:
         step("loading the model")
         loaded = load_or_fail(file, max_size_mb, input_format)
@@ -109,12 +115,9 @@ def analyze(
             from biotm.report.json_report import chunks
 
             report = chunks(result)  # serialised while it is written: the whole report never sits in memory
-        elif fmt == "terminal" and output is not None:
-            from biotm.report.terminal import render as render_text
-
-            report = render_text(result, columns or DEFAULT_TEXT_WIDTH)
-        elif fmt != "terminal":
-            report = renderer(fmt)(result)
+        elif not (fmt == "terminal" and output is None):
+            rendered = renderer(fmt, report_options)(result)
+            report = [rendered] if isinstance(rendered, bytes) else rendered
     if fmt == "terminal":
         # rich and the terminal report are imported only for the terminal format
         from rich.console import Console
@@ -123,7 +126,7 @@ def analyze(
         from biotm.report.terminal import print_report
     if fmt == "terminal" and output is None:
         console = Console(width=columns)
-        print_report(result, console)
+        print_report(result, console, report_options)
         if law:
             console.print(regulation_view(result, law))
     else:

@@ -17,7 +17,7 @@ from typing import BinaryIO
 import click
 
 from biotm.model import Limits, LoadedModel, ModelError, load_model
-from biotm.result import SEVERITIES, AuditResult
+from biotm.result import OPEN_STATUSES, SEVERITIES, AuditResult
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -349,11 +349,15 @@ def _report_mode(target: Path) -> int:
 
 
 def gate(result: AuditResult, fail_on: str) -> int:
-    """Exit code for a result: 1 when an open finding is at or above `fail_on`, else 0."""
+    """Exit code for a result: 1 when an open finding is at or above `fail_on`, else 0.
+
+    Open is `open`, an expired acceptance and an overdue fix; accepted, false-positive, in-progress (before its
+    due date) and verified mitigations do not fail the gate.
+    """
     if fail_on == "none":
         return EXIT_OK
     threshold = [str(s) for s in SEVERITIES].index(fail_on)
     for finding in result.findings:
-        if finding.status in ("open", "expired-acceptance") and SEVERITIES.index(finding.severity) <= threshold:
+        if finding.status in OPEN_STATUSES and SEVERITIES.index(finding.severity) <= threshold:
             return EXIT_FINDINGS
     return EXIT_OK

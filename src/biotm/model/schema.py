@@ -441,14 +441,38 @@ class Attacker(Strict):
     skill: float = Field(default=0.5, ge=0.0, le=1.0, description="0 casual .. 1 nation-state.")
 
 
+TrackingStatus = Literal["accepted", "false-positive", "in-progress", "mitigated"]
+
+
 class Accepted(Strict):
-    """A risk the owner accepted: which rule, where, why, who, until when."""
+    """How the owner tracks a finding: accepted until a date, a false positive, a fix in progress, or mitigated.
+
+    Each status needs its own evidence: an acceptance a justification and an expiry date, a false positive a
+    justification, a fix in progress a ticket and a due date, a mitigation the control now in place.
+    """
 
     rule: str
     place: str = Field(description="Element or flow id, or 'source>flow>target' for an interaction.")
-    justification: str = Field(min_length=1)
+    status: TrackingStatus = "accepted"
+    justification: str | None = Field(default=None, min_length=1)
     owner: str = Field(min_length=1)
-    expires: dt.date
+    expires: dt.date | None = Field(default=None, description="An acceptance ends here; a false positive is reviewed.")
+    ticket: str | None = Field(default=None, min_length=1, description="Tracker reference of a fix in progress.")
+    due: dt.date | None = Field(default=None, description="When a fix in progress is due; overdue counts as open.")
+    control: Id | None = Field(default=None, description="Control a mitigation put in place, checked in the model.")
+
+    @model_validator(mode="after")
+    def _evidence_for_status(self) -> Accepted:
+        needs = {
+            "accepted": ("justification", "expires"),
+            "false-positive": ("justification",),
+            "in-progress": ("ticket", "due"),
+            "mitigated": ("control",),
+        }[self.status]
+        missing = [name for name in needs if getattr(self, name) is None]
+        if missing:
+            raise ValueError(f"status '{self.status}' needs {' and '.join(repr(m) for m in missing)}")
+        return self
 
 
 class Threat(Strict):

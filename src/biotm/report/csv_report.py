@@ -14,7 +14,7 @@ from biotm.result import AuditResult, Finding
 
 COLUMNS = (
     "id", "rule", "title", "severity", "status", "likelihood", "impact", "risk", "place_kind", "places", "data",
-    "subjects", "categories", "cwe", "regulations", "mitigations", "evidence", "file", "line", "column",
+    "subjects", "categories", "cwe", "regulations", "mitigations", "evidence", "file", "line", "column", "tracking",
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -35,6 +35,7 @@ def row(result: AuditResult, finding: Finding) -> list[str]:
         "file": where.file if where else "",
         "line": where.line if where else "",
         "column": where.column if where else "",
+        "tracking": view.tracking_note(finding),
     }
     return [cell(values[name]) for name in COLUMNS]
 

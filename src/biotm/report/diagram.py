@@ -9,10 +9,12 @@ parent's box. Every choice breaks ties by id, so the same result always gives th
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from biotm.model.schema import Flow
 from biotm.report import view
 from biotm.result import AuditResult
 
@@ -30,13 +32,15 @@ COLOURS: dict[str, str] = {
 }
 
 NODE_W = 160.0
-NODE_H = 46.0
+NODE_H = 62.0  # three lines of name and one of type and id
 GAP_X = 28.0
 GAP_Y = 18.0
 PAD = 14.0
 HEADER = 24.0
-ZONE_GAP = 56.0
+ZONE_GAP = 150.0  # room for a flow label between zone columns
 MARGIN = 20.0
+#: Above this many elements a report draws the zone overview instead of every element.
+LARGE_MODEL = 150
 MAX_COLUMNS = 2  # element columns inside one zone: keeps wide models readable
 CHAR_W = 6.6  # average glyph width of the 12px sans-serif labels, for truncation
 
@@ -79,6 +83,8 @@ class Edge:
     severity: str = "none"
     biometric: bool = False
     encrypted: bool = False
+    #: "network", "in-person" (a person presents or reads: no link to encrypt) or "radio".
+    medium: str = "network"
     path: str = ""
     label_x: float = 0.0
     label_y: float = 0.0
@@ -113,6 +119,8 @@ def structure(result: AuditResult) -> Diagram:
     element_severity = view.worst_on_elements(result)
     stores = set(view.biometric_stores(result))
     biometric = {d.id for d in model.data if d.is_biometric}
+    actors = {e.id for e in model.elements if e.type.value == "actor"}
+    zone_of = {e.id: e.zone for e in model.elements}
     diagram = Diagram(title=result.summary.name)
     for zone in result.zones:
         exposure = ["internet"] * zone.internet_facing + ["public place"] * zone.public_place
@@ -138,11 +146,81 @@ def structure(result: AuditResult) -> Diagram:
                 severity=flow_severity.get(flow.id, "none"),
                 biometric=any(d in biometric for d in flow.data),
                 encrypted=flow.encrypted,
+                medium=medium(flow, actors, zone_of),
             )
         )
     _break_zone_cycles(diagram)
     _rank(diagram)
     return diagram
+
+
+_RADIO = re.compile(r"\b(radio|nfc|bluetooth|rfid|iso 14443|wi-?fi|uwb)\b", re.IGNORECASE)
+
+
+def medium(flow: Flow, actors: set[str], zone_of: dict[str, str]) -> str:
+    """How a flow travels: in person when a person in the same zone presents or reads it (a face to a camera, a
+    screen to a clerk), radio when its protocol says so, else over a network."""
+    if (flow.source in actors or flow.target in actors) and zone_of.get(flow.source) == zone_of.get(flow.target):
+        return "in-person"
+    if flow.protocol and _RADIO.search(flow.protocol):
+        return "radio"
+    return "network"
+
+
+def overview(result: AuditResult) -> Diagram:
+    """Zones as nodes inside one box per owner, flows between them aggregated: for models too large to draw.
+
+    Alike zones (same owner, parent and exposure, and the same mix of element types, such as 93 carrier shops)
+    are one node, "93 zones like 'Carrier A shops in Anhui'", so even a national model fits a page.
+    """
+    types: dict[str, list[str]] = defaultdict(list)
+    for element in result.model.elements:
+        types[element.zone].append(element.type.value)
+    alike: dict[tuple[object, ...], list[str]] = defaultdict(list)
+    for zone in result.zones:
+        key = (zone.owner, zone.parent, zone.internet_facing, zone.public_place, tuple(sorted(types[zone.id])))
+        alike[key].append(zone.id)
+    names = {z.id: z for z in result.zones}
+    node_of: dict[str, str] = {}
+    diagram = Diagram(title=f"{result.summary.name}: zone overview")
+    for owner in sorted({z.owner for z in result.zones}):
+        diagram.zones[f"owner:{owner}"] = ZoneBox(f"owner:{owner}", owner, None, owner, "", [])
+    for members in alike.values():
+        first = names[min(members)]
+        exposure = ["internet"] * first.internet_facing + ["public place"] * first.public_place
+        elements = sum(len(types[m]) for m in members)
+        where = ", ".join(sorted({names[m].jurisdiction for m in members}))
+        if len(members) == 1:
+            label = f"{first.name} ({elements} elements, {where}{''.join(', ' + e for e in exposure)})"
+        else:
+            label = (f"{len(members)} zones like “{first.name}” ({elements} elements, {where}"
+                     f"{''.join(', ' + e for e in exposure)})")
+        diagram.nodes[first.id] = Node(first.id, label, "zone", f"owner:{first.owner}")
+        for member in members:
+            node_of[member] = first.id
+    zone_of = {e.id: node_of[e.zone] for e in result.model.elements if e.zone in node_of}
+    detail = structure(result)
+    severity_rank = {name: rank for rank, name in enumerate(COLOURS)}
+    pairs: dict[tuple[str, str], list[Edge]] = defaultdict(list)
+    for edge in detail.edges:
+        source, target = zone_of.get(edge.source), zone_of.get(edge.target)
+        if source is not None and target is not None and source != target:
+            pairs[(source, target)].append(edge)
+    for (source, target), edges in sorted(pairs.items()):
+        worst = min((e.severity for e in edges), key=lambda sev: severity_rank[sev])
+        for zone_id in (source, target):
+            node = diagram.nodes[zone_id]
+            if severity_rank[worst] < severity_rank[node.severity]:
+                node.severity = worst
+        diagram.edges.append(Edge(
+            id=f"{source}>{target}", label=f"{len(edges):,} flow{'s' if len(edges) != 1 else ''}", source=source,
+            target=target, data=sorted({d for e in edges for d in e.data}), severity=worst,
+            biometric=any(e.biometric for e in edges), encrypted=all(e.encrypted for e in edges),
+            medium="network" if any(e.medium == "network" for e in edges) else edges[0].medium,
+        ))
+    _break_zone_cycles(diagram)
+    _rank(diagram)
+    return arrange(diagram)
 
 
 def _break_zone_cycles(diagram: Diagram) -> None:
@@ -260,7 +338,16 @@ def _place(diagram: Diagram, zone: ZoneBox, x: float, y: float) -> None:
 
 def layout(result: AuditResult) -> Diagram:
     """The diagram with every zone, element and flow positioned (coordinates in SVG user units)."""
-    diagram = structure(result)
+    return arrange(structure(result))
+
+
+def report_layout(result: AuditResult) -> Diagram:
+    """The diagram a report shows: every element, or the zone overview when there are more than LARGE_MODEL."""
+    return overview(result) if len(result.model.elements) > LARGE_MODEL else layout(result)
+
+
+def arrange(diagram: Diagram) -> Diagram:
+    """Position a ranked diagram's zones, nodes and edges."""
     columns: dict[int, list[ZoneBox]] = defaultdict(list)
     for zone in diagram.children(None):
         columns[_zone_rank(diagram, zone)].append(zone)
@@ -290,6 +377,7 @@ def _route(diagram: Diagram) -> None:
         for index, edge in enumerate(group):
             fan = (index - (len(group) - 1) / 2) * 10.0
             edge.path, edge.label_x, edge.label_y = _curve(diagram.nodes[edge.source], diagram.nodes[edge.target], fan)
+    _spread_labels(diagram)
 
 
 def _curve(a: Node, b: Node, fan: float) -> tuple[str, float, float]:
@@ -316,8 +404,85 @@ def _curve(a: Node, b: Node, fan: float) -> tuple[str, float, float]:
     return path, round(mid_x, 1), round(mid_y, 1)
 
 
+def _width(text: str) -> float:
+    """Rough width of 12px text: wide (CJK) characters count double."""
+    return sum(2.0 if ord(ch) >= 0x2E80 else 1.0 for ch in text) * CHAR_W
+
+
+def _tokens(label: str, width: float) -> list[str]:
+    """Words, spaces and single CJK characters; a word wider than `width` split after `_`, `-`, `.` or anywhere."""
+    out: list[str] = []
+    for word in re.findall(r"[\u2e80-\U0002ffff]|[^\s\u2e80-\U0002ffff]+|\s+", label):
+        while _width(word) > width and len(word) > 1:
+            room = max(int(width / CHAR_W), 1)
+            cut = max((word.rfind(sep, 0, room) for sep in "_-./"), default=-1)
+            cut = cut + 1 if cut > 0 else room
+            out.append(word[:cut])
+            out.append("\u200b")  # a break that adds no space
+            word = word[cut:]
+        out.append(word)
+    return out
+
+
+def wrap(label: str, width: float, lines: int = 3) -> list[str]:
+    """`label` broken at spaces (CJK anywhere) into lines of `width` user units; only past `lines` lines is
+    the last one cut with an ellipsis (names of over ~70 characters)."""
+    out: list[str] = []
+    current = ""
+    for word in _tokens(label, width):
+        if word.isspace():
+            word = " "
+        if word == "\u200b":
+            word = ""
+            if _width(current) >= width - 4 * CHAR_W:
+                out.append(current.strip())
+                current = ""
+            continue
+        candidate = current + word
+        if _width(candidate.strip()) <= width or not current.strip():
+            current = candidate
+            continue
+        out.append(current.strip())
+        current = word.lstrip()
+    if current.strip():
+        out.append(current.strip())
+    out = [fit(line, width) for line in out] or [""]
+    if len(out) > lines:
+        out = [*out[: lines - 1], fit(" ".join(out[lines - 1 :]), width)]
+    return out
+
+
+def _overlaps(box: tuple[float, float, float, float], placed: list[tuple[float, float, float, float]]) -> bool:
+    x, y, w, h = box
+    return any(x < px + pw and px < x + w and y < py + ph and py < y + h for px, py, pw, ph in placed)
+
+
+def _spread_labels(diagram: Diagram) -> None:
+    """Move edge labels up or down their edge's side until none overlaps another label or an element box."""
+    placed = [(n.x, n.y, NODE_W, NODE_H) for n in diagram.nodes.values()]
+    for edge in diagram.edges:
+        width = min(_width(edge.label), EDGE_LABEL_W) + 6
+        height = 13.0 * len(wrap(edge.label, EDGE_LABEL_W, 2))
+        for step in range(40):
+            offset = (step + 1) // 2 * 14.0 * (1 if step % 2 else -1)
+            box = (edge.label_x - width / 2, edge.label_y + offset - 12, width, height)
+            if not _overlaps(box, placed):
+                edge.label_y = round(edge.label_y + offset, 1)
+                placed.append(box)
+                break
+
+
+EDGE_LABEL_W = 130.0
+
+
 def fit(label: str, width: float) -> str:
     """`label` cut with an ellipsis to fit `width` user units of 12px text."""
-    room = max(int(width / CHAR_W), 4)
-    return label if len(label) <= room else label[: room - 1].rstrip() + "…"
+    if _width(label) <= width:
+        return label
+    out = ""
+    for ch in label:
+        if _width(out + ch + "…") > width:
+            break
+        out += ch
+    return out.rstrip() + "…"
 

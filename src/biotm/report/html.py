@@ -14,12 +14,27 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from biotm.report import svg, view
-from biotm.report.diagram import layout
+from biotm.report import ReportOptions, charts, summary, svg, view
+from biotm.report.diagram import report_layout
+from biotm.report.grouping import FindingGroup, group_of, groups, top_groups
 from biotm.report.templates import asset, environment
 from biotm.result import AuditResult, Finding, RegulationRef
 
 BANDS = ("very low", "low", "medium", "high", "very high")
+#: Above this many elements a model is "large": the diagram becomes a zone overview and the model's element
+#: and flow tables give way to counts (the JSON report keeps every one).
+LARGE_MODEL = 150
+#: Chains shown in full; a national model has thousands, most of them the same story at another shop.
+CHAIN_LIMIT = 30
+#: Ids listed in one table cell before "and N more".
+FEW = 12
+
+
+def few(ids: list[str]) -> str:
+    """At most FEW ids joined, then how many more."""
+    if len(ids) <= FEW:
+        return ", ".join(ids)
+    return ", ".join(ids[:FEW]) + f" and {len(ids) - FEW:,} more"
 
 
 def csp_hash(text: str) -> str:
@@ -66,6 +81,17 @@ def heat_map(result: AuditResult) -> list[HeatRow]:
 
 
 def render(result: AuditResult) -> str:
+    return render_with(result, ReportOptions())
+
+
+def _by_severity(shown: list[FindingGroup]) -> list[tuple[str, list[FindingGroup]]]:
+    out: dict[str, list[FindingGroup]] = {}
+    for group in shown:
+        out.setdefault(group.lead.severity, []).append(group)
+    return sorted(out.items(), key=lambda kv: view.severity_rank(kv[0]))
+
+
+def render_with(result: AuditResult, options: ReportOptions) -> str:
     script = asset("report.js")
     style = asset("report.css")
     def label(place: str) -> str:
@@ -79,6 +105,10 @@ def render(result: AuditResult) -> str:
         (ref, touched.get(ref.id, [])) for ref in sorted(result.regulations, key=lambda r: (r.law, r.article, r.id))
     ]
     counts = view.open_counts(result)
+    every = groups(result)
+    shown = top_groups(every, options.top)
+    element_sections, elements_left = summary.element_sections(result)
+    data_sections, data_left = summary.data_sections(result)
     return environment().get_template("report.html.j2").render(
         r=result,
         s=result.summary,
@@ -86,11 +116,15 @@ def render(result: AuditResult) -> str:
         csp=content_security_policy(script, style),
         css=Markup(style),
         script=Markup(script),
-        svg=Markup(svg.render_diagram(layout(result))),
+        svg=Markup(svg.render_diagram(report_layout(result))),
         counts=counts,
         closed=len(result.findings) - sum(counts.values()),
         top=view.top_risks(result),
-        groups=view.by_severity(result),
+        groups=_by_severity(shown),
+        shown=shown,
+        every=every,
+        group_of=group_of(result),
+        options=options,
         heat=heat_map(result),
         bands=BANDS,
         regulations=regulations,
@@ -103,4 +137,17 @@ def render(result: AuditResult) -> str:
         label=label,
         place=place,
         location=lambda f: view.finding_location(result, f),
+        tracking=view.tracking_note,
+        few=few,
+        large=len(result.model.elements) > LARGE_MODEL,
+        chain_limit=CHAIN_LIMIT,
+        regulation_groups=lambda fs: groups(result, fs),
+        prose=summary.management_summary(result),
+        charts=[charts.bar_chart(c) for c in summary.charts(result)],
+        element_sections=element_sections,
+        elements_left=elements_left,
+        data_sections=data_sections,
+        data_left=data_left,
+        lineage_view=lambda entry: charts.lineage_view(result, entry),
+        names=lambda ids: [label(i) for i in ids],
     )

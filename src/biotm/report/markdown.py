@@ -10,8 +10,9 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from biotm import escaping
-from biotm.report import mermaid, view
-from biotm.result import AuditResult, Factor, Finding, RegulationRef
+from biotm.report import ReportOptions, grouping, mermaid, view
+from biotm.report import summary as deliverable
+from biotm.result import SEVERITIES, AuditResult, Factor, Finding, RegulationRef
 
 _PLAIN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:+\-]*$")
 
@@ -52,7 +53,7 @@ def _place(result: AuditResult, finding: Finding) -> str:
 def summary(result: AuditResult) -> Iterator[str]:
     s = result.summary
     c = s.counts
-    yield "## Executive summary"
+    yield "## In numbers"
     yield ""
     yield (
         f"{text(s.name)} has {c.zones} trust zones, {c.elements} elements, {c.flows} flows and {c.data} data "
@@ -67,7 +68,7 @@ def summary(result: AuditResult) -> Iterator[str]:
     yield from table(["severity", *counts], [["open findings", *(str(n) for n in counts.values())]])
     closed = len(result.findings) - sum(counts.values())
     if closed:
-        yield f"{closed} more finding{'s' if closed != 1 else ''} accepted or mitigated."
+        yield f"{closed} more finding{'s' if closed != 1 else ''} accepted, in progress, false positive or mitigated."
         yield ""
     top = view.top_risks(result)
     if top:
@@ -83,29 +84,44 @@ def summary(result: AuditResult) -> Iterator[str]:
             yield ""
 
 
-def findings(result: AuditResult) -> Iterator[str]:
+def findings(result: AuditResult, top: int | None = None) -> Iterator[str]:
     yield "## Findings by severity"
     yield ""
     if not result.findings:
         yield "No findings."
         yield ""
         return
-    for severity, group in view.by_severity(result):
-        yield f"### {severity.capitalize()} ({len(group)})"
+    every = grouping.groups(result)
+    shown = grouping.top_groups(every, top)
+    yield (
+        f"{len(result.findings)} finding{'s' if len(result.findings) != 1 else ''} in {len(every)} groups: findings "
+        "of one rule with the same cause at many alike places are one group, with every place listed."
+        + (f" Showing the {len(shown)} riskiest groups; the JSON, SARIF and CSV reports hold every finding."
+           if len(shown) != len(every) else "")
+    )
+    yield ""
+    for severity in SEVERITIES:
+        members = [g for g in shown if g.lead.severity == severity]
+        if not members:
+            continue
+        yield f"### {severity.capitalize()} ({sum(g.size for g in members)})"
         yield ""
         yield from table(
-            ["id", "title", "where", "likelihood", "impact", "risk", "status"],
+            ["id", "title", "where", "places", "likelihood", "impact", "risk", "status"],
             (
-                [code(f.id), text(f.title), _place(result, f), f"{f.likelihood:.2f}", f"{f.impact:.2f}",
-                 f"{f.risk:.2f}", f.status]
-                for f in group
+                [code(g.lead.id), text(g.headline), _place(result, g.lead), str(g.size), f"{g.lead.likelihood:.2f}",
+                 f"{g.lead.impact:.2f}", f"{g.lead.risk:.2f}", g.lead.status]
+                for g in members
             ),
         )
-        for f in group:
-            yield f"#### {code(f.id)}: {text(f.title)}"
+        for group in members:
+            f = group.lead
+            yield f"#### {code(f.id)}: {text(group.headline)}"
             yield ""
             yield f"- Rule {code(f.rule)} at {_place(result, f)}; data {codes(f.data) or 'none'}; "\
                   f"{view.people(f.subjects)} people."
+            if group.grouped:
+                yield f"- All {group.size} {text(group.noun)}: " + "; ".join(_place(result, m) for m in group.findings)
             yield f"- Evidence: {text(f.evidence)}"
             yield f"- Likelihood {f.likelihood:.2f}: {_factors(f.likelihood_factors)}"
             yield f"- Impact {f.impact:.2f}: {_factors(f.impact_factors)}"
@@ -117,9 +133,9 @@ def findings(result: AuditResult) -> Iterator[str]:
                 yield f"- Regulations: {codes(f.regulations)}"
             if f.mitigations:
                 yield f"- Mitigate with: {codes(f.mitigations)}"
-            if f.acceptance:
-                a = f.acceptance
-                yield f"- Accepted by {text(a.owner)} until {a.expires.isoformat()}: {text(a.justification)}"
+            note = view.tracking_note(f)
+            if note:
+                yield f"- Status {f.status}: {text(note)}"
             location = view.finding_location(result, f)
             if location:
                 yield f"- Written at {text(location.file)}:{location.line}:{location.column}"
@@ -312,17 +328,104 @@ def what_if(result: AuditResult) -> Iterator[str]:
 
 
 def render(result: AuditResult) -> str:
+    return render_with(result, ReportOptions())
+
+
+def cover(result: AuditResult, options: ReportOptions) -> Iterator[str]:
+    s = result.summary
+    meta = result.model.meta
+    yield from table(["Biometric risk audit", ""], [
+        ["model", text(s.name) + (f", version {text(s.version)}" if s.version else "")],
+        ["date of the audit", options.date.isoformat() if options.date else "not stated (run with --today)"],
+        ["authors", text(", ".join(meta.authors)) or "not stated"],
+        ["scope", text(s.description or "The model does not describe its scope.")],
+        ["tool", f"{text(result.tool)} {text(result.tool_version)}"],
+    ])
+
+
+def management(result: AuditResult) -> Iterator[str]:
+    yield "## Management summary"
+    yield ""
+    for paragraph in deliverable.management_summary(result):
+        yield text(paragraph)
+        yield ""
+    yield "## Charts"
+    yield ""
+    for chart in deliverable.charts(result):
+        yield f"**{text(chart.title)}**"
+        yield ""
+        top = max((b.value for b in chart.bars), default=0) or 1
+        yield from table(["", chart.unit, ""], (
+            [text(b.label), f"{b.value:.2f}" if chart.unit == "risk" else f"{b.value:g}",
+             "█" * max(round(20 * b.value / top), 1 if b.value else 0)]
+            for b in chart.bars
+        ))
+
+
+def sections(result: AuditResult) -> Iterator[str]:
+    found, left = deliverable.element_sections(result)
+    yield "## Elements"
+    yield ""
+    for section in found:
+        e = section.element
+        yield f"### {text(e.name or e.id)}"
+        yield ""
+        yield f"{code(e.id)} · {e.type.value} · zone {text(section.zone)}. Controls: {codes(e.controls) or 'none'}. " \
+              f"Data at rest: {codes(section.at_rest) or 'none'}. Processes: {codes(section.processed) or 'none'}. " \
+              f"Open risk here: {section.open_risk:.2f}."
+        yield ""
+        for group in section.groups[:12]:
+            yield f"- {group.lead.severity}: {text(group.headline)} ({code(group.lead.id)})"
+        if len(section.groups) > 12:
+            yield f"- and {len(section.groups) - 12} more"
+        yield ""
+    if left:
+        yield f"{left} more elements with less risk are left out; the JSON report covers every one."
+        yield ""
+    data_found, data_left = deliverable.data_sections(result)
+    yield "## Data items and where biometric data travel and rest"
+    yield ""
+    for item in data_found:
+        d = item.item
+        yield f"### {text(d.name or d.id)}"
+        yield ""
+        yield f"{code(d.id)} · {d.category.value} · {view.people(d.subjects)} people · " \
+              f"{'revocable' if d.is_revocable else 'cannot be reset'}; {len(item.findings)} findings concern it."
+        yield ""
+        if item.lineage is not None:
+            lin = item.lineage
+
+            def names(ids: list[str]) -> str:
+                return text(", ".join(view.label(result, i) for i in ids[:15])
+                            + (f" and {len(ids) - 15} more" if len(ids) > 15 else "")) or "nowhere"
+
+            yield f"Collected at {names(lin.collected_at)} → processed at {names(lin.processed_at)} → stored at " \
+                  f"{names(lin.stored_at)}; reaches {len(lin.reaches)} elements."
+            yield ""
+    if data_left:
+        yield f"{data_left} more data items are left out; the JSON report covers every one."
+        yield ""
+
+
+def render_with(result: AuditResult, options: ReportOptions) -> str:
     s = result.summary
     lines = [f"# biotm audit: {text(s.name)}", ""]
+    lines += list(cover(result, options))
     lines.append(f"Model {code(s.file) if _PLAIN_ID.match(s.file) else text(s.file)}"
                  + (f", version {text(s.version)}" if s.version else "")
                  + f"; {result.tool} {result.tool_version}, report schema {result.schema_version}.")
     lines.append("")
+    lines += list(management(result))
     lines += list(summary(result))
-    lines += list(what_if(result))
-    lines += ["## Data-flow diagram", "", "```mermaid", mermaid.render(result).rstrip("\n"), "```", ""]
-    for section in (findings, chains, attack_paths, plan, regulations, lineage, appendix):
-        lines += list(section(result))
+    if options.summary_only:
+        lines += ["The full report: run without --summary-only.", ""]
+    else:
+        lines += list(what_if(result))
+        lines += ["## Data-flow diagram", "", "```mermaid", mermaid.render(result).rstrip("\n"), "```", ""]
+        lines += list(sections(result))
+        lines += list(findings(result, options.top))
+        for section in (chains, attack_paths, plan, regulations, lineage, appendix):
+            lines += list(section(result))
     while lines and lines[-1] == "":
         lines.pop()
     return "\n".join(lines) + "\n"

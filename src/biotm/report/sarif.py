@@ -16,7 +16,7 @@ from typing import Any
 import pydantic_core
 
 from biotm.report import view
-from biotm.result import AuditResult, Finding, RuleInfo, Severity
+from biotm.result import OPEN_STATUSES, AuditResult, Finding, RuleInfo, Severity
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -156,18 +156,11 @@ def _result(result: AuditResult, finding: Finding, index: int) -> dict[str, Any]
     related = _related(result, finding)
     if related:
         out["relatedLocations"] = related
-    if finding.status == "accepted" and finding.acceptance is not None:
-        acceptance = finding.acceptance
-        out["suppressions"] = [
-            {
-                "kind": "external",
-                "status": "accepted",
-                "justification": f"{acceptance.justification} (owner {acceptance.owner}, until "
-                f"{acceptance.expires.isoformat()})",
-            }
-        ]
-    elif finding.status == "mitigated":
-        out["suppressions"] = [{"kind": "external", "status": "accepted", "justification": "mitigated"}]
+    if finding.status not in OPEN_STATUSES:
+        # a fix in progress is a suppression under review; accepted, false-positive and verified mitigations are
+        # accepted suppressions, so code scanning does not re-open the alert
+        status = "underReview" if finding.status == "in-progress" else "accepted"
+        out["suppressions"] = [{"kind": "external", "status": status, "justification": view.tracking_note(finding)}]
     return out
 
 

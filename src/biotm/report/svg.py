@@ -2,16 +2,81 @@
 
 from __future__ import annotations
 
-from biotm.report.diagram import COLOURS, MARGIN, NODE_H, NODE_W, Diagram, fit, layout
+import re
+
+from markupsafe import Markup, escape
+
+from biotm.report.diagram import COLOURS, MARGIN, NODE_H, NODE_W, Diagram, Edge, fit, layout, wrap
 from biotm.report.templates import environment
 from biotm.result import AuditResult
 
-LEGEND_H = 30.0
+LEGEND_H = 50.0
+#: Fonts with Latin and CJK glyphs first, so names like 营业厅 never show as empty boxes where one is installed.
+FONTS = ("'Noto Sans', 'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Hiragino Sans GB', "
+         "'Microsoft YaHei', 'WenQuanYi Micro Hei', system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif")
+#: What each line style means; in-person and radio flows are neither encrypted nor unencrypted network links.
+LINE_STYLES = (
+    ("encrypted network flow", ""),
+    ("unencrypted network flow", "7 4"),
+    ("in person / on screen", "1.5 3"),
+    ("radio", "9 3 2 3"),
+)
+
+
+def dashes(edge: Edge) -> str:
+    if edge.medium == "in-person":
+        return LINE_STYLES[2][1]
+    if edge.medium == "radio":
+        return LINE_STYLES[3][1]
+    return "" if edge.encrypted else LINE_STYLES[1][1]
+
+
+def medium_words(edge: Edge) -> str:
+    if edge.medium == "in-person":
+        return "in person (no network link)"
+    if edge.medium == "radio":
+        return "over radio"
+    return "encrypted" if edge.encrypted else "not encrypted"
 ZONE_FILLS = ("#f7f9fb", "#eef3f7", "#e4ecf2")
 
 
 def render_diagram(diagram: Diagram) -> str:
-    """The `<svg>` element (no XML declaration), every model text escaped by the template."""
+    """The `<svg>` element (no XML declaration): Graphviz's layout when installed, else the built-in one."""
+    from biotm.report import graphviz
+
+    laid = graphviz.layout_svg(diagram)
+    if laid is not None:
+        return _framed(diagram, laid)
+    return builtin_svg(diagram)
+
+
+_SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
+
+
+def _framed(diagram: Diagram, laid: str) -> str:
+    """Graphviz's SVG nested in one of ours that adds the title, the CJK font stack and the legend."""
+    found = _SIZE.search(laid)
+    width, height = (float(found.group(1)) * 4 / 3, float(found.group(2)) * 4 / 3) if found else (800.0, 600.0)
+    inner = _SIZE.sub(f'<svg x="0" y="0" width="{width:.1f}" height="{height:.1f}"', laid, count=1)
+    inner = inner.replace(f'font-family="{graphviz_font()}"', f'font-family="{escape(FONTS)}"')
+    # nested in our <svg>, so in its namespace already; nothing in it links
+    inner = inner.replace(' xmlns:xlink="http://www.w3.org/1999/xlink"', "").replace(
+        ' xmlns="http://www.w3.org/2000/svg"', "", 1)
+    total_w = max(width, 900.0)
+    return environment().get_template("diagram_frame.svg.j2").render(
+        d=diagram, width=round(total_w, 1), height=round(height + LEGEND_H, 1), inner=Markup(inner),
+        top=round(height, 1), fonts=FONTS, colours=COLOURS, legend=list(COLOURS), line_styles=LINE_STYLES,
+    )
+
+
+def graphviz_font() -> str:
+    from biotm.report.graphviz import FONT
+
+    return FONT
+
+
+def builtin_svg(diagram: Diagram) -> str:
+    """The built-in layout's `<svg>`, every model text escaped by the template."""
     zones = sorted(diagram.zones.values(), key=lambda z: (z.depth, z.id))
     return environment().get_template("diagram.svg.j2").render(
         d=diagram,
@@ -25,6 +90,11 @@ def render_diagram(diagram: Diagram) -> str:
         h=NODE_H,
         margin=MARGIN,
         fit=fit,
+        wrap=wrap,
+        fonts=FONTS,
+        line_styles=LINE_STYLES,
+        dashes=dashes,
+        medium_words=medium_words,
     )
 
 

@@ -14,8 +14,9 @@ from rich.text import Text
 from rich.tree import Tree
 
 from biotm import escaping
+from biotm.report import ReportOptions, grouping, view
 from biotm.report.view import printable_result
-from biotm.result import SEVERITIES, AttackPath, AuditResult, Finding, WhatIfDelta
+from biotm.result import OPEN_STATUSES, SEVERITIES, AttackPath, AuditResult, Finding, WhatIfDelta
 
 SEVERITY_STYLE = {
     "critical": "bold white on red",
@@ -56,7 +57,7 @@ def summary_panel(result: AuditResult) -> Panel:
         lines.append(", ".join(s.irrevocable_data) + "\n")
     counts = {sev: 0 for sev in SEVERITIES}
     for finding in result.findings:
-        if finding.status in ("open", "expired-acceptance"):
+        if finding.status in OPEN_STATUSES:
             counts[finding.severity] += 1
     lines.append("Open findings: ")
     for sev in SEVERITIES:
@@ -176,6 +177,9 @@ def finding_tree(finding: Finding) -> Tree:
         head.append(f"  ({finding.status})", style="italic")
     tree = Tree(head)
     tree.add(Text(finding.evidence))
+    note = view.tracking_note(finding)
+    if note:
+        tree.add(Text(f"{finding.status}: {note}", style="italic"))
     tree.add(
         Text(
             f"likelihood {finding.likelihood:.2f}: "
@@ -197,50 +201,48 @@ def finding_tree(finding: Finding) -> Tree:
     return tree
 
 
-#: Findings of one rule and severity shown in full; the rest are one line. A 2,000-element model has ~6,600
-#: findings (90,000 lines); every shipped scenario has at most 5 per rule and severity, so it shows all.
-FULL_PER_RULE = 5
-
-
-def findings_section(result: AuditResult) -> Iterator[RenderableType]:
-    cut = False
+#: Findings of one rule and cause at many alike places are one tree (report/grouping.py): a 2,000-element model
+#: has ~6,600 findings (90,000 lines) but about a hundred groups.
+def findings_section(result: AuditResult, top: int | None = None) -> Iterator[RenderableType]:
+    every = grouping.groups(result)
+    shown = grouping.top_groups(every, top)
     for severity in SEVERITIES:
-        group = [f for f in result.findings if f.severity == severity]
-        if not group:
+        members = [g for g in shown if g.lead.severity == severity]
+        if not members:
             continue
-        yield Text(f"\n{severity.upper()} ({len(group)})", style=SEVERITY_STYLE[severity])
-        shown: dict[str, int] = {}
-        more: dict[str, list[str]] = {}
-        for finding in group:
-            shown[finding.rule] = shown.get(finding.rule, 0) + 1
-            if shown[finding.rule] <= FULL_PER_RULE:
-                yield finding_tree(finding)
-            else:
-                more.setdefault(finding.rule, []).append(" > ".join(finding.places))
-        for rule in sorted(more):
-            line = Text(f"… {len(more[rule])} more {rule} at: ", style="bold")
-            line.append(_some(more[rule]))
-            yield line
-            cut = True
-    if cut:
+        yield Text(f"\n{severity.upper()} ({sum(g.size for g in members)})", style=SEVERITY_STYLE[severity])
+        for group in members:
+            tree = finding_tree(group.lead)
+            if group.grouped:
+                line = Text(f"{group.size} alike {group.noun}: ", style="bold")
+                line.append(_some([" > ".join(f.places) for f in group.findings]))
+                tree.add(line)
+            yield tree
+    if len(shown) != len(every):
+        yield Text(f"\nThe {len(shown)} riskiest of {len(every)} groups (--top).", style="dim")
+    if any(g.grouped for g in shown):
         yield Text("\n-f html, markdown or json lists every finding in full.", style="dim")
 
 
-def renderables(result: AuditResult) -> Iterator[RenderableType]:
+def renderables(result: AuditResult, options: ReportOptions | None = None) -> Iterator[RenderableType]:
+    options = options or ReportOptions()
     yield summary_panel(result)
+    if options.summary_only:
+        yield Text("Summary only (--summary-only): run without it for the findings, chains and plan.", style="dim")
+        return
     yield lineage_tree(result)
     if result.crossings:
         yield crossings_tree(result)
     if result.warnings:
         yield warnings_table(result)
     if result.findings:
-        yield Group(*findings_section(result))
+        yield Group(*findings_section(result, options.top))
     yield from attack_sections(result)
 
 
-def print_report(result: AuditResult, console: Console) -> None:
+def print_report(result: AuditResult, console: Console, options: ReportOptions | None = None) -> None:
     """Print every section; model text cannot send escape sequences to the terminal."""
-    for renderable in renderables(printable_result(result, escaping.terminal)):
+    for renderable in renderables(printable_result(result, escaping.terminal), options):
         console.print(renderable)
 
 
@@ -249,10 +251,14 @@ TEXT_WIDTH = 100
 
 
 def render(result: AuditResult, width: int = TEXT_WIDTH) -> str:
+    return render_with(result, ReportOptions(width=width))
+
+
+def render_with(result: AuditResult, options: ReportOptions) -> str:
     """Plain text (no colour codes) at a fixed width, for files and pipes."""
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width, color_system=None, force_terminal=False, record=False)
-    print_report(result, console)
+    console = Console(file=buffer, width=options.width, color_system=None, force_terminal=False, record=False)
+    print_report(result, console, options)
     return buffer.getvalue()
 
 

@@ -13,10 +13,10 @@ from typing import Any
 from biotm.escaping import printable as printable  # re-exported: the formats' sink for model text
 from biotm.model.schema import Element, Flow
 from biotm.model.source import SourceLocation
-from biotm.result import SEVERITIES, AuditResult, Finding, Severity
+from biotm.result import OPEN_STATUSES, SEVERITIES, STATUSES, AuditResult, Finding, FindingStatus, Severity
 
-#: Statuses that still count against the model (what `--fail-on` gates on).
-OPEN_STATUSES = ("open", "expired-acceptance")
+#: Re-exported: the statuses and the formats' sink for model text.
+__all__ = ["OPEN_STATUSES", "STATUSES", "printable"]
 
 
 def printable_tree(value: Any, sink: Callable[[str], str] = printable) -> Any:
@@ -71,6 +71,30 @@ def people(count: int) -> str:
 
 def is_open(finding: Finding) -> bool:
     return finding.status in OPEN_STATUSES
+
+
+def tracking_note(finding: Finding) -> str:
+    """What the model's tracking entry says about `finding`, in one line (empty when it has none)."""
+    a = finding.acceptance
+    if a is None:
+        return "mitigated (set in the model)" if finding.status == "mitigated" else ""
+    if a.status == "accepted":
+        return f"accepted by {a.owner} until {a.expires.isoformat() if a.expires else '?'}: {a.justification}"
+    if a.status == "false-positive":
+        review = f", review by {a.expires.isoformat()}" if a.expires else ""
+        return f"false positive per {a.owner}{review}: {a.justification}"
+    if a.status == "in-progress":
+        return f"fix in progress ({a.ticket}, {a.owner}), due {a.due.isoformat() if a.due else '?'}"
+    verified = "verified in the model" if finding.status == "mitigated" else "NOT found in the model"
+    return f"mitigated by control {a.control} ({a.owner}): {verified}"
+
+
+def status_counts(result: AuditResult) -> dict[FindingStatus, int]:
+    """Findings per status, every status present (zero when none), most open first."""
+    counts: dict[FindingStatus, int] = {status: 0 for status in STATUSES}
+    for finding in result.findings:
+        counts[finding.status] += 1
+    return counts
 
 
 def severity_rank(severity: str) -> int:

@@ -2,26 +2,23 @@
 
 The engine, not the rules, applies controls: a hit whose control places hold every control of one of
 the rule's `suppressed_by` sets is dropped; each `lowered_by` control present lowers the likelihood.
-Accepted risks from the model mark findings accepted (or expired), and model `threats` become
+Tracking entries from the model set findings' statuses (rules/tracking.py), and model `threats` become
 `manual-threat` findings.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from biotm.graph.system import SystemGraph
 from biotm.legal.advice import legal_warnings
 from biotm.legal.scope import Citations, PlaceScope
-from biotm.model.schema import Accepted, Threat
+from biotm.model.schema import Threat
 from biotm.pipeline import AuditOptions
 from biotm.regulations import CATALOG, refs
 from biotm.result import (
-    Acceptance,
     Factor,
     Finding,
     ModelWarning,
@@ -34,6 +31,7 @@ from biotm.result import (
 )
 from biotm.rules import registry
 from biotm.rules.base import KIT_PARTS, Hit, Rule, RuleContext, kit_parts, max_subjects
+from biotm.rules.tracking import apply_tracking
 from biotm.scoring import CONTROL_EFFECT, impact, likelihood, severity
 
 #: Families shipped with biotm: an exception in one of their rules is a bug and propagates.
@@ -86,11 +84,6 @@ MANUAL_SCORES: dict[str, tuple[float, float]] = {
     "low": (0.3, 0.3),
     "info": (0.1, 0.1),
 }
-
-
-def place_key(places: Iterable[str]) -> str:
-    """How an `accepted` entry names a place: the ids joined with '>'."""
-    return ">".join(places)
 
 
 #: Exposure flags of a place: internet-facing, public place, crosses a boundary, crosses an owner, head count.
@@ -368,47 +361,6 @@ def _manual_finding(graph: SystemGraph, index: int, threat: Threat) -> Finding:
     )
 
 
-def _apply_acceptances(
-    graph: SystemGraph, findings: list[Finding], ran: set[str], today: dt.date | None
-) -> list[ModelWarning]:
-    accepted: dict[tuple[str, str], tuple[int, Accepted]] = {}
-    for index, entry in enumerate(graph.model.accepted):
-        accepted.setdefault((entry.rule, entry.place), (index, entry))
-    if not accepted:
-        return []
-    used: set[tuple[str, str]] = set()
-    for position, finding in enumerate(findings):
-        key = (finding.rule, place_key(finding.places))
-        if key not in accepted or finding.status == "mitigated":
-            continue
-        used.add(key)
-        _, entry = accepted[key]
-        acceptance = Acceptance(justification=entry.justification, owner=entry.owner, expires=entry.expires)
-        if today is not None and entry.expires < today:
-            findings[position] = finding.model_copy(
-                update={
-                    "status": "expired-acceptance",
-                    "acceptance": acceptance,
-                    "evidence": f"{finding.evidence} The acceptance by {entry.owner} expired on "
-                    f"{entry.expires.isoformat()}, so the finding is open again.",
-                }
-            )
-        else:
-            findings[position] = finding.model_copy(update={"status": "accepted", "acceptance": acceptance})
-    warnings = []
-    for key, (index, entry) in sorted(accepted.items(), key=lambda kv: kv[1][0]):
-        if key in used or entry.rule not in ran:
-            continue
-        warnings.append(
-            ModelWarning(
-                code="acceptance-unused",
-                message=f"accepted risk '{entry.rule}' at '{entry.place}' matches no finding",
-                location=graph.loaded.source.location(("accepted", index)),
-            )
-        )
-    return warnings
-
-
 #: Findings sort by severity, then risk, then rule, places and id (`biotm.result.finding_order`).
 sort_key = finding_order
 
@@ -467,7 +419,8 @@ def _run_rules(graph: SystemGraph, options: AuditOptions) -> RuleOutput:
         findings.extend(_manual_finding(graph, i, t) for i, t in enumerate(graph.model.threats))
         infos.append(MANUAL_RULE_INFO)
     ran = {r.id for r in rules} | ({registry.MANUAL_RULE_ID} if manual else set())
-    warnings.extend(_apply_acceptances(graph, findings, ran, today))
+    rule_controls = {r.id: r.mitigations for r in registry.all_rules()} | {registry.MANUAL_RULE_ID: ()}
+    warnings.extend(apply_tracking(ctx, findings, ran, rule_controls, today))
     warnings.extend(legal_warnings(graph))
     findings.sort(key=sort_key)
     # The regulations table lists what findings cite, not every article a rule could cite.

@@ -1,0 +1,496 @@
+"""PDF report for management and regulators: cover, management summary, charts, diagram, sections, appendix.
+
+Built with ReportLab (pure-Python wheels; pillow is its only binary dependency): `invariant=1` fixes the
+creation date and document id, so the same result gives the same bytes. Latin text is set in Helvetica;
+any run of characters outside WinAnsi (CJK names such as 营业厅, arrows) in ReportLab's built-in CID font
+STSong-Light, which needs no font file (readers supply the glyphs; poppler needs poppler-data). All model
+text is escaped for ReportLab's paragraph markup (`&`, `<`, `>`) and made printable first.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from reportlab.graphics.shapes import Drawing, Path, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    Image,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from biotm.report import ReportOptions, summary, view
+from biotm.report.diagram import COLOURS, NODE_H, NODE_W, Diagram, report_layout, wrap
+from biotm.report.grouping import FindingGroup, groups, top_groups
+from biotm.result import AuditResult, Finding
+
+CJK_FONT = "STSong-Light"
+#: Places of one group listed in the PDF; the XLSX register and the JSON report list every one.
+PLACES_LISTED = 40
+CHAINS_SHOWN = 20
+_WIDE = re.compile(r"([^\x00-\x7f\u00a0-\u00ff]+)")
+
+_styles = getSampleStyleSheet()
+BODY = ParagraphStyle("body", parent=_styles["BodyText"], fontName="Helvetica", fontSize=9.5, leading=12.5)
+SMALL = ParagraphStyle("small", parent=BODY, fontSize=8, leading=10, textColor=colors.HexColor("#455a64"))
+H1 = ParagraphStyle("h1", parent=_styles["Heading1"], fontName="Helvetica-Bold", fontSize=17, spaceAfter=8)
+H2 = ParagraphStyle("h2", parent=_styles["Heading2"], fontName="Helvetica-Bold", fontSize=13, spaceBefore=8)
+H3 = ParagraphStyle("h3", parent=_styles["Heading3"], fontName="Helvetica-Bold", fontSize=10.5, spaceBefore=6,
+                    spaceAfter=2)
+TITLE = ParagraphStyle("title", parent=H1, fontSize=26, leading=32, alignment=TA_CENTER, spaceAfter=14)
+CENTRE = ParagraphStyle("centre", parent=BODY, alignment=TA_CENTER, fontSize=11, leading=15)
+CELL = ParagraphStyle("cell", parent=BODY, fontSize=8, leading=9.8)
+
+
+def _fonts() -> None:
+    if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+
+
+def esc(text: object) -> str:
+    """Model text as inert paragraph markup: printable, `& < >` escaped, wide runs in the CJK font."""
+    flat = " ".join(view.printable(str(text)).split())
+    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _WIDE.sub(lambda m: f'<font name="{CJK_FONT}">{m.group(1)}</font>', flat)
+
+
+def font_for(text: str) -> str:
+    return CJK_FONT if _WIDE.search(text) else "Helvetica"
+
+
+def para(text: str, style: ParagraphStyle = BODY) -> Paragraph:
+    """A paragraph of already escaped markup."""
+    return Paragraph(text, style)
+
+
+def _table(rows: list[list[str]], widths: list[float], header: bool = True) -> Table:
+    cells = [[para(c, CELL) for c in row] for row in rows]
+    table = Table(cells, colWidths=widths, repeatRows=1 if header else 0)
+    style: list[Any] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#b0bec5")),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if header:
+        style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dfe6ec")))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _bar_chart(chart: summary.Chart, width: float) -> Drawing:
+    """Horizontal bars with their values, one row per bar."""
+    row = 15.0
+    label_w = 170.0
+    height = row * max(len(chart.bars), 1) + 24
+    drawing = Drawing(width, height)
+    drawing.add(String(0, height - 12, chart.title, fontName="Helvetica-Bold", fontSize=10))
+    top = max((b.value for b in chart.bars), default=0) or 1
+    for index, bar in enumerate(chart.bars):
+        y = height - 30 - index * row
+        label = wrap(bar.label, (label_w - 8) * 1.45, 1)[0]  # wrap() measures 12px text; these are 8pt
+        drawing.add(String(0, y + 2, label, fontName=font_for(label), fontSize=8))
+        length = (width - label_w - 50) * bar.value / top
+        drawing.add(_rect(label_w, y, max(length, 0.5), row - 4, bar.colour))
+        value = f"{bar.value:g}" if chart.unit != "risk" else f"{bar.value:.2f}"
+        drawing.add(String(label_w + length + 4, y + 2, value, fontName="Helvetica", fontSize=8))
+    if not chart.bars:
+        drawing.add(String(0, height - 30, "nothing to show", fontName="Helvetica-Oblique", fontSize=8))
+    return drawing
+
+
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def _rect(x: float, y: float, w: float, h: float, fill: str | None, stroke: str | None = None,
+          width: float = 1.0, dash: list[float] | None = None, radius: float = 0.0) -> Rect:
+    # attributes set one by one: the type stubs cannot express Rect's keyword arguments
+    rect = Rect(x, y, w, h, rx=radius, ry=radius)
+    rect.fillColor = colors.HexColor(fill) if fill else None
+    rect.strokeColor = colors.HexColor(stroke) if stroke else None
+    rect.strokeWidth = width
+    if dash:
+        rect.strokeDashArray = dash
+    return rect
+
+
+def _vector_diagram(diagram: Diagram) -> Drawing:
+    """The built-in layout drawn as vectors (when Graphviz is not installed); y flipped for PDF."""
+    h = diagram.height
+    drawing = Drawing(diagram.width, h)
+    for zone in sorted(diagram.zones.values(), key=lambda z: (z.depth, z.id)):
+        fill = ("#f7f9fb", "#eef3f7", "#e4ecf2")[zone.depth % 3]
+        drawing.add(_rect(zone.x, h - zone.y - zone.h, zone.w, zone.h, fill,
+                          "#c62828" if zone.exposure else "#546e7a", dash=[6.0, 3.0] if zone.exposure else None,
+                          radius=6))
+        caption = wrap(zone.label, zone.w - 16, 1)[0]
+        drawing.add(String(zone.x + 8, h - zone.y - 15, caption, fontName=font_for(caption), fontSize=10))
+    dashes: dict[str, list[float]] = {"in-person": [1.5, 3], "radio": [9, 3, 2, 3]}
+    for edge in diagram.edges:
+        numbers = [float(n) for n in _NUMBER.findall(edge.path)]
+        if len(numbers) < 8:
+            continue
+        path = Path(strokeColor=colors.HexColor(COLOURS[edge.severity]), strokeWidth=2.6 if edge.biometric else 1.3,
+                    fillColor=None, strokeDashArray=dashes.get(edge.medium, [] if edge.encrypted else [7.0, 4.0]))
+        path.moveTo(numbers[0], h - numbers[1])
+        path.curveTo(numbers[2], h - numbers[3], numbers[4], h - numbers[5], numbers[6], h - numbers[7])
+        drawing.add(path)
+    for node in diagram.nodes.values():
+        fill = {"actor": "#fffde7", "store": "#fce4ec", "process": "#e3f2fd", "device": "#e8f5e9"}.get(node.kind,
+                                                                                                    "#eceff1")
+        drawing.add(_rect(node.x, h - node.y - NODE_H, NODE_W, NODE_H, fill, COLOURS[node.severity],
+                          2.0 if node.severity != "none" else 1.0, radius=8))
+        for index, line in enumerate(wrap(node.label, NODE_W - 12, 3)):
+            drawing.add(String(node.x + NODE_W / 2, h - node.y - 16 - 13 * index, line, fontName=font_for(line),
+                               fontSize=10, textAnchor="middle"))
+        drawing.add(String(node.x + NODE_W / 2, h - node.y - NODE_H + 7, f"{node.kind} · {node.id}"[:30],
+                           fontName="Helvetica", fontSize=7, textAnchor="middle", fillColor=colors.grey))
+    return drawing
+
+
+class _Scaled(Flowable):
+    """A drawing scaled to fit the frame, keeping its proportions."""
+
+    def __init__(self, drawing: Drawing, width: float, height: float) -> None:
+        super().__init__()
+        scale = min(width / drawing.width, height / drawing.height, 1.5)
+        self.drawing = drawing
+        self.scale = scale
+        self.width, self.height = drawing.width * scale, drawing.height * scale
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.canv.saveState()
+        self.canv.scale(self.scale, self.scale)
+        self.drawing.drawOn(self.canv, 0, 0)
+        self.canv.restoreState()
+
+
+def _diagram_flowable(result: AuditResult, width: float, height: float) -> Flowable:
+    from biotm.report import graphviz
+
+    diagram = report_layout(result)
+    png = graphviz.layout_png(diagram)
+    if png is not None:
+        from reportlab.lib.utils import ImageReader
+
+        w, h = ImageReader(io.BytesIO(png)).getSize()
+        scale = min(width / w, height / h)
+        return Image(io.BytesIO(png), width=w * scale, height=h * scale)
+    return _Scaled(_vector_diagram(diagram), width, height)
+
+
+def _legend() -> Paragraph:
+    return para(
+        "Boxes are zones (dashed red: internet-facing or public place). Line colour: worst open finding "
+        "(critical dark red, high orange, medium amber, low blue, none grey); thick: carries biometric data. "
+        "Solid: encrypted network flow; dashed: unencrypted network flow; dotted: in person or on a screen "
+        "(no network link); bold dashes: radio. BIO marks stores where biometric data rest.",
+        SMALL,
+    )
+
+
+def _place(result: AuditResult, finding: Finding) -> str:
+    return " → ".join(esc(view.label(result, p)) for p in finding.places)
+
+
+def _cover(result: AuditResult, options: ReportOptions) -> list[Flowable]:
+    s = result.summary
+    meta = result.model.meta
+    date = options.date.isoformat() if options.date else "not stated (run with --today)"
+    lines = [
+        Spacer(1, 55 * mm),
+        para("Biometric risk audit", TITLE),
+        para(f"<b>{esc(s.name)}</b>", CENTRE),
+        Spacer(1, 10 * mm),
+        para(f"Model version: {esc(s.version or 'not stated')}", CENTRE),
+        para(f"Date of the audit: {esc(date)}", CENTRE),
+        para(f"Authors: {esc(', '.join(meta.authors) or 'not stated')}", CENTRE),
+        para(f"Produced with {esc(result.tool)} {esc(result.tool_version)} (report schema {result.schema_version})",
+             CENTRE),
+        Spacer(1, 10 * mm),
+        para(f"<b>Scope.</b> {esc(s.description or 'The model does not describe its scope.')}", BODY),
+        Spacer(1, 4 * mm),
+        para(f"{s.counts.zones} trust zones, {s.counts.elements} elements, {s.counts.flows} flows, "
+             f"{s.counts.data} data items ({s.counts.biometric_data} biometric), {s.counts.attackers} attackers.",
+             SMALL),
+        PageBreak(),
+    ]
+    return lines
+
+
+def _group_block(result: AuditResult, group: FindingGroup) -> list[Flowable]:
+    f = group.lead
+    colour = summary.SEVERITY_COLOURS[f.severity]
+    out: list[Flowable] = [
+        para(f'<font color="{colour}"><b>[{f.severity}]</b></font> <b>{esc(group.headline)}</b>', H3),
+        para(f"Risk {f.risk:.2f} (likelihood {f.likelihood:.2f} × impact {f.impact:.2f}); status {esc(f.status)}; "
+             f"{view.people(f.subjects)} people; rule {esc(f.rule)}; id {esc(f.id)}", SMALL),
+        para(f"<b>Where:</b> {_place(result, f)}"),
+    ]
+    if group.grouped:
+        listed = "; ".join(_place(result, m) for m in group.findings[:PLACES_LISTED])
+        more = group.size - PLACES_LISTED
+        tail = f"; and {more} more (the XLSX register and JSON report list every one)" if more > 0 else ""
+        out.append(para(f"<b>All {group.size} {esc(group.noun)}:</b> {listed}{tail}", SMALL))
+    out.append(para(f"<b>Why:</b> {esc(f.evidence)}"))
+    reasons = "; ".join(f"{esc(x.reason)} ({x.effect:+.2f})" for x in f.likelihood_factors)
+    out.append(para(f"<b>Likelihood:</b> {reasons or 'none given'}", SMALL))
+    reasons = "; ".join(f"{esc(x.reason)} ({x.effect:+.2f})" for x in f.impact_factors)
+    out.append(para(f"<b>Impact:</b> {reasons or 'none given'}", SMALL))
+    extras = []
+    if f.regulations:
+        extras.append(f"<b>Regulations:</b> {esc(', '.join(f.regulations))}")
+    if f.mitigations:
+        extras.append(f"<b>Mitigate with:</b> {esc(', '.join(f.mitigations))}")
+    note = view.tracking_note(f)
+    if note:
+        extras.append(f"<b>Tracking:</b> {esc(note)}")
+    if extras:
+        out.append(para(" · ".join(extras), SMALL))
+    return [KeepTogether(out[:4]), *out[4:]]
+
+
+def _elements(result: AuditResult) -> list[Flowable]:
+    sections, left = summary.element_sections(result)
+    out: list[Flowable] = [para("Elements", H1),
+                           para("Each element with the data it holds and processes and the findings placed on it, "
+                                "riskiest first.", SMALL)]
+    for section in sections:
+        e = section.element
+        name = esc(e.name or e.id)
+        block: list[Flowable] = [
+            para(f"<b>{name}</b><br/><font size=7 color='#607d8b'>{esc(e.id)} · {esc(e.type.value)} · zone "
+                 f"{esc(section.zone)}</font>", H3),
+            para(f"Controls: {esc(', '.join(e.controls) or 'none')}. Data at rest: "
+                 f"{esc(', '.join(section.at_rest) or 'none')}. Processes: "
+                 f"{esc(', '.join(section.processed) or 'none')}. Open risk here: {section.open_risk:.2f}.", SMALL),
+        ]
+        if section.groups:
+            items = "; ".join(f"[{g.lead.severity}] {esc(g.headline)}" for g in section.groups[:12])
+            more = f"; and {len(section.groups) - 12} more" if len(section.groups) > 12 else ""
+            block.append(para(f"Findings: {items}{more}", SMALL))
+        out.append(KeepTogether(block))
+    if left:
+        out.append(para(f"{left} more elements with less risk are not shown; the XLSX register and JSON report "
+                        "cover every one.", SMALL))
+    return out
+
+
+def _data(result: AuditResult) -> list[Flowable]:
+    sections, left = summary.data_sections(result)
+    out: list[Flowable] = [para("Data items", H1),
+                           para("Where each data item is collected, travels and rests (biometric first).", SMALL)]
+    for section in sections:
+        d = section.item
+        lin = section.lineage
+        kind = f"{d.category.value}{' · ' + d.modality.value if d.modality else ''}"
+        block: list[Flowable] = [para(f"<b>{esc(d.name or d.id)}</b><br/><font size=7 color='#607d8b'>{esc(d.id)} · "
+                                      f"{esc(kind)} · {view.people(d.subjects)} people · "
+                                      f"{'revocable' if d.is_revocable else 'cannot be reset'}</font>", H3)]
+        if lin is not None:
+            def names(ids: Iterable[str]) -> str:
+                listed = [view.label(result, i) for i in ids]
+                return esc(", ".join(listed[:15]) + (f" and {len(listed) - 15} more" if len(listed) > 15 else ""))
+
+            block.append(para(
+                f"Collected at: {names(lin.collected_at) or '—'}. Derived from: "
+                f"{esc(', '.join(lin.derived_from)) or '—'}."
+                f" Stored at: {names(lin.stored_at) or '—'}. Reaches: {names(lin.reaches) or '—'}. Owners: "
+                f"{esc(', '.join(lin.owners)) or '—'}; jurisdictions {esc(', '.join(lin.jurisdictions)) or '—'}.",
+                SMALL))
+        open_about = [f for f in section.findings if view.is_open(f)]
+        block.append(para(f"{len(section.findings)} findings concern it, {len(open_about)} open.", SMALL))
+        out.append(KeepTogether(block))
+    if left:
+        out.append(para(f"{left} more data items are not shown; the JSON report covers every one.", SMALL))
+    return out
+
+
+def _chains(result: AuditResult) -> list[Flowable]:
+    out: list[Flowable] = [para("Identity-theft chains", H1)]
+    if not result.chains:
+        return [*out, para("No identity-theft chain was found.")]
+    if len(result.chains) > CHAINS_SHOWN:
+        out.append(para(f"The {CHAINS_SHOWN} most likely of {len(result.chains)} chains.", SMALL))
+    for chain in result.chains[:CHAINS_SHOWN]:
+        colour = summary.SEVERITY_COLOURS[chain.severity]
+        block: list[Flowable] = [para(
+            f'<font color="{colour}"><b>[{chain.severity}]</b></font> <b>{esc(chain.attacker)}</b> obtains '
+            f"<b>{esc(chain.goal)}</b> · likelihood {chain.likelihood:.2f} · {view.people(chain.subjects)} people",
+            H3)]
+        for depth, step in enumerate(chain.steps):
+            where = "leaked or observed" if step.verifier == "leak" else esc(view.label(result, step.verifier))
+            style = ParagraphStyle(f"tree{depth}", parent=SMALL, leftIndent=10 + 12 * depth, bulletIndent=12 * depth,
+                                   bulletFontName=CJK_FONT)
+            uses = esc(", ".join(step.uses)) or "—"
+            grants = esc(", ".join(step.grants)) or "—"
+            block.append(Paragraph(f"{where}: {esc(step.action)}; presents {uses}; gets {grants} "
+                                   f"(p {step.likelihood:.2f})", style, bulletText="└"))
+        if chain.broken_by:
+            block.append(para(f"Broken by: {esc(', '.join(chain.broken_by))}", SMALL))
+        out.append(KeepTogether(block))
+    return out
+
+
+def _plan(result: AuditResult, found: list[FindingGroup], width: float) -> list[Flowable]:
+    out: list[Flowable] = [para("Mitigation plan", H1)]
+    plan = result.plan
+    if plan is not None and plan.items:
+        budget = f"a budget of {plan.budget_days:g} days" if plan.budget_days is not None else "no budget limit"
+        out.append(para(f"Method {esc(plan.method)}, {budget}: {plan.total_cost_days:g} person-days remove "
+                        f"{plan.total_risk_removed:.2f} risk ({plan.risk_before:.2f} → {plan.risk_after:.2f})."))
+        rows = [["#", "control", "where", "days", "risk removed", "why"]]
+        rows += [[str(i.rank), esc(i.control), esc(view.label(result, i.place)), f"{i.cost_days:g}",
+                  f"{i.risk_removed:.2f}", esc(i.reason)] for i in plan.items]
+        out.append(_table(rows, [w * width for w in (0.05, 0.18, 0.2, 0.07, 0.1, 0.4)]))
+        return out
+    out.append(para("No budgeted plan was computed (run with --budget DAYS). The controls that would close the "
+                    "riskiest open findings, at the default costs:"))
+    rows = [["control", "closes", "places", "person-days"]]
+    rows += [[esc(f.title), esc(f.reason), str(f.places), f"{f.cost_days:g}"] for f in summary.fixes(result, found, 10)]
+    out.append(_table(rows, [w * width for w in (0.22, 0.5, 0.1, 0.13)]))
+    return out
+
+
+def _appendix(result: AuditResult, width: float) -> list[Flowable]:
+    out: list[Flowable] = [para("Appendix", H1), para("Methodology and scoring", H2)]
+    out += [para(esc(text)) for text in summary.METHODOLOGY]
+    out.append(para("Assumptions", H2))
+    assumptions = result.model.meta.assumptions
+    out += [para(f"• {esc(a)}") for a in assumptions] or [para("The model states no assumptions.")]
+    out.append(para("Tracked risks (acceptances, false positives, fixes in progress, mitigations)", H2))
+    tracked = result.model.accepted
+    if tracked:
+        rows = [["rule", "place", "status", "owner", "date", "justification / ticket / control"]]
+        for entry in tracked:
+            date = entry.expires or entry.due
+            rows.append([esc(entry.rule), esc(entry.place), esc(entry.status), esc(entry.owner),
+                         date.isoformat() if date else "—",
+                         esc(entry.justification or entry.ticket or entry.control or "")])
+        out.append(_table(rows, [w * width for w in (0.2, 0.17, 0.11, 0.1, 0.1, 0.32)]))
+    else:
+        out.append(para("The model tracks no risks."))
+    if result.warnings:
+        out.append(para("Model warnings", H2))
+        for warning in result.warnings[:60]:
+            where = f"line {warning.location.line}: " if warning.location else ""
+            out.append(para(f"{where}{esc(warning.message)}", SMALL))
+    return out
+
+
+def _footer(name: str) -> Any:
+    def draw(canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont("Helvetica", 7.5)
+        canvas.setFillColor(colors.HexColor("#607d8b"))
+        width = doc.pagesize[0]
+        canvas.drawString(15 * mm, 9 * mm, "biotm audit · draft for management and regulators")
+        canvas.drawRightString(width - 15 * mm, 9 * mm, f"page {doc.page}")
+        canvas.restoreState()
+    return draw
+
+
+def render(result: AuditResult) -> bytes:
+    return render_with(result, ReportOptions())
+
+
+def render_with(result: AuditResult, options: ReportOptions) -> bytes:
+    _fonts()
+    buffer = io.BytesIO()
+    margin = 15 * mm
+    doc = BaseDocTemplate(buffer, pagesize=A4, invariant=1, title=view.printable(f"biotm audit: {result.summary.name}"),
+                          author=view.printable(", ".join(result.model.meta.authors)) or "biotm",
+                          subject="Biometric risk audit", creator=f"biotm {result.tool_version}",
+                          leftMargin=margin, rightMargin=margin, topMargin=margin, bottomMargin=margin + 4 * mm)
+    portrait = Frame(margin, margin + 4 * mm, A4[0] - 2 * margin, A4[1] - 2 * margin - 4 * mm, id="portrait")
+    wide = landscape(A4)
+    flat = Frame(margin, margin + 4 * mm, wide[0] - 2 * margin, wide[1] - 2 * margin - 4 * mm, id="landscape")
+    footer = _footer(result.summary.name)
+    doc.addPageTemplates([PageTemplate("portrait", [portrait], onPage=footer, pagesize=A4),
+                          PageTemplate("landscape", [flat], onPage=footer, pagesize=wide)])
+    width = portrait.width
+    story: list[Flowable] = list(_cover(result, options))
+    story.append(para("Management summary", H1))
+    story += [para(esc(p)) for p in summary.management_summary(result)]
+    story.append(PageBreak())
+    story.append(para("Charts", H1))
+    for chart in summary.charts(result):
+        story += [_bar_chart(chart, width), Spacer(1, 6 * mm)]
+    story += [NextPageTemplate("landscape"), PageBreak(), para("Data-flow diagram", H1)]
+    if len(result.model.elements) > 150:
+        story.append(para("Zone overview: each box is a trust zone (its element count in brackets), grouped by "
+                          "owner; lines aggregate the flows between zones.", SMALL))
+    story += [_diagram_flowable(result, flat.width, flat.height - 30 * mm), Spacer(1, 3 * mm), _legend()]
+    story += [NextPageTemplate("portrait"), PageBreak()]
+    if options.summary_only:
+        story.append(para("Summary only (--summary-only): the sections, findings, chains and plan are in the full "
+                          "report."))
+    else:
+        found = groups(result)
+        story += _elements(result)
+        story.append(PageBreak())
+        story += _data(result)
+        story.append(PageBreak())
+        shown = top_groups(found, options.top)
+        story.append(para("Findings", H1))
+        cut = f"; the {len(shown)} riskiest shown (--top)" if len(shown) != len(found) else ""
+        story.append(para(f"{len(result.findings)} findings in {len(found)} groups (one rule, one cause, alike "
+                          f"places){cut}.", SMALL))
+        for group in shown:
+            story += _group_block(result, group)
+        story.append(PageBreak())
+        story += _chains(result)
+        story.append(PageBreak())
+        story += _plan(result, found, width)
+        story.append(PageBreak())
+        story += _appendix(result, width)
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def render_blocks(blocks: Iterable[Any], todo: str, title: str) -> bytes:
+    """A plain document (the DPIA draft) from blocks with `kind` h1, h2, p, todo or table."""
+    _fonts()
+    buffer = io.BytesIO()
+    margin = 18 * mm
+    doc = BaseDocTemplate(buffer, pagesize=A4, invariant=1, title=view.printable(title), creator="biotm",
+                          leftMargin=margin, rightMargin=margin, topMargin=margin, bottomMargin=margin)
+    frame = Frame(margin, margin, A4[0] - 2 * margin, A4[1] - 2 * margin, id="body")
+    doc.addPageTemplates([PageTemplate("body", [frame], onPage=_footer(title))])
+    todo_style = ParagraphStyle("todo", parent=BODY, backColor=colors.HexColor("#fff3e0"), borderPadding=4,
+                                leftIndent=4, spaceBefore=6, spaceAfter=8)
+    story: list[Flowable] = []
+    for block in blocks:
+        if block.kind == "h1":
+            story.append(para(esc(block.text), H1))
+        elif block.kind == "h2":
+            story.append(para(esc(block.text), H2))
+        elif block.kind == "todo":
+            story.append(para(f'<font color="#bf360c"><b>{esc(todo)}:</b></font> {esc(block.text)}', todo_style))
+        elif block.kind == "table":
+            share = frame.width / max(len(block.header), 1)
+            rows = [[esc(h) for h in block.header], *[[esc(c) for c in row] for row in block.rows]]
+            story.append(_table(rows, [share] * len(block.header)))
+        else:
+            story.append(para(esc(block.text)))
+    doc.build(story)
+    return buffer.getvalue()

@@ -1,0 +1,148 @@
+"""PDF report and XLSX risk register: sections, numbers, pages that are not blank, escaping, same bytes.
+
+pdftotext and pdftoppm come from Debian's poppler-utils (CJK text also needs poppler-data); .ci/run installs
+both. Tests that need them skip with the reason when they are missing.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from report_support import FIXTURES, SCENARIOS, TODAY, audited, populate
+
+from biotm.report import ReportOptions, pdf, xlsx
+from biotm.report.grouping import groups
+from biotm.result import AuditResult
+
+POPPLER = shutil.which("pdftotext") is not None and shutil.which("pdftoppm") is not None
+needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed (.ci/run installs it)")
+SIM = SCENARIOS / "china-sim-registration.yaml"
+
+
+@pytest.fixture(scope="module")
+def sim() -> AuditResult:
+    return audited(SIM)
+
+
+@pytest.fixture(scope="module")
+def sim_pdf(sim: AuditResult, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("pdf") / "sim.pdf"
+    path.write_bytes(pdf.render_with(sim, ReportOptions(date=TODAY)))
+    return path
+
+
+def _text(path: Path, *pages: int) -> str:
+    span = ["-f", str(pages[0]), "-l", str(pages[-1])] if pages else []
+    return subprocess.run(["pdftotext", *span, str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+@needs_poppler
+def test_pdf_has_every_section_in_order_with_the_numbers_of_the_result(sim: AuditResult, sim_pdf: Path) -> None:
+    text = _text(sim_pdf)
+    headings = ["Biometric risk audit", "Management summary", "Charts", "Data-flow diagram", "Elements",
+                "Data items", "Findings", "Identity-theft chains", "Mitigation plan", "Appendix",
+                "Methodology and scoring", "Assumptions"]
+    import re
+
+    positions = [re.search(rf"^\f?{re.escape(h)}$", text, re.MULTILINE).start() for h in headings]  # type: ignore[union-attr]
+    assert positions == sorted(positions)
+    cover = _text(sim_pdf, 1)
+    assert sim.summary.name in " ".join(cover.split())
+    assert f"Model version: {sim.summary.version}" in cover and "Date of the audit: 2026-01-01" in cover
+    assert f"biotm {sim.tool_version}" in cover
+    summary_page = " ".join(_text(sim_pdf, 2).split())
+    assert f"The audit found {len(sim.findings)} findings ({len(groups(sim))} distinct problems" in summary_page
+    assert f"{len(sim.chains)} identity-theft chains" in summary_page
+    assert "营业厅" in text  # a CJK zone name, in the CJK font
+
+
+@needs_poppler
+def test_pdf_pages_are_not_blank(sim_pdf: Path, tmp_path: Path) -> None:
+    from PIL import Image
+
+    subprocess.run(["pdftoppm", "-r", "20", "-png", str(sim_pdf), str(tmp_path / "page")], check=True)
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) >= 10
+    for page in pages:
+        image = Image.open(page).convert("L")
+        dark = sum(image.histogram()[:200])
+        assert dark > 40, page.name  # more than the footer line: the page has content
+
+
+def test_pdf_is_byte_identical_for_the_same_result_and_date(sim: AuditResult) -> None:
+    options = ReportOptions(date=TODAY)
+    assert pdf.render_with(sim, options) == pdf.render_with(sim, options)
+
+
+@needs_poppler
+def test_pdf_escapes_model_text(tmp_path: Path) -> None:
+    text = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
+    hostile = "<b>bold</b> &amp; <font name=Courier>x</font> \\e[2J"
+    text = text.replace("  name: minimal", f'  name: "{hostile}"')
+    model = tmp_path / "hostile.yaml"
+    model.write_text(text, encoding="utf-8")
+    path = tmp_path / "hostile.pdf"
+    path.write_bytes(pdf.render(populate(audited(model))))
+    extracted = " ".join(_text(path, 1).split())
+    assert "<b>bold</b> &amp; <font name=Courier>x</font> \\x1b[2J" in extracted
+
+
+def test_summary_only_pdf_stops_after_the_diagram(sim: AuditResult) -> None:
+    full = pdf.render(sim).count(b"/Type /Page\n")
+    short = pdf.render_with(sim, ReportOptions(summary_only=True)).count(b"/Type /Page\n")
+    assert short == 5 < full  # cover, summary, charts, diagram, the note
+
+
+def _book(data: bytes):  # type: ignore[no-untyped-def]
+    openpyxl = pytest.importorskip("openpyxl")
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+def test_xlsx_register_has_one_row_per_finding_chain_and_plan_item_with_tracking_columns() -> None:
+    result = populate(audited(FIXTURES / "minimal.yaml"))
+    book = _book(xlsx.render(result))
+    findings, chains, plan = book["Findings"], book["Chains"], book["Plan"]
+    header = [c.value for c in findings[1]]
+    for column in ("status", "owner", "due date", "ticket", "severity", "risk"):
+        assert column in header
+    assert findings.max_row == 1 + len(result.findings)
+    assert chains.max_row == 1 + len(result.chains)
+    assert result.plan is not None and plan.max_row == 1 + len(result.plan.items)
+    for sheet in (findings, chains, plan):
+        assert sheet.freeze_panes == "A2"
+        assert sheet.auto_filter.ref is not None and sheet.auto_filter.ref.startswith("A1:")
+    accepted = next(r for r in findings.iter_rows(min_row=2, values_only=True) if r[3] == "accepted")
+    assert accepted[header.index("owner")] == "ciso"
+    assert accepted[header.index("due date")] == "2027-01-01"
+
+
+def test_xlsx_cells_never_start_formulas(tmp_path: Path) -> None:
+    text = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace("  name: minimal", "  name: '=HYPERLINK(\"http://evil\",\"x\")'")
+    for element in ("customer", "matcher"):
+        text = text.replace(f"  - id: {element}\n", f"  - id: {element}\n    name: '=1+2'\n", 1)
+    model = tmp_path / "formula.yaml"
+    model.write_text(text, encoding="utf-8")
+    data = xlsx.render(populate(audited(model)))
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        sheets = [package.read(n).decode() for n in package.namelist() if n.startswith("xl/worksheets/")]
+    assert all("<f>" not in sheet for sheet in sheets)  # no formula cell anywhere
+    book = _book(data)
+    wheres = [row[7] for row in book["Findings"].iter_rows(min_row=2, values_only=True)]
+    assert any(str(w).startswith("=1+2") for w in wheres)  # kept verbatim, as text
+    starting = [c for row in book["Findings"].iter_rows(min_row=2) for c in row if str(c.value).startswith("=")]
+    assert starting and all(c.data_type == "s" and c.quotePrefix for c in starting)
+
+
+def test_xlsx_is_byte_identical_across_runs(sim: AuditResult) -> None:
+    import time
+
+    first = xlsx.render_with(sim, ReportOptions(date=TODAY))
+    time.sleep(1.1)  # a timestamp taken from the clock would now differ
+    assert xlsx.render_with(sim, ReportOptions(date=TODAY)) == first
