@@ -44,11 +44,19 @@ def violations(loaded: LoadedModel, result: AuditResult) -> list[str]:
                 lineage = graph.lineage[place]
                 where |= {graph.zone_of(e).jurisdiction for e in lineage.reaches}
         # Data subjects can be anywhere the data are collected or declared: the widest honest reading.
+        # A derived item (a template) is about the people its inputs are about, so their places count too.
         subjects: set[str] = set()
-        for data_id in finding.data:
+        about = list(finding.data)
+        seen: set[str] = set()
+        while about:
+            data_id = about.pop()
+            if data_id in seen:
+                continue
+            seen.add(data_id)
             item = graph.data[data_id]
             subjects |= set(item.subject_jurisdictions)
             subjects |= {graph.zone_of(e).jurisdiction for e in graph.lineage[data_id].reaches}
+            about.extend(graph.lineage[data_id].derived_from)
         for ref in finding.regulations:
             if ref not in CATALOG:
                 out.append(f"{finding.id} cites unknown {ref}")

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from legal_checks import violations
 from strategies import load_dict, models
@@ -67,6 +67,18 @@ def legal_models(draw: st.DrawFn) -> dict[str, Any]:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(legal_models())
+@example(  # a template derived from Chinese subjects' faces in a US store is still about people in China
+    {
+        "meta": {"name": "0"},
+        "zones": [{"id": "a", "owner": "carrier", "jurisdiction": "US"}],
+        "elements": [{"id": "a", "type": "store", "zone": "a", "derives": [{"from": ["a"], "to": "a-3"}]}],
+        "data": [
+            {"id": "a", "category": "biometric_sample", "modality": "face", "subjects": 0,
+             "subject_jurisdictions": ["CN"]},
+            {"id": "a-3", "category": "biometric_sample", "modality": "face", "subjects": 0},
+        ],
+    }
+)
 def test_random_models_keep_the_legal_promises(model: dict[str, Any]) -> None:
     loaded = load_dict(model)
     assert violations(loaded, audit(loaded, AuditOptions())) == []
