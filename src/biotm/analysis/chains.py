@@ -18,9 +18,10 @@ import heapq
 from collections import deque
 from dataclasses import dataclass, replace
 
-from biotm.analysis.numbers import SECOND_FACTOR, Numbers
+from biotm.analysis.numbers import Numbers
 from biotm.analysis.paths import Leak, PlaceControls, skill_scale
 from biotm.graph import SystemGraph
+from biotm.model.controls import SECOND_FACTOR
 from biotm.model.schema import (
     IRREVERSIBLE_PROTECTION,
     Attacker,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from biotm.model.controls import SECOND_FACTOR as _SECOND_FACTOR
 from biotm.model.schema import Settings
 
 #: Base probability of each kind of step before controls (and thresholds, also in [0, 1]).
@@ -70,7 +69,6 @@ ELEMENT_CONTROLS: dict[str, tuple[str, ...]] = {
 }
 #: Any of these at an internet-facing element means callers must log in: `internet-reach`, not `-open`.
 AUTHENTICATING = ("authentication", "mfa", "access-control")
-SECOND_FACTOR = _SECOND_FACTOR  # re-exported: the attack stage reads it from here
 #: Head count multiplies an insider's abuse step by 1 + log10(people); a role without `people` counts one.
 HEAD_COUNT_PER_DECADE = 1.0
 FLOW_CONTROLS: dict[str, tuple[str, ...]] = {

@@ -31,8 +31,9 @@ from typing import NamedTuple
 
 from biotm.analysis.attackers import MISUSING_KINDS, STANDING_KINDS, entries, entry_zones
 from biotm.analysis.instances import PER_INSTANCE_STEPS, per_subject, replicated, share
-from biotm.analysis.numbers import AUTHENTICATING, ELEMENT_CONTROLS, FLOW_CONTROLS, SECOND_FACTOR, Numbers
+from biotm.analysis.numbers import AUTHENTICATING, ELEMENT_CONTROLS, FLOW_CONTROLS, Numbers
 from biotm.graph import SystemGraph
+from biotm.model.controls import SECOND_FACTOR
 from biotm.model.schema import IDENTIFIER_CATEGORIES, Attacker, Authentication, DataCategory, ElementType, Flow
 from biotm.result import AttackPath, AttackStep
 
