@@ -178,7 +178,7 @@ def test_attack_families_are_listed_by_biotm_rules() -> None:
 
 def test_one_stolen_phone_yields_one_person_and_its_chain_does_not_outrank_the_mass_attack() -> None:
     result = run(scenario())
-    thief = [c for c in result.chains if c.attacker == "phone-thief"]
+    thief = [c for c in result.chains if "phone-thief" in c.attackers]
     assert thief and all(c.subjects == 1 for c in thief)
     worst_thief = max(f.risk for f in result.findings if f.rule == "idt-chain" and f.evidence.startswith("phone-thief"))
     mass = max(f.risk for f in result.findings if f.rule == "idt-chain" and not f.evidence.startswith("phone-thief"))

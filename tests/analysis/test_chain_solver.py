@@ -77,8 +77,7 @@ def _naive_solve(
         changed = False
         for i, check in enumerate(checks):
             element, verification = check.element, check.verification
-            result = solver._requirement(element, verification.requires, known, scale)
-            factor, present, missing = solver._verifier_factor(i)
+            result, factor, present, missing = solver.evaluate(i, known, scale)
             probability = result.probability * factor**scale
             key = (element.id, verification.id)
             if probability < floor or (key in best and best[key].origin.probability >= probability):

@@ -20,8 +20,6 @@ KNOWN_FAILURES: dict[tuple[str, str], str] = {
     ("root", "opm-2015"): "unencrypted-store likelihood ignores how reachable the store is; a stolen contractor "
     "login opening the remote gateway is the attack model's credential work (issue 14 point 2, helper 'attack')",
     ("fixed", "opm-2015"): "follows from the rank failure above",
-    ("fixed", "simswap-retail-2018"): "a second factor at the SIM swap only lowers the chain's likelihood in the "
-    "chain solver (analysis/chains.py, helper 'attack'); the SIM swap alone stays a working chain",
     ("root", "clearview-2020"): "ranks 4th since the attack model's merge: the consent gap is scored at the subject's "
     "upload to the social network, not at the crawler's biometric processing, so disclosures of probe photos "
     "outrank it (consent-rule placement, as for the fixed variant below)",

@@ -37,6 +37,11 @@ LIVE = "live:"
 #: How far upstream (in flows) the solver looks for the capture device that feeds a verifier.
 CAPTURE_SEARCH_DEPTH = 3
 LIVE_CONTROLS = ("presentation-attack-detection", "injection-attack-detection", "device-attestation")
+#: What a second factor at a verifier asks for: the victim's own enrolled device (or a factor on it). Only
+#: an attacker holding it (the built-in phone thief's capability; a model attacker may declare it, e.g. a
+#: real-time phishing kit) can pass a verifier with `second-factor` or `mfa`; for everyone else it breaks
+#: the step.
+VICTIM_FACTOR = "victim-device"
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,8 @@ class _Shared:
         # By id, not file order: on equal likelihood the first verification to grant a term keeps it.
         pairs = sorted(((e, v) for e in graph.model.elements for v in e.verifies), key=lambda ev: (ev[0].id, ev[1].id))
         self.checks = [self._check(e, v) for e, v in pairs]
+        sim_borne = self._sim_borne()
+        self.checks = [self._relevant(c, sim_borne) for c in self.checks]
         self.index = {(c.element.id, c.verification.id): i for i, c in enumerate(self.checks)}
         self.granters: dict[str, list[int]] = {}
         for i, check in enumerate(self.checks):
@@ -135,12 +142,37 @@ class _Shared:
                 )
             else:
                 reads.add(term)
+        if _checks_a_person(self.graph, verification):
+            reads.add(VICTIM_FACTOR)  # a second factor there asks for it
+        return _Check(element, verification, frozenset(reads), ())
+
+    def _relevant(self, check: _Check, sim_borne: set[str]) -> _Check:
+        """`check` with the verifier controls that make sense at it (see `VERIFIER_CONTROLS`)."""
+        verification = check.verification
+        if not _checks_a_person(self.graph, verification):
+            return check  # the network delivering to whichever SIM holds the number asks nobody for anything
+        terms = _terms(verification.requires)
         relevant = ["second-factor"]  # `mfa` counts as it (PlaceControls adds each for the other)
         if any(t.startswith(LIVE) for t in terms):
             relevant.append("human-review")
-        if any(not t.startswith(LIVE) and t not in self.graph.data for t in terms):
+        if _moves_a_number(self.graph, verification) or sim_borne & set(terms):
             relevant.append("sim-change-notification")
-        return _Check(element, verification, frozenset(reads), tuple(relevant))
+        return replace(check, relevant=tuple(relevant))
+
+    def _sim_borne(self) -> set[str]:
+        """Capabilities that rest on a number moved to another SIM: what a SIM change grants, and onwards."""
+        found: set[str] = set()
+        for check in self.checks:
+            if _moves_a_number(self.graph, check.verification):
+                found.update(check.verification.grants)
+        changed = True
+        while changed:
+            changed = False
+            for check in self.checks:
+                if check.reads & found and not set(check.verification.grants) <= found:
+                    found.update(check.verification.grants)
+                    changed = True
+        return found
 
     def cone(self, index: int) -> list[int]:
         """The verifications whose outcome can reach verification `index` (itself included), in solving order."""
@@ -198,6 +230,25 @@ def _merge(into: _Summary, part: _Summary) -> None:
 
 
 _LIVE_SOURCES = (DataCategory.BIOMETRIC_SAMPLE, DataCategory.BIOMETRIC_TEMPLATE)
+
+
+def _checks_a_person(graph: SystemGraph, verification: Verification) -> bool:
+    """Does someone present evidence here (data, a live trait), or is it a high-assurance grant?
+
+    A low-assurance step on capabilities alone (SMS delivered to whichever SIM holds the number) is the
+    system acting on what the attacker already controls: no verifier control applies there.
+    """
+    if verification.high_assurance:
+        return True
+    return any(t.startswith(LIVE) or t in graph.data for t in _terms(verification.requires))
+
+
+def _moves_a_number(graph: SystemGraph, verification: Verification) -> bool:
+    """A SIM change: the victim's phone number is presented and a capability (control of it) is granted."""
+    presented = any(
+        t in graph.data and graph.data[t].category is DataCategory.PHONE_NUMBER for t in _terms(verification.requires)
+    )
+    return presented and any(g not in graph.data for g in verification.grants)
 
 
 class ChainSolver:
@@ -277,8 +328,7 @@ class ChainSolver:
                 check = checks[i]
                 shared.evaluations += 1
                 element, verification = check.element, check.verification
-                result = self._requirement(element, verification.requires, known, scale)
-                factor, present, missing = self._verifier_factor(i)
+                result, factor, present, missing = self.evaluate(i, known, scale)
                 probability = result.probability * factor**scale
                 if probability < floor:
                     continue
@@ -300,6 +350,18 @@ class ChainSolver:
                                 later.add(reader)
             due = sorted(later)
         return known, [best[k] for k in sorted(best)]
+
+    def evaluate(
+        self, index: int, known: dict[str, Origin], scale: float
+    ) -> tuple[_Eval, float, list[str], list[str]]:
+        """Verification `index` against what is `known`: its requirement, the verifier's factor, the
+        controls present and missing there. A second factor there also needs the victim's own device."""
+        check = self.shared.checks[index]
+        result = self._requirement(check.element, check.verification.requires, known, scale)
+        factor, present, missing = self._verifier_factor(index)
+        if "second-factor" in present:
+            result = _with_victim_factor(result, known)
+        return result, factor, present, missing
 
     def _verifier_factor(self, index: int) -> tuple[float, list[str], list[str]]:
         check = self.shared.checks[index]
@@ -479,6 +541,20 @@ class ChainSolver:
                 notes.append(f"no {control}")
                 weak.append(f"{point.id}:{control}")
         return self._factor(capture, remote, here), ", ".join(notes), weak
+
+
+def _with_victim_factor(result: _Eval, known: dict[str, Origin]) -> _Eval:
+    """`result` also needing the victim's own second factor: nothing (the step breaks) unless it is held."""
+    origin = known.get(VICTIM_FACTOR)
+    if origin is None or origin.probability <= 0.0 or result.probability <= 0.0:
+        return _NONE
+    return _Eval(
+        result.probability * origin.probability,
+        tuple(sorted({*result.uses, VICTIM_FACTOR})),
+        tuple(sorted({*result.depends, VICTIM_FACTOR})),
+        (*result.evidence, f"passes the second factor with '{VICTIM_FACTOR}'"),
+        result.weak,
+    )
 
 
 def _one_misuse(parts: list[_Eval], known: dict[str, Origin], scale: float) -> float:
