@@ -12,7 +12,8 @@ from __future__ import annotations
 from itertools import combinations
 
 from biotm.analysis.candidates import fits
-from biotm.analysis.chains import ChainSolver, Origin, Satisfied, chain_factors, chain_origins, step_of
+from biotm.analysis.chain_steps import chain_factors, chain_origins, step_of
+from biotm.analysis.chains import ChainSolver, Origin, Satisfied
 from biotm.analysis.factors import CHAIN_RULE, attack_finding, product_factors
 from biotm.analysis.instances import per_subject
 from biotm.analysis.numbers import Numbers
