@@ -43,6 +43,9 @@ MINORS_BONUS = 0.05
 ALREADY_PUBLIC = -0.15
 
 INTERNET_FACING = 0.15
+#: Likelihood added to data at rest that a remote login without a second factor leads to (a stolen contractor
+#: VPN password, then lateral movement): as reachable as an internet-facing place.
+REMOTE_LOGIN_REACH = 0.15
 PUBLIC_PLACE = 0.10
 BOUNDARY_CROSSING = 0.05
 OWNER_CROSSING = 0.05

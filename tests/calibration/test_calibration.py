@@ -17,9 +17,6 @@ CASES = cases()
 #: Cases that still fail, with the mechanism that fails them and who owns it (strict: a fix makes them pass,
 #: and the marker must then go). Never fixed by editing a calibration model or its expectations.
 KNOWN_FAILURES: dict[tuple[str, str], str] = {
-    ("root", "opm-2015"): "unencrypted-store likelihood ignores how reachable the store is; a stolen contractor "
-    "login opening the remote gateway is the attack model's credential work (issue 14 point 2, helper 'attack')",
-    ("fixed", "opm-2015"): "follows from the rank failure above",
     ("root", "clearview-2020"): "ranks 4th since the attack model's merge: the consent gap is scored at the subject's "
     "upload to the social network, not at the crawler's biometric processing, so disclosures of probe photos "
     "outrank it (consent-rule placement, as for the fixed variant below)",

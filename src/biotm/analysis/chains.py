@@ -137,7 +137,9 @@ class _Shared(CaptureIndex):
         if not _checks_a_person(self.graph, verification):
             return check  # the network delivering to whichever SIM holds the number asks nobody for anything
         terms = _terms(verification.requires)
-        relevant = ["second-factor"]  # `mfa` counts as it (PlaceControls adds each for the other)
+        relevant = []
+        if _has_a_holder(self.graph, verification):
+            relevant.append("second-factor")  # `mfa` counts as it (PlaceControls adds each for the other)
         if any(t.startswith(LIVE) for t in terms):
             relevant.append("human-review")
         if _moves_a_number(self.graph, verification) or sim_borne & set(terms):
@@ -186,6 +188,22 @@ def _checks_a_person(graph: SystemGraph, verification: Verification) -> bool:
     if verification.high_assurance:
         return True
     return any(t.startswith(LIVE) or t in graph.data for t in _terms(verification.requires))
+
+
+def _has_a_holder(graph: SystemGraph, verification: Verification) -> bool:
+    """Does the verification act for someone who already holds a factor: an account, a number, an enrolment?
+
+    It does if it accepts a capability (an OTP, an enrolled face, control of a SIM), a credential or a phone
+    number. One that accepts only biometrics and identity documents is identity proofing of a new applicant
+    (opening an account, registering a new SIM): the victim has no second factor there to ask for.
+    """
+    for term in _terms(verification.requires):
+        if term.startswith(LIVE):
+            continue
+        item = graph.data.get(term)
+        if item is None or item.category in (DataCategory.CREDENTIAL, DataCategory.PHONE_NUMBER):
+            return True
+    return False
 
 
 def _moves_a_number(graph: SystemGraph, verification: Verification) -> bool:
