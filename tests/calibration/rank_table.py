@@ -1,4 +1,6 @@
-"""Rewrite the calibration table in docs/scoring.md from the calibration models: `python tests/calibration/rank_table.py`.
+"""Rewrite the calibration table in docs/scoring.md from the calibration models.
+
+    python tests/calibration/rank_table.py
 
 tests/calibration/test_calibration.py fails while the table is stale.
 """
