@@ -69,7 +69,7 @@ def theft_chains(
         )
     kept = {(d[0].id, d[1].element, d[1].verification.id) for d in ranked[:MAX_CHAINS]}
     drafts = [d for d in drafts if (d[0].id, d[1].element, d[1].verification.id) in kept]
-    groups: dict[tuple[str, ...], list[TheftChain]] = {}
+    groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list[TheftChain]] = {}
     spent_before = solver.shared.evaluations
     unexplained = 0
     explained_by: dict[str, tuple[list[tuple[str, float]], bool]] = {}
@@ -102,10 +102,11 @@ def theft_chains(
             subjects=subjects,
             severity="info",
             steps=shortened(steps),
-            finding=finding_id(CHAIN_RULE, list(places)),
+            finding="",
             broken_by=broken,
         )
-        groups.setdefault(places, []).append(chain)
+        passed = tuple(f"{s.verifier}/{s.verification}" for s in steps if s.verification is not None)
+        groups.setdefault((places, passed), []).append(chain)
     if unexplained and notes is not None:
         notes.append(
             f"identity-theft chains: the controls that break them were not searched for {unexplained:,} chains "
@@ -115,11 +116,15 @@ def theft_chains(
     breaking = {c.id: entries[merge_keys[c.id]].broken_by for group in groups.values() for c in group}
     chains: list[TheftChain] = []
     findings: list[Finding] = []
-    for places, group in sorted(groups.items()):
+    # One finding per sequence of verifications: a SIM swap and a new-SIM registration at one real-name system
+    # are two findings, and the id says which (it stays when the other sequence is cut).
+    for (places, passed), group in sorted(groups.items()):
         finding = _chain_finding(graph, list(places), group, explained_by, breaking)
+        finding = finding.model_copy(update={"id": finding_id(CHAIN_RULE, [*places, "|", *passed])})
         findings.append(finding)
         keys = dict.fromkeys(merge_keys[c.id] for c in group)
-        chains.extend(entries[key].model_copy(update={"severity": finding.severity}) for key in keys)
+        update = {"severity": finding.severity, "finding": finding.id}
+        chains.extend(entries[key].model_copy(update=update) for key in keys)
     chains.sort(key=lambda c: (SEVERITIES.index(c.severity), -c.likelihood, c.id))
     return chains, findings
 
