@@ -161,3 +161,16 @@ def test_a_verifier_control_at_the_sms_delivery_changes_nothing(control: str) ->
     before = {c.id: c.likelihood for c in _audit().chains}
     after = {c.id: c.likelihood for c in _audit(f"sms:{control}").chains}
     assert after == before
+
+
+def test_what_breaks_an_entry_breaks_it_for_each_attacker_named() -> None:
+    from biotm.analysis.theft import _breaking_all
+
+    thief = ["c:second-factor+c:sim-change-notification"]
+    others = ["c:second-factor", "b:second-factor"]
+    # The pair contains an option of each; the single second factor leaves the thief who holds the phone.
+    assert _breaking_all([others, thief]) == ["c:second-factor+c:sim-change-notification"]
+    # No option serves both: one of each, together.
+    assert _breaking_all([["a:x"], ["b:y"]]) == ["a:x+b:y"]
+    # An attacker nothing tried breaks for: nothing breaks the entry.
+    assert _breaking_all([["a:x"], []]) == []

@@ -83,24 +83,21 @@ def step_of(origin: Origin) -> ChainStep:
         leak = origin.leak
         route = " -> ".join(["entry", *(e.target.removeprefix("flow:") for e in leak.edges)])
         weak = sorted({m for e in leak.edges for m in e.missing})
-        return ChainStep(
-            verifier="leak",
-            verification=None,
-            action=f"obtain '{origin.term}' at {leak.node.removeprefix('flow:')}",
-            uses=[],
-            grants=[origin.term],
-            likelihood=origin.probability,
-            evidence=f"attack path {route} (p={origin.probability:.3g})",
-            weak_controls=weak,
-        )
-    action = {"hold": "start with", "public": "collect public", "capability": "start with"}[origin.kind]
+        action = f"obtain '{origin.term}' at {leak.node.removeprefix('flow:')}"
+        return _obtained(origin, action, f"attack path {route} (p={origin.probability:.3g})", weak)
+    how = {"hold": "start with", "public": "collect public", "capability": "start with"}[origin.kind]
+    return _obtained(origin, f"{how} '{origin.term}'", origin.evidence, [])
+
+
+def _obtained(origin: Origin, action: str, evidence: str, weak: list[str]) -> ChainStep:
+    """A step that gives the attacker one term (a leak, a hold, public data) rather than passing a verifier."""
     return ChainStep(
         verifier="leak",
         verification=None,
-        action=f"{action} '{origin.term}'",
+        action=action,
         uses=[],
         grants=[origin.term],
         likelihood=origin.probability,
-        evidence=origin.evidence,
-        weak_controls=[],
+        evidence=evidence,
+        weak_controls=weak,
     )

@@ -146,6 +146,12 @@ def _breaking_all(options: list[list[str]]) -> list[str]:
             continue
         if all(any(sets[own] <= sets[entry] for own in entries) for entries in options):
             found.append(entry)
+    if not found and all(options):
+        # No one option serves all: each attacker's first (fewest controls) together break it for every one of
+        # them, since adding controls never makes a step likelier.
+        union = sorted({part for entries in options for part in sets[min(entries, key=lambda e: (len(sets[e]), e))]})
+        found.append("+".join(union))
+        sets[found[0]] = frozenset(union)
     return sorted(found, key=lambda e: (len(sets[e]), e))
 
 
