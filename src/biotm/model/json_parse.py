@@ -22,6 +22,44 @@ from biotm.model.limits import Limits
 from biotm.model.source import SourceMap
 from biotm.model.yaml_builder import _MISSING, _build, _reason, _syntax_error
 
+#: What ends a JSON key or value (or opens its container): each value of a document but the first follows
+#: one of these, outside strings; empty containers make the count an upper bound.
+_VALUE_MARKS = ",:[{"
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_VALUE_MARK = re.compile(r"[,:\[{]")
+_COUNT_CHUNK = 1 << 20
+
+
+def _marks_in(text: str, start: int = 0, end: int | None = None) -> int:
+    stop = len(text) if end is None else end
+    return sum(text.count(mark, start, stop) for mark in _VALUE_MARKS)
+
+
+def _count_values(text: str, name: str, most: int) -> None:
+    """Refuse a JSON text of more than `most` values (keys included, as the YAML reader counts them),
+    at the value that passes the limit, before the json module builds any of them.
+
+    The usual text passes on four `str.count` calls; only a text near the limit (or with many commas
+    and colons inside strings) has its strings blanked, keeping positions, to count exactly."""
+    if _marks_in(text) + 1 <= most:
+        return
+    blank = _STRING.sub(lambda m: '"' + " " * (len(m.group()) - 2) + '"', text)
+    seen = 1
+    for start in range(0, len(blank), _COUNT_CHUNK):
+        in_chunk = _marks_in(blank, start, start + _COUNT_CHUNK)
+        if seen + in_chunk <= most:
+            seen += in_chunk
+            continue
+        for match in _VALUE_MARK.finditer(blank, start, start + _COUNT_CHUNK):
+            seen += 1
+            if seen > most:
+                line, column = _position(text, match.end())
+                message = (
+                    f"file holds more than the limit of {most:,} values "
+                    "(raise it with --max-values if the model is really this large)"
+                )
+                raise ModelError([Problem(name, line, column, message)])
+
 
 class _DuplicateKeyError(Exception):
     pass
@@ -49,8 +87,9 @@ def _as_yaml(text: str) -> str:
 
 def parse_json(text: str, name: str, limits: Limits | None = None) -> tuple[Any, SourceMap]:
     """Parse strict JSON into plain data; lines and columns come from the YAML parser's marks."""
-    limits = limits or Limits()
+    limits = (limits or Limits()).for_json()
     _empty(text, name)
+    _count_values(text, name, limits.max_values)
     decoder = json.JSONDecoder(object_pairs_hook=_json_object, parse_constant=_json_constant)
     try:
         # Fast path: values and item marks in one pass; the YAML pass runs only if a deeper mark is asked for.

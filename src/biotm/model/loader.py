@@ -67,14 +67,14 @@ class LoadedModel:
 def load_model(path: str | os.PathLike[str], limits: Limits | None = None) -> LoadedModel:
     """Load and fully check the model file at `path` (a string or a pathlib.Path)."""
     name = os.fspath(path)  # locations and reports carry the name as text
-    limits = limits or Limits()
+    limits = (limits or Limits()).for_file(name)
     raw = read_bounded(name, limits)
     return load_bytes(raw, name, limits)
 
 
 def load_bytes(raw: bytes, name: str, limits: Limits | None = None) -> LoadedModel:
     """Load a model from bytes; `name` is used in error locations."""
-    limits = limits or Limits()
+    limits = (limits or Limits()).for_file(name)
     if len(raw) > limits.max_bytes:
         raise ModelError([Problem(name, 1, 1, _too_large(len(raw), limits))])
     text = decode(raw, name)

@@ -24,6 +24,7 @@ def forget_files_read() -> None:
 def read_bounded(path: str, limits: Limits) -> bytes:
     """The bytes of `path`, refusing files over the size limit without reading them whole."""
     _FILES_READ.add(path)
+    limits = limits.for_file(path)
     try:
         size = os.stat(path).st_size
         if size > limits.max_bytes:

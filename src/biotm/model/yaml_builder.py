@@ -135,6 +135,8 @@ class _Builder:
         self.mark_depth = limits.max_depth + 1 if mark_depth is None else mark_depth
         self.limits = limits
         self.budget = budget
+        #: The --max-values limit when it, not the per-byte alias budget, is what `budget` counts down.
+        self.value_cap = limits.max_values if budget == limits.max_values else None
         self.source = SourceMap(name)
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple[Any, int]] = {}
@@ -184,10 +186,26 @@ class _Builder:
         """len(self._next_path()), without building it."""
         return len(self.stack[-1].path) + 1 if self.stack else 0
 
-    def _spend(self, size: int, mark: _Mark) -> None:
+    def _spend(self, size: int, mark: _Mark, alias: bool = False) -> None:
         self.budget -= size
         if self.budget < 0:
-            raise self.fail(mark, "document expands to too many values (alias bomb?); refusing to load it")
+            raise self.over_budget(mark, alias)
+
+    def over_budget(self, mark: _Mark, alias: bool = False) -> ModelError:
+        """The refusal once the values built (an alias counting what it repeats) pass the budget."""
+        if self.value_cap is None:  # the per-byte budget of a small file: only aliases reach it
+            return self.fail(mark, "document expands to too many values (alias bomb?); refusing to load it")
+        if alias:
+            return self.fail(
+                mark,
+                f"aliases expand the document beyond the limit of {self.value_cap:,} values (alias bomb?); "
+                "refusing to load it (raise the limit with --max-values if the model is really this large)",
+            )
+        return self.fail(
+            mark,
+            f"file holds more than the limit of {self.value_cap:,} values "
+            "(raise it with --max-values if the model is really this large)",
+        )
 
     def _put(self, value: Any, size: int, mark: _Mark) -> None:
         """Attach a finished value to its parent (or make it the document root)."""
@@ -220,7 +238,7 @@ class _Builder:
         at = self.at
         self.budget -= 1
         if self.budget < 0:
-            raise self.fail(mark, "document expands to too many values (alias bomb?); refusing to load it")
+            raise self.over_budget(mark)
         if frame.is_map:
             key = frame.key
             if key is None:  # this scalar is a key
@@ -333,7 +351,7 @@ class _Builder:
         if event.anchor not in self.anchors:
             raise self.fail(event.start_mark, f"unknown or unfinished anchor {shorten(event.anchor or '')}")
         value, size = self.anchors[event.anchor]
-        self._spend(size, event.start_mark)
+        self._spend(size, event.start_mark, alias=True)
         # The node budget bounds how many values aliases add, not how deep or how long they are: an alias of
         # an alias of ... builds a tree hundreds of levels deep from a few lines, and a 1 MB string named by
         # thousands of aliases is gigabytes to every later step. Both are measured on the values built.
@@ -388,7 +406,9 @@ _MISSING = object()
 
 def _build(text: str, name: str, limits: Limits, mark_depth: int | None = None) -> tuple[Any, SourceMap, bool]:
     """Data, source map and whether the text held a document; raises yaml.YAMLError on bad syntax."""
-    budget = max(limits.min_node_budget, limits.max_nodes_per_byte * len(text))
+    # Counted during the parse, so a file of millions of tiny values is refused at the value that passes the
+    # limit, not after a minute of building: the hot loop already counts down this budget for aliases.
+    budget = min(limits.max_values, max(limits.min_node_budget, limits.max_nodes_per_byte * len(text)))
     builder = _Builder(name, limits, budget, mark_depth, _marker(text))
     handler_of = builder.handlers().get
     loader = _Loader(text)
