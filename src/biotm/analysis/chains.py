@@ -20,6 +20,14 @@ from dataclasses import dataclass, replace
 from biotm.analysis.capture import LIVE_CONTROLS, CaptureIndex, CapturePricing
 from biotm.analysis.numbers import Numbers
 from biotm.analysis.paths import Leak, PlaceControls, skill_scale
+from biotm.analysis.verifier_controls import (
+    LIVE,
+    VICTIM_FACTOR,
+    checks_a_person,
+    sim_borne,
+    terms_of,
+    verifier_controls,
+)
 from biotm.graph import SystemGraph
 from biotm.model.controls import SECOND_FACTOR
 from biotm.model.schema import (
@@ -30,13 +38,6 @@ from biotm.model.schema import (
     Requirement,
     Verification,
 )
-
-LIVE = "live:"
-#: What a second factor at a verifier asks for: the victim's own enrolled device (or a factor on it). Only
-#: an attacker holding it (the built-in phone thief's capability; a model attacker may declare it, e.g. a
-#: real-time phishing kit) can pass a verifier with `second-factor` or `mfa`; for everyone else it breaks
-#: the step.
-VICTIM_FACTOR = "victim-device"
 
 
 @dataclass(frozen=True)
@@ -97,8 +98,8 @@ class _Shared(CaptureIndex):
         # By id, not file order: on equal likelihood the first verification to grant a term keeps it.
         pairs = sorted(((e, v) for e in graph.model.elements for v in e.verifies), key=lambda ev: (ev[0].id, ev[1].id))
         self.checks = [self._check(e, v) for e, v in pairs]
-        sim_borne = self._sim_borne()
-        self.checks = [self._relevant(c, sim_borne) for c in self.checks]
+        borne = sim_borne(graph, [(c.verification, c.reads) for c in self.checks])
+        self.checks = [replace(c, relevant=verifier_controls(graph, c.verification, borne)) for c in self.checks]
         self.index = {(c.element.id, c.verification.id): i for i, c in enumerate(self.checks)}
         self.granters: dict[str, list[int]] = {}
         for i, check in enumerate(self.checks):
@@ -115,7 +116,7 @@ class _Shared(CaptureIndex):
         self.evaluations = 0
 
     def _check(self, element: Element, verification: Verification) -> _Check:
-        terms = _terms(verification.requires)
+        terms = terms_of(verification.requires)
         reads: set[str] = set()
         for term in terms:
             if term.startswith(LIVE):
@@ -127,39 +128,9 @@ class _Shared(CaptureIndex):
                 )
             else:
                 reads.add(term)
-        if _checks_a_person(self.graph, verification):
+        if checks_a_person(self.graph, verification):
             reads.add(VICTIM_FACTOR)  # a second factor there asks for it
         return _Check(element, verification, frozenset(reads), ())
-
-    def _relevant(self, check: _Check, sim_borne: set[str]) -> _Check:
-        """`check` with the verifier controls that make sense at it (see `VERIFIER_CONTROLS`)."""
-        verification = check.verification
-        if not _checks_a_person(self.graph, verification):
-            return check  # the network delivering to whichever SIM holds the number asks nobody for anything
-        terms = _terms(verification.requires)
-        relevant = []
-        if _has_a_holder(self.graph, verification):
-            relevant.append("second-factor")  # `mfa` counts as it (PlaceControls adds each for the other)
-        if any(t.startswith(LIVE) for t in terms):
-            relevant.append("human-review")
-        if _moves_a_number(self.graph, verification) or sim_borne & set(terms):
-            relevant.append("sim-change-notification")
-        return replace(check, relevant=tuple(relevant))
-
-    def _sim_borne(self) -> set[str]:
-        """Capabilities that rest on a number moved to another SIM: what a SIM change grants, and onwards."""
-        found: set[str] = set()
-        for check in self.checks:
-            if _moves_a_number(self.graph, check.verification):
-                found.update(check.verification.grants)
-        changed = True
-        while changed:
-            changed = False
-            for check in self.checks:
-                if check.reads & found and not set(check.verification.grants) <= found:
-                    found.update(check.verification.grants)
-                    changed = True
-        return found
 
     def cone(self, index: int) -> list[int]:
         """The verifications whose outcome can reach verification `index` (itself included), in solving order."""
@@ -177,41 +148,6 @@ class _Shared(CaptureIndex):
         return found
 
 _LIVE_SOURCES = (DataCategory.BIOMETRIC_SAMPLE, DataCategory.BIOMETRIC_TEMPLATE)
-
-
-def _checks_a_person(graph: SystemGraph, verification: Verification) -> bool:
-    """Does someone present evidence here (data, a live trait), or is it a high-assurance grant?
-
-    A low-assurance step on capabilities alone (SMS delivered to whichever SIM holds the number) is the
-    system acting on what the attacker already controls: no verifier control applies there.
-    """
-    if verification.high_assurance:
-        return True
-    return any(t.startswith(LIVE) or t in graph.data for t in _terms(verification.requires))
-
-
-def _has_a_holder(graph: SystemGraph, verification: Verification) -> bool:
-    """Does the verification act for someone who already holds a factor: an account, a number, an enrolment?
-
-    It does if it accepts a capability (an OTP, an enrolled face, control of a SIM), a credential or a phone
-    number. One that accepts only biometrics and identity documents is identity proofing of a new applicant
-    (opening an account, registering a new SIM): the victim has no second factor there to ask for.
-    """
-    for term in _terms(verification.requires):
-        if term.startswith(LIVE):
-            continue
-        item = graph.data.get(term)
-        if item is None or item.category in (DataCategory.CREDENTIAL, DataCategory.PHONE_NUMBER):
-            return True
-    return False
-
-
-def _moves_a_number(graph: SystemGraph, verification: Verification) -> bool:
-    """A SIM change: the victim's phone number is presented and a capability (control of it) is granted."""
-    presented = any(
-        t in graph.data and graph.data[t].category is DataCategory.PHONE_NUMBER for t in _terms(verification.requires)
-    )
-    return presented and any(g not in graph.data for g in verification.grants)
 
 
 class ChainSolver(CapturePricing):
@@ -470,10 +406,6 @@ def verified(check: _Check, result: _Eval, probability: float, present: list[str
 def _canonical(evaluation: _Eval) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], float]:
     """An order for evaluated requirement parts that depends on their content only, never on file order."""
     return (evaluation.depends, evaluation.uses, evaluation.evidence, evaluation.weak, -evaluation.probability)
-
-
-def _terms(requirement: Requirement | str) -> list[str]:
-    return [requirement] if isinstance(requirement, str) else requirement.terms()
 
 
 __all__ = ["LIVE", "LIVE_CONTROLS", "VICTIM_FACTOR", "ChainSolver", "Origin", "Satisfied", "verified"]
