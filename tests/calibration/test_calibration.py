@@ -22,13 +22,6 @@ KNOWN_FAILURES: dict[tuple[str, str], str] = {
     ("fixed", "opm-2015"): "follows from the rank failure above",
     ("fixed", "simswap-retail-2018"): "a second factor at the SIM swap only lowers the chain's likelihood in the "
     "chain solver (analysis/chains.py, helper 'attack'); the SIM swap alone stays a working chain",
-    ("root", "clearview-2020"): "ranks 4th since the attack model's merge: the consent gap is scored at the subject's "
-    "upload to the social network, not at the crawler's biometric processing, so disclosures of probe photos "
-    "outrank it (consent-rule placement, as for the fixed variant below)",
-    ("fixed", "clearview-2020"): "bio-no-separate-consent sits on the subject's upload to the social network, "
-    "not on the biometric processing by the crawler (consent-rule conditions, helper 'legal')",
-    ("fixed", "bipa-timeclock-2017"): "a processing agreement is checked per flow, not per controller-processor "
-    "relationship (disclosure-rule conditions, helper 'legal')",
 }
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 
 from biotm.legal.jurisdictions import EEA, adequacy_note, country, crosses_border, free_destination
 from biotm.legal.roles import PROCESSOR_CONTRACTS, Relation
@@ -128,7 +127,10 @@ def _disclosure_settled(ctx: RuleContext, flow: Flow, relation: Relation, source
     base_likelihood=0.45,
 )
 def third_party_disclosure(ctx: RuleContext) -> Iterator[Hit]:
+    # One agreement governs a pair of organisations, so one finding per pair (and relation) lists every flow
+    # between them, both ways; an agreement recorded at any of those flows or their ends settles it.
     parties = legal_parties(ctx)
+    pairs: dict[tuple[str, str, Relation], list[tuple[Flow, list[str]]]] = {}
     for flow in ctx.graph.model.flows:
         ids = _disclosed_biometric(ctx, flow)
         if not ids:
@@ -138,25 +140,35 @@ def third_party_disclosure(ctx: RuleContext) -> Iterator[Hit]:
         relation = parties.relation(source_owner, target_owner)
         if relation in (Relation.RETURN, Relation.STATE, Relation.INTERNAL):
             continue
-        if relation is Relation.UNDECLARED:
-            yield _flow_hit(
-                flow,
-                ids,
-                f"Flow '{flow.id}' hands {names(ids)} from {source_owner} to {target_owner} ('{flow.target}') "
-                "with no data-processing agreement.",
-                ends=(flow.target,),
-            )
+        if relation is not Relation.UNDECLARED and _disclosure_settled(ctx, flow, relation, source_owner, target_owner):
             continue
-        if _disclosure_settled(ctx, flow, relation, source_owner, target_owner):
-            continue
-        what, cites = _DISCLOSURE_NEEDS[relation]
-        hit = _flow_hit(
-            flow,
-            ids,
-            f"Flow '{flow.id}' hands {names(ids)} from {source_owner} to {target_owner} ('{flow.target}'), {what}.",
-            ends=(flow.target,),
+        first, second = (source_owner, target_owner) if relation is not Relation.UNDECLARED else sorted(
+            (source_owner, target_owner)
         )
-        yield replace(hit, cites_only=cites)
+        pairs.setdefault((first, second, relation), []).append((flow, ids))
+    for (first, second, relation), flows in pairs.items():
+        ids = list(dict.fromkeys(d for _, items in flows for d in items))
+        flow_ids = tuple(f.id for f, _ in flows)
+        ends = tuple(dict.fromkeys(e for f, _ in flows for e in (f.source, f.target)))
+        lead = flows[0][0]
+        named = ", ".join(f"'{f}'" for f in flow_ids)
+        if relation is Relation.UNDECLARED:
+            what, cites = "with no data-processing agreement", ()
+            between = f"between {first} and {second}"
+        else:
+            need, cites = _DISCLOSURE_NEEDS[relation]
+            what = need
+            between = f"from {first} to {second}"
+        flows_word = "Flow" if len(flow_ids) == 1 else "Flows"
+        yield Hit(
+            place_kind="flow",
+            places=flow_ids,
+            data=tuple(ids),
+            evidence=f"{flows_word} {named} hand {names(ids)} {between} ('{lead.target}'), {what}.",
+            control_places=(*(("flow", f) for f in flow_ids), *(("element", e) for e in ends)),
+            location=("flow", lead.id),
+            cites_only=cites,
+        )
 
 
 def _needs_mechanism(ctx: RuleContext, flow: Flow) -> bool:
