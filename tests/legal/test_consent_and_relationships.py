@@ -72,7 +72,7 @@ def test_consent_is_owed_where_the_biometric_processing_happens() -> None:
     assert [places for _, places, _ in found] == [["crawl"]]
     # Once the platform itself builds templates from the upload, the upload is where consent is owed.
     own = CRAWL.replace("purpose: social-networking}\n", "purpose: social-networking, matching: one-to-many}\n", 1)
-    assert [places for _, places, _ in _findings(own, "bio-no-separate-consent")][0] == ["post"]
+    assert next(places for _, places, _ in _findings(own, "bio-no-separate-consent")) == ["post"]
 
 
 VENDOR = """\
@@ -119,7 +119,11 @@ elements:
     purpose: registration
     derives: [{from: [face], to: template}]
     verifies:
-      - {id: open, action: open a phone line, requires: {all: [live:face]}, grants: [account-control], high_assurance: true}
+      - id: open
+        action: open a phone line
+        requires: {all: [live:face]}
+        grants: [account-control]
+        high_assurance: true
 data:
   - {id: face, category: biometric_sample, modality: face, subjects: 5000, purposes: [registration], BASIS}
   - {id: template, category: biometric_template, modality: face, subjects: 5000, purposes: [registration]}
@@ -134,3 +138,12 @@ def test_the_non_face_alternative_yields_where_a_law_requires_face_recognition()
     (required,) = _findings(mandated, "bio-sole-factor")
     (chosen,) = _findings(convenient, "bio-sole-factor")
     assert "CN-FRT-alternative" not in required[2] and "CN-FRT-alternative" in chosen[2]
+
+
+def test_one_consent_gap_of_one_controller_is_one_finding_listing_its_flows() -> None:
+    two = _capture("US-IL", "consent: bundled") + "  - {id: again, source: person, target: door, data: [face]}\n"
+    two = two.replace(
+        "data:\n", "  - {id: door, type: device, zone: shop, capture: attended, matching: one-to-one}\ndata:\n", 1
+    )
+    (found,) = _findings(two, "bio-no-separate-consent")
+    assert found[1] == ["capture", "again"] and found[2] == ["BIPA-15b"]

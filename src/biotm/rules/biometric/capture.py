@@ -17,9 +17,10 @@ from biotm.model.schema import (
     Flow,
     Matching,
     Modality,
+    OrgRole,
 )
 from biotm.result import Factor
-from biotm.rules.base import ControlPlace, Hit, RuleContext, names, people
+from biotm.rules.base import ControlPlace, Hit, RuleContext, legal_parties, names, people
 from biotm.rules.registry import rule
 
 FAMILY = "biometric"
@@ -207,42 +208,58 @@ _NO_BASIS = " No legal basis is declared; if a law requires this collection, dec
     exposure=False,
 )
 def no_separate_consent(ctx: RuleContext) -> Iterator[Hit]:
-    # Many flows carry the same items: their names, consent and laws are worked out once per data set.
-    said: dict[int, tuple[tuple[str, ...], str, str, tuple[str, ...], bool, tuple[str, ...]]] = {}
+    # One consent gap is one controller's (one release or consent form names all its purposes): one finding lists
+    # every collection flow of it
+    # (an employer's missing BIPA release is one gap however many readers take fingers), and a separate consent
+    # recorded at any of its flows or collecting elements is the consent that closes it.
+    parties = legal_parties(ctx)
+    gaps: dict[tuple[str, bool], list[tuple[Flow, list[DataItem]]]] = {}
     for flow in _collections(ctx):
         items = ctx.flow_items_where(flow, _biometric_without_separate_consent)
         if not items:
             continue
-        if id(items) not in said:
-            ids = tuple(d.id for d in items)
-            kinds = sorted({(d.consent.value if d.consent else "not stated") for d in items})
-            laws: tuple[str, ...] = ("PIPL-28",) if any(d.minors for d in items) else ()
-            contract_only = all(d.basis is not None and d.basis.basis is BasisKind.CONTRACT for d in items)
-            only = _CONTRACT_OWES if contract_only else ()
-            said[id(items)] = (ids, names(ids), " / ".join(kinds), laws, any(d.basis is None for d in items), only)
-        ids, named, consent, regs, undeclared, only = said[id(items)]
-        if only and not _owed_under(ctx, flow.target, ids, only):
+        contract_only = all(d.basis is not None and d.basis.basis is BasisKind.CONTRACT for d in items)
+        if contract_only and not _owed_under(ctx, flow.target, tuple(d.id for d in items), _CONTRACT_OWES):
             continue  # the contract is a sufficient basis under every law that applies here
-        why = " The basis is a contract, which is no exception to GDPR Art. 9 or BIPA 15(b)." if only else ""
+        controller = parties.controller_of(ctx.owners[flow.target])
+        gaps.setdefault((controller, contract_only), []).append((flow, items))
+    for (controller, contract_only), collected in gaps.items():
+        items = list({d.id: d for _, found in collected for d in found}.values())
+        purposes = sorted({p for d in items for p in d.purposes})
+        ids = tuple(d.id for d in items)
+        kinds = " / ".join(sorted({(d.consent.value if d.consent else "not stated") for d in items}))
+        flow_ids = tuple(f.id for f, _ in collected)
+        where = "; ".join(f"'{f.target}' from '{f.source}' ('{f.id}')" for f, _ in collected)
+        why = " The basis is a contract, which is no exception to GDPR Art. 9 or BIPA 15(b)." if contract_only else ""
+        undeclared = any(d.basis is None for d in items)
+        regs: tuple[str, ...] = ("PIPL-28",) if any(d.minors for d in items) and not contract_only else ()
+        for_what = f" for {', '.join(purposes)}" if purposes else ""
         yield Hit(
             place_kind="flow",
-            places=(flow.id,),
+            places=flow_ids,
             data=ids,
-            evidence=f"'{flow.target}' collects {named} from '{flow.source}' with consent {consent}, not separate."
+            evidence=f"{controller} collects {names(ids)}{for_what} with consent {kinds}, not separate: {where}."
             + why
             + _NO_BASIS * undeclared,
-            control_places=(("flow", flow.id), ("element", flow.target)),
-            location=("flow", flow.id),
-            regulations=() if only else regs,
-            cites_only=only,
+            control_places=(
+                *(("flow", f.id) for f, _ in collected),
+                *dict.fromkeys(("element", f.target) for f, _ in collected),
+            ),
+            location=("flow", flow_ids[0]),
+            regulations=regs,
+            cites_only=_CONTRACT_OWES if contract_only else (),
         )
 
 
 def _processed_biometrically(ctx: RuleContext) -> dict[str, set[str]]:
     """Per organisation: the items it processes as biometrics (compares, or derives a biometric item from)."""
     out: dict[str, set[str]] = {}
+    parties = legal_parties(ctx)
     for element in ctx.graph.model.elements:
-        done = out.setdefault(ctx.owners[element.id], set())
+        owner = ctx.owners[element.id]
+        if parties.role(owner) is OrgRole.STATE_ORGAN:
+            continue  # it processes under its statutory powers (PIPL Art. 34): consent stays with the collector
+        done = out.setdefault(owner, set())
         if element.matching is not Matching.NONE:
             done.update(d.id for d in ctx.available(element.id) if d.is_biometric)
         for derivation in element.derives:

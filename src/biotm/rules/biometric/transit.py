@@ -152,19 +152,21 @@ def third_party_disclosure(ctx: RuleContext) -> Iterator[Hit]:
         ends = tuple(dict.fromkeys(e for f, _ in flows for e in (f.source, f.target)))
         lead = flows[0][0]
         named = ", ".join(f"'{f}'" for f in flow_ids)
+        cites: tuple[str, ...] = ()
         if relation is Relation.UNDECLARED:
-            what, cites = "with no data-processing agreement", ()
+            what = "with no data-processing agreement"
             between = f"between {first} and {second}"
         else:
             need, cites = _DISCLOSURE_NEEDS[relation]
             what = need
             between = f"from {first} to {second}"
         flows_word = "Flow" if len(flow_ids) == 1 else "Flows"
+        verb = "hands" if len(flow_ids) == 1 else "hand"
         yield Hit(
             place_kind="flow",
             places=flow_ids,
             data=tuple(ids),
-            evidence=f"{flows_word} {named} hand {names(ids)} {between} ('{lead.target}'), {what}.",
+            evidence=f"{flows_word} {named} {verb} {names(ids)} {between} ('{lead.target}'), {what}.",
             control_places=(*(("flow", f) for f in flow_ids), *(("element", e) for e in ends)),
             location=("flow", lead.id),
             cites_only=cites,
