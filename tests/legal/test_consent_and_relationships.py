@@ -147,3 +147,30 @@ def test_one_consent_gap_of_one_controller_is_one_finding_listing_its_flows() ->
     )
     (found,) = _findings(two, "bio-no-separate-consent")
     assert found[1] == ["capture", "again"] and found[2] == ["BIPA-15b"]
+
+
+TRANSFER = """\
+meta: {name: transfer}
+zones:
+  - {id: bank, owner: Bank, jurisdiction: DE}
+  - {id: vendor, owner: Vendor, jurisdiction: US}
+elements:
+  - {id: customer, type: actor, role: data-subject, zone: bank, holds: [face, document]}
+  - {id: app, type: process, zone: bank, purpose: onboarding}
+  - {id: idv, type: process, zone: vendor, purpose: onboarding, matching: one-to-one}
+data:
+  - {id: face, category: biometric_sample, modality: face, subjects: 5000, consent: separate}
+  - {id: document, category: biometric_sample, modality: face, subjects: 5000, consent: separate}
+flows:
+  - {id: take, source: customer, target: app, data: [face, document]}
+  - {id: selfie, source: app, target: idv, data: [face], encrypted: true}
+  - {id: id_photo, source: app, target: idv, data: [document], encrypted: true}
+  - {id: retry, source: app, target: idv, data: [face], encrypted: true}
+"""
+
+
+def test_one_transfer_finding_per_exporter_importer_and_destination() -> None:
+    (found,) = _findings(TRANSFER, "bio-cross-border-transfer")
+    assert found[1] == ["selfie", "id_photo", "retry"]
+    agreed = TRANSFER + "agreements:\n  - {between: [Bank, Vendor], kinds: [standard-contractual-clauses]}\n"
+    assert _findings(agreed, "bio-cross-border-transfer") == []

@@ -235,30 +235,46 @@ def _assessment_needed(ctx: RuleContext, flow: Flow) -> bool:
     exposure=False,
 )
 def cross_border(ctx: RuleContext) -> Iterator[Hit]:
+    # A transfer mechanism (SCCs, a CAC contract or assessment) covers one exporter-importer relationship to one
+    # country, so one finding per (exporter, importer, destination) lists every flow of it.
     graph = ctx.graph
     countries = {country(z.jurisdiction) for z in graph.model.zones}
     if len(countries) < 2:
         return  # one country: no flow crosses a border
+    owners = ctx.owners
+    transfers: dict[tuple[str, str, str], list[tuple[Flow, list[DataItem]]]] = {}
     for flow in graph.model.flows:
         if not _needs_mechanism(ctx, flow):
             continue
         items = ctx.flow_items_where(flow, _biometric)
         if not items:
             continue
+        dst = country(graph.zone_of(flow.target).jurisdiction)
+        transfers.setdefault((owners[flow.source], owners[flow.target], dst), []).append((flow, items))
+    for (exporter, importer, dst), flows in transfers.items():
+        items = list({d.id: d for _, found in flows for d in found}.values())
         ids = [d.id for d in items]
-        src = graph.zone_of(flow.source).jurisdiction
-        dst = graph.zone_of(flow.target).jurisdiction
+        sources = sorted({graph.zone_of(f.source).jurisdiction for f, _ in flows})
         note = ""
-        if country(src) == "CN" and max_subjects(items) >= 10_000:
+        if any(country(s) == "CN" for s in sources) and max_subjects(items) >= 10_000:
             note = " At 10,000 people or more, sensitive data leaving China need a CAC security assessment."
-        adequacy = adequacy_note(dst) if country(src) in EEA else None
+        adequacy = adequacy_note(dst) if any(country(s) in EEA for s in sources) else None
         if adequacy:
             note += f" The EU adequacy decision for {adequacy}."
-        yield _flow_hit(
-            flow,
-            ids,
-            f"Flow '{flow.id}' moves {names(ids)} of {people(max_subjects(items))} people from {src} to {dst}." + note,
-            ends=(flow.source,),
+        flow_ids = tuple(f.id for f, _ in flows)
+        listed = ("flow " if len(flow_ids) == 1 else "flows ") + ", ".join(f"'{f}'" for f in flow_ids)
+        origin = ", ".join(sources)
+        yield Hit(
+            place_kind="flow",
+            places=flow_ids,
+            data=tuple(ids),
+            evidence=f"{exporter} transfers {names(ids)} of {people(max_subjects(items))} people from {origin} to "
+            f"{importer} in {dst} ({listed})." + note,
+            control_places=(
+                *(("flow", f) for f in flow_ids),
+                *dict.fromkeys(("element", f.source) for f, _ in flows),
+            ),
+            location=("flow", flow_ids[0]),
         )
 
 
