@@ -174,3 +174,13 @@ def test_one_transfer_finding_per_exporter_importer_and_destination() -> None:
     assert found[1] == ["selfie", "id_photo", "retry"]
     agreed = TRANSFER + "agreements:\n  - {between: [Bank, Vendor], kinds: [standard-contractual-clauses]}\n"
     assert _findings(agreed, "bio-cross-border-transfer") == []
+
+
+def test_one_function_creep_finding_per_purpose_change() -> None:
+    crawl = CRAWL + "  - {id: to_search, source: indexer, target: search, data: [template], encrypted: true}\n"
+    crawl = crawl.replace(
+        "data:\n", "  - {id: search, type: process, zone: cloud, purpose: face-search, matching: one-to-many}\ndata:\n", 1
+    )
+    found = _findings(crawl, "bio-function-creep")
+    # social-networking -> face-search at the crawler and the indexer is one change of purpose.
+    assert [places for _, places, _ in found] == [["crawler", "indexer"]]
