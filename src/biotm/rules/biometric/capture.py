@@ -197,7 +197,9 @@ _NO_BASIS = " No legal basis is declared; if a law requires this collection, dec
     description="Biometric data are collected from the data subject with bundled or no consent; PIPL Art. 29, "
     "BIPA 15(b) and GDPR Art. 9 require separate, explicit (or written) consent. A contract basis satisfies "
     "PIPL Art. 13(1)(2) but not GDPR Art. 9(2) (which has no contract exception) nor BIPA's written release. "
-    "Data whose declared basis is a legal obligation or a public task are judged by legal-obligation-limits.",
+    "Data whose declared basis is a legal obligation or a public task are judged by legal-obligation-limits. "
+    "Consent is owed where the biometric processing happens (a crawler building a face index from posted photos, "
+    "not the site they were posted to), and one finding per controller lists its collection flows.",
     family=FAMILY,
     categories=("BIO:Consent", "LINDDUN:Unawareness", "LINDDUN:Non-compliance"),
     threat_tree=("U.1", "NC.1"),

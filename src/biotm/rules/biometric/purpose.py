@@ -38,7 +38,8 @@ def _captured_in_public(ctx: RuleContext, data_id: str) -> bool:
     description="Biometric data reach a process whose purpose is not among the purposes they were collected "
     "for (JR East watch lists, Hangzhou Safari Park, Clearview); a new purpose needs a new legal basis or new "
     "consent (PIPL Art. 14, GDPR Art. 6(4)) and an impact assessment. A basis declared for the new purpose "
-    "(the model's `bases`) covers it; the basis of the original collection does not.",
+    "(the model's `bases`) covers it; the basis of the original collection does not. One finding per change of "
+    "purpose of one controller lists the elements where it happens.",
     family=FAMILY,
     categories=("BIO:Function creep", "LINDDUN:Non-compliance", "LINDDUN:Unawareness"),
     threat_tree=("NC.1", "U.1"),

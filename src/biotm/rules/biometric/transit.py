@@ -115,7 +115,8 @@ def _disclosure_settled(ctx: RuleContext, flow: Flow, relation: Relation, source
     "with no data-processing agreement limiting use, retention and onward transfer (CBP/Perceptics, Outabox). "
     "With declared roles: a processor needs its contract, a joint controller an arrangement, an independent "
     "recipient the people's separate consent; a processor's return to its controller and a statutory "
-    "disclosure to a state organ (legal-state-disclosure) are not judged here.",
+    "disclosure to a state organ (legal-state-disclosure) are not judged here. One finding per pair of "
+    "organisations lists every flow between them: one agreement covers them all.",
     family=FAMILY,
     categories=("BIO:Third party", "LINDDUN:Data disclosure", "LINDDUN:Non-compliance"),
     threat_tree=("DD.5", "NC.3"),
@@ -223,7 +224,8 @@ def _assessment_needed(ctx: RuleContext, flow: Flow) -> bool:
     description="Biometric data move to another country; PIPL and GDPR require a transfer mechanism "
     "(security assessment, standard contract, adequacy) and often separate consent. Moving between "
     "subdivisions of one country, within the EEA, to an EU-adequate country, or from a processor back to its "
-    "controller is no transfer; a declared agreement (SCCs, CAC standard contract or assessment) covers it.",
+    "controller is no transfer; a declared agreement (SCCs, CAC standard contract or assessment) covers it. One "
+    "finding per transfer relationship (exporter, importer, destination country) lists its flows.",
     family=FAMILY,
     categories=("BIO:Cross-border", "LINDDUN:Non-compliance"),
     threat_tree=("NC.1",),
