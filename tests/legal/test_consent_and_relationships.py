@@ -178,9 +178,20 @@ def test_one_transfer_finding_per_exporter_importer_and_destination() -> None:
 
 def test_one_function_creep_finding_per_purpose_change() -> None:
     crawl = CRAWL + "  - {id: to_search, source: indexer, target: search, data: [template], encrypted: true}\n"
-    crawl = crawl.replace(
-        "data:\n", "  - {id: search, type: process, zone: cloud, purpose: face-search, matching: one-to-many}\ndata:\n", 1
-    )
+    search = "  - {id: search, type: process, zone: cloud, purpose: face-search, matching: one-to-many}\n"
+    crawl = crawl.replace("data:\n", search + "data:\n", 1)
     found = _findings(crawl, "bio-function-creep")
     # social-networking -> face-search at the crawler and the indexer is one change of purpose.
     assert [places for _, places, _ in found] == [["crawler", "indexer"]]
+
+
+def test_crossings_to_and_from_the_subject_are_no_disclosure_and_subdivisions_no_border() -> None:
+    text = VENDOR.replace("owner: Employer, jurisdiction: US-IL}", "owner: Employer, jurisdiction: US-TX}")
+    text = text.replace("{id: employee, type: actor, role: data-subject, zone: site,", "{id: employee, type: actor, "
+                        "role: data-subject, zone: home,")
+    text = text.replace("zones:\n", "zones:\n  - {id: home, owner: Employees, jurisdiction: US-TN}\n", 1)
+    text += "  - {id: receipt, source: clock, target: employee, data: [template]}\n"
+    result = audit(load_bytes(text.encode(), "m.yaml"), AuditOptions(rules=("bio-third-party-disclosure",)))
+    crossings = {c.flow: c for c in result.crossings}
+    assert not crossings["scan"].disclosure and not crossings["receipt"].disclosure
+    assert not crossings["scan"].cross_border and crossings["sync"].disclosure
