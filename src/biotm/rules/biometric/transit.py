@@ -185,7 +185,9 @@ def _needs_mechanism(ctx: RuleContext, flow: Flow) -> bool:
         return False
     subjects = ctx.derived(_subject_places)
     about = frozenset().union(*(subjects.get(d, frozenset()) for d in flow.data))
-    pipl, gdpr = applies("PIPL", [src], about), applies("GDPR", [src], about)
+    # PIPL's transfer rules (Art. 38-40) govern provision out of China only, whoever the people are; GDPR's reach
+    # onward transfers of people in the EU too.
+    pipl, gdpr = applies("PIPL", [src], ()), applies("GDPR", [src], about)
     if free_destination(dst):
         # Into or within the EEA, or to a country with a full adequacy decision (GDPR Art. 45): no Chapter V
         # transfer. Onward transfers of EU people's data between third countries are judged the same way.
