@@ -98,7 +98,7 @@ flows:
 
 def test_one_processing_agreement_finding_per_relationship() -> None:
     (found,) = _findings(VENDOR, "bio-third-party-disclosure")
-    assert found[1] == ["sync", "download"]
+    assert found[1] == ["download", "sync"]
     result = audit(
         load_bytes(VENDOR.encode(), "m.yaml"),
         AuditOptions(rules=("bio-third-party-disclosure",), with_controls=("service:data-processing-agreement",)),
@@ -146,7 +146,7 @@ def test_one_consent_gap_of_one_controller_is_one_finding_listing_its_flows() ->
         "data:\n", "  - {id: door, type: device, zone: shop, capture: attended, matching: one-to-one}\ndata:\n", 1
     )
     (found,) = _findings(two, "bio-no-separate-consent")
-    assert found[1] == ["capture", "again"] and found[2] == ["BIPA-15b"]
+    assert found[1] == ["again", "capture"] and found[2] == ["BIPA-15b"]
 
 
 TRANSFER = """\
@@ -171,7 +171,7 @@ flows:
 
 def test_one_transfer_finding_per_exporter_importer_and_destination() -> None:
     (found,) = _findings(TRANSFER, "bio-cross-border-transfer")
-    assert found[1] == ["selfie", "id_photo", "retry"]
+    assert found[1] == ["id_photo", "retry", "selfie"]
     agreed = TRANSFER + "agreements:\n  - {between: [Bank, Vendor], kinds: [standard-contractual-clauses]}\n"
     assert _findings(agreed, "bio-cross-border-transfer") == []
 

@@ -79,7 +79,7 @@ EXPECTED: dict[str, list[Pin]] = {
         ("bio-store-exposed", ("cloud_db",)),
         ("bio-template-unprotected", ("server_db",)),
         ("bio-raw-sample-retained", ("server_db",)),
-        ("bio-no-separate-consent", ("enrol", "clock_in", "door_approach")),
+        ("bio-no-separate-consent", ("clock_in", "door_approach", "enrol")),
         ("bio-third-party-disclosure", ("cloud_sync",)),
         ("bio-insider-bulk-access", ("cloud_db", "vendor_admin", "vendor_support")),
         ("bio-no-pad", ("door_reader",)),
@@ -102,7 +102,7 @@ RESOLVED_BY_HARDENING: dict[str, list[Pin]] = {
     "workplace-attendance-hardened.yaml": [
         ("bio-store-exposed", ("cloud_db",)),
         ("bio-raw-sample-retained", ("server_db",)),
-        ("bio-no-separate-consent", ("enrol", "clock_in", "door_approach")),
+        ("bio-no-separate-consent", ("clock_in", "door_approach", "enrol")),
     ],
 }
 

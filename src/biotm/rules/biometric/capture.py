@@ -225,7 +225,8 @@ def no_separate_consent(ctx: RuleContext) -> Iterator[Hit]:
             continue  # the contract is a sufficient basis under every law that applies here
         controller = parties.controller_of(ctx.owners[flow.target])
         gaps.setdefault((controller, contract_only), []).append((flow, items))
-    for (controller, contract_only), collected in gaps.items():
+    for (controller, contract_only), collected in sorted(gaps.items()):
+        collected = sorted(collected, key=lambda pair: pair[0].id)  # file order must not change the finding
         items = list({d.id: d for _, found in collected for d in found}.values())
         purposes = sorted({p for d in items for p in d.purposes})
         ids = tuple(d.id for d in items)

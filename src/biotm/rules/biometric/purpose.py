@@ -68,8 +68,8 @@ def function_creep(ctx: RuleContext) -> Iterator[Hit]:
         collected = tuple(sorted({p for d in foreign for p in d.purposes}))
         controller = parties.controller_of(ctx.owners[element.id])
         changes.setdefault((controller, purpose_of, collected), []).append((element, foreign))
-    for (_, purpose_of, collected), found in changes.items():
-        yield _creep_hit(ctx, purpose_of, collected, found)
+    for (_, purpose_of, collected), found in sorted(changes.items()):
+        yield _creep_hit(ctx, purpose_of, collected, sorted(found, key=lambda pair: pair[0].id))
 
 
 def _creep_hit(

@@ -147,7 +147,8 @@ def third_party_disclosure(ctx: RuleContext) -> Iterator[Hit]:
             (source_owner, target_owner)
         )
         pairs.setdefault((first, second, relation), []).append((flow, ids))
-    for (first, second, relation), flows in pairs.items():
+    for (first, second, relation), flows in sorted(pairs.items()):
+        flows = sorted(flows, key=lambda pair: pair[0].id)  # file order must not change the finding
         ids = list(dict.fromkeys(d for _, items in flows for d in items))
         flow_ids = tuple(f.id for f, _ in flows)
         ends = tuple(dict.fromkeys(e for f, _ in flows for e in (f.source, f.target)))
@@ -255,7 +256,8 @@ def cross_border(ctx: RuleContext) -> Iterator[Hit]:
             continue
         dst = country(graph.zone_of(flow.target).jurisdiction)
         transfers.setdefault((owners[flow.source], owners[flow.target], dst), []).append((flow, items))
-    for (exporter, importer, dst), flows in transfers.items():
+    for (exporter, importer, dst), flows in sorted(transfers.items()):
+        flows = sorted(flows, key=lambda pair: pair[0].id)  # file order must not change the finding
         items = list({d.id: d for _, found in flows for d in found}.values())
         ids = [d.id for d in items]
         sources = sorted({graph.zone_of(f.source).jurisdiction for f, _ in flows})
