@@ -29,13 +29,6 @@ CASES = cases()
 #: Cases that still fail, with the mechanism that fails them and who owns it (strict: a fix makes them pass,
 #: and the marker must then go). Never fixed by editing a calibration model or its expectations.
 KNOWN_FAILURES: dict[tuple[str, str], str] = {
-    ("root", "clearview-2020"): "ranks 4th since the attack model's merge: the consent gap is scored at the subject's "
-    "upload to the social network, not at the crawler's biometric processing, so disclosures of probe photos "
-    "outrank it (consent-rule placement, as for the fixed variant below)",
-    ("fixed", "clearview-2020"): "bio-no-separate-consent sits on the subject's upload to the social network, "
-    "not on the biometric processing by the crawler (consent-rule conditions, helper 'legal')",
-    ("fixed", "bipa-timeclock-2017"): "a processing agreement is checked per flow, not per controller-processor "
-    "relationship (disclosure-rule conditions, helper 'legal')",
 }
 
 
