@@ -26,7 +26,7 @@ from biotm.model.loader import LoadedModel
 from biotm.pipeline import AuditOptions
 from biotm.result import AuditResult, MitigationPlan, PlanItem
 
-__all__ = ["Candidate", "collect", "plan", "present_controls", "risk_of"]
+__all__ = ["Candidate", "collect", "exhaustive_plan", "plan", "present_controls", "risk_of"]
 
 #: Items a plan lists at most unless told otherwise; the plan says when it stopped here.
 MAX_ITEMS = 20
@@ -53,7 +53,7 @@ def collect(graph: SystemGraph, result: AuditResult, analysis: AttackAnalysis | 
         if not wanted or not all(fits(graph, place, control) for place, control in wanted):
             return
         key = tuple(sorted(wanted))
-        found.setdefault(key, (reason, kind if len(key) > 1 else "single"))
+        found.setdefault(key, (reason, kind if len(key) > 1 or kind == "cut" else "single"))
 
     for finding in result.findings:
         if finding.status not in OPEN or finding.rule in (EXPOSURE_RULE, CHAIN_RULE):
@@ -80,8 +80,13 @@ def collect(graph: SystemGraph, result: AuditResult, analysis: AttackAnalysis | 
         from biotm.analysis.mincut import min_cut  # networkx, only when there is an attack graph
 
         cut = min_cut(analysis, result, graph.loaded)
-        if cut is not None and len(cut[0]) > 1:
-            add(cut[0], cut[1], "cut")
+        if cut is not None:
+            members = tuple(sorted(c for c in cut[0] if c[1] not in present.get(c[0], set())))
+            if members in found:
+                # One control that every route passes is already a candidate: say that it is the cut.
+                found[members] = (cut[1], "cut")
+            else:
+                add(cut[0], cut[1], "cut")
     return [Candidate(controls, reason, kind) for controls, (reason, kind) in sorted(found.items())]
 
 
@@ -238,6 +243,35 @@ def plan(
         candidates=len(pool),
         stopped=_stopped(len(items), max_items, len(left), len(over_budget), planner.risk, budget_days, remaining),
     )
+
+
+def exhaustive_plan(
+    graph: SystemGraph,
+    result: AuditResult,
+    analysis: AttackAnalysis,
+    options: AuditOptions,
+    budget_days: float | None = None,
+    max_items: int = MAX_ITEMS,
+) -> list[PlanItem]:
+    """The reference the lazy `plan` must equal: every candidate measured exactly in every round, the best
+    ratio that fits taken (the first in candidate order on a tie). Slow by design: tests and benchmarks only."""
+    planner = _Planner(graph, result, analysis, options)
+    entries = [_Entry(c, 1.0) for c in collect(graph, result, analysis)]
+    remaining = math.inf if budget_days is None else budget_days
+    items: list[PlanItem] = []
+    for round_ in range(max_items):
+        best: tuple[float, _Entry] | None = None
+        for entry in entries:
+            planner.measure(entry, round_)
+            if entry.gain > EPSILON and entry.cost <= remaining + EPSILON:
+                ratio = entry.gain / entry.cost
+                if best is None or ratio > best[0]:
+                    best = (ratio, entry)
+        if best is None:
+            break
+        items.append(planner.commit(best[1]))
+        remaining -= best[1].cost
+    return items
 
 
 def _steady(value: float) -> float:
