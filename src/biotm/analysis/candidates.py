@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from biotm.graph import SystemGraph
-from biotm.model.controls import CONTROLS, Overrides, Size, cost_model
+from biotm.model.controls import CONTROLS, SECOND_FACTOR, Overrides, Size, cost_model
 from biotm.model.schema import ActorRole, Capture, Element, ElementType, Flow
 
 Placed = tuple[str, str]  # (place id, control id)
@@ -136,6 +136,16 @@ def _collects_from_subject(graph: SystemGraph, place: str) -> bool:
     if element.capture is not Capture.NONE or _subject_held(element):
         return True
     return any(_subject_held(graph.elements[flow.source]) for flow in graph.inbound.get(place, ()))
+
+
+def proposed_as(graph: SystemGraph, place: str, control: str) -> str:
+    """The control to propose for `control` at `place`. Every check reads `mfa` and `second-factor` as one, so
+    at an element that verifies people (`verifies`) staff MFA would be credited with breaking the theft chains
+    through that verification: there it is proposed, and priced, as the verification's second factor."""
+    element = graph.elements.get(place)
+    if control in SECOND_FACTOR and element is not None and element.verifies:
+        return "second-factor"
+    return control
 
 
 def size_of(graph: SystemGraph, place: str) -> Size:
