@@ -43,7 +43,7 @@ def test_one_control_on_the_converging_hop_is_the_min_cut_and_the_plan_says_so()
     plan = run(loaded, plan=True).plan
     assert plan is not None
     item = next(i for i in plan.items if i.members == [f"{p}:{c}" for p, c in members])
-    assert item.reason == reason and item.risk_removed > 0
+    assert item.reason.startswith(reason) and item.risk_removed > 0  # says it is the cut, then what it lowers
 
 
 def test_the_cut_lowers_every_route_and_removing_it_reopens_them() -> None:

@@ -15,7 +15,7 @@ from typing import Literal
 
 from biotm.graph import SystemGraph
 from biotm.model.controls import CONTROLS, SECOND_FACTOR, Overrides, Size, cost_model
-from biotm.model.schema import ActorRole, Capture, Element, ElementType, Flow
+from biotm.model.schema import ActorRole, Capture, Element, ElementType, Flow, Requirement, Verification
 
 Placed = tuple[str, str]  # (place id, control id)
 Kind = Literal["single", "set", "obligation", "cut"]
@@ -140,12 +140,21 @@ def _collects_from_subject(graph: SystemGraph, place: str) -> bool:
 
 def proposed_as(graph: SystemGraph, place: str, control: str) -> str:
     """The control to propose for `control` at `place`. Every check reads `mfa` and `second-factor` as one, so
-    at an element that verifies people (`verifies`) staff MFA would be credited with breaking the theft chains
-    through that verification: there it is proposed, and priced, as the verification's second factor."""
+    at an element that verifies people by a biometric (a `live:` term) staff MFA would be credited with
+    breaking the theft chains through that match: there it is proposed, and priced, as the match's second
+    factor. Where a verification takes a login (an admin credential), MFA is the right name."""
     element = graph.elements.get(place)
-    if control in SECOND_FACTOR and element is not None and element.verifies:
+    if control in SECOND_FACTOR and element is not None and any(_biometric_match(v) for v in element.verifies):
         return "second-factor"
+    if control in SECOND_FACTOR and element is not None and element.verifies:
+        return "mfa"
     return control
+
+
+def _biometric_match(verification: Verification) -> bool:
+    requires = verification.requires
+    terms = requires.terms() if isinstance(requires, Requirement) else [requires]
+    return any(str(term).startswith("live:") for term in terms)
 
 
 def size_of(graph: SystemGraph, place: str) -> Size:

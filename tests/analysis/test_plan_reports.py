@@ -1,0 +1,74 @@
+"""What the plan tells management: each item's why (chains first), its cost basis, why the plan stops, and which
+chain breakers an auditor expects but the plan leaves out because items above already break their chains."""
+
+from __future__ import annotations
+
+import html as html_lib
+
+from support import run, scenario
+
+from biotm.analysis.candidates import _biometric_match, fits
+from biotm.graph import build_graph
+from biotm.report import html, markdown
+from biotm.result import AuditResult
+
+
+def sim_plan(**changes: object) -> AuditResult:
+    result = run(scenario(), plan=True, **changes)
+    assert result.plan is not None and result.plan.items
+    return result
+
+
+def test_the_why_leads_with_the_chains_an_item_breaks_then_the_findings_it_lowers() -> None:
+    plan = sim_plan().plan
+    for item in plan.items:
+        if item.breaks_chains:
+            assert item.reason.startswith(f"breaks {len(item.breaks_chains)} identity-theft chain")
+        elif item.closes:
+            assert f"lowers {len(item.closes)} finding" in item.reason
+
+
+def test_at_a_biometric_verifier_the_second_factor_is_proposed_not_staff_mfa() -> None:
+    loaded = scenario()
+    graph = build_graph(loaded)
+    plan = run(loaded, plan=True, plan_items=60).plan
+    assert plan is not None
+    verifiers = {e.id for e in graph.model.elements if any(_biometric_match(v) for v in e.verifies)}
+    members = [m.split(":", 1) for item in plan.items for m in item.members]
+    assert not [(p, c) for p, c in members if p in verifiers and c == "mfa"]
+    top = plan.items[0]
+    assert top.control == "second-factor" and top.place in verifiers and len(top.breaks_chains) >= 10
+    assert all(fits(graph, p, c) for p, c in members)
+
+
+def test_a_chain_breaker_left_out_is_named_with_its_chains_and_the_item_that_broke_them() -> None:
+    plan = sim_plan(budget_days=40).plan
+    planned = {m for item in plan.items for m in item.members}
+    assert "shop_terminal:presentation-attack-detection" not in planned
+    pad = [n for n in plan.superseded if n.startswith("presentation-attack-detection at shop_terminal:")]
+    assert pad, plan.superseded
+    breaker = next(i for i in plan.items if i.breaks_chains)
+    assert f"all broken by item {breaker.rank}" in pad[0]
+    chains = int(pad[0].split(": ", 1)[1].split(" chain", 1)[0])
+    assert 0 < chains <= len(breaker.breaks_chains)
+
+
+def test_markdown_and_html_show_each_cost_basis_the_stop_note_and_the_superseded_list() -> None:
+    result = sim_plan(budget_days=40)
+    plan = result.plan
+    text = markdown.render(result)
+    page = html_lib.unescape(html.render(result))
+    for item in plan.items:
+        assert item.cost_basis
+        assert markdown.text(item.cost_basis) in text
+        assert item.cost_basis in page
+    assert markdown.text(plan.stopped) in text and plan.stopped in page
+    for note in plan.superseded:
+        assert markdown.text(note) in text and note in page
+
+
+def test_a_zero_budget_report_says_why_the_plan_is_empty() -> None:
+    result = run(scenario(), plan=True, budget_days=0)
+    assert result.plan is not None and not result.plan.items
+    assert "stopped by the budget" in markdown.render(result)
+    assert "stopped by the budget" in html_lib.unescape(html.render(result))
