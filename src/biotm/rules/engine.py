@@ -172,6 +172,7 @@ class _Scorer:
                 scale=rule.impact_scale,
                 extra=hit.impact_factors,
                 leak=rule.exposure,
+                portraits=self.ctx.portraits,
             )
         return self._impacts[key]
 
