@@ -7,7 +7,7 @@ import html as html_lib
 
 from support import run, scenario
 
-from biotm.analysis.candidates import _biometric_match, fits
+from biotm.analysis.candidates import _takes_login, fits
 from biotm.graph import build_graph
 from biotm.report import html, markdown
 from biotm.result import AuditResult
@@ -28,12 +28,13 @@ def test_the_why_leads_with_the_chains_an_item_breaks_then_the_findings_it_lower
             assert f"lowers {len(item.closes)} finding" in item.reason
 
 
-def test_at_a_biometric_verifier_the_second_factor_is_proposed_not_staff_mfa() -> None:
+def test_at_a_verifier_of_people_the_second_factor_is_proposed_not_staff_mfa() -> None:
     loaded = scenario()
     graph = build_graph(loaded)
     plan = run(loaded, plan=True, plan_items=60).plan
     assert plan is not None
-    verifiers = {e.id for e in graph.model.elements if any(_biometric_match(v) for v in e.verifies)}
+    people = [e for e in graph.model.elements if e.verifies]
+    verifiers = {e.id for e in people if not all(_takes_login(graph, v) for v in e.verifies)}
     members = [m.split(":", 1) for item in plan.items for m in item.members]
     assert not [(p, c) for p, c in members if p in verifiers and c == "mfa"]
     top = plan.items[0]

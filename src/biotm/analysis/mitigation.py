@@ -323,7 +323,13 @@ def _superseded(result: AuditResult, items: list[PlanItem]) -> list[str]:
         if chain.finding in impact:
             for entry in chain.broken_by:
                 breaks[entry].append((chain.id, chain.likelihood * impact[chain.finding]))
-    planned = {m for item in items for m in item.members}
+    # mfa and second-factor are one control to every check: either planned at a place counts as both
+    planned = {
+        f"{m.split(':', 1)[0]}:{alias}"
+        for item in items
+        for m in item.members
+        for alias in (SECOND_FACTOR if m.split(":", 1)[1] in SECOND_FACTOR else (m.split(":", 1)[1],))
+    }
     by_chain = {c: item.rank for item in items for c in item.breaks_chains}
     notes: list[tuple[float, str]] = []
     for entry, chains in breaks.items():
