@@ -233,11 +233,12 @@ def plan(
             over_budget.add(index)
             continue
         routes = planner.attack.touching()
+        reached = _reached(planner)
         items.append(planner.commit(entry))
         remaining -= entry.cost
         round_ += 1
         step(f"planning: {len(items)} items chosen")
-        for again in _raised(planner, entry, routes, by_place):
+        for again in _raised(planner, entry, routes, reached, by_place):
             raised = entries[again]
             _bound(planner, raised, round_)
             raised.version += 1
@@ -365,18 +366,39 @@ def _bound(planner: _Planner, entry: _Entry, round_: int) -> None:
         entry.gain, entry.fresh, entry.outcome = gain, round_, None
 
 
+def _reached(planner: _Planner) -> dict[tuple[str, str], float]:
+    """Every attacker's likeliest route probability to every data item it obtains, now."""
+    leaks = planner.attack.current.analysis.leaks
+    return {(a, d): leak.probability for a, by_data in leaks.items() for d, leak in by_data.items()}
+
+
 def _raised(
-    planner: _Planner, chosen: _Entry, routes: dict[str, dict[str, float]], by_place: dict[str, list[int]]
+    planner: _Planner,
+    chosen: _Entry,
+    routes: dict[str, dict[str, float]],
+    reached: dict[tuple[str, str], float],
+    by_place: dict[str, list[int]],
 ) -> list[int]:
     """Entries whose gain may have grown with the last commit, so their stale keys are no upper bound: those
-    at places sharing a finding with it (the other half of a pair of controls), and those where an attack
-    route now passes that did not before (the attacker's next-best route)."""
+    at places sharing a finding with it (the other half of a pair of controls), those where an attack
+    route now passes that did not before (the attacker's next-best route), and those on the routes of an
+    exposure or chain whose competing routes the commit lowered (lowering the best route now removes more,
+    since the runner-up it fell back to is lower)."""
     places = planner.rules.neighbours({p for p, _ in chosen.candidate.controls})
     now = planner.attack.touching()
     for place, parts in now.items():
         before = routes.get(place, {})
         if any(risk > before.get(key, 0.0) + EPSILON for key, risk in parts.items()):
             places.add(place)
+    after = _reached(planner)
+    if after != reached:
+        changed = {d for key, p in reached.items() if abs(after.get(key, 0.0) - p) > 1e-12 for d in (key[1],)}
+        current = planner.attack.current
+        ids = {i for i, f in current.findings.items() if f.rule == EXPOSURE_RULE and f.places[0] in changed}
+        ids |= {c.id for c in current.chains}  # a chain's runner-up ways run through any lowered route
+        for place, parts in now.items():
+            if not ids.isdisjoint(parts):
+                places.add(place)
     return sorted({i for place in places for i in by_place.get(place, ())})
 
 
