@@ -278,6 +278,11 @@ class MitigationPlan(Record):
     items: list[PlanItem]
     candidates: int = Field(default=0, description="Candidates considered.")
     stopped: str = Field(default="", description="Why the plan ends where it does, and what is left.")
+    superseded: list[str] = Field(
+        default_factory=list,
+        description="Controls that break theft chains but are not planned, because planned items already break "
+        "every chain they break (their gain is what else they lower).",
+    )
 
 
 class WhatIfDelta(Record):

@@ -8,9 +8,10 @@ line). When the original or the analysis changes, these tests fail until the twi
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
-from scenario_support import SCENARIOS, cli_json, controls_by_place, original_of, truly_new
+from scenario_support import SCENARIOS, cli_json, controls_by_place, original_of, scenario_paths, truly_new
 
 from biotm.analysis.risk import risk_of
 from biotm.model.loader import load_model
@@ -52,3 +53,12 @@ def test_biotm_diff_shows_the_plans_claimed_reduction(hardened: str) -> None:
     # and the measure is the plan's: the audit of the twin has the risk the plan ends at
     twin = audit(load_model(SCENARIOS / hardened), AuditOptions(plan=False))
     assert abs(risk_of(twin) - plan["risk_after"]) < 1e-6
+
+
+@pytest.mark.parametrize("path", scenario_paths(), ids=lambda p: p.name)
+def test_analyze_budget_and_mitigate_give_the_same_plan_on_every_scenario(path: Path) -> None:
+    budget = "30"
+    analyzed = cli_json("analyze", str(path), "--budget", budget, *TODAY_ARGS, "--fail-on", "none")["plan"]
+    mitigated = cli_json("mitigate", str(path), "--budget", budget, *TODAY_ARGS)
+    assert analyzed["items"], path.name  # every shipped scenario has something worth 30 days
+    assert analyzed == mitigated

@@ -24,10 +24,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from biotm.analysis.chains import LIVE_CONTROLS
+from biotm.analysis.control_reads import Reads, Watched, affected, merge
 from biotm.analysis.numbers import CONTROL_EFFECT, ELEMENT_CONTROLS, FLOW_CONTROLS
 from biotm.analysis.paths import FLOW_PREFIX, Edge
 from biotm.analysis.risk import CHAIN_RULE, OPEN, chain_risk, findings_risk
-from biotm.analysis.stage import EXPOSURE_RULE, AttackAnalysis, analyze_attacks
+from biotm.analysis.stage import EXPOSURE_RULE, AttackAnalysis, analyze_attacks, authorized
 from biotm.graph import SystemGraph
 from biotm.pipeline import AuditOptions
 from biotm.result import Finding, TheftChain
@@ -63,7 +64,7 @@ class _RuleRun:
         self.open: list[bool] = []
         self.ids: list[str] = []
         self.at_place: dict[str, list[int]] = defaultdict(list)
-        self.reads: set[str] = set()
+        self.reads: Reads = {}
 
     @property
     def total(self) -> float:
@@ -84,8 +85,8 @@ class RuleState:
         self.ctx = ctx
         self.scorer = _Scorer(ctx)
         self.status = {f.id: f.status for f in findings}
-        self._reading: set[str] = set()
-        self._derived: dict[object, tuple[object, frozenset[str]]] = {}
+        self._reading: Reads = {}
+        self._derived: dict[object, tuple[object, Reads]] = {}
         self._record_reads(ctx)
         rules, _ = registry.select(registry.all_rules(), options.rules, options.skip_rules)
         self.runs: list[_RuleRun] = []
@@ -96,37 +97,37 @@ class RuleState:
         self.total = sum(run.total for run in self.runs)
 
     def _record_reads(self, ctx: RuleContext) -> None:
-        """Route the context's control look-ups (and its derived facts) through a recorder."""
+        """Route the context's control look-ups (and its derived facts) through a recorder of what was tested where
+        (`biotm.analysis.control_reads`)."""
         element_controls, flow_controls, controls_at = ctx.element_controls, ctx.flow_controls, ctx.controls_at
         reading = self._reading
 
-        def element(element_id: str) -> frozenset[str]:
-            reading.add(element_id)
-            return element_controls(element_id)
+        def element(element_id: str) -> Watched:
+            return Watched(element_controls, element_id, element_id, reading)
 
-        def flow(flow_id: str) -> frozenset[str]:
-            reading.add(flow_id)
-            return flow_controls(flow_id)
+        def flow(flow_id: str) -> Watched:
+            return Watched(flow_controls, flow_id, flow_id, reading)
 
-        def at(place: tuple[str, str]) -> frozenset[str]:
-            reading.add(place[1])
-            return controls_at(place)
+        def at(place: tuple[str, str]) -> Watched:
+            return Watched(controls_at, place, place[1], reading)
 
         def derived(compute: Any) -> Any:
             # A derived fact is shared by the rules that ask for it: each of them depends on its reads.
             if compute not in self._derived:
-                outer = set(reading)
+                outer = {place: None if names is None else set(names) for place, names in reading.items()}
                 reading.clear()
                 value = compute(ctx)
-                self._derived[compute] = (value, frozenset(reading))
-                reading.update(outer)
+                self._derived[compute] = (value, {p: None if n is None else set(n) for p, n in reading.items()})
+                reading.clear()
+                merge(reading, outer)
             value, reads = self._derived[compute]
-            reading.update(reads)
+            merge(reading, reads)
             return value
 
-        ctx.element_controls = element  # type: ignore[method-assign]
-        ctx.flow_controls = flow  # type: ignore[method-assign]
-        ctx.controls_at = at  # type: ignore[method-assign]
+        # A `Watched` view answers as the frozenset would, and records what the check tested.
+        ctx.element_controls = element  # type: ignore[method-assign, assignment]
+        ctx.flow_controls = flow  # type: ignore[method-assign, assignment]
+        ctx.controls_at = at  # type: ignore[method-assign, assignment]
         ctx.derived = derived  # type: ignore[method-assign]
 
     def _run(self, scores: _RuleScores) -> _RuleRun | None:
@@ -139,7 +140,7 @@ class RuleState:
             if scores.rule.family in BUILTIN_FAMILIES:
                 raise
             return None  # the audit reported it as a warning; it contributes nothing
-        run.reads = set(self._reading)
+        run.reads = {place: None if names is None else set(names) for place, names in self._reading.items()}
         seen: set[tuple[str, ...]] = set()
         for hit in hits:
             if hit.places in seen:
@@ -176,23 +177,30 @@ class RuleState:
     def _evaluate(self, placed: list[Placed]) -> list[tuple[int, _RuleRun | None, dict[int, float]]]:
         """Per touched rule: a re-checked run (its check read a changed place) or the re-scored hits."""
         places = {place for place, _ in placed}
+        added: dict[str, set[str]] = defaultdict(set)
+        for place, control in placed:
+            added[place].add(control)
+        # mfa and second-factor are one control to every rule: adding one changes what a test of either sees
+        changed = {place: self.ctx.widened(frozenset(names)) for place, names in added.items()}
         out: list[tuple[int, _RuleRun | None, dict[int, float]]] = []
         saved = self._extend(placed)
         try:
             for number, run in enumerate(self.runs):
-                # Any control: a check may test one its rule does not declare (a notice rule asks for signage).
-                if run.reads & places:
+                # Whatever the rule declares: a check may test a control it does not name (a notice rule asks
+                # for signage); the recorded reads say which names it tested where.
+                if affected(run.reads, changed):
                     kept = self._derived
-                    self._derived = {}  # derived facts may read the changed controls: recompute them
+                    # derived facts that tested the changed controls are recomputed, the others kept
+                    self._derived = {k: v for k, v in kept.items() if not affected(v[1], changed)}
                     try:
                         out.append((number, self._run(run.scores), {}))
                     finally:
                         self._derived = kept
                     continue
-                affected = sorted({i for place in places for i in run.at_place.get(place, ())})
-                if affected:
+                hit_indexes = sorted({i for place in places for i in run.at_place.get(place, ())})
+                if hit_indexes:
                     rescored = {}
-                    for index in affected:
+                    for index in hit_indexes:
                         found = self.scorer.finding(run.scores, run.hits[index])
                         rescored[index] = 0.0 if found is None else found.risk
                     out.append((number, None, rescored))
@@ -224,8 +232,8 @@ class RuleState:
         place a rule's check read when that rule also reads one of `places`."""
         out = set(places)
         for run in self.runs:
-            if run.reads & places:
-                out |= run.reads
+            if run.reads.keys() & places:
+                out |= run.reads.keys()
             for place in places:
                 for index in run.at_place.get(place, ()):
                     out.update(p for _, p in run.hits[index].control_places)
@@ -343,6 +351,8 @@ def _route_places(edges: Iterable[Edge]) -> set[str]:
     places: set[str] = set()
     for edge in edges:
         places.add(edge.target.removeprefix(FLOW_PREFIX))
+        if edge.kind == "misuse":
+            places.add(edge.source)  # priced by the controls of the system the insider reads (`Edge.missing`)
         if edge.via:
             places.add(edge.via)
     return places
@@ -352,12 +362,17 @@ def _touching(current: AttackOutcome) -> dict[str, dict[str, float]]:
     """Per place: the exposure findings and chains (id -> risk) whose best route passes it."""
     analysis = current.analysis
     out: dict[str, dict[str, float]] = defaultdict(dict)
+    # The exposure finding takes its likelihood from the likeliest attacker the data is not already shown to
+    # (`stage.exposure_findings`); a likelier entitled insider's route must not hide that attacker's route.
+    allowed = {a.id: authorized(analysis.attack_graph, a) for a in analysis.attackers}
     for finding in current.findings.values():
         if finding.rule != EXPOSURE_RULE or finding.status not in OPEN:
             continue
         data_id = finding.places[0]
         reached = [
-            (leaks[data_id].probability, leaks[data_id].edges) for leaks in analysis.leaks.values() if data_id in leaks
+            (leaks[data_id].probability, leaks[data_id].edges)
+            for attacker, leaks in analysis.leaks.items()
+            if data_id in leaks and data_id not in allowed.get(attacker, set())
         ]
         best = max((p for p, _ in reached), default=0.0)
         for probability, edges in reached:

@@ -192,14 +192,24 @@ def attack_paths(result: AuditResult) -> Iterator[str]:
     yield from table(["attacker", "target data", "probability", "route", "obtained at"], rows)
 
 
+#: As the terminal and HTML reports introduce the plan's superseded chain breakers.
+SUPERSEDED_LEAD = (
+    "Not planned because planned items already break every chain they break (each ranks by what else it lowers)"
+)
+
+
 def plan(result: AuditResult) -> Iterator[str]:
     yield "## Mitigation plan"
     yield ""
-    if result.plan is None or not result.plan.items:
+    if result.plan is None:
         yield "No mitigation plan."
         yield ""
         return
     p = result.plan
+    if not p.items:
+        yield f"No mitigation plan item: {text(p.stopped)}." if p.stopped else "No mitigation plan item."
+        yield ""
+        return
     budget = f"a budget of {p.budget_days:g} days" if p.budget_days is not None else "no budget limit"
     yield (
         f"Method {text(p.method)} with {budget}: {p.total_cost_days:g} days of work remove "
@@ -207,13 +217,22 @@ def plan(result: AuditResult) -> Iterator[str]:
     )
     yield ""
     yield from table(
-        ["rank", "control", "where", "cost (days)", "risk removed", "closes", "breaks chains", "why"],
+        ["rank", "control", "where", "cost (days)", "how the cost is computed", "risk removed", "closes",
+         "breaks chains", "why"],
         (
-            [str(i.rank), code(i.control), code(i.place), f"{i.cost_days:g}", f"{i.risk_removed:.2f}",
-             codes(i.closes), codes(i.breaks_chains), text(i.reason)]
+            [str(i.rank), code(i.control), code(i.place), f"{i.cost_days:g}", text(i.cost_basis),
+             f"{i.risk_removed:.2f}", codes(i.closes), codes(i.breaks_chains), text(i.reason)]
             for i in p.items
         ),
     )
+    if p.stopped:
+        yield f"{p.candidates} candidates considered; {text(p.stopped)}."
+        yield ""
+    if p.superseded:
+        yield f"{SUPERSEDED_LEAD}:"
+        yield ""
+        yield from (f"- {text(note)}" for note in p.superseded)
+        yield ""
 
 
 def _law_name(ref: RegulationRef) -> str:

@@ -149,7 +149,7 @@ class TableOrTree:
 
 def _whole(table: Table, header: str, values: list[str]) -> None:
     """A column whose cells (ids, numbers) stay on one line; the header may wrap between its words."""
-    longest = max((len(v) for v in values), default=0)
+    longest = max((len(line) for v in values for line in v.split("\n")), default=0)  # a cell may hold lines
     table.add_column(header, no_wrap=False, min_width=max(longest, *(len(w) for w in header.split())))
 
 
@@ -340,6 +340,12 @@ def what_if_section(result: AuditResult) -> RenderableType:
     return TableOrTree(table, tree)
 
 
+#: How the plan's superseded chain breakers are introduced (terminal, Markdown, HTML).
+SUPERSEDED_LEAD = (
+    "Not planned because planned items already break every chain they break (each ranks by what else it lowers)"
+)
+
+
 def plan_section(result: AuditResult) -> RenderableType:
     plan = result.plan
     if plan is None:
@@ -353,7 +359,7 @@ def plan_section(result: AuditResult) -> RenderableType:
         (
             str(item.rank),
             item.control,
-            item.place,
+            item.place.replace(", ", "\n"),  # one place a line: an obligation's places keep the table narrow
             f"{item.cost_days:g}",
             f"{item.risk_removed:.3f}",
             str(len(item.closes)),
@@ -363,13 +369,15 @@ def plan_section(result: AuditResult) -> RenderableType:
         for item in plan.items
     ]
     caption = f"{plan.method}; {plan.candidates} candidates. {plan.stopped}." if plan.stopped else plan.method
+    if plan.superseded:  # why a control an auditor expects first is not planned: items above already did its work
+        caption += f" {SUPERSEDED_LEAD}: " + "; ".join(plan.superseded) + "."
     table = Table(title=title, title_justify="left", caption=caption)
     for index, header in enumerate(("#", "control", "place", "days", "risk removed", "closes", "breaks chains")):
         _whole(table, header, [row[index] for row in rows])
     _prose(table, "why, and the cost")
     tree = Tree(Text(title, style="italic"), guide_style="dim")
     for rank, control, place, days, removed, closes, chains, why in rows:
-        node = tree.add(Text(f"{rank}. {control} @ {place}", style="bold"))
+        node = tree.add(Text(f"{rank}. {control} @ {place.replace(chr(10), ', ')}", style="bold"))
         node.add(Text(f"{days} person-days, risk removed {removed}, closes {closes} findings, breaks {chains} chains"))
         node.add(Text(why))
         table.add_row(*(escape(cell) for cell in (rank, control, place, days, removed, closes, chains, why)))

@@ -32,13 +32,6 @@ def _flow_hit(
     return Hit.at_flow(flow.id, evidence=evidence, data=tuple(ids), control_places=controls, impact_factors=impact)
 
 
-def cleartext_biometric(ctx: RuleContext, flow: Flow) -> list[str]:
-    """Ids of readable biometric items a system-to-system flow carries without encryption (else [])."""
-    if not ctx.is_system_flow(flow) or "encryption-in-transit" in ctx.flow_controls(flow.id):
-        return []
-    return [d.id for d in ctx.flow_items_where(flow, is_exposed_biometric)]
-
-
 @rule(
     id="bio-transit-cleartext",
     title="Biometric data sent without encryption in transit",
@@ -54,8 +47,11 @@ def cleartext_biometric(ctx: RuleContext, flow: Flow) -> list[str]:
     base_likelihood=0.4,
 )
 def transit_cleartext(ctx: RuleContext) -> Iterator[Hit]:
+    # Every biometric system flow is a hit, encrypted or not: the engine drops it where encryption-in-transit
+    # is present (suppressed_by), so the check reads no controls and the mitigation planner re-scores one
+    # hit per encryption it tries instead of re-checking the rule over every flow.
     for flow in ctx.graph.model.flows:
-        ids = cleartext_biometric(ctx, flow)
+        ids = [d.id for d in ctx.flow_items_where(flow, is_exposed_biometric)] if ctx.is_system_flow(flow) else []
         if ids:
             yield _flow_hit(
                 flow,
