@@ -33,9 +33,11 @@ from biotm.pipeline import AuditOptions
 from biotm.result import Finding, TheftChain
 from biotm.rules import registry
 from biotm.rules.base import Hit, RuleContext
+from biotm.rules.registry import BUILTIN_FAMILIES
 
-# The engine's scorer, shared so a re-scored hit is scored exactly as the audit scores it.
-from biotm.rules.engine import BUILTIN_FAMILIES, _RuleScores, _Scorer
+# The engine's public scorer, shared so a re-scored hit is scored exactly as the audit scores it.
+from biotm.rules.scorer import RuleScores as _RuleScores
+from biotm.rules.scorer import Scorer as _Scorer
 
 Placed = tuple[str, str]
 
