@@ -29,7 +29,7 @@ from biotm.analysis.paths import FLOW_PREFIX, Edge
 from biotm.analysis.risk import CHAIN_RULE, OPEN, chain_risk, findings_risk
 from biotm.analysis.stage import EXPOSURE_RULE, AttackAnalysis, analyze_attacks
 from biotm.graph import SystemGraph
-from biotm.pipeline import AuditOptions
+from biotm.options import AuditOptions
 from biotm.result import Finding, TheftChain
 from biotm.rules import registry
 from biotm.rules.base import Hit, RuleContext
@@ -258,7 +258,7 @@ class AttackOutcome:
 
 
 def _selected_findings(analysis: AttackAnalysis, options: AuditOptions) -> dict[str, Finding]:
-    from biotm.analysis import _selected  # the attack stage's own --rules filter
+    from biotm.analysis.selection import selected as _selected  # the attack stage's own --rules filter
 
     return {f.id: f for f in analysis.findings if _selected(f, options)}
 

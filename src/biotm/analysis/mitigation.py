@@ -23,7 +23,7 @@ from biotm.analysis.risk import CHAIN_RULE, OPEN, risk_of
 from biotm.analysis.stage import EXPOSURE_RULE, AttackAnalysis, authorized
 from biotm.graph import SystemGraph
 from biotm.model.loader import LoadedModel
-from biotm.pipeline import AuditOptions
+from biotm.options import AuditOptions
 from biotm.result import AuditResult, MitigationPlan, PlanItem
 
 __all__ = ["Candidate", "collect", "plan", "present_controls", "risk_of"]

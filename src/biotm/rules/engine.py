@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from biotm.graph.system import SystemGraph
 from biotm.legal.advice import legal_warnings
 from biotm.model.schema import Threat
-from biotm.pipeline import AuditOptions
+from biotm.options import AuditOptions
 from biotm.regulations import CATALOG, refs
 from biotm.result import Factor, Finding, ModelWarning, PlaceKind, RegulationRef, RuleInfo, finding_id, finding_order
 from biotm.rules import registry
