@@ -266,13 +266,14 @@ def _exposure_directly(graph: Any, ctx: Any, places: tuple[str, ...]) -> tuple[b
 
 
 def _heads_once(graph: Any, elements: set[str]) -> int:
-    """Head count of the actors at or next to `elements`, each actor counted once."""
-    actors = {e.id: e for e in graph.model.elements if e.type.value == "actor"}
+    """Head count of the actors at or next to `elements`, each actor counted once; data subjects are not staff."""
+    every = {e.id for e in graph.model.elements if e.type.value == "actor"}
+    actors = {e.id: e for e in graph.model.elements if e.type.value == "actor" and e.role != "data-subject"}
     seen = {e for e in elements if e in actors}
     for flow in graph.model.flows:
         ends = {flow.source, flow.target}
         for end in ends & elements:
-            if end not in actors:
+            if end not in every:
                 seen |= {other for other in ends - {end} if other in actors}
     return sum(actors[a].people if actors[a].people is not None else 1 for a in seen)
 

@@ -47,7 +47,7 @@ def mitigate(
     width: int | None,
     today: dt.date | None,
     max_items: int,
-    max_size_mb: float,
+    max_size_mb: float | None,
     input_format: str,
 ) -> None:
     """Rank controls to add to FILE by risk removed per person-day, within --budget DAYS."""

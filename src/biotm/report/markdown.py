@@ -150,8 +150,9 @@ def chains(result: AuditResult) -> Iterator[str]:
         yield ""
         return
     for chain in result.chains:
+        who = chain.attackers or [chain.attacker]
         yield (
-            f"### {code(chain.id)}: {code(chain.attacker)} obtains {code(chain.goal)} "
+            f"### {code(chain.id)}: {codes(who)} obtain{'' if len(who) > 1 else 's'} {code(chain.goal)} "
             f"({chain.severity}, likelihood {chain.likelihood:.2f}, {view.people(chain.subjects)} people)"
         )
         yield ""

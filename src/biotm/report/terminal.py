@@ -292,7 +292,7 @@ def chains_section(result: AuditResult) -> RenderableType:
     for chain in [c for c in result.chains if c in likeliest]:
         head = Text()
         head.append(f"[{chain.severity}] ", style=SEVERITY_STYLE[chain.severity])
-        head.append(f"{chain.attacker} -> {chain.goal}", style="bold")
+        head.append(f"{chain.who()} -> {chain.goal}", style="bold")
         head.append(f"  likelihood {chain.likelihood:.3g}, {_people(chain.subjects)} people", style="dim")
         node = root.add(head)
         for step in chain.steps:

@@ -105,6 +105,7 @@ class Scorer:
                 scale=rule.impact_scale,
                 extra=hit.impact_factors,
                 leak=rule.exposure,
+                portraits=self.ctx.portraits,
             )
         return self._impacts[key]
 
