@@ -282,11 +282,11 @@ def _heads_once(graph: Any, elements: set[str]) -> int:
 def test_memoised_exposure_matches_a_fresh_computation(scenario: Path) -> None:
     from biotm.graph.system import build_graph
     from biotm.rules.base import RuleContext, interaction
-    from biotm.rules.engine import _Scorer
+    from biotm.rules.scorer import Scorer
 
     graph = build_graph(load_model(str(scenario)))
     ctx = RuleContext(graph)
-    scorer = _Scorer(ctx)
+    scorer = Scorer(ctx)
     places: list[tuple[str, ...]] = [(e,) for e in graph.elements]
     for flow in graph.model.flows:
         places += [(flow.id,), interaction(flow), (flow.source, flow.id)]

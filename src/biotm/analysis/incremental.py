@@ -30,13 +30,15 @@ from biotm.analysis.paths import FLOW_PREFIX, Edge
 from biotm.analysis.risk import CHAIN_RULE, OPEN, chain_risk, findings_risk
 from biotm.analysis.stage import EXPOSURE_RULE, AttackAnalysis, analyze_attacks, authorized
 from biotm.graph import SystemGraph
-from biotm.pipeline import AuditOptions
+from biotm.options import AuditOptions
 from biotm.result import Finding, TheftChain
 from biotm.rules import registry
 from biotm.rules.base import Hit, RuleContext
+from biotm.rules.registry import BUILTIN_FAMILIES
 
-# The engine's scorer, shared so a re-scored hit is scored exactly as the audit scores it.
-from biotm.rules.engine import BUILTIN_FAMILIES, _RuleScores, _Scorer
+# The engine's public scorer, shared so a re-scored hit is scored exactly as the audit scores it.
+from biotm.rules.scorer import RuleScores as _RuleScores
+from biotm.rules.scorer import Scorer as _Scorer
 
 Placed = tuple[str, str]
 
@@ -264,7 +266,7 @@ class AttackOutcome:
 
 
 def _selected_findings(analysis: AttackAnalysis, options: AuditOptions) -> dict[str, Finding]:
-    from biotm.analysis import _selected  # the attack stage's own --rules filter
+    from biotm.analysis.selection import selected as _selected  # the attack stage's own --rules filter
 
     return {f.id: f for f in analysis.findings if _selected(f, options)}
 

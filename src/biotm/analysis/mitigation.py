@@ -33,7 +33,7 @@ from biotm.analysis.stage import EXPOSURE_RULE, AttackAnalysis, authorized
 from biotm.graph import SystemGraph
 from biotm.model.controls import SECOND_FACTOR
 from biotm.model.loader import LoadedModel
-from biotm.pipeline import AuditOptions
+from biotm.options import AuditOptions
 from biotm.result import AuditResult, MitigationPlan, PlanItem, TheftChain
 
 __all__ = ["Candidate", "collect", "exhaustive_plan", "plan", "present_controls", "risk_of"]
