@@ -22,7 +22,6 @@ OVERSIZED = {
     "biotm.model.schema": 570,
     "biotm.model.yaml_builder": 439,
     "biotm.report.diagram": 488,
-    "biotm.report.markdown": 432,
     "biotm.report.pdf": 496,
     "biotm.rules.base": 610,
     "biotm.rules.linddun": 416,

@@ -61,7 +61,8 @@ def mitigate(
         )
         result = audit(loaded, options)
     assert result.plan is not None
-    from biotm.report.terminal import plan_section, render_to_text
+    from biotm.report.terminal import render_to_text
+    from biotm.report.terminal_plan import plan_section
 
     if fmt == "json":
         write_output(result.plan.model_dump_json(indent=2) + "\n", output, inputs=[file])
