@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import math
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from biotm.analysis.mitigation import _Entry, _Planner, collect
+from biotm.analysis.mitigation import exhaustive_plan
 from biotm.analysis.stage import analyze_attacks
 from biotm.graph import build_graph
 from biotm.model.loader import load_model
@@ -33,27 +32,7 @@ def exhaustive(path: Path, budget: float | None, items: int) -> list[list[str]]:
     loaded = load_model(path)
     result = audit(loaded, OPTIONS)
     graph = build_graph(loaded)
-    analysis = analyze_attacks(graph)
-    planner = _Planner(graph, result, analysis, OPTIONS)
-    entries = [_Entry(c, 1.0) for c in collect(graph, result, analysis)]
-    remaining = math.inf if budget is None else budget
-    chosen: list[list[str]] = []
-    for round_ in range(items):
-        best: tuple[float, int] | None = None
-        for index, entry in enumerate(entries):
-            planner.measure(entry, round_)
-            if entry.gain > 1e-9 and entry.cost <= remaining + 1e-9:
-                ratio = entry.gain / entry.cost
-                if best is None or ratio > best[0] + 1e-12:
-                    best = (ratio, index)
-        if best is None:
-            break
-        entry = entries[best[1]]
-        planner.measure(entry, round_)
-        item = planner.commit(entry)
-        remaining -= entry.cost
-        chosen.append(item.members)
-    return chosen
+    return [i.members for i in exhaustive_plan(graph, result, analyze_attacks(graph), OPTIONS, budget, items)]
 
 
 def scenarios(items: int) -> None:

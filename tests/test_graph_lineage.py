@@ -11,7 +11,7 @@ from strategies import load_dict, models
 
 from biotm.graph import SystemGraph, build_graph
 from biotm.model import Model, SourceMap, load_model, validate_data
-from biotm.model.schema import ElementType
+from biotm.model.schema import ActorRole, ElementType
 from biotm.result import Crossing
 
 
@@ -150,8 +150,14 @@ def _check_against_reference(graph: SystemGraph) -> None:
             target=flow.target,
             source_zone=source_zone.id,
             target_zone=target_zone.id,
-            disclosure=graph.owner_of(flow.source) != graph.owner_of(flow.target),
-            cross_border=source_zone.jurisdiction != target_zone.jurisdiction,
+            # To or from the data subject is collection or the subject's own copy, not a disclosure.
+            disclosure=graph.owner_of(flow.source) != graph.owner_of(flow.target)
+            and not any(
+                graph.elements[e].role is ActorRole.DATA_SUBJECT
+                or (graph.elements[e].subject_controlled and graph.elements[e].operator is None)
+                for e in (flow.source, flow.target)
+            ),
+            cross_border=source_zone.jurisdiction.split("-")[0] != target_zone.jurisdiction.split("-")[0],
             data=sorted(flow.data),
         )
         assert found == expected

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import random
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 TOPOLOGY_FORMAT = "biotm-bench-topology/1"
@@ -339,6 +339,40 @@ def _category(item: dict[str, Any]) -> str:
     return "identifier" if item.get("pii") else "other"
 
 
+def boundary_roots(boundaries: Mapping[str, dict[str, Any]]) -> dict[str, str]:
+    """The outermost boundary above each boundary (itself at the top), in one pass over the parent links.
+
+    Each boundary is looked up about twice in all: a walk stops at the first boundary whose root is already
+    known, and every boundary it passed gets that root. (Walking each chain from the bottom, as before, made a
+    chain of n nested boundaries cost n squared.) A boundary in a parent cycle is its own root, and one that
+    leads into a cycle gets the first boundary of the cycle it reaches.
+    """
+    roots: dict[str, str] = {}
+    for start in boundaries:
+        path: list[str] = []
+        on_path: dict[str, int] = {}
+        current = start
+        while True:
+            if current in roots:
+                top = roots[current]
+                break
+            if current in on_path:
+                cycle_starts = on_path[current]
+                roots.update((node, node) for node in path[cycle_starts:])
+                del path[cycle_starts:]
+                top = current
+                break
+            on_path[current] = len(path)
+            path.append(current)
+            parent = boundaries[current].get("parent")
+            if not parent or parent not in boundaries:
+                top = current
+                break
+            current = parent
+        roots.update((node, top) for node in path)
+    return roots
+
+
 def from_topology(topology: dict[str, Any]) -> dict[str, Any]:
     """The biotm model of a `biotm-bench-topology/1` document: same nodes, flows, boundaries and data.
 
@@ -351,17 +385,11 @@ def from_topology(topology: dict[str, Any]) -> dict[str, Any]:
         raise ValueError(f"not a {TOPOLOGY_FORMAT} document")
     boundaries: dict[str, dict[str, Any]] = {b["id"]: b for b in topology["boundaries"]}
 
-    def root(boundary_id: str) -> dict[str, Any]:
-        seen: set[str] = set()
-        current: dict[str, Any] = boundaries[boundary_id]
-        while current.get("parent") and current["parent"] in boundaries and current["id"] not in seen:
-            seen.add(current["id"])
-            current = boundaries[current["parent"]]
-        return current
+    roots = boundary_roots(boundaries)
 
     zones = []
     for boundary in topology["boundaries"]:
-        top = root(boundary["id"])
+        top = boundaries[roots[boundary["id"]]]
         zone: dict[str, Any] = {"id": _safe_id(boundary["id"]), "name": boundary["name"], "owner": top["name"],
                                 "jurisdiction": "CN"}
         if boundary.get("parent"):
@@ -467,8 +495,62 @@ def dump_yaml(model: dict[str, Any]) -> str:
     return "\n".join(_lines(model, "")) + "\n"
 
 
+def dump_json(model: dict[str, Any]) -> str:
+    """Compact JSON of a generated model, one record of each top-level list per line (so an error's line
+    names the record, and the 100,000-element model stays within the default JSON size limit)."""
+    parts = []
+    for key, value in model.items():
+        if isinstance(value, list) and value:
+            records = ",\n".join(json.dumps(item, separators=(",", ":")) for item in value)
+            parts.append(f"{json.dumps(key)}:[\n{records}\n]")
+        else:
+            parts.append(f"{json.dumps(key)}:{json.dumps(value, separators=(',', ':'))}")
+    return "{" + ",\n".join(parts) + "}\n"
+
+
 def dump(model: dict[str, Any], path: str | None) -> str:
     """The model as JSON when `path` ends in .json, else as YAML."""
     if path is not None and path.lower().endswith(".json"):
-        return json.dumps(model, indent=1) + "\n"
+        return dump_json(model)
     return dump_yaml(model)
+
+
+def count_values(model: Any) -> int:
+    """Values of a model as the loader counts them against --max-values: scalars, keys, mappings and lists."""
+    count = 0
+    pending = [model]
+    while pending:
+        value = pending.pop()
+        count += 1
+        if isinstance(value, dict):
+            count += len(value)
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return count
+
+
+def analyze_note(model: dict[str, Any], text: str, path: str | None, limits: Any = None) -> str | None:
+    """What to do if `biotm analyze` would refuse the written `text` with its default limits, or None.
+
+    `limits` are analyze's (default: the loader's defaults); the model's values are counted as the loader
+    counts them, so the rule is exact, not an estimate.
+    """
+    from biotm.model.limits import Limits  # here, not at the top: generating must not import the schema
+
+    limits = (limits or Limits()).for_file(path or "stdout.yaml")
+    size = len(text.encode("utf-8"))
+    values = count_values(model)
+    if size <= limits.max_bytes and values <= limits.max_values:
+        return None
+    mebibyte = 1024 * 1024
+    as_json = (limits or Limits()).for_json()
+    json_size = len(dump_json(model).encode("utf-8")) if not (path or "").lower().endswith(".json") else size
+    flags = f"--max-size-mb {-(-size // mebibyte)} --max-values {values}"
+    advice = f"pass {flags} to biotm analyze"
+    if json_size <= as_json.max_bytes and values <= as_json.max_values and limits != as_json:
+        advice = f"write it with -o NAME.json instead (JSON fits the defaults and loads faster), or {advice}"
+    return (
+        f"{path or 'stdout'}: {size / mebibyte:.1f} MB and {values:,} values, over what biotm analyze reads by "
+        f"default from this format ({limits.max_bytes // mebibyte} MB, {limits.max_values:,} values): {advice}"
+    )

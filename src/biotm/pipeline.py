@@ -2,36 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
 from biotm import __version__
 from biotm.graph import SystemGraph, build_graph
 from biotm.model.loader import LoadedModel
 from biotm.model.schema import ElementType
+from biotm.options import AuditOptions
 from biotm.result import AuditResult, Count, ModelSummary, ZoneInfo
-
-
-@dataclass(frozen=True)
-class AuditOptions:
-    """What to run and how; the defaults run everything."""
-
-    rules: tuple[str, ...] = ()
-    skip_rules: tuple[str, ...] = ()
-    with_controls: tuple[str, ...] = ()
-    budget_days: float | None = None
-    attackers: tuple[str, ...] = ()
-    targets: tuple[str, ...] = ()
-    k_paths: int = 3
-    #: Mitigation plan: True always (biotm mitigate), False never, None only when given a budget.
-    plan: bool | None = None
-    #: Items a plan lists at most (it says when it stopped there); the same for mitigate and analyze --budget.
-    plan_items: int = 20
-    #: The day acceptances are checked against; fixed by the caller so reports are reproducible.
-    today: dt.date | None = None
-    #: Called with the name of each stage as it starts (the CLI's progress bar); never changes results.
-    progress: Callable[[str], None] | None = field(default=None, compare=False)
 
 
 def summarize(graph: SystemGraph) -> ModelSummary:
@@ -90,8 +66,10 @@ def base_result(graph: SystemGraph) -> AuditResult:
 
 def audit(loaded: LoadedModel, options: AuditOptions | None = None) -> AuditResult:
     """Run the whole audit of one loaded model."""
-    # The analyses (and networkx with them) are imported when an audit runs, not by every importer of AuditOptions.
+    # The analyses and rules (and networkx with them) are imported when an audit runs, not by every importer
+    # of this module (the CLI's start-up).
     from biotm.analysis import attack_stage, plan_stage, what_if_audit
+    from biotm.rules import run_rules
 
     options = options or AuditOptions()
     if options.with_controls:
@@ -101,8 +79,6 @@ def audit(loaded: LoadedModel, options: AuditOptions | None = None) -> AuditResu
     graph = build_graph(loaded)
     result = base_result(graph)
     step("running the rules")
-    from biotm.rules import run_rules  # here, not at the top: biotm.rules imports AuditOptions from this module
-
     rules_out = run_rules(graph, options)
     result.findings, result.rules, result.regulations = rules_out.findings, rules_out.rules, rules_out.regulations
     result.warnings.extend(rules_out.warnings)

@@ -235,7 +235,11 @@ class ChainStep(Record):
 
 class TheftChain(Record):
     id: str
-    attacker: str
+    attacker: str = Field(description="The likeliest attacker (first of `attackers`): its steps are shown.")
+    attackers: list[str] = Field(
+        default_factory=list,
+        description="Every attacker who holds the same data and reaches this outcome the same way, likeliest first.",
+    )
     goal: str = Field(description="The final capability or data obtained.")
     likelihood: float
     subjects: int
@@ -243,6 +247,10 @@ class TheftChain(Record):
     steps: list[ChainStep]
     finding: str = Field(description="Id of the idt-… finding that reports this chain.")
     broken_by: list[str] = Field(default_factory=list, description="Controls that would break the chain.")
+
+    def who(self) -> str:
+        """Every attacker of the chain, likeliest first, as one line ("a, b")."""
+        return ", ".join(self.attackers or [self.attacker])
 
 
 class PlanItem(Record):
@@ -270,6 +278,11 @@ class MitigationPlan(Record):
     items: list[PlanItem]
     candidates: int = Field(default=0, description="Candidates considered.")
     stopped: str = Field(default="", description="Why the plan ends where it does, and what is left.")
+    superseded: list[str] = Field(
+        default_factory=list,
+        description="Controls that break theft chains but are not planned, because planned items already break "
+        "every chain they break (their gain is what else they lower).",
+    )
 
 
 class WhatIfDelta(Record):

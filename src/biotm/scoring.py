@@ -43,6 +43,9 @@ MINORS_BONUS = 0.05
 ALREADY_PUBLIC = -0.15
 
 INTERNET_FACING = 0.15
+#: Likelihood added to data at rest that a remote login without a second factor leads to (a stolen contractor
+#: VPN password, then lateral movement): as reachable as an internet-facing place.
+REMOTE_LOGIN_REACH = 0.15
 PUBLIC_PLACE = 0.10
 BOUNDARY_CROSSING = 0.05
 OWNER_CROSSING = 0.05
@@ -110,8 +113,12 @@ def impact(
     scale: float = 1.0,
     extra: Iterable[Factor] = (),
     leak: bool = True,
+    portraits: frozenset[str] = frozenset(),
 ) -> tuple[float, list[Factor]]:
     """Impact in [0, 1] of a finding over `items`, with one Factor per reason.
+
+    `portraits` are the ids of document images the rules read as biometric samples (compared as face
+    data): scored as samples, named for what the model declares them to be.
 
     `kit` names the identity-kit parts ('face', 'national-id', 'phone') the items fill together. `leak` is
     False for compliance gaps: processing public faces without a legal basis is no less unlawful for their
@@ -121,7 +128,10 @@ def impact(
     if items:
         worst = max(items, key=lambda d: (SENSITIVITY[d.category], d.id))
         base = SENSITIVITY[worst.category]
-        factors.append(_factor(f"most sensitive data: '{worst.id}' ({worst.category.value})", base))
+        kind = worst.category.value
+        if worst.id in portraits and worst.modality is not None:
+            kind = f"document image compared as {worst.modality.value} data"
+        factors.append(_factor(f"most sensitive data: '{worst.id}' ({kind})", base))
     else:
         base = NO_DATA_IMPACT
         factors.append(_factor("no personal data named on this place", base))

@@ -111,7 +111,7 @@ def test_a_plan_collects_its_garbage_and_leaves_the_collector_as_it_found_it(mon
     import datetime as dt
     import gc
 
-    from biotm.analysis import incremental
+    from biotm.analysis import incremental_attack as incremental
     from biotm.model import load_model
     from biotm.pipeline import AuditOptions, audit
 

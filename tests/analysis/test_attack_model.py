@@ -14,6 +14,7 @@ from support import run, scenario
 from biotm.analysis import paths
 from biotm.analysis.attackers import attackers_for, entries
 from biotm.analysis.numbers import Numbers
+from biotm.analysis.paths import skill_scale
 from biotm.analysis.stage import MAX_CHAIN_STEPS, MAX_CHAINS, analyze_attacks, attack_paths
 from biotm.graph import build_graph
 from biotm.result import AuditResult, Finding
@@ -178,7 +179,7 @@ def test_attack_families_are_listed_by_biotm_rules() -> None:
 
 def test_one_stolen_phone_yields_one_person_and_its_chain_does_not_outrank_the_mass_attack() -> None:
     result = run(scenario())
-    thief = [c for c in result.chains if c.attacker == "phone-thief"]
+    thief = [c for c in result.chains if "phone-thief" in c.attackers]
     assert thief and all(c.subjects == 1 for c in thief)
     worst_thief = max(f.risk for f in result.findings if f.rule == "idt-chain" and f.evidence.startswith("phone-thief"))
     mass = max(f.risk for f in result.findings if f.rule == "idt-chain" and not f.evidence.startswith("phone-thief"))
@@ -236,3 +237,26 @@ def test_k_path_search_stops_at_its_bound_and_says_so(monkeypatch: Any) -> None:
     found = attack_paths(analysis, ("faces",), 5)
     assert 1 <= len(found) < 5
     assert any("spur searches" in note for note in analysis.notes)
+
+
+def test_a_credential_sniffed_off_a_cleartext_flow_opens_what_it_logs_into_at_the_path_product() -> None:
+    # The round that turns the sniffed login into an entry gives the same number one search with a login edge
+    # from the flow would: the best leak of the credential times `login` (both under the attacker's skill).
+    data = [FACES, {"id": "vpn_login", "category": "credential"}]
+    elements = [
+        {"id": "laptop", "type": "device", "zone": "net"},
+        {"id": "gateway", "type": "process", "zone": "net", "controls": ["authentication", "network-isolation"]},
+        {"id": "portal", "type": "process", "zone": "core", "logins": ["vpn_login"], "holds": ["faces"],
+         "controls": ["access-control"]},
+    ]
+    flows = [{"id": "login_form", "source": "laptop", "target": "gateway", "data": ["vpn_login"]}]
+    graph = build_graph(load_dict(_model(elements, flows, data=data)))
+    analysis = analyze_attacks(graph, ("outsider",))
+    leaks = analysis.leaks["outsider"]
+    sniffed = leaks["vpn_login"]
+    assert sniffed.edges[-1].kind == "eavesdrop"
+    faces = leaks["faces"]
+    assert [e.kind for e in faces.edges] == ["login"]
+    assert "'vpn_login' obtained via entry -> login_form" in faces.edges[0].reason()
+    scale = skill_scale(next(a for a in analysis.attackers if a.id == "outsider"))
+    assert math.isclose(faces.probability, sniffed.probability * Numbers().step["login"] ** scale, rel_tol=1e-9)

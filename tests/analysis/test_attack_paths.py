@@ -85,4 +85,4 @@ def test_insiders_are_not_reported_for_data_their_role_shows_them() -> None:
     face = next(f for f in result.findings if f.rule == "atk-exposure" and f.places == ["face_image"])
     assert not face.evidence.startswith("insider-clerk")
     # ... but their chains still use it.
-    assert any(c.attacker == "insider-clerk" for c in result.chains)
+    assert any("insider-clerk" in c.attackers for c in result.chains)

@@ -17,9 +17,10 @@ from strategies import load_dict, models
 from support import SCENARIO
 
 import biotm.analysis.paths as paths
+from biotm.analysis.attack_steps import walk_back
 from biotm.analysis.attackers import attackers_for, entries, entry_zones
 from biotm.analysis.numbers import Numbers
-from biotm.analysis.paths import GOAL, START, AttackGraph, Edge, Leak, _walk_back, default_targets
+from biotm.analysis.paths import GOAL, START, AttackGraph, Edge, Leak, default_targets
 from biotm.graph import build_graph
 from biotm.model.loader import LoadedModel, load_model
 from biotm.model.schema import Attacker
@@ -37,7 +38,7 @@ def _full_leaks(attack_graph: AttackGraph, attacker: Attacker) -> dict[str, Leak
         holders = [n for n in attack_graph.holders[data_id] if n in dist and data_id not in own.get(n, {})]
         best = min(((dist[n], n) for n in holders), default=None)
         if best is not None and math.exp(-best[0]) >= floor:
-            out[data_id] = Leak(data_id, math.exp(-best[0]), best[1], _walk_back(best[1], into))
+            out[data_id] = Leak(data_id, math.exp(-best[0]), best[1], walk_back(best[1], into))
     return attack_graph.finish(attacker, out)
 
 

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from strategies import load_dict, models
 from support import SCENARIO, fixture
 
-import biotm.analysis.chains as chains
+import biotm.analysis.capture as capture
 from biotm.analysis.attackers import attackers_for
 from biotm.analysis.chains import LIVE_CONTROLS, ChainSolver, Origin, Satisfied, verified
 from biotm.analysis.numbers import Numbers
@@ -77,8 +77,7 @@ def _naive_solve(
         changed = False
         for i, check in enumerate(checks):
             element, verification = check.element, check.verification
-            result = solver._requirement(element, verification.requires, known, scale)
-            factor, present, missing = solver._verifier_factor(i)
+            result, factor, present, missing = solver.evaluate(i, known, scale)
             probability = result.probability * factor**scale
             key = (element.id, verification.id)
             if probability < floor or (key in best and best[key].origin.probability >= probability):
@@ -121,7 +120,7 @@ def _check_solve(loaded: LoadedModel) -> int:
 @pytest.mark.parametrize("kept", [1, 3])
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_best_capture_matches_pricing_every_point(path: Any, kept: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(chains, "_KEPT", kept)  # 1 forces the fallback whenever the kept point has a control
+    monkeypatch.setattr(capture, "_KEPT", kept)  # 1 forces the fallback whenever the kept point has a control
     _check_capture(load_model(str(path)))
 
 
@@ -129,11 +128,11 @@ def test_best_capture_matches_pricing_every_point(path: Any, kept: int, monkeypa
 @settings(max_examples=40, deadline=None)
 @given(models(max_elements=6, max_flows=8, max_data=4))
 def test_best_capture_matches_pricing_every_point_on_random_models(kept: int, model: dict[str, Any]) -> None:
-    previous, chains._KEPT = chains._KEPT, kept
+    previous, capture._KEPT = capture._KEPT, kept
     try:
         _check_capture(load_dict(model))
     finally:
-        chains._KEPT = previous
+        capture._KEPT = previous
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)

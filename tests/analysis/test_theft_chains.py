@@ -9,7 +9,7 @@ from biotm.model.loader import LoadedModel
 
 
 def _takeover(result_chains: list, attacker: str, goal: str) -> list:  # type: ignore[type-arg]
-    return [c for c in result_chains if c.attacker == attacker and c.goal == goal]
+    return [c for c in result_chains if attacker in c.attackers and c.goal == goal]
 
 
 #: What the SIM step grants: the fixture's SIM in the victim's name; the scenario's SIM swap (control of

@@ -86,3 +86,46 @@ def root_cause_rank(case: Case, result: AuditResult) -> int | None:
         if finding.rule in case.root_causes:
             return rank
     return None
+
+
+def fix_leaves(case: Case) -> tuple[set[str], list[str]]:
+    """The top-3 root-cause findings of the model as it was, and those of them the fixed variant still has."""
+    head = open_findings(audited(case))[:TOP]
+    before = {f.id for f in head if f.rule in case.removes}
+    after = {f.id: f for f in open_findings(audited(case, fixed=True))}
+    left = sorted(f"{after[i].rule} {'>'.join(after[i].places)}" for i in before if i in after)
+    return before, left
+
+
+# -- the rank table of docs/scoring.md, generated from these cases ---------------------------------------
+SCORING_DOC = HERE.parent.parent / "docs" / "scoring.md"
+TABLE_HEADER = "| case | incident | root causes (decided before the run) | rank reached | critical | fix removes it |"
+
+
+def _incident(name: str) -> str:
+    raw = yaml.safe_load((HERE / "expected.yaml").read_text(encoding="utf-8"))["cases"][name]["incident"]
+    return str(raw).split(":", 1)[0].strip()
+
+
+def table_lines() -> list[str]:
+    """The calibration table as docs/scoring.md shows it, computed from the models now."""
+    lines = [TABLE_HEADER, "|---|---|---|---|---|---|"]
+    for case in cases():
+        result = audited(case)
+        rank = root_cause_rank(case, result)
+        found = open_findings(result)
+        reached = "none" if rank is None else f"{rank} (`{found[rank - 1].rule}` {found[rank - 1].severity})"
+        critical = sum(1 for f in found if f.severity == "critical")
+        before, left = fix_leaves(case)
+        removes = "yes" if before and not left else "no"
+        causes = ", ".join(f"`{r}`" for r in case.root_causes)
+        lines.append(f"| `{case.name}` | {_incident(case.name)} | {causes} | {reached} | {critical} | {removes} |")
+    return lines
+
+
+def doc_table(text: str) -> tuple[int, int]:
+    """Line range [start, end) of the calibration table in docs/scoring.md."""
+    lines = text.splitlines()
+    start = lines.index(TABLE_HEADER)
+    end = next(i for i in range(start, len(lines)) if not lines[i].startswith("|"))
+    return start, end

@@ -10,25 +10,25 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from calibration_support import MAX_CRITICAL, TOP, Case, audited, cases, open_findings, root_cause_rank
+from calibration_support import (
+    MAX_CRITICAL,
+    SCORING_DOC,
+    TOP,
+    Case,
+    audited,
+    cases,
+    doc_table,
+    fix_leaves,
+    open_findings,
+    root_cause_rank,
+    table_lines,
+)
 
 CASES = cases()
 
 #: Cases that still fail, with the mechanism that fails them and who owns it (strict: a fix makes them pass,
 #: and the marker must then go). Never fixed by editing a calibration model or its expectations.
 KNOWN_FAILURES: dict[tuple[str, str], str] = {
-    ("root", "opm-2015"): "unencrypted-store likelihood ignores how reachable the store is; a stolen contractor "
-    "login opening the remote gateway is the attack model's credential work (issue 14 point 2, helper 'attack')",
-    ("fixed", "opm-2015"): "follows from the rank failure above",
-    ("fixed", "simswap-retail-2018"): "a second factor at the SIM swap only lowers the chain's likelihood in the "
-    "chain solver (analysis/chains.py, helper 'attack'); the SIM swap alone stays a working chain",
-    ("root", "clearview-2020"): "ranks 4th since the attack model's merge: the consent gap is scored at the subject's "
-    "upload to the social network, not at the crawler's biometric processing, so disclosures of probe photos "
-    "outrank it (consent-rule placement, as for the fixed variant below)",
-    ("fixed", "clearview-2020"): "bio-no-separate-consent sits on the subject's upload to the social network, "
-    "not on the biometric processing by the crawler (consent-rule conditions, helper 'legal')",
-    ("fixed", "bipa-timeclock-2017"): "a processing agreement is checked per flow, not per controller-processor "
-    "relationship (disclosure-rule conditions, helper 'legal')",
 }
 
 
@@ -57,9 +57,13 @@ def test_critical_is_rare(case: Case) -> None:
 
 @pytest.mark.parametrize("case", [_known("fixed", c) for c in CASES], ids=lambda c: c.name)
 def test_fixed_variant_removes_the_root_cause(case: Case) -> None:
-    head = open_findings(audited(case))[:TOP]
-    before = {f.id for f in head if f.rule in case.removes}
+    before, left = fix_leaves(case)
     assert before, f"none of {case.removes} is in the top {TOP} of the model as it was"
-    after = {f.id: f for f in open_findings(audited(case, fixed=True))}
-    left = sorted(f"{after[i].rule} {'>'.join(after[i].places)}" for i in before if i in after)
     assert not left, f"the fix left {left}"
+
+
+def test_the_scoring_doc_shows_the_ranks_the_models_reach_now() -> None:
+    text = SCORING_DOC.read_text(encoding="utf-8")
+    start, end = doc_table(text)
+    stale = "docs/scoring.md's calibration table is stale: run python tests/calibration/rank_table.py"
+    assert text.splitlines()[start:end] == table_lines(), stale

@@ -276,7 +276,8 @@ def test_repeated_parses_give_memory_back() -> None:
     import gc
     import weakref
 
-    from biotm.model.parse import _Builder, parse_text
+    from biotm.model.parse import parse_text
+    from biotm.model.yaml_builder import _Builder
 
     seen: list[weakref.ref[Any]] = []
     original = _Builder.__init__

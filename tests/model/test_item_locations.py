@@ -10,7 +10,8 @@ import pytest
 from biotm.generate import national_model
 from biotm.model import SourceLocation, load_bytes
 from biotm.model.json_marks import LazySourceMap
-from biotm.model.parse import Limits, _json_slow, parse_json
+from biotm.model.json_parse import _json_slow
+from biotm.model.parse import Limits, parse_json
 
 SECTIONS = {"element": "elements", "flow": "flows", "data": "data", "zone": "zones", "attacker": "attackers"}
 

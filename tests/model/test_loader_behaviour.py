@@ -172,3 +172,19 @@ def test_load_model_takes_a_pathlib_path_and_keeps_the_name_as_text() -> None:
     result = audit(loaded, AuditOptions(today=dt.date(2026, 1, 1)))
     assert result.summary.file == str(path)
     assert all(f.location is None or f.location.file == str(path) for f in result.findings)
+
+
+def test_the_model_record_lists_are_bounded_by_the_file_limits_not_by_the_per_record_item_bound() -> None:
+    # A national model has more flows than MAX_ITEMS; only a list inside one record is bounded by it.
+    from biotm.model.schema import MAX_ITEMS
+
+    count = MAX_ITEMS + 1
+    flows = "".join(
+        f"  - {{id: f{n}, source: terminal, target: matcher, data: [face_image]}}\n" for n in range(count)
+    )
+    text = TEXT[: TEXT.index("flows:\n")] + "flows:\n" + flows
+    loaded = load_bytes(text.encode("utf-8"), "big.yaml")
+    assert len(loaded.model.flows) == count
+    controls = "    controls: [" + ", ".join(["mfa"] * count) + "]\n"
+    inner = TEXT.replace("    capture: attended\n", "    capture: attended\n" + controls)
+    assert any("controls" in p for p in problems(inner))

@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from biotm.model import ModelError
-from biotm.model.parse import Limits, _build, parse_text
+from biotm.model.parse import Limits, parse_text
+from biotm.model.yaml_builder import _build
 
 SCALARS = (
     st.none()

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from biotm.generate import national_model
 from biotm.model import ModelError, load_bytes
 from biotm.model.json_marks import LazySourceMap, read
-from biotm.model.parse import Limits, _json_constant, _json_object, _json_slow, _json_source, parse_json
+from biotm.model.json_parse import _json_constant, _json_object, _json_slow, _json_source
+from biotm.model.parse import Limits, parse_json
 
 SECTIONS = ("zones", "elements", "data", "flows", "attackers")
 
@@ -61,7 +62,8 @@ def test_nesting_limit_still_applies() -> None:
 
 def test_yaml_keeps_item_marks_and_builds_deeper_ones_on_demand() -> None:
     from biotm.generate import dump_yaml
-    from biotm.model.parse import _build, parse_text
+    from biotm.model.parse import parse_text
+    from biotm.model.yaml_builder import _build
 
     text = dump_yaml(national_model(120, seed=5))
     data, source = parse_text(text, "m.yaml")

@@ -74,6 +74,7 @@ def _reference_finding(ctx: RuleContext, rule: Rule, hit: Hit) -> Finding | None
         scale=rule.impact_scale,
         extra=hit.impact_factors,
         leak=rule.exposure,
+        portraits=ctx.portraits,
     )
     triggered = rule.may_be_critical and hit.critical and not (set(hit.critical_unless) & present)
     return Finding(

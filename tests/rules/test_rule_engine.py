@@ -266,13 +266,14 @@ def _exposure_directly(graph: Any, ctx: Any, places: tuple[str, ...]) -> tuple[b
 
 
 def _heads_once(graph: Any, elements: set[str]) -> int:
-    """Head count of the actors at or next to `elements`, each actor counted once."""
-    actors = {e.id: e for e in graph.model.elements if e.type.value == "actor"}
+    """Head count of the actors at or next to `elements`, each actor counted once; data subjects are not staff."""
+    every = {e.id for e in graph.model.elements if e.type.value == "actor"}
+    actors = {e.id: e for e in graph.model.elements if e.type.value == "actor" and e.role != "data-subject"}
     seen = {e for e in elements if e in actors}
     for flow in graph.model.flows:
         ends = {flow.source, flow.target}
         for end in ends & elements:
-            if end not in actors:
+            if end not in every:
                 seen |= {other for other in ends - {end} if other in actors}
     return sum(actors[a].people if actors[a].people is not None else 1 for a in seen)
 
@@ -281,11 +282,11 @@ def _heads_once(graph: Any, elements: set[str]) -> int:
 def test_memoised_exposure_matches_a_fresh_computation(scenario: Path) -> None:
     from biotm.graph.system import build_graph
     from biotm.rules.base import RuleContext, interaction
-    from biotm.rules.engine import _Scorer
+    from biotm.rules.scorer import Scorer
 
     graph = build_graph(load_model(str(scenario)))
     ctx = RuleContext(graph)
-    scorer = _Scorer(ctx)
+    scorer = Scorer(ctx)
     places: list[tuple[str, ...]] = [(e,) for e in graph.elements]
     for flow in graph.model.flows:
         places += [(flow.id,), interaction(flow), (flow.source, flow.id)]

@@ -42,17 +42,30 @@ EXPECTED_CHAINS: dict[str, list[Chain]] = {
     ],
 }
 
+#: Chains that only identity proofing of a new applicant stops (a new account, a new SIM in the victim's name):
+#: no second factor of the victim exists there, so only liveness controls at the capture points break them, at
+#: a cost (150,000 shop terminals) the plans' budgets do not reach. The hardened twins leave them open, and the
+#: report must still show them (a second factor at identity proofing used to "break" them: issue 14 point d).
+OPEN_AFTER_HARDENING: dict[str, list[Chain]] = {
+    "china-sim-registration-hardened.yaml": [("leaked-set-buyer", "number-in-victim-name", ("register-sim",))],
+    "bank-remote-ekyc-hardened.yaml": [("id-scan-fraudster", "account-in-victim-name", ("open-account",))],
+}
 #: Chains each hardened variant must break, with a control the report must name as breaking it.
 BROKEN_BY_HARDENING: dict[str, list[Chain]] = {
-    "china-sim-registration-hardened.yaml": EXPECTED_CHAINS["china-sim-registration.yaml"],
-    "bank-remote-ekyc-hardened.yaml": EXPECTED_CHAINS["bank-remote-ekyc.yaml"],
-    "workplace-attendance-hardened.yaml": EXPECTED_CHAINS["workplace-attendance.yaml"],
+    name: [c for c in EXPECTED_CHAINS[original_of(name)] if c not in OPEN_AFTER_HARDENING.get(name, [])]
+    for name in (
+        "china-sim-registration-hardened.yaml",
+        "bank-remote-ekyc-hardened.yaml",
+        "workplace-attendance-hardened.yaml",
+    )
 }
 
 
 def chains(name: str) -> set[Chain]:
     return {
-        (c.attacker, c.goal, tuple(s.verification for s in c.steps if s.verification)) for c in audited(name).chains
+        (attacker, c.goal, tuple(s.verification for s in c.steps if s.verification))
+        for c in audited(name).chains
+        for attacker in c.attackers
     }
 
 
@@ -70,6 +83,11 @@ def test_sim_chain_is_reported_as_an_idt_finding_on_its_verifiers() -> None:
 @pytest.mark.parametrize("name", sorted(BROKEN_BY_HARDENING))
 def test_hardening_breaks_the_targeted_chains(name: str) -> None:
     assert sorted(set(BROKEN_BY_HARDENING[name]) & chains(name)) == []
+
+
+@pytest.mark.parametrize("name", sorted(OPEN_AFTER_HARDENING))
+def test_chains_the_hardening_leaves_open_are_still_reported(name: str) -> None:
+    assert sorted(set(OPEN_AFTER_HARDENING[name]) - chains(name)) == []
 
 
 #: Chains the hardened variant breaks at a leak step, which broken_by does not search (docs/attack-paths.md):
@@ -91,21 +109,29 @@ def test_the_hardened_variant_applies_a_cut_the_report_names_for_each_chain(hard
     plan = cli_json("mitigate", str(SCENARIOS / original), "--budget", budget[1])
     broken_by_plan = {chain: set(item["members"]) for item in plan["items"] for chain in item["breaks_chains"]}
     for chain in audited(original).chains:
-        key = (chain.attacker, chain.goal, tuple(s.verification for s in chain.steps if s.verification))
-        if key not in targeted or key in CUT_ON_THE_LEAK:
+        keys = {(a, chain.goal, tuple(s.verification for s in chain.steps if s.verification)) for a in chain.attackers}
+        if not keys & targeted or keys & CUT_ON_THE_LEAK:
             continue
         cuts = [set(option.split("+")) for option in chain.broken_by]
         if chain.id in broken_by_plan:
             cuts.append(broken_by_plan[chain.id])
-        assert any(cut <= applied for cut in cuts), (key, chain.broken_by)
+        assert any(cut <= applied for cut in cuts), (sorted(keys), chain.broken_by)
 
 
 @pytest.mark.parametrize("hardened", sorted(BROKEN_BY_HARDENING))
 def test_biotm_diff_lists_the_targeted_chains_as_closed(hardened: str) -> None:
     diff = pair_diff(hardened)
     closed = {
-        (c["attacker"], c["goal"], tuple(s["verification"] for s in c["steps"] if s["verification"]))
+        (attacker, c["goal"], tuple(s["verification"] for s in c["steps"] if s["verification"]))
         for c in diff["chains_closed"]
+        for attacker in c["attackers"]
     }
     assert sorted(set(BROKEN_BY_HARDENING[hardened]) - closed) == []
-    assert diff["chains_opened"] == []
+    # Hardening opens no outcome and makes none likelier. A chain entry is its outcome, data held and steps:
+    # once the likeliest route is cut, a less likely one to the same outcome (a faked face at the door once
+    # the enrolment console asks for a second factor) is reported in its place, as an entry of its own.
+    before: dict[str, float] = {}
+    for chain in audited(original_of(hardened)).chains:
+        before[chain.goal] = max(before.get(chain.goal, 0.0), chain.likelihood)
+    for opened in diff["chains_opened"]:
+        assert opened["goal"] in before and opened["likelihood"] < before[opened["goal"]], opened["id"]

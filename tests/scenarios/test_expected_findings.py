@@ -41,7 +41,7 @@ EXPECTED: dict[str, list[Pin]] = {
         ("bio-public-surveillance", ("camera",)),
         ("bio-public-disclosure", ("screen_viewing",)),
         ("bio-central-identification", ("edge_box",)),
-        ("bio-function-creep", ("gallery_builder",)),
+        ("bio-function-creep", ("edge_box", "gallery_builder")),
         ("bio-function-creep", ("display_screen",)),
         ("bio-third-party-disclosure", ("vendor_maintenance",)),
     ],
@@ -54,7 +54,7 @@ EXPECTED: dict[str, list[Pin]] = {
         ("bio-no-pad", ("handheld_verifier",)),
     ],
     "citizen-scoring-aggregation.yaml": [
-        ("bio-function-creep", ("aggregator",)),
+        ("bio-function-creep", ("aggregator", "credit_db")),
         ("bio-identity-kit", ("credit_db",)),
         ("bio-insider-bulk-access", ("credit_db", "operator_search", "platform_operators")),
         ("bio-public-disclosure", ("public_reading",)),
@@ -79,7 +79,7 @@ EXPECTED: dict[str, list[Pin]] = {
         ("bio-store-exposed", ("cloud_db",)),
         ("bio-template-unprotected", ("server_db",)),
         ("bio-raw-sample-retained", ("server_db",)),
-        ("bio-no-separate-consent", ("enrol",)),
+        ("bio-no-separate-consent", ("clock_in", "door_approach", "enrol")),
         ("bio-third-party-disclosure", ("cloud_sync",)),
         ("bio-insider-bulk-access", ("cloud_db", "vendor_admin", "vendor_support")),
         ("bio-no-pad", ("door_reader",)),
@@ -102,7 +102,7 @@ RESOLVED_BY_HARDENING: dict[str, list[Pin]] = {
     "workplace-attendance-hardened.yaml": [
         ("bio-store-exposed", ("cloud_db",)),
         ("bio-raw-sample-retained", ("server_db",)),
-        ("bio-no-separate-consent", ("enrol",)),
+        ("bio-no-separate-consent", ("clock_in", "door_approach", "enrol")),
     ],
 }
 

@@ -116,7 +116,7 @@ def test_identifier_words_give_a_warning_hint() -> None:
 def test_the_flagship_takeover_is_a_sim_swap() -> None:
     """Item 8: the bank OTP goes to the victim's existing number, so the takeover needs a replacement SIM."""
     result = audited(FLAGSHIP)
-    takeover = [c for c in result.chains if c.goal == "bank-account-takeover" and c.attacker == "leaked-set-buyer"]
+    takeover = [c for c in result.chains if c.goal == "bank-account-takeover" and "leaked-set-buyer" in c.attackers]
     assert takeover
     actions = [s.action for s in takeover[0].steps if s.verifier != "leak"]
     assert "SIM swap" in actions[0]

@@ -14,8 +14,17 @@ from dataclasses import dataclass
 from typing import Literal
 
 from biotm.graph import SystemGraph
-from biotm.model.controls import CONTROLS, Overrides, Size, cost_model
-from biotm.model.schema import ActorRole, Capture, Element, ElementType, Flow
+from biotm.model.controls import CONTROLS, SECOND_FACTOR, Overrides, Size, cost_model
+from biotm.model.schema import (
+    ActorRole,
+    Capture,
+    DataCategory,
+    Element,
+    ElementType,
+    Flow,
+    Requirement,
+    Verification,
+)
 
 Placed = tuple[str, str]  # (place id, control id)
 Kind = Literal["single", "set", "obligation", "cut"]
@@ -138,6 +147,24 @@ def _collects_from_subject(graph: SystemGraph, place: str) -> bool:
     return any(_subject_held(graph.elements[flow.source]) for flow in graph.inbound.get(place, ()))
 
 
+def proposed_as(graph: SystemGraph, place: str, control: str) -> str:
+    """The control to propose for `control` at `place`. Every check reads `mfa` and `second-factor` as one, so
+    at an element that verifies people (a face match, a SIM swap on a name and a date of birth) staff MFA would
+    be credited with breaking the theft chains through that verification: there it is proposed, and priced,
+    as the verification's second factor. Where every verification takes a login (an admin credential), it is
+    MFA."""
+    element = graph.elements.get(place)
+    if control not in SECOND_FACTOR or element is None or not element.verifies:
+        return control
+    return "mfa" if all(_takes_login(graph, v) for v in element.verifies) else "second-factor"
+
+
+def _takes_login(graph: SystemGraph, verification: Verification) -> bool:
+    requires = verification.requires
+    terms = requires.terms() if isinstance(requires, Requirement) else [requires]
+    return any(t in graph.data and graph.data[t].category is DataCategory.CREDENTIAL for t in terms)
+
+
 def size_of(graph: SystemGraph, place: str) -> Size:
     """What the place holds that costs scale with: records at rest (a flow: carried), instances, flows touching it."""
     if place in graph.flows:
@@ -196,7 +223,7 @@ def cost_basis(graph: SystemGraph, placed: list[Placed] | tuple[Placed, ...], ov
 
 
 def _millions(records: int) -> str:
-    return f"{records / 1_000_000:g}M"
+    return f"{records / 1_000_000:g}M" if records >= 1_000_000 else f"{records / 1_000_000:.4g}M ({records:,})"
 
 
 def processing_of(graph: SystemGraph, place: str) -> str:

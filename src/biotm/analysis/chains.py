@@ -15,28 +15,29 @@ injection-attack detection stop it at the capture point); any other string is a 
 from __future__ import annotations
 
 import heapq
-from collections import deque
 from dataclasses import dataclass, replace
 
+from biotm.analysis.capture import LIVE_CONTROLS, CaptureIndex, CapturePricing
 from biotm.analysis.numbers import Numbers
 from biotm.analysis.paths import Leak, PlaceControls, skill_scale
+from biotm.analysis.verifier_controls import (
+    LIVE,
+    VICTIM_FACTOR,
+    checks_a_person,
+    sim_borne,
+    terms_of,
+    verifier_controls,
+)
 from biotm.graph import SystemGraph
 from biotm.model.controls import SECOND_FACTOR
 from biotm.model.schema import (
     IRREVERSIBLE_PROTECTION,
     Attacker,
-    Capture,
     DataCategory,
     Element,
     Requirement,
     Verification,
 )
-from biotm.result import ChainStep
-
-LIVE = "live:"
-#: How far upstream (in flows) the solver looks for the capture device that feeds a verifier.
-CAPTURE_SEARCH_DEPTH = 3
-LIVE_CONTROLS = ("presentation-attack-detection", "injection-attack-detection", "device-attestation")
 
 
 @dataclass(frozen=True)
@@ -76,12 +77,6 @@ class _Eval:
 _NONE = _Eval(0.0, (), (), (), ())
 
 
-#: A capture point's class: its effective capture kind, whether an injected stream counts as remote, and the
-#: liveness controls it has. Two points of one class fare the same at any verifier.
-_PointClass = tuple[Capture, bool, frozenset[str]]
-#: Per class, the smallest point ids (at most _KEPT, sorted); a full class shows that more may exist.
-_Summary = dict[_PointClass, tuple[str, ...]]
-_KEPT = 3
 
 
 @dataclass(frozen=True)
@@ -94,25 +89,23 @@ class _Check:
     relevant: tuple[str, ...]  # controls at the verifier that lower it
 
 
-class _Shared:
+class _Shared(CaptureIndex):
     """What every solver of one graph reuses: the verifications, who grants what, capture points."""
 
     def __init__(self, graph: SystemGraph, numbers: Numbers, controls: PlaceControls) -> None:
-        self.graph = graph
+        super().__init__(graph, controls)
         self.numbers = numbers
-        self.controls = controls
         # By id, not file order: on equal likelihood the first verification to grant a term keeps it.
         pairs = sorted(((e, v) for e in graph.model.elements for v in e.verifies), key=lambda ev: (ev[0].id, ev[1].id))
         self.checks = [self._check(e, v) for e, v in pairs]
+        borne = sim_borne(graph, [(c.verification, c.reads) for c in self.checks])
+        self.checks = [replace(c, relevant=verifier_controls(graph, c.verification, borne)) for c in self.checks]
         self.index = {(c.element.id, c.verification.id): i for i, c in enumerate(self.checks)}
         self.granters: dict[str, list[int]] = {}
         for i, check in enumerate(self.checks):
             for grant in check.verification.grants:
                 self.granters.setdefault(grant, []).append(i)
         self.cones: dict[int, list[int]] = {}
-        self.summaries: dict[tuple[str, int], _Summary] = {}
-        self.points: dict[str, list[Element]] = {}
-        self.plain_capture: dict[str, tuple[float, str, str, list[str]]] = {}
         self.plain_factor: dict[int, tuple[float, list[str], list[str]]] = {}
         #: Per term, the verifications that read it (in solving order).
         self.readers: dict[str, list[int]] = {}
@@ -123,7 +116,7 @@ class _Shared:
         self.evaluations = 0
 
     def _check(self, element: Element, verification: Verification) -> _Check:
-        terms = _terms(verification.requires)
+        terms = terms_of(verification.requires)
         reads: set[str] = set()
         for term in terms:
             if term.startswith(LIVE):
@@ -135,12 +128,9 @@ class _Shared:
                 )
             else:
                 reads.add(term)
-        relevant = ["second-factor"]  # `mfa` counts as it (PlaceControls adds each for the other)
-        if any(t.startswith(LIVE) for t in terms):
-            relevant.append("human-review")
-        if any(not t.startswith(LIVE) and t not in self.graph.data for t in terms):
-            relevant.append("sim-change-notification")
-        return _Check(element, verification, frozenset(reads), tuple(relevant))
+        if checks_a_person(self.graph, verification):
+            reads.add(VICTIM_FACTOR)  # a second factor there asks for it
+        return _Check(element, verification, frozenset(reads), ())
 
     def cone(self, index: int) -> list[int]:
         """The verifications whose outcome can reach verification `index` (itself included), in solving order."""
@@ -157,51 +147,13 @@ class _Shared:
             found = self.cones[index] = sorted(members)
         return found
 
-    def point_class(self, point: Element) -> _PointClass:
-        capture = point.capture if point.capture is not Capture.NONE else Capture.REMOTE
-        live = frozenset(c for c in LIVE_CONTROLS if c in self.controls(point.id))
-        return capture, capture is Capture.REMOTE or point.subject_controlled, live
-
-    def summary(self, verifier: Element) -> _Summary:
-        """The classes of the capture points feeding `verifier` (see `ChainSolver.capture_points`)."""
-        if verifier.capture is Capture.NONE:
-            found = self._upstream(verifier.id, CAPTURE_SEARCH_DEPTH)
-            if found:
-                return found
-        return {self.point_class(verifier): (verifier.id,)}
-
-    def _upstream(self, node: str, depth: int) -> _Summary:
-        """Capture points at most `depth` flows upstream of `node` through elements that do not capture.
-
-        The same set as a breadth-first search from `node` finds: a point is in it if some path of at most
-        `depth` flows leads from it to `node`, and the shortest such path passes no other capture point.
-        """
-        key = (node, depth)
-        found = self.summaries.get(key)
-        if found is not None:
-            return found
-        out: _Summary = {}
-        for flow in self.graph.inbound.get(node, ()):
-            source = self.graph.elements[flow.source]
-            if source.capture is not Capture.NONE:
-                _merge(out, {self.point_class(source): (source.id,)})
-            elif depth > 1:
-                _merge(out, self._upstream(source.id, depth - 1))
-        self.summaries[key] = out
-        return out
-
-
-def _merge(into: _Summary, part: _Summary) -> None:
-    for point_class, ids in part.items():
-        have = into.get(point_class)
-        into[point_class] = ids if have is None else tuple(sorted(set(have) | set(ids))[:_KEPT])
-
-
 _LIVE_SOURCES = (DataCategory.BIOMETRIC_SAMPLE, DataCategory.BIOMETRIC_TEMPLATE)
 
 
-class ChainSolver:
+class ChainSolver(CapturePricing):
     """Runs the fixed point for one attacker, optionally with extra controls assumed present."""
+
+    shared: _Shared
 
     def __init__(
         self,
@@ -277,8 +229,7 @@ class ChainSolver:
                 check = checks[i]
                 shared.evaluations += 1
                 element, verification = check.element, check.verification
-                result = self._requirement(element, verification.requires, known, scale)
-                factor, present, missing = self._verifier_factor(i)
+                result, factor, present, missing = self.evaluate(i, known, scale)
                 probability = result.probability * factor**scale
                 if probability < floor:
                     continue
@@ -300,6 +251,18 @@ class ChainSolver:
                                 later.add(reader)
             due = sorted(later)
         return known, [best[k] for k in sorted(best)]
+
+    def evaluate(
+        self, index: int, known: dict[str, Origin], scale: float
+    ) -> tuple[_Eval, float, list[str], list[str]]:
+        """Verification `index` against what is `known`: its requirement, the verifier's factor, the
+        controls present and missing there. A second factor there also needs the victim's own device."""
+        check = self.shared.checks[index]
+        result = self._requirement(check.element, check.verification.requires, known, scale)
+        factor, present, missing = self._verifier_factor(index)
+        if "second-factor" in present:
+            result = _with_victim_factor(result, known)
+        return result, factor, present, missing
 
     def _verifier_factor(self, index: int) -> tuple[float, list[str], list[str]]:
         check = self.shared.checks[index]
@@ -378,107 +341,18 @@ class ChainSolver:
         evidence = f"fakes a live {modality} {source[2]} '{source[1]}' at {point_id} ({text})"
         return _Eval(probability, (f"{LIVE}{modality}",), (source[1],), (evidence,), tuple(weak))
 
-    def best_capture(self, element: Element) -> tuple[float, str, str, list[str]]:
-        """The capture point feeding `element` where a fake passes most easily (ties: the smallest id).
-
-        Points of one class fare alike, so only the first few ids of each class are looked at; a point
-        with extra liveness controls is priced on its own (extra controls only ever lower its factor).
-        """
-        cached = self._capture.get(element.id)
-        if cached is not None:
-            return cached
-        touched = {place for place in self.extra if self._live_extra(place)}
-        plain = not touched
-        if plain and element.id in self.shared.plain_capture:
-            return self.shared.plain_capture[element.id]
-        ranked = self._rank(element, touched)
-        if ranked is None:  # every point kept for some class has extra controls: price them all
-            ranked = min((-self._capture_factor(p, element)[0], p.id) for p in self.capture_points(element))
-        point = self.graph.elements[ranked[1]]
-        factor, text, weak = self._capture_factor(point, element)
-        best = (factor, point.id, text, weak)
-        if plain:
-            self.shared.plain_capture[element.id] = best
-        self._capture[element.id] = best
-        return best
-
-    def _rank(self, element: Element, touched: set[str]) -> tuple[float, str] | None:
-        """(-factor, id) of the best capture point feeding `element`, or None if the summary cannot tell."""
-        at_verifier = self.controls(element.id)
-        best: tuple[float, str] | None = None
-        for (capture, remote, live), ids in self.shared.summary(element).items():
-            for point_id in ids:
-                if point_id in touched:
-                    candidate = (-self._capture_factor(self.graph.elements[point_id], element)[0], point_id)
-                else:
-                    candidate = (-self._factor(capture, remote, live | at_verifier), point_id)
-                if best is None or candidate < best:
-                    best = candidate
-                if point_id not in touched:
-                    break
-            else:
-                if len(ids) == _KEPT:
-                    return None
-        return best
-
-    def _live_extra(self, place: str) -> bool:
-        """Does an extra control at `place` change how a faked presentation or injection fares there?"""
-        return any(c in LIVE_CONTROLS for c in self.extra.get(place, ()))
-
-    def capture_points(self, element: Element) -> list[Element]:
-        """The element itself if it captures, else capture devices up to a few flows upstream, else itself."""
-        cached = self.shared.points.get(element.id)
-        if cached is None:
-            cached = self.shared.points[element.id] = self._capture_points(element)
-        return cached
-
-    def _capture_points(self, element: Element) -> list[Element]:
-        if element.capture is not Capture.NONE:
-            return [element]
-        found: list[Element] = []
-        seen = {element.id}
-        queue = deque([(element.id, 0)])
-        while queue:
-            node, depth = queue.popleft()
-            if depth >= CAPTURE_SEARCH_DEPTH:
-                continue
-            for flow in self.graph.inbound.get(node, []):
-                if flow.source in seen:
-                    continue
-                seen.add(flow.source)
-                upstream = self.graph.elements[flow.source]
-                if upstream.capture is not Capture.NONE:
-                    found.append(upstream)
-                else:
-                    queue.append((flow.source, depth + 1))
-        return sorted(found, key=lambda e: e.id) or [element]
-
-    def _factor(self, capture: Capture, remote: bool, here: frozenset[str]) -> float:
-        """Probability that a faked presentation or an injected stream passes, given the controls `here`."""
-        present = self.numbers.step[f"present-{capture.value}"]
-        inject = self.numbers.step["inject-remote" if remote else "inject-terminal"]
-        for control in LIVE_CONTROLS:
-            if control in here:
-                if control == "presentation-attack-detection":
-                    present *= self.numbers.factor(control)
-                else:
-                    inject *= self.numbers.factor(control)
-        return max(present, inject)
-
-    def _capture_factor(self, point: Element, verifier: Element) -> tuple[float, str, list[str]]:
-        """Probability that a faked presentation or an injected stream passes at this capture point."""
-        here = self.controls(point.id) | self.controls(verifier.id)
-        capture = point.capture if point.capture is not Capture.NONE else Capture.REMOTE
-        remote = capture is Capture.REMOTE or point.subject_controlled
-        notes = [f"{capture.value} capture"]
-        weak = []
-        for control in LIVE_CONTROLS:
-            if control in here:
-                notes.append(f"has {control}")
-            else:
-                notes.append(f"no {control}")
-                weak.append(f"{point.id}:{control}")
-        return self._factor(capture, remote, here), ", ".join(notes), weak
+def _with_victim_factor(result: _Eval, known: dict[str, Origin]) -> _Eval:
+    """`result` also needing the victim's own second factor: nothing (the step breaks) unless it is held."""
+    origin = known.get(VICTIM_FACTOR)
+    if origin is None or origin.probability <= 0.0 or result.probability <= 0.0:
+        return _NONE
+    return _Eval(
+        result.probability * origin.probability,
+        tuple(sorted({*result.uses, VICTIM_FACTOR})),
+        tuple(sorted({*result.depends, VICTIM_FACTOR})),
+        (*result.evidence, f"passes the second factor with '{VICTIM_FACTOR}'"),
+        result.weak,
+    )
 
 
 def _one_misuse(parts: list[_Eval], known: dict[str, Origin], scale: float) -> float:
@@ -534,105 +408,4 @@ def _canonical(evaluation: _Eval) -> tuple[tuple[str, ...], tuple[str, ...], tup
     return (evaluation.depends, evaluation.uses, evaluation.evidence, evaluation.weak, -evaluation.probability)
 
 
-def _terms(requirement: Requirement | str) -> list[str]:
-    return [requirement] if isinstance(requirement, str) else requirement.terms()
-
-
-def _key(origin: Origin) -> tuple[str, str]:
-    return (origin.kind, f"{origin.element}/{origin.verification.id}" if origin.verification else origin.term)
-
-
-def chain_origins(known: dict[str, Origin], final: Origin) -> list[Origin]:
-    """The origins behind `final`, dependencies first, each once (iterative: chains can be thousands long)."""
-    ordered: list[Origin] = []
-    seen: set[tuple[str, str]] = set()
-    stack: list[tuple[Origin, bool]] = [(final, False)]
-    while stack:
-        origin, expanded = stack.pop()
-        key = _key(origin)
-        if expanded:
-            ordered.append(origin)
-            continue
-        if key in seen:
-            continue
-        seen.add(key)
-        stack.append((origin, True))
-        for term in reversed(origin.depends):
-            if term in known and _key(known[term]) not in seen:
-                stack.append((known[term], False))
-    return ordered
-
-
-def chain_steps(known: dict[str, Origin], final: Origin) -> list[ChainStep]:
-    """The steps behind `final`, dependencies first, each once."""
-    return [step_of(origin) for origin in chain_origins(known, final)]
-
-
-def chain_factors(known: dict[str, Origin], origins: list[Origin]) -> list[tuple[str, float]]:
-    """(reason, multiplier) per step whose product is the chain's likelihood.
-
-    A step's own multiplier is its likelihood over the product of the likelihoods it relied on; a step
-    relied on by several later ones counts once per use, as the solver multiplied it.
-    """
-    uses: dict[tuple[str, str], int] = {_key(origins[-1]): 1} if origins else {}
-    for origin in reversed(origins):
-        count = uses.get(_key(origin), 0)
-        for term in origin.depends:
-            if term in known:
-                dep = _key(known[term])
-                uses[dep] = uses.get(dep, 0) + count
-    out = []
-    for origin in origins:
-        relied = 1.0
-        for term in origin.depends:
-            if term in known:
-                relied *= known[term].probability
-        own = origin.probability / relied if relied > 0.0 else 0.0
-        count = uses.get(_key(origin), 1)
-        step = step_of(origin)
-        reason = f"{step.action}: {step.evidence}" if step.evidence else step.action
-        if count > 1:
-            reason += f"; relied on {count} times"
-        out.append((reason, own**count))
-    return out
-
-
-def step_of(origin: Origin) -> ChainStep:
-    if origin.kind == "verify":
-        assert origin.verification is not None and origin.element is not None
-        return ChainStep(
-            verifier=origin.element,
-            verification=origin.verification.id,
-            action=origin.verification.action,
-            uses=list(origin.uses),
-            grants=sorted(origin.verification.grants),
-            likelihood=origin.probability,
-            evidence=origin.evidence,
-            weak_controls=list(origin.weak),
-        )
-    if origin.kind == "leak":
-        assert origin.leak is not None
-        leak = origin.leak
-        route = " -> ".join(["entry", *(e.target.removeprefix("flow:") for e in leak.edges)])
-        weak = sorted({m for e in leak.edges for m in e.missing})
-        return ChainStep(
-            verifier="leak",
-            verification=None,
-            action=f"obtain '{origin.term}' at {leak.node.removeprefix('flow:')}",
-            uses=[],
-            grants=[origin.term],
-            likelihood=origin.probability,
-            evidence=f"attack path {route} (p={origin.probability:.3g})",
-            weak_controls=weak,
-        )
-    action = {"hold": "start with", "public": "collect public", "capability": "start with"}[origin.kind]
-    return ChainStep(
-        verifier="leak",
-        verification=None,
-        action=f"{action} '{origin.term}'",
-        uses=[],
-        grants=[origin.term],
-        likelihood=origin.probability,
-        evidence=origin.evidence,
-        weak_controls=[],
-    )
+__all__ = ["LIVE", "LIVE_CONTROLS", "VICTIM_FACTOR", "ChainSolver", "Origin", "Satisfied", "verified"]

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from biotm.result import Factor
+from biotm.graph import SystemGraph
+from biotm.result import Factor, Finding, PlaceKind, finding_id
+from biotm.scoring import chain_severity, severity
+
+#: The rule id of identity-theft chain findings (critical may be reached only by them).
+CHAIN_RULE = "idt-chain"
 
 #: Factors shown per finding; the steps between the first and the last ones shown are merged into one.
 MAX_FACTORS = 24
@@ -47,3 +52,48 @@ def product_factors(steps: Sequence[tuple[str, float]]) -> list[Factor]:
         shown = round(shown + effect, DIGITS)
         before = after
     return out
+
+
+def attack_finding(
+    rule: str,
+    title: str,
+    likelihood: float,
+    likelihood_factors: list[Factor],
+    impact: float,
+    impact_factors: list[Factor],
+    place_kind: str,
+    places: list[str],
+    data: list[str],
+    subjects: int,
+    categories: list[str],
+    mitigations: list[str],
+    evidence: str,
+    graph: SystemGraph,
+) -> Finding:
+    """An attack finding (`atk-exposure` or `idt-chain`) with its numbers clamped and rounded."""
+    likelihood = round(min(1.0, max(0.0, likelihood)), 6)
+    impact = round(min(1.0, max(0.0, impact)), 6)
+    risk = round(likelihood * impact, 6)
+    kind: PlaceKind = "data" if place_kind == "data" else "element"
+    return Finding(
+        id=finding_id(rule, places),
+        rule=rule,
+        title=title,
+        severity=chain_severity(likelihood, impact) if rule == CHAIN_RULE else severity(
+            likelihood, impact, may_be_critical=False
+        ),
+        likelihood=likelihood,
+        impact=impact,
+        risk=risk,
+        likelihood_factors=likelihood_factors,
+        impact_factors=impact_factors,
+        place_kind=kind,
+        places=places,
+        data=data,
+        subjects=subjects,
+        categories=categories,
+        mitigations=mitigations,
+        regulations=[],
+        evidence=evidence,
+        location=graph.location(kind, places[0]),
+    )

@@ -11,47 +11,30 @@ Exact by construction, not estimated:
   attack analysis never tests, cannot change it; otherwise the attack stage is re-run on the same
   system graph with the controls added (no re-load, no lineage, no rules).
 
-`tests/analysis/test_incremental_exact.py` checks every evaluation against a full re-audit of the
-model with the controls added, on random models and on every scenario.
+The attack half is `biotm.analysis.incremental_attack`. `tests/analysis/test_incremental_exact.py` checks
+every evaluation against a full re-audit of the model with the controls added, on random models and on every
+scenario.
 """
 
 from __future__ import annotations
 
-import copy
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
-from biotm.analysis.chains import LIVE_CONTROLS
-from biotm.analysis.numbers import CONTROL_EFFECT, ELEMENT_CONTROLS, FLOW_CONTROLS
-from biotm.analysis.paths import FLOW_PREFIX, Edge
-from biotm.analysis.risk import CHAIN_RULE, OPEN, chain_risk, findings_risk
-from biotm.analysis.stage import EXPOSURE_RULE, AttackAnalysis, analyze_attacks
+from biotm.analysis.control_reads import Reads, Watched, affected, merge
+from biotm.analysis.risk import OPEN
 from biotm.graph import SystemGraph
-from biotm.pipeline import AuditOptions
-from biotm.result import Finding, TheftChain
+from biotm.options import AuditOptions
+from biotm.result import Finding
 from biotm.rules import registry
 from biotm.rules.base import Hit, RuleContext
+from biotm.rules.registry import BUILTIN_FAMILIES
 
-# The engine's scorer, shared so a re-scored hit is scored exactly as the audit scores it.
-from biotm.rules.engine import BUILTIN_FAMILIES, _RuleScores, _Scorer
+# The engine's public scorer, shared so a re-scored hit is scored exactly as the audit scores it.
+from biotm.rules.scorer import RuleScores as _RuleScores
+from biotm.rules.scorer import Scorer as _Scorer
 
 Placed = tuple[str, str]
-
-#: Every control the attack analysis tests for (edge lowering, liveness at capture, verifier factors).
-ATTACK_CONTROLS = frozenset(
-    {
-        *CONTROL_EFFECT,
-        *LIVE_CONTROLS,
-        *(c for controls in ELEMENT_CONTROLS.values() for c in controls),
-        *(c for controls in FLOW_CONTROLS.values() for c in controls),
-        "second-factor",
-        "human-review",
-        "sim-change-notification",
-    }
-)
-
 
 class _RuleRun:
     """One rule's open risk per hit, and the places whose controls its check itself read."""
@@ -63,7 +46,7 @@ class _RuleRun:
         self.open: list[bool] = []
         self.ids: list[str] = []
         self.at_place: dict[str, list[int]] = defaultdict(list)
-        self.reads: set[str] = set()
+        self.reads: Reads = {}
 
     @property
     def total(self) -> float:
@@ -84,8 +67,8 @@ class RuleState:
         self.ctx = ctx
         self.scorer = _Scorer(ctx)
         self.status = {f.id: f.status for f in findings}
-        self._reading: set[str] = set()
-        self._derived: dict[object, tuple[object, frozenset[str]]] = {}
+        self._reading: Reads = {}
+        self._derived: dict[object, tuple[object, Reads]] = {}
         self._record_reads(ctx)
         rules, _ = registry.select(registry.all_rules(), options.rules, options.skip_rules)
         self.runs: list[_RuleRun] = []
@@ -96,37 +79,37 @@ class RuleState:
         self.total = sum(run.total for run in self.runs)
 
     def _record_reads(self, ctx: RuleContext) -> None:
-        """Route the context's control look-ups (and its derived facts) through a recorder."""
+        """Route the context's control look-ups (and its derived facts) through a recorder of what was tested where
+        (`biotm.analysis.control_reads`)."""
         element_controls, flow_controls, controls_at = ctx.element_controls, ctx.flow_controls, ctx.controls_at
         reading = self._reading
 
-        def element(element_id: str) -> frozenset[str]:
-            reading.add(element_id)
-            return element_controls(element_id)
+        def element(element_id: str) -> Watched:
+            return Watched(element_controls, element_id, element_id, reading)
 
-        def flow(flow_id: str) -> frozenset[str]:
-            reading.add(flow_id)
-            return flow_controls(flow_id)
+        def flow(flow_id: str) -> Watched:
+            return Watched(flow_controls, flow_id, flow_id, reading)
 
-        def at(place: tuple[str, str]) -> frozenset[str]:
-            reading.add(place[1])
-            return controls_at(place)
+        def at(place: tuple[str, str]) -> Watched:
+            return Watched(controls_at, place, place[1], reading)
 
         def derived(compute: Any) -> Any:
             # A derived fact is shared by the rules that ask for it: each of them depends on its reads.
             if compute not in self._derived:
-                outer = set(reading)
+                outer = {place: None if names is None else set(names) for place, names in reading.items()}
                 reading.clear()
                 value = compute(ctx)
-                self._derived[compute] = (value, frozenset(reading))
-                reading.update(outer)
+                self._derived[compute] = (value, {p: None if n is None else set(n) for p, n in reading.items()})
+                reading.clear()
+                merge(reading, outer)
             value, reads = self._derived[compute]
-            reading.update(reads)
+            merge(reading, reads)
             return value
 
-        ctx.element_controls = element  # type: ignore[method-assign]
-        ctx.flow_controls = flow  # type: ignore[method-assign]
-        ctx.controls_at = at  # type: ignore[method-assign]
+        # A `Watched` view answers as the frozenset would, and records what the check tested.
+        ctx.element_controls = element  # type: ignore[method-assign, assignment]
+        ctx.flow_controls = flow  # type: ignore[method-assign, assignment]
+        ctx.controls_at = at  # type: ignore[method-assign, assignment]
         ctx.derived = derived  # type: ignore[method-assign]
 
     def _run(self, scores: _RuleScores) -> _RuleRun | None:
@@ -139,7 +122,7 @@ class RuleState:
             if scores.rule.family in BUILTIN_FAMILIES:
                 raise
             return None  # the audit reported it as a warning; it contributes nothing
-        run.reads = set(self._reading)
+        run.reads = {place: None if names is None else set(names) for place, names in self._reading.items()}
         seen: set[tuple[str, ...]] = set()
         for hit in hits:
             if hit.places in seen:
@@ -176,23 +159,30 @@ class RuleState:
     def _evaluate(self, placed: list[Placed]) -> list[tuple[int, _RuleRun | None, dict[int, float]]]:
         """Per touched rule: a re-checked run (its check read a changed place) or the re-scored hits."""
         places = {place for place, _ in placed}
+        added: dict[str, set[str]] = defaultdict(set)
+        for place, control in placed:
+            added[place].add(control)
+        # mfa and second-factor are one control to every rule: adding one changes what a test of either sees
+        changed = {place: self.ctx.widened(frozenset(names)) for place, names in added.items()}
         out: list[tuple[int, _RuleRun | None, dict[int, float]]] = []
         saved = self._extend(placed)
         try:
             for number, run in enumerate(self.runs):
-                # Any control: a check may test one its rule does not declare (a notice rule asks for signage).
-                if run.reads & places:
+                # Whatever the rule declares: a check may test a control it does not name (a notice rule asks
+                # for signage); the recorded reads say which names it tested where.
+                if affected(run.reads, changed):
                     kept = self._derived
-                    self._derived = {}  # derived facts may read the changed controls: recompute them
+                    # derived facts that tested the changed controls are recomputed, the others kept
+                    self._derived = {k: v for k, v in kept.items() if not affected(v[1], changed)}
                     try:
                         out.append((number, self._run(run.scores), {}))
                     finally:
                         self._derived = kept
                     continue
-                affected = sorted({i for place in places for i in run.at_place.get(place, ())})
-                if affected:
+                hit_indexes = sorted({i for place in places for i in run.at_place.get(place, ())})
+                if hit_indexes:
                     rescored = {}
-                    for index in affected:
+                    for index in hit_indexes:
                         found = self.scorer.finding(run.scores, run.hits[index])
                         rescored[index] = 0.0 if found is None else found.risk
                     out.append((number, None, rescored))
@@ -224,8 +214,8 @@ class RuleState:
         place a rule's check read when that rule also reads one of `places`."""
         out = set(places)
         for run in self.runs:
-            if run.reads & places:
-                out |= run.reads
+            if run.reads.keys() & places:
+                out |= run.reads.keys()
             for place in places:
                 for index in run.at_place.get(place, ()):
                     out.update(p for _, p in run.hits[index].control_places)
@@ -242,148 +232,3 @@ class RuleState:
         self._extend(placed)
         self._derived = {}
         self.total = sum(run.total for run in self.runs)
-
-
-@dataclass
-class AttackOutcome:
-    """The attack stage's part of the risk for one set of added controls."""
-
-    analysis: AttackAnalysis
-    findings: dict[str, Finding]
-    chains: list[TheftChain]
-    risk: float
-    read: frozenset[str] = field(default_factory=frozenset)
-
-
-def _selected_findings(analysis: AttackAnalysis, options: AuditOptions) -> dict[str, Finding]:
-    from biotm.analysis import _selected  # the attack stage's own --rules filter
-
-    return {f.id: f for f in analysis.findings if _selected(f, options)}
-
-
-def outcome(analysis: AttackAnalysis, options: AuditOptions) -> AttackOutcome:
-    findings = _selected_findings(analysis, options)
-    chain_findings = {i: f for i, f in findings.items() if f.rule == CHAIN_RULE}
-    risk = findings_risk(findings.values()) + chain_risk(analysis.chains, chain_findings)
-    return AttackOutcome(analysis, findings, analysis.chains, risk, frozenset(analysis.attack_graph.controls))
-
-
-def with_extra_controls(graph: SystemGraph, extra: dict[str, set[str]]) -> SystemGraph:
-    """A shallow copy of the system graph whose elements and flows carry the extra controls.
-
-    Lineage, zones and data do not depend on controls, so they are shared, not recomputed.
-    """
-    patched = copy.copy(graph)
-    patched.elements = dict(graph.elements)
-    patched.flows = dict(graph.flows)
-    for place, controls in extra.items():
-        if place in patched.flows:
-            flow = patched.flows[place]
-            patched.flows[place] = flow.model_copy(update={"controls": [*flow.controls, *sorted(controls)]})
-        elif place in patched.elements:
-            element = patched.elements[place]
-            patched.elements[place] = element.model_copy(update={"controls": [*element.controls, *sorted(controls)]})
-    return patched
-
-
-class AttackState:
-    """The attack stage's outcome for the controls committed so far, and its re-runs for candidates."""
-
-    def __init__(self, graph: SystemGraph, options: AuditOptions, analysis: AttackAnalysis) -> None:
-        self.graph = graph
-        self.options = options
-        self.extra: dict[str, set[str]] = {}
-        self.current = outcome(analysis, options)
-        self.runs = 0
-
-    def can_change(self, placed: list[Placed]) -> bool:
-        """False when the attack stage provably ignores every added control (never asked about the place,
-        or never tests the control)."""
-        read = self.current.read
-        return any(control in ATTACK_CONTROLS and place in read for place, control in placed)
-
-    def evaluate(self, placed: list[Placed]) -> AttackOutcome:
-        """The attack stage re-run with `placed` added to what is committed."""
-        if not self.can_change(placed):
-            return self.current
-        extra = {p: set(c) for p, c in self.extra.items()}
-        for place, control in placed:
-            extra.setdefault(place, set()).add(control)
-        self.runs += 1
-        analysis = analyze_attacks(with_extra_controls(self.graph, extra), self.options.attackers)
-        return outcome(analysis, self.options)
-
-    def commit(self, placed: list[Placed], result: AttackOutcome) -> None:
-        for place, control in placed:
-            self.extra.setdefault(place, set()).add(control)
-        self.current = result
-        self._touching = None
-
-    _touching: dict[str, dict[str, float]] | None = None
-
-    def touching(self) -> dict[str, dict[str, float]]:
-        """Per place, the exposures and chains (id -> risk) whose best route passes it now."""
-        if self._touching is None:
-            self._touching = _touching(self.current)
-        return self._touching
-
-    def bound(self, placed: list[Placed]) -> float:
-        """At least the attack risk `placed` can remove: the exposures and chains whose best route passes one
-        of its places (a route it does not touch keeps its likelihood, and the others can only fall)."""
-        if not self.can_change(placed):
-            return 0.0
-        touching = self.touching()
-        parts: dict[str, float] = {}
-        for place, _ in placed:
-            parts.update(touching.get(place, {}))
-        return sum(parts.values())
-
-
-def _route_places(edges: Iterable[Edge]) -> set[str]:
-    places: set[str] = set()
-    for edge in edges:
-        places.add(edge.target.removeprefix(FLOW_PREFIX))
-        if edge.via:
-            places.add(edge.via)
-    return places
-
-
-def _touching(current: AttackOutcome) -> dict[str, dict[str, float]]:
-    """Per place: the exposure findings and chains (id -> risk) whose best route passes it."""
-    analysis = current.analysis
-    out: dict[str, dict[str, float]] = defaultdict(dict)
-    for finding in current.findings.values():
-        if finding.rule != EXPOSURE_RULE or finding.status not in OPEN:
-            continue
-        data_id = finding.places[0]
-        reached = [
-            (leaks[data_id].probability, leaks[data_id].edges) for leaks in analysis.leaks.values() if data_id in leaks
-        ]
-        best = max((p for p, _ in reached), default=0.0)
-        for probability, edges in reached:
-            if probability >= best - 1e-12:
-                for place in _route_places(edges):
-                    out[place][finding.id] = finding.risk
-    for chain in current.chains:
-        summary = current.findings.get(chain.finding)
-        if summary is None or summary.status not in OPEN:
-            continue
-        weight = chain.likelihood * summary.impact
-        places = set()
-        leaks = analysis.leaks.get(chain.attacker, {})
-        for step in chain.steps:
-            places.add(step.verifier)
-            places.update(w.split(":", 1)[0] for w in step.weak_controls)
-            for data_id in step.grants if step.verifier == "leak" else ():
-                if data_id in leaks:
-                    places |= _route_places(leaks[data_id].edges)
-        for place in places:
-            out[place][chain.id] = weight
-    return out
-
-
-def lowered(before: dict[str, Finding], after: dict[str, Finding]) -> list[str]:
-    """Ids of open findings in `before` that `after` removes or lowers."""
-    return sorted(
-        i for i, f in before.items() if f.status in OPEN and (i not in after or after[i].risk < f.risk)
-    )

@@ -17,16 +17,28 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from biotm.analysis.candidates import Candidate, Kind, Placed, cost_basis, cost_of, fits, group_obligations
-from biotm.analysis.incremental import AttackOutcome, AttackState, RuleState, lowered
+from biotm.analysis.candidates import (
+    Candidate,
+    Kind,
+    Placed,
+    cost_basis,
+    cost_of,
+    fits,
+    group_obligations,
+    proposed_as,
+)
+from biotm.analysis.incremental import RuleState
+from biotm.analysis.incremental_attack import AttackOutcome, AttackState, lowered
+from biotm.analysis.plan_wording import stopped, superseded, why
 from biotm.analysis.risk import CHAIN_RULE, OPEN, risk_of
 from biotm.analysis.stage import EXPOSURE_RULE, AttackAnalysis, authorized
 from biotm.graph import SystemGraph
+from biotm.model.controls import SECOND_FACTOR
 from biotm.model.loader import LoadedModel
-from biotm.pipeline import AuditOptions
+from biotm.options import AuditOptions
 from biotm.result import AuditResult, MitigationPlan, PlanItem
 
-__all__ = ["Candidate", "collect", "plan", "present_controls", "risk_of"]
+__all__ = ["Candidate", "collect", "exhaustive_plan", "plan", "present_controls", "risk_of"]
 
 #: Items a plan lists at most unless told otherwise; the plan says when it stopped here.
 MAX_ITEMS = 20
@@ -40,6 +52,9 @@ def present_controls(graph: SystemGraph) -> dict[str, set[str]]:
 
     out = {e.id: set(e.controls) for e in graph.model.elements}
     out.update({f.id: controls_of_flow(f) for f in graph.model.flows})
+    for controls in out.values():
+        if controls & SECOND_FACTOR:
+            controls |= SECOND_FACTOR  # one control to every check
     return out
 
 
@@ -49,11 +64,12 @@ def collect(graph: SystemGraph, result: AuditResult, analysis: AttackAnalysis | 
     present = present_controls(graph)
 
     def add(controls: tuple[Placed, ...], reason: str, kind: Kind = "single") -> None:
-        wanted = {c for c in controls if c[1] not in present.get(c[0], set())}
+        named = ((place, proposed_as(graph, place, control)) for place, control in controls)
+        wanted = {c for c in named if c[1] not in present.get(c[0], set())}
         if not wanted or not all(fits(graph, place, control) for place, control in wanted):
             return
         key = tuple(sorted(wanted))
-        found.setdefault(key, (reason, kind if len(key) > 1 else "single"))
+        found.setdefault(key, (reason, kind if len(key) > 1 or kind == "cut" else "single"))
 
     for finding in result.findings:
         if finding.status not in OPEN or finding.rule in (EXPOSURE_RULE, CHAIN_RULE):
@@ -80,8 +96,15 @@ def collect(graph: SystemGraph, result: AuditResult, analysis: AttackAnalysis | 
         from biotm.analysis.mincut import min_cut  # networkx, only when there is an attack graph
 
         cut = min_cut(analysis, result, graph.loaded)
-        if cut is not None and len(cut[0]) > 1:
-            add(cut[0], cut[1], "cut")
+        if cut is not None:
+            members = tuple(
+                sorted({(p, proposed_as(graph, p, c)) for p, c in cut[0] if c not in present.get(p, set())})
+            )
+            if members in found:
+                # One control that every route passes is already a candidate: say that it is the cut.
+                found[members] = (cut[1], "cut")
+            else:
+                add(cut[0], cut[1], "cut")
     return [Candidate(controls, reason, kind) for controls, (reason, kind) in sorted(found.items())]
 
 
@@ -135,13 +158,14 @@ class _Planner:
 
     def commit(self, entry: _Entry) -> PlanItem:
         extra = self.extra(entry.candidate)
-        before_chains = {c.id for c in self.attack.current.chains}
-        before = self.risk
+        before = self.attack.current.chains
+        risk_before = self.risk
         outcome = entry.outcome if entry.outcome is not None else self.attack.evaluate(extra)
         self.rules.commit(extra)
         self.attack.commit(extra, outcome)
         self.chosen.update(extra)
         after_chains = {c.id for c in self.attack.current.chains}
+        broken = [c for c in before if c.id not in after_chains]
         controls = sorted({c for _, c in extra})
         places = sorted({p for p, _ in extra})
         return PlanItem(
@@ -149,10 +173,10 @@ class _Planner:
             control=" + ".join(controls),
             place=", ".join(places),
             cost_days=round(entry.cost, 4),
-            risk_removed=before - self.risk,
+            risk_removed=risk_before - self.risk,
             closes=entry.closes,
-            breaks_chains=sorted(before_chains - after_chains),
-            reason=entry.candidate.reason,
+            breaks_chains=sorted(c.id for c in broken),
+            reason=why(broken, entry.closes, entry.candidate.reason, entry.candidate.kind),
             members=[f"{p}:{c}" for p, c in sorted(extra)],
             cost_basis=cost_basis(self.graph, extra, self.overrides),
         )
@@ -211,11 +235,12 @@ def plan(
             over_budget.add(index)
             continue
         routes = planner.attack.touching()
+        reached = _reached(planner)
         items.append(planner.commit(entry))
         remaining -= entry.cost
         round_ += 1
         step(f"planning: {len(items)} items chosen")
-        for again in _raised(planner, entry, routes, by_place):
+        for again in _raised(planner, entry, routes, reached, by_place):
             raised = entries[again]
             _bound(planner, raised, round_)
             raised.version += 1
@@ -236,8 +261,38 @@ def plan(
         risk_after=risk_after,
         items=items,
         candidates=len(pool),
-        stopped=_stopped(len(items), max_items, len(left), len(over_budget), planner.risk, budget_days, remaining),
+        stopped=stopped(len(items), max_items, len(left), len(over_budget), planner.risk, budget_days, remaining),
+        superseded=superseded(result, items),
     )
+
+
+def exhaustive_plan(
+    graph: SystemGraph,
+    result: AuditResult,
+    analysis: AttackAnalysis,
+    options: AuditOptions,
+    budget_days: float | None = None,
+    max_items: int = MAX_ITEMS,
+) -> list[PlanItem]:
+    """The reference the lazy `plan` must equal: every candidate measured exactly in every round, the best
+    ratio that fits taken (the first in candidate order on a tie). Slow by design: tests and benchmarks only."""
+    planner = _Planner(graph, result, analysis, options)
+    entries = [_Entry(c, 1.0) for c in collect(graph, result, analysis)]
+    remaining = math.inf if budget_days is None else budget_days
+    items: list[PlanItem] = []
+    for round_ in range(max_items):
+        best: tuple[float, _Entry] | None = None
+        for entry in entries:
+            planner.measure(entry, round_)
+            if entry.gain > EPSILON and entry.cost <= remaining + EPSILON:
+                ratio = entry.gain / entry.cost
+                if best is None or ratio > best[0]:
+                    best = (ratio, entry)
+        if best is None:
+            break
+        items.append(planner.commit(best[1]))
+        remaining -= best[1].cost
+    return items
 
 
 def _steady(value: float) -> float:
@@ -256,36 +311,40 @@ def _bound(planner: _Planner, entry: _Entry, round_: int) -> None:
         entry.gain, entry.fresh, entry.outcome = gain, round_, None
 
 
+def _reached(planner: _Planner) -> dict[tuple[str, str], float]:
+    """Every attacker's likeliest route probability to every data item it obtains, now."""
+    leaks = planner.attack.current.analysis.leaks
+    return {(a, d): leak.probability for a, by_data in leaks.items() for d, leak in by_data.items()}
+
+
 def _raised(
-    planner: _Planner, chosen: _Entry, routes: dict[str, dict[str, float]], by_place: dict[str, list[int]]
+    planner: _Planner,
+    chosen: _Entry,
+    routes: dict[str, dict[str, float]],
+    reached: dict[tuple[str, str], float],
+    by_place: dict[str, list[int]],
 ) -> list[int]:
     """Entries whose gain may have grown with the last commit, so their stale keys are no upper bound: those
-    at places sharing a finding with it (the other half of a pair of controls), and those where an attack
-    route now passes that did not before (the attacker's next-best route)."""
+    at places sharing a finding with it (the other half of a pair of controls), those where an attack
+    route now passes that did not before (the attacker's next-best route), and those on the routes of an
+    exposure or chain whose competing routes the commit lowered (lowering the best route now removes more,
+    since the runner-up it fell back to is lower)."""
     places = planner.rules.neighbours({p for p, _ in chosen.candidate.controls})
     now = planner.attack.touching()
     for place, parts in now.items():
         before = routes.get(place, {})
         if any(risk > before.get(key, 0.0) + EPSILON for key, risk in parts.items()):
             places.add(place)
+    after = _reached(planner)
+    if after != reached:
+        changed = {d for key, p in reached.items() if abs(after.get(key, 0.0) - p) > 1e-12 for d in (key[1],)}
+        current = planner.attack.current
+        ids = {i for i, f in current.findings.items() if f.rule == EXPOSURE_RULE and f.places[0] in changed}
+        ids |= {c.id for c in current.chains}  # a chain's runner-up ways run through any lowered route
+        for place, parts in now.items():
+            if not ids.isdisjoint(parts):
+                places.add(place)
     return sorted({i for place in places for i in by_place.get(place, ())})
-
-
-def _stopped(
-    chosen: int, max_items: int, left: int, over_budget: int, risk: float, budget: float | None, remaining: float
-) -> str:
-    """Why the plan ends here, in the words an auditor signs under."""
-    if chosen >= max_items and left:
-        return (
-            f"stopped at the limit of {max_items} items: {left} more candidates may remove risk, "
-            f"{risk:.3f} risk left; raise --max-items"
-        )
-    if over_budget:
-        return (
-            f"stopped by the budget: {over_budget} more candidates would remove risk but cost more than the "
-            f"{remaining:g} person-days left, {risk:.3f} risk left; raise --budget"
-        )
-    return f"no candidate removes more risk: {risk:.3f} risk left (findings no proposable control lowers)"
 
 
 def full_risk_with(loaded: LoadedModel, placed: list[Placed], rerun: Callable[[LoadedModel], AuditResult]) -> float:

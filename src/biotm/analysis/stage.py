@@ -3,53 +3,34 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import combinations
 
 from biotm.analysis.attackers import MISUSING_KINDS, attackers_for
-from biotm.analysis.chains import ChainSolver, Origin, Satisfied, chain_factors, chain_origins, step_of
+from biotm.analysis.chains import ChainSolver
 from biotm.analysis.credentials import widen
-from biotm.analysis.factors import product_factors
-from biotm.analysis.instances import per_subject
+from biotm.analysis.factors import CHAIN_RULE, attack_finding, product_factors
 from biotm.analysis.numbers import Numbers
 from biotm.analysis.paths import (
     MAX_SPUR_SEARCHES,
     AttackGraph,
     Leak,
-    PlaceControls,
     default_targets,
     skill_scale,
     to_attack_path,
 )
+from biotm.analysis.theft import MAX_CHAIN_STEPS, MAX_CHAINS, theft_chains
 from biotm.graph import SystemGraph
 from biotm.model.schema import IRREVERSIBLE_PROTECTION, Attacker, DataCategory
-from biotm.result import SEVERITIES, AttackPath, ChainStep, Factor, Finding, TheftChain, finding_id
-from biotm.scoring import chain_severity, severity, summed
+from biotm.result import AttackPath, Factor, Finding, TheftChain
+from biotm.scoring import summed
 
 EXPOSURE_RULE = "atk-exposure"
-CHAIN_RULE = "idt-chain"
 EXPOSURE_IMPACT = {
     DataCategory.BIOMETRIC_SAMPLE: 0.8,
     DataCategory.BIOMETRIC_TEMPLATE: 0.6,
     DataCategory.DOCUMENT_IMAGE: 0.6,
 }
-#: A chain is reported once per distinct sequence of verifiers; at most this many pairs are tried for broken_by.
-MAX_PAIR_CANDIDATES = 12
 #: Without --target, the (attacker, data) pairs (likeliest first) that get k paths rather than one.
 MAX_DEFAULT_K_PAIRS = 10
-#: Chains (likeliest first) for which broken_by is computed.
-MAX_BROKEN_BY_CHAINS = 40
-#: Controls tried per chain by broken_by (the final verification's own first), and the verification
-#: evaluations all broken_by searches of one audit may spend: a thousand-step chain costs a re-solve of
-#: a thousand verifications per candidate.
-MAX_BROKEN_BY_CANDIDATES = 24
-BROKEN_BY_WORK = 200_000
-#: Chains reported (likeliest first); a model of a thousand verifications each enabling the next
-#: would otherwise report a thousand chains of up to a thousand steps (hundreds of megabytes).
-MAX_CHAINS = 500
-#: Steps kept per chain: the first ones and the last ones, with one step saying how many were left out.
-MAX_CHAIN_STEPS = 40
-#: A chain that needs one subject's own device (a stolen phone) harms that subject, not everyone.
-ONE_VICTIM_IMPACT = -0.3
 
 
 @dataclass
@@ -176,7 +157,7 @@ def exposure_findings(
             evidence += f"; also reachable by {others}"
         missing = sorted({m.split(":", 1)[1] for e in best.edges for m in e.missing})
         out.append(
-            _finding(
+            attack_finding(
                 EXPOSURE_RULE,
                 f"Attackers can obtain {item.category.value.replace('_', ' ')} '{item.id}'",
                 likelihood,
@@ -206,279 +187,14 @@ def _skill_note(probability: float, scale: float) -> str:
     return "" if scale == 1.0 or probability == 1.0 else f" (step {probability:.3g}, attacker skill: ^{scale:g})"
 
 
-def _finding(
-    rule: str,
-    title: str,
-    likelihood: float,
-    likelihood_factors: list[Factor],
-    impact: float,
-    impact_factors: list[Factor],
-    place_kind: str,
-    places: list[str],
-    data: list[str],
-    subjects: int,
-    categories: list[str],
-    mitigations: list[str],
-    evidence: str,
-    graph: SystemGraph,
-) -> Finding:
-    likelihood = round(min(1.0, max(0.0, likelihood)), 6)
-    impact = round(min(1.0, max(0.0, impact)), 6)
-    risk = round(likelihood * impact, 6)
-    kind = "data" if place_kind == "data" else "element"
-    return Finding(
-        id=finding_id(rule, places),
-        rule=rule,
-        title=title,
-        severity=chain_severity(likelihood, impact) if rule == CHAIN_RULE else severity(
-            likelihood, impact, may_be_critical=False
-        ),
-        likelihood=likelihood,
-        impact=impact,
-        risk=risk,
-        likelihood_factors=likelihood_factors,
-        impact_factors=impact_factors,
-        place_kind="data" if place_kind == "data" else "element",
-        places=places,
-        data=data,
-        subjects=subjects,
-        categories=categories,
-        mitigations=mitigations,
-        regulations=[],
-        evidence=evidence,
-        location=graph.location(kind, places[0]),
-    )
-
-
-# -- theft chains ----------------------------------------------------------------------------------
-def theft_chains(
-    graph: SystemGraph,
-    numbers: Numbers,
-    attackers: list[Attacker],
-    leaks: dict[str, dict[str, Leak]],
-    controls: PlaceControls | None = None,
-    notes: list[str] | None = None,
-) -> tuple[list[TheftChain], list[Finding]]:
-    """Chains ending in a high-assurance verification, each with the controls that would break it."""
-    solver = ChainSolver(graph, numbers, controls=controls)
-    floor = numbers.step["min-chain-likelihood"]
-    drafts: list[tuple[Attacker, Satisfied, dict[str, Origin], list[Satisfied]]] = []
-    for attacker in attackers:
-        known, satisfied = solver.solve(attacker, leaks[attacker.id])
-        for item in satisfied:
-            if item.verification.high_assurance and item.origin.probability >= floor:
-                drafts.append((attacker, item, known, satisfied))
-    # broken_by re-solves the chain once per candidate control: only the likeliest chains get it, so
-    # the stage stays near-linear on national-scale models (the rest report their weak controls).
-    ranked = sorted(drafts, key=lambda d: (-d[1].origin.probability, d[0].id, d[1].element, d[1].verification.id))
-    explained = {(d[0].id, d[1].element, d[1].verification.id) for d in ranked[:MAX_BROKEN_BY_CHAINS]}
-    if len(ranked) > MAX_CHAINS and notes is not None:
-        notes.append(
-            f"identity-theft chains: the {MAX_CHAINS:,} likeliest of {len(ranked):,} are reported "
-            f"(bound MAX_CHAINS, docs/attack-paths.md)"
-        )
-    kept = {(d[0].id, d[1].element, d[1].verification.id) for d in ranked[:MAX_CHAINS]}
-    drafts = [d for d in drafts if (d[0].id, d[1].element, d[1].verification.id) in kept]
-    groups: dict[tuple[str, ...], list[TheftChain]] = {}
-    spent_before = solver.shared.evaluations
-    unexplained = 0
-    explained_by: dict[str, tuple[list[tuple[str, float]], bool]] = {}
-    for attacker, item, known, satisfied in drafts:
-        origins = chain_origins(known, item.origin)
-        steps = [step_of(o) for o in origins]
-        places = tuple(dict.fromkeys(s.verifier for s in steps if s.verifier != "leak"))
-        subjects, one_victim = chain_subjects(graph, attacker, origins)
-        chain_id = finding_id("chain", [attacker.id, item.element, item.verification.id])
-        explained_by[chain_id] = (chain_factors(known, origins), one_victim)
-        broken = []
-        if (attacker.id, item.element, item.verification.id) in explained:
-            if solver.shared.evaluations - spent_before < BROKEN_BY_WORK:
-                broken = broken_by(solver, attacker, leaks[attacker.id], item, floor, (known, satisfied))
-            else:
-                unexplained += 1
-        chain = TheftChain(
-            id=chain_id,
-            attacker=attacker.id,
-            goal=", ".join(sorted(item.verification.grants)),
-            likelihood=round(item.origin.probability, 6),
-            subjects=subjects,
-            severity="info",
-            steps=shortened(steps),
-            finding=finding_id(CHAIN_RULE, list(places)),
-            broken_by=broken,
-        )
-        groups.setdefault(places, []).append(chain)
-    if unexplained and notes is not None:
-        notes.append(
-            f"identity-theft chains: the controls that break them were not searched for {unexplained:,} chains "
-            f"(work bound BROKEN_BY_WORK, docs/attack-paths.md); their weak controls are listed instead"
-        )
-    chains: list[TheftChain] = []
-    findings: list[Finding] = []
-    for places, group in sorted(groups.items()):
-        finding = _chain_finding(graph, list(places), group, explained_by)
-        findings.append(finding)
-        chains.extend(c.model_copy(update={"severity": finding.severity}) for c in group)
-    chains.sort(key=lambda c: (SEVERITIES.index(c.severity), -c.likelihood, c.id))
-    return chains, findings
-
-
-def _chain_finding(
-    graph: SystemGraph,
-    places: list[str],
-    group: list[TheftChain],
-    explained_by: dict[str, tuple[list[tuple[str, float]], bool]],
-) -> Finding:
-    group = sorted(group, key=lambda c: (-c.likelihood, c.attacker, c.id))
-    lead = group[0]
-    lead_factors, one_victim = explained_by[lead.id]
-    data_used = sorted({g for s in lead.steps if s.verifier == "leak" for g in s.grants if g in graph.data})
-    impact_factors = [Factor(reason=f"grants '{lead.goal}' (identity, money or account control)", effect=0.8)]
-    if any(not graph.data[d].is_revocable for d in data_used):
-        impact_factors.append(Factor(reason="relies on data the victim cannot reset", effect=0.1))
-    if lead.subjects >= 1_000_000:
-        impact_factors.append(Factor(reason=f"{lead.subjects:,} people exposed", effect=0.1))
-    if one_victim:
-        impact_factors.append(
-            Factor(reason="needs one victim's own device: one person per attempt", effect=ONE_VICTIM_IMPACT)
-        )
-    impact, impact_factors = summed(impact_factors)
-    route = " -> ".join(f"{s.action} ({s.likelihood:.3g})" for s in lead.steps)
-    evidence = f"{lead.attacker}: {route}"
-    if lead.broken_by:
-        evidence += f"; broken by {' or '.join(lead.broken_by)}"
-    # Attackers who hold the same data and reach the same verifiers share this one finding, each named once.
-    others = list(dict.fromkeys(c.attacker for c in group[1:] if c.attacker != lead.attacker))
-    if others:
-        best = {a: max(c.likelihood for c in group if c.attacker == a) for a in others}
-        evidence += "; also: " + ", ".join(f"{a} ({best[a]:.3g})" for a in others)
-    mitigations = sorted({part.split(":", 1)[1] for b in lead.broken_by for part in b.split("+")})
-    if not mitigations:
-        mitigations = sorted({w.split(":", 1)[1] for s in lead.steps if s.verifier != "leak" for w in s.weak_controls})
-    final = lead.steps[-1]
-    return _finding(
-        CHAIN_RULE,
-        f"Identity theft: {final.action}",
-        lead.likelihood,
-        product_factors(lead_factors),
-        impact,
-        impact_factors,
-        "element",
-        places,
-        data_used,
-        lead.subjects,
-        ["STRIDE:Spoofing", "LINDDUN:Identifying", "BIO:identity-theft"],
-        mitigations,
-        evidence,
-        graph,
-    )
-
-
-def chain_subjects(graph: SystemGraph, attacker: Attacker, origins: list[Origin]) -> tuple[int, bool]:
-    """People one run of the chain can harm, and whether that is one victim (one subject's own device).
-
-    The fewest of: the people each leaked or held datum covers (one copy's share when taken from one
-    copy of a replicated element), and one person for what a thief holds from one subject's device.
-    """
-    scopes: list[int] = []
-    for origin in origins:
-        if origin.kind == "leak" and origin.leak is not None:
-            item = graph.data.get(origin.term)
-            full = item.subjects if item is not None else 1
-            scopes.append(full if origin.leak.subjects is None else origin.leak.subjects)
-        elif origin.kind in ("hold", "public") and origin.term in graph.data:
-            scopes.append(graph.data[origin.term].subjects)
-        elif origin.kind == "capability" and _on_own_devices(graph, attacker):
-            scopes.append(1)
-    subjects = min(scopes, default=1)
-    return subjects, subjects <= 1 and _on_own_devices(graph, attacker)
-
-
-def _on_own_devices(graph: SystemGraph, attacker: Attacker) -> bool:
-    """Does the attacker stand only on subjects' own devices (a thief with one victim's phone)?"""
-    found = [graph.elements[e] for e in attacker.entry if e in graph.elements]
-    return attacker.kind == "thief" and bool(found) and len(found) == len(attacker.entry) and all(
-        per_subject(e) for e in found
-    )
-
-
-def shortened(steps: list[ChainStep]) -> list[ChainStep]:
-    """At most MAX_CHAIN_STEPS steps: the first and last ones, and one saying how many are left out."""
-    if len(steps) <= MAX_CHAIN_STEPS:
-        return steps
-    head, tail = steps[: MAX_CHAIN_STEPS // 2], steps[1 - MAX_CHAIN_STEPS // 2 :]
-    left_out = len(steps) - len(head) - len(tail)
-    gap = ChainStep(
-        verifier="leak",
-        verification=None,
-        action=f"{left_out:,} more steps left out",
-        uses=[],
-        grants=[],
-        likelihood=tail[0].likelihood,
-        evidence=f"chains are shown with at most {MAX_CHAIN_STEPS} steps (docs/attack-paths.md)",
-        weak_controls=[],
-    )
-    return [*head, gap, *tail]
-
-
-def broken_by(
-    solver: ChainSolver,
-    attacker: Attacker,
-    leaks: dict[str, Leak],
-    item: Satisfied,
-    floor: float,
-    solved: tuple[dict[str, Origin], list[Satisfied]],
-) -> list[str]:
-    """'PLACE:CONTROL' (or 'A+B' for a pair at one place) whose addition drops the chain below the floor.
-
-    Only controls the chain's verifier steps lack are tried (the leak steps' controls change attack
-    paths, which the mitigation planner measures by re-running the whole audit).
-    """
-    known, satisfied = solved
-    behind = _behind(known, item.origin)
-    candidates: set[str] = set(item.origin.weak)
-    for other in satisfied:
-        if other is not item and (other.element, id(other.verification)) in behind:
-            candidates.update(other.origin.weak)
-    # The final verification's own weak controls first, then those behind it; at most MAX_BROKEN_BY_CANDIDATES.
-    own = sorted(item.origin.weak)
-    ordered = (own + sorted(candidates - set(own)))[:MAX_BROKEN_BY_CANDIDATES]
-    ordered.sort()
-
-    def survives(extra: dict[str, set[str]]) -> bool:
-        # Only the verifications that can reach this one are solved again: its outcome is the full solve's.
-        _, after = solver.sharing(extra).solve(attacker, leaks, target=(item.element, item.verification.id))
-        return any(
-            s.element == item.element and s.verification.id == item.verification.id and s.origin.probability >= floor
-            for s in after
-        )
-
-    out = []
-    for candidate in ordered:
-        place, control = candidate.split(":", 1)
-        if not survives({place: {control}}):
-            out.append(candidate)
-    # Pairs at one place (presentation + injection detection on a terminal) that break it together.
-    pool = [c for c in ordered if c not in out][:MAX_PAIR_CANDIDATES]
-    for first, second in combinations(pool, 2):
-        place, control_a = first.split(":", 1)
-        place_b, control_b = second.split(":", 1)
-        if place == place_b and not survives({place: {control_a, control_b}}):
-            out.append(f"{first}+{second}")
-    return out
-
-
-def _behind(known: dict[str, Origin], final: Origin) -> set[tuple[str | None, int]]:
-    """(verifier, id of the verification) of every verification behind `final`."""
-    found: set[tuple[str | None, int]] = set()
-    stack = list(final.depends)
-    seen: set[str] = set()
-    while stack:
-        term = stack.pop()
-        if term in seen or term not in known:
-            continue
-        seen.add(term)
-        origin = known[term]
-        found.add((origin.element, id(origin.verification)))
-        stack.extend(origin.depends)
-    return found
+__all__ = [
+    "CHAIN_RULE",
+    "EXPOSURE_RULE",
+    "MAX_CHAINS",
+    "MAX_CHAIN_STEPS",
+    "AttackAnalysis",
+    "analyze_attacks",
+    "attack_paths",
+    "exposure_findings",
+    "theft_chains",
+]

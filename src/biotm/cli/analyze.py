@@ -75,7 +75,7 @@ def analyze(
     budget: float | None,
     top: int | None,
     summary_only: bool,
-    max_size_mb: float,
+    max_size_mb: float | None,
     input_format: str,
 ) -> None:
     """Audit model FILE for biometric leak and identity-theft risk.

@@ -17,6 +17,12 @@ from typing import BinaryIO
 import click
 
 from biotm.model import Limits, LoadedModel, ModelError, load_model
+from biotm.model.limits import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_JSON_BYTES,
+    DEFAULT_MAX_JSON_VALUES,
+    DEFAULT_MAX_VALUES,
+)
 from biotm.result import OPEN_STATUSES, SEVERITIES, AuditResult
 
 EXIT_OK = 0
@@ -105,17 +111,40 @@ def budget_option(help_text: str) -> Callable[[click.decorators.FC], click.decor
 
 
 def max_size_option(function: click.decorators.FC) -> click.decorators.FC:
+    """`--max-size-mb` and `--max-values`: the bounds every command that reads a file holds it to."""
+    function = click.option(
+        "--max-values",
+        type=click.IntRange(min=1000, max=MAX_VALUES),
+        default=None,
+        expose_value=False,
+        callback=_remember_max_values,
+        help=f"Refuse files of more values than this [default: {DEFAULT_MAX_VALUES:,} for YAML, "
+        f"{DEFAULT_MAX_JSON_VALUES:,} for JSON].",
+    )(function)
     return click.option(
         "--max-size-mb",
         type=SizeMb(),
-        default=20.0,
-        show_default=True,
-        help="Refuse model files larger than this.",
+        default=None,
+        help=f"Refuse model files larger than this [default: {DEFAULT_MAX_BYTES >> 20} for YAML, "
+        f"{DEFAULT_MAX_JSON_BYTES >> 20} for JSON].",
     )(function)
 
 
-def limits_for(max_size_mb: float) -> Limits:
-    return Limits(max_bytes=int(max_size_mb * 1024 * 1024))
+#: The largest --max-values: about 30 s of YAML parsing per million over what the defaults allow.
+MAX_VALUES = 1_000_000_000
+
+
+def _remember_max_values(ctx: click.Context, _param: click.Parameter, value: int | None) -> None:
+    # Kept on the context, not passed to each command: every command reading a file gets it through limits_for.
+    ctx.meta["biotm.max_values"] = value
+
+
+def limits_for(max_size_mb: float | None) -> Limits:
+    """The limits of this command's --max-size-mb and --max-values (None: the per-format defaults)."""
+    context = click.get_current_context(silent=True)
+    max_values = context.meta.get("biotm.max_values") if context is not None else None
+    max_bytes = None if max_size_mb is None else int(max_size_mb * 1024 * 1024)
+    return Limits.chosen(max_bytes, max_values)
 
 
 def input_format_option(function: click.decorators.FC) -> click.decorators.FC:
@@ -135,7 +164,7 @@ def model_options(function: click.decorators.FC) -> click.decorators.FC:
     return input_format_option(max_size_option(function))
 
 
-def load_or_fail(path: str, max_size_mb: float = 20.0, input_format: str = "auto") -> LoadedModel:
+def load_or_fail(path: str, max_size_mb: float | None = None, input_format: str = "auto") -> LoadedModel:
     """Load a model, turning every problem into one `path:line:col: message` line and exit 2."""
     try:
         if input_format != "biotm":

@@ -24,7 +24,7 @@ DIAGRAM_FORMATS = ("dot", "mermaid", "svg")
 @today_option()
 @model_options
 def diagram(
-    file: str, fmt: str | None, output: str | None, today: dt.date | None, max_size_mb: float, input_format: str
+    file: str, fmt: str | None, output: str | None, today: dt.date | None, max_size_mb: float | None, input_format: str
 ) -> None:
     """Draw the data-flow diagram of model FILE: zones as boxes, flows coloured by their worst finding.
 

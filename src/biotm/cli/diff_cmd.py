@@ -44,7 +44,7 @@ def diff(
     width: int | None,
     fail_on: str,
     today: dt.date | None,
-    max_size_mb: float,
+    max_size_mb: float | None,
     input_format: str,
 ) -> None:
     """Compare the audits of model versions BASE and NEW, matching findings by their stable ids.

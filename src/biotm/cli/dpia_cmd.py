@@ -27,7 +27,7 @@ DRAFT_FORMATS = ("markdown", "html", "pdf", "docx")
 @max_size_option
 @input_format_option
 def dpia(
-    file: str, fmt: str | None, output: str | None, today: dt.date | None, max_size_mb: float, input_format: str
+    file: str, fmt: str | None, output: str | None, today: dt.date | None, max_size_mb: float | None, input_format: str
 ) -> None:
     """Draft the impact assessment of model FILE, with the sections the laws its findings cite require.
 

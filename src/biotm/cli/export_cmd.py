@@ -30,7 +30,7 @@ def export(
     findings: bool,
     today: dt.date | None,
     input_format: str,
-    max_size_mb: float,
+    max_size_mb: float | None,
 ) -> None:
     """Export model FILE to OTM (Open Threat Model JSON); biotm-only fields ride in `attributes.biotm`.
 

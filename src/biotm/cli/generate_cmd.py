@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from biotm.cli.common import InputError, max_size_option, write_output
+from biotm.escaping import terminal
 from biotm.generate import MIN_ELEMENTS  # stdlib-only module: cheap at start-up
 
 #: 10x the national-scale target: ~4 GB of memory and ~530 MB of YAML. Beyond it a typo (one zero too many)
@@ -24,7 +25,9 @@ MAX_ELEMENTS = 1_000_000
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here (.json for JSON, else YAML).")
 @max_size_option
-def generate(elements: int | None, seed: int, topology: str | None, output: str | None, max_size_mb: float) -> None:
+def generate(
+    elements: int | None, seed: int, topology: str | None, output: str | None, max_size_mb: float | None
+) -> None:
     """Write a synthetic national SIM-registration model of --elements elements (same seed, same model).
 
     With --from-topology, write the biotm model of a neutral benchmark topology instead, so biotm and
@@ -60,4 +63,8 @@ def generate(elements: int | None, seed: int, topology: str | None, output: str 
             model = gen.national_model(elements, seed)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--elements") from None
-    write_output(gen.dump(model, output), output, inputs=[topology] if topology else [])
+    text = gen.dump(model, output)
+    write_output(text, output, inputs=[topology] if topology else [])
+    note = gen.analyze_note(model, text, output)
+    if note is not None:  # a model analyze would refuse as written: say how to make it fit, not after the fact
+        click.echo(f"note: {terminal(note)}", err=True)

@@ -22,7 +22,7 @@ from biotm.model import ModelError
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the biotm model here (default: stdout).")
 @max_size_option
-def import_(source_format: str, file: str, output: str | None, max_size_mb: float) -> None:
+def import_(source_format: str, file: str, output: str | None, max_size_mb: float | None) -> None:
     """Import a Threat Dragon, Threagile or OTM model FILE as a biotm model.
 
     Guesses and losses are written as comments in the model; a summary of data items that need a

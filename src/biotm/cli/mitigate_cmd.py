@@ -47,7 +47,7 @@ def mitigate(
     width: int | None,
     today: dt.date | None,
     max_items: int,
-    max_size_mb: float,
+    max_size_mb: float | None,
     input_format: str,
 ) -> None:
     """Rank controls to add to FILE by risk removed per person-day, within --budget DAYS."""
@@ -61,7 +61,8 @@ def mitigate(
         )
         result = audit(loaded, options)
     assert result.plan is not None
-    from biotm.report.terminal import plan_section, render_to_text
+    from biotm.report.terminal import render_to_text
+    from biotm.report.terminal_plan import plan_section
 
     if fmt == "json":
         write_output(result.plan.model_dump_json(indent=2) + "\n", output, inputs=[file])

@@ -40,7 +40,7 @@ def paths(
     fmt: str | None,
     output: str | None,
     width: int | None,
-    max_size_mb: float,
+    max_size_mb: float | None,
     input_format: str,
 ) -> None:
     """Show the K most likely attack paths from each attacker to each sensitive data item in FILE."""

@@ -14,7 +14,7 @@ from biotm.model import ModelError
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
 @model_options
-def validate(files: tuple[str, ...], quiet: bool, max_size_mb: float, input_format: str) -> None:
+def validate(files: tuple[str, ...], quiet: bool, max_size_mb: float | None, input_format: str) -> None:
     """Check that model FILES are valid: exit 0 if all are, 2 if any is not.
 
     Every problem is printed as `path:line:col: message`.

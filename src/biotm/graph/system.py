@@ -13,8 +13,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from biotm.legal.jurisdictions import crosses_border
 from biotm.model.loader import LoadedModel
-from biotm.model.schema import DataItem, Element, ElementType, Flow, Model, Zone
+from biotm.model.schema import ActorRole, DataItem, Element, ElementType, Flow, Model, Zone
 from biotm.model.source import SourceLocation
 from biotm.model.trusted import trusted
 from biotm.result import Crossing, LineageEntry, ModelWarning
@@ -117,6 +118,13 @@ class SystemGraph:
     def crossings(self) -> list[Crossing]:
         out = []
         zone_of, owner = self._zone_of, self._owner
+        # Data the subject hands over are collected, and data sent to the subject are theirs: neither is a
+        # disclosure to another organisation, whoever owns the subject's zone.
+        subject = {
+            e.id
+            for e in self.model.elements
+            if e.role is ActorRole.DATA_SUBJECT or (e.subject_controlled and e.operator is None)
+        }
         for flow in self.model.flows:
             source_zone, target_zone = zone_of[flow.source], zone_of[flow.target]
             if source_zone is target_zone:
@@ -128,8 +136,10 @@ class SystemGraph:
                 "target": flow.target,
                 "source_zone": source_zone.id,
                 "target_zone": target_zone.id,
-                "disclosure": owner[flow.source] != owner[flow.target],
-                "cross_border": source_zone.jurisdiction != target_zone.jurisdiction,
+                "disclosure": owner[flow.source] != owner[flow.target]
+                and flow.source not in subject
+                and flow.target not in subject,
+                "cross_border": crosses_border(source_zone.jurisdiction, target_zone.jurisdiction),
                 "data": sorted(flow.data),
             }
             out.append(trusted(Crossing, values, _CROSSING_FIELDS))

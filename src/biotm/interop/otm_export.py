@@ -362,6 +362,7 @@ def _chain_threat(
             "attributes": {
                 CHAIN_KEY: {
                     "attacker": chain.attacker,
+                    "attackers": chain.attackers,
                     "goal": chain.goal,
                     "severity": chain.severity,
                     "subjects": chain.subjects,

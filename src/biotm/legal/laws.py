@@ -150,6 +150,10 @@ SCOPES: dict[str, Scope] = {
 #: Transfer rules: on a flow they apply by the exporting side's place alone (the importer's law is not asked).
 TRANSFER_IDS = frozenset({"PIPL-38", "PIPL-39", "PIPL-40", "GDPR-44", "GDPR-45", "GDPR-46", "GDPR-49"})
 
+#: Articles that yield where a law requires the processing: the CN face-recognition measures' duty to offer a
+#: non-face alternative does not apply where laws or administrative regulations require face recognition.
+YIELDS_TO_LAW = frozenset({"CN-FRT-alternative"})
+
 #: What data an article or a whole law is about (an id entry wins over its law's): "biometric", "face",
 #: "sensitive" (sensitive under that law: `biotm.legal.scope.sensitive`). Others cover any personal data.
 MATTER: dict[str, str] = {

@@ -15,7 +15,8 @@ from collections.abc import Iterable, Sequence
 
 from biotm.graph.system import SystemGraph
 from biotm.legal.jurisdictions import is_unknown, within
-from biotm.model.schema import BIOMETRIC_CATEGORIES, DataCategory, DataItem, Modality
+from biotm.legal.laws import YIELDS_TO_LAW
+from biotm.model.schema import BIOMETRIC_CATEGORIES, BasisKind, DataCategory, DataItem, Modality
 from biotm.regulations import CATALOG, MATTER, SCOPES, TRANSFER_IDS, law_of, ordered
 
 #: Identifiers PIPL Art. 28 counts as "specific identity" sensitive information (ID card, passport, licence
@@ -54,6 +55,18 @@ def covers(ref_id: str, items: Sequence[DataItem]) -> bool:
     if matter is None or not items:
         return True
     return any(_matches(matter, law, item) for item in items)
+
+
+def required_by_law(graph: SystemGraph, item_id: str, trail: frozenset[str] = frozenset()) -> bool:
+    """The item is collected under a legal obligation that names its law, or derived only from such items (a
+    template of a face the MIIT rule makes the carrier scan is as mandated as the scan)."""
+    item = graph.data.get(item_id)
+    if item is None:
+        return False
+    if item.basis is not None:
+        return item.basis.basis is BasisKind.LEGAL_OBLIGATION and item.basis.law is not None
+    inputs = graph.lineage[item_id].derived_from - trail - {item_id} if item_id in graph.lineage else set()
+    return bool(inputs) and all(required_by_law(graph, i, trail | {item_id}) for i in sorted(inputs))
 
 
 def applies(law: str, places: Iterable[str], subjects: Iterable[str]) -> bool:
@@ -151,6 +164,11 @@ class Citations:
                 where.update(at[e] for e in lineage.collected_at | lineage.stored_at)
         return frozenset(where), frozenset(exporters or where)
 
+    def _mandated(self, items: Sequence[DataItem]) -> bool:
+        """Every face item of the finding is processed because a named law requires it."""
+        faces = [d for d in items if d.is_biometric and d.modality is Modality.FACE]
+        return bool(faces) and all(required_by_law(self.graph, d.id) for d in faces)
+
     def subjects(self, data: Iterable[str]) -> frozenset[str]:
         if self._subjects is None:
             self._subjects = subject_places(self.graph)
@@ -174,6 +192,8 @@ class Citations:
                 continue
             law = law_of(ref_id)
             places = exporters if ref_id in TRANSFER_IDS else where
+            if ref_id in YIELDS_TO_LAW and self._mandated(items):
+                continue
             if applies(law, places, subjects) and covers(ref_id, items):
                 kept.append(ref_id)
         cited = self._memo[key] = ordered(kept)

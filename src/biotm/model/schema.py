@@ -25,8 +25,8 @@ FORMAT_VERSION = 1
 #: Upper bounds of counts, far above any real system and far below what breaks arithmetic: a count of
 #: 4,000 digits overflowed every float it met. 10^10 is more people than live on Earth.
 MAX_PEOPLE = 10_000_000_000
-#: Items of a list inside one record (an element's controls, a flow's data): far above any real model,
-#: low enough that a list of a million wrong values is one problem, not a million.
+#: Items of a list inside one record (a flow's data; not the model's record lists, which the loader's caps bound:
+#: a national model has more flows): far above any real record, low enough that a million wrong values is one problem.
 MAX_ITEMS = 10_000
 #: A century: "kept forever" in practice; longer is a typo or a hostile file.
 MAX_RETENTION_DAYS = 36_525
@@ -556,11 +556,11 @@ class Model(Strict):
     meta: Meta
     zones: list[Zone] = Field(min_length=1)
     elements: list[Element] = Field(min_length=1)
-    data: list[DataItem] = Field(default_factory=list, max_length=MAX_ITEMS)
-    flows: list[Flow] = Field(default_factory=list, max_length=MAX_ITEMS)
-    attackers: list[Attacker] = Field(default_factory=list, max_length=MAX_ITEMS)
-    accepted: list[Accepted] = Field(default_factory=list, max_length=MAX_ITEMS)
-    threats: list[Threat] = Field(default_factory=list, max_length=MAX_ITEMS)
+    data: list[DataItem] = Field(default_factory=list)
+    flows: list[Flow] = Field(default_factory=list)
+    attackers: list[Attacker] = Field(default_factory=list)
+    accepted: list[Accepted] = Field(default_factory=list)
+    threats: list[Threat] = Field(default_factory=list)
     settings: Settings = Field(default_factory=Settings)
     organisations: list[Organisation] = Field(default_factory=list)
     agreements: list[Agreement] = Field(default_factory=list)

@@ -41,7 +41,7 @@ def render_markdown(diff: ModelDiff) -> str:
         if chains:
             lines += [f"## {title}", ""]
             lines += table(["chain", "attacker", "goal", "severity", "likelihood"],
-                           ([code(c.id), code(c.attacker), code(c.goal), c.severity, f"{c.likelihood:.2f}"]
+                           ([code(c.id), code(c.who()), code(c.goal), c.severity, f"{c.likelihood:.2f}"]
                             for c in chains))
     while lines[-1] == "":
         lines.pop()
@@ -64,8 +64,8 @@ def print_terminal(diff: ModelDiff, console: Console) -> None:
     rows += [("resolved", f.id, f.severity, f.title) for f in diff.resolved]
     rows += [("changed", c.id, f"{c.severity_before} -> {c.severity_after}",
               f"{c.title} ({c.status_before} -> {c.status_after})") for c in diff.changed]
-    rows += [("chain opened", c.id, c.severity, f"{c.attacker} obtains {c.goal}") for c in diff.chains_opened]
-    rows += [("chain closed", c.id, c.severity, f"{c.attacker} obtains {c.goal}") for c in diff.chains_closed]
+    rows += [("chain opened", c.id, c.severity, f"{c.who()} obtains {c.goal}") for c in diff.chains_opened]
+    rows += [("chain closed", c.id, c.severity, f"{c.who()} obtains {c.goal}") for c in diff.chains_closed]
     for change, item, severity, title in rows:
         head = Text()
         head.append(f"{change:<12} ", style="bold")

@@ -94,7 +94,7 @@ def _risks(result: AuditResult, found: list[FindingGroup]) -> list[Block]:
         out.append(Block("p", "Data that cannot be reset after a leak: " + ", ".join(result.summary.irrevocable_data)
                               + ". A leak harms the people concerned for life."))
     if result.chains:
-        rows = [[c.attacker, c.goal, f"{c.likelihood:.2f}", view.people(c.subjects),
+        rows = [[c.who(), c.goal, f"{c.likelihood:.2f}", view.people(c.subjects),
                  " → ".join(s.action for s in c.steps)] for c in result.chains[:15]]
         out.append(Block("p", f"{len(result.chains)} identity-theft chains turn leaked or observed data into a "
                               "takeover of the people's identity:"))

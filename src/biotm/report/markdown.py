@@ -6,37 +6,16 @@ table nor inject markup, and ids go in code spans only when they are plain ids.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 
-from biotm import escaping
 from biotm.report import ReportOptions, grouping, mermaid, view
 from biotm.report import summary as deliverable
+from biotm.report.markdown_plan import plan, what_if
+from biotm.report.markdown_text import code, codes, table, text
 from biotm.result import SEVERITIES, AuditResult, Factor, Finding, RegulationRef
 
-_PLAIN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:+\-]*$")
-
-
-def text(value: object) -> str:
-    """Untrusted text made inert for a Markdown paragraph or table cell (one line): the one Markdown sink."""
-    return escaping.markdown(str(value))
-
-
-def code(value: str) -> str:
-    """An id in a code span, or escaped text when it is not a plain id."""
-    return f"`{value}`" if _PLAIN_ID.match(value) else text(value)
-
-
-def codes(values: Iterable[str]) -> str:
-    return ", ".join(code(v) for v in values)
-
-
-def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
-    """A GitHub table; cells must already be escaped."""
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines.extend("| " + " | ".join(cell or " " for cell in row) + " |" for row in rows)
-    return [*lines, ""]
-
+#: Re-exported: the sinks other Markdown renderers (diff, DPIA) use, and the plan sections.
+__all__ = ["code", "codes", "plan", "render", "render_with", "table", "text", "what_if"]
 
 def _factors(factors: list[Factor]) -> str:
     return "; ".join(f"{text(f.reason)} ({f.effect:+.2f})" for f in factors) or "none given"
@@ -150,8 +129,9 @@ def chains(result: AuditResult) -> Iterator[str]:
         yield ""
         return
     for chain in result.chains:
+        who = chain.attackers or [chain.attacker]
         yield (
-            f"### {code(chain.id)}: {code(chain.attacker)} obtains {code(chain.goal)} "
+            f"### {code(chain.id)}: {codes(who)} obtain{'' if len(who) > 1 else 's'} {code(chain.goal)} "
             f"({chain.severity}, likelihood {chain.likelihood:.2f}, {view.people(chain.subjects)} people)"
         )
         yield ""
@@ -189,30 +169,6 @@ def attack_paths(result: AuditResult) -> Iterator[str]:
         rows.append([code(path.attacker), code(path.target_data), f"{path.probability:.2f}", route,
                      code(path.reaches)])
     yield from table(["attacker", "target data", "probability", "route", "obtained at"], rows)
-
-
-def plan(result: AuditResult) -> Iterator[str]:
-    yield "## Mitigation plan"
-    yield ""
-    if result.plan is None or not result.plan.items:
-        yield "No mitigation plan."
-        yield ""
-        return
-    p = result.plan
-    budget = f"a budget of {p.budget_days:g} days" if p.budget_days is not None else "no budget limit"
-    yield (
-        f"Method {text(p.method)} with {budget}: {p.total_cost_days:g} days of work remove "
-        f"{p.total_risk_removed:.2f} risk ({p.risk_before:.2f} → {p.risk_after:.2f})."
-    )
-    yield ""
-    yield from table(
-        ["rank", "control", "where", "cost (days)", "risk removed", "closes", "breaks chains", "why"],
-        (
-            [str(i.rank), code(i.control), code(i.place), f"{i.cost_days:g}", f"{i.risk_removed:.2f}",
-             codes(i.closes), codes(i.breaks_chains), text(i.reason)]
-            for i in p.items
-        ),
-    )
 
 
 def _law_name(ref: RegulationRef) -> str:
@@ -313,20 +269,6 @@ def appendix(result: AuditResult) -> Iterator[str]:
         )
 
 
-def what_if(result: AuditResult) -> Iterator[str]:
-    if not result.what_if:
-        return
-    yield "## What if"
-    yield ""
-    yield f"Assuming {codes(result.what_if)} in place, these findings change:"
-    yield ""
-    yield from table(
-        ["finding", "rule", "before", "after", "risk"],
-        ([code(d.finding), code(d.rule), d.before or "gone", d.after or "gone",
-          f"{d.risk_before:.2f} → {d.risk_after:.2f}"] for d in result.what_if_deltas),
-    )
-
-
 def render(result: AuditResult) -> str:
     return render_with(result, ReportOptions())
 
@@ -411,7 +353,7 @@ def render_with(result: AuditResult, options: ReportOptions) -> str:
     s = result.summary
     lines = [f"# biotm audit: {text(s.name)}", ""]
     lines += list(cover(result, options))
-    lines.append(f"Model {code(s.file) if _PLAIN_ID.match(s.file) else text(s.file)}"
+    lines.append(f"Model {code(s.file)}"
                  + (f", version {text(s.version)}" if s.version else "")
                  + f"; {result.tool} {result.tool_version}, report schema {result.schema_version}.")
     lines.append("")

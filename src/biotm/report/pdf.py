@@ -334,7 +334,7 @@ def _chains(result: AuditResult) -> list[Flowable]:
     for chain in result.chains[:CHAINS_SHOWN]:
         colour = summary.SEVERITY_COLOURS[chain.severity]
         block: list[Flowable] = [para(
-            f'<font color="{colour}"><b>[{chain.severity}]</b></font> <b>{esc(chain.attacker)}</b> obtains '
+            f'<font color="{colour}"><b>[{chain.severity}]</b></font> <b>{esc(chain.who())}</b> obtains '
             f"<b>{esc(chain.goal)}</b> · likelihood {chain.likelihood:.2f} · {view.people(chain.subjects)} people",
             H3)]
         for depth, step in enumerate(chain.steps):

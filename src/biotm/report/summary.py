@@ -182,7 +182,7 @@ def management_summary(result: AuditResult) -> list[str]:
         paragraphs.append(
             f"{len(result.chains)} identity-theft chain{'s' if len(result.chains) != 1 else ''} lead from leaked "
             f"or observed data to a takeover; the most likely ({worst.likelihood:.2f}) lets "
-            f"'{worst.attacker}' obtain '{worst.goal}' in {len(worst.steps)} steps, affecting "
+            f"'{worst.who()}' obtain '{worst.goal}' in {len(worst.steps)} steps, affecting "
             f"{view.people(worst.subjects)} people."
         )
     else:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 
-from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.console import Console, Group, RenderableType
 from rich.markup import escape
-from rich.measure import Measurement
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -15,8 +14,10 @@ from rich.tree import Tree
 
 from biotm import escaping
 from biotm.report import ReportOptions, grouping, view
+from biotm.report.terminal_layout import prose_column
+from biotm.report.terminal_plan import plan_section, what_if_section
 from biotm.report.view import printable_result
-from biotm.result import OPEN_STATUSES, SEVERITIES, AttackPath, AuditResult, Finding, WhatIfDelta
+from biotm.result import OPEN_STATUSES, SEVERITIES, AttackPath, AuditResult, Finding
 
 SEVERITY_STYLE = {
     "critical": "bold white on red",
@@ -128,40 +129,10 @@ def crossings_tree(result: AuditResult) -> Tree:
     return tree
 
 
-class TableOrTree:
-    """A table where its narrowest whole-word layout fits, else the same rows as a tree.
-
-    Ids and control names are never split: their columns do not wrap, and the prose column wraps
-    between words. Below the table's minimum width (an 80-column terminal, for the plan) the tree
-    takes over, whose lines wrap between tokens too.
-    """
-
-    def __init__(self, table: Table, tree: RenderableType) -> None:
-        self.table = table
-        self.tree = tree
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        # Measurement.get clamps to the width offered: measure with room to spare to see the real minimum
-        unbounded = options.update(width=max(options.max_width, 10_000))
-        fits = Measurement.get(console, unbounded, self.table).minimum <= options.max_width
-        yield self.table if fits else self.tree
-
-
-def _whole(table: Table, header: str, values: list[str]) -> None:
-    """A column whose cells (ids, numbers) stay on one line; the header may wrap between its words."""
-    longest = max((len(v) for v in values), default=0)
-    table.add_column(header, no_wrap=False, min_width=max(longest, *(len(w) for w in header.split())))
-
-
-def _prose(table: Table, header: str) -> None:
-    """The column that absorbs the width: wraps between words, folds only a word longer than itself."""
-    table.add_column(header, ratio=1, overflow="fold")
-
-
 def warnings_table(result: AuditResult) -> Table:
     table = Table(title="Model warnings", title_justify="left")
     table.add_column("where", no_wrap=True)
-    _prose(table, "warning")
+    prose_column(table, "warning")
     for warning in result.warnings:
         where = f"{warning.location.line}:{warning.location.column}" if warning.location else ""
         table.add_row(where, escape(warning.message))
@@ -292,7 +263,7 @@ def chains_section(result: AuditResult) -> RenderableType:
     for chain in [c for c in result.chains if c in likeliest]:
         head = Text()
         head.append(f"[{chain.severity}] ", style=SEVERITY_STYLE[chain.severity])
-        head.append(f"{chain.attacker} -> {chain.goal}", style="bold")
+        head.append(f"{chain.who()} -> {chain.goal}", style="bold")
         head.append(f"  likelihood {chain.likelihood:.3g}, {_people(chain.subjects)} people", style="dim")
         node = root.add(head)
         for step in chain.steps:
@@ -303,78 +274,6 @@ def chains_section(result: AuditResult) -> RenderableType:
     if len(result.chains) > FULL_CHAINS:
         root.add(_more(len(result.chains) - FULL_CHAINS, "chains"))
     return root
-
-
-def _chain_effect(delta: WhatIfDelta) -> str:
-    """'broken by' only when the chain's finding is gone; a chain still there was only lowered."""
-    if not delta.broken_by:
-        return ""
-    verb = "broken by" if delta.after is None else "lowered by"
-    return f"{verb} {', '.join(delta.broken_by)}"
-
-
-def what_if_section(result: AuditResult) -> RenderableType:
-    title = "What if: " + ", ".join(result.what_if)
-    rows = [
-        (
-            delta.finding,
-            delta.rule,
-            delta.before or "gone",
-            delta.after or "gone",
-            f"{delta.risk_before:.3f} -> {delta.risk_after:.3f}",
-            _chain_effect(delta),
-        )
-        for delta in result.what_if_deltas
-    ]
-    table = Table(title=title, title_justify="left")
-    for index, header in enumerate(("finding", "rule", "before", "after", "risk")):
-        _whole(table, header, [row[index] for row in rows])
-    _prose(table, "chain")
-    tree = Tree(Text(title, style="italic"), guide_style="dim")
-    for row in rows:
-        table.add_row(*(escape(cell) for cell in row))
-        node = tree.add(Text(f"{row[0]}  {row[1]}", style="bold"))
-        node.add(Text(f"{row[2]} -> {row[3]}, risk {row[4]}"))
-        if row[5]:
-            node.add(Text(row[5]))
-    return TableOrTree(table, tree)
-
-
-def plan_section(result: AuditResult) -> RenderableType:
-    plan = result.plan
-    if plan is None:
-        return Text("No mitigation plan.")
-    budget = "no budget" if plan.budget_days is None else f"budget {plan.budget_days:g} person-days"
-    title = (
-        f"Mitigation plan ({budget}): risk {plan.risk_before:.3f} -> {plan.risk_after:.3f} "
-        f"for {plan.total_cost_days:g} person-days"
-    )
-    rows = [
-        (
-            str(item.rank),
-            item.control,
-            item.place,
-            f"{item.cost_days:g}",
-            f"{item.risk_removed:.3f}",
-            str(len(item.closes)),
-            str(len(item.breaks_chains)),
-            f"{item.reason}; cost {item.cost_basis}" if item.cost_basis else item.reason,
-        )
-        for item in plan.items
-    ]
-    caption = f"{plan.method}; {plan.candidates} candidates. {plan.stopped}." if plan.stopped else plan.method
-    table = Table(title=title, title_justify="left", caption=caption)
-    for index, header in enumerate(("#", "control", "place", "days", "risk removed", "closes", "breaks chains")):
-        _whole(table, header, [row[index] for row in rows])
-    _prose(table, "why, and the cost")
-    tree = Tree(Text(title, style="italic"), guide_style="dim")
-    for rank, control, place, days, removed, closes, chains, why in rows:
-        node = tree.add(Text(f"{rank}. {control} @ {place}", style="bold"))
-        node.add(Text(f"{days} person-days, risk removed {removed}, closes {closes} findings, breaks {chains} chains"))
-        node.add(Text(why))
-        table.add_row(*(escape(cell) for cell in (rank, control, place, days, removed, closes, chains, why)))
-    tree.add(Text(caption, style="dim"))
-    return TableOrTree(table, tree)
 
 
 def attack_sections(result: AuditResult) -> Iterator[RenderableType]:

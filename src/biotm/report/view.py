@@ -16,7 +16,12 @@ from biotm.model.source import SourceLocation
 from biotm.result import OPEN_STATUSES, SEVERITIES, STATUSES, AuditResult, Finding, FindingStatus, Severity
 
 #: Re-exported: the statuses and the formats' sink for model text.
-__all__ = ["OPEN_STATUSES", "STATUSES", "printable"]
+__all__ = ["OPEN_STATUSES", "STATUSES", "SUPERSEDED_LEAD", "printable"]
+
+#: How every format introduces the plan's superseded chain breakers.
+SUPERSEDED_LEAD = (
+    "Not planned because planned items already break every chain they break (each ranks by what else it lowers)"
+)
 
 
 def printable_tree(value: Any, sink: Callable[[str], str] = printable) -> Any:

@@ -91,7 +91,7 @@ def render_with(result: AuditResult, options: ReportOptions) -> bytes:
     )
     _sheet(book, "Findings", FINDING_COLUMNS, [_finding_row(result, f) for f in result.findings], formats)
     chains = [
-        [c.id, c.attacker, c.goal, c.severity, c.likelihood, c.subjects,
+        [c.id, c.who(), c.goal, c.severity, c.likelihood, c.subjects,
          " ⇒ ".join(f"{s.action} at {view.label(result, s.verifier)}" for s in c.steps), ", ".join(c.broken_by),
          c.finding, "", "", "", ""]
         for c in result.chains

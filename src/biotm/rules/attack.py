@@ -8,6 +8,7 @@ know their metadata. Their checks yield nothing: no rule-engine pass finds them.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
 
 from biotm.model.schema import ActorRole, DataItem, ElementType
@@ -32,6 +33,8 @@ SECOND_FACTOR_CONTROLS = (("mfa",), ("second-factor",))
     family=FAMILY,
     categories=("STRIDE:Information disclosure", "LINDDUN:Data disclosure", "BIO:exposure"),
     cwe=("CWE-200",),
+    # Security of processing where the data rest; BIPA's standard of care for Illinois biometrics.
+    regulations=("PIPL-51", "GDPR-32", "BIPA-15e"),
     lowered_by=(
         "network-isolation",
         "authentication",
@@ -59,6 +62,8 @@ def exposure(ctx: RuleContext) -> Iterator[Hit]:
     family=FAMILY,
     categories=("STRIDE:Spoofing", "LINDDUN:Identifying", "BIO:identity-theft"),
     cwe=("CWE-287", "CWE-290"),
+    # The verifier operator's security duty, and the identity-proofing and authentication guidelines.
+    regulations=("PIPL-51", "GDPR-32", "NIST-800-63A", "NIST-800-63B"),
     lowered_by=(
         "presentation-attack-detection",
         "injection-attack-detection",
@@ -127,3 +132,49 @@ def _records(ctx: RuleContext, element_id: str) -> list[DataItem]:
     """What a login here can look up: data at rest here and what it reads from stores."""
     ids = {d.id for d in ctx.at_rest(element_id)} | ctx.received_from_store.get(element_id, set())
     return ctx.items(sorted(ids))
+
+
+def remote_logins(ctx: RuleContext) -> dict[str, str]:
+    """Elements a person logs into remotely with a password alone (no `mfa`/`second-factor`): id -> who.
+
+    Remote: the element accepts `logins` from an internet-facing zone, or a staff, operator, official or
+    vendor account sends to it from another organisation or from the internet (a contractor's VPN login).
+    """
+    graph = ctx.graph
+    found: dict[str, str] = {}
+    for element in graph.model.elements:
+        if element.logins and not ctx.is_actor(element.id) and graph.zones[element.zone].internet_facing:
+            found.setdefault(element.id, f"it accepts {names(element.logins)} from the internet")
+    for flow in graph.model.flows:
+        if not ctx.is_actor(flow.source) or ctx.is_actor(flow.target):
+            continue
+        person = ctx.elements[flow.source]
+        if person.role not in ACCOUNT_ROLES:
+            continue
+        if ctx.owners[person.id] != ctx.owners[flow.target] or graph.zones[person.zone].internet_facing:
+            found.setdefault(flow.target, f"'{person.id}' logs in to it from {ctx.owners[person.id]}")
+    return {
+        element_id: who
+        for element_id, who in sorted(found.items())
+        if not ctx.element_controls(element_id) & {"mfa", "second-factor"}
+    }
+
+
+def reached_by_remote_login(ctx: RuleContext) -> dict[str, str]:
+    """Elements a stolen remote login leads to: the login's element, and what flows connect it to inside the
+    same organisation (lateral movement), each with the reason. Shared by the rules (`ctx.derived`)."""
+    graph = ctx.graph
+    reasons: dict[str, str] = {}
+    queue: deque[str] = deque()
+    for gateway, who in remote_logins(ctx).items():
+        reasons[gateway] = f"a stolen password alone opens '{gateway}' remotely ({who})"
+        queue.append(gateway)
+    while queue:
+        node = queue.popleft()
+        for flow in sorted([*graph.inbound.get(node, ()), *graph.outbound.get(node, ())], key=lambda f: f.id):
+            other = flow.target if flow.source == node else flow.source
+            if other in reasons or ctx.is_actor(other) or ctx.owners[other] != ctx.owners[node]:
+                continue
+            reasons[other] = reasons[node] + ", and flows lead from there to here"
+            queue.append(other)
+    return reasons

@@ -499,18 +499,22 @@ class RuleContext:
 
     @cached_property
     def actors_with_access(self) -> dict[str, frozenset[str]]:
-        """Per element: itself if an actor, else the actors it exchanges data with (one set per distinct group)."""
+        """Per element: itself if an actor, else the actors it exchanges data with (one set per distinct group).
+
+        Data subjects are left out: the customer at a counter is whose data it is, not someone with access
+        to everyone's (a shop terminal's 200,000 clerks are not 200,001 people with access)."""
         actors = self.actors
+        staff = {a for a in actors if self.elements[a].role is not ActorRole.DATA_SUBJECT}
         out: dict[str, set[str]] = defaultdict(set)
         for flow in self.graph.model.flows:
             source, target = flow.source, flow.target
-            if target in actors and source not in actors:
+            if target in staff and source not in actors:
                 out[source].add(target)
-            elif source in actors and target not in actors:
+            elif source in staff and target not in actors:
                 out[target].add(source)
         shared: dict[frozenset[str], frozenset[str]] = {}
         result = {e: shared.setdefault(frozenset(group), frozenset(group)) for e, group in out.items()}
-        result.update({a: frozenset({a}) for a in actors})
+        result.update({a: frozenset({a}) if a in staff else frozenset() for a in actors})
         return result
 
     @cached_property

@@ -31,6 +31,9 @@ BUILTIN_MODULES = (
     "biotm.rules.attack",
 )
 
+#: Families shipped with biotm: an exception in one of their rules is a bug and propagates.
+BUILTIN_FAMILIES = ("biometric", "stride", "linddun", "legal")
+
 #: Pseudo-rule under which model `threats` (hand-written or imported) are reported.
 MANUAL_RULE_ID = "manual-threat"
 

@@ -11,8 +11,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from biotm.model.schema import ActorRole, ElementType, Flow
-from biotm.rules.base import ControlPlace, Hit, RuleContext, interaction, is_personal, names
-from biotm.rules.biometric.transit import cleartext_biometric
+from biotm.rules.base import ControlPlace, Hit, RuleContext, interaction, is_exposed_biometric, is_personal, names
 from biotm.rules.registry import rule
 
 FAMILY = "stride"
@@ -143,8 +142,11 @@ def spoofing(ctx: RuleContext) -> Iterator[Hit]:
 def tampering(ctx: RuleContext) -> Iterator[Hit]:
     for crossing in ctx.derived(_crossings):
         flow = crossing.flow
-        if cleartext_biometric(ctx, flow):
-            continue  # one cause, one finding: bio-transit-cleartext (STRIDE:Tampering among its categories)
+        if ctx.is_system_flow(flow) and ctx.flow_items_where(flow, is_exposed_biometric):
+            # One cause, one finding: unencrypted, bio-transit-cleartext reports it (STRIDE:Tampering among its
+            # categories); encrypted, this rule is suppressed anyway. Asked without the flow's controls, so the
+            # mitigation planner need not re-check the rule for every encryption it tries.
+            continue
         if flow.data and not crossing.source_actor and not crossing.target_actor and not crossing.to_subjects_device:
             evidence = f"{names(sorted(flow.data))} travel without integrity protection."
             yield _hit(crossing, evidence, target_controls=False)

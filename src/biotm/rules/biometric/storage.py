@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from biotm.model.schema import DataCategory, DataItem, ElementType
 from biotm.result import Factor
+from biotm.rules.attack import reached_by_remote_login
 from biotm.rules.base import (
     IDENTITY_CATEGORIES,
     MANY_SUBJECTS,
@@ -19,6 +20,7 @@ from biotm.rules.base import (
     people,
 )
 from biotm.rules.registry import rule
+from biotm.scoring import REMOTE_LOGIN_REACH
 
 FAMILY = "biometric"
 #: Element types whose data at rest the operator controls (externals are someone else's systems).
@@ -48,7 +50,15 @@ def store_unencrypted(ctx: RuleContext) -> Iterator[Hit]:
                 element.id,
                 data=ids,
                 evidence=f"'{element.id}' keeps {what} with no encryption-at-rest control and no template protection.",
+                likelihood_factors=_reach(ctx, element.id),
             )
+
+
+def _reach(ctx: RuleContext, element_id: str) -> tuple[Factor, ...]:
+    """How reachable an unencrypted copy is: a remote login without a second factor leading here makes a
+    dump likelier than the base rate for a disk or backup."""
+    why = ctx.derived(reached_by_remote_login).get(element_id)
+    return (Factor(reason=why, effect=REMOTE_LOGIN_REACH),) if why else ()
 
 
 def _identity_at_rest(items: list[DataItem]) -> tuple[str, ...]:
@@ -89,6 +99,7 @@ def identity_store_unencrypted(ctx: RuleContext) -> Iterator[Hit]:
                 data=ids,
                 evidence=f"'{element.id}' keeps {names(ids)} ({people(max_subjects(found))} people) with no "
                 "encryption-at-rest control.",
+                likelihood_factors=_reach(ctx, element.id),
             )
 
 

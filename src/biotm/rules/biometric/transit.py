@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 
 from biotm.legal.jurisdictions import EEA, adequacy_note, country, crosses_border, free_destination
 from biotm.legal.roles import PROCESSOR_CONTRACTS, Relation
@@ -20,6 +19,7 @@ from biotm.rules.base import (
     names,
     people,
 )
+from biotm.rules.biometric.purpose import captured_in_public
 from biotm.rules.registry import rule
 
 FAMILY = "biometric"
@@ -31,13 +31,6 @@ def _flow_hit(
     """A hit on a flow; controls count on the flow and on the elements in `ends`."""
     controls: tuple[tuple[str, str], ...] = (("flow", flow.id), *(("element", e) for e in ends))
     return Hit.at_flow(flow.id, evidence=evidence, data=tuple(ids), control_places=controls, impact_factors=impact)
-
-
-def cleartext_biometric(ctx: RuleContext, flow: Flow) -> list[str]:
-    """Ids of readable biometric items a system-to-system flow carries without encryption (else [])."""
-    if not ctx.is_system_flow(flow) or "encryption-in-transit" in ctx.flow_controls(flow.id):
-        return []
-    return [d.id for d in ctx.flow_items_where(flow, is_exposed_biometric)]
 
 
 @rule(
@@ -55,8 +48,11 @@ def cleartext_biometric(ctx: RuleContext, flow: Flow) -> list[str]:
     base_likelihood=0.4,
 )
 def transit_cleartext(ctx: RuleContext) -> Iterator[Hit]:
+    # Every biometric system flow is a hit, encrypted or not: the engine drops it where encryption-in-transit
+    # is present (suppressed_by), so the check reads no controls and the mitigation planner re-scores one
+    # hit per encryption it tries instead of re-checking the rule over every flow.
     for flow in ctx.graph.model.flows:
-        ids = cleartext_biometric(ctx, flow)
+        ids = [d.id for d in ctx.flow_items_where(flow, is_exposed_biometric)] if ctx.is_system_flow(flow) else []
         if ids:
             yield _flow_hit(
                 flow,
@@ -116,7 +112,8 @@ def _disclosure_settled(ctx: RuleContext, flow: Flow, relation: Relation, source
     "with no data-processing agreement limiting use, retention and onward transfer (CBP/Perceptics, Outabox). "
     "With declared roles: a processor needs its contract, a joint controller an arrangement, an independent "
     "recipient the people's separate consent; a processor's return to its controller and a statutory "
-    "disclosure to a state organ (legal-state-disclosure) are not judged here.",
+    "disclosure to a state organ (legal-state-disclosure) are not judged here. One finding per pair of "
+    "organisations lists every flow between them: one agreement covers them all.",
     family=FAMILY,
     categories=("BIO:Third party", "LINDDUN:Data disclosure", "LINDDUN:Non-compliance"),
     threat_tree=("DD.5", "NC.3"),
@@ -128,7 +125,10 @@ def _disclosure_settled(ctx: RuleContext, flow: Flow, relation: Relation, source
     base_likelihood=0.45,
 )
 def third_party_disclosure(ctx: RuleContext) -> Iterator[Hit]:
+    # One agreement governs a pair of organisations, so one finding per pair (and relation) lists every flow
+    # between them, both ways; an agreement recorded at any of those flows or their ends settles it.
     parties = legal_parties(ctx)
+    pairs: dict[tuple[str, str, Relation], list[tuple[Flow, list[str]]]] = {}
     for flow in ctx.graph.model.flows:
         ids = _disclosed_biometric(ctx, flow)
         if not ids:
@@ -138,25 +138,38 @@ def third_party_disclosure(ctx: RuleContext) -> Iterator[Hit]:
         relation = parties.relation(source_owner, target_owner)
         if relation in (Relation.RETURN, Relation.STATE, Relation.INTERNAL):
             continue
-        if relation is Relation.UNDECLARED:
-            yield _flow_hit(
-                flow,
-                ids,
-                f"Flow '{flow.id}' hands {names(ids)} from {source_owner} to {target_owner} ('{flow.target}') "
-                "with no data-processing agreement.",
-                ends=(flow.target,),
-            )
+        if relation is not Relation.UNDECLARED and _disclosure_settled(ctx, flow, relation, source_owner, target_owner):
             continue
-        if _disclosure_settled(ctx, flow, relation, source_owner, target_owner):
-            continue
-        what, cites = _DISCLOSURE_NEEDS[relation]
-        hit = _flow_hit(
-            flow,
-            ids,
-            f"Flow '{flow.id}' hands {names(ids)} from {source_owner} to {target_owner} ('{flow.target}'), {what}.",
-            ends=(flow.target,),
+        first, second = (source_owner, target_owner) if relation is not Relation.UNDECLARED else sorted(
+            (source_owner, target_owner)
         )
-        yield replace(hit, cites_only=cites)
+        pairs.setdefault((first, second, relation), []).append((flow, ids))
+    for (first, second, relation), flows in sorted(pairs.items()):
+        flows = sorted(flows, key=lambda pair: pair[0].id)  # file order must not change the finding
+        ids = list(dict.fromkeys(d for _, items in flows for d in items))
+        flow_ids = tuple(f.id for f, _ in flows)
+        ends = tuple(dict.fromkeys(e for f, _ in flows for e in (f.source, f.target)))
+        lead = flows[0][0]
+        named = ", ".join(f"'{f}'" for f in flow_ids)
+        cites: tuple[str, ...] = ()
+        if relation is Relation.UNDECLARED:
+            what = "with no data-processing agreement"
+            between = f"between {first} and {second}"
+        else:
+            need, cites = _DISCLOSURE_NEEDS[relation]
+            what = need
+            between = f"from {first} to {second}"
+        flows_word = "Flow" if len(flow_ids) == 1 else "Flows"
+        verb = "hands" if len(flow_ids) == 1 else "hand"
+        yield Hit(
+            place_kind="flow",
+            places=flow_ids,
+            data=tuple(ids),
+            evidence=f"{flows_word} {named} {verb} {names(ids)} {between} ('{lead.target}'), {what}.",
+            control_places=(*(("flow", f) for f in flow_ids), *(("element", e) for e in ends)),
+            location=("flow", lead.id),
+            cites_only=cites,
+        )
 
 
 def _needs_mechanism(ctx: RuleContext, flow: Flow) -> bool:
@@ -170,7 +183,9 @@ def _needs_mechanism(ctx: RuleContext, flow: Flow) -> bool:
         return False
     subjects = ctx.derived(_subject_places)
     about = frozenset().union(*(subjects.get(d, frozenset()) for d in flow.data))
-    pipl, gdpr = applies("PIPL", [src], about), applies("GDPR", [src], about)
+    # PIPL's transfer rules (Art. 38-40) govern provision out of China only, whoever the people are; GDPR's reach
+    # onward transfers of people in the EU too.
+    pipl, gdpr = applies("PIPL", [src], ()), applies("GDPR", [src], about)
     if free_destination(dst):
         # Into or within the EEA, or to a country with a full adequacy decision (GDPR Art. 45): no Chapter V
         # transfer. Onward transfers of EU people's data between third countries are judged the same way.
@@ -209,7 +224,8 @@ def _assessment_needed(ctx: RuleContext, flow: Flow) -> bool:
     description="Biometric data move to another country; PIPL and GDPR require a transfer mechanism "
     "(security assessment, standard contract, adequacy) and often separate consent. Moving between "
     "subdivisions of one country, within the EEA, to an EU-adequate country, or from a processor back to its "
-    "controller is no transfer; a declared agreement (SCCs, CAC standard contract or assessment) covers it.",
+    "controller is no transfer; a declared agreement (SCCs, CAC standard contract or assessment) covers it. One "
+    "finding per transfer relationship (exporter, importer, destination country) lists its flows.",
     family=FAMILY,
     categories=("BIO:Cross-border", "LINDDUN:Non-compliance"),
     threat_tree=("NC.1",),
@@ -221,30 +237,47 @@ def _assessment_needed(ctx: RuleContext, flow: Flow) -> bool:
     exposure=False,
 )
 def cross_border(ctx: RuleContext) -> Iterator[Hit]:
+    # A transfer mechanism (SCCs, a CAC contract or assessment) covers one exporter-importer relationship to one
+    # country, so one finding per (exporter, importer, destination) lists every flow of it.
     graph = ctx.graph
     countries = {country(z.jurisdiction) for z in graph.model.zones}
     if len(countries) < 2:
         return  # one country: no flow crosses a border
+    owners = ctx.owners
+    transfers: dict[tuple[str, str, str], list[tuple[Flow, list[DataItem]]]] = {}
     for flow in graph.model.flows:
         if not _needs_mechanism(ctx, flow):
             continue
         items = ctx.flow_items_where(flow, _biometric)
         if not items:
             continue
+        dst = country(graph.zone_of(flow.target).jurisdiction)
+        transfers.setdefault((owners[flow.source], owners[flow.target], dst), []).append((flow, items))
+    for (exporter, importer, dst), flows in sorted(transfers.items()):
+        flows = sorted(flows, key=lambda pair: pair[0].id)  # file order must not change the finding
+        items = list({d.id: d for _, found in flows for d in found}.values())
         ids = [d.id for d in items]
-        src = graph.zone_of(flow.source).jurisdiction
-        dst = graph.zone_of(flow.target).jurisdiction
+        sources = sorted({graph.zone_of(f.source).jurisdiction for f, _ in flows})
         note = ""
-        if country(src) == "CN" and max_subjects(items) >= 10_000:
+        if any(country(s) == "CN" for s in sources) and max_subjects(items) >= 10_000:
             note = " At 10,000 people or more, sensitive data leaving China need a CAC security assessment."
-        adequacy = adequacy_note(dst) if country(src) in EEA else None
+        adequacy = adequacy_note(dst) if any(country(s) in EEA for s in sources) else None
         if adequacy:
             note += f" The EU adequacy decision for {adequacy}."
-        yield _flow_hit(
-            flow,
-            ids,
-            f"Flow '{flow.id}' moves {names(ids)} of {people(max_subjects(items))} people from {src} to {dst}." + note,
-            ends=(flow.source,),
+        flow_ids = tuple(f.id for f, _ in flows)
+        listed = ("flow " if len(flow_ids) == 1 else "flows ") + ", ".join(f"'{f}'" for f in flow_ids)
+        origin = ", ".join(sources)
+        yield Hit(
+            place_kind="flow",
+            places=flow_ids,
+            data=tuple(ids),
+            evidence=f"{exporter} transfers {names(ids)} of {people(max_subjects(items))} people from {origin} to "
+            f"{importer} in {dst} ({listed})." + note,
+            control_places=(
+                *(("flow", f) for f in flow_ids),
+                *dict.fromkeys(("element", f.source) for f, _ in flows),
+            ),
+            location=("flow", flow_ids[0]),
         )
 
 
@@ -253,12 +286,14 @@ def cross_border(ctx: RuleContext) -> Iterator[Hit]:
     may_be_critical=True,
     title="Faces or identities published",
     description="Faces, ID photos or identifiers are shown to the public (street display screens naming "
-    "jaywalkers, open web pages), where anyone can copy them.",
+    "jaywalkers, open web pages), where anyone can copy them. PIPL Art. 26 is cited too where the images came "
+    "from cameras in public places.",
     family=FAMILY,
     categories=("BIO:Publication", "LINDDUN:Data disclosure", "LINDDUN:Identifying"),
     threat_tree=("DD.5", "I.1"),
     cwe=("CWE-359",),
-    regulations=("PIPL-25", "PIPL-26", "PIPL-55", "GDPR-5", "GDPR-9", "BIPA-15d"),
+    # PIPL-26 only where the published images came from cameras in public places (the jaywalker screens)
+    regulations=("PIPL-25", "PIPL-55", "GDPR-5", "GDPR-9", "BIPA-15d"),
     suppressed_by=(("data-minimisation",), ("pseudonymisation",)),
     default_severity="critical",
     base_likelihood=0.9,
@@ -277,10 +312,15 @@ def public_disclosure(ctx: RuleContext) -> Iterator[Hit]:
         if not any(d.category in IDENTITY_CATEGORIES for d in items):
             continue
         ids = [d.id for d in items]
-        yield _flow_hit(
-            flow,
-            ids,
-            f"Flow '{flow.id}' shows {names(ids)} to the public ('{flow.target}').",
-            ends=(flow.source,),
-            impact=(Factor(reason="published: anyone can copy it", effect=0.05),),
+        evidence = f"Flow '{flow.id}' shows {names(ids)} to the public ('{flow.target}')."
+        from_cameras = any(captured_in_public(ctx, i) for i in ids)
+        if from_cameras:
+            evidence += " PIPL Art. 26 lets images from cameras in public places serve public security only."
+        yield Hit.at_flow(
+            flow.id,
+            evidence=evidence,
+            data=tuple(ids),
+            control_places=(("flow", flow.id), ("element", flow.source)),
+            impact_factors=(Factor(reason="published: anyone can copy it", effect=0.05),),
+            regulations=("PIPL-26",) if from_cameras else (),
         )

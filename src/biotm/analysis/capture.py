@@ -1,0 +1,192 @@
+"""Where a faked live presentation or an injected stream meets the system, and how likely it passes there.
+
+A verifier that does not capture is fed by capture points up to `CAPTURE_SEARCH_DEPTH` flows upstream.
+Points of one class (capture kind, remote or not, liveness controls) fare alike, so a verifier keeps only
+the first few ids of each class (`CaptureIndex`); `CapturePricing` picks the point where a fake passes
+most easily, pricing points with extra (what-if) controls on their own.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from biotm.analysis.numbers import Numbers
+from biotm.analysis.paths import PlaceControls
+from biotm.graph import SystemGraph
+from biotm.model.schema import Capture, Element
+
+#: How far upstream (in flows) the solver looks for the capture device that feeds a verifier.
+CAPTURE_SEARCH_DEPTH = 3
+LIVE_CONTROLS = ("presentation-attack-detection", "injection-attack-detection", "device-attestation")
+
+#: A capture point's class: its effective capture kind, whether an injected stream counts as remote, and the
+#: liveness controls it has. Two points of one class fare the same at any verifier.
+_PointClass = tuple[Capture, bool, frozenset[str]]
+#: Per class, the smallest point ids (at most _KEPT, sorted); a full class shows that more may exist.
+_Summary = dict[_PointClass, tuple[str, ...]]
+_KEPT = 3
+
+
+class CaptureIndex:
+    """Per graph: the classes of capture points feeding each verifier, and the points themselves."""
+
+    def __init__(self, graph: SystemGraph, controls: PlaceControls) -> None:
+        self.graph = graph
+        self.controls = controls
+        self.summaries: dict[tuple[str, int], _Summary] = {}
+        self.points: dict[str, list[Element]] = {}
+        self.plain_capture: dict[str, tuple[float, str, str, list[str]]] = {}
+
+    def point_class(self, point: Element) -> _PointClass:
+        capture = point.capture if point.capture is not Capture.NONE else Capture.REMOTE
+        live = frozenset(c for c in LIVE_CONTROLS if c in self.controls(point.id))
+        return capture, capture is Capture.REMOTE or point.subject_controlled, live
+
+    def summary(self, verifier: Element) -> _Summary:
+        """The classes of the capture points feeding `verifier` (see `ChainSolver.capture_points`)."""
+        if verifier.capture is Capture.NONE:
+            found = self._upstream(verifier.id, CAPTURE_SEARCH_DEPTH)
+            if found:
+                return found
+        return {self.point_class(verifier): (verifier.id,)}
+
+    def _upstream(self, node: str, depth: int) -> _Summary:
+        """Capture points at most `depth` flows upstream of `node` through elements that do not capture.
+
+        The same set as a breadth-first search from `node` finds: a point is in it if some path of at most
+        `depth` flows leads from it to `node`, and the shortest such path passes no other capture point.
+        """
+        key = (node, depth)
+        found = self.summaries.get(key)
+        if found is not None:
+            return found
+        out: _Summary = {}
+        for flow in self.graph.inbound.get(node, ()):
+            source = self.graph.elements[flow.source]
+            if source.capture is not Capture.NONE:
+                _merge(out, {self.point_class(source): (source.id,)})
+            elif depth > 1:
+                _merge(out, self._upstream(source.id, depth - 1))
+        self.summaries[key] = out
+        return out
+
+
+def _merge(into: _Summary, part: _Summary) -> None:
+    for point_class, ids in part.items():
+        have = into.get(point_class)
+        into[point_class] = ids if have is None else tuple(sorted(set(have) | set(ids))[:_KEPT])
+
+
+class CapturePricing:
+    """The capture-point half of the chain solver (mixed into `ChainSolver`)."""
+
+    graph: SystemGraph
+    numbers: Numbers
+    extra: dict[str, set[str]]
+    shared: CaptureIndex
+    _capture: dict[str, tuple[float, str, str, list[str]]]
+
+    def controls(self, place: str) -> frozenset[str]:
+        raise NotImplementedError
+
+    def best_capture(self, element: Element) -> tuple[float, str, str, list[str]]:
+        """The capture point feeding `element` where a fake passes most easily (ties: the smallest id).
+
+        Points of one class fare alike, so only the first few ids of each class are looked at; a point
+        with extra liveness controls is priced on its own (extra controls only ever lower its factor).
+        """
+        cached = self._capture.get(element.id)
+        if cached is not None:
+            return cached
+        touched = {place for place in self.extra if self._live_extra(place)}
+        plain = not touched
+        if plain and element.id in self.shared.plain_capture:
+            return self.shared.plain_capture[element.id]
+        ranked = self._rank(element, touched)
+        if ranked is None:  # every point kept for some class has extra controls: price them all
+            ranked = min((-self._capture_factor(p, element)[0], p.id) for p in self.capture_points(element))
+        point = self.graph.elements[ranked[1]]
+        factor, text, weak = self._capture_factor(point, element)
+        best = (factor, point.id, text, weak)
+        if plain:
+            self.shared.plain_capture[element.id] = best
+        self._capture[element.id] = best
+        return best
+
+    def _rank(self, element: Element, touched: set[str]) -> tuple[float, str] | None:
+        """(-factor, id) of the best capture point feeding `element`, or None if the summary cannot tell."""
+        at_verifier = self.controls(element.id)
+        best: tuple[float, str] | None = None
+        for (capture, remote, live), ids in self.shared.summary(element).items():
+            for point_id in ids:
+                if point_id in touched:
+                    candidate = (-self._capture_factor(self.graph.elements[point_id], element)[0], point_id)
+                else:
+                    candidate = (-self._factor(capture, remote, live | at_verifier), point_id)
+                if best is None or candidate < best:
+                    best = candidate
+                if point_id not in touched:
+                    break
+            else:
+                if len(ids) == _KEPT:
+                    return None
+        return best
+
+    def _live_extra(self, place: str) -> bool:
+        """Does an extra control at `place` change how a faked presentation or injection fares there?"""
+        return any(c in LIVE_CONTROLS for c in self.extra.get(place, ()))
+
+    def capture_points(self, element: Element) -> list[Element]:
+        """The element itself if it captures, else capture devices up to a few flows upstream, else itself."""
+        cached = self.shared.points.get(element.id)
+        if cached is None:
+            cached = self.shared.points[element.id] = self._capture_points(element)
+        return cached
+
+    def _capture_points(self, element: Element) -> list[Element]:
+        if element.capture is not Capture.NONE:
+            return [element]
+        found: list[Element] = []
+        seen = {element.id}
+        queue = deque([(element.id, 0)])
+        while queue:
+            node, depth = queue.popleft()
+            if depth >= CAPTURE_SEARCH_DEPTH:
+                continue
+            for flow in self.graph.inbound.get(node, []):
+                if flow.source in seen:
+                    continue
+                seen.add(flow.source)
+                upstream = self.graph.elements[flow.source]
+                if upstream.capture is not Capture.NONE:
+                    found.append(upstream)
+                else:
+                    queue.append((flow.source, depth + 1))
+        return sorted(found, key=lambda e: e.id) or [element]
+
+    def _factor(self, capture: Capture, remote: bool, here: frozenset[str]) -> float:
+        """Probability that a faked presentation or an injected stream passes, given the controls `here`."""
+        present = self.numbers.step[f"present-{capture.value}"]
+        inject = self.numbers.step["inject-remote" if remote else "inject-terminal"]
+        for control in LIVE_CONTROLS:
+            if control in here:
+                if control == "presentation-attack-detection":
+                    present *= self.numbers.factor(control)
+                else:
+                    inject *= self.numbers.factor(control)
+        return max(present, inject)
+
+    def _capture_factor(self, point: Element, verifier: Element) -> tuple[float, str, list[str]]:
+        """Probability that a faked presentation or an injected stream passes at this capture point."""
+        here = self.controls(point.id) | self.controls(verifier.id)
+        capture = point.capture if point.capture is not Capture.NONE else Capture.REMOTE
+        remote = capture is Capture.REMOTE or point.subject_controlled
+        notes = [f"{capture.value} capture"]
+        weak = []
+        for control in LIVE_CONTROLS:
+            if control in here:
+                notes.append(f"has {control}")
+            else:
+                notes.append(f"no {control}")
+                weak.append(f"{point.id}:{control}")
+        return self._factor(capture, remote, here), ", ".join(notes), weak

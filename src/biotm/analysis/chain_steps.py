@@ -1,0 +1,103 @@
+"""A solved chain as steps: the origins behind an outcome in order, their factors, and the report's steps."""
+
+from __future__ import annotations
+
+from biotm.analysis.chains import Origin
+from biotm.result import ChainStep
+
+
+def _key(origin: Origin) -> tuple[str, str]:
+    return (origin.kind, f"{origin.element}/{origin.verification.id}" if origin.verification else origin.term)
+
+
+def chain_origins(known: dict[str, Origin], final: Origin) -> list[Origin]:
+    """The origins behind `final`, dependencies first, each once (iterative: chains can be thousands long)."""
+    ordered: list[Origin] = []
+    seen: set[tuple[str, str]] = set()
+    stack: list[tuple[Origin, bool]] = [(final, False)]
+    while stack:
+        origin, expanded = stack.pop()
+        key = _key(origin)
+        if expanded:
+            ordered.append(origin)
+            continue
+        if key in seen:
+            continue
+        seen.add(key)
+        stack.append((origin, True))
+        for term in reversed(origin.depends):
+            if term in known and _key(known[term]) not in seen:
+                stack.append((known[term], False))
+    return ordered
+
+
+def chain_steps(known: dict[str, Origin], final: Origin) -> list[ChainStep]:
+    """The steps behind `final`, dependencies first, each once."""
+    return [step_of(origin) for origin in chain_origins(known, final)]
+
+
+def chain_factors(known: dict[str, Origin], origins: list[Origin]) -> list[tuple[str, float]]:
+    """(reason, multiplier) per step whose product is the chain's likelihood.
+
+    A step's own multiplier is its likelihood over the product of the likelihoods it relied on; a step
+    relied on by several later ones counts once per use, as the solver multiplied it.
+    """
+    uses: dict[tuple[str, str], int] = {_key(origins[-1]): 1} if origins else {}
+    for origin in reversed(origins):
+        count = uses.get(_key(origin), 0)
+        for term in origin.depends:
+            if term in known:
+                dep = _key(known[term])
+                uses[dep] = uses.get(dep, 0) + count
+    out = []
+    for origin in origins:
+        relied = 1.0
+        for term in origin.depends:
+            if term in known:
+                relied *= known[term].probability
+        own = origin.probability / relied if relied > 0.0 else 0.0
+        count = uses.get(_key(origin), 1)
+        step = step_of(origin)
+        reason = f"{step.action}: {step.evidence}" if step.evidence else step.action
+        if count > 1:
+            reason += f"; relied on {count} times"
+        out.append((reason, own**count))
+    return out
+
+
+def step_of(origin: Origin) -> ChainStep:
+    if origin.kind == "verify":
+        assert origin.verification is not None and origin.element is not None
+        return ChainStep(
+            verifier=origin.element,
+            verification=origin.verification.id,
+            action=origin.verification.action,
+            uses=list(origin.uses),
+            grants=sorted(origin.verification.grants),
+            likelihood=origin.probability,
+            evidence=origin.evidence,
+            weak_controls=list(origin.weak),
+        )
+    if origin.kind == "leak":
+        assert origin.leak is not None
+        leak = origin.leak
+        route = " -> ".join(["entry", *(e.target.removeprefix("flow:") for e in leak.edges)])
+        weak = sorted({m for e in leak.edges for m in e.missing})
+        action = f"obtain '{origin.term}' at {leak.node.removeprefix('flow:')}"
+        return _obtained(origin, action, f"attack path {route} (p={origin.probability:.3g})", weak)
+    how = {"hold": "start with", "public": "collect public", "capability": "start with"}[origin.kind]
+    return _obtained(origin, f"{how} '{origin.term}'", origin.evidence, [])
+
+
+def _obtained(origin: Origin, action: str, evidence: str, weak: list[str]) -> ChainStep:
+    """A step that gives the attacker one term (a leak, a hold, public data) rather than passing a verifier."""
+    return ChainStep(
+        verifier="leak",
+        verification=None,
+        action=action,
+        uses=[],
+        grants=[origin.term],
+        likelihood=origin.probability,
+        evidence=evidence,
+        weak_controls=weak,
+    )

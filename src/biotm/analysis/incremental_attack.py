@@ -1,0 +1,185 @@
+"""The attack stage's part of an incremental evaluation: re-run the attack stage only when added controls can
+change it (`biotm.analysis.incremental` explains the whole scheme)."""
+
+from __future__ import annotations
+
+import copy
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from biotm.analysis.chains import LIVE_CONTROLS
+from biotm.analysis.numbers import CONTROL_EFFECT, ELEMENT_CONTROLS, FLOW_CONTROLS
+from biotm.analysis.paths import FLOW_PREFIX, Edge
+from biotm.analysis.risk import CHAIN_RULE, OPEN, chain_risk, findings_risk
+from biotm.analysis.stage import EXPOSURE_RULE, AttackAnalysis, analyze_attacks, authorized
+from biotm.graph import SystemGraph
+from biotm.options import AuditOptions
+from biotm.result import Finding, TheftChain
+
+Placed = tuple[str, str]
+
+#: Every control the attack analysis tests for (edge lowering, liveness at capture, verifier factors).
+ATTACK_CONTROLS = frozenset(
+    {
+        *CONTROL_EFFECT,
+        *LIVE_CONTROLS,
+        *(c for controls in ELEMENT_CONTROLS.values() for c in controls),
+        *(c for controls in FLOW_CONTROLS.values() for c in controls),
+        "second-factor",
+        "human-review",
+        "sim-change-notification",
+    }
+)
+
+
+@dataclass
+class AttackOutcome:
+    """The attack stage's part of the risk for one set of added controls."""
+
+    analysis: AttackAnalysis
+    findings: dict[str, Finding]
+    chains: list[TheftChain]
+    risk: float
+    read: frozenset[str] = field(default_factory=frozenset)
+
+
+def _selected_findings(analysis: AttackAnalysis, options: AuditOptions) -> dict[str, Finding]:
+    from biotm.analysis.selection import selected as _selected  # the attack stage's own --rules filter
+
+    return {f.id: f for f in analysis.findings if _selected(f, options)}
+
+
+def outcome(analysis: AttackAnalysis, options: AuditOptions) -> AttackOutcome:
+    findings = _selected_findings(analysis, options)
+    chain_findings = {i: f for i, f in findings.items() if f.rule == CHAIN_RULE}
+    risk = findings_risk(findings.values()) + chain_risk(analysis.chains, chain_findings)
+    return AttackOutcome(analysis, findings, analysis.chains, risk, frozenset(analysis.attack_graph.controls))
+
+
+def with_extra_controls(graph: SystemGraph, extra: dict[str, set[str]]) -> SystemGraph:
+    """A shallow copy of the system graph whose elements and flows carry the extra controls.
+
+    Lineage, zones and data do not depend on controls, so they are shared, not recomputed.
+    """
+    patched = copy.copy(graph)
+    patched.elements = dict(graph.elements)
+    patched.flows = dict(graph.flows)
+    for place, controls in extra.items():
+        if place in patched.flows:
+            flow = patched.flows[place]
+            patched.flows[place] = flow.model_copy(update={"controls": [*flow.controls, *sorted(controls)]})
+        elif place in patched.elements:
+            element = patched.elements[place]
+            patched.elements[place] = element.model_copy(update={"controls": [*element.controls, *sorted(controls)]})
+    return patched
+
+
+class AttackState:
+    """The attack stage's outcome for the controls committed so far, and its re-runs for candidates."""
+
+    def __init__(self, graph: SystemGraph, options: AuditOptions, analysis: AttackAnalysis) -> None:
+        self.graph = graph
+        self.options = options
+        self.extra: dict[str, set[str]] = {}
+        self.current = outcome(analysis, options)
+        self.runs = 0
+
+    def can_change(self, placed: list[Placed]) -> bool:
+        """False when the attack stage provably ignores every added control (never asked about the place,
+        or never tests the control)."""
+        read = self.current.read
+        return any(control in ATTACK_CONTROLS and place in read for place, control in placed)
+
+    def evaluate(self, placed: list[Placed]) -> AttackOutcome:
+        """The attack stage re-run with `placed` added to what is committed."""
+        if not self.can_change(placed):
+            return self.current
+        extra = {p: set(c) for p, c in self.extra.items()}
+        for place, control in placed:
+            extra.setdefault(place, set()).add(control)
+        self.runs += 1
+        analysis = analyze_attacks(with_extra_controls(self.graph, extra), self.options.attackers)
+        return outcome(analysis, self.options)
+
+    def commit(self, placed: list[Placed], result: AttackOutcome) -> None:
+        for place, control in placed:
+            self.extra.setdefault(place, set()).add(control)
+        self.current = result
+        self._touching = None
+
+    _touching: dict[str, dict[str, float]] | None = None
+
+    def touching(self) -> dict[str, dict[str, float]]:
+        """Per place, the exposures and chains (id -> risk) whose best route passes it now."""
+        if self._touching is None:
+            self._touching = _touching(self.current)
+        return self._touching
+
+    def bound(self, placed: list[Placed]) -> float:
+        """At least the attack risk `placed` can remove: the exposures and chains whose best route passes one
+        of its places (a route it does not touch keeps its likelihood, and the others can only fall)."""
+        if not self.can_change(placed):
+            return 0.0
+        touching = self.touching()
+        parts: dict[str, float] = {}
+        for place, _ in placed:
+            parts.update(touching.get(place, {}))
+        return sum(parts.values())
+
+
+def _route_places(edges: Iterable[Edge]) -> set[str]:
+    places: set[str] = set()
+    for edge in edges:
+        places.add(edge.target.removeprefix(FLOW_PREFIX))
+        if edge.kind == "misuse":
+            places.add(edge.source)  # priced by the controls of the system the insider reads (`Edge.missing`)
+        if edge.via:
+            places.add(edge.via)
+    return places
+
+
+def _touching(current: AttackOutcome) -> dict[str, dict[str, float]]:
+    """Per place: the exposure findings and chains (id -> risk) whose best route passes it."""
+    analysis = current.analysis
+    out: dict[str, dict[str, float]] = defaultdict(dict)
+    # The exposure finding takes its likelihood from the likeliest attacker the data is not already shown to
+    # (`stage.exposure_findings`); a likelier entitled insider's route must not hide that attacker's route.
+    allowed = {a.id: authorized(analysis.attack_graph, a) for a in analysis.attackers}
+    for finding in current.findings.values():
+        if finding.rule != EXPOSURE_RULE or finding.status not in OPEN:
+            continue
+        data_id = finding.places[0]
+        reached = [
+            (leaks[data_id].probability, leaks[data_id].edges)
+            for attacker, leaks in analysis.leaks.items()
+            if data_id in leaks and data_id not in allowed.get(attacker, set())
+        ]
+        best = max((p for p, _ in reached), default=0.0)
+        for probability, edges in reached:
+            if probability >= best - 1e-12:
+                for place in _route_places(edges):
+                    out[place][finding.id] = finding.risk
+    for chain in current.chains:
+        summary = current.findings.get(chain.finding)
+        if summary is None or summary.status not in OPEN:
+            continue
+        weight = chain.likelihood * summary.impact
+        places = set()
+        leaks = analysis.leaks.get(chain.attacker, {})
+        for step in chain.steps:
+            places.add(step.verifier)
+            places.update(w.split(":", 1)[0] for w in step.weak_controls)
+            for data_id in step.grants if step.verifier == "leak" else ():
+                if data_id in leaks:
+                    places |= _route_places(leaks[data_id].edges)
+        for place in places:
+            out[place][chain.id] = weight
+    return out
+
+
+def lowered(before: dict[str, Finding], after: dict[str, Finding]) -> list[str]:
+    """Ids of open findings in `before` that `after` removes or lowers."""
+    return sorted(
+        i for i, f in before.items() if f.status in OPEN and (i not in after or after[i].risk < f.risk)
+    )

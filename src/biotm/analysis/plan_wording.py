@@ -1,0 +1,85 @@
+"""The words of a mitigation plan: each item's why, what stopped the plan, which chain breakers it supersedes."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from biotm.analysis.risk import CHAIN_RULE, OPEN
+from biotm.model.controls import SECOND_FACTOR
+from biotm.result import AuditResult, PlanItem, TheftChain
+
+__all__ = ["SUPERSEDED_SHOWN", "stopped", "superseded", "why"]
+
+
+def why(broken: list[TheftChain], closes: list[str], found_as: str, kind: str) -> str:
+    """What the item does, most important first: the identity-theft chains it breaks (by what they would have
+    given), then the findings it closes or lowers (by rule); an obligation or a cut first says what it covers."""
+    parts = []
+    if broken:
+        goals = Counter(c.goal for c in broken)
+        ordered = sorted(goals.items(), key=lambda g: (-g[1], g[0]))
+        what = ", ".join(f"{goal} x{n}" if n > 1 else goal for goal, n in ordered)
+        parts.append(f"breaks {len(broken)} identity-theft chain{'s' * (len(broken) > 1)} ({what})")
+    rules = Counter(i.rsplit("-", 1)[0] for i in closes)
+    if rules:
+        named = ", ".join(f"{rule} x{n}" if n > 1 else rule for rule, n in sorted(rules.items()))
+        parts.append(f"lowers {len(closes)} finding{'s' * (len(closes) > 1)} ({named})")
+    if kind in ("obligation", "cut") or not parts:
+        parts.insert(0, found_as)  # which processing a DPIA covers, which data a cut protects
+    return "; ".join(parts)
+
+
+#: Superseded chain breakers the plan names at most (the likeliest chains first).
+SUPERSEDED_SHOWN = 5
+
+
+def superseded(result: AuditResult, items: list[PlanItem]) -> list[str]:
+    """Chain breakers (`broken_by` entries) not in the plan whose every chain a planned item already breaks: why
+    a control an auditor expects first (liveness at the capture) ranks by what else it lowers, with numbers."""
+    impact = {f.id: f.impact for f in result.findings if f.rule == CHAIN_RULE and f.status in OPEN}
+    breaks: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for chain in result.chains:
+        if chain.finding in impact:
+            for entry in chain.broken_by:
+                breaks[entry].append((chain.id, chain.likelihood * impact[chain.finding]))
+    # mfa and second-factor are one control to every check: either planned at a place counts as both
+    planned = {
+        f"{m.split(':', 1)[0]}:{alias}"
+        for item in items
+        for m in item.members
+        for alias in (SECOND_FACTOR if m.split(":", 1)[1] in SECOND_FACTOR else (m.split(":", 1)[1],))
+    }
+    by_chain = {c: item.rank for item in items for c in item.breaks_chains}
+    notes: list[tuple[float, str]] = []
+    for entry, chains in breaks.items():
+        members = entry.split("+")
+        if set(members) <= planned or not all(c in by_chain for c, _ in chains):
+            continue
+        ranks = sorted({by_chain[c] for c, _ in chains})
+        placed = " + ".join(m.split(":", 1)[1] for m in members) + " at " + members[0].split(":", 1)[0]
+        weight = sum(w for _, w in chains)
+        by = " and ".join(f"item {r}" for r in ranks)
+        notes.append((weight, f"{placed}: {len(chains)} chain{'s' * (len(chains) > 1)}, risk {weight:.3f}, "
+                              f"all broken by {by}"))
+    notes.sort(key=lambda n: (-n[0], n[1]))
+    shown = [text for _, text in notes[:SUPERSEDED_SHOWN]]
+    if len(notes) > SUPERSEDED_SHOWN:
+        shown.append(f"{len(notes) - SUPERSEDED_SHOWN} more chain breakers are superseded the same way")
+    return shown
+
+
+def stopped(
+    chosen: int, max_items: int, left: int, over_budget: int, risk: float, budget: float | None, remaining: float
+) -> str:
+    """Why the plan ends here, in the words an auditor signs under."""
+    if chosen >= max_items and left:
+        return (
+            f"stopped at the limit of {max_items} items: {left} more candidates may remove risk, "
+            f"{risk:.3f} risk left; raise --max-items"
+        )
+    if over_budget:
+        return (
+            f"stopped by the budget: {over_budget} more candidates would remove risk but cost more than the "
+            f"{remaining:g} person-days left, {risk:.3f} risk left; raise --budget"
+        )
+    return f"no candidate removes more risk: {risk:.3f} risk left (findings no proposable control lowers)"

@@ -1,0 +1,32 @@
+"""What an audit runs and how (`AuditOptions`): read by the pipeline, the rules engine and the analyses.
+
+Its own module, importing nothing of biotm, so that every stage can take its options without importing
+the pipeline that runs the stages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class AuditOptions:
+    """What to run and how; the defaults run everything."""
+
+    rules: tuple[str, ...] = ()
+    skip_rules: tuple[str, ...] = ()
+    with_controls: tuple[str, ...] = ()
+    budget_days: float | None = None
+    attackers: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    k_paths: int = 3
+    #: Mitigation plan: True always (biotm mitigate), False never, None only when given a budget.
+    plan: bool | None = None
+    #: Items a plan lists at most (it says when it stopped there); the same for mitigate and analyze --budget.
+    plan_items: int = 20
+    #: The day acceptances are checked against; fixed by the caller so reports are reproducible.
+    today: dt.date | None = None
+    #: Called with the name of each stage as it starts (the CLI's progress bar); never changes results.
+    progress: Callable[[str], None] | None = field(default=None, compare=False)
