@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from biotm.regulations import law_of
+from biotm.model.schema import DataItem
+from biotm.regulations import SCOPES, law_of
 from biotm.report import ReportOptions, summary, view
 from biotm.report.grouping import FindingGroup, groups
 from biotm.result import AuditResult
@@ -37,6 +38,39 @@ def laws(result: AuditResult) -> set[str]:
                                                                                for r in f.regulations}}
 
 
+def _split(cited: set[str]) -> tuple[list[str], list[str]]:
+    """Cited keys as (laws, standards): ISO and NIST documents are good practice, not law."""
+    standards = sorted(k for k in cited if k in SCOPES and SCOPES[k].kind == "standard")
+    return sorted(cited - set(standards)), standards
+
+
+#: Where each law states the lawful bases a purpose needs; laws not listed are asked for by name.
+_BASIS_ARTICLES = {"GDPR": "GDPR Art. 6 and 9(2)", "PIPL": "PIPL Art. 13, and Art. 29 separate consent for sensitive "
+                   "personal information", "BIPA": "BIPA 740 ILCS 14/15(b), a written release"}
+
+
+def _basis(item: DataItem) -> str:
+    basis = item.basis
+    if basis is None:
+        return "not declared"
+    text = basis.basis.value + (f" ({basis.law})" if basis.law else "")
+    return text + (f" for {', '.join(basis.purposes)}" if basis.purposes else "")
+
+
+def _basis_todo(result: AuditResult, cited: set[str]) -> Block:
+    """Ask only for the bases the model does not declare, under the laws in scope."""
+    in_scope = [_BASIS_ARTICLES[k] for k in sorted(_split(cited)[0]) if k in _BASIS_ARTICLES]
+    # BIPA asks a release for biometric identifiers only: asking one for payroll hours would be struck.
+    only_biometric = not {"GDPR", "PIPL"} & cited and "BIPA" in cited
+    missing = sorted(d.id for d in result.model.data if d.basis is None and (d.is_biometric or not only_biometric))
+    where = "; ".join(in_scope) or "the data-protection law that applies"
+    interest = " and any legitimate interest pursued" if "GDPR" in cited else ""
+    if missing:
+        return Block("todo", f"State the purpose and lawful basis ({where}){interest} of the data items the "
+                             f"model declares none for: {', '.join(missing)}; check the declared ones above.")
+    return Block("todo", f"Check each declared basis above against {where}{interest}.")
+
+
 def _group_rows(result: AuditResult, found: list[FindingGroup], limit: int = 25) -> list[list[str]]:
     rows = []
     for group in sorted(found, key=lambda g: (-g.lead.risk, g.lead.id))[:limit]:
@@ -55,9 +89,10 @@ def _description(result: AuditResult) -> list[Block]:
                       f"{s.counts.data} data items of which {s.counts.biometric_data} biometric; the largest data set "
                       f"concerns {view.people(s.max_subjects)} people.")]
     rows = [[d.name or d.id, d.id, d.category.value, view.people(d.subjects), ", ".join(d.purposes) or "not stated",
-             f"{d.retention_days} days" if d.retention_days is not None else "not stated"]
+             _basis(d), f"{d.retention_days} days" if d.retention_days is not None else "not stated"]
             for d in sorted(model.data, key=lambda d: (not d.is_biometric, d.id))]
-    out.append(Block("table", header=["data item", "id", "category", "people", "purposes", "retention"], rows=rows))
+    out.append(Block("table", header=["data item", "id", "category", "people", "purposes", "lawful basis",
+                                      "retention"], rows=rows))
     processors = sorted({z.owner for z in result.zones})
     out.append(Block("p", "Organisations involved (zone owners): " + ", ".join(processors) + "."))
     crossings = [c for c in result.crossings if c.cross_border or c.disclosure]
@@ -67,8 +102,7 @@ def _description(result: AuditResult) -> list[Block]:
                  ", ".join(k for k, on in (("disclosure", c.disclosure), ("cross-border", c.cross_border)) if on),
                  ", ".join(c.data)] for c in crossings[:40]]
         out.append(Block("table", header=["flow", "from", "to", "kind", "data"], rows=rows))
-    out.append(Block("todo", "State each purpose and its lawful basis (GDPR Art. 6 and 9(2); PIPL Art. 13 and "
-                             "29), and any legitimate interest pursued."))
+    out.append(_basis_todo(result, laws(result)))
     return out
 
 
@@ -127,20 +161,30 @@ def _measures(result: AuditResult, found: list[FindingGroup]) -> list[Block]:
 def document(result: AuditResult, options: ReportOptions) -> list[Block]:
     """The DPIA / PIPIA draft as blocks; which parts appear depends on the laws the findings cite."""
     cited = laws(result)
+    engaged, standards = _split(cited)
     found = groups(result)
     date = options.date.isoformat() if options.date else "not stated (run with --today)"
     high = [g for g in found if view.is_open(g.lead) and g.lead.severity in ("critical", "high")]
     blocks = [
         Block("h1", f"Data-protection impact assessment (draft): {result.summary.name}"),
         Block("p", f"Draft prepared with {result.tool} {result.tool_version} from the threat model on {date}. "
-                   f"Laws engaged by the findings: {', '.join(sorted(cited)) or 'none cited'}. Places marked "
+                   f"Laws engaged by the findings: {', '.join(engaged) or 'none cited'}. "
+                   + (f"Standards and guidance referred to (good practice, not law): {', '.join(standards)}. "
+                      if standards else "") + f"Places marked "
                    f"{TODO} need information a model cannot give."),
     ]
     if not {"GDPR", "PIPL"} & cited:
-        blocks.append(Block("p", "No finding cites the GDPR or the PIPL; the sections below follow GDPR Art. 35(7) "
-                                 "as a common structure. Check which impact-assessment duty applies."))
+        blocks.append(Block("p", "No finding cites the GDPR or the PIPL; the sections below follow the structure of "
+                                 "GDPR Art. 35(7) as good practice, not as a duty. Check which assessment or "
+                                 "written policy the laws engaged require."))
     gdpr = "GDPR" in cited or "PIPL" not in cited
-    if gdpr:
+    if gdpr and "GDPR" not in cited:
+        # The GDPR's structure without its article numbers and duties: a BIPA assessment citing them is struck.
+        blocks += [Block("h2", "1. Systematic description of the processing and its purposes"), *_description(result),
+                   Block("h2", "2. Necessity and proportionality"), *_necessity(result, found),
+                   Block("h2", "3. Risks to the people whose data is processed"), *_risks(result, found),
+                   Block("h2", "4. Measures envisaged to address the risks"), *_measures(result, found)]
+    elif gdpr:
         blocks += [Block("h2", "1. Systematic description of the processing and its purposes (GDPR Art. 35(7)(a))"),
                    *_description(result),
                    Block("h2", "2. Necessity and proportionality (GDPR Art. 35(7)(b))"), *_necessity(result, found),
