@@ -158,8 +158,22 @@ def _measures(result: AuditResult, found: list[FindingGroup]) -> list[Block]:
     return out
 
 
-def document(result: AuditResult, options: ReportOptions) -> list[Block]:
+def document(result: AuditResult, options: ReportOptions, controller: str | None = None) -> list[Block]:
     """The DPIA / PIPIA draft as blocks; which parts appear depends on the laws the findings cite."""
+    from biotm.report import dpia_scope
+
+    everyone = dpia_scope.controllers(result)
+    if controller is not None:
+        controller = dpia_scope.resolve(result, controller)
+        result = dpia_scope.for_controller(result, controller)
+        scope = (f"This draft covers the processing {controller} answers for "
+                 "(its own systems and its processors'), the flows in and out of them and the findings placed "
+                 f"there; the other controllers ({', '.join(c for c in everyone if c != controller) or 'none'}) "
+                 "each assess their own.")
+    else:
+        scope = (f"This draft covers the processing of all {len(everyone)} controllers in the model "
+                 f"({', '.join(everyone)}); each handler answers for its own part (run with --controller to draft "
+                 "one's).")
     cited = laws(result)
     engaged, standards = _split(cited)
     found = groups(result)
@@ -170,7 +184,7 @@ def document(result: AuditResult, options: ReportOptions) -> list[Block]:
         Block("p", f"Draft prepared with {result.tool} {result.tool_version} from the threat model on {date}. "
                    f"Laws engaged by the findings: {', '.join(engaged) or 'none cited'}. "
                    + (f"Standards and guidance referred to (good practice, not law): {', '.join(standards)}. "
-                      if standards else "") + f"Places marked "
+                      if standards else "") + f"{scope} Places marked "
                    f"{TODO} need information a model cannot give."),
     ]
     if not {"GDPR", "PIPL"} & cited:
@@ -227,11 +241,11 @@ def document(result: AuditResult, options: ReportOptions) -> list[Block]:
     return blocks
 
 
-def render_markdown(result: AuditResult, options: ReportOptions) -> str:
+def render_markdown(result: AuditResult, options: ReportOptions, controller: str | None = None) -> str:
     from biotm.report.markdown import table, text
 
     lines: list[str] = []
-    for block in document(result, options):
+    for block in document(result, options, controller):
         if block.kind == "h1":
             lines += [f"# {text(block.text)}", ""]
         elif block.kind == "h2":
@@ -245,7 +259,7 @@ def render_markdown(result: AuditResult, options: ReportOptions) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def render_html(result: AuditResult, options: ReportOptions) -> str:
+def render_html(result: AuditResult, options: ReportOptions, controller: str | None = None) -> str:
     from markupsafe import escape
 
     from biotm.report.html import csp_hash
@@ -253,6 +267,7 @@ def render_html(result: AuditResult, options: ReportOptions) -> str:
     def e(value: str) -> str:
         return str(escape(view.printable(value)))
 
+    blocks = document(result, options, controller)
     style = ("body{font:14px/1.5 system-ui,sans-serif;max-width:960px;margin:0 auto;padding:0 20px 40px}"
              "table{border-collapse:collapse;width:100%;margin:8px 0 16px}th,td{border:1px solid #cfd8dc;"
              "padding:3px 6px;text-align:left;vertical-align:top}th{background:#eceff1}.todo{border-left:4px solid "
@@ -260,8 +275,8 @@ def render_html(result: AuditResult, options: ReportOptions) -> str:
     parts = ['<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">',
              f'<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src {csp_hash(style)}; '
              "base-uri 'none'; form-action 'none'\">",
-             f"<title>{e(document(result, options)[0].text)}</title>\n<style>{style}</style>\n</head>\n<body>"]
-    for block in document(result, options):
+             f"<title>{e(blocks[0].text)}</title>\n<style>{style}</style>\n</head>\n<body>"]
+    for block in blocks:
         if block.kind in ("h1", "h2"):
             parts.append(f"<{block.kind}>{e(block.text)}</{block.kind}>")
         elif block.kind == "todo":
@@ -276,14 +291,14 @@ def render_html(result: AuditResult, options: ReportOptions) -> str:
     return "\n".join(parts)
 
 
-def render_pdf(result: AuditResult, options: ReportOptions) -> bytes:
+def render_pdf(result: AuditResult, options: ReportOptions, controller: str | None = None) -> bytes:
     from biotm.report import pdf
 
-    return pdf.render_blocks(document(result, options), TODO, f"biotm DPIA draft: {result.summary.name}")
+    return pdf.render_blocks(document(result, options, controller), TODO, f"biotm DPIA draft: {result.summary.name}")
 
 
-def render_docx(result: AuditResult, options: ReportOptions) -> bytes:
+def render_docx(result: AuditResult, options: ReportOptions, controller: str | None = None) -> bytes:
     from biotm.report import dpia_docx
 
-    return dpia_docx.render_blocks(document(result, options), TODO, f"biotm DPIA draft: {result.summary.name}",
-                                   options.date)
+    title = f"biotm DPIA draft: {result.summary.name}"
+    return dpia_docx.render_blocks(document(result, options, controller), TODO, title, options.date)
