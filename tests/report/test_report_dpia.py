@@ -79,6 +79,7 @@ def test_standards_are_not_listed_as_laws_and_a_pipia_cites_no_gdpr() -> None:
     assert "PIPL" in laws_part and not any(s in laws_part for s in ("ISO", "NIST"))
     assert "ISO-30107-3" in standards_part and "NIST-800-63" in standards_part
     assert "GDPR" not in china and "PIPL Art. 13" in china
+    assert china.startswith("# Personal-information protection impact assessment (draft)")
 
 
 def test_declared_bases_are_printed_and_only_missing_ones_asked_for() -> None:

@@ -180,7 +180,9 @@ def document(result: AuditResult, options: ReportOptions, controller: str | None
     date = options.date.isoformat() if options.date else "not stated (run with --today)"
     high = [g for g in found if view.is_open(g.lead) and g.lead.severity in ("critical", "high")]
     blocks = [
-        Block("h1", f"Data-protection impact assessment (draft): {result.summary.name}"),
+        # Under the PIPL alone the document is a PIPIA; calling it a (GDPR) DPIA would be struck.
+        Block("h1", ("Personal-information protection impact assessment" if "PIPL" in cited and "GDPR" not in cited
+                     else "Data-protection impact assessment") + f" (draft): {result.summary.name}"),
         Block("p", f"Draft prepared with {result.tool} {result.tool_version} from the threat model on {date}. "
                    f"Laws engaged by the findings: {', '.join(engaged) or 'none cited'}. "
                    + (f"Standards and guidance referred to (good practice, not law): {', '.join(standards)}. "
