@@ -90,7 +90,9 @@ def test_declared_bases_are_printed_and_only_missing_ones_asked_for() -> None:
     assert declared and missing
     for item in declared:
         row = next(line for line in markdown.splitlines() if f"| {view_id(item.id)} |" in line)
-        assert item.basis is not None and item.basis.basis.value in row, row
+        assert item.basis is not None and (item.basis.law or "") in row and "not declared" not in row, row
+    assert "explicit consent (GDPR Art. 9(2)(a))" in markdown and "separate-consent" not in markdown  # GDPR words
+    assert "Applicant" not in next(line for line in markdown.splitlines() if line.startswith("Organisations"))
     todo = next(line for line in markdown.splitlines() if "lawful basis (GDPR Art. 6 and 9(2))" in line)
     assert todo.removesuffix("; check the declared ones above.").endswith(", ".join(view_id(i) for i in missing))
 

@@ -49,11 +49,16 @@ _BASIS_ARTICLES = {"GDPR": "GDPR Art. 6 and 9(2)", "PIPL": "PIPL Art. 13, and Ar
                    "personal information", "BIPA": "BIPA 740 ILCS 14/15(b), a written release"}
 
 
-def _basis(item: DataItem) -> str:
+#: How a basis is called under the GDPR, where the PIPL's words would be struck (Art. 9(2)(a): explicit consent).
+_GDPR_WORDS = {"separate-consent": "explicit consent (GDPR Art. 9(2)(a))"}
+
+
+def _basis(item: DataItem, gdpr_only: bool) -> str:
     basis = item.basis
     if basis is None:
         return "not declared"
-    text = basis.basis.value + (f" ({basis.law})" if basis.law else "")
+    kind = _GDPR_WORDS.get(basis.basis.value, basis.basis.value) if gdpr_only else basis.basis.value
+    text = kind + (f" ({basis.law})" if basis.law else "")
     return text + (f" for {', '.join(basis.purposes)}" if basis.purposes else "")
 
 
@@ -83,17 +88,22 @@ def _group_rows(result: AuditResult, found: list[FindingGroup], limit: int = 25)
 def _description(result: AuditResult) -> list[Block]:
     s = result.summary
     model = result.model
+    cited = laws(result)
+    gdpr_only = "GDPR" in cited and "PIPL" not in cited
     out = [Block("p", f"{s.name}{' (version ' + s.version + ')' if s.version else ''}: "
                       f"{s.description or 'the model gives no description.'}"),
            Block("p", f"{s.counts.elements} elements in {s.counts.zones} trust zones, {s.counts.flows} flows, "
                       f"{s.counts.data} data items of which {s.counts.biometric_data} biometric; the largest data set "
                       f"concerns {view.people(s.max_subjects)} people.")]
     rows = [[d.name or d.id, d.id, d.category.value, view.people(d.subjects), ", ".join(d.purposes) or "not stated",
-             _basis(d), f"{d.retention_days} days" if d.retention_days is not None else "not stated"]
+             _basis(d, gdpr_only), f"{d.retention_days} days" if d.retention_days is not None else "not stated"]
             for d in sorted(model.data, key=lambda d: (not d.is_biometric, d.id))]
     out.append(Block("table", header=["data item", "id", "category", "people", "purposes", "lawful basis",
                                       "retention"], rows=rows))
-    processors = sorted({z.owner for z in result.zones})
+    from biotm.report.dpia_scope import subject_zones
+
+    # The data subject's own phone is no organisation's: naming the applicant as one would be struck.
+    processors = sorted({z.owner for z in result.zones if z.id not in subject_zones(result)})
     out.append(Block("p", "Organisations involved (zone owners): " + ", ".join(processors) + "."))
     crossings = [c for c in result.crossings if c.cross_border or c.disclosure]
     if crossings:
@@ -173,7 +183,8 @@ def document(result: AuditResult, options: ReportOptions, controller: str | None
     else:
         scope = (f"This draft covers the processing of all {len(everyone)} controllers in the model "
                  f"({', '.join(everyone)}); each handler answers for its own part (run with --controller to draft "
-                 "one's).")
+                 "one's)." if len(everyone) > 1 else
+                 f"This draft covers the processing of the model's one controller ({', '.join(everyone)}).")
     cited = laws(result)
     engaged, standards = _split(cited)
     found = groups(result)

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from biotm.legal.roles import Parties
+from biotm.model.schema import ActorRole
 from biotm.result import AuditResult
 
 
-def _subject_zones(result: AuditResult) -> set[str]:
+def subject_zones(result: AuditResult) -> set[str]:
     """Zones holding only the data subject's own devices: nobody's processing to assess."""
-    controlled = {e.id for e in result.model.elements if e.subject_controlled}
+    controlled = {e.id for e in result.model.elements
+                  if e.subject_controlled or e.role is ActorRole.DATA_SUBJECT}
     return {z.id for z in result.zones if z.elements and set(z.elements) <= controlled}
 
 
 def controllers(result: AuditResult) -> list[str]:
     """Organisations answerable for some processing (processors count for their controller), in name order."""
     parties = Parties(result.model)
-    skip = _subject_zones(result)
+    skip = subject_zones(result)
     return sorted({parties.controller_of(z.owner) for z in result.zones if z.id not in skip})
 
 
