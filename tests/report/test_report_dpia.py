@@ -67,3 +67,47 @@ def test_model_text_is_escaped_in_every_dpia_format(tmp_path: Path) -> None:
     markdown = dpia.render_markdown(result, OPTIONS)
     assert "<script>" not in markdown and "\\*\\*bold\\*\\*" in markdown
     assert dpia.render_pdf(result, OPTIONS).startswith(b"%PDF")
+
+
+def _header(markdown: str) -> str:
+    return next(line for line in markdown.splitlines() if line.startswith("Draft prepared"))
+
+
+def test_standards_are_not_listed_as_laws_and_a_pipia_cites_no_gdpr() -> None:
+    china = dpia.render_markdown(audited(SCENARIOS / "china-sim-registration.yaml"), OPTIONS)
+    laws_part, standards_part = _header(china).split("Standards and guidance referred to")
+    assert "PIPL" in laws_part and not any(s in laws_part for s in ("ISO", "NIST"))
+    assert "ISO-30107-3" in standards_part and "NIST-800-63" in standards_part
+    assert "GDPR" not in china and "PIPL Art. 13" in china
+    assert china.startswith("# Personal-information protection impact assessment (draft)")
+
+
+def test_declared_bases_are_printed_and_only_missing_ones_asked_for() -> None:
+    result = audited(SCENARIOS / "bank-remote-ekyc.yaml")
+    markdown = dpia.render_markdown(result, OPTIONS)
+    declared = [d for d in result.model.data if d.basis is not None]
+    missing = sorted(d.id for d in result.model.data if d.basis is None)
+    assert declared and missing
+    for item in declared:
+        row = next(line for line in markdown.splitlines() if f"| {view_id(item.id)} |" in line)
+        assert item.basis is not None and (item.basis.law or "") in row and "not declared" not in row, row
+    assert "explicit consent (GDPR Art. 9(2)(a))" in markdown and "separate-consent" not in markdown  # GDPR words
+    assert "Applicant" not in next(line for line in markdown.splitlines() if line.startswith("Organisations"))
+    todo = next(line for line in markdown.splitlines() if "lawful basis (GDPR Art. 6 and 9(2))" in line)
+    assert todo.removesuffix("; check the declared ones above.").endswith(", ".join(view_id(i) for i in missing))
+
+
+def test_a_bipa_assessment_cites_no_gdpr_and_asks_releases_for_biometrics_only() -> None:
+    result = audited(SCENARIOS / "workplace-attendance.yaml")
+    markdown = dpia.render_markdown(result, OPTIONS)
+    headings = [line for line in markdown.splitlines() if line.startswith("#")]
+    assert not any("GDPR" in h for h in headings) and "GDPR Art. 6" not in markdown and "DPO" not in markdown
+    assert "BIPA 740 ILCS 14/15(b)" in markdown
+    todo = next(line for line in markdown.splitlines() if "14/15(b)" in line)
+    for item in result.model.data:
+        assert (view_id(item.id) in todo) == (item.is_biometric and item.basis is None), item.id
+
+
+def view_id(value: str) -> str:
+    """An id as the Markdown draft escapes it."""
+    return value.replace("_", "\\_")

@@ -23,11 +23,19 @@ DRAFT_FORMATS = ("markdown", "html", "pdf", "docx")
 @click.command(short_help="Draft a DPIA / PIPIA (Markdown, HTML, PDF or Word).")
 @click.argument("file", type=click.Path(dir_okay=False))
 @output_options(DRAFT_FORMATS, default="markdown", what="draft")
+@click.option("--controller", "controller", metavar="ORG", default=None,
+              help="Draft the assessment of this controller's processing only (a zone owner's name).")
 @today_option("Date of the assessment and of acceptance checks (default: today; printed only when given).")
 @max_size_option
 @input_format_option
 def dpia(
-    file: str, fmt: str | None, output: str | None, today: dt.date | None, max_size_mb: float | None, input_format: str
+    file: str,
+    fmt: str | None,
+    output: str | None,
+    controller: str | None,
+    today: dt.date | None,
+    max_size_mb: float | None,
+    input_format: str,
 ) -> None:
     """Draft the impact assessment of model FILE, with the sections the laws its findings cite require.
 
@@ -42,11 +50,18 @@ def dpia(
     loaded = load_or_fail(file, max_size_mb, input_format)
     result = audit(loaded, AuditOptions(today=today or dt.date.today()))
     options = ReportOptions(date=today)
+    if controller is not None:
+        from biotm.report.dpia_scope import resolve
+
+        try:
+            controller = resolve(result, controller)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--controller") from None
     if fmt == "pdf":
-        write_output([draft.render_pdf(result, options)], output, inputs=[file])
+        write_output([draft.render_pdf(result, options, controller)], output, inputs=[file])
     elif fmt == "docx":
-        write_output([draft.render_docx(result, options)], output, inputs=[file])
+        write_output([draft.render_docx(result, options, controller)], output, inputs=[file])
     elif fmt == "html":
-        write_output(draft.render_html(result, options), output, inputs=[file])
+        write_output(draft.render_html(result, options, controller), output, inputs=[file])
     else:
-        write_output(draft.render_markdown(result, options), output, inputs=[file])
+        write_output(draft.render_markdown(result, options, controller), output, inputs=[file])

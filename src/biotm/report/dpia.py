@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from biotm.regulations import law_of
+from biotm.model.schema import DataItem
+from biotm.regulations import SCOPES, law_of
 from biotm.report import ReportOptions, summary, view
 from biotm.report.grouping import FindingGroup, groups
 from biotm.result import AuditResult
@@ -37,6 +38,44 @@ def laws(result: AuditResult) -> set[str]:
                                                                                for r in f.regulations}}
 
 
+def _split(cited: set[str]) -> tuple[list[str], list[str]]:
+    """Cited keys as (laws, standards): ISO and NIST documents are good practice, not law."""
+    standards = sorted(k for k in cited if k in SCOPES and SCOPES[k].kind == "standard")
+    return sorted(cited - set(standards)), standards
+
+
+#: Where each law states the lawful bases a purpose needs; laws not listed are asked for by name.
+_BASIS_ARTICLES = {"GDPR": "GDPR Art. 6 and 9(2)", "PIPL": "PIPL Art. 13, and Art. 29 separate consent for sensitive "
+                   "personal information", "BIPA": "BIPA 740 ILCS 14/15(b), a written release"}
+
+
+#: How a basis is called under the GDPR, where the PIPL's words would be struck (Art. 9(2)(a): explicit consent).
+_GDPR_WORDS = {"separate-consent": "explicit consent (GDPR Art. 9(2)(a))"}
+
+
+def _basis(item: DataItem, gdpr_only: bool) -> str:
+    basis = item.basis
+    if basis is None:
+        return "not declared"
+    kind = _GDPR_WORDS.get(basis.basis.value, basis.basis.value) if gdpr_only else basis.basis.value
+    text = kind + (f" ({basis.law})" if basis.law else "")
+    return text + (f" for {', '.join(basis.purposes)}" if basis.purposes else "")
+
+
+def _basis_todo(result: AuditResult, cited: set[str]) -> Block:
+    """Ask only for the bases the model does not declare, under the laws in scope."""
+    in_scope = [_BASIS_ARTICLES[k] for k in sorted(_split(cited)[0]) if k in _BASIS_ARTICLES]
+    # BIPA asks a release for biometric identifiers only: asking one for payroll hours would be struck.
+    only_biometric = not {"GDPR", "PIPL"} & cited and "BIPA" in cited
+    missing = sorted(d.id for d in result.model.data if d.basis is None and (d.is_biometric or not only_biometric))
+    where = "; ".join(in_scope) or "the data-protection law that applies"
+    interest = " and any legitimate interest pursued" if "GDPR" in cited else ""
+    if missing:
+        return Block("todo", f"State the purpose and lawful basis ({where}){interest} of the data items the "
+                             f"model declares none for: {', '.join(missing)}; check the declared ones above.")
+    return Block("todo", f"Check each declared basis above against {where}{interest}.")
+
+
 def _group_rows(result: AuditResult, found: list[FindingGroup], limit: int = 25) -> list[list[str]]:
     rows = []
     for group in sorted(found, key=lambda g: (-g.lead.risk, g.lead.id))[:limit]:
@@ -49,16 +88,22 @@ def _group_rows(result: AuditResult, found: list[FindingGroup], limit: int = 25)
 def _description(result: AuditResult) -> list[Block]:
     s = result.summary
     model = result.model
+    cited = laws(result)
+    gdpr_only = "GDPR" in cited and "PIPL" not in cited
     out = [Block("p", f"{s.name}{' (version ' + s.version + ')' if s.version else ''}: "
                       f"{s.description or 'the model gives no description.'}"),
            Block("p", f"{s.counts.elements} elements in {s.counts.zones} trust zones, {s.counts.flows} flows, "
                       f"{s.counts.data} data items of which {s.counts.biometric_data} biometric; the largest data set "
                       f"concerns {view.people(s.max_subjects)} people.")]
     rows = [[d.name or d.id, d.id, d.category.value, view.people(d.subjects), ", ".join(d.purposes) or "not stated",
-             f"{d.retention_days} days" if d.retention_days is not None else "not stated"]
+             _basis(d, gdpr_only), f"{d.retention_days} days" if d.retention_days is not None else "not stated"]
             for d in sorted(model.data, key=lambda d: (not d.is_biometric, d.id))]
-    out.append(Block("table", header=["data item", "id", "category", "people", "purposes", "retention"], rows=rows))
-    processors = sorted({z.owner for z in result.zones})
+    out.append(Block("table", header=["data item", "id", "category", "people", "purposes", "lawful basis",
+                                      "retention"], rows=rows))
+    from biotm.report.dpia_scope import subject_zones
+
+    # The data subject's own phone is no organisation's: naming the applicant as one would be struck.
+    processors = sorted({z.owner for z in result.zones if z.id not in subject_zones(result)})
     out.append(Block("p", "Organisations involved (zone owners): " + ", ".join(processors) + "."))
     crossings = [c for c in result.crossings if c.cross_border or c.disclosure]
     if crossings:
@@ -67,8 +112,7 @@ def _description(result: AuditResult) -> list[Block]:
                  ", ".join(k for k, on in (("disclosure", c.disclosure), ("cross-border", c.cross_border)) if on),
                  ", ".join(c.data)] for c in crossings[:40]]
         out.append(Block("table", header=["flow", "from", "to", "kind", "data"], rows=rows))
-    out.append(Block("todo", "State each purpose and its lawful basis (GDPR Art. 6 and 9(2); PIPL Art. 13 and "
-                             "29), and any legitimate interest pursued."))
+    out.append(_basis_todo(result, laws(result)))
     return out
 
 
@@ -124,23 +168,50 @@ def _measures(result: AuditResult, found: list[FindingGroup]) -> list[Block]:
     return out
 
 
-def document(result: AuditResult, options: ReportOptions) -> list[Block]:
+def document(result: AuditResult, options: ReportOptions, controller: str | None = None) -> list[Block]:
     """The DPIA / PIPIA draft as blocks; which parts appear depends on the laws the findings cite."""
+    from biotm.report import dpia_scope
+
+    everyone = dpia_scope.controllers(result)
+    if controller is not None:
+        controller = dpia_scope.resolve(result, controller)
+        result = dpia_scope.for_controller(result, controller)
+        scope = (f"This draft covers the processing {controller} answers for "
+                 "(its own systems and its processors'), the flows in and out of them and the findings placed "
+                 f"there; the other controllers ({', '.join(c for c in everyone if c != controller) or 'none'}) "
+                 "each assess their own.")
+    else:
+        scope = (f"This draft covers the processing of all {len(everyone)} controllers in the model "
+                 f"({', '.join(everyone)}); each handler answers for its own part (run with --controller to draft "
+                 "one's)." if len(everyone) > 1 else
+                 f"This draft covers the processing of the model's one controller ({', '.join(everyone)}).")
     cited = laws(result)
+    engaged, standards = _split(cited)
     found = groups(result)
     date = options.date.isoformat() if options.date else "not stated (run with --today)"
     high = [g for g in found if view.is_open(g.lead) and g.lead.severity in ("critical", "high")]
     blocks = [
-        Block("h1", f"Data-protection impact assessment (draft): {result.summary.name}"),
+        # Under the PIPL alone the document is a PIPIA; calling it a (GDPR) DPIA would be struck.
+        Block("h1", ("Personal-information protection impact assessment" if "PIPL" in cited and "GDPR" not in cited
+                     else "Data-protection impact assessment") + f" (draft): {result.summary.name}"),
         Block("p", f"Draft prepared with {result.tool} {result.tool_version} from the threat model on {date}. "
-                   f"Laws engaged by the findings: {', '.join(sorted(cited)) or 'none cited'}. Places marked "
+                   f"Laws engaged by the findings: {', '.join(engaged) or 'none cited'}. "
+                   + (f"Standards and guidance referred to (good practice, not law): {', '.join(standards)}. "
+                      if standards else "") + f"{scope} Places marked "
                    f"{TODO} need information a model cannot give."),
     ]
     if not {"GDPR", "PIPL"} & cited:
-        blocks.append(Block("p", "No finding cites the GDPR or the PIPL; the sections below follow GDPR Art. 35(7) "
-                                 "as a common structure. Check which impact-assessment duty applies."))
+        blocks.append(Block("p", "No finding cites the GDPR or the PIPL; the sections below follow the structure of "
+                                 "GDPR Art. 35(7) as good practice, not as a duty. Check which assessment or "
+                                 "written policy the laws engaged require."))
     gdpr = "GDPR" in cited or "PIPL" not in cited
-    if gdpr:
+    if gdpr and "GDPR" not in cited:
+        # The GDPR's structure without its article numbers and duties: a BIPA assessment citing them is struck.
+        blocks += [Block("h2", "1. Systematic description of the processing and its purposes"), *_description(result),
+                   Block("h2", "2. Necessity and proportionality"), *_necessity(result, found),
+                   Block("h2", "3. Risks to the people whose data is processed"), *_risks(result, found),
+                   Block("h2", "4. Measures envisaged to address the risks"), *_measures(result, found)]
+    elif gdpr:
         blocks += [Block("h2", "1. Systematic description of the processing and its purposes (GDPR Art. 35(7)(a))"),
                    *_description(result),
                    Block("h2", "2. Necessity and proportionality (GDPR Art. 35(7)(b))"), *_necessity(result, found),
@@ -183,11 +254,11 @@ def document(result: AuditResult, options: ReportOptions) -> list[Block]:
     return blocks
 
 
-def render_markdown(result: AuditResult, options: ReportOptions) -> str:
+def render_markdown(result: AuditResult, options: ReportOptions, controller: str | None = None) -> str:
     from biotm.report.markdown import table, text
 
     lines: list[str] = []
-    for block in document(result, options):
+    for block in document(result, options, controller):
         if block.kind == "h1":
             lines += [f"# {text(block.text)}", ""]
         elif block.kind == "h2":
@@ -201,7 +272,7 @@ def render_markdown(result: AuditResult, options: ReportOptions) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def render_html(result: AuditResult, options: ReportOptions) -> str:
+def render_html(result: AuditResult, options: ReportOptions, controller: str | None = None) -> str:
     from markupsafe import escape
 
     from biotm.report.html import csp_hash
@@ -209,6 +280,7 @@ def render_html(result: AuditResult, options: ReportOptions) -> str:
     def e(value: str) -> str:
         return str(escape(view.printable(value)))
 
+    blocks = document(result, options, controller)
     style = ("body{font:14px/1.5 system-ui,sans-serif;max-width:960px;margin:0 auto;padding:0 20px 40px}"
              "table{border-collapse:collapse;width:100%;margin:8px 0 16px}th,td{border:1px solid #cfd8dc;"
              "padding:3px 6px;text-align:left;vertical-align:top}th{background:#eceff1}.todo{border-left:4px solid "
@@ -216,8 +288,8 @@ def render_html(result: AuditResult, options: ReportOptions) -> str:
     parts = ['<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">',
              f'<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src {csp_hash(style)}; '
              "base-uri 'none'; form-action 'none'\">",
-             f"<title>{e(document(result, options)[0].text)}</title>\n<style>{style}</style>\n</head>\n<body>"]
-    for block in document(result, options):
+             f"<title>{e(blocks[0].text)}</title>\n<style>{style}</style>\n</head>\n<body>"]
+    for block in blocks:
         if block.kind in ("h1", "h2"):
             parts.append(f"<{block.kind}>{e(block.text)}</{block.kind}>")
         elif block.kind == "todo":
@@ -232,14 +304,14 @@ def render_html(result: AuditResult, options: ReportOptions) -> str:
     return "\n".join(parts)
 
 
-def render_pdf(result: AuditResult, options: ReportOptions) -> bytes:
+def render_pdf(result: AuditResult, options: ReportOptions, controller: str | None = None) -> bytes:
     from biotm.report import pdf
 
-    return pdf.render_blocks(document(result, options), TODO, f"biotm DPIA draft: {result.summary.name}")
+    return pdf.render_blocks(document(result, options, controller), TODO, f"biotm DPIA draft: {result.summary.name}")
 
 
-def render_docx(result: AuditResult, options: ReportOptions) -> bytes:
+def render_docx(result: AuditResult, options: ReportOptions, controller: str | None = None) -> bytes:
     from biotm.report import dpia_docx
 
-    return dpia_docx.render_blocks(document(result, options), TODO, f"biotm DPIA draft: {result.summary.name}",
-                                   options.date)
+    title = f"biotm DPIA draft: {result.summary.name}"
+    return dpia_docx.render_blocks(document(result, options, controller), TODO, title, options.date)
