@@ -67,6 +67,20 @@ def test_national_model_groups_alike_shops_and_keeps_every_place() -> None:
     assert [g["id"] for g in document["groups"]] == [g.id for g in result.groups]
 
 
+def test_csv_keeps_every_place_with_its_group_id() -> None:
+    import csv
+    import io
+
+    from biotm.report import csv_report
+
+    result = _national(300)
+    rows = list(csv.DictReader(io.StringIO(csv_report.render(result))))
+    assert [r["id"] for r in rows] == [f.id for f in result.findings]
+    owner = {m: g.id for g in result.groups for m in g.members}
+    assert [r["group"] for r in rows] == [owner.get(f.id, "") for f in result.findings]
+    assert any(r["group"] for r in rows)
+
+
 def test_group_id_survives_removing_one_alike_place() -> None:
     result = _national(300)
     biggest = max(result.groups, key=lambda g: g.places)
