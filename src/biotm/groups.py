@@ -14,7 +14,9 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
+from collections.abc import Callable
 
+from biotm.model.schema import Model
 from biotm.result import AuditResult, Finding, FindingGroup
 
 GROUP_MIN = 3
@@ -35,10 +37,10 @@ _NOUNS = {
 class _Places:
     """Types and display names of a model's places, built once per grouping."""
 
-    def __init__(self, result: AuditResult) -> None:
-        self.types = {e.id: e.type.value for e in result.model.elements}
-        self.names = {e.id: e.name or e.id for e in result.model.elements}
-        for flow in result.model.flows:
+    def __init__(self, model: Model) -> None:
+        self.types = {e.id: e.type.value for e in model.elements}
+        self.names = {e.id: e.name or e.id for e in model.elements}
+        for flow in model.flows:
             self.types[flow.id] = "flow"
             self.names[flow.id] = flow.name or flow.id
 
@@ -46,11 +48,11 @@ class _Places:
         return tuple(self.types.get(place, place) for place in finding.places)
 
 
-def _key(places: _Places, finding: Finding) -> tuple[object, ...]:
+def _cause(places: _Places, finding: Finding) -> tuple[object, ...]:
+    """What alike findings share, status aside (the group id is a hash of it)."""
     return (
         finding.rule,
         finding.severity,
-        finding.status,
         finding.place_kind,
         tuple(finding.data),
         tuple(finding.regulations),
@@ -59,12 +61,23 @@ def _key(places: _Places, finding: Finding) -> tuple[object, ...]:
     )
 
 
-def group_id(key: tuple[object, ...]) -> str:
+def _key(places: _Places, finding: Finding) -> tuple[tuple[object, ...], str]:
+    return _cause(places, finding), finding.status
+
+
+def group_id(cause: tuple[object, ...], status: str = "open") -> str:
     """Stable group id: a hash of the rule and the shared cause, never of member places or line numbers, so
-    adding or removing one alike place keeps it."""
-    rule = str(key[0])
-    digest = hashlib.sha256(repr(key).encode("utf-8")).hexdigest()
-    return f"{rule}-g{digest[:10]}"
+    adding or removing one alike place keeps it. The members of another status than open (an acceptance
+    by group, or of some places) form their own group, named by the open group's id and the status."""
+    digest = hashlib.sha256(repr(cause).encode("utf-8")).hexdigest()
+    base = f"{cause[0]}-g{digest[:10]}"
+    return base if status == "open" else f"{base}-{status}"
+
+
+def cause_id(model: Model) -> Callable[[Finding], str]:
+    """Finding -> the id of the open group its cause gives (what an `accepted` entry may name as its place)."""
+    places = _Places(model)
+    return lambda finding: group_id(_cause(places, finding))
 
 
 def _plural(words: list[str]) -> str:
@@ -92,8 +105,8 @@ def _noun(places: _Places, members: list[Finding]) -> str:
 
 def group_findings(result: AuditResult) -> list[FindingGroup]:
     """The groups of `result.findings` (linear in the findings), in result order of their first member."""
-    places = _Places(result)
-    buckets: dict[tuple[object, ...], list[Finding]] = defaultdict(list)
+    places = _Places(result.model)
+    buckets: dict[tuple[tuple[object, ...], str], list[Finding]] = defaultdict(list)
     for finding in result.findings:
         if finding.places and not finding.rule.startswith(UNGROUPED_PREFIXES):
             buckets[_key(places, finding)].append(finding)
@@ -103,7 +116,7 @@ def group_findings(result: AuditResult) -> list[FindingGroup]:
             continue
         out.append(
             FindingGroup(
-                id=group_id(key),
+                id=group_id(*key),
                 rule=members[0].rule,
                 noun=_noun(places, members),
                 members=[m.id for m in members],

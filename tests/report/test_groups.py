@@ -28,7 +28,7 @@ def _check_groups(result: AuditResult) -> None:
     """Expanding the groups gives back findings of the result, each in one group at most, members alike."""
     by_id = {f.id: f for f in result.findings}
     seen: set[str] = set()
-    places = _Places(result)
+    places = _Places(result.model)
     for group in result.groups:
         assert group.places == len(group.members) >= GROUP_MIN
         members = [by_id[m] for m in group.members]
@@ -100,3 +100,28 @@ def test_a_group_splits_by_status() -> None:
     owner = {m: g.id for g in regrouped for m in g.members}
     assert owner.get(biggest.members[1]) == biggest.id  # the open rest keeps its id
     assert owner.get(accepted) != biggest.id
+
+
+def test_acceptance_by_group_id_tracks_every_member_and_one_place_splits_it() -> None:
+    import yaml
+
+    raw = yaml.safe_load(dump_yaml(national_model(300, seed=1)))
+    first = _national(300)
+    biggest = max(first.groups, key=lambda g: g.places)
+    by_id = {f.id: f for f in first.findings}
+    entry = {"rule": biggest.rule, "status": "in-progress", "owner": "ops", "ticket": "T-1", "due": "2027-01-01"}
+
+    raw["accepted"] = [{**entry, "place": biggest.id}]
+    grouped = audit(load_bytes(yaml.safe_dump(raw).encode(), "n.yaml"), AuditOptions(today=dt.date(2026, 1, 1)))
+    status = {f.id: f.status for f in grouped.findings}
+    assert {status[m] for m in biggest.members} == {"in-progress"}
+    assert {g.id: g.members for g in grouped.groups}[f"{biggest.id}-in-progress"] == biggest.members
+    assert not any(w.code == "acceptance-unused" for w in grouped.warnings)
+
+    one = by_id[biggest.members[0]]
+    raw["accepted"] = [{**entry, "place": ">".join(one.places)}]
+    split = audit(load_bytes(yaml.safe_dump(raw).encode(), "n.yaml"), AuditOptions(today=dt.date(2026, 1, 1)))
+    status = {f.id: f.status for f in split.findings}
+    assert status[one.id] == "in-progress"
+    assert {status[m] for m in biggest.members[1:]} == {"open"}
+    assert {g.id: g.members for g in split.groups}[biggest.id] == biggest.members[1:]
