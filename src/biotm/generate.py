@@ -22,7 +22,10 @@ import json
 import random
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from biotm.model.limits import Limits
 
 TOPOLOGY_FORMAT = "biotm-bench-topology/1"
 
@@ -515,36 +518,24 @@ def dump(model: dict[str, Any], path: str | None) -> str:
     return dump_yaml(model)
 
 
-def count_values(model: Any) -> int:
-    """Values of a model as the loader counts them against --max-values: scalars, keys, mappings and lists."""
-    count = 0
-    pending = [model]
-    while pending:
-        value = pending.pop()
-        count += 1
-        if isinstance(value, dict):
-            count += len(value)
-            pending.extend(value.values())
-        elif isinstance(value, list):
-            pending.extend(value)
-    return count
-
-
-def analyze_note(model: dict[str, Any], text: str, path: str | None, limits: Any = None) -> str | None:
+def analyze_note(
+    model: dict[str, Any], text: str, path: str | None, limits: Limits | None = None
+) -> str | None:
     """What to do if `biotm analyze` would refuse the written `text` with its default limits, or None.
 
     `limits` are analyze's (default: the loader's defaults); the model's values are counted as the loader
     counts them, so the rule is exact, not an estimate.
     """
-    from biotm.model.limits import Limits  # here, not at the top: generating must not import the schema
+    from biotm.model.limits import Limits, count_values  # here: generating must not import the schema
 
-    limits = (limits or Limits()).for_file(path or "stdout.yaml")
+    chosen = limits or Limits()
+    limits = chosen.for_file(path or "stdout.yaml")
     size = len(text.encode("utf-8"))
     values = count_values(model)
     if size <= limits.max_bytes and values <= limits.max_values:
         return None
     mebibyte = 1024 * 1024
-    as_json = (limits or Limits()).for_json()
+    as_json = chosen.for_json()
     json_size = len(dump_json(model).encode("utf-8")) if not (path or "").lower().endswith(".json") else size
     flags = f"--max-size-mb {-(-size // mebibyte)} --max-values {values}"
     advice = f"pass {flags} to biotm analyze"

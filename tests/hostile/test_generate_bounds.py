@@ -13,8 +13,9 @@ from test_hostile_inputs import CPU_CEILING, run_bounded
 
 from biotm import generate as gen
 from biotm.cli import cli
-from biotm.generate import analyze_note, boundary_roots, count_values, dump_json, from_topology, national_model
-from biotm.model.limits import Limits
+from biotm.generate import analyze_note, boundary_roots, dump_json, from_topology, national_model
+from biotm.model.json_parse import _count_values
+from biotm.model.limits import Limits, count_values
 from biotm.model.loader import load_bytes
 from biotm.model.parse import parse_json, parse_text
 
@@ -156,3 +157,30 @@ def test_converted_topology_keeps_its_owner_root_for_every_zone() -> None:
     }
     zones = {zone["id"]: zone for zone in from_topology(topology)["zones"]}
     assert zones["b2"]["owner"] == "B0" and zones["kiosk"]["owner"] == "Public" and zones["kiosk"]["public_place"]
+
+
+def test_yaml_values_are_counted_as_the_loader_counts_them() -> None:
+    model = national_model(200)
+    text = gen.dump_yaml(model)
+    values = count_values(model)
+    parse_text(text, "m.yaml", Limits.chosen(max_values=values))  # exactly at the count: accepted
+    with pytest.raises(Exception, match="more than the limit"):
+        parse_text(text, "m.yaml", Limits.chosen(max_values=values - 1))
+
+
+def test_generate_at_10k_writes_a_model_analyze_accepts_with_its_defaults(tmp_path: Path) -> None:
+    out = tmp_path / "national.yaml"
+    result = CliRunner().invoke(cli, ["generate", "-n", "10000", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "over what biotm analyze reads" not in result.output
+    assert load_bytes(out.read_bytes(), str(out)).model.elements
+
+
+def test_generate_at_100k_as_json_passes_analyzes_default_size_and_value_limits() -> None:
+    """The limit checks analyze runs before building anything, on the JSON generate writes at 100k."""
+    model = national_model(100_000)
+    text = dump_json(model)
+    limits = Limits().for_json()
+    assert len(text.encode("utf-8")) <= limits.max_bytes
+    _count_values(text, "national.json", limits.max_values)  # raises ModelError when over
+    assert analyze_note(model, text, "national.json") is None

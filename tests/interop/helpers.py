@@ -7,7 +7,8 @@ from pathlib import Path
 from shared_corpus import shared
 
 from biotm.interop import import_draft
-from biotm.interop.common import Draft, write_model
+from biotm.interop.commented_yaml import write_model
+from biotm.interop.common import Draft
 from biotm.model import LoadedModel, load_bytes
 
 HERE = Path(__file__).parent

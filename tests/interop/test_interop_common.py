@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from strategies import load_dict, models
 
 from biotm.interop import detect_format
-from biotm.interop.common import emit_yaml, guess_category, write_model
+from biotm.interop.categories import guess_category
+from biotm.interop.commented_yaml import emit_yaml, write_model
 from biotm.model import load_bytes
 
 from .helpers import imported, source

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from biotm.interop import IMPORTERS
-from biotm.interop.common import write_model
+from biotm.interop.commented_yaml import write_model
 from biotm.model import Limits, ModelError, load_bytes
 from biotm.model.parse import parse_text
 

@@ -21,7 +21,7 @@ from shared_corpus import shared
 
 from biotm.cli import cli
 from biotm.interop import import_draft
-from biotm.interop.common import write_model
+from biotm.interop.commented_yaml import write_model
 from biotm.model import load_bytes
 
 

@@ -16,7 +16,8 @@ from shared_corpus import shared
 
 from biotm.cli import cli
 from biotm.interop import import_draft, load_any
-from biotm.interop.common import guess_category, write_model
+from biotm.interop.categories import guess_category
+from biotm.interop.commented_yaml import write_model
 from biotm.interop.otm import convert, export, export_json
 from biotm.model import load_bytes
 from biotm.model.parse import Limits

@@ -51,7 +51,7 @@ def test_cli_picks_the_format_from_the_extension_and_is_deterministic(tmp_path: 
         assert (tmp_path / f"a{name}").read_bytes() == (tmp_path / f"b{name}").read_bytes(), name
     assert (tmp_path / "ad.pdf").read_bytes().startswith(b"%PDF")
     assert (tmp_path / "ad.html").read_text().startswith("<!DOCTYPE html>")
-    bad = CliRunner().invoke(cli, ["dpia", model, "-o", str(tmp_path / "d.docx")])
+    bad = CliRunner().invoke(cli, ["dpia", model, "-o", str(tmp_path / "d.xlsx")])  # a register, not a draft
     assert bad.exit_code == 2
 
 

@@ -9,12 +9,14 @@ import gc
 from collections.abc import Callable
 from dataclasses import replace
 
+from biotm.analysis.citing import cited
 from biotm.analysis.selection import selected
 from biotm.analysis.stage import AttackAnalysis, analyze_attacks, attack_paths
 from biotm.analysis.whatif import deltas, parse_controls, with_controls
 from biotm.graph import SystemGraph
 from biotm.model.loader import LoadedModel
 from biotm.options import AuditOptions
+from biotm.regulations import refs
 from biotm.result import AuditResult, ModelWarning
 
 Audit = Callable[[LoadedModel, AuditOptions], AuditResult]
@@ -27,10 +29,12 @@ def attack_stage(graph: SystemGraph, result: AuditResult, options: AuditOptions)
     result.attack_paths = attack_paths(analysis, options.targets, options.k_paths)
     result.chains = analysis.chains
     result.warnings.extend(ModelWarning(code="attack-bound", message=note, location=None) for note in analysis.notes)
-    result.findings = sorted(
-        [*result.findings, *(f for f in analysis.findings if selected(f, options))],
-        key=sort_key,
-    )
+    attack_findings = cited(graph, (f for f in analysis.findings if selected(f, options)))
+    result.findings = sorted([*result.findings, *attack_findings], key=sort_key)
+    known = {r.id for r in result.regulations}
+    added = {ref for f in attack_findings for ref in f.regulations} - known
+    if added:  # the table lists what findings cite, in catalogue order
+        result.regulations = refs([*known, *added])
     return analysis
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from biotm.graph import SystemGraph
-from biotm.result import Factor, Finding, finding_id
+from biotm.result import Factor, Finding, PlaceKind, finding_id
 from biotm.scoring import chain_severity, severity
 
 #: The rule id of identity-theft chain findings (critical may be reached only by them).
@@ -70,11 +70,11 @@ def attack_finding(
     evidence: str,
     graph: SystemGraph,
 ) -> Finding:
+    """An attack finding (`atk-exposure` or `idt-chain`) with its numbers clamped and rounded."""
     likelihood = round(min(1.0, max(0.0, likelihood)), 6)
     impact = round(min(1.0, max(0.0, impact)), 6)
     risk = round(likelihood * impact, 6)
-    """An attack finding (`atk-exposure` or `idt-chain`) with its numbers clamped and rounded."""
-    kind = "data" if place_kind == "data" else "element"
+    kind: PlaceKind = "data" if place_kind == "data" else "element"
     return Finding(
         id=finding_id(rule, places),
         rule=rule,
@@ -87,7 +87,7 @@ def attack_finding(
         risk=risk,
         likelihood_factors=likelihood_factors,
         impact_factors=impact_factors,
-        place_kind="data" if place_kind == "data" else "element",
+        place_kind=kind,
         places=places,
         data=data,
         subjects=subjects,

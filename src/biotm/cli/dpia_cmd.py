@@ -6,17 +6,23 @@ import datetime as dt
 
 import click
 
-from biotm.cli.common import InputError, input_format_option, load_or_fail, max_size_option, today_option, write_output
+from biotm.cli.common import (
+    chosen_format,
+    input_format_option,
+    load_or_fail,
+    max_size_option,
+    output_options,
+    today_option,
+    write_output,
+)
 
-#: Output format by the extension of -o.
-EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".pdf": "pdf"}
+#: Draft formats; `-o`'s extension picks one when -f is not given, as for every command.
+DRAFT_FORMATS = ("markdown", "html", "pdf", "docx")
 
 
-@click.command(short_help="Draft a DPIA / PIPIA (Markdown, HTML or PDF).")
+@click.command(short_help="Draft a DPIA / PIPIA (Markdown, HTML, PDF or Word).")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("-f", "--format", "fmt", type=click.Choice(["markdown", "html", "pdf"]), default=None,
-              help="Draft format (default: from the -o extension, else markdown).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the draft here (atomically).")
+@output_options(DRAFT_FORMATS, default="markdown", what="draft")
 @today_option("Date of the assessment and of acceptance checks (default: today; printed only when given).")
 @max_size_option
 @input_format_option
@@ -28,11 +34,7 @@ def dpia(
     Places the model cannot fill (lawful basis, data subjects' views, the DPO's advice, sign-off) are
     marked TO COMPLETE. Exit 2 on input errors.
     """
-    if fmt is None:
-        suffix = "." + output.rsplit(".", 1)[-1].lower() if output and "." in output else ""
-        if output and output != "-" and suffix not in EXTENSIONS:
-            raise InputError(f"{output}: give -f markdown, html or pdf, or an .md, .html or .pdf file name")
-        fmt = EXTENSIONS.get(suffix, "markdown")
+    fmt = chosen_format(fmt, output, DRAFT_FORMATS, "markdown")
     from biotm.pipeline import AuditOptions, audit
     from biotm.report import ReportOptions
     from biotm.report import dpia as draft
@@ -42,6 +44,8 @@ def dpia(
     options = ReportOptions(date=today)
     if fmt == "pdf":
         write_output([draft.render_pdf(result, options)], output, inputs=[file])
+    elif fmt == "docx":
+        write_output([draft.render_docx(result, options)], output, inputs=[file])
     elif fmt == "html":
         write_output(draft.render_html(result, options), output, inputs=[file])
     else:

@@ -6,7 +6,7 @@ import click
 
 from biotm.cli.common import InputError, limits_for, max_size_option, write_output
 from biotm.interop import IMPORTERS, import_draft
-from biotm.interop.common import write_model
+from biotm.interop.commented_yaml import write_model
 from biotm.model import ModelError
 
 

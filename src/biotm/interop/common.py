@@ -1,4 +1,4 @@
-"""What every importer shares: the draft model it fills, id and category guessing, commented YAML.
+"""What every importer shares: the draft model it fills, ids, and the plain-data helpers that read another tool's file.
 
 An importer reads another tool's file into plain data (with `biotm.model.parse.parse_text`, so
 every value keeps its line and column), fills a `Draft` with biotm sections, notes what it guessed
@@ -9,20 +9,17 @@ in the user's file), or a commented biotm YAML file.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
+from biotm.interop.categories import guess_category
 from biotm.model.errors import ModelError, Problem
 from biotm.model.loader import LoadedModel, validate_data
-from biotm.model.schema import DataCategory, Modality
+from biotm.model.schema import DataCategory
 from biotm.model.source import Mark, Path, SourceLocation, SourceMap
-from biotm.model.vocabulary import IDENTIFIER_WORDS, normalise
 from biotm.report.view import printable
 
 #: Placeholder jurisdiction for zones whose country the source format does not record. "XX" is an
@@ -317,199 +314,6 @@ def type_name(value: Any) -> str:
 def located(source: SourceMap, path: Path, message: str) -> ModelError:
     line, column = source.mark(path)
     return ModelError([Problem(source.file, line, column, message)])
-
-
-# -- data categories ---------------------------------------------------------------------------
-
-
-def _words(*patterns: str) -> re.Pattern[str]:
-    """One pattern matching any of `patterns` as whole words ("face" never matches "Surface")."""
-    return re.compile(r"\b(?:" + "|".join(patterns) + r")\b")
-
-
-_MODALITY_WORDS: tuple[tuple[re.Pattern[str], Modality], ...] = (
-    (_words(r"finger\s*prints?", r"fingers?", r"dactyl\w*", r"minutiae"), Modality.FINGERPRINT),
-    (_words(r"iris(?:es)?", r"retinas?", r"retinal"), Modality.IRIS),
-    (_words(r"voices?", r"voiceprints?", r"speech", r"speaker\s*(?:recognition|verification)"), Modality.VOICE),
-    (_words(r"palms?", r"palm\s*prints?"), Modality.PALM),
-    (_words(r"veins?"), Modality.VEIN),
-    (_words(r"gait"), Modality.GAIT),
-    (_words(r"signatures?"), Modality.SIGNATURE),
-    (_words(r"dna"), Modality.DNA),
-    (_words(r"faces?", r"facial", r"selfies?", r"portraits?", r"liveness", r"faceprints?"), Modality.FACE),
-)
-_TEMPLATE = _words(
-    r"templates?",
-    r"embeddings?",
-    r"feature\s*vectors?",
-    r"faceprints?",
-    r"voiceprints?",
-    r"minutiae",
-    r"biometric\s*hash(?:es)?",
-)
-_BIOMETRIC = _words(r"biometrics?")
-_DOCUMENT = _words(
-    r"id\s*cards?",
-    r"identity\s*cards?",
-    r"identity\s*documents?",
-    r"passports?",
-    r"driv\w*(?:'s)?\s*licen[cs]es?",
-    r"kyc",
-)
-#: Whole-word versions of the shared vocabulary's identifier words, most specific category first.
-_IDENTIFIER_HINTS: tuple[tuple[DataCategory, re.Pattern[str]], ...] = tuple(
-    (category, _words(*(w.replace(r"\b", "") for w in patterns))) for category, patterns in IDENTIFIER_WORDS
-)
-_IDENTIFIER = _words(r"identifiers?", r"account\s*(?:number|id)s?", r"customer\s*(?:number|id)s?", r"user\s*ids?")
-_CONTACT = _words(r"e?\s*mail(?:s|\s*address(?:es)?)?", r"postal", r"address(?:es)?", r"contacts?")
-_CREDENTIAL = _words(
-    r"otps?",
-    r"one\s*time\s*(?:password|code)s?",
-    r"passwords?",
-    r"passcodes?",
-    r"pins?",
-    r"credentials?",
-    r"secrets?",
-    r"tokens?",
-    r"api\s*keys?",
-    r"sessions?",
-    r"private\s*keys?",
-)
-_BEHAVIOURAL = _words(
-    r"locations?", r"gps", r"geo\s*locations?", r"geolocation", r"movements?", r"travel", r"trajector(?:y|ies)"
-)
-_IMAGE = _words(r"scans?", r"photos?", r"images?", r"pictures?", r"copy", r"copies", r"front", r"back")
-_GENERIC: tuple[tuple[re.Pattern[str], DataCategory], ...] = (
-    (_IDENTIFIER, DataCategory.IDENTIFIER),
-    (_CREDENTIAL, DataCategory.CREDENTIAL),
-    (_CONTACT, DataCategory.CONTACT),
-    (_BEHAVIOURAL, DataCategory.BEHAVIOURAL),
-)
-
-
-def _modality(words: str) -> Modality | None:
-    return next((m for pattern, m in _MODALITY_WORDS if pattern.search(words)), None)
-
-
-def guess_category(
-    name: str, tags: Iterable[str] = (), description: str = ""
-) -> tuple[DataCategory, Modality | None, bool] | None:
-    """(category, modality, modality_guessed) for a data item named `name`, or None when unclear.
-
-    Only whole words of the name and tags decide; the description is used only to find the modality
-    of something the name already calls biometric. A bare 'biometric' item gets modality face, flagged
-    as a guess. Identity numbers map to the specific categories of the shared vocabulary.
-    """
-    words = normalise(" ".join([name, *(str(t) for t in tags)]))
-    modality = _modality(words)
-    biometric = _BIOMETRIC.search(words) is not None
-    if modality is Modality.SIGNATURE and not biometric:
-        modality = None  # a 'signature' is usually a cryptographic one
-    if biometric or modality is not None:
-        guessed = False
-        if modality is None:
-            modality = _modality(normalise(description))
-            if modality is None:
-                modality, guessed = Modality.FACE, True
-        category = DataCategory.BIOMETRIC_TEMPLATE if _TEMPLATE.search(words) else DataCategory.BIOMETRIC_SAMPLE
-        return category, modality, guessed
-    hint = next((category for category, pattern in _IDENTIFIER_HINTS if pattern.search(words)), None)
-    if _DOCUMENT.search(words) and _IMAGE.search(words):
-        return DataCategory.DOCUMENT_IMAGE, None, False
-    if hint is not None and hint is not DataCategory.PHONE_NUMBER:
-        return hint, None, False
-    if _DOCUMENT.search(words):
-        return DataCategory.DOCUMENT_IMAGE, None, False
-    if hint is not None:
-        return hint, None, False
-    for pattern, category in _GENERIC:
-        if pattern.search(words):
-            return category, None, False
-    return None
-
-
-# -- commented YAML ----------------------------------------------------------------------------
-
-_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
-_PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.\-/()+@]*$")
-
-
-def _scalar(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return json.dumps(value)
-    if not isinstance(value, str):
-        return json.dumps(str(value))
-    if _PLAIN.match(value) and not value.endswith(" ") and yaml.safe_load(value) == value:
-        return value
-    # JSON strings are YAML double-quoted scalars; escape what YAML may not hold raw or reads as a line break.
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
-
-
-def _inline(value: Any) -> str | None:
-    """The value on one line if it is a scalar, an empty container or a list of scalars."""
-    if isinstance(value, dict):
-        return "{}" if not value else None
-    if isinstance(value, list):
-        if all(not isinstance(v, dict | list) for v in value):
-            return "[" + ", ".join(_scalar(v) for v in value) + "]"
-        return None
-    return _scalar(value)
-
-
-def _comment_lines(notes: Mapping[Path, list[str]], path: Path, indent: int) -> list[str]:
-    out = []
-    for note in notes.get(path, []):
-        for line in note.splitlines() or [""]:
-            out.append(" " * indent + ("# " + printable(line)).rstrip())
-    return out
-
-
-def _emit(value: Any, path: Path, indent: int, notes: Mapping[Path, list[str]], out: list[str]) -> None:
-    pad = " " * indent
-    if isinstance(value, dict):
-        for key, child in value.items():
-            out.extend(_comment_lines(notes, (*path, key), indent))
-            inline = _inline(child)
-            if inline is not None:
-                out.append(f"{pad}{_scalar(key)}: {inline}")
-            else:
-                out.append(f"{pad}{_scalar(key)}:")
-                _emit(child, (*path, key), indent + 2, notes, out)
-        return
-    assert isinstance(value, list)
-    for index, child in enumerate(value):
-        out.extend(_comment_lines(notes, (*path, index), indent))
-        inline = _inline(child)
-        if inline is not None:
-            out.append(f"{pad}- {inline}")
-            continue
-        nested: list[str] = []
-        _emit(child, (*path, index), indent + 2, notes, nested)
-        first = next(i for i, line in enumerate(nested) if not line.lstrip().startswith("#"))
-        out.extend(nested[:first])
-        out.append(f"{pad}- {nested[first][indent + 2 :]}")
-        out.extend(nested[first + 1 :])
-
-
-def emit_yaml(document: Mapping[str, Any], notes: Mapping[Path, list[str]], header: Iterable[str] = ()) -> str:
-    """Block-style YAML of `document` with `notes` as comments above the parts they name.
-
-    Deterministic: key order is the document's, scalars are quoted only when YAML would misread them.
-    """
-    out = [("# " + printable(line)).rstrip() for text in header for line in (text.splitlines() or [""])]
-    if out:
-        out.append("")
-    _emit(dict(document), (), 0, notes, out)
-    return "\n".join(out) + "\n"
-
-
-def write_model(draft: Draft) -> str:
-    """The draft as a commented biotm model file."""
-    return emit_yaml(draft.document(), draft.notes, draft.header_lines())
 
 
 def mark_of(source: SourceMap, path: Path) -> Mark:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 _MEBIBYTE = 1024 * 1024
 DEFAULT_MAX_BYTES = 20 * _MEBIBYTE
@@ -57,3 +58,21 @@ class Limits:
     def for_file(self, name: str) -> Limits:
         """The limits that hold for the file `name`: JSON's for a .json file, else these."""
         return self.for_json() if name.lower().endswith(".json") else self
+
+
+def count_values(data: Any) -> int:
+    """Values of parsed data as the loaders count them against max_values: scalars, keys, mappings and lists.
+
+    The one definition `biotm generate` uses to predict whether analyze will accept what it writes.
+    """
+    count = 0
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        count += 1
+        if isinstance(value, dict):
+            count += len(value)
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return count

@@ -1,7 +1,9 @@
 """Pydantic models built from values that already have their field types, without validating them again.
 
 For records made by the hundred thousand from parts biotm itself checked (source marks, zone crossings):
-validation was most of their cost.
+validation was most of their cost. It sets pydantic's slots itself (public `model_construct` is 4-6x
+slower per record on pydantic 2.14, slower even than validating: benchmarks/README.md), so
+tests/model/test_trusted.py compares trusted records with validated ones to catch a pydantic change.
 """
 
 from __future__ import annotations

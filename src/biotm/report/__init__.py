@@ -55,6 +55,7 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
     "dot": (".dot", ".gv"),
     "mermaid": (".mmd", ".mermaid"),
     "svg": (".svg",),
+    "docx": (".docx",),  # the DPIA draft only (`biotm dpia`)
 }
 
 

@@ -236,3 +236,10 @@ def render_pdf(result: AuditResult, options: ReportOptions) -> bytes:
     from biotm.report import pdf
 
     return pdf.render_blocks(document(result, options), TODO, f"biotm DPIA draft: {result.summary.name}")
+
+
+def render_docx(result: AuditResult, options: ReportOptions) -> bytes:
+    from biotm.report import dpia_docx
+
+    return dpia_docx.render_blocks(document(result, options), TODO, f"biotm DPIA draft: {result.summary.name}",
+                                   options.date)

@@ -33,6 +33,8 @@ SECOND_FACTOR_CONTROLS = (("mfa",), ("second-factor",))
     family=FAMILY,
     categories=("STRIDE:Information disclosure", "LINDDUN:Data disclosure", "BIO:exposure"),
     cwe=("CWE-200",),
+    # Security of processing where the data rest; BIPA's standard of care for Illinois biometrics.
+    regulations=("PIPL-51", "GDPR-32", "BIPA-15e"),
     lowered_by=(
         "network-isolation",
         "authentication",
@@ -60,6 +62,8 @@ def exposure(ctx: RuleContext) -> Iterator[Hit]:
     family=FAMILY,
     categories=("STRIDE:Spoofing", "LINDDUN:Identifying", "BIO:identity-theft"),
     cwe=("CWE-287", "CWE-290"),
+    # The verifier operator's security duty, and the identity-proofing and authentication guidelines.
+    regulations=("PIPL-51", "GDPR-32", "NIST-800-63A", "NIST-800-63B"),
     lowered_by=(
         "presentation-attack-detection",
         "injection-attack-detection",

@@ -18,7 +18,7 @@ def _biometric_with_purposes(item: DataItem) -> bool:
     return item.is_biometric and bool(item.purposes)
 
 
-def _captured_in_public(ctx: RuleContext, data_id: str) -> bool:
+def captured_in_public(ctx: RuleContext, data_id: str) -> bool:
     """The item (or what it was derived from) was captured by an unattended camera in a public place (PIPL
     Art. 26 is about such cameras, not a shop counter where the customer shows their face)."""
     graph = ctx.graph
@@ -85,7 +85,7 @@ def _creep_hit(
     at = ", ".join(f"'{e}'" for e in element_ids)
     evidence = f"{at} (purpose '{purpose_of}') receive{'s' if len(element_ids) == 1 else ''} {names(sorted(ids))}, "
     evidence += f"collected for {', '.join(collected)}."
-    from_public = any(_captured_in_public(ctx, d.id) for d in foreign)
+    from_public = any(captured_in_public(ctx, d.id) for d in foreign)
     laws: tuple[str, ...] = ()
     if security:
         evidence += " The data reach a public-security use the subjects were not told about and no basis"

@@ -19,6 +19,7 @@ from biotm.rules.base import (
     names,
     people,
 )
+from biotm.rules.biometric.purpose import captured_in_public
 from biotm.rules.registry import rule
 
 FAMILY = "biometric"
@@ -285,12 +286,14 @@ def cross_border(ctx: RuleContext) -> Iterator[Hit]:
     may_be_critical=True,
     title="Faces or identities published",
     description="Faces, ID photos or identifiers are shown to the public (street display screens naming "
-    "jaywalkers, open web pages), where anyone can copy them.",
+    "jaywalkers, open web pages), where anyone can copy them. PIPL Art. 26 is cited too where the images came "
+    "from cameras in public places.",
     family=FAMILY,
     categories=("BIO:Publication", "LINDDUN:Data disclosure", "LINDDUN:Identifying"),
     threat_tree=("DD.5", "I.1"),
     cwe=("CWE-359",),
-    regulations=("PIPL-25", "PIPL-26", "PIPL-55", "GDPR-5", "GDPR-9", "BIPA-15d"),
+    # PIPL-26 only where the published images came from cameras in public places (the jaywalker screens)
+    regulations=("PIPL-25", "PIPL-55", "GDPR-5", "GDPR-9", "BIPA-15d"),
     suppressed_by=(("data-minimisation",), ("pseudonymisation",)),
     default_severity="critical",
     base_likelihood=0.9,
@@ -309,10 +312,15 @@ def public_disclosure(ctx: RuleContext) -> Iterator[Hit]:
         if not any(d.category in IDENTITY_CATEGORIES for d in items):
             continue
         ids = [d.id for d in items]
-        yield _flow_hit(
-            flow,
-            ids,
-            f"Flow '{flow.id}' shows {names(ids)} to the public ('{flow.target}').",
-            ends=(flow.source,),
-            impact=(Factor(reason="published: anyone can copy it", effect=0.05),),
+        evidence = f"Flow '{flow.id}' shows {names(ids)} to the public ('{flow.target}')."
+        from_cameras = any(captured_in_public(ctx, i) for i in ids)
+        if from_cameras:
+            evidence += " PIPL Art. 26 lets images from cameras in public places serve public security only."
+        yield Hit.at_flow(
+            flow.id,
+            evidence=evidence,
+            data=tuple(ids),
+            control_places=(("flow", flow.id), ("element", flow.source)),
+            impact_factors=(Factor(reason="published: anyone can copy it", effect=0.05),),
+            regulations=("PIPL-26",) if from_cameras else (),
         )

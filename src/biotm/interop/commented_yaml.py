@@ -1,0 +1,95 @@
+"""A draft written as a biotm model file: block YAML with the importer's notes as comments."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import yaml
+
+from biotm.interop.common import Draft
+from biotm.model.source import Path
+from biotm.report.view import printable
+
+_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+_PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.\-/()+@]*$")
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return json.dumps(value)
+    if not isinstance(value, str):
+        return json.dumps(str(value))
+    if _PLAIN.match(value) and not value.endswith(" ") and yaml.safe_load(value) == value:
+        return value
+    # JSON strings are YAML double-quoted scalars; escape what YAML may not hold raw or reads as a line break.
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
+
+
+def _inline(value: Any) -> str | None:
+    """The value on one line if it is a scalar, an empty container or a list of scalars."""
+    if isinstance(value, dict):
+        return "{}" if not value else None
+    if isinstance(value, list):
+        if all(not isinstance(v, dict | list) for v in value):
+            return "[" + ", ".join(_scalar(v) for v in value) + "]"
+        return None
+    return _scalar(value)
+
+
+def _comment_lines(notes: Mapping[Path, list[str]], path: Path, indent: int) -> list[str]:
+    out = []
+    for note in notes.get(path, []):
+        for line in note.splitlines() or [""]:
+            out.append(" " * indent + ("# " + printable(line)).rstrip())
+    return out
+
+
+def _emit(value: Any, path: Path, indent: int, notes: Mapping[Path, list[str]], out: list[str]) -> None:
+    pad = " " * indent
+    if isinstance(value, dict):
+        for key, child in value.items():
+            out.extend(_comment_lines(notes, (*path, key), indent))
+            inline = _inline(child)
+            if inline is not None:
+                out.append(f"{pad}{_scalar(key)}: {inline}")
+            else:
+                out.append(f"{pad}{_scalar(key)}:")
+                _emit(child, (*path, key), indent + 2, notes, out)
+        return
+    assert isinstance(value, list)
+    for index, child in enumerate(value):
+        out.extend(_comment_lines(notes, (*path, index), indent))
+        inline = _inline(child)
+        if inline is not None:
+            out.append(f"{pad}- {inline}")
+            continue
+        nested: list[str] = []
+        _emit(child, (*path, index), indent + 2, notes, nested)
+        first = next(i for i, line in enumerate(nested) if not line.lstrip().startswith("#"))
+        out.extend(nested[:first])
+        out.append(f"{pad}- {nested[first][indent + 2 :]}")
+        out.extend(nested[first + 1 :])
+
+
+def emit_yaml(document: Mapping[str, Any], notes: Mapping[Path, list[str]], header: Iterable[str] = ()) -> str:
+    """Block-style YAML of `document` with `notes` as comments above the parts they name.
+
+    Deterministic: key order is the document's, scalars are quoted only when YAML would misread them.
+    """
+    out = [("# " + printable(line)).rstrip() for text in header for line in (text.splitlines() or [""])]
+    if out:
+        out.append("")
+    _emit(dict(document), (), 0, notes, out)
+    return "\n".join(out) + "\n"
+
+
+def write_model(draft: Draft) -> str:
+    """The draft as a commented biotm model file."""
+    return emit_yaml(draft.document(), draft.notes, draft.header_lines())
