@@ -69,6 +69,7 @@ def audit(loaded: LoadedModel, options: AuditOptions | None = None) -> AuditResu
     # The analyses and rules (and networkx with them) are imported when an audit runs, not by every importer
     # of this module (the CLI's start-up).
     from biotm.analysis import attack_stage, plan_stage, what_if_audit
+    from biotm.groups import group_findings
     from biotm.rules import run_rules
 
     options = options or AuditOptions()
@@ -87,6 +88,8 @@ def audit(loaded: LoadedModel, options: AuditOptions | None = None) -> AuditResu
     # the built-in profiles act too: count every attacker that can obtain some data, not the model's list
     result.summary.counts.attackers = sum(1 for a in analysis.attackers if analysis.leaks[a.id])
     plan_stage(loaded, analysis, result, options)
+    # grouped once, after every stage that sets a finding's status, so every format shows the same groups
+    result.groups = group_findings(result)
     return result
 
 

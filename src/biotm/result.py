@@ -17,7 +17,7 @@ from biotm.model.schema import Model
 from biotm.model.source import SourceLocation
 from biotm.model.trusted import trusted
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 Severity = Literal["critical", "high", "medium", "low", "info"]
 SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low", "info")
@@ -191,6 +191,21 @@ def trusted_finding(values: dict[str, Any]) -> Finding:
     return trusted(Finding, values, _FINDING_FIELDS)
 
 
+class FindingGroup(Record):
+    """Findings of one rule and one cause at many alike places (biotm/groups.py says when findings group).
+
+    Every member stays in `AuditResult.findings` with its own per-place id and status; the group names them.
+    """
+
+    id: str = Field(description="Stable: a hash of the rule and the shared cause, never of the member places.")
+    rule: str
+    noun: str = Field(description="What the places are, plural: 'shop terminals'.")
+    members: list[str] = Field(description="Ids of the member findings, one per place, in result order.")
+    places: int = Field(description="How many places (members) the group has.")
+    risk_min: float = Field(ge=0.0, le=1.0, description="Lowest risk of a member.")
+    risk_max: float = Field(ge=0.0, le=1.0, description="Highest risk of a member.")
+
+
 class RuleInfo(Record):
     """Catalog entry of a rule that ran, for help texts (SARIF rules, `biotm rules`)."""
 
@@ -313,6 +328,9 @@ class AuditResult(Record):
     rules: list[RuleInfo] = Field(default_factory=list)
     regulations: list[RegulationRef] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
+    groups: list[FindingGroup] = Field(
+        default_factory=list, description="Findings of one rule and cause at many alike places (schema 1.1)."
+    )
     attack_paths: list[AttackPath] = Field(default_factory=list)
     chains: list[TheftChain] = Field(default_factory=list)
     plan: MitigationPlan | None = None

@@ -302,7 +302,10 @@ class _Checker:
         return place in self.elements or place in self.flows or place in self.zones or place in self.data
 
     def _places(self) -> None:
-        named = [("accepted", i, a.place) for i, a in enumerate(self.model.accepted)]
+        # an acceptance may name a finding group by its id, RULE-gHASH (biotm/groups.py)
+        named = [
+            ("accepted", i, a.place) for i, a in enumerate(self.model.accepted) if not _group_place(a.rule, a.place)
+        ]
         named += [("threats", i, t.place) for i, t in enumerate(self.model.threats)]
         for section, index, place in named:
             if not self._place_ok(place):
@@ -322,3 +325,9 @@ def check_references(model: Model, source: SourceMap, max_depth: int = 64) -> tu
     and how many more were found."""
     checker = _Checker(model, source, max_depth)
     return checker.run(), checker.unlisted
+
+
+def _group_place(rule: str, place: str) -> bool:
+    """Whether `place` is a finding group id of `rule` (RULE-gHASH), which an acceptance may name."""
+    head, _, digest = place.rpartition("-g")
+    return head == rule and len(digest) == 10 and all(c in "0123456789abcdef" for c in digest)

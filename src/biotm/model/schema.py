@@ -452,7 +452,7 @@ class Accepted(Strict):
     """
 
     rule: str
-    place: str = Field(description="Element or flow id, or 'source>flow>target' for an interaction.")
+    place: str = Field(description="Element or flow id, 'source>flow>target', or a finding group's id.")
     status: TrackingStatus = "accepted"
     justification: str | None = Field(default=None, min_length=1)
     owner: str = Field(min_length=1)

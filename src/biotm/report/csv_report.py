@@ -1,4 +1,4 @@
-"""CSV report: one row per finding, for spreadsheets.
+"""CSV report: one row per finding (every place kept), for spreadsheets; `group` names its finding group.
 
 Columns are fixed (COLUMNS); lists are joined with '; '. Cells that a spreadsheet would run as a
 formula (starting with = + - @, tab or carriage return) get a leading apostrophe.
@@ -15,6 +15,7 @@ from biotm.result import AuditResult, Finding
 COLUMNS = (
     "id", "rule", "title", "severity", "status", "likelihood", "impact", "risk", "place_kind", "places", "data",
     "subjects", "categories", "cwe", "regulations", "mitigations", "evidence", "file", "line", "column", "tracking",
+    "group",
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -25,7 +26,7 @@ def cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def row(result: AuditResult, finding: Finding) -> list[str]:
+def row(result: AuditResult, finding: Finding, group: str = "") -> list[str]:
     where = view.finding_location(result, finding)
     values: dict[str, object] = {
         **{name: getattr(finding, name) for name in COLUMNS if hasattr(finding, name)},
@@ -36,6 +37,7 @@ def row(result: AuditResult, finding: Finding) -> list[str]:
         "line": where.line if where else "",
         "column": where.column if where else "",
         "tracking": view.tracking_note(finding),
+        "group": group,
     }
     return [cell(values[name]) for name in COLUMNS]
 
@@ -44,5 +46,6 @@ def render(result: AuditResult) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(COLUMNS)
-    writer.writerows(row(result, f) for f in result.findings)
+    owner = {member: g.id for g in result.groups for member in g.members}
+    writer.writerows(row(result, f, owner.get(f.id, "")) for f in result.findings)
     return buffer.getvalue()

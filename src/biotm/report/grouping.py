@@ -1,32 +1,14 @@
-"""Findings of one rule and one root cause at many alike places, shown as one group in human-facing reports.
-
-A national model repeats one shop terminal 1,200 times, and each copy carries the same finding: a report of
-1,200 identical cards hides the dozen different problems. Findings group when they share the rule, severity,
-status, data items, the controls that would fix them and the shape of their places (the element types, or
-flow, at each position), and at least GROUP_MIN of them do. JSON, SARIF and CSV keep every finding; the
-human-facing formats show the group with every place listed.
-"""
+"""The result's finding groups (`AuditResult.groups`, computed once in the pipeline by biotm/groups.py) as the
+human-facing formats show them: one card per group with every place listed, worst member first."""
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from biotm.groups import GROUP_MIN
 from biotm.report import view
 from biotm.result import AuditResult, Finding
-
-GROUP_MIN = 3
-
-_DIGITS = re.compile(r"[\d_]+")
-_NOUNS = {
-    "actor": "people or actors",
-    "device": "devices",
-    "store": "stores",
-    "process": "processes",
-    "external": "external systems",
-    "flow": "flows",
-}
 
 
 @dataclass(frozen=True)
@@ -35,6 +17,7 @@ class FindingGroup:
 
     findings: list[Finding]
     noun: str
+    id: str = ""
 
     @property
     def lead(self) -> Finding:
@@ -55,68 +38,26 @@ class FindingGroup:
         return f"{self.lead.title}: at {self.size:,} {self.noun}"
 
 
-def _shape(result: AuditResult, finding: Finding) -> tuple[str, ...]:
-    elements = view.elements(result)
-    out = []
-    for place in finding.places:
-        element = elements.get(place)
-        out.append(element.type.value if element is not None else "flow" if place in view.flows(result) else place)
-    return tuple(out)
-
-
-def _key(result: AuditResult, finding: Finding) -> tuple[object, ...]:
-    return (
-        finding.rule,
-        finding.severity,
-        finding.status,
-        tuple(finding.data),
-        tuple(finding.mitigations),
-        _shape(result, finding),
-    )
-
-
-def _plural(words: list[str]) -> str:
-    last = words[-1]
-    if not last.endswith("s"):
-        last = last[:-1] + "ies" if last.endswith("y") and last[-2:-1] not in "aeiou" else last + "s"
-    return " ".join([*words[:-1], last])
-
-
-def _noun(result: AuditResult, members: list[Finding]) -> str:
-    """What the places are: the words their display names end in ('shop terminals'), else their element type."""
-    varying = [i for i in range(len(members[0].places)) if len({m.places[i] for m in members}) > 1] or [0]
-    position = varying[-1]
-    worded = [_DIGITS.sub(" ", view.label(result, m.places[position])).split() for m in members]
-    common: list[str] = []
-    for depth in range(1, min(len(w) for w in worded) + 1):
-        tails = {w[-depth].lower() for w in worded}
-        if len(tails) != 1:
-            break
-        common.insert(0, tails.pop())
-    if common and len(" ".join(common)) <= 40 and any(c.isalpha() for c in "".join(common)):
-        return _plural(common)
-    kind = _shape(result, members[0])[position]
-    return _NOUNS.get(kind, "places")
-
-
 def groups(result: AuditResult, findings: list[Finding] | None = None) -> list[FindingGroup]:
-    """`findings` (default: all of the result) as groups, in result order of their worst member."""
+    """`findings` (default: all of the result) as the result's groups, in the order of their first member
+    among `findings`. A group cut below GROUP_MIN members by the choice shows its members one by one."""
     chosen = result.findings if findings is None else findings
-    buckets: dict[tuple[object, ...], list[Finding]] = defaultdict(list)
-    order: list[tuple[object, ...]] = []
+    owner = {member: record for record in result.groups for member in record.members}
+    picked: dict[str, list[Finding]] = defaultdict(list)
     for finding in chosen:
-        key = _key(result, finding)
-        if key not in buckets:
-            order.append(key)
-        buckets[key].append(finding)
+        record = owner.get(finding.id)
+        if record is not None:
+            picked[record.id].append(finding)
     out: list[FindingGroup] = []
-    for key in order:
-        members = buckets[key]
-        if len(members) < GROUP_MIN:
-            out.extend(FindingGroup([m], "") for m in members)
-            continue
-        ranked = sorted(members, key=lambda f: (-f.risk, f.id))
-        out.append(FindingGroup(ranked, _noun(result, ranked)))
+    shown: set[str] = set()
+    for finding in chosen:
+        record = owner.get(finding.id)
+        members = picked[record.id] if record is not None else []
+        if record is None or len(members) < GROUP_MIN:
+            out.append(FindingGroup([finding], ""))
+        elif record.id not in shown:
+            shown.add(record.id)
+            out.append(FindingGroup(sorted(members, key=lambda f: (-f.risk, f.id)), record.noun, record.id))
     return out
 
 

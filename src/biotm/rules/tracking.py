@@ -1,8 +1,9 @@
 """Risk tracking: the model's `accepted` entries set each finding's status, checked against the model.
 
-An entry names a rule and a place and says the risk is accepted (until a date), a false positive (with a
-justification; it never expires, a past review date only warns), in progress (a ticket and a due date;
-overdue counts as open) or mitigated (a control that must now be at the place and must address the rule).
+An entry names a rule and a place (or a finding group's id, for every alike place at once) and says the risk
+is accepted (until a date), a false positive (with a justification; it never expires, a past review date only
+warns), in progress (a ticket and a due date; overdue counts as open) or mitigated (a control that must now
+be at the place and must address the rule).
 Several entries for one finding are a conflict: the most open one wins, whatever their order in the file,
 and each later one is a warning. An entry for a rule biotm does not know is a warning with a suggestion.
 """
@@ -13,6 +14,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
+from biotm.groups import cause_id
 from biotm.model.errors import did_you_mean
 from biotm.model.schema import Accepted
 from biotm.result import STATUSES, Acceptance, Finding, FindingStatus, ModelWarning
@@ -111,9 +113,15 @@ def apply_tracking(
                 "the most open of them counts, whatever their order",
             )
     used: set[tuple[str, str]] = set()
+    # an entry may name a finding group's id instead of one place (biotm/groups.py); one place's own entry wins
+    by_group = any("-g" in place for _, place in entries)
+    cause = cause_id(ctx.graph.model) if by_group else None
     for position, finding in enumerate(findings):
         key = (finding.rule, place_key(finding.places))
         tracked = entries.get(key)
+        if tracked is None and cause is not None:
+            key = (finding.rule, cause(finding))
+            tracked = entries.get(key)
         if tracked is None or finding.status == "mitigated":
             continue
         used.add(key)

@@ -1,0 +1,128 @@
+"""Findings of one rule and one cause at many alike places, grouped once per audit (`AuditResult.groups`).
+
+A national model repeats one shop terminal 1,200 times, and each copy carries the same finding. Findings
+group when they share the rule, severity, status, place kind, the data items, the regulations, the controls
+that would fix them and the shape of their places (the element type, or flow, at each position), and at
+least GROUP_MIN of them do. Likelihood, impact and risk may differ slightly between alike places (a shop's
+own subjects, its distance from an attacker); each member keeps its own numbers and the group records their
+range, so grouping never changes a number. Theft-chain findings (idt-…)
+never group: each chain is its own story. Every member finding stays in `AuditResult.findings`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Callable
+
+from biotm.model.schema import Model
+from biotm.result import AuditResult, Finding, FindingGroup
+
+GROUP_MIN = 3
+#: Rules whose findings are never grouped: a theft chain is one story, not a place.
+UNGROUPED_PREFIXES = ("idt-",)
+
+_DIGITS = re.compile(r"[\d_]+")
+_NOUNS = {
+    "actor": "people or actors",
+    "device": "devices",
+    "store": "stores",
+    "process": "processes",
+    "external": "external systems",
+    "flow": "flows",
+}
+
+
+class _Places:
+    """Types and display names of a model's places, built once per grouping."""
+
+    def __init__(self, model: Model) -> None:
+        self.types = {e.id: e.type.value for e in model.elements}
+        self.names = {e.id: e.name or e.id for e in model.elements}
+        for flow in model.flows:
+            self.types[flow.id] = "flow"
+            self.names[flow.id] = flow.name or flow.id
+
+    def shape(self, finding: Finding) -> tuple[str, ...]:
+        return tuple(self.types.get(place, place) for place in finding.places)
+
+
+def _cause(places: _Places, finding: Finding) -> tuple[object, ...]:
+    """What alike findings share, status aside (the group id is a hash of it)."""
+    return (
+        finding.rule,
+        finding.severity,
+        finding.place_kind,
+        tuple(finding.data),
+        tuple(finding.regulations),
+        tuple(finding.mitigations),
+        places.shape(finding),
+    )
+
+
+def _key(places: _Places, finding: Finding) -> tuple[tuple[object, ...], str]:
+    return _cause(places, finding), finding.status
+
+
+def group_id(cause: tuple[object, ...], status: str = "open") -> str:
+    """Stable group id: a hash of the rule and the shared cause, never of member places or line numbers, so
+    adding or removing one alike place keeps it. The members of another status than open (an acceptance
+    by group, or of some places) form their own group, named by the open group's id and the status."""
+    digest = hashlib.sha256(repr(cause).encode("utf-8")).hexdigest()
+    base = f"{cause[0]}-g{digest[:10]}"
+    return base if status == "open" else f"{base}-{status}"
+
+
+def cause_id(model: Model) -> Callable[[Finding], str]:
+    """Finding -> the id of the open group its cause gives (what an `accepted` entry may name as its place)."""
+    places = _Places(model)
+    return lambda finding: group_id(_cause(places, finding))
+
+
+def _plural(words: list[str]) -> str:
+    last = words[-1]
+    if not last.endswith("s"):
+        last = last[:-1] + "ies" if last.endswith("y") and last[-2:-1] not in "aeiou" else last + "s"
+    return " ".join([*words[:-1], last])
+
+
+def _noun(places: _Places, members: list[Finding]) -> str:
+    """What the places are: the words their display names end in ('shop terminals'), else their element type."""
+    varying = [i for i in range(len(members[0].places)) if len({m.places[i] for m in members}) > 1] or [0]
+    position = varying[-1]
+    worded = [_DIGITS.sub(" ", places.names.get(m.places[position], m.places[position])).split() for m in members]
+    common: list[str] = []
+    for depth in range(1, min(len(w) for w in worded) + 1):
+        tails = {w[-depth].lower() for w in worded}
+        if len(tails) != 1:
+            break
+        common.insert(0, tails.pop())
+    if common and len(" ".join(common)) <= 40 and any(c.isalpha() for c in "".join(common)):
+        return _plural(common)
+    return _NOUNS.get(places.shape(members[0])[position], "places")
+
+
+def group_findings(result: AuditResult) -> list[FindingGroup]:
+    """The groups of `result.findings` (linear in the findings), in result order of their first member."""
+    places = _Places(result.model)
+    buckets: dict[tuple[tuple[object, ...], str], list[Finding]] = defaultdict(list)
+    for finding in result.findings:
+        if finding.places and not finding.rule.startswith(UNGROUPED_PREFIXES):
+            buckets[_key(places, finding)].append(finding)
+    out: list[FindingGroup] = []
+    for key, members in buckets.items():
+        if len(members) < GROUP_MIN:
+            continue
+        out.append(
+            FindingGroup(
+                id=group_id(*key),
+                rule=members[0].rule,
+                noun=_noun(places, members),
+                members=[m.id for m in members],
+                places=len(members),
+                risk_min=min(m.risk for m in members),
+                risk_max=max(m.risk for m in members),
+            )
+        )
+    return out

@@ -1,0 +1,127 @@
+"""The result's finding groups (AuditResult.groups): computed once in the pipeline, every member kept, ids stable."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from report_support import SCENARIOS, audited
+from strategies import load_dict, models
+
+from biotm.generate import dump_yaml, national_model
+from biotm.groups import GROUP_MIN, _key, _Places, group_findings
+from biotm.model import load_bytes
+from biotm.pipeline import AuditOptions, audit
+from biotm.report import json_report
+from biotm.result import SCHEMA_VERSION, AuditResult
+
+
+def _national(size: int) -> AuditResult:
+    loaded = load_bytes(dump_yaml(national_model(size, seed=1)).encode(), "national.yaml")
+    return audit(loaded, AuditOptions(today=dt.date(2026, 1, 1)))
+
+
+def _check_groups(result: AuditResult) -> None:
+    """Expanding the groups gives back findings of the result, each in one group at most, members alike."""
+    by_id = {f.id: f for f in result.findings}
+    seen: set[str] = set()
+    places = _Places(result.model)
+    for group in result.groups:
+        assert group.places == len(group.members) >= GROUP_MIN
+        members = [by_id[m] for m in group.members]
+        assert not seen & set(group.members)
+        seen |= set(group.members)
+        assert {_key(places, m) for m in members} == {_key(places, members[0])}
+        assert {m.rule for m in members} == {group.rule}
+        assert not group.rule.startswith("idt-")
+        assert group.risk_min == min(m.risk for m in members) and group.risk_max == max(m.risk for m in members)
+        assert len({tuple(m.places) for m in members}) == len(members)
+
+
+@pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_scenario_groups_consistently(path: Path) -> None:
+    result = audited(path)
+    _check_groups(result)
+    assert group_findings(result) == result.groups  # once, deterministic
+
+
+@settings(max_examples=15, deadline=None)
+@given(raw=models())
+def test_random_models_group_consistently(raw: dict[str, object]) -> None:
+    result = audit(load_dict(raw), AuditOptions(today=dt.date(2026, 1, 1)))
+    _check_groups(result)
+    assert group_findings(result) == result.groups
+
+
+def test_national_model_groups_alike_shops_and_keeps_every_place() -> None:
+    result = _national(300)
+    _check_groups(result)
+    assert result.groups, "a national model of alike shops must give groups"
+    assert max(g.places for g in result.groups) >= 20
+    document = json.loads(json_report.render(result))
+    assert document["schema_version"] == SCHEMA_VERSION == "1.1"
+    assert len(document["findings"]) == len(result.findings)
+    assert [g["id"] for g in document["groups"]] == [g.id for g in result.groups]
+
+
+def test_csv_keeps_every_place_with_its_group_id() -> None:
+    import csv
+    import io
+
+    from biotm.report import csv_report
+
+    result = _national(300)
+    rows = list(csv.DictReader(io.StringIO(csv_report.render(result))))
+    assert [r["id"] for r in rows] == [f.id for f in result.findings]
+    owner = {m: g.id for g in result.groups for m in g.members}
+    assert [r["group"] for r in rows] == [owner.get(f.id, "") for f in result.findings]
+    assert any(r["group"] for r in rows)
+
+
+def test_group_id_survives_removing_one_alike_place() -> None:
+    result = _national(300)
+    biggest = max(result.groups, key=lambda g: g.places)
+    dropped = biggest.members[0]
+    fewer = result.model_copy(update={"findings": [f for f in result.findings if f.id != dropped]})
+    again = {g.id: g for g in group_findings(fewer)}
+    assert biggest.id in again
+    assert again[biggest.id].members == biggest.members[1:]
+
+
+def test_a_group_splits_by_status() -> None:
+    result = _national(300)
+    biggest = max(result.groups, key=lambda g: g.places)
+    accepted = biggest.members[0]
+    findings = [f.model_copy(update={"status": "accepted"}) if f.id == accepted else f for f in result.findings]
+    regrouped = group_findings(result.model_copy(update={"findings": findings}))
+    owner = {m: g.id for g in regrouped for m in g.members}
+    assert owner.get(biggest.members[1]) == biggest.id  # the open rest keeps its id
+    assert owner.get(accepted) != biggest.id
+
+
+def test_acceptance_by_group_id_tracks_every_member_and_one_place_splits_it() -> None:
+    import yaml
+
+    raw = yaml.safe_load(dump_yaml(national_model(300, seed=1)))
+    first = _national(300)
+    biggest = max(first.groups, key=lambda g: g.places)
+    by_id = {f.id: f for f in first.findings}
+    entry = {"rule": biggest.rule, "status": "in-progress", "owner": "ops", "ticket": "T-1", "due": "2027-01-01"}
+
+    raw["accepted"] = [{**entry, "place": biggest.id}]
+    grouped = audit(load_bytes(yaml.safe_dump(raw).encode(), "n.yaml"), AuditOptions(today=dt.date(2026, 1, 1)))
+    status = {f.id: f.status for f in grouped.findings}
+    assert {status[m] for m in biggest.members} == {"in-progress"}
+    assert {g.id: g.members for g in grouped.groups}[f"{biggest.id}-in-progress"] == biggest.members
+    assert not any(w.code == "acceptance-unused" for w in grouped.warnings)
+
+    one = by_id[biggest.members[0]]
+    raw["accepted"] = [{**entry, "place": ">".join(one.places)}]
+    split = audit(load_bytes(yaml.safe_dump(raw).encode(), "n.yaml"), AuditOptions(today=dt.date(2026, 1, 1)))
+    status = {f.id: f.status for f in split.findings}
+    assert status[one.id] == "in-progress"
+    assert {status[m] for m in biggest.members[1:]} == {"open"}
+    assert {g.id: g.members for g in split.groups}[biggest.id] == biggest.members[1:]
