@@ -21,7 +21,7 @@ Renderer = Callable[[AuditResult], str | bytes]
 
 @dataclass(frozen=True)
 class ReportOptions:
-    """How much a human-facing report shows: the `top` riskiest finding groups, or only the summary."""
+    """How much a human-facing report shows: the first `top` finding groups (worst first), or only the summary."""
 
     top: int | None = None
     summary_only: bool = False

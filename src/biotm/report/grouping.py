@@ -7,7 +7,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from biotm.groups import GROUP_MIN
-from biotm.report import view
 from biotm.result import AuditResult, Finding
 
 
@@ -67,9 +66,6 @@ def group_of(result: AuditResult) -> dict[str, FindingGroup]:
 
 
 def top_groups(found: list[FindingGroup], limit: int | None) -> list[FindingGroup]:
-    """The `limit` riskiest groups (all when None), in their given order."""
-    if limit is None:
-        return found
-    keep = {id(g) for g in sorted(found, key=lambda g: (-g.lead.risk, view.severity_rank(g.lead.severity),
-                                                         g.lead.id))[:limit]}
-    return [g for g in found if id(g) in keep]
+    """The first `limit` groups of the report order (all when None): worst severity first, then risk, so a
+    critical finding is never cut for a riskier high one (critical means "fix before go-live")."""
+    return found if limit is None else found[:limit]

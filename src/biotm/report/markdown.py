@@ -75,7 +75,7 @@ def findings(result: AuditResult, top: int | None = None) -> Iterator[str]:
     yield (
         f"{len(result.findings)} finding{'s' if len(result.findings) != 1 else ''} in {len(every)} groups: findings "
         "of one rule with the same cause at many alike places are one group, with every place listed."
-        + (f" Showing the {len(shown)} riskiest groups; the JSON, SARIF and CSV reports hold every finding."
+        + (f" Showing the first {len(shown)} groups, worst first; the JSON, SARIF and CSV reports hold every finding."
            if len(shown) != len(every) else "")
     )
     yield ""

@@ -190,7 +190,7 @@ def findings_section(result: AuditResult, top: int | None = None) -> Iterator[Re
                 tree.add(line)
             yield tree
     if len(shown) != len(every):
-        yield Text(f"\nThe {len(shown)} riskiest of {len(every)} groups (--top).", style="dim")
+        yield Text(f"\nThe first {len(shown)} of {len(every)} groups, worst first (--top).", style="dim")
     if any(g.grouped for g in shown):
         yield Text("\n-f html, markdown or json lists every finding in full.", style="dim")
 
