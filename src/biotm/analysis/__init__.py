@@ -16,7 +16,7 @@ from biotm.analysis.whatif import deltas, parse_controls, with_controls
 from biotm.graph import SystemGraph
 from biotm.model.loader import LoadedModel
 from biotm.options import AuditOptions
-from biotm.regulations import refs
+from biotm.regulations import CATALOG, refs
 from biotm.result import AuditResult, ModelWarning
 
 Audit = Callable[[LoadedModel, AuditOptions], AuditResult]
@@ -31,10 +31,8 @@ def attack_stage(graph: SystemGraph, result: AuditResult, options: AuditOptions)
     result.warnings.extend(ModelWarning(code="attack-bound", message=note, location=None) for note in analysis.notes)
     attack_findings = cited(graph, (f for f in analysis.findings if selected(f, options)))
     result.findings = sorted([*result.findings, *attack_findings], key=sort_key)
-    known = {r.id for r in result.regulations}
-    added = {ref for f in attack_findings for ref in f.regulations} - known
-    if added:  # the table lists what findings cite, in catalogue order
-        result.regulations = refs([*known, *added])
+    # The table lists what findings cite, in catalogue order: the attack findings' articles join the rules'.
+    result.regulations = refs({ref for f in result.findings for ref in f.regulations if ref in CATALOG})
     return analysis
 
 
