@@ -2,15 +2,19 @@
 
 A national model repeats one shop terminal 1,200 times, and each copy carries the same finding. Findings
 group when they share the rule, severity, status, place kind, the data items, the regulations, the controls
-that would fix them and the shape of their places (the element type, or flow, at each position), and at
-least GROUP_MIN of them do. Likelihood, impact and risk may differ slightly between alike places (a shop's
-own subjects, its distance from an attacker); each member keeps its own numbers and the group records their
-range, so grouping never changes a number. Theft-chain findings (idt-…)
-never group: each chain is its own story. Every member finding stays in `AuditResult.findings`.
+that would fix them, the shape of their places (the element type, or flow, at each position) and the reasons
+of their numbers (every likelihood and impact factor, its quantity aside), and at least GROUP_MIN of them do.
+
+The numbers themselves are not keyed: two shops with 9 and 12 clerks differ in likelihood by 0.003 for the
+same reasons, and splitting on that would list one cause a dozen times. A different reason (reachable from
+the internet, or not) is a different cause and splits the group. Each member keeps its own numbers and the
+group records their range, so grouping never changes a number. Theft-chain findings (idt-…) never group:
+each chain is its own story. Every member finding stays in `AuditResult.findings`.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections import defaultdict
@@ -24,6 +28,8 @@ GROUP_MIN = 3
 UNGROUPED_PREFIXES = ("idt-",)
 
 _DIGITS = re.compile(r"[\d_]+")
+#: A quantity in a factor's reason ("12 people with access", "capped at 1.00"): the reason without it is the cause.
+_QUANTITY = re.compile(r"\d[\d,.]*")
 _NOUNS = {
     "actor": "people or actors",
     "device": "devices",
@@ -58,7 +64,22 @@ def _cause(places: _Places, finding: Finding) -> tuple[object, ...]:
         tuple(finding.regulations),
         tuple(finding.mitigations),
         places.shape(finding),
+        _reasons(finding),
     )
+
+
+def _reasons(finding: Finding) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Why the numbers are what they are, quantities masked: alike places share these, not the numbers."""
+    return (
+        tuple(_masked(factor.reason) for factor in finding.likelihood_factors),
+        tuple(_masked(factor.reason) for factor in finding.impact_factors),
+    )
+
+
+@functools.lru_cache(maxsize=8192)
+def _masked(reason: str) -> str:
+    # cached: a national model repeats a few hundred reasons across hundreds of thousands of factors
+    return _QUANTITY.sub("#", reason)
 
 
 def _key(places: _Places, finding: Finding) -> tuple[tuple[object, ...], str]:

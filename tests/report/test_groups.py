@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -125,3 +126,68 @@ def test_acceptance_by_group_id_tracks_every_member_and_one_place_splits_it() ->
     assert status[one.id] == "in-progress"
     assert {status[m] for m in biggest.members[1:]} == {"open"}
     assert {g.id: g.members for g in split.groups}[biggest.id] == biggest.members[1:]
+
+
+def _shop_parts(raw: dict[str, Any], shop: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    elements = [e for e in raw["elements"] if e["id"].startswith(f"{shop}_")]
+    ids = {e["id"] for e in elements}
+    return elements, [f for f in raw["flows"] if f["source"] in ids or f["target"] in ids]
+
+
+def _renamed(value: Any, old: str, new: str) -> Any:
+    if isinstance(value, str):
+        return value.replace(f"{old}_", f"{new}_") if value.startswith(f"{old}_") else value
+    if isinstance(value, list):
+        return [_renamed(v, old, new) for v in value]
+    if isinstance(value, dict):
+        return {k: _renamed(v, old, new) for k, v in value.items()}
+    return value
+
+
+def _audit_raw(raw: dict[str, Any]) -> AuditResult:
+    import yaml
+
+    return audit(load_bytes(yaml.safe_dump(raw).encode(), "n.yaml"), AuditOptions(today=dt.date(2026, 1, 1)))
+
+
+def _places_by_group(result: AuditResult) -> dict[str, set[tuple[str, ...]]]:
+    by_id = {f.id: f for f in result.findings}
+    return {g.id: {tuple(by_id[m].places) for m in g.members} for g in result.groups}
+
+
+def test_group_ids_survive_adding_or_removing_one_alike_shop_in_the_model() -> None:
+    """A shop added to or removed from the model moves only its own places in or out of each group: every group
+    keeps its id, and members keep their own numbers (a group does not key on them)."""
+    import yaml
+
+    raw = yaml.safe_load(dump_yaml(national_model(300, seed=1)))
+    before = _audit_raw(raw)
+    groups_before = _places_by_group(before)
+    # a shop of the busiest region, so the others there still link records from several shops without it
+    zones = [e["zone"] for e in raw["elements"] if e["id"].endswith("_terminal") and e["id"].startswith("shop")]
+    busiest = max(sorted(set(zones)), key=zones.count)
+    shop = next(e["id"][: -len("_terminal")] for e in raw["elements"]
+                if e["id"].endswith("_terminal") and e["id"].startswith("shop") and e["zone"] == busiest)
+    shop_elements, shop_flows = _shop_parts(raw, shop)
+    gone = {e["id"] for e in shop_elements} | {f["id"] for f in shop_flows}
+
+    fewer = {**raw, "elements": [e for e in raw["elements"] if e not in shop_elements],
+             "flows": [f for f in raw["flows"] if f not in shop_flows]}
+    groups_fewer = _places_by_group(_audit_raw(fewer))
+    touched = [g for g, places in groups_before.items() if any(gone & set(p) for p in places)]
+    assert len(touched) >= 3, "the shop must sit in several groups for this test to mean something"
+    for group_id, places in groups_before.items():
+        kept = {p for p in places if not gone & set(p)}
+        if len(kept) >= GROUP_MIN:
+            assert groups_fewer.get(group_id) == kept, group_id
+
+    more = {**raw, "elements": raw["elements"] + _renamed(shop_elements, shop, "shopnew"),
+            "flows": raw["flows"] + _renamed(shop_flows, shop, "shopnew")}
+    grown = _audit_raw(more)
+    groups_more = _places_by_group(grown)
+    for group_id in touched:
+        added = groups_more[group_id] - groups_before[group_id]
+        assert added and all(any(part.startswith("shopnew_") for part in p) for p in added), group_id
+        assert groups_before[group_id] <= groups_more[group_id]
+    spread = [g for g in grown.groups if g.risk_min < g.risk_max]
+    assert spread, "alike shops with different staff numbers keep their own risks inside one group"
