@@ -12,7 +12,7 @@ from biotm.result import AuditResult, Finding
 
 @dataclass(frozen=True)
 class FindingGroup:
-    """Findings that differ only in where they are; `findings` worst first."""
+    """Findings that differ only in where they are; `findings` worst first, equal risks by place."""
 
     findings: list[Finding]
     noun: str
@@ -56,7 +56,7 @@ def groups(result: AuditResult, findings: list[Finding] | None = None) -> list[F
             out.append(FindingGroup([finding], ""))
         elif record.id not in shown:
             shown.add(record.id)
-            out.append(FindingGroup(sorted(members, key=lambda f: (-f.risk, f.id)), record.noun, record.id))
+            out.append(FindingGroup(sorted(members, key=lambda f: (-f.risk, f.places, f.id)), record.noun, record.id))
     return out
 
 
