@@ -158,7 +158,7 @@ def management_summary(result: AuditResult) -> list[str]:
     paragraphs.append(
         f"{what}The model of {s.name} has {c.elements} elements in {c.zones} trust zones exchanging {c.data} kinds "
         f"of data ({c.biometric_data} biometric) over {c.flows} flows; the largest data set concerns "
-        f"{view.people(s.max_subjects)} people."
+        f"{view.persons(s.max_subjects)}."
         + (f" {len(s.irrevocable_data)} of its data items cannot be reset after a leak (biometrics and lifelong "
            "identifiers)." if s.irrevocable_data else "")
     )
@@ -174,7 +174,7 @@ def management_summary(result: AuditResult) -> list[str]:
         where = view.label(result, f.places[0]) if f.places else "the model"
         also = f" (and {group.size - 1} alike places)" if group.grouped else ""
         paragraphs.append(
-            f"Risk {rank}: {group.headline} ({f.severity}, risk {f.risk:.2f}, {view.people(f.subjects)} people) at "
+            f"Risk {rank}: {group.headline} ({f.severity}, risk {f.risk:.2f}, {view.persons(f.subjects)}) at "
             f"{where}{also}. {view.sentence(f.evidence)}"
         )
     if result.chains:
@@ -183,7 +183,7 @@ def management_summary(result: AuditResult) -> list[str]:
             f"{len(result.chains)} identity-theft chain{'s' if len(result.chains) != 1 else ''} lead from leaked "
             f"or observed data to a takeover; the most likely ({worst.likelihood:.2f}) lets "
             f"'{worst.who()}' obtain '{worst.goal}' in {len(worst.steps)} steps, affecting "
-            f"{view.people(worst.subjects)} people."
+            f"{view.persons(worst.subjects)}."
         )
     else:
         paragraphs.append("No identity-theft chain was found.")

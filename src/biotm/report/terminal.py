@@ -28,13 +28,6 @@ SEVERITY_STYLE = {
 }
 
 
-def _people(count: int) -> str:
-    for limit, suffix in ((1_000_000_000, "bn"), (1_000_000, "M"), (1_000, "k")):
-        if count >= limit:
-            return f"{count / limit:.3g}{suffix}"
-    return str(count)
-
-
 def _count(number: int, noun: str, plural: str | None = None) -> str:
     """`1 attacker`, `2 attackers`: the noun agrees with the number."""
     return f"{number} {noun if number == 1 else plural or noun + 's'}"
@@ -52,7 +45,8 @@ def summary_panel(result: AuditResult) -> Panel:
         f"{_count(c.zones, 'zone')}, {_count(c.elements, 'element')}, {_count(c.flows, 'flow')}, "
         f"{_count(c.data, 'data item')} ({c.biometric_data} biometric), {_count(c.attackers, 'attacker')}\n"
     )
-    lines.append(f"Largest population: {_people(s.max_subjects)} data subjects\n")
+    plural = "" if s.max_subjects == 1 else "s"
+    lines.append(f"Largest population: {view.people(s.max_subjects)} data subject{plural}\n")
     if s.irrevocable_data:
         lines.append("Irrevocable data: ", style="bold")
         lines.append(", ".join(s.irrevocable_data) + "\n")
@@ -85,7 +79,8 @@ def lineage_tree(result: AuditResult) -> Tree:
     for entry in result.lineage:
         head = Text()
         head.append(entry.data, style="bold")
-        head.append(f"  {entry.category}, {_people(entry.subjects)} subjects", style="dim")
+        head.append(f"  {entry.category}, {view.people(entry.subjects)} subject{'' if entry.subjects == 1 else 's'}",
+                    style="dim")
         branch = tree.add(head)
         lines = [
             ("collected at", entry.collected_at),
@@ -264,11 +259,12 @@ def chains_section(result: AuditResult) -> RenderableType:
         head = Text()
         head.append(f"[{chain.severity}] ", style=SEVERITY_STYLE[chain.severity])
         head.append(f"{chain.who()} -> {chain.goal}", style="bold")
-        head.append(f"  likelihood {chain.likelihood:.3g}, {_people(chain.subjects)} people", style="dim")
+        head.append(f"  likelihood {chain.likelihood:.3g}, {view.persons(chain.subjects)}", style="dim")
         node = root.add(head)
         for step in chain.steps:
             where = "" if step.verifier == "leak" else f"@ {step.verifier}: "
-            node.add(Text(f"{where}{step.action} ({step.likelihood:.3g}) - {step.evidence}"))
+            evidence = f" - {step.evidence}" if step.evidence.strip() else ""
+            node.add(Text(f"{where}{step.action} ({step.likelihood:.3g}){evidence}"))
         if chain.broken_by:
             node.add(Text("broken by: " + " or ".join(chain.broken_by), style="green"))
     if len(result.chains) > FULL_CHAINS:
