@@ -191,3 +191,43 @@ def test_group_ids_survive_adding_or_removing_one_alike_shop_in_the_model() -> N
         assert groups_before[group_id] <= groups_more[group_id]
     spread = [g for g in grown.groups if g.risk_min < g.risk_max]
     assert spread, "alike shops with different staff numbers keep their own risks inside one group"
+
+
+def test_human_formats_show_a_group_once_and_machine_formats_keep_every_place() -> None:
+    import csv
+    import io
+
+    from biotm.report import csv_report, grouping, markdown, sarif, terminal
+
+    result = _national(300)
+    shown = grouping.groups(result)
+    grouped = [g for g in shown if g.grouped]
+    assert grouped and len(shown) < len(result.findings) / 2
+
+    text = terminal.render(result, width=200)
+    findings_part = text[text.index("\nCRITICAL (") if "\nCRITICAL (" in text else text.index("\nHIGH ("):]
+    findings_part = findings_part[: findings_part.index("Identity-theft chains")] if result.chains else findings_part
+    heads = [line for line in findings_part.splitlines() if line.startswith(("[critical]", "[high]", "[medium]",
+                                                                             "[low]", "[info]"))]
+    assert len(heads) == len(shown)  # one tree per group, not per place
+    for group in grouped:
+        assert sum(f"group {group.id}" in line for line in heads) == 1
+        assert f"all {group.size:,} {group.noun}: " in findings_part
+
+    document = markdown.render(result)
+    lines = document.splitlines()
+    headings = [line for line in lines if line.startswith("#### ")]
+    assert len(headings) == len(shown)
+    for group in grouped:
+        assert sum(group.id in h for h in headings) == 1
+        at = next(i for i, line in enumerate(lines) if line.startswith("#### ") and group.id in line)
+        listing = next(line for line in lines[at:] if line.startswith(f"- All {group.size} "))
+        assert all(f"`{m.places[-1]}`" in listing for m in group.findings)  # every place listed
+
+    rows = list(csv.DictReader(io.StringIO(csv_report.render(result))))
+    assert len(rows) == len(result.findings)
+    log = json.loads(sarif.render(result))
+    members = [m["findingId"] for r in log["runs"][0]["results"] for m in r["properties"].get("members", [])]
+    singles = [r["properties"]["findingId"] for r in log["runs"][0]["results"] if "members" not in r["properties"]]
+    assert sorted(members + singles) == sorted(f.id for f in result.findings)
+    assert len(json.loads(json_report.render(result))["findings"]) == len(result.findings)

@@ -31,6 +31,12 @@ class FindingGroup:
         return self.size > 1
 
     @property
+    def risks(self) -> str:
+        """The members' risk, or its range: 'risk 0.85', 'risk 0.48 to 0.51'."""
+        low, high = min(f.risk for f in self.findings), max(f.risk for f in self.findings)
+        return f"risk {low:.2f}" if f"{low:.2f}" == f"{high:.2f}" else f"risk {low:.2f} to {high:.2f}"
+
+    @property
     def headline(self) -> str:
         if not self.grouped:
             return self.lead.title

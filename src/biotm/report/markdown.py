@@ -88,15 +88,17 @@ def findings(result: AuditResult, top: int | None = None) -> Iterator[str]:
         yield from table(
             ["id", "title", "where", "places", "likelihood", "impact", "risk", "status"],
             (
-                [code(g.lead.id), text(g.headline), _place(result, g.lead), str(g.size), f"{g.lead.likelihood:.2f}",
-                 f"{g.lead.impact:.2f}", f"{g.lead.risk:.2f}", g.lead.status]
+                [code(g.id if g.grouped else g.lead.id), text(g.headline), _place(result, g.lead), str(g.size),
+                 f"{g.lead.likelihood:.2f}", f"{g.lead.impact:.2f}", g.risks.removeprefix("risk "), g.lead.status]
                 for g in members
             ),
         )
         for group in members:
             f = group.lead
-            yield f"#### {code(f.id)}: {text(group.headline)}"
+            yield f"#### {code(group.id if group.grouped else f.id)}: {text(group.headline)}"
             yield ""
+            if group.grouped:
+                yield f"- Group of {group.size:,} findings, {group.risks}; the worst, {code(f.id)}, in full:"
             yield f"- Rule {code(f.rule)} at {_place(result, f)}; data {codes(f.data) or 'none'}; "\
                   f"{view.persons(f.subjects)}."
             if group.grouped:

@@ -206,10 +206,9 @@ def _group_result(result: AuditResult, group: FindingGroup, index: int) -> dict[
         location["id"] = len(related)
         related.append(location)
     risks = sorted({m.risk for m in members})
-    spread = f"risk {risks[0]:.2f}" if len(risks) == 1 else f"risk {risks[0]:.2f} to {risks[-1]:.2f}"
     links = ", ".join(f"[{_plain(' > '.join(m.places))}]({i})" for i, m in enumerate(members[:LINKED_IN_MESSAGE]))
     more = len(members) - LINKED_IN_MESSAGE
-    text = (f"{_plain(group.headline)} ({spread}). Worst: {_plain(lead.evidence)} Places: {links}"
+    text = (f"{_plain(group.headline)} ({group.risks}). Worst: {_plain(lead.evidence)} Places: {links}"
             + (f" and {more:,} more (every place is a related location)." if more > 0 else "."))
     properties = _properties(lead) | {
         "groupId": group.id,

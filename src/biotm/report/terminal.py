@@ -134,14 +134,22 @@ def warnings_table(result: AuditResult) -> Table:
     return table
 
 
-def finding_tree(finding: Finding) -> Tree:
+def finding_tree(finding: Finding, group: grouping.FindingGroup | None = None) -> Tree:
+    """One finding, or a group as its worst member (`finding`) with the group's id, size and risk range."""
+    grouped = group is not None and group.grouped
     head = Text()
     head.append(f"[{finding.severity}] ", style=SEVERITY_STYLE[finding.severity])
-    head.append(f"{finding.title}", style="bold")
-    head.append(f"  {finding.rule} @ {' > '.join(finding.places)}", style="dim")
+    head.append(group.headline if group is not None and grouped else finding.title, style="bold")
+    if group is not None and grouped:
+        head.append(f"  {finding.rule}, group {group.id}", style="dim")
+    else:
+        head.append(f"  {finding.rule} @ {' > '.join(finding.places)}", style="dim")
     if finding.status != "open":
         head.append(f"  ({finding.status})", style="italic")
     tree = Tree(head)
+    if group is not None and grouped:
+        tree.add(Text(f"{group.risks} at the {group.size:,} places; the worst, {' > '.join(finding.places)}, in full:",
+                      style="bold"))
     tree.add(Text(finding.evidence))
     note = view.tracking_note(finding)
     if note:
@@ -178,9 +186,9 @@ def findings_section(result: AuditResult, top: int | None = None) -> Iterator[Re
             continue
         yield Text(f"\n{severity.upper()} ({sum(g.size for g in members)})", style=SEVERITY_STYLE[severity])
         for group in members:
-            tree = finding_tree(group.lead)
+            tree = finding_tree(group.lead, group)
             if group.grouped:
-                line = Text(f"{group.size} alike {group.noun}: ", style="bold")
+                line = Text(f"all {group.size:,} {group.noun}: ", style="bold")
                 line.append(_some([" > ".join(f.places) for f in group.findings]))
                 tree.add(line)
             yield tree
