@@ -231,3 +231,19 @@ def test_human_formats_show_a_group_once_and_machine_formats_keep_every_place() 
     singles = [r["properties"]["findingId"] for r in log["runs"][0]["results"] if "members" not in r["properties"]]
     assert sorted(members + singles) == sorted(f.id for f in result.findings)
     assert len(json.loads(json_report.render(result))["findings"]) == len(result.findings)
+
+
+def test_a_group_is_named_by_the_places_that_enumerate_it_in_words_of_a_kind() -> None:
+    result = _national(600)
+    by_id = {f.id: f for f in result.findings}
+    interactions = [g for g in result.groups if by_id[g.members[0]].place_kind == "interaction"
+                    and by_id[g.members[0]].places[0].endswith("_terminal")
+                    and by_id[g.members[0]].places[2].endswith("_realname")]
+    # 'shop terminal > submit > regional system': one member per terminal, fewer regional systems
+    more_terminals = [g for g in interactions if len({by_id[m].places[2] for m in g.members}) < g.places]
+    assert more_terminals
+    assert all(g.noun == "shop real-name terminals" for g in more_terminals), {g.noun for g in more_terminals}
+    for group in result.groups:
+        assert all(len(word) >= 3 for word in group.noun.split()), group.noun  # no 'zj c liveness'
+    flows = [g for g in result.groups if by_id[g.members[0]].place_kind == "flow"]
+    assert flows and all(g.noun.endswith("flows") for g in flows), {g.noun for g in flows}
