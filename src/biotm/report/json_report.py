@@ -1,21 +1,22 @@
-"""JSON report: the AuditResult serialised with keys as declared, indent 2 and a final newline, its findings
-grouped (schema 1.2, biotm/compact.py) and loading back to the equal result (`AuditResult.model_validate_json`).
+"""JSON report: the AuditResult serialised with keys as declared and a final newline, its findings grouped
+(schema 1.2, biotm/compact.py), loading back to the equal result (`AuditResult.model_validate_json`).
 
-Everything but `findings` and `groups` is byte for byte pydantic's `model_dump_json(indent=2)`. A group
-is written once with what its members share, and each finding, or member entry with only what differs
-from its group, takes one line: a national model's 269k findings repeated the same rule, cause and
-numbers per place, most of the report's 768 MB.
+Layout: objects indented by 2, and every item of a list or mapping on a line of its own in compact JSON
+(one finding, element, flow or location a line), which greps and diffs well and is a third smaller. A
+group is written once with what its members share, and each member entry only with what differs: a
+national model's 269k findings repeated the same rule, cause and numbers per place, most of 768 MB. The
+audited model leaves out its fields at their defaults (pydantic's exclude_defaults; validating gives them
+back). Every value is serialised by pydantic, as `model_dump_json` would.
 
-`chunks` yields the report in pieces: serialising it whole held the string, pydantic's bytes and the
-encoded copy at once. Long lists and mappings are serialised a slice at a time with the same pydantic
-serializer and indented to their place; everything else in one piece.
+`chunks` yields the report in pieces, CHUNK_ITEMS lines at a time: serialising it whole held the string,
+pydantic's bytes and the encoded copy at once.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, get_args, get_origin
 
 import pydantic_core
 from pydantic import BaseModel, TypeAdapter
@@ -23,19 +24,22 @@ from pydantic import BaseModel, TypeAdapter
 from biotm.compact import OWN_FIELDS, TEMPLATE_KEY, member_entry
 from biotm.result import AuditResult, Finding, finding_id
 
-#: Items serialised per piece: big enough that pydantic does the work, small enough to bound memory.
+#: Lines joined per piece: big enough that a write is not per line, small enough to bound memory.
 CHUNK_ITEMS = 2000
 
 #: Fields whose value is a model worth opening up rather than serialising whole (the audited model, written
 #: without its fields at their defaults: a third of a national report was nulls and empty lists).
 _OPENED = frozenset({"model"})
 
+#: Writes one field's value itself, given the indent of its key and the lines per piece.
+Writer = Callable[[int, int], Iterator[bytes]]
+
 
 def render(result: AuditResult) -> str:
     return b"".join(chunks(result)).decode("utf-8")
 
 
-def chunks(result: AuditResult, chunk_items: int = CHUNK_ITEMS) -> Iterator[bytes | memoryview]:
+def chunks(result: AuditResult, chunk_items: int = CHUNK_ITEMS) -> Iterator[bytes]:
     """The JSON report of `result` in pieces (UTF-8), ending with a newline."""
     grouped = _Grouped(result)
     yield from _model(result, 0, chunk_items, {"findings": grouped.findings, "groups": grouped.groups})
@@ -47,7 +51,7 @@ _SHARED_FIELDS = tuple(name for name in Finding.model_fields if name not in OWN_
 
 
 class _Grouped:
-    """The result's findings and groups in the report's grouped form, one JSON record a line."""
+    """The result's findings and groups in the report's grouped form."""
 
     def __init__(self, result: AuditResult) -> None:
         self.result = result
@@ -55,18 +59,18 @@ class _Grouped:
         by_id = {finding.id: finding for finding in result.findings} if self.owner else {}
         self.lead = {g.id: by_id[g.members[0]] for g in result.groups if g.members and g.members[0] in by_id}
 
-    def findings(self, indent: int) -> Iterator[bytes]:
-        yield from _lines(indent, (self._finding(f) for f in self.result.findings))
+    def findings(self, indent: int, chunk_items: int) -> Iterator[bytes]:
+        yield from _lines((self._finding(f) for f in self.result.findings), indent, chunk_items)
 
     def _finding(self, finding: Finding) -> bytes:
         group = self.owner.get(finding.id)
         lead = self.lead.get(group) if group is not None else None
         if group is None or lead is None:
-            return _compact(Finding, finding)
+            return _adapter(Finding).dump_json(finding)
         entry = member_entry(finding, lead, group, _SHARED_FIELDS, finding_id(finding.rule, finding.places))
         return pydantic_core.to_json(entry)
 
-    def groups(self, indent: int) -> Iterator[bytes]:
+    def groups(self, indent: int, chunk_items: int) -> Iterator[bytes]:
         in_order: dict[str, list[str]] = {g: [] for g in self.lead}
         for finding in self.result.findings:
             owner = self.owner.get(finding.id)
@@ -81,21 +85,26 @@ class _Grouped:
                     del record["members"]
                 record[TEMPLATE_KEY] = lead.model_dump(mode="json", exclude=set(OWN_FIELDS))
             records.append(pydantic_core.to_json(record))
-        yield from _lines(indent, records)
+        yield from _lines(records, indent, chunk_items)
 
 
-def _compact(annotation: Any, value: Any) -> bytes:
-    return _adapter(annotation).dump_json(value)
-
-
-def _lines(indent: int, records: Iterator[bytes] | list[bytes]) -> Iterator[bytes]:
-    """A JSON list of one compact record a line, indented to sit `indent` deep."""
-    pad = b"\n" + b" " * (indent + 2)
-    first = True
+def _lines(
+    records: Iterable[bytes], indent: int, chunk_items: int, brackets: tuple[bytes, bytes] = (b"[", b"]")
+) -> Iterator[bytes]:
+    """A JSON list (or mapping) of one compact record a line, indented to sit `indent` deep."""
+    opening, closing = brackets
+    separator = b",\n" + b" " * (indent + 2)
+    batch: list[bytes] = []
+    started = False
     for record in records:
-        yield (b"[" + pad if first else b"," + pad) + record
-        first = False
-    yield b"[]" if first else b"\n" + b" " * indent + b"]"
+        batch.append(record)
+        if len(batch) >= chunk_items:
+            yield (separator if started else opening + separator[1:]) + separator.join(batch)
+            started, batch = True, []
+    if batch:
+        yield (separator if started else opening + separator[1:]) + separator.join(batch)
+        started = True
+    yield b"\n" + b" " * indent + closing if started else opening + closing
 
 
 @functools.cache
@@ -114,27 +123,23 @@ def _wrapping(depth: int) -> tuple[int, int]:
     return before, after
 
 
-def _dump(annotation: Any, value: Any, indent: int, bare: bool = False) -> memoryview:
+def _dump(annotation: Any, value: Any, indent: int, bare: bool = False) -> bytes:
     """`value` serialised as a field of this annotation, its lines indented to sit `indent` deep.
 
     The value is serialised inside `indent / 2` single-key mappings, so pydantic itself indents it
-    to its place, and the wrapping is cut off without copying.
+    to its place, and the wrapping is cut off.
     """
     depth = indent // 2
     for _level in range(depth):
         value = {"": value}
     text = _adapter(annotation, depth).dump_json(value, indent=2, exclude_defaults=bare)
     before, after = _wrapping(depth)
-    return memoryview(text)[before : len(text) - after]
-
-
-#: Writes one field's value itself, given the indent of its key.
-Writer = Callable[[int], Iterator[bytes]]
+    return text[before : len(text) - after]
 
 
 def _model(
     obj: BaseModel, indent: int, chunk_items: int, writers: dict[str, Writer] | None = None, bare: bool = False
-) -> Iterator[bytes | memoryview]:
+) -> Iterator[bytes]:
     """`obj` field by field; `bare` leaves out every field at its default, at any depth (as pydantic's
     exclude_defaults), which the audited model, validated again on loading, gets back."""
     cls = type(obj)
@@ -152,10 +157,10 @@ def _model(
         yield (b",\n" if written else b"{\n") + pad + _key(name)
         written += 1
         if name in writers:
-            yield from writers[name](indent + 2)
+            yield from writers[name](indent + 2, chunk_items)
         elif name in _OPENED and isinstance(value, BaseModel):
             yield from _model(value, indent + 2, chunk_items, bare=True)
-        elif isinstance(value, list | dict) and len(value) > chunk_items:
+        elif value and get_origin(field.annotation) in (list, dict):
             yield from _collection(field.annotation, value, indent + 2, chunk_items, bare)
         else:
             yield _dump(field.annotation, value, indent + 2, bare)
@@ -168,15 +173,11 @@ def _key(name: str) -> bytes:
 
 def _collection(
     annotation: Any, value: list[Any] | dict[str, Any], indent: int, chunk_items: int, bare: bool
-) -> Iterator[bytes | memoryview]:
-    """A long list or mapping, a slice at a time, each slice without its brackets."""
-    opening, closing = (b"[", b"]") if isinstance(value, list) else (b"{", b"}")
-    yield opening
-    items = list(value.items()) if isinstance(value, dict) else value
-    for start in range(0, len(items), chunk_items):
-        part = items[start : start + chunk_items]
-        piece = _dump(annotation, part if isinstance(value, list) else dict(part), indent, bare)
-        # piece is "[\n" + items + "\n" + indent + "]", its items already indented to their place
-        yield b",\n" if start else b"\n"
-        yield piece[2 : -(len(closing) + indent + 1)]
-    yield b"\n" + b" " * indent + closing
+) -> Iterator[bytes]:
+    """A list or mapping, one compact item a line."""
+    item = _adapter(get_args(annotation)[-1])
+    if isinstance(value, dict):
+        records: Iterable[bytes] = (_key(k) + item.dump_json(v, exclude_defaults=bare) for k, v in value.items())
+        yield from _lines(records, indent, chunk_items, (b"{", b"}"))
+    else:
+        yield from _lines((item.dump_json(v, exclude_defaults=bare) for v in value), indent, chunk_items)
