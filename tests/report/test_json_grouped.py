@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from report_support import SCENARIOS, audited
 from strategies import load_dict, models
 
-from biotm.compact import GROUP_KEY, TEMPLATE_KEY
+from biotm.compact import GROUP_KEY, LOCATED_KEY, TEMPLATE_KEY
 from biotm.generate import dump_yaml, national_model
 from biotm.model import load_bytes
 from biotm.pipeline import AuditOptions, audit
@@ -72,8 +72,12 @@ def test_a_national_model_writes_each_group_once_and_keeps_every_place(national:
     # a member whose numbers differ from its group's keeps them, its factors written where they differ
     differing = [e for e in members if "likelihood" in e]
     assert differing and all(None in e["likelihood_factors"] for e in differing if "likelihood_factors" in e)
+    # evidence naming the member's own places, and its location, follow from its places
+    assert sum("evidence" in e for e in members) < len(members) / 10
+    assert sum("location" in e for e in members) < len(members) / 10
     records = {g["id"]: g for g in document["groups"]}
     assert all(TEMPLATE_KEY in g and "members" not in g for g in records.values())
+    assert all(g[LOCATED_KEY][0] in ("element", "flow") for g in records.values() if LOCATED_KEY in g)
     whole = national.model_dump_json(indent=2)
     assert len(json_report.render(national)) < 0.6 * len(whole)
 
@@ -92,6 +96,21 @@ def test_a_member_entry_naming_an_unknown_group_is_refused(national: AuditResult
     entry[GROUP_KEY] = "no-such-group"
     with pytest.raises(ValueError, match="no-such-group"):
         AuditResult.model_validate(document)
+
+
+def test_a_member_whose_evidence_or_location_does_not_follow_from_its_places_keeps_its_own(
+    national: AuditResult,
+) -> None:
+    group = max(national.groups, key=lambda g: g.places)
+    odd_id = group.members[2]
+    odd = next(f for f in national.findings if f.id == odd_id)
+    moved = odd.location.model_copy(update={"line": 99999}) if odd.location else None
+    changed = odd.model_copy(update={"evidence": odd.evidence + " Seen twice.", "location": moved})
+    result = national.model_copy(update={"findings": [changed if f.id == odd_id else f for f in national.findings]})
+    document = _assert_reads_back(result)
+    entry = next(e for e in document["findings"] if e.get("places") == odd.places and e.get(GROUP_KEY) == group.id)
+    assert entry["evidence"].endswith("Seen twice.")
+    assert moved is None or entry["location"]["line"] == 99999
 
 
 def test_a_schema_1_1_report_with_every_finding_whole_still_loads(national: AuditResult) -> None:

@@ -21,7 +21,7 @@ from typing import Any, get_args, get_origin
 import pydantic_core
 from pydantic import BaseModel, TypeAdapter
 
-from biotm.compact import OWN_FIELDS, TEMPLATE_KEY, member_entry
+from biotm.compact import LOCATED_KEY, OWN_FIELDS, TEMPLATE_KEY, Derivation, member_entry
 from biotm.result import AuditResult, Finding, finding_id
 
 #: Lines joined per piece: big enough that a write is not per line, small enough to bound memory.
@@ -58,6 +58,12 @@ class _Grouped:
         self.owner = {member: group.id for group in result.groups for member in group.members}
         by_id = {finding.id: finding for finding in result.findings} if self.owner else {}
         self.lead = {g.id: by_id[g.members[0]] for g in result.groups if g.members and g.members[0] in by_id}
+        zones = {element.id: element.zone for element in result.model.elements} if self.lead else {}
+        self.located = {group: _located_at(result, lead) for group, lead in self.lead.items()}
+        self.derivation = {
+            group: Derivation(lead.evidence, lead.places, zones, self.located[group], result.locations)
+            for group, lead in self.lead.items()
+        }
 
     def findings(self, indent: int, chunk_items: int) -> Iterator[bytes]:
         yield from _lines((self._finding(f) for f in self.result.findings), indent, chunk_items)
@@ -67,7 +73,8 @@ class _Grouped:
         lead = self.lead.get(group) if group is not None else None
         if group is None or lead is None:
             return _adapter(Finding).dump_json(finding)
-        entry = member_entry(finding, lead, group, _SHARED_FIELDS, finding_id(finding.rule, finding.places))
+        derived_id = finding_id(finding.rule, finding.places)
+        entry = member_entry(finding, lead, group, _SHARED_FIELDS, derived_id, self.derivation[group])
         return pydantic_core.to_json(entry)
 
     def groups(self, indent: int, chunk_items: int) -> Iterator[bytes]:
@@ -83,9 +90,23 @@ class _Grouped:
             if lead is not None:
                 if in_order[group.id] == group.members:  # what the reader rebuilds from the member entries
                     del record["members"]
-                record[TEMPLATE_KEY] = lead.model_dump(mode="json", exclude=set(OWN_FIELDS))
+                if self.located[group.id] is not None:
+                    record[LOCATED_KEY] = list(self.located[group.id] or ())
+                record[TEMPLATE_KEY] = lead.model_dump(mode="json", exclude={"id"})
             records.append(pydantic_core.to_json(record))
         yield from _lines(records, indent, chunk_items)
+
+
+def _located_at(result: AuditResult, lead: Finding) -> tuple[str, int] | None:
+    """Which of the lead's places it is located at, as [kind, position], so members' locations need not be
+    written: the first place, then element before flow, whose written location is the lead's."""
+    if lead.location is None:
+        return None
+    for position, place in enumerate(lead.places):
+        for kind in ("element", "flow", "zone", "data"):
+            if result.locations.get(f"{kind}:{place}") == lead.location:
+                return kind, position
+    return None
 
 
 def _lines(
