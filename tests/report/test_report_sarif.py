@@ -248,3 +248,13 @@ def test_brackets_in_model_text_are_escaped_so_they_make_no_links(rich_result: A
     result = rich_result.model_copy(update={"findings": [odd, *rich_result.findings[1:]]})
     text = _log(result)["runs"][0]["results"][0]["message"]["text"]
     assert "\\[the archive\\](0)" in text
+
+
+def test_no_result_has_more_related_locations_than_github_accepts(
+    rich_result: AuditResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sarif, "MAX_RELATED", 1)  # the flow finding has a source and a target
+    for item in _log(rich_result)["runs"][0]["results"]:
+        assert len(item.get("relatedLocations", [])) <= 1
+    flow = next(r for r in _log(rich_result)["runs"][0]["results"] if r.get("relatedLocations"))
+    assert flow["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]

@@ -122,14 +122,15 @@ def _location(file: str, line: int, column: int, message: str | None = None) -> 
 
 
 def _related(result: AuditResult, finding: Finding) -> list[dict[str, Any]]:
-    """The source and target elements of the flow a finding sits on."""
+    """The source and target elements of the flows a finding sits on, at most MAX_RELATED (a finding on 1,078
+    flows of the 10k model had 2,156; its every place stays in the logical location)."""
     out: list[dict[str, Any]] = []
     flows = view.flows(result)
     for flow_id in view.flow_places(result, finding):
         flow = flows[flow_id]
         for role, element_id in (("source", flow.source), ("target", flow.target)):
             where = result.locations.get(f"element:{element_id}")
-            if where is not None:
+            if where is not None and len(out) < MAX_RELATED:
                 location = _location(where.file, where.line, where.column, f"flow {role}: {element_id}")
                 location["id"] = len(out)
                 out.append(location)
