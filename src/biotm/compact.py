@@ -85,7 +85,7 @@ def member_entry(
                 else derived}
     for name in fields:
         value, shared = getattr(finding, name), expected.get(name, getattr(lead, name))
-        if value == shared:
+        if value is shared or value == shared:  # the engine shares equal lists between findings: mostly `is`
             continue
         if name in MERGED_LISTS and len(value) == len(shared):
             value = [None if mine == theirs else mine for mine, theirs in zip(value, shared, strict=True)]
