@@ -258,3 +258,31 @@ def test_no_result_has_more_related_locations_than_github_accepts(
         assert len(item.get("relatedLocations", [])) <= 1
     flow = next(r for r in _log(rich_result)["runs"][0]["results"] if r.get("relatedLocations"))
     assert flow["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]
+
+
+def test_a_group_accepted_whole_keeps_its_alert_suppressed_and_a_split_part_gets_its_own() -> None:
+    import datetime as dt
+
+    from biotm.generate import dump_yaml, national_model
+    from biotm.model import load_bytes
+    from biotm.pipeline import AuditOptions, audit
+
+    raw = yaml.safe_load(dump_yaml(national_model(300, seed=1)))
+
+    def run(accepted: list[dict[str, Any]]) -> tuple[AuditResult, dict[str, dict[str, Any]]]:
+        loaded = load_bytes(yaml.safe_dump({**raw, "accepted": accepted}).encode(), "n.yaml")
+        result = audit(loaded, AuditOptions(today=dt.date(2026, 1, 1)))
+        log = _log(result)
+        return result, {r["partialFingerprints"][sarif.FINGERPRINT]: r for r in log["runs"][0]["results"]}
+
+    first, open_alerts = run([])
+    group = max(first.groups, key=lambda g: g.places)
+    entry = {"rule": group.rule, "status": "accepted", "owner": "ciso", "justification": "clerk watches",
+             "expires": "2027-01-01"}
+    _whole, alerts = run([{**entry, "place": group.id}])
+    assert "suppressions" not in open_alerts[group.id]
+    assert alerts[group.id]["suppressions"][0]["status"] == "accepted"  # the same alert, now suppressed
+    one = next(f for f in first.findings if f.id == group.members[0])
+    _split, alerts = run([{**entry, "place": ">".join(one.places)}])
+    assert "suppressions" not in alerts[group.id]  # the open rest keeps the alert
+    assert alerts[one.id]["suppressions"][0]["status"] == "accepted"  # the one place is its own alert

@@ -195,6 +195,13 @@ def _result(result: AuditResult, finding: Finding, index: int) -> dict[str, Any]
     return _suppressed(out, finding)
 
 
+def _fingerprint(result: AuditResult, group: FindingGroup) -> str:
+    """The group id; for a group tracked whole (every member accepted, say) the open group's id it had, so the
+    alert is suppressed rather than closed and opened anew. A group split by status keeps the suffixed id."""
+    base = group.id.removesuffix(f"-{group.lead.status}")
+    return base if base != group.id and base not in {g.id for g in result.groups} else group.id
+
+
 def _group_result(result: AuditResult, group: FindingGroup, index: int) -> dict[str, Any]:
     """One result for a group: the worst place located, every place (up to MAX_RELATED) related and linked."""
     lead, members = group.lead, group.findings
@@ -225,7 +232,7 @@ def _group_result(result: AuditResult, group: FindingGroup, index: int) -> dict[
         "message": {"text": text},
         "locations": [_primary(result, lead)],
         "relatedLocations": related,
-        "partialFingerprints": {FINGERPRINT: group.id},
+        "partialFingerprints": {FINGERPRINT: _fingerprint(result, group)},
         "properties": properties,
     }
     return _suppressed(out, lead)
