@@ -1,15 +1,17 @@
 """Findings of one rule and one cause at many alike places, grouped once per audit (`AuditResult.groups`).
 
 A national model repeats one shop terminal 1,200 times, and each copy carries the same finding. Findings
-group when they share the rule, severity, status, place kind, the data items, the regulations, the controls
+group when they share the rule, title, severity, status, place kind, the data items, the regulations, the controls
 that would fix them, the shape of their places (the element type, or flow, at each position) and the reasons
 of their numbers (every likelihood and impact factor, its quantity aside), and at least GROUP_MIN of them do.
 
 The numbers themselves are not keyed: two shops with 9 and 12 clerks differ in likelihood by 0.003 for the
 same reasons, and splitting on that would list one cause a dozen times. A different reason (reachable from
 the internet, or not) is a different cause and splits the group. Each member keeps its own numbers and the
-group records their range, so grouping never changes a number. Theft-chain findings (idt-…) never group:
-each chain is its own story. Every member finding stays in `AuditResult.findings`.
+group records their range, so grouping never changes a number. Theft-chain findings (idt-…) group like
+the others: a national model has one chain per regional verifier, alike in every step, and 93 copies of one
+story are a duplicate an auditor strikes; the title is part of the cause, so two chains to different goals
+never share a group. Every member finding stays in `AuditResult.findings`, every chain in `chains`.
 """
 
 from __future__ import annotations
@@ -24,8 +26,6 @@ from biotm.model.schema import Model
 from biotm.result import AuditResult, Finding, FindingGroup
 
 GROUP_MIN = 3
-#: Rules whose findings are never grouped: a theft chain is one story, not a place.
-UNGROUPED_PREFIXES = ("idt-",)
 
 _DIGITS = re.compile(r"[\d_]+")
 #: A quantity in a factor's reason ("12 people with access", "capped at 1.00"): the reason without it is the cause.
@@ -66,6 +66,7 @@ def _cause(places: _Places, finding: Finding) -> tuple[object, ...]:
     """What alike findings share, status aside (the group id is a hash of it)."""
     return (
         finding.rule,
+        finding.title,
         finding.severity,
         finding.place_kind,
         tuple(finding.data),
@@ -143,7 +144,7 @@ def group_findings(result: AuditResult) -> list[FindingGroup]:
     places = _Places(result.model)
     buckets: dict[tuple[tuple[object, ...], str], list[Finding]] = defaultdict(list)
     for finding in result.findings:
-        if finding.places and not finding.rule.startswith(UNGROUPED_PREFIXES):
+        if finding.places:
             buckets[_key(places, finding)].append(finding)
     out: list[FindingGroup] = []
     for key, members in buckets.items():

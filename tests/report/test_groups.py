@@ -37,7 +37,7 @@ def _check_groups(result: AuditResult) -> None:
         seen |= set(group.members)
         assert {_key(places, m) for m in members} == {_key(places, members[0])}
         assert {m.rule for m in members} == {group.rule}
-        assert not group.rule.startswith("idt-")
+        assert len({m.title for m in members}) == 1
         assert group.risk_min == min(m.risk for m in members) and group.risk_max == max(m.risk for m in members)
         assert len({tuple(m.places) for m in members}) == len(members)
 
@@ -247,3 +247,17 @@ def test_a_group_is_named_by_the_places_that_enumerate_it_in_words_of_a_kind() -
         assert all(len(word) >= 3 for word in group.noun.split()), group.noun  # no 'zj c liveness'
     flows = [g for g in result.groups if by_id[g.members[0]].place_kind == "flow"]
     assert flows and all(g.noun.endswith("flows") for g in flows), {g.noun for g in flows}
+
+
+def test_alike_theft_chains_at_alike_verifiers_are_one_group_and_every_chain_stays() -> None:
+    """93 regional real-name systems each give the same SIM-registration chain: one story, not 93."""
+    result = _national(600)
+    chain_findings = {c.finding for c in result.chains}
+    grouped = [g for g in result.groups if g.rule.startswith("idt-")]
+    assert grouped, "alike chains at alike regional systems must group"
+    by_id = {f.id: f for f in result.findings}
+    for group in grouped:
+        assert set(group.members) <= chain_findings  # every member still reports its own chain
+        assert len({by_id[m].title for m in group.members}) == 1
+    goals = {by_id[c.finding].title for c in result.chains}
+    assert len(goals) > 1 and all(len({by_id[m].title for m in g.members}) == 1 for g in result.groups)
