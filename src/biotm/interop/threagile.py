@@ -23,6 +23,7 @@ the main model file; absolute paths, `..` escapes and cycles are refused with a 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections import Counter
 from pathlib import Path as FsPath
@@ -82,6 +83,14 @@ def detect(data: dict[str, Any]) -> bool:
 Origin = tuple[SourceMap, Path]
 
 
+def _size_of(name: str) -> int:
+    """The size of the main model file (bounded when it was read); 0 for a pipe or a device."""
+    try:
+        return os.stat(name).st_size if FsPath(name).is_file() else 0
+    except (OSError, ValueError):
+        return 0
+
+
 class _Merger:
     """Merges a model and its includes; remembers which file each map entry came from."""
 
@@ -91,7 +100,7 @@ class _Merger:
         self.merged: dict[str, Any] = {}
         self.origins: dict[tuple[str, str], Origin] = {}
         self.read: set[FsPath] = set()
-        self.total = 0  # bytes of included files (the main file was bounded when it was read)
+        self.total = _size_of(main.file)  # bytes of the model and its includes read so far
 
     def add(self, data: Any, source: SourceMap, stack: tuple[FsPath, ...]) -> None:
         if data is None:
