@@ -16,7 +16,6 @@ OVERSIZED = {
     "biotm.analysis.chains": 479,
     "biotm.generate": 556,
     "biotm.model.schema": 570,
-    "biotm.model.yaml_builder": 439,
     "biotm.report.diagram": 488,
     "biotm.report.pdf": 496,
     "biotm.rules.base": 610,

@@ -27,7 +27,8 @@ _ONE_LETTER_BOOLEANS = frozenset({"y", "Y", "n", "N"})
 def _plain(text: str) -> bool:
     if not _PLAIN.fullmatch(text) or ": " in text or text.endswith((" ", ":")) or text in _ONE_LETTER_BOOLEANS:
         return False
-    return not any(tag != _STR and regexp.match(text) for tag, regexp in _RESOLVERS.get(text[0], ()))
+    resolvers = [*_RESOLVERS.get(text[0], ()), *_RESOLVERS.get(None, ())]  # None: resolvers for any first character
+    return not any(tag != _STR and regexp.match(text) for tag, regexp in resolvers)
 
 
 def scalar(value: Any) -> str:
