@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from biotm.result import AuditResult
+
 CPU_CEILING = 60.0  # seconds of CPU for two audits of 2k elements and the diff; quiet, it takes about 2
 
 
@@ -52,7 +54,8 @@ def test_diff_of_two_2k_models_accounts_for_every_finding_in_bounded_cpu(models:
         analyzed = subprocess.run([sys.executable, "-m", "biotm", "analyze", str(path), "-f", "json", "-o",
                                    str(report), "--today", "2026-01-01"], capture_output=True, text=True, timeout=600)
         assert analyzed.returncode in (0, 1), analyzed.stderr
-        audits.append({f["id"] for f in json.loads(report.read_text(encoding="utf-8"))["findings"]})
+        # loaded as a result: the report writes group members compactly (docs/report-format.md)
+        audits.append({f.id for f in AuditResult.model_validate_json(report.read_text(encoding="utf-8")).findings})
     before, after = audits
     assert {f["id"] for f in diff["new_findings"]} == after - before
     assert {f["id"] for f in diff["resolved"]} == before - after
@@ -68,10 +71,13 @@ def test_terminal_diff_of_two_2k_models_lists_every_change_in_bounded_cpu(models
     assert run.returncode == 0, run.stderr
     assert cpu < CPU_CEILING, f"diff took {cpu:.1f} s of CPU"
     text = out.read_text(encoding="utf-8")
-    counts = re.search(r"^(\d+) new, (\d+) resolved, (\d+) changed, \d+ unchanged;", text, re.MULTILINE)
+    counts = re.search(r"^findings: (\d+) new, (\d+) resolved, (\d+) changed, \d+ unchanged$\n.*\n.*$", text,
+                       re.MULTILINE)
     assert counts, text[:500]
     new_count, resolved_count, changed_count = (int(n) for n in counts.groups())
     heads = [line.split()[0] for line in text[counts.end():].splitlines()[1:] if not line.startswith(" ")]
+    assert heads.count("new") + heads.count("resolved") + heads.count("changed") == sum(int(n) for n in counts.groups())
+    assert text.count("\n    at ") == new_count + resolved_count + changed_count  # each finding says where
     assert heads.count("new") == new_count and heads.count("resolved") == resolved_count
     assert heads.count("changed") == changed_count
     assert new_count and resolved_count
