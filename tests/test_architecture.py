@@ -15,11 +15,7 @@ MAX_LINES = 400
 OVERSIZED = {
     "biotm.analysis.chains": 479,
     "biotm.generate": 556,
-    "biotm.interop.otm": 637,
-    "biotm.interop.threagile": 665,
-    "biotm.interop.threat_dragon": 653,
     "biotm.model.schema": 570,
-    "biotm.model.yaml_builder": 439,
     "biotm.report.diagram": 488,
     "biotm.report.pdf": 496,
     "biotm.rules.base": 610,

@@ -22,6 +22,7 @@ class Change(BaseModel):
     id: str
     rule: str
     title: str
+    places: list[str]
     severity_before: Severity
     severity_after: Severity
     status_before: str
@@ -53,7 +54,7 @@ def compare(base: AuditResult, new: AuditResult) -> ModelDiff:
     after = {f.id: f for f in new.findings}
     changed = [
         Change(
-            id=f.id, rule=f.rule, title=f.title,
+            id=f.id, rule=f.rule, title=f.title, places=f.places,
             severity_before=before[f.id].severity, severity_after=f.severity,
             status_before=before[f.id].status, status_after=f.status,
         )

@@ -24,6 +24,8 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from biotm.yaml_scalar import scalar
+
 if TYPE_CHECKING:
     from biotm.model.limits import Limits
 
@@ -457,25 +459,6 @@ def from_topology(topology: dict[str, Any]) -> dict[str, Any]:
 
 # -- writing -----------------------------------------------------------------------------------------
 
-_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9_.\-:'() ]*")
-#: Plain words YAML 1.1 reads as booleans or null.
-_YAML_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
-
-
-def _scalar(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    text = str(value)
-    plain = _PLAIN.fullmatch(text) and ": " not in text and " #" not in text and not text.endswith((" ", ":"))
-    if plain and text.lower() not in _YAML_WORDS:
-        return text
-    return json.dumps(text)  # a JSON string is a valid YAML double-quoted scalar
-
-
 def _lines(value: dict[str, Any], indent: str) -> Iterator[str]:
     for key, item in value.items():
         if isinstance(item, dict):
@@ -488,9 +471,9 @@ def _lines(value: dict[str, Any], indent: str) -> Iterator[str]:
                 yield f"{indent}  - {first.lstrip()}"
                 yield from rest
         elif isinstance(item, list):
-            yield f"{indent}{key}: [{', '.join(_scalar(v) for v in item)}]"
+            yield f"{indent}{key}: [{', '.join(scalar(v) for v in item)}]"
         else:
-            yield f"{indent}{key}: {_scalar(item)}"
+            yield f"{indent}{key}: {scalar(item)}"
 
 
 def dump_yaml(model: dict[str, Any]) -> str:

@@ -28,5 +28,7 @@ class AuditOptions:
     plan_items: int = 20
     #: The day acceptances are checked against; fixed by the caller so reports are reproducible.
     today: dt.date | None = None
+    #: Group alike findings (`AuditResult.groups`); biotm diff matches findings one by one and skips it.
+    groups: bool = True
     #: Called with the name of each stage as it starts (the CLI's progress bar); never changes results.
     progress: Callable[[str], None] | None = field(default=None, compare=False)

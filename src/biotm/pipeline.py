@@ -89,7 +89,7 @@ def audit(loaded: LoadedModel, options: AuditOptions | None = None) -> AuditResu
     result.summary.counts.attackers = sum(1 for a in analysis.attackers if analysis.leaks[a.id])
     plan_stage(loaded, analysis, result, options)
     # grouped once, after every stage that sets a finding's status, so every format shows the same groups
-    result.groups = group_findings(result)
+    result.groups = group_findings(result) if options.groups else []
     return result
 
 

@@ -21,6 +21,7 @@ import yaml
 from click.testing import CliRunner
 
 from biotm.cli import cli
+from biotm.interop.threagile import MAX_INCLUDED_FILES
 
 RUNNER = CliRunner()
 
@@ -268,6 +269,26 @@ def test_included_files_together_are_bounded(tmp_path: Path) -> None:
     main = _threagile(tmp_path / "main.yaml", ["part0.yaml", "part1.yaml", "part2.yaml"])
     line = _located_refusal(main, "validate", "--max-size-mb", "1")
     assert "exceed 1 MB together" in line
+
+
+def test_the_main_model_counts_towards_the_bound_on_its_includes(tmp_path: Path) -> None:
+    # 0.7 MB here and 0.4 MB included: each file is under 1 MB, the two together are not
+    _write(tmp_path / "part.yaml", {"technical_assets": {"P": {"id": "p", "description": "y" * 400_000}}})
+    main = _threagile(tmp_path / "main.yaml", ["part.yaml"], {"A": {"id": "a", "description": "x" * 700_000}})
+    line = _located_refusal(main, "validate", "--max-size-mb", "1")
+    assert "exceed 1 MB together" in line and line.startswith(f"{main}:2:")
+
+
+def test_more_included_files_than_the_bound_are_refused_at_the_first_one_over(tmp_path: Path) -> None:
+    names = [f"part{i}.yaml" for i in range(MAX_INCLUDED_FILES + 1)]
+    for i, name in enumerate(names):
+        _write(tmp_path / name, {"technical_assets": {f"P{i}": {"id": f"p{i}", "type": "process"}}})
+    main = _threagile(tmp_path / "main.yaml", names)
+    line = _located_refusal(main, "validate")
+    assert f"more than {MAX_INCLUDED_FILES} included files" in line
+    assert line.startswith(f"{main}:{2 + MAX_INCLUDED_FILES}:")  # the 257th include (line 1 is `includes:`)
+    fits = _threagile(tmp_path / "fits.yaml", names[:MAX_INCLUDED_FILES])
+    assert RUNNER.invoke(cli, ["validate", str(fits)]).exit_code == 0
 
 
 # 9. dates and types ---------------------------------------------------------------------------------------------------

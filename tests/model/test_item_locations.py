@@ -12,6 +12,7 @@ from biotm.model import SourceLocation, load_bytes
 from biotm.model.json_marks import LazySourceMap
 from biotm.model.json_parse import _json_slow
 from biotm.model.parse import Limits, parse_json
+from biotm.model.source import locations
 
 SECTIONS = {"element": "elements", "flow": "flows", "data": "data", "zone": "zones", "attacker": "attackers"}
 
@@ -31,11 +32,11 @@ def _same(fast: SourceLocation, slow: SourceLocation) -> None:
     assert hash(fast) == hash(slow)
 
 
-def test_trusted_location_is_the_validated_one() -> None:
-    trusted = SourceLocation.trusted("m.json", 3, 7)
-    _same(trusted, SourceLocation(file="m.json", line=3, column=7))
+def test_bulk_locations_are_the_validated_ones() -> None:
+    (bulk,) = locations("m.json", [(3, 7)])
+    _same(bulk, SourceLocation(file="m.json", line=3, column=7))
     with pytest.raises(Exception, match="frozen"):
-        trusted.line = 4  # type: ignore[misc]
+        bulk.line = 4  # type: ignore[misc]
 
 
 @pytest.mark.parametrize("style", ["indented", "compact", "lone-cr"])

@@ -61,7 +61,7 @@ def diff(
         with progress_bar(show) as step:  # one pass of the bar per model
             step("loading the model")
             loaded = load_or_fail(path, max_size_mb, input_format)
-            results.append(audit(loaded, AuditOptions(today=on, progress=step)))
+            results.append(audit(loaded, AuditOptions(today=on, progress=step, groups=False)))
     changes = compare(*results)
     if fmt == "terminal" and output is None:
         print_terminal(changes, Console(width=columns))

@@ -2,34 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
-
-import yaml
 
 from biotm.interop.common import Draft
 from biotm.model.source import Path
 from biotm.report.view import printable
-
-_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
-_PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.\-/()+@]*$")
-
-
-def _scalar(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return json.dumps(value)
-    if not isinstance(value, str):
-        return json.dumps(str(value))
-    if _PLAIN.match(value) and not value.endswith(" ") and yaml.safe_load(value) == value:
-        return value
-    # JSON strings are YAML double-quoted scalars; escape what YAML may not hold raw or reads as a line break.
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
+from biotm.yaml_scalar import scalar
 
 
 def _inline(value: Any) -> str | None:
@@ -38,9 +17,9 @@ def _inline(value: Any) -> str | None:
         return "{}" if not value else None
     if isinstance(value, list):
         if all(not isinstance(v, dict | list) for v in value):
-            return "[" + ", ".join(_scalar(v) for v in value) + "]"
+            return "[" + ", ".join(scalar(v) for v in value) + "]"
         return None
-    return _scalar(value)
+    return scalar(value)
 
 
 def _comment_lines(notes: Mapping[Path, list[str]], path: Path, indent: int) -> list[str]:
@@ -58,9 +37,9 @@ def _emit(value: Any, path: Path, indent: int, notes: Mapping[Path, list[str]], 
             out.extend(_comment_lines(notes, (*path, key), indent))
             inline = _inline(child)
             if inline is not None:
-                out.append(f"{pad}{_scalar(key)}: {inline}")
+                out.append(f"{pad}{scalar(key)}: {inline}")
             else:
-                out.append(f"{pad}{_scalar(key)}:")
+                out.append(f"{pad}{scalar(key)}:")
                 _emit(child, (*path, key), indent + 2, notes, out)
         return
     assert isinstance(value, list)

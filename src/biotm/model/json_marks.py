@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from biotm.model.source import Mark, Path, SourceLocation, SourceMap
+from biotm.model.source import Mark, Path, SourceLocation, SourceMap, locations
 
 #: A JSON string (escapes included); JSON strings never hold a raw line break.
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
@@ -239,12 +239,13 @@ class LazySourceMap(SourceMap):
 
     def item_locations(self, section: str, count: int) -> list[SourceLocation]:
         # Every item's mark is known up front (a national model has ~3 * 10^5 items): built in one loop.
-        file, items, trusted = self.file, self._items, SourceLocation.trusted
-        out = []
+        items, marks = self._items, []
         for index in range(count):
             found = items.get((section, index))
-            out.append(self.location((section, index)) if found is None else trusted(file, found[0], found[1]))
-        return out
+            if found is None:  # not marked up front: every item of the section the exact way, as rare as it is
+                return [self.location((section, at)) for at in range(count)]
+            marks.append(found)
+        return locations(self.file, marks)
 
     def mark(self, loc: Path, *, key: bool = False) -> Mark:
         if not key and len(loc) <= 2:

@@ -20,7 +20,8 @@ from biotm.model.decoding import (
 from biotm.model.errors import ModelError, Problem
 from biotm.model.limits import Limits
 from biotm.model.source import SourceMap
-from biotm.model.yaml_builder import _MISSING, _build, _reason, _syntax_error
+from biotm.model.yaml_builder import _MISSING, _build, _syntax_error
+from biotm.model.yaml_resolve import _reason
 
 #: What ends a JSON key or value (or opens its container): each value of a document but the first follows
 #: one of these, outside strings; empty containers make the count an upper bound.

@@ -11,7 +11,6 @@ that would construct a Python object is an error. Mapping keys are always the ke
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,57 +33,22 @@ from biotm.model.decoding import _at, _Mark, _marker, _position
 from biotm.model.errors import ModelError, Problem, one_line, shorten
 from biotm.model.limits import Limits
 from biotm.model.source import Path, SourceMap, dotted
+from biotm.model.yaml_resolve import (
+    _CONSTRUCTED_LIMIT,
+    _IMPLICIT,
+    _MAP,
+    _SCALAR_TAGS,
+    _SEQ,
+    _STR,
+    _WILDCARDS,
+    CONSTRUCTOR,
+    _reason,
+    _surprising_number,
+    _unsupported,
+)
 
 # libyaml is much faster; the pure-Python parser is a correct fallback.
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-_MAP = "tag:yaml.org,2002:map"
-_SEQ = "tag:yaml.org,2002:seq"
-_STR = "tag:yaml.org,2002:str"
-_NULL = "tag:yaml.org,2002:null"
-_BOOL = "tag:yaml.org,2002:bool"
-_SCALAR_TAGS = {
-    _NULL,
-    _BOOL,
-    _STR,
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:timestamp",
-    "tag:yaml.org,2002:binary",
-}
-
-_resolver = yaml.resolver.Resolver()
-_constructor = SafeConstructor()
-
-
-
-def _reason(message: str) -> str:
-    """A constructor's complaint without Python advice (`sys.set_int_max_str_digits`) a model author cannot use."""
-    if "integer string conversion" in message:
-        return "a number with more than 4300 digits"
-    return one_line(message)[:100]
-
-
-#: YAML 1.1 numbers a reader takes for something else: 190:20:30 is the base-60 integer 685230, 0755 is octal 493.
-_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?")
-_OCTAL = re.compile(r"[-+]?0[0-7_]+")
-
-
-def _surprising_number(tag: str, text: str, value: Any) -> str | None:
-    """Why a plain scalar YAML 1.1 reads as a number would surprise its author, or None."""
-    if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
-        return None
-    if _SEXAGESIMAL.fullmatch(text):
-        return f"YAML 1.1 reads {text} as the base-60 number {value}: put it in quotes if it is a time or text"
-    if _OCTAL.fullmatch(text) and text.strip("+-0_"):
-        return f"YAML 1.1 reads {text} as the octal number {value}: put it in quotes if it is text, or write {value}"
-    return None
-
-
-def _unsupported(tag: str | None) -> str:
-    return f"unsupported YAML tag {shorten(tag or '')} (a model file holds plain data only; tags are never run)"
-
 
 
 @dataclass(slots=True)
@@ -99,17 +63,6 @@ class _Frame:
     key: str | None = None
     merging: bool = False
     merges: list[tuple[Any, _Mark]] = field(default_factory=list)
-
-
-#: Plain scalars resolved to a tag, by first character (the resolver's own table, wildcards appended).
-_IMPLICIT: dict[str, list[tuple[str, re.Pattern[str]]]] = {
-    first: [*resolvers, *_resolver.yaml_implicit_resolvers.get(None, [])]
-    for first, resolvers in _resolver.yaml_implicit_resolvers.items()
-    if first is not None
-}
-_WILDCARDS: list[tuple[str, re.Pattern[str]]] = _resolver.yaml_implicit_resolvers.get(None, [])
-#: Values of the non-string scalars seen so far (all immutable: None, bools, numbers, dates, bytes).
-_CONSTRUCTED_LIMIT = 4096
 
 
 class _Builder:
@@ -304,7 +257,7 @@ class _Builder:
             return known
         node = yaml.ScalarNode(tag, text, style=event.style)
         try:
-            value = SafeConstructor.yaml_constructors[tag](_constructor, node)
+            value = SafeConstructor.yaml_constructors[tag](CONSTRUCTOR, node)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
             reason = _reason(getattr(exc, "problem", None) or str(exc))
             path = dotted(self._next_path())

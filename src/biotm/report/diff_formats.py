@@ -11,7 +11,6 @@ from rich.text import Text
 from biotm.diff import ModelDiff
 from biotm.escaping import terminal
 from biotm.report.markdown import code, table, text
-from biotm.report.view import printable_tree
 
 
 def render_json(diff: ModelDiff) -> str:
@@ -34,9 +33,10 @@ def render_markdown(diff: ModelDiff) -> str:
                             for f in findings))
     if diff.changed:
         lines += ["## Changed findings", ""]
-        lines += table(["id", "title", "severity", "status"],
-                       ([code(c.id), text(c.title), f"{c.severity_before} → {c.severity_after}",
-                         f"{c.status_before} → {c.status_after}"] for c in diff.changed))
+        lines += table(["id", "title", "where", "severity", "status"],
+                       ([code(c.id), text(c.title), " → ".join(code(p) for p in c.places),
+                         f"{c.severity_before} → {c.severity_after}", f"{c.status_before} → {c.status_after}"]
+                        for c in diff.changed))
     for title, chains in (("Chains opened", diff.chains_opened), ("Chains closed", diff.chains_closed)):
         if chains:
             lines += [f"## {title}", ""]
@@ -49,30 +49,37 @@ def render_markdown(diff: ModelDiff) -> str:
 
 
 def print_terminal(diff: ModelDiff, console: Console) -> None:
-    """Two lines per change (what, severity, id; then the title indented): a 4-column table folded every
-    title into one word per line at 80 columns. File names and titles cannot send escape sequences."""
-    diff = ModelDiff.model_validate(printable_tree(diff.model_dump(), terminal))
-    console.print(Text(f"biotm diff: {diff.base} -> {diff.new}", style="bold"))
+    """Three lines per change (what, severity, id; then the title and where, indented): a 4-column table
+    folded every title into one word per line at 80 columns. File names, ids, titles and places pass through
+    `terminal`, so they cannot send escape sequences; severities and statuses are the schema's words."""
+    console.print(Text(f"biotm diff: {terminal(diff.base)} -> {terminal(diff.new)}", style="bold"))
     console.print(
-        f"{len(diff.new_findings)} new, {len(diff.resolved)} resolved, {len(diff.changed)} changed, "
-        f"{diff.unchanged} unchanged; chains {len(diff.chains_opened)} opened, {len(diff.chains_closed)} closed; "
-        f"risk {diff.risk_before:.3f} -> {diff.risk_after:.3f}",
+        f"findings: {len(diff.new_findings)} new, {len(diff.resolved)} resolved, {len(diff.changed)} changed, "
+        f"{diff.unchanged} unchanged",
         markup=False,
     )
-    rows: list[tuple[str, str, str, str]] = []
-    rows += [("new", f.id, f.severity, f.title) for f in diff.new_findings]
-    rows += [("resolved", f.id, f.severity, f.title) for f in diff.resolved]
+    console.print(
+        f"identity-theft chains: {len(diff.chains_opened)} opened, {len(diff.chains_closed)} closed", markup=False
+    )
+    console.print(f"risk {diff.risk_before:.3f} -> {diff.risk_after:.3f} (the mitigation plan's measure)", markup=False)
+    rows: list[tuple[str, str, str, str, list[str]]] = []
+    rows += [("new", f.id, f.severity, f.title, f.places) for f in diff.new_findings]
+    rows += [("resolved", f.id, f.severity, f.title, f.places) for f in diff.resolved]
     rows += [("changed", c.id, f"{c.severity_before} -> {c.severity_after}",
-              f"{c.title} ({c.status_before} -> {c.status_after})") for c in diff.changed]
-    rows += [("chain opened", c.id, c.severity, f"{c.who()} obtains {c.goal}") for c in diff.chains_opened]
-    rows += [("chain closed", c.id, c.severity, f"{c.who()} obtains {c.goal}") for c in diff.chains_closed]
-    for change, item, severity, title in rows:
-        head = Text()
-        head.append(f"{change:<12} ", style="bold")
-        head.append(f"{severity:<8} ")
-        head.append(terminal(item))
-        console.print(head)
-        console.print(Text(" " * 4 + terminal(title)))
+              f"{c.title} ({c.status_before} -> {c.status_after})", c.places) for c in diff.changed]
+    rows += [("chain opened", c.id, c.severity, f"{c.who()} obtains {c.goal}", []) for c in diff.chains_opened]
+    rows += [("chain closed", c.id, c.severity, f"{c.who()} obtains {c.goal}", []) for c in diff.chains_closed]
+    if not rows:
+        return
+    # One Text for every row, printed once: a console.print per line was most of the time of a large diff.
+    body = Text()
+    for change, item, severity, title, places in rows:
+        body.append(f"{change:<12} ", style="bold")
+        body.append(f"{severity:<8} {terminal(item)}\n" + " " * 4 + terminal(title) + "\n")
+        if places:
+            body.append(" " * 4 + "at " + terminal(" -> ".join(places)) + "\n")
+    body.rstrip()
+    console.print(body)
 
 
 def render_terminal(diff: ModelDiff, width: int = 100) -> str:
