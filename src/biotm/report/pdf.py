@@ -45,6 +45,7 @@ from biotm.result import AuditResult, Finding
 CJK_FONT = "STSong-Light"
 #: Places of one group listed in the PDF; the XLSX register and the JSON report list every one.
 PLACES_LISTED = 40
+EVIDENCE_CHARS = 1500
 CHAINS_SHOWN = 20
 _WIDE = re.compile(r"([^\x00-\x7f\u00a0-\u00ff]+)")
 
@@ -115,7 +116,6 @@ def _bar_chart(chart: summary.Chart, width: float) -> Drawing:
     return drawing
 
 
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
 def _rect(x: float, y: float, w: float, h: float, fill: str | None, stroke: str | None = None,
@@ -143,13 +143,13 @@ def _vector_diagram(diagram: Diagram) -> Drawing:
         drawing.add(String(zone.x + 8, h - zone.y - 15, caption, fontName=font_for(caption), fontSize=10))
     dashes: dict[str, list[float]] = {"in-person": [1.5, 3], "radio": [9, 3, 2, 3]}
     for edge in diagram.edges:
-        numbers = [float(n) for n in _NUMBER.findall(edge.path)]
-        if len(numbers) < 8:
+        if len(edge.points) < 2:
             continue
         path = Path(strokeColor=colors.HexColor(COLOURS[edge.severity]), strokeWidth=2.6 if edge.biometric else 1.3,
                     fillColor=None, strokeDashArray=dashes.get(edge.medium, [] if edge.encrypted else [7.0, 4.0]))
-        path.moveTo(numbers[0], h - numbers[1])
-        path.curveTo(numbers[2], h - numbers[3], numbers[4], h - numbers[5], numbers[6], h - numbers[7])
+        path.moveTo(edge.points[0][0], h - edge.points[0][1])
+        for x, y in edge.points[1:]:
+            path.lineTo(x, h - y)
         drawing.add(path)
     for node in diagram.nodes.values():
         fill = {"actor": "#fffde7", "store": "#fce4ec", "process": "#e3f2fd", "device": "#e8f5e9"}.get(node.kind,
@@ -208,8 +208,18 @@ def _legend() -> Paragraph:
     )
 
 
+def _clipped(text: str) -> str:
+    """A finding's evidence for the page: one that names a thousand shops is cut (the JSON report has it all)."""
+    if len(text) <= EVIDENCE_CHARS:
+        return text
+    return text[:EVIDENCE_CHARS].rsplit(" ", 1)[0] + " … (cut here; the JSON report has the full text)"
+
+
 def _place(result: AuditResult, finding: Finding) -> str:
-    return " → ".join(esc(view.label(result, p)) for p in finding.places)
+    """Where a finding is; one finding can sit at every shop of a national model, so the first few and a count."""
+    shown = " → ".join(esc(view.label(result, p)) for p in finding.places[:PLACES_LISTED])
+    more = len(finding.places) - PLACES_LISTED
+    return shown + (f" and {more:,} more (the XLSX register and JSON report list every one)" if more > 0 else "")
 
 
 def _cover(result: AuditResult, options: ReportOptions) -> list[Flowable]:
@@ -251,7 +261,7 @@ def _group_block(result: AuditResult, group: FindingGroup) -> list[Flowable]:
         more = group.size - PLACES_LISTED
         tail = f"; and {more} more (the XLSX register and JSON report list every one)" if more > 0 else ""
         out.append(para(f"<b>All {group.size} {esc(group.noun)}:</b> {listed}{tail}", SMALL))
-    out.append(para(f"<b>Why:</b> {esc(f.evidence)}"))
+    out.append(para(f"<b>Why:</b> {esc(_clipped(f.evidence))}"))
     reasons = "; ".join(f"{esc(x.reason)} ({x.effect:+.2f})" for x in f.likelihood_factors)
     out.append(para(f"<b>Likelihood:</b> {reasons or 'none given'}", SMALL))
     reasons = "; ".join(f"{esc(x.reason)} ({x.effect:+.2f})" for x in f.impact_factors)
