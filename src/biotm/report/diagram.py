@@ -36,7 +36,7 @@ NODE_H = 62.0  # three lines of name and one of type and id
 GAP_X = 28.0
 GAP_Y = 18.0
 PAD = 14.0
-HEADER = 24.0
+HEADER = 38.0  # two lines of zone name: wrapped, never cut short
 ZONE_GAP = 150.0  # room for a flow label between zone columns
 MARGIN = 20.0
 #: Above this many elements every diagram (`biotm diagram` without --full, and the HTML, PDF and Markdown
@@ -153,6 +153,15 @@ def _unranked(result: AuditResult) -> Diagram:
             )
         )
     return diagram
+
+
+def caption(zone: ZoneBox) -> list[str]:
+    """A zone's name, owner and jurisdiction in at most two lines of its box's width (bold text runs wider)."""
+    return wrap(_caption_text(zone), zone.w - 24, 2)
+
+
+def _caption_text(zone: ZoneBox) -> str:
+    return zone.label + (f" · {zone.owner} · {zone.jurisdiction}" if zone.jurisdiction else "")
 
 
 def structure(result: AuditResult) -> Diagram:
@@ -332,7 +341,9 @@ def _size(diagram: Diagram, zone: ZoneBox) -> tuple[float, float]:
         cw, ch = _size(diagram, child)
         inner_w = max(inner_w, cw)
         inner_h += (GAP_Y if inner_h else 0.0) + ch
-    return max(inner_w, NODE_W) + 2 * PAD, inner_h + HEADER + PAD
+    # wide enough for the caption in two lines, up to two element columns' width
+    named = min(_width(_caption_text(zone)) * 0.6 + 24, 2 * NODE_W + GAP_X + 2 * PAD)
+    return max(max(inner_w, NODE_W) + 2 * PAD, named), inner_h + HEADER + PAD
 
 
 def _columns(diagram: Diagram, zone_id: str) -> list[list[Node]]:

@@ -38,7 +38,7 @@ from reportlab.platypus import (
 )
 
 from biotm.report import ReportOptions, summary, view
-from biotm.report.diagram import COLOURS, NODE_H, NODE_W, Diagram, report_layout, wrap
+from biotm.report.diagram import COLOURS, NODE_H, NODE_W, Diagram, caption, report_layout, wrap
 from biotm.report.grouping import FindingGroup, groups, top_groups
 from biotm.result import AuditResult, Finding
 
@@ -139,8 +139,8 @@ def _vector_diagram(diagram: Diagram) -> Drawing:
         drawing.add(_rect(zone.x, h - zone.y - zone.h, zone.w, zone.h, fill,
                           "#c62828" if zone.exposure else "#546e7a", dash=[6.0, 3.0] if zone.exposure else None,
                           radius=6))
-        caption = wrap(zone.label, zone.w - 16, 1)[0]
-        drawing.add(String(zone.x + 8, h - zone.y - 15, caption, fontName=font_for(caption), fontSize=10))
+        for index, line in enumerate(caption(zone)):
+            drawing.add(String(zone.x + 8, h - zone.y - 15 - 13 * index, line, fontName=font_for(line), fontSize=10))
     dashes: dict[str, list[float]] = {"in-person": [1.5, 3], "radio": [9, 3, 2, 3]}
     for edge in diagram.edges:
         if len(edge.points) < 2:

@@ -6,7 +6,7 @@ import re
 
 from markupsafe import Markup, escape
 
-from biotm.report.diagram import COLOURS, MARGIN, NODE_H, NODE_W, Diagram, Edge, fit, report_layout, wrap
+from biotm.report.diagram import COLOURS, MARGIN, NODE_H, NODE_W, Diagram, Edge, caption, fit, report_layout, wrap
 from biotm.report.templates import environment
 from biotm.result import AuditResult
 
@@ -91,6 +91,7 @@ def builtin_svg(diagram: Diagram) -> str:
         margin=MARGIN,
         fit=fit,
         wrap=wrap,
+        caption=caption,
         fonts=FONTS,
         line_styles=LINE_STYLES,
         dashes=dashes,
