@@ -143,6 +143,7 @@ def render_with(result: AuditResult, options: ReportOptions) -> str:
         label=label,
         place=place,
         place_ids=place_ids,
+        placed_via=lambda element_id, f: summary.placed_via(result, element_id, f),
         location=lambda f: view.finding_location(result, f),
         tracking=view.tracking_note,
         few=few,

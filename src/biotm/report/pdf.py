@@ -279,6 +279,11 @@ def _group_block(result: AuditResult, group: FindingGroup) -> list[Flowable]:
     return [KeepTogether(out[:4]), *out[4:]]
 
 
+def _via(result: AuditResult, element_id: str, group: FindingGroup) -> str:
+    via = summary.placed_via(result, element_id, group.lead)
+    return f" ({esc(via)})" if via else ""
+
+
 def _elements(result: AuditResult) -> list[Flowable]:
     sections, left = summary.element_sections(result)
     out: list[Flowable] = [para("Elements", H1),
@@ -295,7 +300,8 @@ def _elements(result: AuditResult) -> list[Flowable]:
                  f"{esc(', '.join(section.processed) or 'none')}. Open risk here: {section.open_risk:.2f}.", SMALL),
         ]
         if section.groups:
-            items = "; ".join(f"[{g.lead.severity}] {esc(g.headline)}" for g in section.groups[:12])
+            items = "; ".join(f"[{g.lead.severity}] {esc(g.headline)}{_via(result, e.id, g)}"
+                              for g in section.groups[:12])
             more = f"; and {len(section.groups) - 12} more" if len(section.groups) > 12 else ""
             block.append(para(f"Findings: {items}{more}", SMALL))
         out.append(KeepTogether(block))
