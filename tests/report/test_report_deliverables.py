@@ -146,3 +146,32 @@ def test_xlsx_is_byte_identical_across_runs(sim: AuditResult) -> None:
     first = xlsx.render_with(sim, ReportOptions(date=TODAY))
     time.sleep(1.1)  # a timestamp taken from the clock would now differ
     assert xlsx.render_with(sim, ReportOptions(date=TODAY)) == first
+
+
+def test_a_finding_on_an_elements_outgoing_flow_says_so_in_its_section(sim: AuditResult) -> None:
+    """The archive's section listed "Face, national ID number and phone number of many people together" twice (one
+    on the archive, one on its flow to the police): read as a duplicate unless the second says where it is."""
+    from biotm.report import html, summary
+
+    archive = next(s for s in summary.element_sections(sim)[0] if s.element.id == "realname_archive")
+    kits = [g for g in archive.groups if g.lead.rule == "bio-identity-kit"]
+    assert len(kits) == 2
+    notes = sorted(summary.placed_via(sim, "realname_archive", g.lead) for g in kits)
+    assert notes == ["", "on flow 'Public-security subscriber query' to Public-security subscriber query interface"]
+    page = html.render(sim)
+    assert "(on flow &#39;Public-security subscriber query&#39; to Public-security subscriber query interface)" in page
+
+
+def test_management_summary_risks_follow_the_report_order_and_name_the_attacker(sim: AuditResult) -> None:
+    """Management read "Risk 1" as a high finding while Top risks, just below, opened with a critical one; and the
+    chain sentence gave raw ids ('leaked-data-buyer, leaked-set-buyer, ...' obtain 'sim-control')."""
+    from biotm.report import summary, view
+
+    text = summary.management_summary(sim)
+    risks = [p for p in text if p.startswith("Risk ")]
+    first = next(f for f in view.top_risks(sim, 10) if f.rule != "idt-chain")
+    assert risks[0].startswith(f"Risk 1: {first.title} ({first.severity},")
+    chain = next(p for p in text if "identity-theft chain" in p)
+    worst = sim.chains[0]
+    assert worst.steps[-1].action in chain and f"and {len(worst.attackers) - 1} other attackers" in chain
+    assert "'" + worst.goal + "'" not in chain and worst.who() not in chain

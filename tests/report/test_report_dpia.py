@@ -111,3 +111,21 @@ def test_a_bipa_assessment_cites_no_gdpr_and_asks_releases_for_biometrics_only()
 def view_id(value: str) -> str:
     """An id as the Markdown draft escapes it."""
     return value.replace("_", "\\_")
+
+
+def _unmodelled(result: AuditResult) -> str:
+    text = dpia.render_markdown(result, OPTIONS)
+    start = text.index("Add the risks the model does not describe")
+    return text[start:text.index("\n", start)]
+
+
+def test_risks_left_to_the_controller_fit_an_employer_or_a_public_authority() -> None:
+    """An employer's draft asked about "function creep by other authorities": no authority touches its data."""
+    employer = _unmodelled(audited(SCENARIOS / "workplace-attendance.yaml"))
+    assert "authorit" not in employer
+    assert "function creep by the employer" in employer and "refuse enrolment" in employer
+    police = _unmodelled(audited(SCENARIOS / "china-sim-registration.yaml"))
+    assert "Ministry of Public Security" in police and "Public security bureau" in police
+    assert "employer" not in police and "beyond the statute" in police
+    bank = _unmodelled(audited(SCENARIOS / "bank-remote-ekyc.yaml"))
+    assert "employer" not in bank and "authorit" not in bank and "function creep (the data reused" in bank

@@ -36,10 +36,12 @@ NODE_H = 62.0  # three lines of name and one of type and id
 GAP_X = 28.0
 GAP_Y = 18.0
 PAD = 14.0
-HEADER = 24.0
+HEADER = 38.0  # two lines of zone name: wrapped, never cut short
 ZONE_GAP = 150.0  # room for a flow label between zone columns
 MARGIN = 20.0
-#: Above this many elements a report draws the zone overview instead of every element.
+#: Above this many elements every diagram (`biotm diagram` without --full, and the HTML, PDF and Markdown
+#: reports) draws the zone overview, in time linear in the model: every element would be a hairball, and
+#: Graphviz takes minutes on thousands of boxes.
 LARGE_MODEL = 150
 MAX_COLUMNS = 2  # element columns inside one zone: keeps wide models readable
 CHAR_W = 6.6  # average glyph width of the 12px sans-serif labels, for truncation
@@ -86,6 +88,8 @@ class Edge:
     #: "network", "in-person" (a person presents or reads: no link to encrypt) or "radio".
     medium: str = "network"
     path: str = ""
+    #: The drawn route: an orthogonal polyline from the source's border to the target's (`path` draws it).
+    points: list[tuple[float, float]] = field(default_factory=list)
     label_x: float = 0.0
     label_y: float = 0.0
 
@@ -112,8 +116,7 @@ class Diagram:
         return self._members.get(zone_id, [])
 
 
-def structure(result: AuditResult) -> Diagram:
-    """What the diagram shows, without positions."""
+def _unranked(result: AuditResult) -> Diagram:
     model = result.model
     flow_severity = view.worst_on_flows(result)
     element_severity = view.worst_on_elements(result)
@@ -149,9 +152,34 @@ def structure(result: AuditResult) -> Diagram:
                 medium=medium(flow, actors, zone_of),
             )
         )
+    return diagram
+
+
+def caption(zone: ZoneBox) -> list[str]:
+    """A zone's name, owner and jurisdiction in at most two lines of its box's width (bold text runs wider)."""
+    return wrap(_caption_text(zone), zone.w - 24, 2)
+
+
+def _caption_text(zone: ZoneBox) -> str:
+    return zone.label + (f" · {zone.owner} · {zone.jurisdiction}" if zone.jurisdiction else "")
+
+
+def structure(result: AuditResult) -> Diagram:
+    """What the diagram shows, without positions."""
+    diagram = _unranked(result)
     _break_zone_cycles(diagram)
     _rank(diagram)
     return diagram
+
+
+def is_large(result: AuditResult) -> bool:
+    """Whether a diagram of `result` shows the zone overview rather than every element."""
+    return len(result.model.elements) > LARGE_MODEL
+
+
+def drawn_structure(result: AuditResult, full: bool = False) -> Diagram:
+    """The structure a diagram draws: every element, or (on a large model, unless `full`) the zone overview."""
+    return overview_structure(result) if is_large(result) and not full else structure(result)
 
 
 _RADIO = re.compile(r"\b(radio|nfc|bluetooth|rfid|iso 14443|wi-?fi|uwb)\b", re.IGNORECASE)
@@ -168,6 +196,11 @@ def medium(flow: Flow, actors: set[str], zone_of: dict[str, str]) -> str:
 
 
 def overview(result: AuditResult) -> Diagram:
+    """The zone overview, positioned."""
+    return arrange(overview_structure(result))
+
+
+def overview_structure(result: AuditResult) -> Diagram:
     """Zones as nodes inside one box per owner, flows between them aggregated: for models too large to draw.
 
     Alike zones (same owner, parent and exposure, and the same mix of element types, such as 93 carrier shops)
@@ -188,18 +221,19 @@ def overview(result: AuditResult) -> Diagram:
     for members in alike.values():
         first = names[min(members)]
         exposure = ["internet"] * first.internet_facing + ["public place"] * first.public_place
-        elements = sum(len(types[m]) for m in members)
+        count = sum(len(types[m]) for m in members)
+        elements = f"{count:,} element{'s' if count != 1 else ''}"
         where = ", ".join(sorted({names[m].jurisdiction for m in members}))
         if len(members) == 1:
-            label = f"{first.name} ({elements} elements, {where}{''.join(', ' + e for e in exposure)})"
+            label = f"{first.name} ({elements}, {where}{''.join(', ' + e for e in exposure)})"
         else:
-            label = (f"{len(members)} zones like “{first.name}” ({elements} elements, {where}"
+            label = (f"{len(members)} zones like “{first.name}” ({elements}, {where}"
                      f"{''.join(', ' + e for e in exposure)})")
         diagram.nodes[first.id] = Node(first.id, label, "zone", f"owner:{first.owner}")
         for member in members:
             node_of[member] = first.id
     zone_of = {e.id: node_of[e.zone] for e in result.model.elements if e.zone in node_of}
-    detail = structure(result)
+    detail = _unranked(result)  # its flows only: ranking 10,000 elements would be wasted
     severity_rank = {name: rank for rank, name in enumerate(COLOURS)}
     pairs: dict[tuple[str, str], list[Edge]] = defaultdict(list)
     for edge in detail.edges:
@@ -220,7 +254,7 @@ def overview(result: AuditResult) -> Diagram:
         ))
     _break_zone_cycles(diagram)
     _rank(diagram)
-    return arrange(diagram)
+    return diagram
 
 
 def _break_zone_cycles(diagram: Diagram) -> None:
@@ -307,7 +341,9 @@ def _size(diagram: Diagram, zone: ZoneBox) -> tuple[float, float]:
         cw, ch = _size(diagram, child)
         inner_w = max(inner_w, cw)
         inner_h += (GAP_Y if inner_h else 0.0) + ch
-    return max(inner_w, NODE_W) + 2 * PAD, inner_h + HEADER + PAD
+    # wide enough for the caption in two lines, up to two element columns' width
+    named = min(_width(_caption_text(zone)) * 0.6 + 24, 2 * NODE_W + GAP_X + 2 * PAD)
+    return max(max(inner_w, NODE_W) + 2 * PAD, named), inner_h + HEADER + PAD
 
 
 def _columns(diagram: Diagram, zone_id: str) -> list[list[Node]]:
@@ -341,9 +377,9 @@ def layout(result: AuditResult) -> Diagram:
     return arrange(structure(result))
 
 
-def report_layout(result: AuditResult) -> Diagram:
-    """The diagram a report shows: every element, or the zone overview when there are more than LARGE_MODEL."""
-    return overview(result) if len(result.model.elements) > LARGE_MODEL else layout(result)
+def report_layout(result: AuditResult, full: bool = False) -> Diagram:
+    """The diagram a report shows, positioned: every element, or the zone overview on a large model."""
+    return arrange(drawn_structure(result, full))
 
 
 def arrange(diagram: Diagram) -> Diagram:
@@ -369,39 +405,11 @@ def arrange(diagram: Diagram) -> Diagram:
 
 
 def _route(diagram: Diagram) -> None:
-    """A cubic curve per flow, side to side; parallel flows between one pair are fanned apart."""
-    pairs: dict[tuple[str, str], list[Edge]] = defaultdict(list)
-    for edge in diagram.edges:
-        pairs[(min(edge.source, edge.target), max(edge.source, edge.target))].append(edge)
-    for group in pairs.values():
-        for index, edge in enumerate(group):
-            fan = (index - (len(group) - 1) / 2) * 10.0
-            edge.path, edge.label_x, edge.label_y = _curve(diagram.nodes[edge.source], diagram.nodes[edge.target], fan)
+    """Orthogonal routes around every unrelated box (report/diagram_route.py), then labels set apart."""
+    from biotm.report import diagram_route
+
+    diagram_route.route(diagram, NODE_W, NODE_H, HEADER)
     _spread_labels(diagram)
-
-
-def _curve(a: Node, b: Node, fan: float) -> tuple[str, float, float]:
-    ay, by = a.y + NODE_H / 2 + fan, b.y + NODE_H / 2 + fan
-    if a.id == b.id:
-        x1, x2 = a.x + NODE_W, a.x + NODE_W
-        points = [(x1, ay - 10), (x1 + 50, ay - 30), (x2 + 50, ay + 30), (x2, ay + 10)]
-    elif b.x >= a.x + NODE_W:
-        x1, x2 = a.x + NODE_W, b.x
-        bend = max((x2 - x1) / 2, 20.0)
-        points = [(x1, ay), (x1 + bend, ay), (x2 - bend, by), (x2, by)]
-    elif b.x + NODE_W <= a.x:
-        x1, x2 = a.x, b.x + NODE_W
-        bend = max((x1 - x2) / 2, 20.0)
-        points = [(x1, ay), (x1 - bend, ay), (x2 + bend, by), (x2, by)]
-    else:  # same column: leave and enter on the right, bulging out by the vertical distance
-        x1, x2 = a.x + NODE_W, b.x + NODE_W
-        bulge = 30.0 + min(abs(by - ay) / 3, 60.0)
-        points = [(x1, ay), (x1 + bulge, ay), (x2 + bulge, by), (x2, by)]
-    (x0, y0), (x1_, y1), (x2_, y2), (x3, y3) = points
-    path = f"M{x0:.1f},{y0:.1f} C{x1_:.1f},{y1:.1f} {x2_:.1f},{y2:.1f} {x3:.1f},{y3:.1f}"
-    mid_x = (x0 + 3 * x1_ + 3 * x2_ + x3) / 8
-    mid_y = (y0 + 3 * y1 + 3 * y2 + y3) / 8
-    return path, round(mid_x, 1), round(mid_y, 1)
 
 
 def _width(text: str) -> float:
@@ -458,18 +466,26 @@ def _overlaps(box: tuple[float, float, float, float], placed: list[tuple[float, 
 
 
 def _spread_labels(diagram: Diagram) -> None:
-    """Move edge labels up or down their edge's side until none overlaps another label or an element box."""
+    """Put each flow's label on its route, on the longest straight run that has room: the first spot (then up or
+    down from it) where it overlaps no element box and no earlier label; else the least crowded one."""
+    from biotm.report.diagram_route import label_spots
+
     placed = [(n.x, n.y, NODE_W, NODE_H) for n in diagram.nodes.values()]
-    for edge in diagram.edges:
+    placed += [(z.x, z.y, z.w, HEADER) for z in diagram.zones.values()]  # a zone's name stays legible
+    for edge in sorted(diagram.edges, key=lambda e: e.id):
         width = min(_width(edge.label), EDGE_LABEL_W) + 6
         height = 13.0 * len(wrap(edge.label, EDGE_LABEL_W, 2))
-        for step in range(40):
-            offset = (step + 1) // 2 * 14.0 * (1 if step % 2 else -1)
-            box = (edge.label_x - width / 2, edge.label_y + offset - 12, width, height)
+        spots = label_spots(edge)
+        candidates = [(x, y + offset) for offset in (0.0, -14.0, 14.0, -28.0, 28.0) for x, y in spots]
+        candidates += [(spots[0][0], spots[0][1] + 14.0 * k * sign) for k in range(3, 30) for sign in (-1, 1)]
+        chosen = candidates[0]
+        for x, y in candidates:
+            box = (x - width / 2, y - 12, width, height)
             if not _overlaps(box, placed):
-                edge.label_y = round(edge.label_y + offset, 1)
-                placed.append(box)
+                chosen = (x, y)
                 break
+        edge.label_x, edge.label_y = round(chosen[0], 1), round(chosen[1], 1)
+        placed.append((chosen[0] - width / 2, chosen[1] - 12, width, height))
 
 
 EDGE_LABEL_W = 130.0

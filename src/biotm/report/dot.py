@@ -9,9 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from biotm.report.diagram import COLOURS, Diagram, structure
+from biotm.report.diagram import COLOURS, Diagram, drawn_structure
 from biotm.report.view import printable
 from biotm.result import AuditResult
+
+
+def medium_style(edge_medium: str, encrypted: bool) -> str:
+    if edge_medium != "network":
+        return edge_medium
+    return "network-encrypted" if encrypted else "network-plain"
+
+
+#: Graphviz line styles by medium, the ones the SVG legend describes (solid: encrypted network flow).
+NATIVE_STYLES = {"network-plain": "dashed", "in-person": "dotted", "radio": "dashed,bold"}
 
 SHAPES = {"actor": "ellipse", "process": "box", "store": "cylinder", "device": "box3d", "external": "component"}
 
@@ -25,7 +35,7 @@ def quote(value: str) -> str:
 def _zone(diagram: Diagram, zone_id: str, depth: int) -> Iterator[str]:
     zone = diagram.zones[zone_id]
     pad = "  " * depth
-    caption = f"{zone.label} ({zone.owner}, {zone.jurisdiction}{''.join(', ' + e for e in zone.exposure)})"
+    caption = f"{zone.label} ({', '.join(p for p in (zone.owner, zone.jurisdiction, *zone.exposure) if p)})"
     yield f"{pad}subgraph {quote('cluster_' + zone.id)} {{"
     yield f"{pad}  label={quote(caption)};"
     yield f'{pad}  style="rounded";'
@@ -54,12 +64,15 @@ def render_diagram(diagram: Diagram) -> str:
         attrs = [f"label={quote(edge.label)}", f'color="{COLOURS[edge.severity]}"']
         if edge.biometric:
             attrs.append("penwidth=2.5")
-        if not edge.encrypted:
-            attrs.append("style=dashed")
+        style = NATIVE_STYLES.get(medium_style(edge.medium, edge.encrypted))  # in person is not "unencrypted"
+        if style:
+            attrs.append(f'style="{style}"')
         lines.append(f"  {quote(edge.source)} -> {quote(edge.target)} [{', '.join(attrs)}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
-def render(result: AuditResult) -> str:
-    return render_diagram(structure(result))
+def render(result: AuditResult, full: bool = False) -> str:
+    """Graphviz DOT source (the zone overview on a large model unless `full`)."""
+    return render_diagram(drawn_structure(result, full))
+

@@ -143,10 +143,35 @@ def _risks(result: AuditResult, found: list[FindingGroup]) -> list[Block]:
         out.append(Block("p", f"{len(result.chains)} identity-theft chains turn leaked or observed data into a "
                               "takeover of the people's identity:"))
         out.append(Block("table", header=["attacker", "obtains", "likelihood", "people", "steps"], rows=rows))
-    out.append(Block("todo", "Add risks the model does not describe (discrimination by false matches, chilling "
-                             "effects, function creep by other authorities) and the likelihood and severity you "
-                             "assign to each."))
+    out.append(Block("todo", "Add the risks the model does not describe, with the likelihood and severity you "
+                             f"assign to each: discrimination by false matches; {_unmodelled_risks(result)}."))
     return out
+
+
+#: Purposes of processing about a workforce: an employer's, whose people cannot freely refuse.
+_EMPLOYMENT = {"time-attendance", "payroll", "physical-access", "workforce-management", "access-control",
+               "employee-monitoring", "human-resources"}
+
+
+def _unmodelled_risks(result: AuditResult) -> str:
+    """The risks beyond the model that fit who processes: the employer's reuse and the employees' lack of choice,
+    public authorities' reuse beyond their statute, or any controller's reuse for new purposes."""
+    from biotm.model.schema import OrgRole
+
+    owners = {z.owner for z in result.zones}
+    states = sorted(o.name for o in result.model.organisations if o.role is OrgRole.STATE_ORGAN and o.name in owners)
+    purposes = {p for d in result.model.data for p in d.purposes}
+    parts = []
+    if purposes & _EMPLOYMENT:
+        parts += ["function creep by the employer (attendance or door data reused to monitor performance, breaks, "
+                  "sick leave or union activity)", "employees' lack of a free choice to refuse enrolment"]
+    if states:
+        parts += ["chilling effects", f"function creep by the public authorities that hold or receive the data "
+                                      f"({', '.join(states)}) beyond the statute they act under"]
+    if not parts:
+        parts += ["chilling effects", "function creep (the data reused for purposes beyond those stated, or "
+                                      "disclosed to others)"]
+    return "; ".join(parts)
 
 
 def _measures(result: AuditResult, found: list[FindingGroup]) -> list[Block]:

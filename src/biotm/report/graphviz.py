@@ -16,7 +16,7 @@ import shutil
 import subprocess
 
 from biotm.report.diagram import COLOURS, Diagram, wrap
-from biotm.report.dot import SHAPES, quote
+from biotm.report.dot import NATIVE_STYLES, SHAPES, medium_style, quote
 
 FONT = "Noto Sans CJK SC"
 TIMEOUT_S = 60
@@ -24,8 +24,6 @@ _COMMENT = re.compile(r"<!--.*?-->\n?", re.DOTALL)
 _EDGE_GROUP = re.compile(r'(<g id="[^"]*" class="edge ([^"]*)">)(.*?)(</g>)', re.DOTALL)
 #: Dash patterns by flow medium; the legend in report/svg.py names the same ones.
 DASHES = {"network-plain": "7,4", "in-person": "1.5,3", "radio": "9,3,2,3"}
-#: Graphviz's own styles for the same media, which is what its PNG (in the PDF report) shows.
-NATIVE_STYLES = {"network-plain": "dashed", "in-person": "dotted", "radio": "dashed,bold"}
 
 
 @functools.cache
@@ -39,12 +37,6 @@ def _lines(text: str, width: float, lines: int) -> str:
     """A quoted DOT label of wrapped lines (DOT's own \\n between them, each line escaped on its own)."""
     parts = [quote(line)[1:-1] for line in wrap(text, width, lines)]
     return '"' + "\\n".join(parts) + '"'
-
-
-def _medium(edge_medium: str, encrypted: bool) -> str:
-    if edge_medium != "network":
-        return edge_medium
-    return "network-encrypted" if encrypted else "network-plain"
 
 
 def dot_source(diagram: Diagram) -> str:
@@ -86,7 +78,7 @@ def dot_source(diagram: Diagram) -> str:
     for top in diagram.children(None):
         zone(top.id, 1)
     for edge in diagram.edges:
-        medium = _medium(edge.medium, edge.encrypted)
+        medium = medium_style(edge.medium, edge.encrypted)
         attrs = [f"label={_lines(edge.label, 130, 4)}", f'color="{COLOURS[edge.severity]}"',
                  f"penwidth={2.6 if edge.biometric else 1.3}", f'class="flow {medium} sev-{edge.severity}"']
         if medium in NATIVE_STYLES:

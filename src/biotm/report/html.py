@@ -15,17 +15,16 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from biotm.report import ReportOptions, charts, summary, svg, view
-from biotm.report.diagram import report_layout
+from biotm.report.diagram import is_large, report_layout
 from biotm.report.grouping import FindingGroup, group_of, groups, top_groups
 from biotm.report.templates import asset, environment
 from biotm.result import AuditResult, Finding, RegulationRef
 
 BANDS = ("very low", "low", "medium", "high", "very high")
-#: Above this many elements a model is "large": the diagram becomes a zone overview and the model's element
-#: and flow tables give way to counts (the JSON report keeps every one).
-LARGE_MODEL = 150
 #: Chains shown in full; a national model has thousands, most of them the same story at another shop.
 CHAIN_LIMIT = 30
+#: Places of one finding named before "and N more" (one finding can sit at every shop of a national model).
+PLACES_SHOWN = 12
 #: Ids listed in one table cell before "and N more".
 FEW = 12
 
@@ -91,6 +90,10 @@ def _by_severity(shown: list[FindingGroup]) -> list[tuple[str, list[FindingGroup
     return sorted(out.items(), key=lambda kv: view.severity_rank(kv[0]))
 
 
+def _more(places: list[str]) -> str:
+    return f" and {len(places) - PLACES_SHOWN:,} more" if len(places) > PLACES_SHOWN else ""
+
+
 def render_with(result: AuditResult, options: ReportOptions) -> str:
     script = asset("report.js")
     style = asset("report.css")
@@ -98,7 +101,10 @@ def render_with(result: AuditResult, options: ReportOptions) -> str:
         return view.label(result, place)
 
     def place(finding: Finding) -> str:
-        return " → ".join(label(p) for p in finding.places)
+        return " → ".join(label(p) for p in finding.places[:PLACES_SHOWN]) + _more(finding.places)
+
+    def place_ids(finding: Finding) -> str:
+        return " > ".join(finding.places[:PLACES_SHOWN]) + _more(finding.places)
 
     touched = view.findings_by_regulation(result)
     regulations: list[tuple[RegulationRef, list[Finding]]] = [
@@ -136,10 +142,12 @@ def render_with(result: AuditResult, options: ReportOptions) -> str:
         rank=view.severity_rank,
         label=label,
         place=place,
+        place_ids=place_ids,
+        placed_via=lambda element_id, f: summary.placed_via(result, element_id, f),
         location=lambda f: view.finding_location(result, f),
         tracking=view.tracking_note,
         few=few,
-        large=len(result.model.elements) > LARGE_MODEL,
+        large=is_large(result),  # the diagram is the zone overview; element and flow tables give way to counts
         chain_limit=CHAIN_LIMIT,
         regulation_groups=lambda fs: groups(result, fs),
         prose=summary.management_summary(result),

@@ -10,12 +10,15 @@ from collections.abc import Iterator
 
 from biotm.report import ReportOptions, grouping, mermaid, view
 from biotm.report import summary as deliverable
+from biotm.report.diagram import is_large
 from biotm.report.markdown_plan import plan, what_if
 from biotm.report.markdown_text import code, codes, table, text
 from biotm.result import SEVERITIES, AuditResult, Factor, Finding, RegulationRef
 
 #: Re-exported: the sinks other Markdown renderers (diff, DPIA) use, and the plan sections.
 __all__ = ["code", "codes", "plan", "render", "render_with", "table", "text", "what_if"]
+#: Ids listed in one table cell of a large model's report before "and N more".
+FEW = 12
 
 def _factors(factors: list[Factor]) -> str:
     return "; ".join(f"{text(f.reason)} ({f.effect:+.2f})" for f in factors) or "none given"
@@ -179,6 +182,7 @@ def _law_name(ref: RegulationRef) -> str:
 
 
 def regulations(result: AuditResult) -> Iterator[str]:
+    large = is_large(result)
     yield "## Regulations by article"
     yield ""
     touched = view.findings_by_regulation(result)
@@ -190,24 +194,37 @@ def regulations(result: AuditResult) -> Iterator[str]:
     yield from table(
         ["law", "article", "title", "findings"],
         (
-            [text(_law_name(r)), text(r.article), text(r.title), codes(f.id for f in touched.get(r.id, []))]
+            [text(_law_name(r)), text(r.article), text(r.title), _few([f.id for f in touched.get(r.id, [])], large)]
             for r in refs
         ),
     )
 
 
+def _few(ids: list[str], large: bool) -> str:
+    """Ids as code spans; on a large model the first FEW and a count (the JSON report lists every one)."""
+    if not large or len(ids) <= FEW:
+        return codes(ids)
+    return f"{codes(ids[:FEW])} and {len(ids) - FEW:,} more"
+
+
 def lineage(result: AuditResult) -> Iterator[str]:
+    large = is_large(result)
     yield "## Data lineage"
     yield ""
     yield from table(
         ["data", "category", "subjects", "collected at", "derived from", "stored at", "reaches", "owners"],
         (
-            [code(e.data), e.category, view.people(e.subjects), codes(e.collected_at), codes(e.derived_from),
-             codes(e.stored_at), codes(e.reaches), ", ".join(text(o) for o in e.owners)]
+            [code(e.data), e.category, view.people(e.subjects), _few(e.collected_at, large),
+             _few(e.derived_from, large), _few(e.stored_at, large), _few(e.reaches, large),
+             ", ".join(text(o) for o in e.owners)]
             for e in result.lineage
         ),
     )
-    if result.crossings:
+    if large and result.crossings:
+        yield f"{len(result.crossings):,} flows cross a trust boundary: too many to list here; the JSON report " \
+              "holds every one."
+        yield ""
+    elif result.crossings:
         yield "### Boundary crossings"
         yield ""
         rows = []
@@ -240,13 +257,19 @@ def appendix(result: AuditResult) -> Iterator[str]:
             for z in result.zones
         ),
     )
-    yield "### Elements"
-    yield ""
-    yield from table(
-        ["id", "type", "name", "zone", "controls"],
-        ([code(e.id), e.type.value, text(e.name or ""), code(e.zone), codes(e.controls)]
-         for e in sorted(model.elements, key=lambda e: e.id)),
-    )
+    large = is_large(result)
+    if large:
+        yield f"{len(model.elements):,} elements and {len(model.flows):,} flows: too many to list here; the JSON " \
+              "report holds every one."
+        yield ""
+    else:
+        yield "### Elements"
+        yield ""
+        yield from table(
+            ["id", "type", "name", "zone", "controls"],
+            ([code(e.id), e.type.value, text(e.name or ""), code(e.zone), codes(e.controls)]
+             for e in sorted(model.elements, key=lambda e: e.id)),
+        )
     yield "### Data items"
     yield ""
     yield from table(
@@ -254,13 +277,8 @@ def appendix(result: AuditResult) -> Iterator[str]:
         ([code(d.id), d.category.value, d.modality.value if d.modality else "", view.people(d.subjects),
           "yes" if d.is_revocable else "no", d.protection.value] for d in sorted(model.data, key=lambda d: d.id)),
     )
-    yield "### Flows"
-    yield ""
-    yield from table(
-        ["id", "from", "to", "data", "encrypted", "authentication"],
-        ([code(f.id), code(f.source), code(f.target), codes(f.data), "yes" if f.encrypted else "no",
-          f.authentication.value] for f in sorted(model.flows, key=lambda f: f.id)),
-    )
+    if not large:
+        yield from _flows(result)
     if result.warnings:
         yield "### Model warnings"
         yield ""
@@ -269,6 +287,17 @@ def appendix(result: AuditResult) -> Iterator[str]:
             ([f"{w.location.line}:{w.location.column}" if w.location else "", text(w.message)]
              for w in result.warnings),
         )
+
+
+def _flows(result: AuditResult) -> Iterator[str]:
+    model = result.model
+    yield "### Flows"
+    yield ""
+    yield from table(
+        ["id", "from", "to", "data", "encrypted", "authentication"],
+        ([code(f.id), code(f.source), code(f.target), codes(f.data), "yes" if f.encrypted else "no",
+          f.authentication.value] for f in sorted(model.flows, key=lambda f: f.id)),
+    )
 
 
 def render(result: AuditResult) -> str:

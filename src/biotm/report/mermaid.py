@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from biotm.report.diagram import COLOURS, Diagram, structure
+from biotm.report.diagram import COLOURS, Diagram, drawn_structure
 from biotm.report.view import printable
 from biotm.result import AuditResult
 
@@ -31,7 +31,7 @@ def label(value: str) -> str:
 def _zone(diagram: Diagram, zone_id: str, ids: dict[str, str], depth: int) -> Iterator[str]:
     zone = diagram.zones[zone_id]
     pad = "  " * depth
-    caption = f"{zone.label} ({zone.owner}, {zone.jurisdiction})"
+    caption = f"{zone.label} ({', '.join(p for p in (zone.owner, zone.jurisdiction) if p)})"
     yield f'{pad}subgraph {ids["zone:" + zone.id]}["{label(caption)}"]'
     for node in diagram.members(zone.id):
         opening, closing = SHAPES.get(node.kind, SHAPES["device"])
@@ -51,7 +51,8 @@ def render_diagram(diagram: Diagram) -> str:
     styles = []
     for index, edge in enumerate(diagram.edges):
         arrow = "==>" if edge.biometric else "-->"
-        text = edge.label + ("" if edge.encrypted else " (plaintext)")
+        plain = "" if edge.encrypted else " (plaintext)"  # of a network link: a face shown to a clerk is neither
+        text = edge.label + {"in-person": " (in person)", "radio": " (radio)"}.get(edge.medium, plain)
         lines.append(f'  {ids[edge.source]} {arrow}|"{label(text)}"| {ids[edge.target]}')
         if edge.severity != "none":
             styles.append(f"  linkStyle {index} stroke:{COLOURS[edge.severity]},stroke-width:3px")
@@ -64,5 +65,6 @@ def render_diagram(diagram: Diagram) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render(result: AuditResult) -> str:
-    return render_diagram(structure(result))
+def render(result: AuditResult, full: bool = False) -> str:
+    """Mermaid flowchart source (the zone overview on a large model unless `full`)."""
+    return render_diagram(drawn_structure(result, full))

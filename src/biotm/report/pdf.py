@@ -38,13 +38,14 @@ from reportlab.platypus import (
 )
 
 from biotm.report import ReportOptions, summary, view
-from biotm.report.diagram import COLOURS, NODE_H, NODE_W, Diagram, report_layout, wrap
+from biotm.report.diagram import COLOURS, NODE_H, NODE_W, Diagram, caption, report_layout, wrap
 from biotm.report.grouping import FindingGroup, groups, top_groups
 from biotm.result import AuditResult, Finding
 
 CJK_FONT = "STSong-Light"
 #: Places of one group listed in the PDF; the XLSX register and the JSON report list every one.
 PLACES_LISTED = 40
+EVIDENCE_CHARS = 1500
 CHAINS_SHOWN = 20
 _WIDE = re.compile(r"([^\x00-\x7f\u00a0-\u00ff]+)")
 
@@ -115,7 +116,6 @@ def _bar_chart(chart: summary.Chart, width: float) -> Drawing:
     return drawing
 
 
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
 def _rect(x: float, y: float, w: float, h: float, fill: str | None, stroke: str | None = None,
@@ -139,17 +139,17 @@ def _vector_diagram(diagram: Diagram) -> Drawing:
         drawing.add(_rect(zone.x, h - zone.y - zone.h, zone.w, zone.h, fill,
                           "#c62828" if zone.exposure else "#546e7a", dash=[6.0, 3.0] if zone.exposure else None,
                           radius=6))
-        caption = wrap(zone.label, zone.w - 16, 1)[0]
-        drawing.add(String(zone.x + 8, h - zone.y - 15, caption, fontName=font_for(caption), fontSize=10))
+        for index, line in enumerate(caption(zone)):
+            drawing.add(String(zone.x + 8, h - zone.y - 15 - 13 * index, line, fontName=font_for(line), fontSize=10))
     dashes: dict[str, list[float]] = {"in-person": [1.5, 3], "radio": [9, 3, 2, 3]}
     for edge in diagram.edges:
-        numbers = [float(n) for n in _NUMBER.findall(edge.path)]
-        if len(numbers) < 8:
+        if len(edge.points) < 2:
             continue
         path = Path(strokeColor=colors.HexColor(COLOURS[edge.severity]), strokeWidth=2.6 if edge.biometric else 1.3,
                     fillColor=None, strokeDashArray=dashes.get(edge.medium, [] if edge.encrypted else [7.0, 4.0]))
-        path.moveTo(numbers[0], h - numbers[1])
-        path.curveTo(numbers[2], h - numbers[3], numbers[4], h - numbers[5], numbers[6], h - numbers[7])
+        path.moveTo(edge.points[0][0], h - edge.points[0][1])
+        for x, y in edge.points[1:]:
+            path.lineTo(x, h - y)
         drawing.add(path)
     for node in diagram.nodes.values():
         fill = {"actor": "#fffde7", "store": "#fce4ec", "process": "#e3f2fd", "device": "#e8f5e9"}.get(node.kind,
@@ -208,8 +208,18 @@ def _legend() -> Paragraph:
     )
 
 
+def _clipped(text: str) -> str:
+    """A finding's evidence for the page: one that names a thousand shops is cut (the JSON report has it all)."""
+    if len(text) <= EVIDENCE_CHARS:
+        return text
+    return text[:EVIDENCE_CHARS].rsplit(" ", 1)[0] + " … (cut here; the JSON report has the full text)"
+
+
 def _place(result: AuditResult, finding: Finding) -> str:
-    return " → ".join(esc(view.label(result, p)) for p in finding.places)
+    """Where a finding is; one finding can sit at every shop of a national model, so the first few and a count."""
+    shown = " → ".join(esc(view.label(result, p)) for p in finding.places[:PLACES_LISTED])
+    more = len(finding.places) - PLACES_LISTED
+    return shown + (f" and {more:,} more (the XLSX register and JSON report list every one)" if more > 0 else "")
 
 
 def _cover(result: AuditResult, options: ReportOptions) -> list[Flowable]:
@@ -251,7 +261,7 @@ def _group_block(result: AuditResult, group: FindingGroup) -> list[Flowable]:
         more = group.size - PLACES_LISTED
         tail = f"; and {more} more (the XLSX register and JSON report list every one)" if more > 0 else ""
         out.append(para(f"<b>All {group.size} {esc(group.noun)}:</b> {listed}{tail}", SMALL))
-    out.append(para(f"<b>Why:</b> {esc(f.evidence)}"))
+    out.append(para(f"<b>Why:</b> {esc(_clipped(f.evidence))}"))
     reasons = "; ".join(f"{esc(x.reason)} ({x.effect:+.2f})" for x in f.likelihood_factors)
     out.append(para(f"<b>Likelihood:</b> {reasons or 'none given'}", SMALL))
     reasons = "; ".join(f"{esc(x.reason)} ({x.effect:+.2f})" for x in f.impact_factors)
@@ -267,6 +277,11 @@ def _group_block(result: AuditResult, group: FindingGroup) -> list[Flowable]:
     if extras:
         out.append(para(" · ".join(extras), SMALL))
     return [KeepTogether(out[:4]), *out[4:]]
+
+
+def _via(result: AuditResult, element_id: str, group: FindingGroup) -> str:
+    via = summary.placed_via(result, element_id, group.lead)
+    return f" ({esc(via)})" if via else ""
 
 
 def _elements(result: AuditResult) -> list[Flowable]:
@@ -285,7 +300,8 @@ def _elements(result: AuditResult) -> list[Flowable]:
                  f"{esc(', '.join(section.processed) or 'none')}. Open risk here: {section.open_risk:.2f}.", SMALL),
         ]
         if section.groups:
-            items = "; ".join(f"[{g.lead.severity}] {esc(g.headline)}" for g in section.groups[:12])
+            items = "; ".join(f"[{g.lead.severity}] {esc(g.headline)}{_via(result, e.id, g)}"
+                              for g in section.groups[:12])
             more = f"; and {len(section.groups) - 12} more" if len(section.groups) > 12 else ""
             block.append(para(f"Findings: {items}{more}", SMALL))
         out.append(KeepTogether(block))

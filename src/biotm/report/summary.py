@@ -168,7 +168,9 @@ def management_summary(result: AuditResult) -> list[str]:
         f"The audit found {len(result.findings)} findings ({len(found)} distinct problems once repeats at alike "
         f"places are grouped); {total_open} are open, {serious} of them critical or high."
     )
-    top = sorted(opened, key=lambda g: (-g.lead.risk, view.severity_rank(g.lead.severity), g.lead.id))[:3]
+    # the report's own order (severity, then risk), as in Top risks; chains get their own paragraph below
+    top = sorted((g for g in opened if g.lead.rule != "idt-chain"),
+                 key=lambda g: (view.severity_rank(g.lead.severity), -g.lead.risk, g.lead.id))[:3]
     for rank, group in enumerate(top, start=1):
         f = group.lead
         where = view.label(result, f.places[0]) if f.places else "the model"
@@ -179,10 +181,17 @@ def management_summary(result: AuditResult) -> list[str]:
         )
     if result.chains:
         worst = result.chains[0]
+        names = {a.id: a.name for a in result.model.attackers if a.name}
+        who = names.get(worst.attacker, worst.attacker.replace("-", " "))
+        who = who[0].lower() + who[1:] if who[:2].istitle() else who  # "a fraudster with ...", not "a Fraudster"
+        others = len(worst.attackers) - 1
+        who += f" (and {others} other attacker{'s' if others != 1 else ''})" if others > 0 else ""
+        held = sorted({d for step in worst.steps if step.action.startswith("start with") for d in step.grants})
         paragraphs.append(
             f"{len(result.chains)} identity-theft chain{'s' if len(result.chains) != 1 else ''} lead from leaked "
-            f"or observed data to a takeover; the most likely ({worst.likelihood:.2f}) lets "
-            f"'{worst.who()}' obtain '{worst.goal}' in {len(worst.steps)} steps, affecting "
+            f"or observed data to a takeover; the most likely ({worst.likelihood:.2f}) lets a {who}"
+            + (f", starting from {', '.join(held)}," if held else "")
+            + f" {worst.steps[-1].action if worst.steps else 'obtain ' + worst.goal}, affecting "
             f"{view.persons(worst.subjects)}."
         )
     else:
@@ -202,6 +211,17 @@ def management_summary(result: AuditResult) -> list[str]:
             + ("." if len(laws) <= 6 else f"; and {len(laws) - 6} more.")
         )
     return paragraphs
+
+
+def placed_via(result: AuditResult, element_id: str, finding: Finding) -> str:
+    """How a finding listed under `element_id` reaches it when placed on the element's outgoing flow rather than
+    the element ("on flow 'x' to Y"), so two findings of one title on one element do not read as a duplicate."""
+    if element_id in finding.places:
+        return ""
+    flows = view.flows(result)
+    out = [f"on flow '{view.label(result, p)}' to {view.label(result, flows[p].target)}"
+           for p in finding.places if p in flows and flows[p].source == element_id]
+    return "; ".join(out)
 
 
 def element_sections(result: AuditResult, limit: int = SECTION_LIMIT) -> tuple[list[ElementSection], int]:

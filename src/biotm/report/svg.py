@@ -6,7 +6,7 @@ import re
 
 from markupsafe import Markup, escape
 
-from biotm.report.diagram import COLOURS, MARGIN, NODE_H, NODE_W, Diagram, Edge, fit, layout, wrap
+from biotm.report.diagram import COLOURS, MARGIN, NODE_H, NODE_W, Diagram, Edge, caption, fit, report_layout, wrap
 from biotm.report.templates import environment
 from biotm.result import AuditResult
 
@@ -91,6 +91,7 @@ def builtin_svg(diagram: Diagram) -> str:
         margin=MARGIN,
         fit=fit,
         wrap=wrap,
+        caption=caption,
         fonts=FONTS,
         line_styles=LINE_STYLES,
         dashes=dashes,
@@ -98,6 +99,6 @@ def builtin_svg(diagram: Diagram) -> str:
     )
 
 
-def render(result: AuditResult) -> str:
-    """A standalone SVG document."""
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + render_diagram(layout(result))
+def render(result: AuditResult, full: bool = False) -> str:
+    """A standalone SVG document (the zone overview on a large model unless `full`)."""
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + render_diagram(report_layout(result, full))

@@ -1,0 +1,103 @@
+"""Large models (issues 18 and 19): diagrams switch to the zone overview, reports stay small, commands stay fast.
+
+The CPU test runs real `biotm` subprocesses on the generated 2,000-element model and reads the children's CPU
+time from getrusage(RUSAGE_CHILDREN) (Graphviz's time included: `dot` is the child's child), never wall time.
+Before the overview, `biotm diagram` handed every element to Graphviz: minutes at 10,000 elements.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from report_support import SCENARIOS
+
+from biotm.cli import cli
+from biotm.generate import dump_yaml, national_model
+from biotm.model import load_bytes
+from biotm.pipeline import AuditOptions, audit
+from biotm.report import diagram, markdown
+from biotm.result import AuditResult
+
+#: CPU seconds one command may use on the 2,000-element model: several times a normal run on a busy
+#: machine, far below the minutes the full Graphviz layout took.
+CPU_CEILING = 40.0
+
+
+@pytest.fixture(scope="module")
+def big_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("big") / "big.yaml"
+    path.write_text(dump_yaml(national_model(2000, seed=1)), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def big(big_file: Path) -> AuditResult:
+    return audit(load_bytes(big_file.read_bytes(), "big.yaml"), AuditOptions(today=dt.date(2026, 1, 1)))
+
+
+def _cpu_of(args: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess[str], float]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run([sys.executable, "-m", "biotm", *args], capture_output=True, text=True, timeout=600,
+                          check=False, cwd=cwd, env={**os.environ, "COLUMNS": "100"})
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return done, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+@pytest.mark.parametrize(("command", "out"), [
+    (["diagram"], "d.svg"),
+    (["diagram", "-f", "dot"], "d.dot"),
+    (["analyze"], "r.html"),
+    (["analyze"], "r.pdf"),
+    (["analyze"], "r.md"),
+])
+def test_diagram_and_reports_of_the_2000_element_model_use_bounded_cpu(
+        big_file: Path, tmp_path: Path, command: list[str], out: str) -> None:
+    done, cpu = _cpu_of([*command, str(big_file), "-o", out, "--today", "2026-01-01"], tmp_path)
+    assert done.returncode in (0, 1), done.stderr[-2000:]  # 1: findings at or above --fail-on
+    assert (tmp_path / out).stat().st_size > 0
+    assert cpu < CPU_CEILING, f"{' '.join(command)} -o {out}: {cpu:.1f} s of CPU"
+
+
+def test_a_large_model_is_drawn_as_zones_with_flows_aggregated(big: AuditResult) -> None:
+    laid = diagram.report_layout(big)
+    assert len(big.model.elements) > diagram.LARGE_MODEL
+    assert 0 < len(laid.nodes) <= len(big.zones)
+    assert all(node.kind == "zone" for node in laid.nodes.values())
+    counted = sum(int(edge.label.split()[0].replace(",", "")) for edge in laid.edges)
+    crossing = [f for f in big.model.flows if _zone(big, f.source) != _zone(big, f.target)]
+    # every flow between two zones that are not folded into one node is counted on exactly one overview line
+    assert 0 < counted <= len(crossing)
+    assert len({(e.source, e.target) for e in laid.edges}) == len(laid.edges)
+
+
+def _zone(result: AuditResult, element_id: str) -> str:
+    return next(e.zone for e in result.model.elements if e.id == element_id)
+
+
+def test_markdown_of_the_2000_element_model_stays_under_2_mb(big: AuditResult) -> None:
+    text = markdown.render(big)
+    assert len(text.encode("utf-8")) < 2_000_000
+    mermaid = re.search(r"```mermaid\n(.*?)```", text, re.DOTALL)
+    assert mermaid is not None
+    assert len(re.findall(r"^\s+e\d+[\[(]", mermaid.group(1), re.MULTILINE)) <= len(big.zones)
+    assert f"{len(big.model.elements):,} elements and {len(big.model.flows):,} flows: too many to list" in text
+
+
+def test_diagram_command_draws_every_element_with_full(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(diagram, "LARGE_MODEL", 5)  # the shipped scenario counts as large
+    model = str(SCENARIOS / "china-sim-registration.yaml")
+    runner = CliRunner()
+    overview = runner.invoke(cli, ["diagram", model, "-f", "mermaid", "--today", "2026-01-01"])
+    full = runner.invoke(cli, ["diagram", model, "-f", "mermaid", "--full", "--today", "2026-01-01"])
+    assert overview.exit_code == 0 and full.exit_code == 0, overview.output + full.output
+    assert "realname_archive" not in overview.output and "Carrier real-name" not in overview.output
+    assert "zones like" in overview.output or "elements, CN" in overview.output
+    assert "Real-name registration archive" in full.output
