@@ -53,7 +53,11 @@ def _live_modalities(element: Element) -> set[str]:
 
 
 def _capture_points(ctx: RuleContext, element: Element) -> list[Element]:
-    """The element itself if it captures, else the capture devices up to a few flows upstream."""
+    """The element itself if it captures, else the capture devices up to a few flows upstream.
+
+    Only flows carrying biometric data lead to a capture point: a comparison score coming back from a
+    national service does not make every terminal in the country a capture point of every verifier.
+    """
     if element.capture is not Capture.NONE:
         return [element]
     graph = ctx.graph
@@ -64,7 +68,7 @@ def _capture_points(ctx: RuleContext, element: Element) -> list[Element]:
         step: list[str] = []
         for node in frontier:
             for flow in graph.inbound.get(node, []):
-                if flow.source in seen:
+                if flow.source in seen or not any(d.is_biometric for d in ctx.flow_items(flow)):
                     continue
                 seen.add(flow.source)
                 upstream = graph.elements[flow.source]
