@@ -128,7 +128,7 @@ class _Builder:
         return zone_id
 
     def element(self, element_id: str, kind: str, name: str, zone: str, **extra: Any) -> str:
-        element = {"id": element_id, "type": kind, "name": name, "zone": zone}
+        element: dict[str, Any] = {"id": element_id, "type": kind, "name": name, "zone": zone}
         # lists copied: a configuration shared by thousands of shops must not be one mutable object
         element.update({key: list(value) if isinstance(value, list) else value
                         for key, value in extra.items() if value not in (None, [], {})})
