@@ -55,8 +55,9 @@ def _live_modalities(element: Element) -> set[str]:
 def _capture_points(ctx: RuleContext, element: Element) -> list[Element]:
     """The element itself if it captures, else the capture devices up to a few flows upstream.
 
-    Only flows carrying biometric data lead to a capture point: a comparison score coming back from a
-    national service does not make every terminal in the country a capture point of every verifier.
+    The search does not pass through another verifier of live presentations: the captures behind it are
+    its own (a national comparison service answering every province's real-name system does not make every
+    terminal in the country a capture point of every province's verifier).
     """
     if element.capture is not Capture.NONE:
         return [element]
@@ -68,13 +69,13 @@ def _capture_points(ctx: RuleContext, element: Element) -> list[Element]:
         step: list[str] = []
         for node in frontier:
             for flow in graph.inbound.get(node, []):
-                if flow.source in seen or not any(d.is_biometric for d in ctx.flow_items(flow)):
+                if flow.source in seen:
                     continue
                 seen.add(flow.source)
                 upstream = graph.elements[flow.source]
                 if upstream.capture is not Capture.NONE:
                     found.append(upstream)
-                elif upstream.type is not ElementType.ACTOR:
+                elif upstream.type is not ElementType.ACTOR and not _live_modalities(upstream):
                     step.append(flow.source)
         frontier = step
     return sorted(found, key=lambda e: e.id)
