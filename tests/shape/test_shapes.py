@@ -139,3 +139,4 @@ def test_generated_national_models_repeat_a_few_kinds_of_place() -> None:
         return len(shape_classes(SystemGraph(loaded)).members)
 
     assert classes(4000) == classes(8000) < 150
+

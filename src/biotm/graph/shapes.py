@@ -106,12 +106,10 @@ class _Numbering:
 
 @dataclass(frozen=True)
 class ShapeClasses:
-    """Elements grouped by shape: `of[element_id]` is its class, `members[class]` its elements, sorted;
-    `flows[flow_id]` numbers alike flows (same facts, ends in the same classes) alike."""
+    """Elements grouped by shape: `of[element_id]` is its class, `members[class]` its elements, sorted."""
 
     of: Mapping[str, int]
     members: tuple[tuple[str, ...], ...]
-    flows: Mapping[str, int]
 
     def representative(self, element_id: str) -> str:
         """The first (smallest id) element of the element's class."""
@@ -134,7 +132,7 @@ def _initial_colours(graph: SystemGraph, number: _Numbering) -> dict[str, int]:
                 _facts(element, drop=("zone",)),
                 zone_facts[element.zone],
                 graph.owner_of(element_id),
-                # Lineage reaches further than the refinement rounds see: data available and at rest here.
+                # What rules read of lineage (data available and at rest here), so no rule sees a difference in it.
                 tuple(sorted(graph.available.get(element_id, no_data))),
                 tuple(sorted(graph.at_rest.get(element_id, no_data))),
             )
@@ -160,26 +158,17 @@ def _flow_colours(graph: SystemGraph, number: _Numbering) -> dict[str, int]:
     return out
 
 
-def shape_classes(
-    graph: SystemGraph,
-    rounds: int = DEFAULT_ROUNDS,
-    element_facts: Mapping[str, Fact] | None = None,
-    flow_facts: Mapping[str, Fact] | None = None,
-) -> ShapeClasses:
+def shape_classes(graph: SystemGraph, rounds: int = DEFAULT_ROUNDS) -> ShapeClasses:
     """Group the graph's elements into shape classes after at most `rounds` refinement rounds.
 
-    `element_facts` and `flow_facts` add what a caller reads beyond the model (the rule context's control sets
-    with --with-controls, head counts): parts differing in them are not alike. Each round is linear in
-    elements + flows (plus sorting each element's own flows); classes are numbered in order of their smallest
-    member id, so the result does not depend on the order of the model file.
+    Only the model's facts count: a caller reading more (controls added by --with-controls, head counts
+    the rule context derives) must refine the classes by it. Each round is linear in elements + flows (plus
+    sorting each element's own flows); classes are numbered in order of their smallest member id, so the
+    result does not depend on the order of the model file.
     """
     number = _Numbering()
     colours = _initial_colours(graph, number)
     flow_colours = _flow_colours(graph, number)
-    if element_facts:
-        colours = {e: number((c, element_facts.get(e))) for e, c in colours.items()}
-    if flow_facts:
-        flow_colours = {f: number(("flow", c, flow_facts.get(f))) for f, c in flow_colours.items()}
     classes = len(set(colours.values()))
     # Each element's flows as (flow colour, far end) pairs, read once; a signature packs each pair in one int
     # (flow colour above, far end's colour below), so sorting a hub's thousands of flows sorts ints.
@@ -203,12 +192,7 @@ def shape_classes(
         grouped.setdefault(colours[element_id], []).append(element_id)
     members = tuple(sorted((tuple(ids) for ids in grouped.values()), key=lambda ids: ids[0]))
     of = {element_id: index for index, ids in enumerate(members) for element_id in ids}
-    # A flow's class: its own colour and its ends' classes (alike flows between alike places).
-    flow_numbering = _Numbering()
-    flows = {
-        flow.id: flow_numbering((flow_colours[flow.id], of[flow.source], of[flow.target])) for flow in graph.model.flows
-    }
-    return ShapeClasses(of=of, members=members, flows=flows)
+    return ShapeClasses(of=of, members=members)
 
 
 __all__ = ["DEFAULT_ROUNDS", "ShapeClasses", "shape_classes"]
