@@ -17,6 +17,7 @@ across the order elements and flows are written in. Facts are read from the part
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -67,22 +68,27 @@ def _fields(part: BaseModel, excluded: frozenset[str]) -> Fact:
 
     Read from the instance's own dict: the values of a validated model, with no serialisation in between.
     """
+    key = (type(part), excluded)
+    names = _FIELD_NAMES.get(key)
+    if names is None:
+        names = _FIELD_NAMES[key] = tuple(name for name in type(part).model_fields if name not in excluded)
     values = part.__dict__
     out: list[Fact] = []
-    for name in type(part).model_fields:
-        if name in excluded:
-            continue
+    for name in names:
         value = values.get(name)
-        # The common cases inline: most fields are unset, scalars or short lists of ids.
-        if value is None or type(value) in _SCALAR_TYPES:
+        kind = type(value)
+        # The common cases inline: most fields are unset, scalars or lists of ids (a list holds one type).
+        if value is None or kind in _SCALAR_TYPES:
             out.append(value)
-        elif type(value) is list and all(type(i) is str for i in value):
+        elif kind is list and (not value or type(value[0]) is str):
             out.append(tuple(sorted(value)))
         else:
             out.append(_canonical(value))
     return tuple(out)
 
 
+#: (record type, excluded fields) -> the names of the fields read, in declaration order.
+_FIELD_NAMES: dict[tuple[type[BaseModel], frozenset[str]], tuple[str, ...]] = {}
 _SCALAR_TYPES = frozenset({str, int, float, bool})
 
 
@@ -175,12 +181,19 @@ def shape_classes(graph: SystemGraph, rounds: int = DEFAULT_ROUNDS) -> ShapeClas
     outgoing = {e: [(flow_colours[f.id] << _SHIFT, f.target) for f in flows] for e, flows in graph.outbound.items()}
     incoming = {e: [(flow_colours[f.id] << _SHIFT, f.source) for f in flows] for e, flows in graph.inbound.items()}
     no_flows: list[tuple[int, str]] = []
-    for _ in range(rounds):
+    for round_number in range(rounds):
+        sizes = Counter(colours.values())
         refined: dict[str, int] = {}
         for element_id, colour in colours.items():
+            if sizes[colour] == 1:
+                # Alone in its class it stays alone; its colour, unique and from an earlier round, still tells it
+                # apart. Hubs are the usual singletons and hold most flow ends, so this halves a round.
+                refined[element_id] = colour
+                continue
             out = sorted(fc | colours[far] for fc, far in outgoing.get(element_id, no_flows))
             into = sorted(fc | colours[far] for fc, far in incoming.get(element_id, no_flows))
-            refined[element_id] = number((colour, tuple(out), tuple(into)))
+            # The round number keeps this round's colours apart from the kept colours of earlier rounds.
+            refined[element_id] = number((round_number, colour, tuple(out), tuple(into)))
         colours = refined
         refined_classes = len(set(colours.values()))
         # Refinement only ever splits classes; a round that splits none is a fixed point.
