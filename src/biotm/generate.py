@@ -130,8 +130,10 @@ class _Builder:
         return zone_id
 
     def element(self, element_id: str, kind: str, name: str, zone: str, **extra: Any) -> str:
-        element = {"id": element_id, "type": kind, "name": name, "zone": zone}
-        element.update({key: value for key, value in extra.items() if value not in (None, [], {})})
+        element: dict[str, Any] = {"id": element_id, "type": kind, "name": name, "zone": zone}
+        # lists copied: a configuration shared by thousands of shops must not be one mutable object
+        element.update({key: list(value) if isinstance(value, list) else value
+                        for key, value in extra.items() if value not in (None, [], {})})
         self.elements.append(element)
         return element_id
 
@@ -140,18 +142,46 @@ class _Builder:
         flow.update({key: value for key, value in extra.items() if value not in (None, [], {}, False)})
         self.flows.append(flow)
 
-    def secure_flow(self, flow_id: str, source: str, target: str, data: list[str], protocol: str) -> None:
-        """A back-end flow: usually encrypted, sometimes mutually authenticated."""
+    def security(self) -> dict[str, Any]:
+        """How one kind of back-end flow is protected: usually encrypted, sometimes mutually authenticated."""
         encrypted = self.chance(0.9)
-        self.flow(
-            flow_id,
-            source,
-            target,
-            data,
-            protocol=protocol,
-            encrypted=encrypted,
-            authentication=("mutual" if self.chance(0.4) else "one-way") if encrypted else None,
-        )
+        return {"encrypted": encrypted,
+                "authentication": ("mutual" if self.chance(0.4) else "one-way") if encrypted else None}
+
+    def secure_flow(
+        self, flow_id: str, source: str, target: str, data: list[str], protocol: str,
+        security: dict[str, Any] | None = None,
+    ) -> None:
+        """A back-end flow protected as `security` says (default: drawn for this flow alone)."""
+        self.flow(flow_id, source, target, data, protocol=protocol, **(security or self.security()))
+
+
+#: Flows of a region whose protection is one per carrier (the carrier's standard build), in drawing order.
+_REGION_FLOWS = ("liveness", "liveness_result", "compare", "compare_result", "number", "archive", "replicate", "audit")
+#: Shop configurations each seed draws, and the length of the repeating pattern shops are dealt them in.
+SHOP_KINDS = 4
+_SHOP_PATTERN = 12
+
+
+def _region_build(b: _Builder) -> dict[str, Any]:
+    """One carrier's standard regional build: real-name system and store controls, auditors, flow protection."""
+    return {
+        "system": b.controls({"authentication": 0.9, "audit-logging": 0.5, "injection-attack-detection": 0.2}),
+        "store": b.controls({"access-control": 0.7, "encryption-at-rest": 0.5, "retention-limit": 0.3}),
+        "auditors": b.rng.randint(20, 200),
+        "flows": {name: b.security() for name in _REGION_FLOWS},
+    }
+
+
+def _shop_kind(b: _Builder) -> dict[str, Any]:
+    """One shop configuration: the terminal's controls, its uplink's protection and the clerks on duty."""
+    return {
+        "terminal": b.controls({"authentication": 0.9, "presentation-attack-detection": 0.3,
+                                "device-attestation": 0.2}),
+        "submit": b.security(),
+        "verdict": b.security(),
+        "clerks": b.rng.randint(2, 12),
+    }
 
 
 def national_model(elements: int, seed: int = 0) -> dict[str, Any]:
@@ -230,7 +260,8 @@ def national_model(elements: int, seed: int = 0) -> dict[str, Any]:
         crms.append(crm)
         archives.append(archive)
 
-    # -- province x carrier regions ------------------------------------------------------------------------
+    # -- province x carrier regions: every carrier runs one build in all its provinces -------------------------
+    builds = [_region_build(b) for _ in CARRIERS]
     systems, shop_zones = [], []
     for index, (p, c) in enumerate(regions):
         code, province = PROVINCES[p]
@@ -243,31 +274,39 @@ def national_model(elements: int, seed: int = 0) -> dict[str, Any]:
         system = b.element(
             f"{tag}_realname", "process", f"{carrier} {province} real-name system", zone,
             purpose="identity-verification", matching="one-to-one",
-            controls=b.controls({"authentication": 0.9, "audit-logging": 0.5, "injection-attack-detection": 0.2}),
+            controls=builds[c]["system"],
             derives=[{"from": ["face_image"], "to": "face_template"}],
             verifies=[{"id": "register-sim", "action": "register a new SIM card in the applicant's name",
                        "requires": {"all": ["live:face", "id_number"]}, "grants": ["sim-in-victim-name"]}],
         )
         store = b.element(f"{tag}_store", "store", f"{carrier} {province} registration store", zone,
                           purpose="identity-verification",
-                          controls=b.controls({"access-control": 0.7, "encryption-at-rest": 0.5,
-                                               "retention-limit": 0.3}))
+                          controls=builds[c]["store"])
         auditors = b.element(f"{tag}_auditors", "actor", f"{carrier} {province} real-name auditors", zone,
-                             role="staff", people=b.rng.randint(20, 200))
+                             role="staff", people=builds[c]["auditors"])
         vendor = vendors[index % len(vendors)]
-        b.secure_flow(f"{tag}_liveness", system, vendor, ["face_image"], "HTTPS")
-        b.secure_flow(f"{tag}_liveness_result", vendor, system, ["liveness_result"], "HTTPS")
-        b.secure_flow(f"{tag}_compare", system, verifier, ["face_image", "id_number", "name"], "dedicated line")
-        b.secure_flow(f"{tag}_compare_result", verifier, system, ["match_score"], "dedicated line")
-        b.secure_flow(f"{tag}_number", crms[c], system, ["phone_number"], "internal API")
-        b.secure_flow(f"{tag}_archive", system, store, _ARCHIVED, "database")
-        b.secure_flow(f"{tag}_replicate", store, archives[c], _REPLICATED, "replication")
-        b.secure_flow(f"{tag}_audit", store, auditors, _LOOKED_UP, "audit console")
+        region_flows = (
+            ("liveness", system, vendor, ["face_image"], "HTTPS"),
+            ("liveness_result", vendor, system, ["liveness_result"], "HTTPS"),
+            ("compare", system, verifier, ["face_image", "id_number", "name"], "dedicated line"),
+            ("compare_result", verifier, system, ["match_score"], "dedicated line"),
+            ("number", crms[c], system, ["phone_number"], "internal API"),
+            ("archive", system, store, _ARCHIVED, "database"),
+            ("replicate", store, archives[c], _REPLICATED, "replication"),
+            ("audit", store, auditors, _LOOKED_UP, "audit console"),
+        )
+        for name, source, target, data, protocol in region_flows:
+            b.secure_flow(f"{tag}_{name}", source, target, data, protocol, builds[c]["flows"][name])
         systems.append(system)
 
-    # -- shops, round-robin over the regions -------------------------------------------------------------
+    # -- shops, round-robin over the regions, in a handful of configurations -------------------------------
+    # A region's j-th shop has the configuration at j in one repeating pattern, so regions with the same
+    # number of shops have the same mix: a national model repeats a few kinds of place (docs/generate.md).
+    kinds = [_shop_kind(b) for _ in range(SHOP_KINDS)]
+    pattern = [b.rng.randrange(SHOP_KINDS) for _ in range(_SHOP_PATTERN)]
     for shop in range(shops):
         region = shop % len(regions)
+        config = kinds[pattern[(shop // len(regions)) % _SHOP_PATTERN]]
         zone, system = shop_zones[region], systems[region]
         sid = f"shop{shop}"
         carrier = CARRIERS[regions[region][1]]
@@ -276,19 +315,18 @@ def national_model(elements: int, seed: int = 0) -> dict[str, Any]:
         terminal = b.element(
             f"{sid}_terminal", "device", f"{carrier} shop {shop} real-name terminal", zone,
             purpose="identity-verification", capture="attended",
-            controls=b.controls({"authentication": 0.9, "presentation-attack-detection": 0.3,
-                                 "device-attestation": 0.2}),
+            controls=config["terminal"],
         )
         clerks = [f"{sid}_clerk"] + [f"{sid}_clerk{n}" for n in range(2, 2 + (extra_clerks if shop == 0 else 0))]
         for clerk in clerks:
-            b.element(clerk, "actor", f"Clerk at shop {shop}", zone, role="staff", people=b.rng.randint(2, 12),
+            b.element(clerk, "actor", f"Clerk at shop {shop}", zone, role="staff", people=config["clerks"],
                       holds=["staff_login"])
             b.flow(f"{clerk}_login", clerk, terminal, ["staff_login"], protocol="terminal login")
             b.flow(f"{clerk}_display", terminal, clerk, ["face_image", "id_card_photo", "id_number", "name"],
                    protocol="screen")
         b.flow(f"{sid}_capture", customers, terminal, _CAPTURED, protocol="camera and ID-chip reader")
-        b.secure_flow(f"{sid}_submit", terminal, system, _CAPTURED, "HTTPS over the channel VPN")
-        b.secure_flow(f"{sid}_verdict", system, terminal, ["match_score", "phone_number"], "HTTPS")
+        b.secure_flow(f"{sid}_submit", terminal, system, _CAPTURED, "HTTPS over the channel VPN", config["submit"])
+        b.secure_flow(f"{sid}_verdict", system, terminal, ["match_score", "phone_number"], "HTTPS", config["verdict"])
         b.flow(f"{sid}_handover", terminal, customers, ["phone_number"], protocol="SIM card")
 
     assert len(b.elements) == elements, (len(b.elements), elements)

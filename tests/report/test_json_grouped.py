@@ -72,8 +72,9 @@ def test_a_national_model_writes_each_group_once_and_keeps_every_place(national:
     # a member whose numbers differ from its group's keeps them, its factors written where they differ
     differing = [e for e in members if "likelihood" in e]
     assert differing and all(None in e["likelihood_factors"] for e in differing if "likelihood_factors" in e)
-    # evidence naming the member's own places, and its location, follow from its places
-    assert sum("evidence" in e for e in members) < len(members) / 10
+    # evidence naming the member's own places, and its location, follow from its places (evidence naming a
+    # neighbour beyond them, such as the verifier a terminal feeds or the stores a store links with, stays)
+    assert sum("evidence" in e for e in members) < len(members) / 5
     assert sum("location" in e for e in members) < len(members) / 10
     records = {g["id"]: g for g in document["groups"]}
     assert all(TEMPLATE_KEY in g and "members" not in g for g in records.values())

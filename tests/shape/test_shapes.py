@@ -128,3 +128,15 @@ def test_classes_do_not_depend_on_file_order(model: dict[str, Any], seed: int) -
             (graph.elements[i].type, tuple(graph.elements[i].controls), tuple(graph.elements[i].holds)) for i in ids
         }
         assert len(facts) == 1
+
+
+def test_generated_national_models_repeat_a_few_kinds_of_place() -> None:
+    """Past a few thousand elements a bigger generated model adds places, not kinds of place."""
+    from biotm.generate import dump_json, national_model
+
+    def classes(elements: int) -> int:
+        loaded = load_bytes(dump_json(national_model(elements, seed=1)).encode(), "national.json")
+        return len(shape_classes(SystemGraph(loaded)).members)
+
+    assert classes(4000) == classes(8000) < 150
+

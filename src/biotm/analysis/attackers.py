@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass
+from typing import Any
 
 from biotm.graph import SystemGraph
 from biotm.model.schema import IDENTIFIER_CATEGORIES, ActorRole, Attacker, DataCategory, ElementType, Modality
@@ -71,13 +72,20 @@ def _leaked_data(graph: SystemGraph) -> list[str]:
     ]
 
 
+def _profile(*, entry: list[str], **fields: Any) -> Attacker:
+    """A built-in profile, its entry list set after validation: it is the model's own ids, as many as the model
+    has footholds (a national model has 33,000 shop clerks), so the bound on one record's input lists does not
+    apply to it."""
+    return Attacker(**fields).model_copy(update={"entry": entry})
+
+
 def builtin_attackers(graph: SystemGraph) -> list[Attacker]:
     """The library profiles that have a foothold in this model, in a fixed order."""
     staff_in_shops = _actors(graph, {ActorRole.STAFF}, public_place=True)
     operators = _actors(graph, {ActorRole.OPERATOR}) + _actors(graph, {ActorRole.STAFF}, public_place=False)
     phones = [e.id for e in graph.model.elements if e.type is ElementType.DEVICE and e.subject_controlled]
     candidates = [
-        Attacker(
+        _profile(
             id="outsider",
             name="Outsider on the internet",
             description="Scans and exploits whatever internet-facing zones expose.",
@@ -85,7 +93,7 @@ def builtin_attackers(graph: SystemGraph) -> list[Attacker]:
             entry=["internet"],
             skill=0.5,
         ),
-        Attacker(
+        _profile(
             id="insider-clerk",
             name="Shop clerk (insider)",
             description="Front-line staff in a public place: sees every customer's capture and ID data.",
@@ -93,7 +101,7 @@ def builtin_attackers(graph: SystemGraph) -> list[Attacker]:
             entry=staff_in_shops,
             skill=0.3,
         ),
-        Attacker(
+        _profile(
             id="insider-operator",
             name="Operator or back-office staff (insider)",
             description="Staff and operators inside the organisation's own zones, using their own access.",
@@ -101,7 +109,7 @@ def builtin_attackers(graph: SystemGraph) -> list[Attacker]:
             entry=sorted(set(operators)),
             skill=0.4,
         ),
-        Attacker(
+        _profile(
             id="insider-police",
             name="Police officer or official (insider)",
             description="An official who queries records through the access their role gives.",
@@ -109,7 +117,7 @@ def builtin_attackers(graph: SystemGraph) -> list[Attacker]:
             entry=_actors(graph, {ActorRole.OFFICIAL}),
             skill=0.4,
         ),
-        Attacker(
+        _profile(
             id="insider-vendor-engineer",
             name="Vendor engineer (insider)",
             description="A supplier's engineer with maintenance access to the supplier's systems.",
@@ -117,7 +125,7 @@ def builtin_attackers(graph: SystemGraph) -> list[Attacker]:
             entry=_actors(graph, {ActorRole.VENDOR}),
             skill=0.6,
         ),
-        Attacker(
+        _profile(
             id="compromised-vendor",
             name="Compromised vendor",
             description="A supplier whose systems are breached or who misuses what it receives.",
@@ -125,7 +133,7 @@ def builtin_attackers(graph: SystemGraph) -> list[Attacker]:
             entry=_vendor_footholds(graph),
             skill=0.7,
         ),
-        Attacker(
+        _profile(
             id="phone-thief",
             name="Thief holding the victim's unlocked phone",
             description="Has the subject's own device: its data, its SIM and the one-time codes it receives.",
@@ -134,7 +142,7 @@ def builtin_attackers(graph: SystemGraph) -> list[Attacker]:
             capabilities=["victim-device", "sim-in-victim-name", "victim-otp"],
             skill=0.3,
         ),
-        Attacker(
+        _profile(
             id="leaked-data-buyer",
             name="Fraudster with a bought leaked data set",
             description="Bought identifiers, document images and face photos from a leak; walks into public "

@@ -53,7 +53,12 @@ def _live_modalities(element: Element) -> set[str]:
 
 
 def _capture_points(ctx: RuleContext, element: Element) -> list[Element]:
-    """The element itself if it captures, else the capture devices up to a few flows upstream."""
+    """The element itself if it captures, else the capture devices up to a few flows upstream.
+
+    The search does not pass through another verifier of live presentations: the captures behind it are
+    its own (a national comparison service answering every province's real-name system does not make every
+    terminal in the country a capture point of every province's verifier).
+    """
     if element.capture is not Capture.NONE:
         return [element]
     graph = ctx.graph
@@ -70,7 +75,7 @@ def _capture_points(ctx: RuleContext, element: Element) -> list[Element]:
                 upstream = graph.elements[flow.source]
                 if upstream.capture is not Capture.NONE:
                     found.append(upstream)
-                elif upstream.type is not ElementType.ACTOR:
+                elif upstream.type is not ElementType.ACTOR and not _live_modalities(upstream):
                     step.append(flow.source)
         frontier = step
     return sorted(found, key=lambda e: e.id)
