@@ -18,6 +18,7 @@ import heapq
 from dataclasses import dataclass, replace
 
 from biotm.analysis.capture import LIVE_CONTROLS, CaptureIndex, CapturePricing
+from biotm.analysis.chain_ways import ways_of
 from biotm.analysis.numbers import Numbers
 from biotm.analysis.paths import Leak, PlaceControls, skill_scale
 from biotm.analysis.verifier_controls import (
@@ -63,6 +64,8 @@ class Satisfied:
     element: str
     verification: Verification
     origin: Origin
+    #: The terms of the way it is passed (`ChainSolver.ways`); empty for the solve's likeliest way.
+    way: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,9 +78,6 @@ class _Eval:
 
 
 _NONE = _Eval(0.0, (), (), (), ())
-
-
-
 
 @dataclass(frozen=True)
 class _Check:
@@ -263,6 +263,36 @@ class ChainSolver(CapturePricing):
         if "second-factor" in present:
             result = _with_victim_factor(result, known)
         return result, factor, present, missing
+
+    def ways(self, index: int, known: dict[str, Origin], scale: float) -> list[tuple[tuple[str, ...], Origin]]:
+        """Each way to pass verification `index` (one branch per `any`): its terms and origin, likeliest first.
+
+        The solve keeps only the likeliest way, which is what later verifications rely on; a chain is reported
+        per way, so a control that cuts the likeliest way (enrolling one's own face through a stolen admin
+        login) leaves the other (a photo held to the door reader) as it was, visible before and after, rather
+        than appearing as a new chain. Ways of the same terms are one; a way is named by its terms, which
+        controls do not change (a second factor adds what passes it to the origin's `uses`).
+        """
+        check = self.shared.checks[index]
+        factor, present, missing = self._verifier_factor(index)
+        floor = self.numbers.step["min-probability"]
+        found: dict[tuple[str, ...], Origin] = {}
+        for way in ways_of(check.verification.requires):
+            terms = tuple(sorted(set(terms_of(way))))
+            result = self._requirement(check.element, way, known, scale)
+            if "second-factor" in present:
+                result = _with_victim_factor(result, known)
+            probability = result.probability * factor**scale
+            if probability < floor:
+                continue
+            origin = verified(check, result, probability, present, missing)
+            if terms not in found or found[terms].probability < probability:
+                found[terms] = origin
+        return sorted(found.items(), key=lambda way: (-way[1].probability, way[0]))
+
+    def way_probability(self, index: int, way: tuple[str, ...], known: dict[str, Origin], scale: float) -> float:
+        """The likelihood of passing verification `index` the way of terms `way` (0 if it no longer can)."""
+        return max((o.probability for terms, o in self.ways(index, known, scale) if terms == way), default=0.0)
 
     def _verifier_factor(self, index: int) -> tuple[float, list[str], list[str]]:
         check = self.shared.checks[index]
