@@ -61,7 +61,8 @@ def theft_chains(
                 index = solver.shared.index[(item.element, item.verification.id)]
                 for way, origin in solver.ways(index, known, skill_scale(attacker)):
                     if origin.probability >= floor:
-                        drafts.append((attacker, Satisfied(item.element, item.verification, origin, way), known, satisfied))
+                        way_passed = Satisfied(item.element, item.verification, origin, way)
+                        drafts.append((attacker, way_passed, known, satisfied))
     # broken_by re-solves the chain once per candidate control: only the likeliest chains get it, so
     # the stage stays near-linear on national-scale models (the rest report their weak controls).
     ranked = sorted(drafts, key=lambda d: (-d[1].origin.probability, _draft_key(d[0], d[1])))
