@@ -209,6 +209,7 @@ class ChainSolver(CapturePricing):
         shared = self.shared
         checks = shared.checks
         order = shared.cone(shared.index[target]) if target is not None else range(len(checks))
+        self.hold(attacker)
         known = self.initial(attacker, leaks)
         best: dict[tuple[str, str], Satisfied] = {}
         floor = self.numbers.step["min-probability"]
