@@ -174,3 +174,13 @@ def test_what_breaks_an_entry_breaks_it_for_each_attacker_named() -> None:
     assert _breaking_all([["a:x"], ["b:y"]]) == ["a:x+b:y"]
     # An attacker nothing tried breaks for: nothing breaks the entry.
     assert _breaking_all([["a:x"], []]) == []
+
+
+def test_what_the_attacker_starts_with_is_one_step_of_the_evidence() -> None:
+    result = _audit(attackers=("fraudster-b",))
+    swap = _outcome(result, "sim-control")[0]
+    held = [s for s in swap.steps if s.action.startswith("start with")]
+    assert len(held) == 2  # the chain keeps one step per datum; its finding's evidence folds them
+    finding = next(f for f in result.findings if f.id == swap.finding)
+    assert finding.evidence.count("start with") == 1
+    assert "start with 'name', 'phone_number' (1) -> move the number to a new SIM" in finding.evidence

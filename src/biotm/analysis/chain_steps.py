@@ -5,6 +5,9 @@ from __future__ import annotations
 from biotm.analysis.chains import Origin
 from biotm.result import ChainStep
 
+#: The action of a step that gives the attacker a term it holds from the start (a bought datum, a capability).
+START = "start with"
+
 
 def _key(origin: Origin) -> tuple[str, str]:
     return (origin.kind, f"{origin.element}/{origin.verification.id}" if origin.verification else origin.term)
@@ -85,7 +88,7 @@ def step_of(origin: Origin) -> ChainStep:
         weak = sorted({m for e in leak.edges for m in e.missing})
         action = f"obtain '{origin.term}' at {leak.node.removeprefix('flow:')}"
         return _obtained(origin, action, f"attack path {route} (p={origin.probability:.3g})", weak)
-    how = {"hold": "start with", "public": "collect public", "capability": "start with"}[origin.kind]
+    how = {"hold": START, "public": "collect public", "capability": START}[origin.kind]
     return _obtained(origin, f"{how} '{origin.term}'", origin.evidence, [])
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from itertools import combinations
 
 from biotm.analysis.candidates import fits
-from biotm.analysis.chain_steps import chain_factors, chain_origins, step_of
+from biotm.analysis.chain_steps import START, chain_factors, chain_origins, step_of
 from biotm.analysis.chains import ChainSolver, Origin, Satisfied
 from biotm.analysis.factors import CHAIN_RULE, attack_finding, product_factors
 from biotm.analysis.instances import per_subject
@@ -226,8 +226,7 @@ def _chain_finding(
             Factor(reason="needs one victim's own device: one person per attempt", effect=ONE_VICTIM_IMPACT)
         )
     impact, impact_factors = summed(impact_factors)
-    route = " -> ".join(f"{s.action} ({s.likelihood:.3g})" for s in lead.steps)
-    evidence = f"{lead.attacker}: {route}"
+    evidence = f"{lead.attacker}: {route_text(lead.steps)}"
     broken = breaking[lead.id]  # what breaks the chain for every attacker who holds what the lead holds
     if broken:
         evidence += f"; broken by {' or '.join(broken)}"
@@ -264,6 +263,17 @@ def _chain_finding(
         evidence,
         graph,
     )
+
+
+def route_text(steps: list[ChainStep]) -> str:
+    """The chain as one line: what the attacker starts with folded into one step, then each step in order."""
+    first = [i for i, s in enumerate(steps) if s.verifier == "leak" and s.action.startswith(START)]
+    if len(first) < 2:
+        return " -> ".join(f"{s.action} ({s.likelihood:.3g})" for s in steps)
+    held = ", ".join(f"'{g}'" for i in first for g in steps[i].grants)
+    folded = f"{START} {held} ({min(steps[i].likelihood for i in first):.3g})"
+    skip = set(first)
+    return " -> ".join([folded, *(f"{s.action} ({s.likelihood:.3g})" for i, s in enumerate(steps) if i not in skip)])
 
 
 def chain_subjects(graph: SystemGraph, attacker: Attacker, origins: list[Origin]) -> tuple[int, bool]:
