@@ -53,7 +53,13 @@ def chain_factors(known: dict[str, Origin], origins: list[Origin]) -> list[tuple
                 dep = _key(known[term])
                 uses[dep] = uses.get(dep, 0) + count
     out = []
+    # What the attacker holds from the start is one factor (x1), as the evidence shows it: one step, not one per datum.
+    held = [o for o in origins if o.kind in ("hold", "capability")]
+    if held:
+        out.append((f"{START} {', '.join(repr(o.term) for o in held)}: held from the start", 1.0))
     for origin in origins:
+        if origin.kind in ("hold", "capability"):
+            continue
         relied = 1.0
         for term in origin.depends:
             if term in known:

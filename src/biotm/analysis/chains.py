@@ -25,6 +25,7 @@ from biotm.analysis.verifier_controls import (
     LIVE,
     VICTIM_FACTOR,
     checks_a_person,
+    knowledge_only,
     sim_borne,
     terms_of,
     verifier_controls,
@@ -87,6 +88,7 @@ class _Check:
     verification: Verification
     reads: frozenset[str]
     relevant: tuple[str, ...]  # controls at the verifier that lower it
+    knowledge: bool = False  # passed on identity data alone (`knowledge_only`)
 
 
 class _Shared(CaptureIndex):
@@ -130,7 +132,7 @@ class _Shared(CaptureIndex):
                 reads.add(term)
         if checks_a_person(self.graph, verification):
             reads.add(VICTIM_FACTOR)  # a second factor there asks for it
-        return _Check(element, verification, frozenset(reads), ())
+        return _Check(element, verification, frozenset(reads), (), knowledge_only(self.graph, verification))
 
     def cone(self, index: int) -> list[int]:
         """The verifications whose outcome can reach verification `index` (itself included), in solving order."""
@@ -301,6 +303,8 @@ class ChainSolver(CapturePricing):
         if plain and index in self.shared.plain_factor:
             return self.shared.plain_factor[index]
         factor = self.numbers.step["second-factor-step"] if check.verification.second_factor else 1.0
+        if check.knowledge:
+            factor *= self.numbers.step["knowledge-check"]
         here = self.controls(check.element.id)
         present, missing = [], []
         for control in check.relevant:
@@ -419,6 +423,8 @@ def verified(check: _Check, result: _Eval, probability: float, present: list[str
     """The origin of passing `check` with its requirement evaluated as `result`."""
     element, verification = check.element, check.verification
     evidence = list(result.evidence)
+    if check.knowledge:
+        evidence.append("a person accepts identity data anyone with the record knows; some attempts fail")
     if present:
         evidence.append(f"{element.id} has {', '.join(present)}")
     return Origin(

@@ -33,6 +33,7 @@ STEP_PROBABILITY: dict[str, float] = {
     "template-inversion": 0.3,  # rebuild a usable sample from an unprotected template
     "template-inversion-protected": 0.02,  # ... from an irreversibly protected one
     "second-factor-step": 0.3,  # a verification that also checks a non-biometric factor
+    "knowledge-check": 0.8,  # a person accepts identity data anyone with a bought record knows (a SIM-swap call)
     "min-probability": 0.001,  # paths and leaks less likely than this are not reported
     "min-chain-likelihood": 0.05,  # chains less likely than this are not reported
 }

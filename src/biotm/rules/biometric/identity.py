@@ -49,7 +49,9 @@ def _kit(items: list[DataItem]) -> tuple[list[str], int] | None:
     threat_tree=("L.1", "I.1", "DD.2"),
     cwe=("CWE-359",),
     regulations=("PIPL-28", "PIPL-51", "PIPL-55", "GDPR-5", "GDPR-32", "CN-FRT-security"),
-    suppressed_by=(("pseudonymisation",), ("data-minimisation",)),
+    # Encryption in transit counts on a flow only (`fitting`): an encrypted hop is not where the kit is kept
+    # together; the store that receives it is (its own finding), and the disclosure is the disclosure rules'.
+    suppressed_by=(("pseudonymisation",), ("data-minimisation",), ("encryption-in-transit",)),
     lowered_by=("encryption-at-rest", "access-control", "audit-logging", "dlp"),
     default_severity="critical",
     base_likelihood=0.45,
