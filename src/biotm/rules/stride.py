@@ -13,6 +13,7 @@ from typing import NamedTuple
 from biotm.analysis.candidates import fits
 from biotm.model.schema import ActorRole, ElementType, Flow
 from biotm.rules.base import ControlPlace, Hit, RuleContext, interaction, is_exposed_biometric, is_personal, names
+from biotm.rules.biometric.capture import presents_own
 from biotm.rules.registry import rule
 
 FAMILY = "stride"
@@ -196,7 +197,8 @@ def information_disclosure(ctx: RuleContext) -> Iterator[Hit]:
 )
 def repudiation(ctx: RuleContext) -> Iterator[Hit]:
     for crossing in ctx.derived(_crossings):
-        if crossing.operated_target and crossing.personal:
+        # A person presenting their own face and ID in person is the check itself, not a request to log.
+        if crossing.operated_target and crossing.personal and not presents_own(ctx, crossing.flow):
             yield _hit(crossing, "no audit log records who sent what.", personal=True)
 
 
