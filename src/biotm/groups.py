@@ -2,15 +2,19 @@
 
 A national model repeats one shop terminal 1,200 times, and each copy carries the same finding. Findings
 group when they share the rule, severity, status, place kind, the data items, the regulations, the controls
-that would fix them and the shape of their places (the element type, or flow, at each position), and at
-least GROUP_MIN of them do. Likelihood, impact and risk may differ slightly between alike places (a shop's
-own subjects, its distance from an attacker); each member keeps its own numbers and the group records their
-range, so grouping never changes a number. Theft-chain findings (idt-…)
-never group: each chain is its own story. Every member finding stays in `AuditResult.findings`.
+that would fix them, the shape of their places (the element type, or flow, at each position) and the reasons
+of their numbers (every likelihood and impact factor, its quantity aside), and at least GROUP_MIN of them do.
+
+The numbers themselves are not keyed: two shops with 9 and 12 clerks differ in likelihood by 0.003 for the
+same reasons, and splitting on that would list one cause a dozen times. A different reason (reachable from
+the internet, or not) is a different cause and splits the group. Each member keeps its own numbers and the
+group records their range, so grouping never changes a number. Theft-chain findings (idt-…) never group:
+each chain is its own story. Every member finding stays in `AuditResult.findings`.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections import defaultdict
@@ -24,6 +28,8 @@ GROUP_MIN = 3
 UNGROUPED_PREFIXES = ("idt-",)
 
 _DIGITS = re.compile(r"[\d_]+")
+#: A quantity in a factor's reason ("12 people with access", "capped at 1.00"): the reason without it is the cause.
+_QUANTITY = re.compile(r"\d[\d,.]*")
 _NOUNS = {
     "actor": "people or actors",
     "device": "devices",
@@ -39,10 +45,18 @@ class _Places:
 
     def __init__(self, model: Model) -> None:
         self.types = {e.id: e.type.value for e in model.elements}
-        self.names = {e.id: e.name or e.id for e in model.elements}
+        self.names = {e.id: e.name for e in model.elements if e.name}
         for flow in model.flows:
             self.types[flow.id] = "flow"
-            self.names[flow.id] = flow.name or flow.id
+            if flow.name:
+                self.names[flow.id] = flow.name
+
+    def words(self, place: str) -> list[str]:
+        """The words of a place's display name; of an unnamed place's id, those of three letters or more (the
+        'zj' and 'c' of 'zj_c1_liveness' name no kind of place)."""
+        name = self.names.get(place)
+        words = _DIGITS.sub(" ", name or place).split()
+        return words if name else [w for w in words if len(w) >= 3]
 
     def shape(self, finding: Finding) -> tuple[str, ...]:
         return tuple(self.types.get(place, place) for place in finding.places)
@@ -58,7 +72,22 @@ def _cause(places: _Places, finding: Finding) -> tuple[object, ...]:
         tuple(finding.regulations),
         tuple(finding.mitigations),
         places.shape(finding),
+        _reasons(finding),
     )
+
+
+def _reasons(finding: Finding) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Why the numbers are what they are, quantities masked: alike places share these, not the numbers."""
+    return (
+        tuple(_masked(factor.reason) for factor in finding.likelihood_factors),
+        tuple(_masked(factor.reason) for factor in finding.impact_factors),
+    )
+
+
+@functools.lru_cache(maxsize=8192)
+def _masked(reason: str) -> str:
+    # cached: a national model repeats a few hundred reasons across hundreds of thousands of factors
+    return _QUANTITY.sub("#", reason)
 
 
 def _key(places: _Places, finding: Finding) -> tuple[tuple[object, ...], str]:
@@ -89,18 +118,24 @@ def _plural(words: list[str]) -> str:
 
 def _noun(places: _Places, members: list[Finding]) -> str:
     """What the places are: the words their display names end in ('shop terminals'), else their element type."""
-    varying = [i for i in range(len(members[0].places)) if len({m.places[i] for m in members}) > 1] or [0]
-    position = varying[-1]
-    worded = [_DIGITS.sub(" ", places.names.get(m.places[position], m.places[position])).split() for m in members]
+    # the position that enumerates the members: most distinct places, an element before a flow, the later on a
+    # tie ('shop terminal > submit > regional system' at 565 terminals names the terminals, not the 93 systems)
+    shape = places.shape(members[0])
+    position = max(range(len(shape)),
+                   key=lambda i: (len({m.places[i] for m in members}), shape[i] != "flow", i))
+    worded = [places.words(m.places[position]) for m in members]
     common: list[str] = []
     for depth in range(1, min(len(w) for w in worded) + 1):
-        tails = {w[-depth].lower() for w in worded}
-        if len(tails) != 1:
+        if len({w[-depth].lower() for w in worded}) != 1:
             break
-        common.insert(0, tails.pop())
-    if common and len(" ".join(common)) <= 40 and any(c.isalpha() for c in "".join(common)):
-        return _plural(common)
-    return _NOUNS.get(places.shape(members[0])[position], "places")
+        common.insert(0, worded[0][-depth])  # as the first place writes it: 'SMS gateways', 'CRMs'
+
+    fallback = _NOUNS.get(shape[position], "places")
+    if not (common and len(" ".join(common)) <= 40 and any(c.isalpha() for c in "".join(common))):
+        return fallback
+    if shape[position] == "flow" and any(m.places[position] not in places.names for m in members):
+        return " ".join([*common, fallback])  # words of flow ids ('submit') say what the flows do: 'submit flows'
+    return _plural(common)
 
 
 def group_findings(result: AuditResult) -> list[FindingGroup]:

@@ -11,13 +11,14 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from biotm.compact import expand
 from biotm.model.schema import Model
 from biotm.model.source import SourceLocation
 from biotm.model.trusted import trusted
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 Severity = Literal["critical", "high", "medium", "low", "info"]
 SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low", "info")
@@ -336,3 +337,9 @@ class AuditResult(Record):
     plan: MitigationPlan | None = None
     what_if: list[str] = Field(default_factory=list, description="Controls assumed present: 'PLACE:CONTROL'.")
     what_if_deltas: list[WhatIfDelta] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _expanded(cls, data: Any) -> Any:
+        """A JSON report (schema 1.2) writes a group's shared fields once: each place reads back whole."""
+        return expand(data, finding_id) if isinstance(data, dict) else data

@@ -93,7 +93,7 @@ def test_a_national_model_shows_one_tree_per_group_of_alike_findings(national: A
     assert len(heads) == len(found)
     for group in found:
         if group.grouped:
-            assert f"{group.size} alike " in text
+            assert f"all {group.size:,} " in text
     assert "-f html, markdown or json lists every finding in full." in text
     assert len(national.crossings) > CROSSINGS_SHOWN
     assert f"… {len(national.crossings) - CROSSINGS_SHOWN} more (" in text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -62,7 +63,7 @@ def test_national_model_groups_alike_shops_and_keeps_every_place() -> None:
     assert result.groups, "a national model of alike shops must give groups"
     assert max(g.places for g in result.groups) >= 20
     document = json.loads(json_report.render(result))
-    assert document["schema_version"] == SCHEMA_VERSION == "1.1"
+    assert document["schema_version"] == SCHEMA_VERSION == "1.2"
     assert len(document["findings"]) == len(result.findings)
     assert [g["id"] for g in document["groups"]] == [g.id for g in result.groups]
 
@@ -125,3 +126,124 @@ def test_acceptance_by_group_id_tracks_every_member_and_one_place_splits_it() ->
     assert status[one.id] == "in-progress"
     assert {status[m] for m in biggest.members[1:]} == {"open"}
     assert {g.id: g.members for g in split.groups}[biggest.id] == biggest.members[1:]
+
+
+def _shop_parts(raw: dict[str, Any], shop: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    elements = [e for e in raw["elements"] if e["id"].startswith(f"{shop}_")]
+    ids = {e["id"] for e in elements}
+    return elements, [f for f in raw["flows"] if f["source"] in ids or f["target"] in ids]
+
+
+def _renamed(value: Any, old: str, new: str) -> Any:
+    if isinstance(value, str):
+        return value.replace(f"{old}_", f"{new}_") if value.startswith(f"{old}_") else value
+    if isinstance(value, list):
+        return [_renamed(v, old, new) for v in value]
+    if isinstance(value, dict):
+        return {k: _renamed(v, old, new) for k, v in value.items()}
+    return value
+
+
+def _audit_raw(raw: dict[str, Any]) -> AuditResult:
+    import yaml
+
+    return audit(load_bytes(yaml.safe_dump(raw).encode(), "n.yaml"), AuditOptions(today=dt.date(2026, 1, 1)))
+
+
+def _places_by_group(result: AuditResult) -> dict[str, set[tuple[str, ...]]]:
+    by_id = {f.id: f for f in result.findings}
+    return {g.id: {tuple(by_id[m].places) for m in g.members} for g in result.groups}
+
+
+def test_group_ids_survive_adding_or_removing_one_alike_shop_in_the_model() -> None:
+    """A shop added to or removed from the model moves only its own places in or out of each group: every group
+    keeps its id, and members keep their own numbers (a group does not key on them)."""
+    import yaml
+
+    raw = yaml.safe_load(dump_yaml(national_model(300, seed=1)))
+    before = _audit_raw(raw)
+    groups_before = _places_by_group(before)
+    # a shop of the busiest region, so the others there still link records from several shops without it
+    zones = [e["zone"] for e in raw["elements"] if e["id"].endswith("_terminal") and e["id"].startswith("shop")]
+    busiest = max(sorted(set(zones)), key=zones.count)
+    shop = next(e["id"][: -len("_terminal")] for e in raw["elements"]
+                if e["id"].endswith("_terminal") and e["id"].startswith("shop") and e["zone"] == busiest)
+    shop_elements, shop_flows = _shop_parts(raw, shop)
+    gone = {e["id"] for e in shop_elements} | {f["id"] for f in shop_flows}
+
+    fewer = {**raw, "elements": [e for e in raw["elements"] if e not in shop_elements],
+             "flows": [f for f in raw["flows"] if f not in shop_flows]}
+    groups_fewer = _places_by_group(_audit_raw(fewer))
+    touched = [g for g, places in groups_before.items() if any(gone & set(p) for p in places)]
+    assert len(touched) >= 3, "the shop must sit in several groups for this test to mean something"
+    for group_id, places in groups_before.items():
+        kept = {p for p in places if not gone & set(p)}
+        if len(kept) >= GROUP_MIN:
+            assert groups_fewer.get(group_id) == kept, group_id
+
+    more = {**raw, "elements": raw["elements"] + _renamed(shop_elements, shop, "shopnew"),
+            "flows": raw["flows"] + _renamed(shop_flows, shop, "shopnew")}
+    grown = _audit_raw(more)
+    groups_more = _places_by_group(grown)
+    for group_id in touched:
+        added = groups_more[group_id] - groups_before[group_id]
+        assert added and all(any(part.startswith("shopnew_") for part in p) for p in added), group_id
+        assert groups_before[group_id] <= groups_more[group_id]
+    spread = [g for g in grown.groups if g.risk_min < g.risk_max]
+    assert spread, "alike shops with different staff numbers keep their own risks inside one group"
+
+
+def test_human_formats_show_a_group_once_and_machine_formats_keep_every_place() -> None:
+    import csv
+    import io
+
+    from biotm.report import csv_report, grouping, markdown, sarif, terminal
+
+    result = _national(300)
+    shown = grouping.groups(result)
+    grouped = [g for g in shown if g.grouped]
+    assert grouped and len(shown) < len(result.findings) / 2
+
+    text = terminal.render(result, width=200)
+    findings_part = text[text.index("\nCRITICAL (") if "\nCRITICAL (" in text else text.index("\nHIGH ("):]
+    findings_part = findings_part[: findings_part.index("Identity-theft chains")] if result.chains else findings_part
+    heads = [line for line in findings_part.splitlines() if line.startswith(("[critical]", "[high]", "[medium]",
+                                                                             "[low]", "[info]"))]
+    assert len(heads) == len(shown)  # one tree per group, not per place
+    for group in grouped:
+        assert sum(f"group {group.id}" in line for line in heads) == 1
+        assert f"all {group.size:,} {group.noun}: " in findings_part
+
+    document = markdown.render(result)
+    lines = document.splitlines()
+    headings = [line for line in lines if line.startswith("#### ")]
+    assert len(headings) == len(shown)
+    for group in grouped:
+        assert sum(group.id in h for h in headings) == 1
+        at = next(i for i, line in enumerate(lines) if line.startswith("#### ") and group.id in line)
+        listing = next(line for line in lines[at:] if line.startswith(f"- All {group.size} "))
+        assert all(f"`{m.places[-1]}`" in listing for m in group.findings)  # every place listed
+
+    rows = list(csv.DictReader(io.StringIO(csv_report.render(result))))
+    assert len(rows) == len(result.findings)
+    log = json.loads(sarif.render(result))
+    members = [m["findingId"] for r in log["runs"][0]["results"] for m in r["properties"].get("members", [])]
+    singles = [r["properties"]["findingId"] for r in log["runs"][0]["results"] if "members" not in r["properties"]]
+    assert sorted(members + singles) == sorted(f.id for f in result.findings)
+    assert len(json.loads(json_report.render(result))["findings"]) == len(result.findings)
+
+
+def test_a_group_is_named_by_the_places_that_enumerate_it_in_words_of_a_kind() -> None:
+    result = _national(600)
+    by_id = {f.id: f for f in result.findings}
+    interactions = [g for g in result.groups if by_id[g.members[0]].place_kind == "interaction"
+                    and by_id[g.members[0]].places[0].endswith("_terminal")
+                    and by_id[g.members[0]].places[2].endswith("_realname")]
+    # 'shop terminal > submit > regional system': one member per terminal, fewer regional systems
+    more_terminals = [g for g in interactions if len({by_id[m].places[2] for m in g.members}) < g.places]
+    assert more_terminals
+    assert all(g.noun == "shop real-name terminals" for g in more_terminals), {g.noun for g in more_terminals}
+    for group in result.groups:
+        assert all(len(word) >= 3 for word in group.noun.split()), group.noun  # no 'zj c liveness'
+    flows = [g for g in result.groups if by_id[g.members[0]].place_kind == "flow"]
+    assert flows and all(g.noun.endswith("flows") for g in flows), {g.noun for g in flows}

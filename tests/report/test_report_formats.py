@@ -223,6 +223,8 @@ def test_control_and_bidi_characters_never_reach_a_report(minimal_path: Path, tm
                                                         for f in result.findings]})
         written = renderer(fmt)(result)
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", written)
+    if fmt == "sarif":  # SARIF escapes a bracket that is no link (3.11.6); a viewer shows it plain
+        written = written.replace("\\\\[", "[")
     assert "\\x1b[31mred" in written.replace("\\\\x1b", "\\x1b")  # shown, not dropped
     if fmt == "svg":
         ET.fromstring(written.split("\n", 1)[1])  # still well-formed XML

@@ -175,3 +175,114 @@ def test_rule_severity_is_its_worst_finding_in_the_run(rich_result: AuditResult)
     assert rules[finding.rule]["properties"]["security-severity"] == sarif.SECURITY_SEVERITY["critical"]
     before = {r["id"]: r for r in _log(rich_result)["runs"][0]["tool"]["driver"]["rules"]}
     assert before[finding.rule]["properties"]["security-severity"] == sarif.SECURITY_SEVERITY["medium"]
+
+
+@pytest.fixture(scope="module")
+def national() -> AuditResult:
+    import datetime as dt
+
+    from biotm.generate import dump_yaml, national_model
+    from biotm.model import load_bytes
+    from biotm.pipeline import AuditOptions, audit
+
+    loaded = load_bytes(dump_yaml(national_model(600, seed=1)).encode(), "national.yaml")
+    return audit(loaded, AuditOptions(today=dt.date(2026, 1, 1)))
+
+
+def test_a_group_is_one_result_located_at_its_worst_place_with_every_place_related(
+    national: AuditResult, validator: jsonschema.protocols.Validator
+) -> None:
+    log = _log(national)
+    validator.validate(log)
+    results = log["runs"][0]["results"]
+    grouped = {m for g in national.groups for m in g.members}
+    assert len(results) == len(national.groups) + sum(1 for f in national.findings if f.id not in grouped)
+    # every finding appears exactly once: as a result of its own, or as a member of its group's result
+    named = [r["properties"]["findingId"] for r in results if "groupId" not in r["properties"]]
+    named += [m["findingId"] for r in results if "groupId" in r["properties"] for m in r["properties"]["members"]]
+    assert sorted(named) == sorted(f.id for f in national.findings)
+    by_id = {f.id: f for f in national.findings}
+    for group in national.groups:
+        item = next(r for r in results if r["partialFingerprints"] == {sarif.FINGERPRINT: group.id})
+        members = [by_id[m["findingId"]] for m in item["properties"]["members"]]
+        assert sorted(m.id for m in members) == sorted(group.members)
+        assert len(item["locations"]) == 1  # GitHub annotates the first location only; SARIF 3.27.12
+        worst = max(members, key=lambda m: m.risk)
+        region = item["locations"][0]["physicalLocation"]["region"]
+        assert worst.location is not None and region["startLine"] == worst.location.line
+        related = item["relatedLocations"]
+        assert [r["id"] for r in related] == list(range(len(members)))
+        assert [r["physicalLocation"]["region"]["startLine"] for r in related] == [
+            m.location.line if m.location else 1 for m in members
+        ]
+        assert f"at {group.places:,} {group.noun}" in item["message"]["text"]
+        for link in range(min(len(members), sarif.LINKED_IN_MESSAGE)):
+            assert f"]({link})" in item["message"]["text"]
+
+
+def test_a_group_past_githubs_related_location_limit_keeps_every_place_in_its_properties(
+    national: AuditResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sarif, "MAX_RELATED", 4)
+    group = max(national.groups, key=lambda g: g.places)
+    item = next(r for r in _log(national)["runs"][0]["results"]
+                if r["partialFingerprints"] == {sarif.FINGERPRINT: group.id})
+    assert len(item["relatedLocations"]) == 4 < group.places
+    assert len(item["properties"]["members"]) == group.places == item["properties"]["places"]
+    assert f"and {group.places - sarif.LINKED_IN_MESSAGE:,} more" in item["message"]["text"]
+
+
+def test_a_group_alert_keeps_its_fingerprint_when_one_alike_place_goes(national: AuditResult) -> None:
+    from biotm.groups import group_findings
+
+    group = max(national.groups, key=lambda g: g.places)
+    fewer = national.model_copy(update={"findings": [f for f in national.findings if f.id != group.members[0]]})
+    fewer = fewer.model_copy(update={"groups": group_findings(fewer)})
+    prints = {r["partialFingerprints"][sarif.FINGERPRINT] for r in _log(fewer)["runs"][0]["results"]}
+    assert group.id in prints
+
+
+def test_brackets_in_model_text_are_escaped_so_they_make_no_links(rich_result: AuditResult) -> None:
+    finding = rich_result.findings[0]
+    odd = finding.model_copy(update={"evidence": "see [the archive](0) now"})
+    result = rich_result.model_copy(update={"findings": [odd, *rich_result.findings[1:]]})
+    text = _log(result)["runs"][0]["results"][0]["message"]["text"]
+    assert "\\[the archive\\](0)" in text
+
+
+def test_no_result_has_more_related_locations_than_github_accepts(
+    rich_result: AuditResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sarif, "MAX_RELATED", 1)  # the flow finding has a source and a target
+    for item in _log(rich_result)["runs"][0]["results"]:
+        assert len(item.get("relatedLocations", [])) <= 1
+    flow = next(r for r in _log(rich_result)["runs"][0]["results"] if r.get("relatedLocations"))
+    assert flow["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]
+
+
+def test_a_group_accepted_whole_keeps_its_alert_suppressed_and_a_split_part_gets_its_own() -> None:
+    import datetime as dt
+
+    from biotm.generate import dump_yaml, national_model
+    from biotm.model import load_bytes
+    from biotm.pipeline import AuditOptions, audit
+
+    raw = yaml.safe_load(dump_yaml(national_model(300, seed=1)))
+
+    def run(accepted: list[dict[str, Any]]) -> tuple[AuditResult, dict[str, dict[str, Any]]]:
+        loaded = load_bytes(yaml.safe_dump({**raw, "accepted": accepted}).encode(), "n.yaml")
+        result = audit(loaded, AuditOptions(today=dt.date(2026, 1, 1)))
+        log = _log(result)
+        return result, {r["partialFingerprints"][sarif.FINGERPRINT]: r for r in log["runs"][0]["results"]}
+
+    first, open_alerts = run([])
+    group = max(first.groups, key=lambda g: g.places)
+    entry = {"rule": group.rule, "status": "accepted", "owner": "ciso", "justification": "clerk watches",
+             "expires": "2027-01-01"}
+    _whole, alerts = run([{**entry, "place": group.id}])
+    assert "suppressions" not in open_alerts[group.id]
+    assert alerts[group.id]["suppressions"][0]["status"] == "accepted"  # the same alert, now suppressed
+    one = next(f for f in first.findings if f.id == group.members[0])
+    _split, alerts = run([{**entry, "place": ">".join(one.places)}])
+    assert "suppressions" not in alerts[group.id]  # the open rest keeps the alert
+    assert alerts[one.id]["suppressions"][0]["status"] == "accepted"  # the one place is its own alert

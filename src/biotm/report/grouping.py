@@ -12,7 +12,7 @@ from biotm.result import AuditResult, Finding
 
 @dataclass(frozen=True)
 class FindingGroup:
-    """Findings that differ only in where they are; `findings` worst first."""
+    """Findings that differ only in where they are; `findings` worst first, equal risks by place."""
 
     findings: list[Finding]
     noun: str
@@ -29,6 +29,12 @@ class FindingGroup:
     @property
     def grouped(self) -> bool:
         return self.size > 1
+
+    @property
+    def risks(self) -> str:
+        """The members' risk, or its range: 'risk 0.85', 'risk 0.48 to 0.51'."""
+        low, high = min(f.risk for f in self.findings), max(f.risk for f in self.findings)
+        return f"risk {low:.2f}" if f"{low:.2f}" == f"{high:.2f}" else f"risk {low:.2f} to {high:.2f}"
 
     @property
     def headline(self) -> str:
@@ -56,7 +62,7 @@ def groups(result: AuditResult, findings: list[Finding] | None = None) -> list[F
             out.append(FindingGroup([finding], ""))
         elif record.id not in shown:
             shown.add(record.id)
-            out.append(FindingGroup(sorted(members, key=lambda f: (-f.risk, f.id)), record.noun, record.id))
+            out.append(FindingGroup(sorted(members, key=lambda f: (-f.risk, f.places, f.id)), record.noun, record.id))
     return out
 
 

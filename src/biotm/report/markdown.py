@@ -56,7 +56,7 @@ def summary(result: AuditResult) -> Iterator[str]:
         for finding in top:
             yield (
                 f"**{text(finding.title)}** ({finding.severity}, risk {finding.risk:.2f}, "
-                f"{view.people(finding.subjects)} people) at {_place(result, finding)}: "
+                f"{view.persons(finding.subjects)}) at {_place(result, finding)}: "
                 f"{text(view.sentence(finding.evidence))}"
                 + (f" Mitigate with {codes(finding.mitigations)}." if finding.mitigations else "")
             )
@@ -88,17 +88,19 @@ def findings(result: AuditResult, top: int | None = None) -> Iterator[str]:
         yield from table(
             ["id", "title", "where", "places", "likelihood", "impact", "risk", "status"],
             (
-                [code(g.lead.id), text(g.headline), _place(result, g.lead), str(g.size), f"{g.lead.likelihood:.2f}",
-                 f"{g.lead.impact:.2f}", f"{g.lead.risk:.2f}", g.lead.status]
+                [code(g.id if g.grouped else g.lead.id), text(g.headline), _place(result, g.lead), str(g.size),
+                 f"{g.lead.likelihood:.2f}", f"{g.lead.impact:.2f}", g.risks.removeprefix("risk "), g.lead.status]
                 for g in members
             ),
         )
         for group in members:
             f = group.lead
-            yield f"#### {code(f.id)}: {text(group.headline)}"
+            yield f"#### {code(group.id if group.grouped else f.id)}: {text(group.headline)}"
             yield ""
+            if group.grouped:
+                yield f"- Group of {group.size:,} findings, {group.risks}; the worst, {code(f.id)}, in full:"
             yield f"- Rule {code(f.rule)} at {_place(result, f)}; data {codes(f.data) or 'none'}; "\
-                  f"{view.people(f.subjects)} people."
+                  f"{view.persons(f.subjects)}."
             if group.grouped:
                 yield f"- All {group.size} {text(group.noun)}: " + "; ".join(_place(result, m) for m in group.findings)
             yield f"- Evidence: {text(f.evidence)}"
@@ -132,7 +134,7 @@ def chains(result: AuditResult) -> Iterator[str]:
         who = chain.attackers or [chain.attacker]
         yield (
             f"### {code(chain.id)}: {codes(who)} obtain{'' if len(who) > 1 else 's'} {code(chain.goal)} "
-            f"({chain.severity}, likelihood {chain.likelihood:.2f}, {view.people(chain.subjects)} people)"
+            f"({chain.severity}, likelihood {chain.likelihood:.2f}, {view.persons(chain.subjects)})"
         )
         yield ""
         for number, step in enumerate(chain.steps, 1):
@@ -331,7 +333,7 @@ def sections(result: AuditResult) -> Iterator[str]:
         d = item.item
         yield f"### {text(d.name or d.id)}"
         yield ""
-        yield f"{code(d.id)} · {d.category.value} · {view.people(d.subjects)} people · " \
+        yield f"{code(d.id)} · {d.category.value} · {view.persons(d.subjects)} · " \
               f"{'revocable' if d.is_revocable else 'cannot be reset'}; {len(item.findings)} findings concern it."
         yield ""
         if item.lineage is not None:

@@ -158,7 +158,7 @@ def management_summary(result: AuditResult) -> list[str]:
     paragraphs.append(
         f"{what}The model of {s.name} has {c.elements} elements in {c.zones} trust zones exchanging {c.data} kinds "
         f"of data ({c.biometric_data} biometric) over {c.flows} flows; the largest data set concerns "
-        f"{view.people(s.max_subjects)} people."
+        f"{view.persons(s.max_subjects)}."
         + (f" {len(s.irrevocable_data)} of its data items cannot be reset after a leak (biometrics and lifelong "
            "identifiers)." if s.irrevocable_data else "")
     )
@@ -174,7 +174,7 @@ def management_summary(result: AuditResult) -> list[str]:
         where = view.label(result, f.places[0]) if f.places else "the model"
         also = f" (and {group.size - 1} alike places)" if group.grouped else ""
         paragraphs.append(
-            f"Risk {rank}: {group.headline} ({f.severity}, risk {f.risk:.2f}, {view.people(f.subjects)} people) at "
+            f"Risk {rank}: {group.headline} ({f.severity}, risk {f.risk:.2f}, {view.persons(f.subjects)}) at "
             f"{where}{also}. {view.sentence(f.evidence)}"
         )
     if result.chains:
@@ -183,7 +183,7 @@ def management_summary(result: AuditResult) -> list[str]:
             f"{len(result.chains)} identity-theft chain{'s' if len(result.chains) != 1 else ''} lead from leaked "
             f"or observed data to a takeover; the most likely ({worst.likelihood:.2f}) lets "
             f"'{worst.who()}' obtain '{worst.goal}' in {len(worst.steps)} steps, affecting "
-            f"{view.people(worst.subjects)} people."
+            f"{view.persons(worst.subjects)}."
         )
     else:
         paragraphs.append("No identity-theft chain was found.")
@@ -208,9 +208,16 @@ def element_sections(result: AuditResult, limit: int = SECTION_LIMIT) -> tuple[l
     """Per-element sections, riskiest first (elements with findings, then the rest); and how many were left off."""
     found = groups(result)
     touching: dict[str, list[FindingGroup]] = defaultdict(list)
+    # open risk per element summed in one pass, in the order the sections list the groups (a sum per element
+    # over every member of every group touching it was quadratic: a 10k model's Markdown took minutes)
+    open_risk: dict[str, float] = defaultdict(float)
     for group in found:
         for element_id in dict.fromkeys(e for f in group.findings for e in _places_elements(result, f)):
             touching[element_id].append(group)
+        for finding in group.findings:
+            if view.is_open(finding):
+                for place in dict.fromkeys(finding.places):
+                    open_risk[place] += finding.risk
     at_rest: dict[str, list[str]] = defaultdict(list)
     processed: dict[str, list[str]] = defaultdict(list)
     for entry in result.lineage:
@@ -222,9 +229,8 @@ def element_sections(result: AuditResult, limit: int = SECTION_LIMIT) -> tuple[l
     sections = []
     for element in result.model.elements:
         mine = touching.get(element.id, [])
-        risk = sum(f.risk for g in mine for f in g.findings if view.is_open(f) and element.id in f.places)
         sections.append(ElementSection(element, zone_names.get(element.zone, element.zone), at_rest[element.id],
-                                       processed[element.id], mine, round(risk, 4)))
+                                       processed[element.id], mine, round(open_risk.get(element.id, 0.0), 4)))
     sections.sort(key=lambda s: (-s.open_risk, -len(s.groups), s.element.id))
     return sections[:limit], max(len(sections) - limit, 0)
 

@@ -28,13 +28,6 @@ SEVERITY_STYLE = {
 }
 
 
-def _people(count: int) -> str:
-    for limit, suffix in ((1_000_000_000, "bn"), (1_000_000, "M"), (1_000, "k")):
-        if count >= limit:
-            return f"{count / limit:.3g}{suffix}"
-    return str(count)
-
-
 def _count(number: int, noun: str, plural: str | None = None) -> str:
     """`1 attacker`, `2 attackers`: the noun agrees with the number."""
     return f"{number} {noun if number == 1 else plural or noun + 's'}"
@@ -52,7 +45,8 @@ def summary_panel(result: AuditResult) -> Panel:
         f"{_count(c.zones, 'zone')}, {_count(c.elements, 'element')}, {_count(c.flows, 'flow')}, "
         f"{_count(c.data, 'data item')} ({c.biometric_data} biometric), {_count(c.attackers, 'attacker')}\n"
     )
-    lines.append(f"Largest population: {_people(s.max_subjects)} data subjects\n")
+    plural = "" if s.max_subjects == 1 else "s"
+    lines.append(f"Largest population: {view.people(s.max_subjects)} data subject{plural}\n")
     if s.irrevocable_data:
         lines.append("Irrevocable data: ", style="bold")
         lines.append(", ".join(s.irrevocable_data) + "\n")
@@ -85,7 +79,8 @@ def lineage_tree(result: AuditResult) -> Tree:
     for entry in result.lineage:
         head = Text()
         head.append(entry.data, style="bold")
-        head.append(f"  {entry.category}, {_people(entry.subjects)} subjects", style="dim")
+        head.append(f"  {entry.category}, {view.people(entry.subjects)} subject{'' if entry.subjects == 1 else 's'}",
+                    style="dim")
         branch = tree.add(head)
         lines = [
             ("collected at", entry.collected_at),
@@ -139,14 +134,22 @@ def warnings_table(result: AuditResult) -> Table:
     return table
 
 
-def finding_tree(finding: Finding) -> Tree:
+def finding_tree(finding: Finding, group: grouping.FindingGroup | None = None) -> Tree:
+    """One finding, or a group as its worst member (`finding`) with the group's id, size and risk range."""
+    grouped = group is not None and group.grouped
     head = Text()
     head.append(f"[{finding.severity}] ", style=SEVERITY_STYLE[finding.severity])
-    head.append(f"{finding.title}", style="bold")
-    head.append(f"  {finding.rule} @ {' > '.join(finding.places)}", style="dim")
+    head.append(group.headline if group is not None and grouped else finding.title, style="bold")
+    if group is not None and grouped:
+        head.append(f"  {finding.rule}, group {group.id}", style="dim")
+    else:
+        head.append(f"  {finding.rule} @ {' > '.join(finding.places)}", style="dim")
     if finding.status != "open":
         head.append(f"  ({finding.status})", style="italic")
     tree = Tree(head)
+    if group is not None and grouped:
+        tree.add(Text(f"{group.risks} at the {group.size:,} places; the worst, {' > '.join(finding.places)}, in full:",
+                      style="bold"))
     tree.add(Text(finding.evidence))
     note = view.tracking_note(finding)
     if note:
@@ -183,9 +186,9 @@ def findings_section(result: AuditResult, top: int | None = None) -> Iterator[Re
             continue
         yield Text(f"\n{severity.upper()} ({sum(g.size for g in members)})", style=SEVERITY_STYLE[severity])
         for group in members:
-            tree = finding_tree(group.lead)
+            tree = finding_tree(group.lead, group)
             if group.grouped:
-                line = Text(f"{group.size} alike {group.noun}: ", style="bold")
+                line = Text(f"all {group.size:,} {group.noun}: ", style="bold")
                 line.append(_some([" > ".join(f.places) for f in group.findings]))
                 tree.add(line)
             yield tree
@@ -264,11 +267,12 @@ def chains_section(result: AuditResult) -> RenderableType:
         head = Text()
         head.append(f"[{chain.severity}] ", style=SEVERITY_STYLE[chain.severity])
         head.append(f"{chain.who()} -> {chain.goal}", style="bold")
-        head.append(f"  likelihood {chain.likelihood:.3g}, {_people(chain.subjects)} people", style="dim")
+        head.append(f"  likelihood {chain.likelihood:.3g}, {view.persons(chain.subjects)}", style="dim")
         node = root.add(head)
         for step in chain.steps:
             where = "" if step.verifier == "leak" else f"@ {step.verifier}: "
-            node.add(Text(f"{where}{step.action} ({step.likelihood:.3g}) - {step.evidence}"))
+            evidence = f" - {step.evidence}" if step.evidence.strip() else ""
+            node.add(Text(f"{where}{step.action} ({step.likelihood:.3g}){evidence}"))
         if chain.broken_by:
             node.add(Text("broken by: " + " or ".join(chain.broken_by), style="green"))
     if len(result.chains) > FULL_CHAINS:

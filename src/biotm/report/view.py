@@ -74,6 +74,11 @@ def people(count: int) -> str:
     return str(count)
 
 
+def persons(count: int) -> str:
+    """A head count with its noun: '1 person', '12 people', '1.4bn people'."""
+    return "1 person" if count == 1 else f"{people(count)} people"
+
+
 def is_open(finding: Finding) -> bool:
     return finding.status in OPEN_STATUSES
 

@@ -1,0 +1,34 @@
+"""Head counts agree with their number, and a chain step without evidence ends cleanly, in terminal and Markdown."""
+
+from __future__ import annotations
+
+from biotm.report import markdown, terminal, view
+from biotm.result import AuditResult
+
+
+def _one_person_chain(result: AuditResult) -> AuditResult:
+    chain = result.chains[0]
+    steps = [chain.steps[0], chain.steps[1].model_copy(update={"evidence": ""})]
+    lone = chain.model_copy(update={"subjects": 1, "steps": steps})
+    findings = [f.model_copy(update={"subjects": 1}) for f in result.findings]
+    return result.model_copy(update={"chains": [lone], "findings": findings})
+
+
+def test_persons_agrees_with_the_count() -> None:
+    assert [view.persons(n) for n in (0, 1, 2, 1_400_000_000)] == ["0 people", "1 person", "2 people", "1.4bn people"]
+
+
+def test_terminal_chain_says_one_person_and_a_step_without_evidence_has_no_dangling_dash(
+    rich_result: AuditResult,
+) -> None:
+    text = terminal.render(_one_person_chain(rich_result), width=200)
+    assert "1 person" in text and "1 people" not in text
+    step = rich_result.chains[0].steps[1]
+    line = next(x for x in text.splitlines() if step.action in x)
+    assert line.rstrip().endswith(f"({step.likelihood:.3g})"), line
+    assert not any(x.rstrip().endswith(" -") for x in text.splitlines())
+
+
+def test_markdown_says_one_person(rich_result: AuditResult) -> None:
+    text = markdown.render(_one_person_chain(rich_result))
+    assert "1 person" in text and "1 people" not in text
