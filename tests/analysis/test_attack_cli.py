@@ -51,14 +51,14 @@ def test_analyze_json_carries_chains_paths_plan_and_what_if() -> None:
         "--fail-on",
         "none",
         "--with-control",
-        "terminal:presentation-attack-detection",
+        "registration:human-review",
         "--budget",
         "10",
     )
     assert code == 0
     report = json.loads(out)
     assert report["chains"] and report["attack_paths"] and report["plan"] is not None
-    assert report["what_if"] == ["terminal:presentation-attack-detection"]
+    assert report["what_if"] == ["registration:human-review"]
     assert any(d["rule"] == "idt-chain" for d in report["what_if_deltas"])
     assert any(f["rule"] == "idt-chain" for f in report["findings"])
 

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from biotm.analysis.candidates import fits
+from biotm.analysis.numbers import STEP_PROBABILITY
 from biotm.graph import build_graph
 from biotm.model.loader import LoadedModel, load_bytes
 from biotm.pipeline import AuditOptions, audit
@@ -75,8 +76,8 @@ flows:
   - {id: counter, source: subscriber, target: carrier, data: [name, phone_number]}
 attackers:
   - {id: fraudster-a, kind: fraudster, entry: [store], holds: [name, phone_number, admin_password], skill: 0.9}
-  - {id: fraudster-b, kind: fraudster, entry: [store], holds: [name, phone_number, admin_password], skill: 0.3}
-  - {id: thief, kind: fraudster, entry: [store], holds: [name, phone_number], capabilities: [victim-device], skill: 0.3}
+  - {id: fraudster-b, kind: fraudster, entry: [store], holds: [name, phone_number, admin_password], skill: 0.5}
+  - {id: thief, kind: fraudster, entry: [store], holds: [name, phone_number], capabilities: [victim-device], skill: 0.5}
 """
 MINE = ("fraudster-a", "fraudster-b", "thief")
 
@@ -120,7 +121,8 @@ def test_an_entry_keeps_its_id_when_only_some_of_its_attackers_remain() -> None:
 
 def test_a_real_second_factor_breaks_the_sim_swap_for_whoever_lacks_the_victims_device() -> None:
     before = _outcome(_audit(), "sim-control")[0]
-    assert before.likelihood == 1.0
+    # A hotline that swaps on a name and a number still turns some callers away (knowledge-check, skill 0.9).
+    assert before.likelihood == pytest.approx(STEP_PROBABILITY["knowledge-check"] ** 0.6, abs=1e-6)
     after = _outcome(_audit("carrier:second-factor"), "sim-control")
     # Even the skilled fraudster (whose lowered likelihood 0.1 ** 0.6 would stay above the floor) fails; the
     # thief who holds the victim's phone still passes, less likely.
@@ -174,3 +176,13 @@ def test_what_breaks_an_entry_breaks_it_for_each_attacker_named() -> None:
     assert _breaking_all([["a:x"], ["b:y"]]) == ["a:x+b:y"]
     # An attacker nothing tried breaks for: nothing breaks the entry.
     assert _breaking_all([["a:x"], []]) == []
+
+
+def test_what_the_attacker_starts_with_is_one_step_of_the_evidence() -> None:
+    result = _audit(attackers=("fraudster-b",))
+    swap = _outcome(result, "sim-control")[0]
+    held = [s for s in swap.steps if s.action.startswith("start with")]
+    assert len(held) == 2  # the chain keeps one step per datum; its finding's evidence folds them
+    finding = next(f for f in result.findings if f.id == swap.finding)
+    assert finding.evidence.count("start with") == 1
+    assert "start with 'name', 'phone_number' (1) -> move the number to a new SIM" in finding.evidence

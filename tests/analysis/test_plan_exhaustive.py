@@ -33,23 +33,7 @@ def exhaustive(loaded: LoadedModel, items: int) -> list[list[str]]:
     return [i.members for i in exhaustive_plan(graph, run(loaded), analyze_attacks(graph), QUIET, None, items)]
 
 
-#: Where the attack model is not monotone, a bound (which assumes an added control only lowers risk) can
-#: be beaten: on workplace-attendance, adding `mfa` at `cloud_db` *opens* a theft chain (likelihood 0.57,
-#: a chain the vendor-cloud chains shadowed), so its gain grows once `mfa` at `attendance_cloud` breaks
-#: those. Reported to the attack model's owner; strict, so this fails once that is fixed.
-NOT_MONOTONE = {"workplace-attendance.yaml": "adding mfa at cloud_db opens a theft chain (attack model)"}
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(p, marks=pytest.mark.xfail(reason=NOT_MONOTONE[p.name], strict=True))
-        if p.name in NOT_MONOTONE
-        else p
-        for p in SCENARIOS
-    ],
-    ids=lambda p: p.name,
-)
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.name)
 def test_the_plan_is_the_exhaustive_greedy_plan_on_every_scenario(path: Path) -> None:
     loaded = load_model(path)
     plan = run(loaded, plan=True, plan_items=ITEMS).plan

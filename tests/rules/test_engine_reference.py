@@ -24,6 +24,7 @@ from biotm.result import Finding, finding_id
 from biotm.rules import registry
 from biotm.rules.base import KIT_PARTS, Hit, Rule, RuleContext, kit_parts, max_subjects
 from biotm.rules.engine import run_rules, sort_key
+from biotm.rules.fitting import fitting
 from biotm.rules.tracking import apply_tracking
 from biotm.scoring import CONTROL_EFFECT, impact, likelihood, severity
 
@@ -95,7 +96,7 @@ def _reference_finding(ctx: RuleContext, rule: Rule, hit: Hit) -> Finding | None
         threat_tree=list(rule.threat_tree),
         cwe=list(rule.cwe),
         regulations=_cited(ctx, rule, hit, data),
-        mitigations=[c for c in rule.mitigations if c not in present],
+        mitigations=[c for c in fitting(graph, rule.mitigations, hit.control_places) if c not in present],
         evidence=hit.evidence,
         location=graph.location(*hit.location) if hit.location is not None else None,
     )

@@ -35,7 +35,8 @@ EXPECTED: dict[str, list[Pin]] = {
         ("bio-third-party-disclosure", ("requester_sees",)),
         ("bio-no-injection-detection", ("responder_app",)),
         ("bio-no-pad", ("responder_app",)),
-        ("bio-sole-factor", ("zhenni_service",)),
+        # The CTID credential is issued on a face check alone; the check that relies on it has two factors.
+        ("bio-sole-factor", ("ctid_platform",)),
     ],
     "jaywalking-cameras.yaml": [
         ("bio-public-surveillance", ("camera",)),

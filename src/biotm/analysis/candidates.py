@@ -34,6 +34,8 @@ CHANNEL_CONTROLS = frozenset({"encryption-in-transit", "mutual-authentication"})
 #: Words in a flow's protocol that mean no channel the operator can encrypt: a person in front of a
 #: sensor, a screen read by a person, paper, or the carrier's own radio link (SMS).
 NO_CHANNEL_WORDS = ("in person", "in-person", "radio", "sms", "screen", "paper", "verbal", "spoken", "face to face")
+#: Protocol words that name a network link the operator can encrypt.
+NETWORK_WORDS = ("http", "https", "tcp", "tls", "vpn", "sftp", "api", "mqtt", "websocket")
 #: Controls an operator runs on systems it operates: not on a person, nor on a device the subject controls.
 OPERATED_CONTROLS = frozenset(
     {
@@ -83,6 +85,8 @@ def _carrier_hop(flow: Flow) -> bool:
 
 def _no_channel(graph: SystemGraph, flow: Flow) -> bool:
     protocol = (flow.protocol or "").lower()
+    if any(word in protocol.split() for word in NETWORK_WORDS):
+        return False  # "HTTP to the screen controller" is a network link, whatever it ends at
     if any(word in protocol for word in NO_CHANNEL_WORDS):
         return True
     return _is_person(graph.elements[flow.source]) or _is_person(graph.elements[flow.target])

@@ -1,27 +1,38 @@
 """Where a faked live presentation or an injected stream meets the system, and how likely it passes there.
 
 A verifier that does not capture is fed by capture points up to `CAPTURE_SEARCH_DEPTH` flows upstream.
-Points of one class (capture kind, remote or not, liveness controls) fare alike, so a verifier keeps only
-the first few ids of each class (`CaptureIndex`); `CapturePricing` picks the point where a fake passes
-most easily, pricing points with extra (what-if) controls on their own.
+Points of one class (capture kind, who controls the device, liveness controls) fare alike, so a verifier
+keeps only the first few ids of each class (`CaptureIndex`); `CapturePricing` picks the point where a fake
+passes most easily, pricing points with extra (what-if) controls, and points the attacker holds, on their own.
+
+Who controls the device decides injection: the subject's own phone is the attacker's to re-flash
+(`inject-remote`); an unwatched kiosk can be opened (`inject-terminal`); a device an operator runs and
+watches (attended capture, or captures shown to staff, an operator or an official: a supervised e-gate)
+cannot be tapped in front of them (`inject-operated`), unless the attacker is that operator or stands on
+the device (a complicit clerk), who injects as at a kiosk.
 """
 
 from __future__ import annotations
 
 from collections import deque
 
+from biotm.analysis.attackers import entries
 from biotm.analysis.numbers import Numbers
 from biotm.analysis.paths import PlaceControls
 from biotm.graph import SystemGraph
-from biotm.model.schema import Capture, Element
+from biotm.model.schema import ActorRole, Attacker, Capture, Element, ElementType
 
 #: How far upstream (in flows) the solver looks for the capture device that feeds a verifier.
 CAPTURE_SEARCH_DEPTH = 3
 LIVE_CONTROLS = ("presentation-attack-detection", "injection-attack-detection", "device-attestation")
 
-#: A capture point's class: its effective capture kind, whether an injected stream counts as remote, and the
-#: liveness controls it has. Two points of one class fare the same at any verifier.
-_PointClass = tuple[Capture, bool, frozenset[str]]
+#: People who run and watch a capture device when its captures reach them (a supervision screen).
+WATCHING_ROLES = (ActorRole.STAFF, ActorRole.OPERATOR, ActorRole.OFFICIAL)
+
+#: A capture point's class: its effective capture kind, the step an injected stream takes there (for an
+#: attacker who does not hold the device) and the liveness controls it has. Two points of one class fare the
+#: same at any verifier.
+_PointClass = tuple[Capture, str, frozenset[str]]
 #: Per class, the smallest point ids (at most _KEPT, sorted); a full class shows that more may exist.
 _Summary = dict[_PointClass, tuple[str, ...]]
 _KEPT = 3
@@ -40,7 +51,42 @@ class CaptureIndex:
     def point_class(self, point: Element) -> _PointClass:
         capture = point.capture if point.capture is not Capture.NONE else Capture.REMOTE
         live = frozenset(c for c in LIVE_CONTROLS if c in self.controls(point.id))
-        return capture, capture is Capture.REMOTE or point.subject_controlled, live
+        return capture, self.injection(point, held=False), live
+
+    def injection(self, point: Element, held: bool) -> str:
+        """The step an injected stream takes at `point`, for an attacker who holds the device or not."""
+        if point.capture in (Capture.REMOTE, Capture.NONE) or point.subject_controlled:
+            return "inject-remote"
+        if not held and self.operated(point):
+            return "inject-operated"
+        return "inject-terminal"
+
+    def operated(self, point: Element) -> bool:
+        """Does someone run and watch the device: attended capture, or captures shown to staff or officials?"""
+        if point.capture is Capture.ATTENDED:
+            return True
+        return any(self._watcher(flow.target) for flow in self.graph.outbound.get(point.id, ()))
+
+    def _watcher(self, element_id: str) -> bool:
+        element = self.graph.elements.get(element_id)
+        return element is not None and element.type is ElementType.ACTOR and element.role in WATCHING_ROLES
+
+    def held_by(self, attacker: Attacker) -> frozenset[str]:
+        """Operated capture points the attacker holds: it stands on the device or on a person who runs it."""
+        stood = {e.element for e in entries(self.graph, attacker) if e.step == "stand"}
+        if not stood:
+            return frozenset()
+        held = set()
+        for point_id in stood:
+            point = self.graph.elements[point_id]
+            if point.capture is not Capture.NONE:
+                held.add(point_id)
+            if self._watcher(point_id):
+                for flow in (*self.graph.outbound.get(point_id, ()), *self.graph.inbound.get(point_id, ())):
+                    other = flow.target if flow.source == point_id else flow.source
+                    if self.graph.elements[other].capture is not Capture.NONE:
+                        held.add(other)
+        return frozenset(p for p in held if self.operated(self.graph.elements[p]))
 
     def summary(self, verifier: Element) -> _Summary:
         """The classes of the capture points feeding `verifier` (see `ChainSolver.capture_points`)."""
@@ -85,6 +131,15 @@ class CapturePricing:
     extra: dict[str, set[str]]
     shared: CaptureIndex
     _capture: dict[str, tuple[float, str, str, list[str]]]
+    #: Operated capture points the attacker being solved holds (`CaptureIndex.held_by`).
+    held: frozenset[str] = frozenset()
+
+    def hold(self, attacker: Attacker) -> None:
+        """Price capture points for `attacker`: the ones it holds take a kiosk's injection step."""
+        held = self.shared.held_by(attacker)
+        if held != self.held:
+            self.held = held
+            self._capture = {}
 
     def controls(self, place: str) -> frozenset[str]:
         raise NotImplementedError
@@ -98,7 +153,7 @@ class CapturePricing:
         cached = self._capture.get(element.id)
         if cached is not None:
             return cached
-        touched = {place for place in self.extra if self._live_extra(place)}
+        touched = {place for place in self.extra if self._live_extra(place)} | self.held
         plain = not touched
         if plain and element.id in self.shared.plain_capture:
             return self.shared.plain_capture[element.id]
@@ -117,12 +172,12 @@ class CapturePricing:
         """(-factor, id) of the best capture point feeding `element`, or None if the summary cannot tell."""
         at_verifier = self.controls(element.id)
         best: tuple[float, str] | None = None
-        for (capture, remote, live), ids in self.shared.summary(element).items():
+        for (capture, inject, live), ids in self.shared.summary(element).items():
             for point_id in ids:
                 if point_id in touched:
                     candidate = (-self._capture_factor(self.graph.elements[point_id], element)[0], point_id)
                 else:
-                    candidate = (-self._factor(capture, remote, live | at_verifier), point_id)
+                    candidate = (-self._factor(capture, inject, live | at_verifier), point_id)
                 if best is None or candidate < best:
                     best = candidate
                 if point_id not in touched:
@@ -130,6 +185,13 @@ class CapturePricing:
             else:
                 if len(ids) == _KEPT:
                     return None
+        # A held point fares better than its class (whose first ids stand for it): price it wherever it is.
+        if self.held:
+            feeding = {p.id for p in self.capture_points(element)}
+            for point_id in sorted(self.held & feeding):
+                candidate = (-self._capture_factor(self.graph.elements[point_id], element)[0], point_id)
+                if best is None or candidate < best:
+                    best = candidate
         return best
 
     def _live_extra(self, place: str) -> bool:
@@ -164,10 +226,10 @@ class CapturePricing:
                     queue.append((flow.source, depth + 1))
         return sorted(found, key=lambda e: e.id) or [element]
 
-    def _factor(self, capture: Capture, remote: bool, here: frozenset[str]) -> float:
+    def _factor(self, capture: Capture, injection: str, here: frozenset[str]) -> float:
         """Probability that a faked presentation or an injected stream passes, given the controls `here`."""
         present = self.numbers.step[f"present-{capture.value}"]
-        inject = self.numbers.step["inject-remote" if remote else "inject-terminal"]
+        inject = self.numbers.step[injection]
         for control in LIVE_CONTROLS:
             if control in here:
                 if control == "presentation-attack-detection":
@@ -180,8 +242,12 @@ class CapturePricing:
         """Probability that a faked presentation or an injected stream passes at this capture point."""
         here = self.controls(point.id) | self.controls(verifier.id)
         capture = point.capture if point.capture is not Capture.NONE else Capture.REMOTE
-        remote = capture is Capture.REMOTE or point.subject_controlled
+        injection = self.shared.injection(point, held=point.id in self.held)
         notes = [f"{capture.value} capture"]
+        if injection == "inject-operated":
+            notes.append("run and watched by its operator")
+        elif point.id in self.held:
+            notes.append("the attacker runs the device")
         weak = []
         for control in LIVE_CONTROLS:
             if control in here:
@@ -189,4 +255,4 @@ class CapturePricing:
             else:
                 notes.append(f"no {control}")
                 weak.append(f"{point.id}:{control}")
-        return self._factor(capture, remote, here), ", ".join(notes), weak
+        return self._factor(capture, injection, here), ", ".join(notes), weak

@@ -5,6 +5,9 @@ from __future__ import annotations
 from biotm.analysis.chains import Origin
 from biotm.result import ChainStep
 
+#: The action of a step that gives the attacker a term it holds from the start (a bought datum, a capability).
+START = "start with"
+
 
 def _key(origin: Origin) -> tuple[str, str]:
     return (origin.kind, f"{origin.element}/{origin.verification.id}" if origin.verification else origin.term)
@@ -50,7 +53,13 @@ def chain_factors(known: dict[str, Origin], origins: list[Origin]) -> list[tuple
                 dep = _key(known[term])
                 uses[dep] = uses.get(dep, 0) + count
     out = []
+    # What the attacker holds from the start is one factor (x1), as the evidence shows it: one step, not one per datum.
+    held = [o for o in origins if o.kind in ("hold", "capability")]
+    if held:
+        out.append((f"{START} {', '.join(repr(o.term) for o in held)}: held from the start", 1.0))
     for origin in origins:
+        if origin.kind in ("hold", "capability"):
+            continue
         relied = 1.0
         for term in origin.depends:
             if term in known:
@@ -85,7 +94,7 @@ def step_of(origin: Origin) -> ChainStep:
         weak = sorted({m for e in leak.edges for m in e.missing})
         action = f"obtain '{origin.term}' at {leak.node.removeprefix('flow:')}"
         return _obtained(origin, action, f"attack path {route} (p={origin.probability:.3g})", weak)
-    how = {"hold": "start with", "public": "collect public", "capability": "start with"}[origin.kind]
+    how = {"hold": START, "public": "collect public", "capability": START}[origin.kind]
     return _obtained(origin, f"{how} '{origin.term}'", origin.evidence, [])
 
 

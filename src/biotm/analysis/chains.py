@@ -18,12 +18,14 @@ import heapq
 from dataclasses import dataclass, replace
 
 from biotm.analysis.capture import LIVE_CONTROLS, CaptureIndex, CapturePricing
+from biotm.analysis.chain_ways import ways_of
 from biotm.analysis.numbers import Numbers
 from biotm.analysis.paths import Leak, PlaceControls, skill_scale
 from biotm.analysis.verifier_controls import (
     LIVE,
     VICTIM_FACTOR,
     checks_a_person,
+    knowledge_only,
     sim_borne,
     terms_of,
     verifier_controls,
@@ -63,6 +65,8 @@ class Satisfied:
     element: str
     verification: Verification
     origin: Origin
+    #: The terms of the way it is passed (`ChainSolver.ways`); empty for the solve's likeliest way.
+    way: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,9 +80,6 @@ class _Eval:
 
 _NONE = _Eval(0.0, (), (), (), ())
 
-
-
-
 @dataclass(frozen=True)
 class _Check:
     """One verification in solving order, with the terms its evaluation reads."""
@@ -87,6 +88,7 @@ class _Check:
     verification: Verification
     reads: frozenset[str]
     relevant: tuple[str, ...]  # controls at the verifier that lower it
+    knowledge: bool = False  # passed on identity data alone (`knowledge_only`)
 
 
 class _Shared(CaptureIndex):
@@ -130,7 +132,7 @@ class _Shared(CaptureIndex):
                 reads.add(term)
         if checks_a_person(self.graph, verification):
             reads.add(VICTIM_FACTOR)  # a second factor there asks for it
-        return _Check(element, verification, frozenset(reads), ())
+        return _Check(element, verification, frozenset(reads), (), knowledge_only(self.graph, verification))
 
     def cone(self, index: int) -> list[int]:
         """The verifications whose outcome can reach verification `index` (itself included), in solving order."""
@@ -209,6 +211,7 @@ class ChainSolver(CapturePricing):
         shared = self.shared
         checks = shared.checks
         order = shared.cone(shared.index[target]) if target is not None else range(len(checks))
+        self.hold(attacker)
         known = self.initial(attacker, leaks)
         best: dict[tuple[str, str], Satisfied] = {}
         floor = self.numbers.step["min-probability"]
@@ -264,12 +267,44 @@ class ChainSolver(CapturePricing):
             result = _with_victim_factor(result, known)
         return result, factor, present, missing
 
+    def ways(self, index: int, known: dict[str, Origin], scale: float) -> list[tuple[tuple[str, ...], Origin]]:
+        """Each way to pass verification `index` (one branch per `any`): its terms and origin, likeliest first.
+
+        The solve keeps only the likeliest way, which is what later verifications rely on; a chain is reported
+        per way, so a control that cuts the likeliest way (enrolling one's own face through a stolen admin
+        login) leaves the other (a photo held to the door reader) as it was, visible before and after, rather
+        than appearing as a new chain. Ways of the same terms are one; a way is named by its terms, which
+        controls do not change (a second factor adds what passes it to the origin's `uses`).
+        """
+        check = self.shared.checks[index]
+        factor, present, missing = self._verifier_factor(index)
+        floor = self.numbers.step["min-probability"]
+        found: dict[tuple[str, ...], Origin] = {}
+        for way in ways_of(check.verification.requires):
+            terms = tuple(sorted(set(terms_of(way))))
+            result = self._requirement(check.element, way, known, scale)
+            if "second-factor" in present:
+                result = _with_victim_factor(result, known)
+            probability = result.probability * factor**scale
+            if probability < floor:
+                continue
+            origin = verified(check, result, probability, present, missing)
+            if terms not in found or found[terms].probability < probability:
+                found[terms] = origin
+        return sorted(found.items(), key=lambda way: (-way[1].probability, way[0]))
+
+    def way_probability(self, index: int, way: tuple[str, ...], known: dict[str, Origin], scale: float) -> float:
+        """The likelihood of passing verification `index` the way of terms `way` (0 if it no longer can)."""
+        return max((o.probability for terms, o in self.ways(index, known, scale) if terms == way), default=0.0)
+
     def _verifier_factor(self, index: int) -> tuple[float, list[str], list[str]]:
         check = self.shared.checks[index]
         plain = not self.extra.get(check.element.id)
         if plain and index in self.shared.plain_factor:
             return self.shared.plain_factor[index]
         factor = self.numbers.step["second-factor-step"] if check.verification.second_factor else 1.0
+        if check.knowledge:
+            factor *= self.numbers.step["knowledge-check"]
         here = self.controls(check.element.id)
         present, missing = [], []
         for control in check.relevant:
@@ -388,6 +423,8 @@ def verified(check: _Check, result: _Eval, probability: float, present: list[str
     """The origin of passing `check` with its requirement evaluated as `result`."""
     element, verification = check.element, check.verification
     evidence = list(result.evidence)
+    if check.knowledge:
+        evidence.append("a person accepts identity data anyone with the record knows; some attempts fail")
     if present:
         evidence.append(f"{element.id} has {', '.join(present)}")
     return Origin(

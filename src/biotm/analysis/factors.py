@@ -47,7 +47,7 @@ def product_factors(steps: Sequence[tuple[str, float]]) -> list[Factor]:
     for i, ((reason, multiplier), after) in enumerate(zip(steps, values, strict=True)):
         last = i == len(steps) - 1
         effect = round(total - shown, DIGITS) if last else round(after - before, DIGITS)
-        text = reason if i == 0 else f"{reason} (x{multiplier:.3g})"
+        text = f"{reason} (x{multiplier:.3g})"  # the product an auditor recomputes: x0.95 x0.3 ...
         out.append(Factor(reason=text or "step", effect=effect))
         shown = round(shown + effect, DIGITS)
         before = after

@@ -28,10 +28,12 @@ STEP_PROBABILITY: dict[str, float] = {
     "present-unattended": 0.6,  # ... to a kiosk or gate
     "present-remote": 0.7,  # ... to the subject's own device
     "inject-remote": 0.8,  # a virtual camera or re-flashed phone feeding a prepared video
-    "inject-terminal": 0.2,  # a tampered or complicit terminal feeding a prepared video
+    "inject-terminal": 0.2,  # a tampered unwatched kiosk, or a complicit operator's terminal, feeding a video
+    "inject-operated": 0.02,  # ... a device its operator runs and watches, which the attacker does not hold
     "template-inversion": 0.3,  # rebuild a usable sample from an unprotected template
     "template-inversion-protected": 0.02,  # ... from an irreversibly protected one
     "second-factor-step": 0.3,  # a verification that also checks a non-biometric factor
+    "knowledge-check": 0.8,  # a person accepts identity data anyone with a bought record knows (a SIM-swap call)
     "min-probability": 0.001,  # paths and leaks less likely than this are not reported
     "min-chain-likelihood": 0.05,  # chains less likely than this are not reported
 }

@@ -12,12 +12,12 @@ from __future__ import annotations
 from itertools import combinations
 
 from biotm.analysis.candidates import fits
-from biotm.analysis.chain_steps import chain_factors, chain_origins, step_of
+from biotm.analysis.chain_steps import START, chain_factors, chain_origins, step_of
 from biotm.analysis.chains import ChainSolver, Origin, Satisfied
 from biotm.analysis.factors import CHAIN_RULE, attack_finding, product_factors
 from biotm.analysis.instances import per_subject
 from biotm.analysis.numbers import Numbers
-from biotm.analysis.paths import Leak, PlaceControls
+from biotm.analysis.paths import Leak, PlaceControls, skill_scale
 from biotm.graph import SystemGraph
 from biotm.model.schema import Attacker
 from biotm.result import SEVERITIES, ChainStep, Factor, Finding, TheftChain, finding_id
@@ -57,18 +57,23 @@ def theft_chains(
         known, satisfied = solver.solve(attacker, leaks[attacker.id])
         for item in satisfied:
             if item.verification.high_assurance and item.origin.probability >= floor:
-                drafts.append((attacker, item, known, satisfied))
+                # One chain per way to pass it: cutting the likeliest way must not make another one appear.
+                index = solver.shared.index[(item.element, item.verification.id)]
+                for way, origin in solver.ways(index, known, skill_scale(attacker)):
+                    if origin.probability >= floor:
+                        way_passed = Satisfied(item.element, item.verification, origin, way)
+                        drafts.append((attacker, way_passed, known, satisfied))
     # broken_by re-solves the chain once per candidate control: only the likeliest chains get it, so
     # the stage stays near-linear on national-scale models (the rest report their weak controls).
-    ranked = sorted(drafts, key=lambda d: (-d[1].origin.probability, d[0].id, d[1].element, d[1].verification.id))
-    explained = {(d[0].id, d[1].element, d[1].verification.id) for d in ranked[:MAX_BROKEN_BY_CHAINS]}
+    ranked = sorted(drafts, key=lambda d: (-d[1].origin.probability, _draft_key(d[0], d[1])))
+    explained = {_draft_key(d[0], d[1]) for d in ranked[:MAX_BROKEN_BY_CHAINS]}
     if len(ranked) > MAX_CHAINS and notes is not None:
         notes.append(
             f"identity-theft chains: the {MAX_CHAINS:,} likeliest of {len(ranked):,} are reported "
             f"(bound MAX_CHAINS, docs/attack-paths.md)"
         )
-    kept = {(d[0].id, d[1].element, d[1].verification.id) for d in ranked[:MAX_CHAINS]}
-    drafts = [d for d in drafts if (d[0].id, d[1].element, d[1].verification.id) in kept]
+    kept = {_draft_key(d[0], d[1]) for d in ranked[:MAX_CHAINS]}
+    drafts = [d for d in drafts if _draft_key(d[0], d[1]) in kept]
     groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list[TheftChain]] = {}
     spent_before = solver.shared.evaluations
     unexplained = 0
@@ -81,17 +86,18 @@ def theft_chains(
         steps = [step_of(o) for o in origins]
         places = tuple(dict.fromkeys(s.verifier for s in steps if s.verifier != "leak"))
         subjects, one_victim = chain_subjects(graph, attacker, origins)
-        chain_id = finding_id("chain", [attacker.id, item.element, item.verification.id])
+        draft = _draft_key(attacker, item)
+        chain_id = finding_id("chain", list(draft))
         explained_by[chain_id] = (chain_factors(known, origins), one_victim)
         broken = []
-        if (attacker.id, item.element, item.verification.id) in explained:
+        if draft in explained:
             if solver.shared.evaluations - spent_before < BROKEN_BY_WORK:
                 broken = broken_by(solver, attacker, leaks[attacker.id], item, floor, (known, satisfied))
             else:
                 unexplained += 1
                 skipped.add(chain_id)
         merge_keys[chain_id] = _merge_key(item, origins)
-        if (attacker.id, item.element, item.verification.id) in explained and chain_id not in skipped:
+        if draft in explained and chain_id not in skipped:
             searched.add(chain_id)
         chain = TheftChain(
             id=chain_id,
@@ -127,6 +133,11 @@ def theft_chains(
         chains.extend(entries[key].model_copy(update=update) for key in keys)
     chains.sort(key=lambda c: (SEVERITIES.index(c.severity), -c.likelihood, c.id))
     return chains, findings
+
+
+def _draft_key(attacker: Attacker, item: Satisfied) -> tuple[str, ...]:
+    """One attacker's chain: the verification it ends in and the way it passes it (the way's terms)."""
+    return (attacker.id, item.element, item.verification.id, "|", *item.way)
 
 
 def _breaking_all(options: list[list[str]]) -> list[str]:
@@ -215,8 +226,7 @@ def _chain_finding(
             Factor(reason="needs one victim's own device: one person per attempt", effect=ONE_VICTIM_IMPACT)
         )
     impact, impact_factors = summed(impact_factors)
-    route = " -> ".join(f"{s.action} ({s.likelihood:.3g})" for s in lead.steps)
-    evidence = f"{lead.attacker}: {route}"
+    evidence = f"{lead.attacker}: {route_text(lead.steps)}"
     broken = breaking[lead.id]  # what breaks the chain for every attacker who holds what the lead holds
     if broken:
         evidence += f"; broken by {' or '.join(broken)}"
@@ -253,6 +263,17 @@ def _chain_finding(
         evidence,
         graph,
     )
+
+
+def route_text(steps: list[ChainStep]) -> str:
+    """The chain as one line: what the attacker starts with folded into one step, then each step in order."""
+    first = [i for i, s in enumerate(steps) if s.verifier == "leak" and s.action.startswith(START)]
+    if len(first) < 2:
+        return " -> ".join(f"{s.action} ({s.likelihood:.3g})" for s in steps)
+    held = ", ".join(f"'{g}'" for i in first for g in steps[i].grants)
+    folded = f"{START} {held} ({min(steps[i].likelihood for i in first):.3g})"
+    skip = set(first)
+    return " -> ".join([folded, *(f"{s.action} ({s.likelihood:.3g})" for i, s in enumerate(steps) if i not in skip)])
 
 
 def chain_subjects(graph: SystemGraph, attacker: Attacker, origins: list[Origin]) -> tuple[int, bool]:
@@ -312,6 +333,9 @@ def broken_by(
 ) -> list[str]:
     """'PLACE:CONTROL' (or 'A+B' for a pair at one place) whose addition drops the chain below the floor.
 
+    The chain is one way to pass its final verification; a control that cuts it leaves the other ways,
+    which are chains of their own.
+
     Only controls the chain's verifier steps lack are tried (the leak steps' controls change attack
     paths, which the mitigation planner measures by re-running the whole audit).
     """
@@ -329,13 +353,14 @@ def broken_by(
     ordered = (own + sorted(candidates - set(own)))[:MAX_BROKEN_BY_CANDIDATES]
     ordered.sort()
 
+    index = solver.shared.index[(item.element, item.verification.id)]
+    scale = skill_scale(attacker)
+
     def survives(extra: dict[str, set[str]]) -> bool:
         # Only the verifications that can reach this one are solved again: its outcome is the full solve's.
-        _, after = solver.sharing(extra).solve(attacker, leaks, target=(item.element, item.verification.id))
-        return any(
-            s.element == item.element and s.verification.id == item.verification.id and s.origin.probability >= floor
-            for s in after
-        )
+        changed = solver.sharing(extra)
+        known_after, _ = changed.solve(attacker, leaks, target=(item.element, item.verification.id))
+        return changed.way_probability(index, item.way, known_after, scale) >= floor
 
     out = []
     for candidate in ordered:

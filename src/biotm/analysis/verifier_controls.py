@@ -45,6 +45,21 @@ def has_a_holder(graph: SystemGraph, verification: Verification) -> bool:
     return False
 
 
+def knowledge_only(graph: SystemGraph, verification: Verification) -> bool:
+    """Is it passed on identity data alone (a name, a date of birth, a number), no trait, token or secret?
+
+    A hotline or counter that accepts what anyone with a bought record knows is still a person deciding:
+    some attempts fail (`knowledge-check`)."""
+    terms = terms_of(verification.requires)
+    return all(
+        t in graph.data
+        and not graph.data[t].possession
+        and not graph.data[t].is_biometric
+        and graph.data[t].category is not DataCategory.CREDENTIAL
+        for t in terms
+    )
+
+
 def moves_a_number(graph: SystemGraph, verification: Verification) -> bool:
     """A SIM change: the victim's phone number is presented and a capability (control of it) is granted."""
     presented = any(

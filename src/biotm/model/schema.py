@@ -364,9 +364,8 @@ class DataItem(Strict):
     description: str | None = None
     category: DataCategory
     modality: Modality | None = None
-    subjects: int = Field(
-        default=1, ge=0, le=MAX_PEOPLE, description="Number of data subjects this item covers."
-    )
+    subjects: int = Field(default=1, ge=0, le=MAX_PEOPLE, description="Number of data subjects this item covers.")
+    possession: bool = Field(default=False, description="Read from a token the person presents: a passport chip.")
     revocable: bool | None = Field(
         default=None, description="Can it be reset after a leak? Defaults to false for biometrics."
     )

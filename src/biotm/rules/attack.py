@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator
 
-from biotm.model.schema import ActorRole, DataItem, ElementType
+from biotm.model.schema import ActorRole, DataItem, Element
 from biotm.rules.base import MANY_SUBJECTS, Hit, RuleContext, is_personal, max_subjects, names, people
 from biotm.rules.registry import rule
 
@@ -94,30 +94,18 @@ def theft_chain(ctx: RuleContext) -> Iterator[Hit]:
     base_likelihood=0.4,
 )
 def no_mfa(ctx: RuleContext) -> Iterator[Hit]:
-    graph = ctx.graph
     reasons: dict[str, list[str]] = {}
-    for element in graph.model.elements:
-        if element.logins and element.type is not ElementType.ACTOR:
-            where = graph.zones[element.zone]
-            if where.internet_facing:
-                reasons.setdefault(element.id, []).append(f"accepts {names(element.logins)} from the internet")
-    for flow in graph.model.flows:
-        # A person who sends to a system logs in to it; so does one reading its console.
-        ends = (flow.source, flow.target) if ctx.is_actor(flow.source) else (flow.target, flow.source)
-        person, system = ctx.elements[ends[0]], ctx.elements[ends[1]]
-        if not ctx.is_actor(person.id) or ctx.is_actor(system.id) or person.role not in ACCOUNT_ROLES:
-            continue
-        why = []
+    for element_id, why in _remote(ctx, reading=True):
+        reasons.setdefault(element_id, []).append(why)
+    for person, system in _accounts(ctx, reading=True):
+        grounds: list[str] = []
         if person.role in ADMIN_ROLES:
-            why.append(f"{person.role.value} '{person.id}' administers it")
-        if ctx.owners[person.id] != ctx.owners[system.id] or graph.zones[person.zone].internet_facing:
-            why.append(f"'{person.id}' comes in from {ctx.owners[person.id]}")
-        records = [d for d in _records(ctx, system.id) if not d.public]
-        reach = max_subjects(records)
+            grounds.append(f"{person.role.value} '{person.id}' administers it")
+        reach = max_subjects([d for d in _records(ctx, system.id) if not d.public])
         if reach >= MANY_SUBJECTS:
-            why.append(f"'{person.id}' can look up {people(reach)} people's records")
-        if why:
-            reasons.setdefault(system.id, []).extend(why)
+            grounds.append(f"'{person.id}' can look up {people(reach)} people's records")
+        if grounds:
+            reasons.setdefault(system.id, []).extend(grounds)
     for element_id in sorted(reasons):
         said = list(dict.fromkeys(reasons[element_id]))
         records = [d for d in _records(ctx, element_id) if is_personal(d) and not d.public]
@@ -126,6 +114,32 @@ def no_mfa(ctx: RuleContext) -> Iterator[Hit]:
             data=tuple(d.id for d in records),
             evidence=f"'{element_id}' has no mfa or second factor, and " + "; ".join(said) + ".",
         )
+
+
+def _accounts(ctx: RuleContext, reading: bool) -> Iterator[tuple[Element, Element]]:
+    """(person, system) per flow by which a staff, operator, official or vendor account uses a system: it sends
+    to it, or (with `reading`) reads its console."""
+    for flow in ctx.graph.model.flows:
+        if ctx.is_actor(flow.source):
+            person, system = ctx.elements[flow.source], ctx.elements[flow.target]
+        elif reading:
+            person, system = ctx.elements[flow.target], ctx.elements[flow.source]
+        else:
+            continue
+        if ctx.is_actor(person.id) and not ctx.is_actor(system.id) and person.role in ACCOUNT_ROLES:
+            yield person, system
+
+
+def _remote(ctx: RuleContext, reading: bool) -> Iterator[tuple[str, str]]:
+    """(element id, how someone logs into it remotely): `logins` accepted from an internet-facing zone, or an
+    account from another organisation or from the internet (a contractor's VPN login)."""
+    graph = ctx.graph
+    for element in graph.model.elements:
+        if element.logins and not ctx.is_actor(element.id) and graph.zones[element.zone].internet_facing:
+            yield element.id, f"it accepts {names(element.logins)} from the internet"
+    for person, system in _accounts(ctx, reading):
+        if ctx.owners[person.id] != ctx.owners[system.id] or graph.zones[person.zone].internet_facing:
+            yield system.id, f"'{person.id}' logs in to it from {ctx.owners[person.id]}"
 
 
 def _records(ctx: RuleContext, element_id: str) -> list[DataItem]:
@@ -137,22 +151,11 @@ def _records(ctx: RuleContext, element_id: str) -> list[DataItem]:
 def remote_logins(ctx: RuleContext) -> dict[str, str]:
     """Elements a person logs into remotely with a password alone (no `mfa`/`second-factor`): id -> who.
 
-    Remote: the element accepts `logins` from an internet-facing zone, or a staff, operator, official or
-    vendor account sends to it from another organisation or from the internet (a contractor's VPN login).
+    Remote as `atk-no-mfa` reads it (`_remote`), counting only accounts that send to the element.
     """
-    graph = ctx.graph
     found: dict[str, str] = {}
-    for element in graph.model.elements:
-        if element.logins and not ctx.is_actor(element.id) and graph.zones[element.zone].internet_facing:
-            found.setdefault(element.id, f"it accepts {names(element.logins)} from the internet")
-    for flow in graph.model.flows:
-        if not ctx.is_actor(flow.source) or ctx.is_actor(flow.target):
-            continue
-        person = ctx.elements[flow.source]
-        if person.role not in ACCOUNT_ROLES:
-            continue
-        if ctx.owners[person.id] != ctx.owners[flow.target] or graph.zones[person.zone].internet_facing:
-            found.setdefault(flow.target, f"'{person.id}' logs in to it from {ctx.owners[person.id]}")
+    for element_id, who in _remote(ctx, reading=False):
+        found.setdefault(element_id, who)
     return {
         element_id: who
         for element_id, who in sorted(found.items())

@@ -37,7 +37,7 @@ from biotm.rules.base import (
     names,
     people,
 )
-from biotm.rules.biometric.capture import REMOTE_MODALITIES
+from biotm.rules.biometric.capture import REMOTE_MODALITIES, presents_own, takes_part
 from biotm.rules.registry import rule
 
 FAMILY = "linddun"
@@ -101,7 +101,7 @@ def linking(ctx: RuleContext) -> Iterator[Hit]:
     # flows, or holding them itself), worked out when first needed.
     linkable: dict[str, set[str]] = {}
     for flow in ctx.crossing_flows:
-        if flow.target in ctx.actors:
+        if flow.target in ctx.actors or presents_own(ctx, flow):  # showing one's own ID at a check is no join
             continue
         candidates = ctx.flow_items_where(flow, _linking_key)
         if not candidates:
@@ -210,8 +210,8 @@ def non_repudiation(ctx: RuleContext) -> Iterator[Hit]:
 def detecting(ctx: RuleContext) -> Iterator[Hit]:
     graph = ctx.graph
     for element in graph.model.elements:
-        if element.capture is not Capture.UNATTENDED or not graph.public_place(element.id):
-            continue
+        if element.capture is not Capture.UNATTENDED or not graph.public_place(element.id) or takes_part(ctx, element):
+            continue  # a gate or kiosk the person uses on purpose does not capture bystanders
         biometric = [d for d in ctx.available(element.id) if d.is_biometric and d.modality in REMOTE_MODALITIES]
         if not biometric or any(graph.lineage[d.id].reaches & ctx.identifying_matchers for d in biometric):
             continue  # bio-public-surveillance reports cameras that feed identification

@@ -13,6 +13,7 @@ from typing import Any
 from biotm.legal.scope import Citations, PlaceScope
 from biotm.result import Factor, Finding, finding_id, trusted_finding
 from biotm.rules.base import KIT_PARTS, Hit, Rule, RuleContext, kit_parts, max_subjects
+from biotm.rules.fitting import Proposals
 from biotm.rules.registry import BUILTIN_FAMILIES
 from biotm.scoring import CONTROL_EFFECT, impact, likelihood, severity
 
@@ -86,6 +87,7 @@ class Scorer:
         self._element_controls = ctx.element_control_sets
         self._flow_controls = ctx.flow_control_sets
         self.citations = Citations(ctx.graph)
+        self.proposals = Proposals(ctx.graph)
 
     def _impact(self, rule: Rule, hit: Hit, data: list[str]) -> tuple[float, list[Factor]]:
         key = (
@@ -252,4 +254,7 @@ class Scorer:
         values["places"] = list(hit.places)
         values["evidence"] = hit.evidence
         values["location"] = self._location_of(*hit.location) if hit.location is not None else None
+        fitting = self.proposals.fitting(scores.rule.mitigations, hit.control_places)
+        if len(fitting) < len(scores.rule.mitigations):  # only what goes where the finding's controls count
+            values["mitigations"] = [c for c in values["mitigations"] if c in fitting]
         return trusted_finding(values) if scores.trusted else Finding.model_validate(values)

@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from biotm.analysis.candidates import fits
 from biotm.model.schema import ActorRole, ElementType, Flow
 from biotm.rules.base import ControlPlace, Hit, RuleContext, interaction, is_exposed_biometric, is_personal, names
+from biotm.rules.biometric.capture import presents_own
 from biotm.rules.registry import rule
 
 FAMILY = "stride"
@@ -35,7 +37,8 @@ class _Crossing(NamedTuple):
     operated_target: bool
     #: The last hop to the data subject's own device (an SMS to the subscriber's handset): nobody running the
     #: system can authenticate, encrypt or integrity-protect it there; the SMS channel's own weakness (SIM
-    #: swap, interception) is the identity-theft chains' to report.
+    #: swap, interception) is the identity-theft chains' to report. Likewise a hop with no channel to protect
+    #: (an SMS over the carrier's radio link, a screen read by a person: `candidates.fits`).
     to_subjects_device: bool
     untrusted_source: bool
     #: ("flow", id): where the findings point in the file.
@@ -71,7 +74,8 @@ def _crossings(ctx: RuleContext) -> list[_Crossing]:
                 target_actor=flow.target in ctx.actors,
                 source_actor=flow.source in ctx.actors,
                 operated_target=target.type in _SYSTEM_TARGETS and not target.subject_controlled,
-                to_subjects_device=target.type is not ElementType.ACTOR and ctx.subject_side(target.id),
+                to_subjects_device=(target.type is not ElementType.ACTOR and ctx.subject_side(target.id))
+                or not fits(ctx.graph, flow.id, "encryption-in-transit"),
                 untrusted_source=_untrusted_source(ctx, flow),
                 on_flow=on_flow,
                 flow_controls=(on_flow,),
@@ -193,7 +197,8 @@ def information_disclosure(ctx: RuleContext) -> Iterator[Hit]:
 )
 def repudiation(ctx: RuleContext) -> Iterator[Hit]:
     for crossing in ctx.derived(_crossings):
-        if crossing.operated_target and crossing.personal:
+        # A person presenting their own face and ID in person is the check itself, not a request to log.
+        if crossing.operated_target and crossing.personal and not presents_own(ctx, crossing.flow):
             yield _hit(crossing, "no audit log records who sent what.", personal=True)
 
 

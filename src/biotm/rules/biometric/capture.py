@@ -8,6 +8,7 @@ from biotm.legal.bases import rests_on_consent, separately_consented
 from biotm.legal.laws import law_of
 from biotm.legal.scope import applies, subject_places
 from biotm.model.schema import (
+    ActorRole,
     BasisKind,
     Capture,
     DataCategory,
@@ -357,3 +358,21 @@ def public_surveillance(ctx: RuleContext) -> Iterator[Hit]:
             control_places=places,
             location=("element", element.id),
         )
+
+
+def takes_part(ctx: RuleContext, element: Element) -> bool:
+    """Does the person present on purpose: the sensor verifies a claim (1:1, a grant) or reads what only a
+    participant gives (a fingerprint on the glass, a passport chip)? A street camera does none of these."""
+    if element.verifies or element.matching is Matching.VERIFY:
+        return True
+    return any(
+        d.possession or (d.is_biometric and d.modality is not None and d.modality not in REMOTE_MODALITIES)
+        for d in ctx.available(element.id)
+    )
+
+
+def presents_own(ctx: RuleContext, flow: Flow) -> bool:
+    """A data subject handing over their own data in person (a face and an ID card shown at a door)."""
+    source = ctx.elements[flow.source]
+    return ctx.is_actor(source.id) and source.role is ActorRole.DATA_SUBJECT
+

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from biotm.model.schema import DataItem, Element, ElementType, Flow, Matching
+from biotm.analysis.chain_ways import ways_of
+from biotm.model.schema import DataCategory, DataItem, Element, ElementType, Flow, Matching
 from biotm.result import Factor
 from biotm.rules.base import (
     IDENTITY_CATEGORIES,
@@ -48,7 +49,9 @@ def _kit(items: list[DataItem]) -> tuple[list[str], int] | None:
     threat_tree=("L.1", "I.1", "DD.2"),
     cwe=("CWE-359",),
     regulations=("PIPL-28", "PIPL-51", "PIPL-55", "GDPR-5", "GDPR-32", "CN-FRT-security"),
-    suppressed_by=(("pseudonymisation",), ("data-minimisation",)),
+    # Encryption in transit counts on a flow only (`fitting`): an encrypted hop is not where the kit is kept
+    # together; the store that receives it is (its own finding), and the disclosure is the disclosure rules'.
+    suppressed_by=(("pseudonymisation",), ("data-minimisation",), ("encryption-in-transit",)),
     lowered_by=("encryption-at-rest", "access-control", "audit-logging", "dlp"),
     default_severity="critical",
     base_likelihood=0.45,
@@ -226,7 +229,8 @@ def _biometric_terms(ctx: RuleContext, element: Element, terms: list[str]) -> tu
     id="bio-sole-factor",
     title="High-assurance action granted on a biometric match alone",
     description="Money, identity or account control is granted on a biometric match with no second, "
-    "revocable factor; a spoof or a leaked face is then enough, and the face cannot be changed afterwards.",
+    "revocable factor (a secret, a capability such as an OTP or an enrolled device, or a token read at the "
+    "verifier: `possession`); a spoof or a leaked face is then enough, and the face cannot be changed afterwards.",
     family=FAMILY,
     categories=("BIO:Sole factor", "STRIDE:Spoofing", "STRIDE:Elevation of privilege"),
     cwe=("CWE-308",),
@@ -242,12 +246,15 @@ def sole_factor(ctx: RuleContext) -> Iterator[Hit]:
         for verification in element.verifies:
             if not verification.high_assurance or verification.second_factor:
                 continue
-            req = verification.requires
-            terms = [req] if isinstance(req, str) else req.terms()
-            bio, items = _biometric_terms(ctx, element, terms)
-            if bio:
-                weak.append(verification.id)
-                used.update(items)
+            # Each way to pass it (one branch per `any`) needs its own second factor: a door that opens on an
+            # enrolled badge *or* a face alone opens on the face alone.
+            for way in ways_of(verification.requires):
+                terms = [way] if isinstance(way, str) else way.terms()
+                bio, items = _biometric_terms(ctx, element, terms)
+                if bio and not any(_is_second_factor(ctx, t) for t in terms):
+                    weak.append(verification.id)
+                    used.update(items)
+                    break
         if weak:
             yield Hit.at_element(
                 element.id,
@@ -256,6 +263,21 @@ def sole_factor(ctx: RuleContext) -> Iterator[Hit]:
                 "and nothing the person could revoke after a leak.",
                 impact_factors=(Factor(reason="grants identity, money or account control", effect=0.1),),
             )
+
+
+def _is_second_factor(ctx: RuleContext, term: str) -> bool:
+    """A factor besides the biometric: something held (a token, an enrolled phone, an OTP) or known (a secret).
+
+    A capability (what another verification granted or the person holds: an OTP on their SIM, a credential
+    on their phone), a credential (a password, a ticket) or a datum read from a token the person presents
+    (`possession`: a passport chip). An identifier or a document photo is not: anyone who has the data has it.
+    """
+    if term.startswith("live:"):
+        return False
+    item = ctx.data.get(term)
+    if item is None:
+        return True
+    return item.possession or item.category is DataCategory.CREDENTIAL
 
 
 @rule(
