@@ -14,10 +14,9 @@ MAX_LINES = 400
 #: and remove its line; a ceiling is never raised and no module is added.
 OVERSIZED = {
     "biotm.analysis.chains": 479,
-    "biotm.generate": 556,
+    "biotm.generate": 430,
     "biotm.model.schema": 570,
-    "biotm.report.diagram": 488,
-    "biotm.report.pdf": 496,
+    "biotm.report.diagram": 435,
     "biotm.rules.base": 610,
     "biotm.rules.linddun": 416,
 }

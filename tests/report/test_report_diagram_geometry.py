@@ -9,7 +9,8 @@ import re
 import pytest
 from report_support import SCENARIOS, audited
 
-from biotm.report.diagram import EDGE_LABEL_W, NODE_H, NODE_W, Diagram, _width, layout, wrap
+from biotm.report.diagram import EDGE_LABEL_W, _width, layout, wrap
+from biotm.report.diagram_model import NODE_H, NODE_W, Diagram
 
 Box = tuple[float, float, float, float]
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from biotm.model.schema import Flow
@@ -21,99 +20,24 @@ from biotm.result import AuditResult
 if TYPE_CHECKING:
     import networkx as nx
 
-#: Stroke colours by worst open finding; "none" for flows and elements without one.
-COLOURS: dict[str, str] = {
-    "critical": "#b71c1c",
-    "high": "#e65100",
-    "medium": "#c79100",
-    "low": "#1565c0",
-    "info": "#607d8b",
-    "none": "#8a8a8a",
-}
-
-NODE_W = 160.0
-NODE_H = 62.0  # three lines of name and one of type and id
-GAP_X = 28.0
-GAP_Y = 18.0
-PAD = 14.0
-HEADER = 38.0  # two lines of zone name: wrapped, never cut short
-ZONE_GAP = 150.0  # room for a flow label between zone columns
-MARGIN = 20.0
-#: Above this many elements every diagram (`biotm diagram` without --full, and the HTML, PDF and Markdown
-#: reports) draws the zone overview, in time linear in the model: every element would be a hairball, and
-#: Graphviz takes minutes on thousands of boxes.
-LARGE_MODEL = 150
-MAX_COLUMNS = 2  # element columns inside one zone: keeps wide models readable
-CHAR_W = 6.6  # average glyph width of the 12px sans-serif labels, for truncation
-
-
-@dataclass
-class Node:
-    id: str
-    label: str
-    kind: str
-    zone: str
-    severity: str = "none"
-    biometric_store: bool = False
-    rank: int = 0
-    x: float = 0.0
-    y: float = 0.0
-
-
-@dataclass
-class ZoneBox:
-    id: str
-    label: str
-    parent: str | None
-    owner: str
-    jurisdiction: str
-    exposure: list[str]
-    depth: int = 0
-    x: float = 0.0
-    y: float = 0.0
-    w: float = 0.0
-    h: float = 0.0
-
-
-@dataclass
-class Edge:
-    id: str
-    label: str
-    source: str
-    target: str
-    data: list[str]
-    severity: str = "none"
-    biometric: bool = False
-    encrypted: bool = False
-    #: "network", "in-person" (a person presents or reads: no link to encrypt) or "radio".
-    medium: str = "network"
-    path: str = ""
-    #: The drawn route: an orthogonal polyline from the source's border to the target's (`path` draws it).
-    points: list[tuple[float, float]] = field(default_factory=list)
-    label_x: float = 0.0
-    label_y: float = 0.0
-
-
-@dataclass
-class Diagram:
-    title: str
-    nodes: dict[str, Node] = field(default_factory=dict)
-    zones: dict[str, ZoneBox] = field(default_factory=dict)
-    edges: list[Edge] = field(default_factory=list)
-    width: float = 0.0
-    height: float = 0.0
-    _members: dict[str, list[Node]] = field(default_factory=dict, repr=False)
-
-    def children(self, zone_id: str | None) -> list[ZoneBox]:
-        """Zones directly inside `zone_id` (top-level zones for None), by id."""
-        return sorted((z for z in self.zones.values() if z.parent == zone_id), key=lambda z: z.id)
-
-    def members(self, zone_id: str) -> list[Node]:
-        """Elements directly in `zone_id`, by rank then id (indexed once ranks are set)."""
-        if not self._members:
-            for node in sorted(self.nodes.values(), key=lambda n: (n.rank, n.id)):
-                self._members.setdefault(node.zone, []).append(node)
-        return self._members.get(zone_id, [])
+from biotm.report.diagram_model import (
+    CHAR_W,
+    COLOURS,
+    GAP_X,
+    GAP_Y,
+    HEADER,
+    LARGE_MODEL,
+    MARGIN,
+    MAX_COLUMNS,
+    NODE_H,
+    NODE_W,
+    PAD,
+    ZONE_GAP,
+    Diagram,
+    Edge,
+    Node,
+    ZoneBox,
+)
 
 
 def _unranked(result: AuditResult) -> Diagram:
@@ -227,8 +151,9 @@ def overview_structure(result: AuditResult) -> Diagram:
         if len(members) == 1:
             label = f"{first.name} ({elements}, {where}{''.join(', ' + e for e in exposure)})"
         else:
-            label = (f"{len(members)} zones like “{first.name}” ({elements}, {where}"
-                     f"{''.join(', ' + e for e in exposure)})")
+            label = (
+                f"{len(members)} zones like “{first.name}” ({elements}, {where}{''.join(', ' + e for e in exposure)})"
+            )
         diagram.nodes[first.id] = Node(first.id, label, "zone", f"owner:{first.owner}")
         for member in members:
             node_of[member] = first.id
@@ -246,12 +171,19 @@ def overview_structure(result: AuditResult) -> Diagram:
             node = diagram.nodes[zone_id]
             if severity_rank[worst] < severity_rank[node.severity]:
                 node.severity = worst
-        diagram.edges.append(Edge(
-            id=f"{source}>{target}", label=f"{len(edges):,} flow{'s' if len(edges) != 1 else ''}", source=source,
-            target=target, data=sorted({d for e in edges for d in e.data}), severity=worst,
-            biometric=any(e.biometric for e in edges), encrypted=all(e.encrypted for e in edges),
-            medium="network" if any(e.medium == "network" for e in edges) else edges[0].medium,
-        ))
+        diagram.edges.append(
+            Edge(
+                id=f"{source}>{target}",
+                label=f"{len(edges):,} flow{'s' if len(edges) != 1 else ''}",
+                source=source,
+                target=target,
+                data=sorted({d for e in edges for d in e.data}),
+                severity=worst,
+                biometric=any(e.biometric for e in edges),
+                encrypted=all(e.encrypted for e in edges),
+                medium="network" if any(e.medium == "network" for e in edges) else edges[0].medium,
+            )
+        )
     _break_zone_cycles(diagram)
     _rank(diagram)
     return diagram
@@ -501,4 +433,3 @@ def fit(label: str, width: float) -> str:
             break
         out += ch
     return out.rstrip() + "…"
-

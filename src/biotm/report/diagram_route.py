@@ -19,7 +19,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from biotm.report.diagram import Diagram, Edge, Node
+    from biotm.report.diagram_model import Diagram, Edge, Node
 
 Point = tuple[float, float]
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1

@@ -15,7 +15,8 @@ import re
 import shutil
 import subprocess
 
-from biotm.report.diagram import COLOURS, Diagram, wrap
+from biotm.report.diagram import wrap
+from biotm.report.diagram_model import COLOURS, Diagram
 from biotm.report.dot import NATIVE_STYLES, SHAPES, medium_style, quote
 
 FONT = "Noto Sans CJK SC"

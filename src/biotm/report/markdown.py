@@ -12,13 +12,12 @@ from biotm.report import ReportOptions, grouping, mermaid, view
 from biotm.report import summary as deliverable
 from biotm.report.diagram import is_large
 from biotm.report.markdown_plan import plan, what_if
-from biotm.report.markdown_text import code, codes, table, text
+from biotm.report.markdown_text import code, codes, few, table, text
 from biotm.result import SEVERITIES, AuditResult, Factor, Finding, RegulationRef
 
 #: Re-exported: the sinks other Markdown renderers (diff, DPIA) use, and the plan sections.
 __all__ = ["code", "codes", "plan", "render", "render_with", "table", "text", "what_if"]
 #: Ids listed in one table cell of a large model's report before "and N more".
-FEW = 12
 
 def _factors(factors: list[Factor]) -> str:
     return "; ".join(f"{text(f.reason)} ({f.effect:+.2f})" for f in factors) or "none given"
@@ -194,17 +193,10 @@ def regulations(result: AuditResult) -> Iterator[str]:
     yield from table(
         ["law", "article", "title", "findings"],
         (
-            [text(_law_name(r)), text(r.article), text(r.title), _few([f.id for f in touched.get(r.id, [])], large)]
+            [text(_law_name(r)), text(r.article), text(r.title), few([f.id for f in touched.get(r.id, [])], large)]
             for r in refs
         ),
     )
-
-
-def _few(ids: list[str], large: bool) -> str:
-    """Ids as code spans; on a large model the first FEW and a count (the JSON report lists every one)."""
-    if not large or len(ids) <= FEW:
-        return codes(ids)
-    return f"{codes(ids[:FEW])} and {len(ids) - FEW:,} more"
 
 
 def lineage(result: AuditResult) -> Iterator[str]:
@@ -214,8 +206,8 @@ def lineage(result: AuditResult) -> Iterator[str]:
     yield from table(
         ["data", "category", "subjects", "collected at", "derived from", "stored at", "reaches", "owners"],
         (
-            [code(e.data), e.category, view.people(e.subjects), _few(e.collected_at, large),
-             _few(e.derived_from, large), _few(e.stored_at, large), _few(e.reaches, large),
+            [code(e.data), e.category, view.people(e.subjects), few(e.collected_at, large),
+             few(e.derived_from, large), few(e.stored_at, large), few(e.reaches, large),
              ", ".join(text(o) for o in e.owners)]
             for e in result.lineage
         ),

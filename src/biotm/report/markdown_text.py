@@ -32,3 +32,14 @@ def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines.extend("| " + " | ".join(cell or " " for cell in row) + " |" for row in rows)
     return [*lines, ""]
+
+
+#: Ids listed in a Markdown cell of a large model before "and N more".
+FEW = 12
+
+
+def few(ids: list[str], large: bool) -> str:
+    """Ids as code spans; on a large model the first FEW and a count (the JSON report lists every one)."""
+    if not large or len(ids) <= FEW:
+        return codes(ids)
+    return f"{codes(ids[:FEW])} and {len(ids) - FEW:,} more"

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from biotm.report.diagram import COLOURS, Diagram, drawn_structure
+from biotm.report.diagram import drawn_structure
+from biotm.report.diagram_model import COLOURS, Diagram
 from biotm.report.view import printable
 from biotm.result import AuditResult
 

@@ -10,23 +10,18 @@ text is escaped for ReportLab's paragraph markup (`&`, `<`, `>`) and made printa
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Iterable
 from typing import Any
 
-from reportlab.graphics.shapes import Drawing, Path, Rect, String
+from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
-    Image,
     KeepTogether,
     NextPageTemplate,
     PageBreak,
@@ -38,49 +33,16 @@ from reportlab.platypus import (
 )
 
 from biotm.report import ReportOptions, summary, view
-from biotm.report.diagram import COLOURS, NODE_H, NODE_W, Diagram, caption, report_layout, wrap
+from biotm.report.diagram import wrap
 from biotm.report.grouping import FindingGroup, groups, top_groups
+from biotm.report.pdf_diagram import diagram_flowable, legend, rect
+from biotm.report.pdf_text import BODY, CELL, CENTRE, CJK_FONT, H1, H2, H3, SMALL, TITLE, _fonts, esc, font_for, para
 from biotm.result import AuditResult, Finding
 
-CJK_FONT = "STSong-Light"
 #: Places of one group listed in the PDF; the XLSX register and the JSON report list every one.
 PLACES_LISTED = 40
 EVIDENCE_CHARS = 1500
 CHAINS_SHOWN = 20
-_WIDE = re.compile(r"([^\x00-\x7f\u00a0-\u00ff]+)")
-
-_styles = getSampleStyleSheet()
-BODY = ParagraphStyle("body", parent=_styles["BodyText"], fontName="Helvetica", fontSize=9.5, leading=12.5)
-SMALL = ParagraphStyle("small", parent=BODY, fontSize=8, leading=10, textColor=colors.HexColor("#455a64"))
-H1 = ParagraphStyle("h1", parent=_styles["Heading1"], fontName="Helvetica-Bold", fontSize=17, spaceAfter=8)
-H2 = ParagraphStyle("h2", parent=_styles["Heading2"], fontName="Helvetica-Bold", fontSize=13, spaceBefore=8)
-H3 = ParagraphStyle("h3", parent=_styles["Heading3"], fontName="Helvetica-Bold", fontSize=10.5, spaceBefore=6,
-                    spaceAfter=2)
-TITLE = ParagraphStyle("title", parent=H1, fontSize=26, leading=32, alignment=TA_CENTER, spaceAfter=14)
-CENTRE = ParagraphStyle("centre", parent=BODY, alignment=TA_CENTER, fontSize=11, leading=15)
-CELL = ParagraphStyle("cell", parent=BODY, fontSize=8, leading=9.8)
-
-
-def _fonts() -> None:
-    if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
-
-
-def esc(text: object) -> str:
-    """Model text as inert paragraph markup: printable, `& < >` escaped, wide runs in the CJK font."""
-    flat = " ".join(view.printable(str(text)).split())
-    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _WIDE.sub(lambda m: f'<font name="{CJK_FONT}">{m.group(1)}</font>', flat)
-
-
-def font_for(text: str) -> str:
-    return CJK_FONT if _WIDE.search(text) else "Helvetica"
-
-
-def para(text: str, style: ParagraphStyle = BODY) -> Paragraph:
-    """A paragraph of already escaped markup."""
-    return Paragraph(text, style)
-
 
 def _table(rows: list[list[str]], widths: list[float], header: bool = True) -> Table:
     cells = [[para(c, CELL) for c in row] for row in rows]
@@ -108,7 +70,7 @@ def _bar_chart(chart: summary.Chart, width: float) -> Drawing:
         label = wrap(bar.label, (label_w - 8) * 1.45, 1)[0]  # wrap() measures 12px text; these are 8pt
         drawing.add(String(0, y + 2, label, fontName=font_for(label), fontSize=8))
         length = (width - label_w - 50) * bar.value / top
-        drawing.add(_rect(label_w, y, max(length, 0.5), row - 4, bar.colour))
+        drawing.add(rect(label_w, y, max(length, 0.5), row - 4, bar.colour))
         value = f"{bar.value:g}" if chart.unit != "risk" else f"{bar.value:.2f}"
         drawing.add(String(label_w + length + 4, y + 2, value, fontName="Helvetica", fontSize=8))
     if not chart.bars:
@@ -116,96 +78,6 @@ def _bar_chart(chart: summary.Chart, width: float) -> Drawing:
     return drawing
 
 
-
-
-def _rect(x: float, y: float, w: float, h: float, fill: str | None, stroke: str | None = None,
-          width: float = 1.0, dash: list[float] | None = None, radius: float = 0.0) -> Rect:
-    # attributes set one by one: the type stubs cannot express Rect's keyword arguments
-    rect = Rect(x, y, w, h, rx=radius, ry=radius)
-    rect.fillColor = colors.HexColor(fill) if fill else None
-    rect.strokeColor = colors.HexColor(stroke) if stroke else None
-    rect.strokeWidth = width
-    if dash:
-        rect.strokeDashArray = dash
-    return rect
-
-
-def _vector_diagram(diagram: Diagram) -> Drawing:
-    """The built-in layout drawn as vectors (when Graphviz is not installed); y flipped for PDF."""
-    h = diagram.height
-    drawing = Drawing(diagram.width, h)
-    for zone in sorted(diagram.zones.values(), key=lambda z: (z.depth, z.id)):
-        fill = ("#f7f9fb", "#eef3f7", "#e4ecf2")[zone.depth % 3]
-        drawing.add(_rect(zone.x, h - zone.y - zone.h, zone.w, zone.h, fill,
-                          "#c62828" if zone.exposure else "#546e7a", dash=[6.0, 3.0] if zone.exposure else None,
-                          radius=6))
-        for index, line in enumerate(caption(zone)):
-            drawing.add(String(zone.x + 8, h - zone.y - 15 - 13 * index, line, fontName=font_for(line), fontSize=10))
-    dashes: dict[str, list[float]] = {"in-person": [1.5, 3], "radio": [9, 3, 2, 3]}
-    for edge in diagram.edges:
-        if len(edge.points) < 2:
-            continue
-        path = Path(strokeColor=colors.HexColor(COLOURS[edge.severity]), strokeWidth=2.6 if edge.biometric else 1.3,
-                    fillColor=None, strokeDashArray=dashes.get(edge.medium, [] if edge.encrypted else [7.0, 4.0]))
-        path.moveTo(edge.points[0][0], h - edge.points[0][1])
-        for x, y in edge.points[1:]:
-            path.lineTo(x, h - y)
-        drawing.add(path)
-    for node in diagram.nodes.values():
-        fill = {"actor": "#fffde7", "store": "#fce4ec", "process": "#e3f2fd", "device": "#e8f5e9"}.get(node.kind,
-                                                                                                    "#eceff1")
-        drawing.add(_rect(node.x, h - node.y - NODE_H, NODE_W, NODE_H, fill, COLOURS[node.severity],
-                          2.0 if node.severity != "none" else 1.0, radius=8))
-        for index, line in enumerate(wrap(node.label, NODE_W - 12, 3)):
-            drawing.add(String(node.x + NODE_W / 2, h - node.y - 16 - 13 * index, line, fontName=font_for(line),
-                               fontSize=10, textAnchor="middle"))
-        drawing.add(String(node.x + NODE_W / 2, h - node.y - NODE_H + 7, f"{node.kind} · {node.id}"[:30],
-                           fontName="Helvetica", fontSize=7, textAnchor="middle", fillColor=colors.grey))
-    return drawing
-
-
-class _Scaled(Flowable):
-    """A drawing scaled to fit the frame, keeping its proportions."""
-
-    def __init__(self, drawing: Drawing, width: float, height: float) -> None:
-        super().__init__()
-        scale = min(width / drawing.width, height / drawing.height, 1.5)
-        self.drawing = drawing
-        self.scale = scale
-        self.width, self.height = drawing.width * scale, drawing.height * scale
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        return self.width, self.height
-
-    def draw(self) -> None:
-        self.canv.saveState()
-        self.canv.scale(self.scale, self.scale)
-        self.drawing.drawOn(self.canv, 0, 0)
-        self.canv.restoreState()
-
-
-def _diagram_flowable(result: AuditResult, width: float, height: float) -> Flowable:
-    from biotm.report import graphviz
-
-    diagram = report_layout(result)
-    png = graphviz.layout_png(diagram)
-    if png is not None:
-        from reportlab.lib.utils import ImageReader
-
-        w, h = ImageReader(io.BytesIO(png)).getSize()
-        scale = min(width / w, height / h)
-        return Image(io.BytesIO(png), width=w * scale, height=h * scale)
-    return _Scaled(_vector_diagram(diagram), width, height)
-
-
-def _legend() -> Paragraph:
-    return para(
-        "Boxes are zones (dashed red: internet-facing or public place). Line colour: worst open finding "
-        "(critical dark red, high orange, medium amber, low blue, none grey); thick: carries biometric data. "
-        "Solid: encrypted network flow; dashed: unencrypted network flow; dotted: in person or on a screen "
-        "(no network link); bold dashes: radio. BIO marks stores where biometric data rest.",
-        SMALL,
-    )
 
 
 def _clipped(text: str) -> str:
@@ -455,7 +327,7 @@ def render_with(result: AuditResult, options: ReportOptions) -> bytes:
     if len(result.model.elements) > 150:
         story.append(para("Zone overview: each box is a trust zone (its element count in brackets), grouped by "
                           "owner; lines aggregate the flows between zones.", SMALL))
-    story += [_diagram_flowable(result, flat.width, flat.height - 30 * mm), Spacer(1, 3 * mm), _legend()]
+    story += [diagram_flowable(result, flat.width, flat.height - 30 * mm), Spacer(1, 3 * mm), legend()]
     story += [NextPageTemplate("portrait"), PageBreak()]
     if options.summary_only:
         story.append(para("Summary only (--summary-only): the sections, findings, chains and plan are in the full "

@@ -6,7 +6,8 @@ import re
 
 from markupsafe import Markup, escape
 
-from biotm.report.diagram import COLOURS, MARGIN, NODE_H, NODE_W, Diagram, Edge, caption, fit, report_layout, wrap
+from biotm.report.diagram import caption, fit, report_layout, wrap
+from biotm.report.diagram_model import COLOURS, MARGIN, NODE_H, NODE_W, Diagram, Edge
 from biotm.report.templates import environment
 from biotm.result import AuditResult
 

@@ -1,0 +1,49 @@
+"""The PDF's paragraph styles and text escaping: model text as inert ReportLab markup, CJK runs in a CID font."""
+
+from __future__ import annotations
+
+import re
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import Paragraph
+
+from biotm.report import view
+
+CJK_FONT = "STSong-Light"
+_WIDE = re.compile(r"([^\x00-\x7f\u00a0-\u00ff]+)")
+
+_styles = getSampleStyleSheet()
+BODY = ParagraphStyle("body", parent=_styles["BodyText"], fontName="Helvetica", fontSize=9.5, leading=12.5)
+SMALL = ParagraphStyle("small", parent=BODY, fontSize=8, leading=10, textColor=colors.HexColor("#455a64"))
+H1 = ParagraphStyle("h1", parent=_styles["Heading1"], fontName="Helvetica-Bold", fontSize=17, spaceAfter=8)
+H2 = ParagraphStyle("h2", parent=_styles["Heading2"], fontName="Helvetica-Bold", fontSize=13, spaceBefore=8)
+H3 = ParagraphStyle("h3", parent=_styles["Heading3"], fontName="Helvetica-Bold", fontSize=10.5, spaceBefore=6,
+                    spaceAfter=2)
+TITLE = ParagraphStyle("title", parent=H1, fontSize=26, leading=32, alignment=TA_CENTER, spaceAfter=14)
+CENTRE = ParagraphStyle("centre", parent=BODY, alignment=TA_CENTER, fontSize=11, leading=15)
+CELL = ParagraphStyle("cell", parent=BODY, fontSize=8, leading=9.8)
+
+
+def _fonts() -> None:
+    if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+
+
+def esc(text: object) -> str:
+    """Model text as inert paragraph markup: printable, `& < >` escaped, wide runs in the CJK font."""
+    flat = " ".join(view.printable(str(text)).split())
+    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _WIDE.sub(lambda m: f'<font name="{CJK_FONT}">{m.group(1)}</font>', flat)
+
+
+def font_for(text: str) -> str:
+    return CJK_FONT if _WIDE.search(text) else "Helvetica"
+
+
+def para(text: str, style: ParagraphStyle = BODY) -> Paragraph:
+    """A paragraph of already escaped markup."""
+    return Paragraph(text, style)
