@@ -498,9 +498,9 @@ CostRate = Annotated[float, Field(ge=0, le=MAX_COST_DAYS, allow_inf_nan=False, s
 #: which a test keeps equal to this list; named here so validating a model imports no analysis).
 ATTACK_STEPS = frozenset(
     {
-        "eavesdrop", "inject-remote", "inject-terminal", "insider-abuse", "internet-reach", "internet-reach-open",
-        "lateral", "login", "login-mfa", "min-chain-likelihood", "min-probability", "physical-reach",
-        "present-attended", "present-remote", "present-unattended", "response", "second-factor-step",
+        "eavesdrop", "inject-operated", "inject-remote", "inject-terminal", "insider-abuse", "internet-reach",
+        "internet-reach-open", "knowledge-check", "lateral", "login", "login-mfa", "min-chain-likelihood",
+        "min-probability", "physical-reach", "present-attended", "present-remote", "present-unattended", "response", "second-factor-step",
         "template-inversion", "template-inversion-protected", "zone-reach",
     }
 )
