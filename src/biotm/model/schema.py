@@ -500,8 +500,8 @@ ATTACK_STEPS = frozenset(
     {
         "eavesdrop", "inject-operated", "inject-remote", "inject-terminal", "insider-abuse", "internet-reach",
         "internet-reach-open", "knowledge-check", "lateral", "login", "login-mfa", "min-chain-likelihood",
-        "min-probability", "physical-reach", "present-attended", "present-remote", "present-unattended", "response", "second-factor-step",
-        "template-inversion", "template-inversion-protected", "zone-reach",
+        "min-probability", "physical-reach", "present-attended", "present-remote", "present-unattended", "response",
+        "second-factor-step", "template-inversion", "template-inversion-protected", "zone-reach",
     }
 )
 #: A probability or a fraction removed, in [0, 1].
