@@ -55,7 +55,8 @@ def test_pdf_has_every_section_in_order_with_the_numbers_of_the_result(sim: Audi
     assert f"Model version: {sim.summary.version}" in cover and "Date of the audit: 2026-01-01" in cover
     assert f"biotm {sim.tool_version}" in cover
     summary_page = " ".join(_text(sim_pdf, 2).split())
-    assert f"The audit found {len(sim.findings)} findings ({len(groups(sim))} distinct problems" in summary_page
+    grouped = f" ({len(groups(sim))} distinct problems" if len(groups(sim)) < len(sim.findings) else ";"
+    assert f"The audit found {len(sim.findings)} findings{grouped}" in summary_page
     assert f"{len(sim.chains)} identity-theft chains" in summary_page
     assert "营业厅" in text  # a CJK zone name, in the CJK font
 
@@ -175,3 +176,59 @@ def test_management_summary_risks_follow_the_report_order_and_name_the_attacker(
     worst = sim.chains[0]
     assert worst.steps[-1].action in chain and f"and {len(worst.attackers) - 1} other attackers" in chain
     assert "'" + worst.goal + "'" not in chain and worst.who() not in chain
+
+
+@needs_poppler
+def test_pdf_charts_give_long_zone_names_whole_and_mixed_scripts_their_own_fonts(sim_pdf: Path) -> None:
+    """The zone chart cut 'MPS national identity verification (NCIIC / CTID)' to '...verification…', and set a
+    zone name with 营业厅 in it wholly in the narrow CJK face."""
+    charts = " ".join(_text(sim_pdf, 3).split())
+    assert "MPS national identity verification (NCIIC / CTID)" in charts
+    assert "Carrier shop (营业厅) sales counter" in charts
+    assert "…" not in charts
+    fonts = subprocess.run(["pdffonts", "-f", "3", "-l", "3", str(sim_pdf)], capture_output=True, text=True,
+                           check=True).stdout
+    assert "Helvetica" in fonts and "STSong" in fonts
+
+
+def test_html_charts_wrap_a_long_label_instead_of_cutting_it() -> None:
+    import re
+
+    from biotm.report.charts import bar_chart
+    from biotm.report.summary import Bar, Chart
+
+    long_name = "MPS national identity verification centre (NCIIC / CTID)"
+    svg = str(bar_chart(Chart("zone", "Open risk by zone", "risk", [Bar(long_name, 1.5, "#000"), Bar("b", 1, "#000")])))
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert " ".join(t for t in texts if t not in {"Open risk by zone", "1.50", "1.00", "b"}) == long_name
+    heights = [int(h) for h in re.findall(r'height="(\d+)"', svg)[:1]]
+    assert heights[0] > 28 + 2 * 20  # the two-line row is taller than two one-line rows
+
+
+def test_management_summary_says_whether_fix_first_is_the_costed_plan(sim: AuditResult) -> None:
+    """Without --budget, "Fix first" listed the worst findings' first controls as if they were the plan."""
+    from report_support import TODAY
+
+    from biotm.model.loader import load_model
+    from biotm.options import AuditOptions
+    from biotm.pipeline import audit
+    from biotm.report import summary
+
+    text = " ".join(summary.management_summary(sim))
+    assert "Fix first (the controls named by the riskiest open findings, at default costs; no costed plan" in text
+    planned = audit(load_model(str(SIM)), AuditOptions(today=TODAY, budget_days=10))
+    assert planned.plan is not None and planned.plan.items
+    text = " ".join(summary.management_summary(planned))
+    assert "Fix first (the costed plan's first items): " in text
+
+
+@needs_poppler
+def test_one_subject_reads_one_person_in_the_pdf_and_html(sim: AuditResult, sim_pdf: Path) -> None:
+    """The phone thief's chain affects one subscriber: the PDF and HTML said '1 people'."""
+    from biotm.report import html
+
+    assert any(chain.subjects == 1 for chain in sim.chains)
+    text = " ".join(_text(sim_pdf).split())
+    page = html.render(sim)
+    assert "1 person" in text and "1 person" in page
+    assert " 1 people" not in text and " 1 people" not in page

@@ -15,6 +15,7 @@ from biotm.report.svg import FONTS
 from biotm.result import AuditResult, LineageEntry
 
 ROW = 20
+LINE = 14
 LABEL_W = 230
 BAR_W = 360
 
@@ -29,20 +30,25 @@ def _text(x: float, y: float, text: str, size: int = 12, anchor: str = "start", 
 
 
 def bar_chart(chart: Chart) -> Markup:
-    height = 28 + ROW * max(len(chart.bars), 1)
+    """Horizontal bars with their values; a long label (a zone's full name) takes up to three lines, not an ellipsis."""
+    labels = [wrap(bar.label, LABEL_W - 10, 3) for bar in chart.bars]
+    rows = [ROW + LINE * (len(lines) - 1) for lines in labels]
+    height = 28 + (sum(rows) if rows else ROW)
     top = max((b.value for b in chart.bars), default=0) or 1
     parts = [f'<svg class="chart" data-chart="{_safe(chart.id)}" '
              f'viewBox="0 0 {LABEL_W + BAR_W + 60} {height}" width="{LABEL_W + BAR_W + 60}" height="{height}" '
              f'role="img" aria-label="{_safe(chart.title)}" font-family="{escape(FONTS)}">',
              _text(0, 16, chart.title, 13, weight="600")]
-    for index, bar in enumerate(chart.bars):
-        y = 28 + index * ROW
-        parts.append(_text(0, y + 13, wrap(bar.label, LABEL_W - 10, 1)[0]))
+    y = 28
+    for bar, lines, row in zip(chart.bars, labels, rows, strict=True):
+        for index, line in enumerate(lines):
+            parts.append(_text(0, y + 13 + index * LINE, line))
         length = BAR_W * bar.value / top
         parts.append(f'<rect class="bar" x="{LABEL_W}" y="{y + 2}" width="{max(length, 1):.1f}" height="{ROW - 6}" '
                      f'fill="{escape(bar.colour)}"><title>{_safe(bar.label)}: {bar.value:g}</title></rect>')
         value = f"{bar.value:.2f}" if chart.unit == "risk" else f"{bar.value:g}"
         parts.append(_text(LABEL_W + length + 6, y + 13, value, 11))
+        y += row
     if not chart.bars:
         parts.append(_text(0, 40, "nothing to show", 11))
     parts.append("</svg>")

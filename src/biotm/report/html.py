@@ -138,6 +138,7 @@ def render_with(result: AuditResult, options: ReportOptions) -> str:
         data=sorted(result.model.data, key=lambda d: d.id),
         flows=sorted(result.model.flows, key=lambda f: f.id),
         people=view.people,
+        persons=view.persons,
         sentence=view.sentence,
         rank=view.severity_rank,
         label=label,

@@ -18,6 +18,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
@@ -36,7 +37,22 @@ from biotm.report import ReportOptions, summary, view
 from biotm.report.diagram import wrap
 from biotm.report.grouping import FindingGroup, groups, top_groups
 from biotm.report.pdf_diagram import diagram_flowable, legend, rect
-from biotm.report.pdf_text import BODY, CELL, CENTRE, CJK_FONT, H1, H2, H3, SMALL, TITLE, _fonts, esc, font_for, para
+from biotm.report.pdf_text import (
+    BODY,
+    CELL,
+    CENTRE,
+    CJK_FONT,
+    H1,
+    H2,
+    H3,
+    SMALL,
+    TITLE,
+    _fonts,
+    esc,
+    font_for,
+    para,
+    script_runs,
+)
 from biotm.result import AuditResult, Finding
 
 #: Places of one group listed in the PDF; the XLSX register and the JSON report list every one.
@@ -57,27 +73,39 @@ def _table(rows: list[list[str]], widths: list[float], header: bool = True) -> T
     return table
 
 
+def _label(drawing: Drawing, x: float, y: float, text: str, size: float = 8) -> None:
+    """One line of model text, each script run in its own font (a CJK zone name in one CID run set the
+    whole label, Latin included, in the narrow CJK face)."""
+    for run in script_runs(text):
+        font = font_for(run)
+        drawing.add(String(x, y, run, fontName=font, fontSize=size))
+        x += stringWidth(run, font, size)
+
+
 def _bar_chart(chart: summary.Chart, width: float) -> Drawing:
-    """Horizontal bars with their values, one row per bar."""
-    row = 15.0
+    """Horizontal bars with their values, one row per bar; a label takes two lines rather than being cut."""
     label_w = 170.0
-    height = row * max(len(chart.bars), 1) + 24
+    line = 9.0
+    labels = [wrap(bar.label, (label_w - 8) * 1.45, 2) for bar in chart.bars]  # wrap() measures 12px text
+    rows = [4 + line * len(lines) + 2 for lines in labels]
+    height = sum(rows) + 24 if rows else 40
     drawing = Drawing(width, height)
     drawing.add(String(0, height - 12, chart.title, fontName="Helvetica-Bold", fontSize=10))
     top = max((b.value for b in chart.bars), default=0) or 1
-    for index, bar in enumerate(chart.bars):
-        y = height - 30 - index * row
-        label = wrap(bar.label, (label_w - 8) * 1.45, 1)[0]  # wrap() measures 12px text; these are 8pt
-        drawing.add(String(0, y + 2, label, fontName=font_for(label), fontSize=8))
+    y_top = height - 18
+    for bar, lines, row in zip(chart.bars, labels, rows, strict=True):
+        y = y_top - row
+        for index, text in enumerate(lines):
+            _label(drawing, 0, y + row - 4 - line * (index + 1) + 2, text)
         length = (width - label_w - 50) * bar.value / top
-        drawing.add(rect(label_w, y, max(length, 0.5), row - 4, bar.colour))
+        bar_y = y + row - 4 - line - 2
+        drawing.add(rect(label_w, bar_y, max(length, 0.5), 11, bar.colour))
         value = f"{bar.value:g}" if chart.unit != "risk" else f"{bar.value:.2f}"
-        drawing.add(String(label_w + length + 4, y + 2, value, fontName="Helvetica", fontSize=8))
+        drawing.add(String(label_w + length + 4, bar_y + 2, value, fontName="Helvetica", fontSize=8))
+        y_top = y
     if not chart.bars:
         drawing.add(String(0, height - 30, "nothing to show", fontName="Helvetica-Oblique", fontSize=8))
     return drawing
-
-
 
 
 def _clipped(text: str) -> str:
@@ -125,7 +153,7 @@ def _group_block(result: AuditResult, group: FindingGroup) -> list[Flowable]:
     out: list[Flowable] = [
         para(f'<font color="{colour}"><b>[{f.severity}]</b></font> <b>{esc(group.headline)}</b>', H3),
         para(f"Risk {f.risk:.2f} (likelihood {f.likelihood:.2f} × impact {f.impact:.2f}); status {esc(f.status)}; "
-             f"{view.people(f.subjects)} people; rule {esc(f.rule)}; id {esc(f.id)}", SMALL),
+             f"{view.persons(f.subjects)}; rule {esc(f.rule)}; id {esc(f.id)}", SMALL),
         para(f"<b>Where:</b> {_place(result, f)}"),
     ]
     if group.grouped:
@@ -192,7 +220,7 @@ def _data(result: AuditResult) -> list[Flowable]:
         lin = section.lineage
         kind = f"{d.category.value}{' · ' + d.modality.value if d.modality else ''}"
         block: list[Flowable] = [para(f"<b>{esc(d.name or d.id)}</b><br/><font size=7 color='#607d8b'>{esc(d.id)} · "
-                                      f"{esc(kind)} · {view.people(d.subjects)} people · "
+                                      f"{esc(kind)} · {view.persons(d.subjects)} · "
                                       f"{'revocable' if d.is_revocable else 'cannot be reset'}</font>", H3)]
         if lin is not None:
             def names(ids: Iterable[str]) -> str:
@@ -223,7 +251,7 @@ def _chains(result: AuditResult) -> list[Flowable]:
         colour = summary.SEVERITY_COLOURS[chain.severity]
         block: list[Flowable] = [para(
             f'<font color="{colour}"><b>[{chain.severity}]</b></font> <b>{esc(chain.who())}</b> obtains '
-            f"<b>{esc(chain.goal)}</b> · likelihood {chain.likelihood:.2f} · {view.people(chain.subjects)} people",
+            f"<b>{esc(chain.goal)}</b> · likelihood {chain.likelihood:.2f} · {view.persons(chain.subjects)}",
             H3)]
         for depth, step in enumerate(chain.steps):
             where = "leaked or observed" if step.verifier == "leak" else esc(view.label(result, step.verifier))

@@ -40,6 +40,11 @@ def esc(text: object) -> str:
     return _WIDE.sub(lambda m: f'<font name="{CJK_FONT}">{m.group(1)}</font>', flat)
 
 
+def script_runs(text: str) -> list[str]:
+    """`text` cut where it changes between Latin and wide (CJK) characters, so each run takes its own font."""
+    return [run for run in _WIDE.split(text) if run]
+
+
 def font_for(text: str) -> str:
     return CJK_FONT if _WIDE.search(text) else "Helvetica"
 

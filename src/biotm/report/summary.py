@@ -164,9 +164,12 @@ def management_summary(result: AuditResult) -> list[str]:
     )
     total_open = sum(counts.values())
     serious = counts["critical"] + counts["high"]
+    # the grouped count only when grouping folded something: "43 findings (43 distinct problems)" reads as noise
+    grouped = (f" ({len(found)} distinct problems once repeats at alike places are grouped)"
+               if len(found) < len(result.findings) else "")
     paragraphs.append(
-        f"The audit found {len(result.findings)} findings ({len(found)} distinct problems once repeats at alike "
-        f"places are grouped); {total_open} are open, {serious} of them critical or high."
+        f"The audit found {len(result.findings)} findings{grouped}; {total_open} are open, {serious} of them "
+        "critical or high."
     )
     # the report's own order (severity, then risk), as in Top risks; chains get their own paragraph below
     top = sorted((g for g in opened if g.lead.rule != "idt-chain"),
@@ -202,7 +205,11 @@ def management_summary(result: AuditResult) -> list[str]:
             f"{fix.title} ({fix.cost_days:g} person-days" + (f", {fix.places} places)" if fix.places > 1 else ")")
             for fix in first
         ]
-        paragraphs.append("Fix first: " + "; ".join(parts) + ".")
+        # without a plan these are the riskiest findings' own controls, not a costed ranking: say which it is
+        lead = ("Fix first (the costed plan's first items): " if result.plan is not None and result.plan.items
+                else "Fix first (the controls named by the riskiest open findings, at default costs; no costed "
+                     "plan was computed): ")
+        paragraphs.append(lead + "; ".join(parts) + ".")
     laws = laws_engaged(result)
     if laws:
         paragraphs.append(
