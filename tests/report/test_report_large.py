@@ -78,6 +78,20 @@ def test_a_large_model_is_drawn_as_zones_with_flows_aggregated(big: AuditResult)
     assert len({(e.source, e.target) for e in laid.edges}) == len(laid.edges)
 
 
+def test_the_pure_python_overview_wraps_into_bands_that_fit_a_page(big: AuditResult) -> None:
+    """Without Graphviz the overview of the 2,000-element model was one 3,556-unit row of owners."""
+    from biotm.report.diagram_model import BAND_WIDTH, MARGIN
+
+    laid = diagram.report_layout(big)
+    assert laid.width <= BAND_WIDTH + 2 * MARGIN + 60
+    tops = {zone.y for zone in laid.zones.values() if zone.parent is None}
+    assert len(tops) > 1  # more than one band
+    boxes = [(z.x, z.y, z.x + z.w, z.y + z.h) for z in laid.zones.values() if z.parent is None]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+
+
 def _zone(result: AuditResult, element_id: str) -> str:
     return next(e.zone for e in result.model.elements if e.id == element_id)
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
 from biotm.report.diagram_model import (
+    BAND_WIDTH,
     CHAR_W,
     COLOURS,
     GAP_X,
@@ -315,23 +316,37 @@ def report_layout(result: AuditResult, full: bool = False) -> Diagram:
 
 
 def arrange(diagram: Diagram) -> Diagram:
-    """Position a ranked diagram's zones, nodes and edges."""
-    columns: dict[int, list[ZoneBox]] = defaultdict(list)
+    """Position a ranked diagram's zones, nodes and edges: rank columns left to right, wrapped into bands
+    below one another past BAND_WIDTH (a zone overview of eight owners was one 3,500-unit row)."""
+    by_rank: dict[int, list[ZoneBox]] = defaultdict(list)
     for zone in diagram.children(None):
-        columns[_zone_rank(diagram, zone)].append(zone)
-    x = MARGIN
-    height = 0.0
-    for key in sorted(columns):
-        y = MARGIN
-        width = 0.0
-        for zone in sorted(columns[key], key=lambda z: z.id):
-            _place(diagram, zone, x, y)
-            y += zone.h + ZONE_GAP
-            width = max(width, zone.w)
-        height = max(height, y - ZONE_GAP)
-        x += width + ZONE_GAP
-    diagram.width = round(max(x - ZONE_GAP + MARGIN + 60.0, 2 * MARGIN + NODE_W), 1)  # room for loops
-    diagram.height = round(height + MARGIN + 10, 1)
+        by_rank[_zone_rank(diagram, zone)].append(zone)
+    columns = [sorted(by_rank[key], key=lambda z: z.id) for key in sorted(by_rank)]
+    sizes = [[_size(diagram, zone) for zone in column] for column in columns]
+    widths = [max(w for w, _ in column) for column in sizes]
+    heights = [sum(h for _, h in column) + ZONE_GAP * (len(column) - 1) for column in sizes]
+    bands: list[list[int]] = [[]]
+    used = 0.0
+    for index, width in enumerate(widths):
+        if bands[-1] and used + width > BAND_WIDTH:
+            bands.append([])
+            used = 0.0
+        bands[-1].append(index)
+        used += width + ZONE_GAP
+    y = MARGIN
+    right = 0.0
+    for band in bands:
+        x = MARGIN
+        for index in band:
+            top = y
+            for zone in columns[index]:
+                _place(diagram, zone, x, top)
+                top += zone.h + ZONE_GAP
+            x += widths[index] + ZONE_GAP
+        right = max(right, x)
+        y += max(heights[index] for index in band) + ZONE_GAP
+    diagram.width = round(max(right - ZONE_GAP + MARGIN + 60.0, 2 * MARGIN + NODE_W), 1)  # room for loops
+    diagram.height = round(y - ZONE_GAP + MARGIN + 10, 1)
     _route(diagram)
     return diagram
 

@@ -26,6 +26,9 @@ PAD = 14.0
 HEADER = 38.0  # two lines of zone name: wrapped, never cut short
 ZONE_GAP = 150.0  # room for a flow label between zone columns
 MARGIN = 20.0
+#: Rank columns wrap into a new band below past this width: about a landscape page or a report's width at a
+#: readable scale.
+BAND_WIDTH = 1500.0
 #: Above this many elements every diagram (`biotm diagram` without --full, and the HTML, PDF and Markdown
 #: reports) draws the zone overview, in time linear in the model: every element would be a hairball, and
 #: Graphviz takes minutes on thousands of boxes.
