@@ -129,3 +129,19 @@ def test_risks_left_to_the_controller_fit_an_employer_or_a_public_authority() ->
     assert "employer" not in police and "beyond the statute" in police
     bank = _unmodelled(audited(SCENARIOS / "bank-remote-ekyc.yaml"))
     assert "employer" not in bank and "authorit" not in bank and "function creep (the data reused" in bank
+
+
+def test_laws_are_named_in_full_and_the_most_serious_findings_come_first() -> None:
+    """A lawyer does not read 'ATFL' or 'CN-FRT' as a statute, and looked for the critical findings under 'the
+    riskiest', which listed high ones first (sorted by risk alone)."""
+    result = audited(SCENARIOS / "china-sim-registration.yaml")
+    text = dpia.render_markdown(result, OPTIONS)
+    header = _header(text)
+    assert "China Personal Information Protection Law (2021) (PIPL)" in header
+    assert "China Anti-Telecom and Online Fraud Law (2022) (ATFL)" in header
+    risks = text.split("the most serious (by severity, then risk):", 1)[1].split("\n## ", 1)[0]
+    table = risks.strip().split("\n\n", 1)[0].splitlines()[2:]  # the first table, past its header rows
+    severities = [line.split("|")[1].strip() for line in table]
+    order = ["critical", "high", "medium", "low", "info"]
+    assert severities and severities[0] == "critical"
+    assert [order.index(s) for s in severities] == sorted(order.index(s) for s in severities)

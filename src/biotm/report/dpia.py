@@ -38,6 +38,13 @@ def laws(result: AuditResult) -> set[str]:
                                                                                for r in f.regulations}}
 
 
+def _named(result: AuditResult, keys: list[str]) -> str:
+    """Law keys with their full names, "China Personal Information Protection Law (2021) (PIPL)": a lawyer does
+    not read "ATFL" or "CN-FRT" as a statute."""
+    names = {law_of(ref.id): ref.law for ref in result.regulations if ref.law}
+    return ", ".join(f"{names[k]} ({k})" if k in names and names[k] != k else k for k in keys)
+
+
 def _split(cited: set[str]) -> tuple[list[str], list[str]]:
     """Cited keys as (laws, standards): ISO and NIST documents are good practice, not law."""
     standards = sorted(k for k in cited if k in SCOPES and SCOPES[k].kind == "standard")
@@ -78,7 +85,8 @@ def _basis_todo(result: AuditResult, cited: set[str]) -> Block:
 
 def _group_rows(result: AuditResult, found: list[FindingGroup], limit: int = 25) -> list[list[str]]:
     rows = []
-    for group in sorted(found, key=lambda g: (-g.lead.risk, g.lead.id))[:limit]:
+    # the report's order (severity, then risk): a lawyer reading "the riskiest" looks for the critical ones first
+    for group in sorted(found, key=lambda g: (view.severity_rank(g.lead.severity), -g.lead.risk, g.lead.id))[:limit]:
         f = group.lead
         rows.append([f.severity, f"{f.risk:.2f}", group.headline, view.label(result, f.places[0]) if f.places else "",
                      f.status, ", ".join(f.regulations)])
@@ -131,7 +139,9 @@ def _necessity(result: AuditResult, found: list[FindingGroup]) -> list[Block]:
 
 def _risks(result: AuditResult, found: list[FindingGroup]) -> list[Block]:
     opened = [g for g in found if view.is_open(g.lead)]
-    out = [Block("p", f"{sum(g.size for g in opened)} open findings in {len(opened)} groups; the riskiest:"),
+    total = sum(g.size for g in opened)
+    folded = f" in {len(opened)} groups" if len(opened) < total else ""
+    out = [Block("p", f"{total} open findings{folded}; the most serious (by severity, then risk):"),
            Block("table", header=["severity", "risk", "finding", "where", "status", "regulations"],
                  rows=_group_rows(result, opened))]
     if result.summary.irrevocable_data:
@@ -220,8 +230,8 @@ def document(result: AuditResult, options: ReportOptions, controller: str | None
         Block("h1", ("Personal-information protection impact assessment" if "PIPL" in cited and "GDPR" not in cited
                      else "Data-protection impact assessment") + f" (draft): {result.summary.name}"),
         Block("p", f"Draft prepared with {result.tool} {result.tool_version} from the threat model on {date}. "
-                   f"Laws engaged by the findings: {', '.join(engaged) or 'none cited'}. "
-                   + (f"Standards and guidance referred to (good practice, not law): {', '.join(standards)}. "
+                   f"Laws and regulations engaged by the findings: {_named(result, engaged) or 'none cited'}. "
+                   + (f"Standards and guidance referred to (good practice, not law): {_named(result, standards)}. "
                       if standards else "") + f"{scope} Places marked "
                    f"{TODO} need information a model cannot give."),
     ]
