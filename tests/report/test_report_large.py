@@ -115,3 +115,18 @@ def test_diagram_command_draws_every_element_with_full(monkeypatch: pytest.Monke
     assert "realname_archive" not in overview.output and "Carrier real-name" not in overview.output
     assert "zones like" in overview.output or "elements, CN" in overview.output
     assert "Real-name registration archive" in full.output
+
+
+def test_management_summary_of_a_national_model_reads_as_prose(big: AuditResult) -> None:
+    """It read 'at 3 Face-SDK vendor request logs (...) at Face-SDK vendor 1 request logs (and 2 alike places)',
+    'lets a outsider' and '6331 findings'."""
+    from biotm.report import summary
+
+    paragraphs = summary.management_summary(big)
+    text = " ".join(paragraphs)
+    assert f"The audit found {len(big.findings):,} findings" in text and len(big.findings) >= 1000
+    grouped = [p for p in paragraphs if p.startswith("Risk ") and ": at " in p.split("(", 1)[0]]
+    assert grouped, "the 2,000-element model's top risks include a group"
+    for paragraph in grouped:
+        assert ", the worst at " in paragraph and "alike places)" not in paragraph
+    assert not re.search(r"\ba [aeiou]", text, re.IGNORECASE)

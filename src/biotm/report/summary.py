@@ -146,6 +146,11 @@ def laws_engaged(result: AuditResult) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
+def _article(noun: str) -> str:
+    """'a' or 'an' before `noun` ("an outsider", "a leaked data buyer")."""
+    return "an" if noun[:1].lower() in "aeio" else "a"
+
+
 def management_summary(result: AuditResult) -> list[str]:
     """A page of prose for management: the system, the risks that matter and why, chains, fixes, laws."""
     s = result.summary
@@ -156,8 +161,8 @@ def management_summary(result: AuditResult) -> list[str]:
     paragraphs = []
     what = view.sentence(s.description) + " " if s.description else ""
     paragraphs.append(
-        f"{what}The model of {s.name} has {c.elements} elements in {c.zones} trust zones exchanging {c.data} kinds "
-        f"of data ({c.biometric_data} biometric) over {c.flows} flows; the largest data set concerns "
+        f"{what}The model of {s.name} has {c.elements:,} elements in {c.zones:,} trust zones exchanging {c.data:,} "
+        f"kinds of data ({c.biometric_data:,} biometric) over {c.flows:,} flows; the largest data set concerns "
         f"{view.persons(s.max_subjects)}."
         + (f" {len(s.irrevocable_data)} of its data items cannot be reset after a leak (biometrics and lifelong "
            "identifiers)." if s.irrevocable_data else "")
@@ -165,10 +170,10 @@ def management_summary(result: AuditResult) -> list[str]:
     total_open = sum(counts.values())
     serious = counts["critical"] + counts["high"]
     # the grouped count only when grouping folded something: "43 findings (43 distinct problems)" reads as noise
-    grouped = (f" ({len(found)} distinct problems once repeats at alike places are grouped)"
+    grouped = (f" ({len(found):,} distinct problems once repeats at alike places are grouped)"
                if len(found) < len(result.findings) else "")
     paragraphs.append(
-        f"The audit found {len(result.findings)} findings{grouped}; {total_open} are open, {serious} of them "
+        f"The audit found {len(result.findings):,} findings{grouped}; {total_open:,} are open, {serious:,} of them "
         "critical or high."
     )
     # the report's own order (severity, then risk), as in Top risks; chains get their own paragraph below
@@ -177,10 +182,11 @@ def management_summary(result: AuditResult) -> list[str]:
     for rank, group in enumerate(top, start=1):
         f = group.lead
         where = view.label(result, f.places[0]) if f.places else "the model"
-        also = f" (and {group.size - 1} alike places)" if group.grouped else ""
+        # a group's headline already says where ("at 31 registration stores"): name the worst one, not again "at"
+        at = f", the worst at {where}" if group.grouped else f" at {where}"
         paragraphs.append(
-            f"Risk {rank}: {group.headline} ({f.severity}, risk {f.risk:.2f}, {view.persons(f.subjects)}) at "
-            f"{where}{also}. {view.sentence(f.evidence)}"
+            f"Risk {rank}: {group.headline} ({f.severity}, risk {f.risk:.2f}, {view.persons(f.subjects)}){at}. "
+            f"{view.sentence(f.evidence)}"
         )
     if result.chains:
         worst = result.chains[0]
@@ -191,8 +197,8 @@ def management_summary(result: AuditResult) -> list[str]:
         who += f" (and {others} other attacker{'s' if others != 1 else ''})" if others > 0 else ""
         held = sorted({d for step in worst.steps if step.action.startswith("start with") for d in step.grants})
         paragraphs.append(
-            f"{len(result.chains)} identity-theft chain{'s' if len(result.chains) != 1 else ''} lead from leaked "
-            f"or observed data to a takeover; the most likely ({worst.likelihood:.2f}) lets a {who}"
+            f"{len(result.chains):,} identity-theft chain{'s' if len(result.chains) != 1 else ''} lead from leaked "
+            f"or observed data to a takeover; the most likely ({worst.likelihood:.2f}) lets {_article(who)} {who}"
             + (f", starting from {', '.join(held)}," if held else "")
             + f" {worst.steps[-1].action if worst.steps else 'obtain ' + worst.goal}, affecting "
             f"{view.persons(worst.subjects)}."
@@ -214,7 +220,7 @@ def management_summary(result: AuditResult) -> list[str]:
     if laws:
         paragraphs.append(
             "Laws and standards engaged by open findings: "
-            + "; ".join(f"{law} ({n} finding{'s' if n != 1 else ''})" for law, n in laws[:6])
+            + "; ".join(f"{law} ({n:,} finding{'s' if n != 1 else ''})" for law, n in laws[:6])
             + ("." if len(laws) <= 6 else f"; and {len(laws) - 6} more.")
         )
     return paragraphs
