@@ -130,3 +130,32 @@ def test_management_summary_of_a_national_model_reads_as_prose(big: AuditResult)
     for paragraph in grouped:
         assert ", the worst at " in paragraph and "alike places)" not in paragraph
     assert not re.search(r"\ba [aeiou]", text, re.IGNORECASE)
+
+
+def test_a_national_models_risk_chart_sums_zones_by_owner(big: AuditResult) -> None:
+    """Twelve zone bars and one '183 other zones' bar a hundred times longer said nothing about who holds the risk."""
+    from biotm.report import summary
+
+    chart = next(c for c in summary.charts(big) if c.id == "zone")
+    assert len(big.zones) > 12 and "by owner" in chart.title
+    owners = {z.owner for z in big.zones}
+    assert {bar.label.rsplit(" (", 1)[0] for bar in chart.bars} <= owners
+    counted = sum(int(bar.label.rsplit("(", 1)[1].split()[0]) for bar in chart.bars)
+    assert counted <= len(big.zones)
+    total = sum(f.risk for f in big.findings if f.status == "open")
+    assert abs(sum(bar.value for bar in chart.bars) - total) < 0.01 * len(chart.bars) + 0.01 * total
+
+
+def test_the_pdf_diagram_page_keeps_its_legend(big: AuditResult, tmp_path: Path) -> None:
+    """The legend of the tall zone overview spilled onto a page of its own."""
+    import shutil
+
+    from biotm.report import ReportOptions, pdf
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils not installed (.ci/run installs it)")
+    path = tmp_path / "big.pdf"
+    path.write_bytes(pdf.render_with(big, ReportOptions(date=dt.date(2026, 1, 1), summary_only=True)))
+    pages = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    page = next(p for p in pages.split("\f") if p.startswith("Data-flow diagram"))
+    assert "Boxes are zones" in page

@@ -351,11 +351,16 @@ def render_with(result: AuditResult, options: ReportOptions) -> bytes:
     story.append(para("Charts", H1))
     for chart in summary.charts(result):
         story += [_bar_chart(chart, width), Spacer(1, 6 * mm)]
-    story += [NextPageTemplate("landscape"), PageBreak(), para("Data-flow diagram", H1)]
+    around: list[Flowable] = [para("Data-flow diagram", H1)]
     if len(result.model.elements) > 150:
-        story.append(para("Zone overview: each box is a trust zone (its element count in brackets), grouped by "
-                          "owner; lines aggregate the flows between zones.", SMALL))
-    story += [diagram_flowable(result, flat.width, flat.height - 30 * mm), Spacer(1, 3 * mm), legend()]
+        around.append(para("Zone overview: each box is a trust zone (its element count in brackets), grouped by "
+                           "owner; lines aggregate the flows between zones.", SMALL))
+    key = legend()
+    # the drawing gets what the heading, note and legend leave of the page (a fixed allowance let the
+    # legend of a tall overview spill onto a page of its own)
+    taken = sum(f.wrap(flat.width, flat.height)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in [*around, key])
+    story += [NextPageTemplate("landscape"), PageBreak(), *around,
+              diagram_flowable(result, flat.width, flat.height - taken - 12 * mm), Spacer(1, 3 * mm), key]
     story += [NextPageTemplate("portrait"), PageBreak()]
     if options.summary_only:
         story.append(para("Summary only (--summary-only): the sections, findings, chains and plan are in the full "
