@@ -32,3 +32,11 @@ def test_terminal_chain_says_one_person_and_a_step_without_evidence_has_no_dangl
 def test_markdown_says_one_person(rich_result: AuditResult) -> None:
     text = markdown.render(_one_person_chain(rich_result))
     assert "1 person" in text and "1 people" not in text
+
+
+def test_a_datum_that_reaches_one_element_says_element(rich_result: AuditResult) -> None:
+    entry = rich_result.lineage[0]
+    lone = entry.model_copy(update={"reaches": entry.reaches[:1]})
+    result = rich_result.model_copy(update={"lineage": [lone]})
+    text = terminal.render(result, width=200) + markdown.render(result)
+    assert "reaches 1 element" in text and "reaches 1 elements" not in text

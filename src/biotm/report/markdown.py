@@ -365,7 +365,7 @@ def sections(result: AuditResult) -> Iterator[str]:
                             + (f" and {len(ids) - 15} more" if len(ids) > 15 else "")) or "nowhere"
 
             yield f"Collected at {names(lin.collected_at)} → processed at {names(lin.processed_at)} → stored at " \
-                  f"{names(lin.stored_at)}; reaches {len(lin.reaches)} elements."
+                  f"{names(lin.stored_at)}; reaches {len(lin.reaches)} element{'' if len(lin.reaches) == 1 else 's'}."
             yield ""
     if data_left:
         yield f"{data_left} more data items are left out; the JSON report covers every one."

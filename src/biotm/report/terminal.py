@@ -87,7 +87,7 @@ def lineage_tree(result: AuditResult) -> Tree:
             ("derived from", entry.derived_from),
             ("derives", entry.derives),
             ("stored at", entry.stored_at),
-            (f"reaches {len(entry.reaches)} elements", entry.reaches),
+            (f"reaches {len(entry.reaches)} element{'' if len(entry.reaches) == 1 else 's'}", entry.reaches),
             ("owners", entry.owners),
         ]
         for label, names in lines:
