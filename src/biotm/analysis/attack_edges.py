@@ -132,11 +132,21 @@ class AttackEdges:
         element = self.graph.elements.get(element_id)
         return element is not None and element.type is not ElementType.DEVICE and not per_subject(element)
 
+    def _callers_authenticated(self, element_id: str) -> bool:
+        """Does every flow into this element authenticate both ends (mutual TLS)? Then it asks whoever calls it
+        for a client certificate: not an open place, whatever its own controls say."""
+        inbound = self.graph.inbound.get(element_id, ())
+        return bool(inbound) and all("mutual-authentication" in self.controls[f.id] for f in inbound)
+
     def edge(self, source: str, target: str, kind: str, via: str, people: int | None = None, note: str = "") -> Edge:
         """The step `kind` from source to target (via a flow id, 'entry' or a credential), priced by controls."""
         at_target = self.controls(target)
         at_flow = self.controls(via) if kind not in ("login", "granted") and via in self.graph.flows else None
-        priced_as = "internet-reach-device" if kind == "internet-reach" and not self._serves(target) else kind
+        priced_as = kind
+        if kind == "internet-reach" and not self._serves(target):
+            priced_as = "internet-reach-device"
+        elif kind == "internet-reach" and self._callers_authenticated(target) and not at_target & set(AUTHENTICATING):
+            priced_as, note = "internet-reach-device", note or "every flow into it authenticates both ends"
         key = (priced_as, at_target, at_flow, people)
         priced = self._prices.get(key)
         if priced is None:

@@ -69,8 +69,13 @@ def attack_finding(
     mitigations: list[str],
     evidence: str,
     graph: SystemGraph,
+    may_be_critical: bool = False,
 ) -> Finding:
-    """An attack finding (`atk-exposure` or `idt-chain`) with its numbers clamped and rounded."""
+    """An attack finding (`atk-exposure` or `idt-chain`) with its numbers clamped and rounded.
+
+    A chain is critical once it works; an exposure only when `may_be_critical` (an open place giving out
+    biometric data of many people) and its risk is in the critical band.
+    """
     likelihood = round(min(1.0, max(0.0, likelihood)), 6)
     impact = round(min(1.0, max(0.0, impact)), 6)
     risk = round(likelihood * impact, 6)
@@ -80,7 +85,7 @@ def attack_finding(
         rule=rule,
         title=title,
         severity=chain_severity(likelihood, impact) if rule == CHAIN_RULE else severity(
-            likelihood, impact, may_be_critical=False
+            likelihood, impact, may_be_critical=may_be_critical
         ),
         likelihood=likelihood,
         impact=impact,
