@@ -161,9 +161,10 @@ def _priced(attack_graph: AttackGraph, source: str, target: str, kind: str, via:
         element.per_subject if element.per_subject is not None else element.subject_controlled
     )
     inbound = [f for f in graph.model.flows if f.target == target]
-    # Callers who must all present a client certificate (every flow in is mutual) do not find an open place.
-    mutual = bool(inbound) and all(f.authentication.value == "mutual" or "mutual-authentication" in f.controls
-                                   for f in inbound)
+    # Callers who must all present a client certificate (every flow in is mutual), or whom the place verifies,
+    # do not find an open place.
+    mutual = (bool(inbound) and all(f.authentication.value == "mutual" or "mutual-authentication" in f.controls
+                                   for f in inbound)) or bool(element is not None and element.verifies)
     if kind == "internet-reach" and serves and not mutual and not {"authentication", "mfa", "access-control"} & (
         controls_at(graph, target)
     ):

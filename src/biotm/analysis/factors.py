@@ -44,11 +44,12 @@ def product_factors(steps: Sequence[tuple[str, float]]) -> list[Factor]:
     out = []
     shown = 0.0
     before = 0.0
-    for i, ((reason, multiplier), after) in enumerate(zip(steps, values, strict=True)):
+    for i, ((reason, _), after) in enumerate(zip(steps, values, strict=True)):
         last = i == len(steps) - 1
         effect = round(total - shown, DIGITS) if last else round(after - before, DIGITS)
-        text = f"{reason} (x{multiplier:.3g})"  # the product an auditor recomputes: x0.95 x0.3 ...
-        out.append(Factor(reason=text or "step", effect=effect))
+        # The multiplier is not written into the reason: reports recover it from the effects and show the
+        # product (report/factor_text.py), `0.27 = 1 (...) × 0.266 (...)`.
+        out.append(Factor(reason=reason or "step", effect=effect))
         shown = round(shown + effect, DIGITS)
         before = after
     return out
