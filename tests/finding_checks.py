@@ -35,10 +35,14 @@ def assert_severity_follows_the_bands(finding: Finding) -> None:
     if finding.rule == "manual-threat":
         return
     chain = finding.rule == "idt-chain"
+    # An exposure is critical only by its trigger (an open place giving out biometrics), never by its band alone.
+    exposure = finding.rule == "atk-exposure"
     may = chain or finding.rule in _MAY_BE_CRITICAL
-    banded = severity(finding.likelihood, finding.impact, may_be_critical=may)
+    banded = severity(finding.likelihood, finding.impact, may_be_critical=may and not exposure)
     if finding.severity == banded:
         return
     assert finding.severity == "critical" and may, (finding.id, finding.severity, banded)
     if chain:
         assert finding.likelihood >= WORKING_CHAIN_LIKELIHOOD and finding.impact >= CRITICAL_MIN_IMPACT
+    if exposure:
+        assert finding.place_kind == "element" and severity(finding.likelihood, finding.impact) == "critical"

@@ -160,8 +160,13 @@ def _priced(attack_graph: AttackGraph, source: str, target: str, kind: str, via:
     serves = element is not None and element.type.value != "device" and not (
         element.per_subject if element.per_subject is not None else element.subject_controlled
     )
-    if kind == "internet-reach" and serves and not {"authentication", "mfa", "access-control"} & controls_at(
-        graph, target
+    inbound = [f for f in graph.model.flows if f.target == target]
+    # Callers who must all present a client certificate (every flow in is mutual), or whom the place verifies,
+    # do not find an open place.
+    mutual = (bool(inbound) and all(f.authentication.value == "mutual" or "mutual-authentication" in f.controls
+                                   for f in inbound)) or bool(element is not None and element.verifies)
+    if kind == "internet-reach" and serves and not mutual and not {"authentication", "mfa", "access-control"} & (
+        controls_at(graph, target)
     ):
         probability = max(probability, numbers.step["internet-reach-open"])
     present, missing = [], []

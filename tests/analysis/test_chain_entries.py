@@ -12,6 +12,7 @@ from biotm.analysis.numbers import STEP_PROBABILITY
 from biotm.graph import build_graph
 from biotm.model.loader import LoadedModel, load_bytes
 from biotm.pipeline import AuditOptions, audit
+from biotm.report.terminal import chains_section, render_to_text
 from biotm.result import AuditResult, TheftChain
 
 MODEL = """
@@ -182,7 +183,11 @@ def test_what_the_attacker_starts_with_is_one_step_of_the_evidence() -> None:
     result = _audit(attackers=("fraudster-b",))
     swap = _outcome(result, "sim-control")[0]
     held = [s for s in swap.steps if s.action.startswith("start with")]
-    assert len(held) == 2  # the chain keeps one step per datum; its finding's evidence folds them
+    # One step naming the data obtained together, first: in the chain tree of every format and in the evidence.
+    assert [(s.action, s.grants) for s in held] == [("start with 'name', 'phone_number'", ["name", "phone_number"])]
+    assert swap.steps[0] is held[0]
     finding = next(f for f in result.findings if f.id == swap.finding)
     assert finding.evidence.count("start with") == 1
     assert "start with 'name', 'phone_number' (1) -> move the number to a new SIM" in finding.evidence
+    tree = render_to_text(chains_section(result))
+    assert tree.count("start with") == len(result.chains) and "holds the victim's 'name', 'phone_number'" in tree

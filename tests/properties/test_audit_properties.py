@@ -27,6 +27,8 @@ settings.register_profile("ci", max_examples=20, deadline=None, suppress_health_
 settings.register_profile("thorough", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
+#: Findings that stand for data an attacker takes (docs/attack-paths.md, "Exposure findings").
+EXPOSING_RULES = ("atk-exposure", "bio-store-exposed", "bio-console-exposed")
 ENCRYPTION_CONTROLS = ("encryption-in-transit", "encryption-at-rest", "template-protection")
 
 
@@ -39,13 +41,18 @@ def place_risks(result: AuditResult) -> dict[tuple[str, ...], float]:
 
     Compared per place rather than per finding because a rule may stand aside for a more specific
     one at the same place: generic information disclosure on source>flow>target gives way to
-    cleartext biometrics on the flow.
+    cleartext biometrics on the flow. An exposure counts at each data item it names too: an open place's
+    finding lists the items it gives out, and once a control closes the place they are found one by one
+    (as are the items of an open store or console, which `bio-store-exposed` or `bio-console-exposed` reports).
     """
     out: dict[tuple[str, ...], float] = {}
     for finding in result.findings:
         if finding.status in ("open", "expired-acceptance"):
-            key = (finding.places[1],) if finding.place_kind == "interaction" else tuple(finding.places)
-            out[key] = max(out.get(key, 0.0), finding.risk)
+            keys = [(finding.places[1],) if finding.place_kind == "interaction" else tuple(finding.places)]
+            if finding.rule in EXPOSING_RULES:
+                keys = [*(keys if finding.place_kind != "data" else []), *(("data", d) for d in finding.data)]
+            for key in keys:
+                out[key] = max(out.get(key, 0.0), finding.risk)
     return out
 
 

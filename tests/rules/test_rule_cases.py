@@ -97,8 +97,14 @@ def test_with_controls_what_if_suppresses() -> None:
 def test_adding_controls_never_adds_or_raises_findings(case: Case) -> None:
     before = {f.id: f for f in run(case.fires()).findings}
     after = run(case.mitigated()).findings
-    assert {f.id for f in after} <= set(before)
+    exposing = ("atk-exposure", "bio-store-exposed", "bio-console-exposed")
     for finding in after:
+        if finding.id not in before and finding.rule == "atk-exposure":
+            # Items the closed open store gave out, now found one by one behind its door, at a lower risk.
+            assert any(b.rule in exposing and set(finding.data) <= set(b.data) and b.risk >= finding.risk
+                       for b in before.values()), finding.id
+            continue
+        assert finding.id in before
         assert finding.likelihood <= before[finding.id].likelihood
 
 

@@ -67,13 +67,23 @@ def controls_by_place(name: str) -> set[tuple[str, str]]:
     return {(control, place) for place, controls in places for control in controls}
 
 
+#: Findings that stand for data an attacker takes.
+EXPOSING = ("atk-exposure", "bio-store-exposed", "bio-console-exposed")
+
+
 def truly_new(diff: dict[str, Any]) -> list[dict[str, Any]]:
     """New findings of a diff, less residual routes: an identity-theft chain to a goal that a resolved chain
     reached at a higher risk is what is left once the stronger route was cut (it was grouped with it
-    before), not a risk the change added."""
+    before), not a risk the change added; so is an exposure of items a resolved open place gave out."""
     resolved = diff["resolved"]
 
     def residual(finding: dict[str, Any]) -> bool:
+        if finding["rule"] == "atk-exposure":
+            # Items an open place, store or console gave out, now found one by one behind the closed door.
+            return any(
+                r["rule"] in EXPOSING and r["risk"] > finding["risk"] and set(finding["data"]) <= set(r["data"])
+                for r in resolved
+            )
         return finding["rule"] == "idt-chain" and any(
             r["rule"] == "idt-chain" and r["title"] == finding["title"] and r["risk"] > finding["risk"]
             for r in resolved

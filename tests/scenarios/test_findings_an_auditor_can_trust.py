@@ -5,12 +5,14 @@ Each test names the measured item it keeps from coming back.
 
 from __future__ import annotations
 
+import math
 import re
 
 import pytest
 from scenario_support import audited, scenario_paths
 
 from biotm.model.schema import DataCategory, DataItem
+from biotm.report.factor_text import likelihood_text
 from biotm.report.view import top_risks
 from biotm.result import finding_order
 from biotm.rules.base import kit_role
@@ -122,3 +124,19 @@ def test_the_flagship_takeover_is_a_sim_swap() -> None:
     assert "SIM swap" in actions[0]
     new_sim = [c for c in result.chains if c.goal == "number-in-victim-name"]
     assert new_sim and all("victim-otp" not in s.grants for c in new_sim for s in c.steps)
+
+
+@pytest.mark.parametrize("name", [p.name for p in scenario_paths()])
+def test_attack_likelihoods_multiply_out_as_shown(name: str) -> None:
+    """Every chain and exposure shows its likelihood as a product (`0.27 = 1 (...) × 0.266 (...)`) whose shown
+    multipliers multiply out to it, and whose effects still add up to it."""
+    for finding in audited(name).findings:
+        if finding.rule not in ("idt-chain", "atk-exposure"):
+            continue
+        text = likelihood_text(finding)
+        assert text.startswith(f"{finding.likelihood:.2f} = "), text
+        shown = [float(m) for m in re.findall(r"(?:^|× )([0-9.e-]+) \(", text.split(" = ", 1)[1])]
+        assert len(shown) == len(finding.likelihood_factors)
+        assert math.isclose(math.prod(shown), finding.likelihood, rel_tol=0.005 * len(shown), abs_tol=1e-6), text
+        assert "(x" not in text and "(+" not in text  # no sum notation inside the product
+        assert math.isclose(sum(f.effect for f in finding.likelihood_factors), finding.likelihood, abs_tol=1e-5)

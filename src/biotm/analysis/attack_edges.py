@@ -132,11 +132,30 @@ class AttackEdges:
         element = self.graph.elements.get(element_id)
         return element is not None and element.type is not ElementType.DEVICE and not per_subject(element)
 
+    def _callers_checked(self, element_id: str) -> str:
+        """Why this element asks whoever calls it for something, or "": it verifies its callers (`verifies`:
+        the password-reset service asks for the ID number and the SMS code), or every flow into it
+        authenticates both ends (mutual TLS: a client certificate). Then it is not an open place, whatever
+        its own controls say; it is priced as a service that asks callers to log in."""
+        element = self.graph.elements[element_id]
+        if element.verifies:
+            return "it verifies whoever calls it"
+        inbound = self.graph.inbound.get(element_id, ())
+        if inbound and all("mutual-authentication" in self.controls[f.id] for f in inbound):
+            return "every flow into it authenticates both ends"
+        return ""
+
     def edge(self, source: str, target: str, kind: str, via: str, people: int | None = None, note: str = "") -> Edge:
         """The step `kind` from source to target (via a flow id, 'entry' or a credential), priced by controls."""
         at_target = self.controls(target)
         at_flow = self.controls(via) if kind not in ("login", "granted") and via in self.graph.flows else None
-        priced_as = "internet-reach-device" if kind == "internet-reach" and not self._serves(target) else kind
+        priced_as = kind
+        if kind == "internet-reach" and not self._serves(target):
+            priced_as = "internet-reach-device"
+        elif kind == "internet-reach" and not at_target & set(AUTHENTICATING):
+            why = self._callers_checked(target)
+            if why:
+                priced_as, note = "internet-reach-device", note or why
         key = (priced_as, at_target, at_flow, people)
         priced = self._prices.get(key)
         if priced is None:

@@ -106,9 +106,14 @@ class Edge(NamedTuple):
         place = self.source if self.kind == "misuse" else self.target  # misuse is priced at the system it reads
         return tuple(f"{place}:{c}" for c in self.lacking) + on_flow
 
+    @property
+    def open(self) -> bool:
+        """A reach from the internet into a place that asks for no authentication at all (the open database)."""
+        return self.kind == "internet-reach" and self.probability > 0.9 and not set(AUTHENTICATING) & set(self.present)
+
     def reason(self) -> str:
         text = STEP_TEXT[self.kind]
-        if self.kind == "internet-reach" and self.probability > 0.9 and not set(AUTHENTICATING) & set(self.present):
+        if self.open:
             text = "reaches it from the internet, where it asks for no authentication at all"
         if self.note:
             text += f" ({self.note})"

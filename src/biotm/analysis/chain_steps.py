@@ -36,7 +36,42 @@ def chain_origins(known: dict[str, Origin], final: Origin) -> list[Origin]:
 
 def chain_steps(known: dict[str, Origin], final: Origin) -> list[ChainStep]:
     """The steps behind `final`, dependencies first, each once."""
-    return [step_of(origin) for origin in chain_origins(known, final)]
+    return steps_of(chain_origins(known, final))
+
+
+def _held(origin: Origin) -> bool:
+    return origin.kind in ("hold", "capability")
+
+
+def steps_of(origins: list[Origin]) -> list[ChainStep]:
+    """The report's steps of ordered origins: what the attacker holds from the start is one first step naming
+    every datum and capability held (as the chain's evidence and factors show it), then each step in order."""
+    held = sorted((o for o in origins if _held(o)), key=lambda o: o.term)
+    rest = [step_of(o) for o in origins if not _held(o)]
+    if not held:
+        return rest
+    data = [o.term for o in held if o.kind == "hold"]
+    capabilities = [o.term for o in held if o.kind == "capability"]
+    said = []
+    if data:
+        said.append(f"holds the victim's {_quoted(data)} from the start")
+    if capabilities:
+        said.append(f"starts with {_quoted(capabilities)}")
+    first = ChainStep(
+        verifier="leak",
+        verification=None,
+        action=f"{START} {_quoted([o.term for o in held])}",
+        uses=[],
+        grants=[o.term for o in held],
+        likelihood=min(o.probability for o in held),
+        evidence="; ".join(said),
+        weak_controls=[],
+    )
+    return [first, *rest]
+
+
+def _quoted(terms: list[str]) -> str:
+    return ", ".join(f"'{t}'" for t in terms)
 
 
 def chain_factors(known: dict[str, Origin], origins: list[Origin]) -> list[tuple[str, float]]:
@@ -54,11 +89,11 @@ def chain_factors(known: dict[str, Origin], origins: list[Origin]) -> list[tuple
                 uses[dep] = uses.get(dep, 0) + count
     out = []
     # What the attacker holds from the start is one factor (x1), as the evidence shows it: one step, not one per datum.
-    held = [o for o in origins if o.kind in ("hold", "capability")]
+    held = sorted((o for o in origins if _held(o)), key=lambda o: o.term)
     if held:
-        out.append((f"{START} {', '.join(repr(o.term) for o in held)}: held from the start", 1.0))
+        out.append((f"{START} {_quoted([o.term for o in held])}: held from the start", 1.0))
     for origin in origins:
-        if origin.kind in ("hold", "capability"):
+        if _held(origin):
             continue
         relied = 1.0
         for term in origin.depends:

@@ -44,11 +44,12 @@ def product_factors(steps: Sequence[tuple[str, float]]) -> list[Factor]:
     out = []
     shown = 0.0
     before = 0.0
-    for i, ((reason, multiplier), after) in enumerate(zip(steps, values, strict=True)):
+    for i, ((reason, _), after) in enumerate(zip(steps, values, strict=True)):
         last = i == len(steps) - 1
         effect = round(total - shown, DIGITS) if last else round(after - before, DIGITS)
-        text = f"{reason} (x{multiplier:.3g})"  # the product an auditor recomputes: x0.95 x0.3 ...
-        out.append(Factor(reason=text or "step", effect=effect))
+        # The multiplier is not written into the reason: reports recover it from the effects and show the
+        # product (report/factor_text.py), `0.27 = 1 (...) × 0.266 (...)`.
+        out.append(Factor(reason=reason or "step", effect=effect))
         shown = round(shown + effect, DIGITS)
         before = after
     return out
@@ -69,8 +70,13 @@ def attack_finding(
     mitigations: list[str],
     evidence: str,
     graph: SystemGraph,
+    may_be_critical: bool = False,
 ) -> Finding:
-    """An attack finding (`atk-exposure` or `idt-chain`) with its numbers clamped and rounded."""
+    """An attack finding (`atk-exposure` or `idt-chain`) with its numbers clamped and rounded.
+
+    A chain is critical once it works; an exposure only when `may_be_critical` (an open place giving out
+    biometric data of many people) and its risk is in the critical band.
+    """
     likelihood = round(min(1.0, max(0.0, likelihood)), 6)
     impact = round(min(1.0, max(0.0, impact)), 6)
     risk = round(likelihood * impact, 6)
@@ -80,7 +86,7 @@ def attack_finding(
         rule=rule,
         title=title,
         severity=chain_severity(likelihood, impact) if rule == CHAIN_RULE else severity(
-            likelihood, impact, may_be_critical=False
+            likelihood, impact, may_be_critical=may_be_critical
         ),
         likelihood=likelihood,
         impact=impact,

@@ -149,12 +149,14 @@ def _touching(current: AttackOutcome) -> dict[str, dict[str, float]]:
     for finding in current.findings.values():
         if finding.rule != EXPOSURE_RULE or finding.status not in OPEN:
             continue
-        data_id = finding.places[0]
-        reached = [
+        reached = [  # an open place's finding lists several items (`data`): the routes to each count
             (leaks[data_id].probability, leaks[data_id].edges)
+            for data_id in finding.data
             for attacker, leaks in analysis.leaks.items()
             if data_id in leaks and data_id not in allowed.get(attacker, set())
         ]
+        if finding.place_kind == "element":
+            out[finding.places[0]][finding.id] = finding.risk  # the open place itself
         best = max((p for p, _ in reached), default=0.0)
         for probability, edges in reached:
             if probability >= best - 1e-12:

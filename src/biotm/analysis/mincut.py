@@ -41,7 +41,7 @@ def min_cut(
     )
     if not exposures:
         return None
-    data_id = exposures[0].places[0]
+    data_id = exposures[0].data[0]
     attack_graph = analysis.attack_graph
     overrides = loaded.model.settings.control_cost_days
     graph = attack_graph.graph

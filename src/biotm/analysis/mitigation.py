@@ -83,7 +83,8 @@ def collect(graph: SystemGraph, result: AuditResult, analysis: AttackAnalysis | 
             parts = tuple((p.split(":", 1)[0], p.split(":", 1)[1]) for p in entry.split("+"))
             add(parts, f"breaks {chain.attacker} -> {chain.goal}", "set")
     if analysis is not None:
-        exposed = {f.places[0] for f in result.findings if f.rule == EXPOSURE_RULE and f.status in OPEN}
+        # An exposure finding names its items in `data` (an open place lists several).
+        exposed = {d for f in result.findings if f.rule == EXPOSURE_RULE and f.status in OPEN for d in f.data}
         for attacker in analysis.attackers:
             allowed = authorized(analysis.attack_graph, attacker)
             for data_id, leak in sorted(analysis.leaks[attacker.id].items()):
@@ -339,7 +340,7 @@ def _raised(
     if after != reached:
         changed = {d for key, p in reached.items() if abs(after.get(key, 0.0) - p) > 1e-12 for d in (key[1],)}
         current = planner.attack.current
-        ids = {i for i, f in current.findings.items() if f.rule == EXPOSURE_RULE and f.places[0] in changed}
+        ids = {i for i, f in current.findings.items() if f.rule == EXPOSURE_RULE and not changed.isdisjoint(f.data)}
         ids |= {c.id for c in current.chains}  # a chain's runner-up ways run through any lowered route
         for place, parts in now.items():
             if not ids.isdisjoint(parts):

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from biotm.analysis.attackers import MISUSING_KINDS, attackers_for
 from biotm.analysis.chains import ChainSolver
 from biotm.analysis.credentials import widen
-from biotm.analysis.factors import CHAIN_RULE, attack_finding, product_factors
+from biotm.analysis.exposure import EXPOSURE_RULE, authorized, exposure_findings
+from biotm.analysis.factors import CHAIN_RULE
 from biotm.analysis.numbers import Numbers
 from biotm.analysis.paths import (
     MAX_SPUR_SEARCHES,
@@ -19,16 +20,9 @@ from biotm.analysis.paths import (
 )
 from biotm.analysis.theft import MAX_CHAIN_STEPS, MAX_CHAINS, theft_chains
 from biotm.graph import SystemGraph
-from biotm.model.schema import IRREVERSIBLE_PROTECTION, Attacker, DataCategory
-from biotm.result import AttackPath, Factor, Finding, TheftChain
-from biotm.scoring import summed
+from biotm.model.schema import Attacker
+from biotm.result import AttackPath, Finding, TheftChain
 
-EXPOSURE_RULE = "atk-exposure"
-EXPOSURE_IMPACT = {
-    DataCategory.BIOMETRIC_SAMPLE: 0.8,
-    DataCategory.BIOMETRIC_TEMPLATE: 0.6,
-    DataCategory.DOCUMENT_IMAGE: 0.6,
-}
 #: Without --target, the (attacker, data) pairs (likeliest first) that get k paths rather than one.
 MAX_DEFAULT_K_PAIRS = 10
 
@@ -96,97 +90,6 @@ def attack_paths(
     return out
 
 
-# -- exposure findings -----------------------------------------------------------------------------
-def authorized(attack_graph: AttackGraph, attacker: Attacker) -> set[str]:
-    """Data the attacker already sees where it stands (the clerk sees every capture): not a leak to it."""
-    return set().union(
-        *(attack_graph.obtains.get(t, ()) for t, e in attack_graph.start_edges(attacker).items() if e.kind == "stand")
-    )
-
-
-def exposure_findings(
-    graph: SystemGraph, attackers: list[Attacker], leaks: dict[str, dict[str, Leak]], attack_graph: AttackGraph
-) -> list[Finding]:
-    """One finding per biometric or document-image data item an attacker can obtain beyond its own access.
-
-    Insiders and vendors standing where the data already is are left to the rules on access and
-    disclosure; this finding is about data taken by attack steps.
-    """
-    allowed: dict[str, set[str]] = {}
-    by_starts: dict[int, set[str]] = {}  # attackers who enter alike (one set of start edges) see alike
-    for attacker in attackers:
-        starts = id(attack_graph.start_edges(attacker))
-        if starts not in by_starts:
-            by_starts[starts] = authorized(attack_graph, attacker)
-        allowed[attacker.id] = by_starts[starts]
-    out = []
-    for item in sorted(graph.model.data, key=lambda d: d.id):
-        if item.category not in EXPOSURE_IMPACT or item.public:
-            continue
-        reached = sorted(
-            (
-                (leaks[a.id][item.id].probability, a.id)
-                for a in attackers
-                if item.id in leaks[a.id] and item.id not in allowed[a.id]
-            ),
-            key=lambda pair: (-pair[0], pair[1]),
-        )
-        if not reached:
-            continue
-        likelihood, attacker_id = reached[0]
-        best = leaks[attacker_id][item.id]
-        subjects = item.subjects if best.subjects is None else best.subjects
-        scale = skill_scale(next(a for a in attackers if a.id == attacker_id))
-        base = EXPOSURE_IMPACT[item.category]
-        if item.category is DataCategory.BIOMETRIC_TEMPLATE and item.protection in IRREVERSIBLE_PROTECTION:
-            base = 0.3
-        impact_factors = [Factor(reason=f"{item.category.value} '{item.id}'", effect=base)]
-        if not item.is_revocable:
-            impact_factors.append(Factor(reason="cannot be reset after a leak", effect=0.1))
-        if subjects >= 10_000:
-            impact_factors.append(Factor(reason=f"{subjects:,} data subjects", effect=0.1))
-        elif best.subjects is not None:
-            impact_factors.append(
-                Factor(reason=f"one copy of a replicated element: {subjects:,} of {item.subjects:,} people", effect=0.0)
-            )
-        impact, impact_factors = summed(impact_factors)
-        route = " -> ".join(["entry", *(e.target.removeprefix("flow:") for e in best.edges)])
-        others = "; ".join(f"{a} ({p:.3g})" for p, a in reached[1:4])
-        evidence = f"{attacker_id} obtains '{item.id}' at {best.node.removeprefix('flow:')} via {route}"
-        if others:
-            evidence += f"; also reachable by {others}"
-        missing = sorted({m.split(":", 1)[1] for e in best.edges for m in e.missing})
-        out.append(
-            attack_finding(
-                EXPOSURE_RULE,
-                f"Attackers can obtain {item.category.value.replace('_', ' ')} '{item.id}'",
-                likelihood,
-                product_factors(
-                    [
-                        (f"{e.target.removeprefix('flow:')}: {e.reason()}" + _skill_note(e.probability, scale),
-                         e.probability**scale)
-                        for e in best.edges
-                    ]
-                ),
-                impact,
-                impact_factors,
-                "data",
-                [item.id],
-                [item.id],
-                subjects,
-                ["STRIDE:Information disclosure", "LINDDUN:Data disclosure", "BIO:exposure"],
-                missing,
-                evidence,
-                graph,
-            )
-        )
-    return out
-
-
-def _skill_note(probability: float, scale: float) -> str:
-    return "" if scale == 1.0 or probability == 1.0 else f" (step {probability:.3g}, attacker skill: ^{scale:g})"
-
-
 __all__ = [
     "CHAIN_RULE",
     "EXPOSURE_RULE",
@@ -195,6 +98,7 @@ __all__ = [
     "AttackAnalysis",
     "analyze_attacks",
     "attack_paths",
+    "authorized",
     "exposure_findings",
     "theft_chains",
 ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from itertools import combinations
 
 from biotm.analysis.candidates import fits
-from biotm.analysis.chain_steps import START, chain_factors, chain_origins, step_of
+from biotm.analysis.chain_steps import START, chain_factors, chain_origins, steps_of
 from biotm.analysis.chains import ChainSolver, Origin, Satisfied
 from biotm.analysis.factors import CHAIN_RULE, attack_finding, product_factors
 from biotm.analysis.instances import per_subject
@@ -83,7 +83,7 @@ def theft_chains(
     skipped: set[str] = set()
     for attacker, item, known, satisfied in drafts:
         origins = chain_origins(known, item.origin)
-        steps = [step_of(o) for o in origins]
+        steps = steps_of(origins)
         places = tuple(dict.fromkeys(s.verifier for s in steps if s.verifier != "leak"))
         subjects, one_victim = chain_subjects(graph, attacker, origins)
         draft = _draft_key(attacker, item)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from biotm.report import ReportOptions, grouping, mermaid, view
 from biotm.report import summary as deliverable
 from biotm.report.diagram import is_large
+from biotm.report.factor_text import likelihood_text
 from biotm.report.markdown_plan import plan, what_if
 from biotm.report.markdown_text import code, codes, few, table, text
 from biotm.result import SEVERITIES, AuditResult, Factor, Finding, RegulationRef
@@ -106,7 +107,7 @@ def findings(result: AuditResult, top: int | None = None) -> Iterator[str]:
             if group.grouped:
                 yield f"- All {group.size} {text(group.noun)}: " + "; ".join(_place(result, m) for m in group.findings)
             yield f"- Evidence: {text(f.evidence)}"
-            yield f"- Likelihood {f.likelihood:.2f}: {_factors(f.likelihood_factors)}"
+            yield f"- Likelihood {likelihood_text(f, text)}"
             yield f"- Impact {f.impact:.2f}: {_factors(f.impact_factors)}"
             if f.categories:
                 yield f"- Categories: {', '.join(text(c) for c in f.categories)}"

@@ -35,6 +35,7 @@ from reportlab.platypus import (
 
 from biotm.report import ReportOptions, summary, view
 from biotm.report.diagram import wrap
+from biotm.report.factor_text import likelihood_text
 from biotm.report.grouping import FindingGroup, groups, top_groups
 from biotm.report.pdf_diagram import diagram_flowable, legend, rect
 from biotm.report.pdf_text import (
@@ -162,8 +163,7 @@ def _group_block(result: AuditResult, group: FindingGroup) -> list[Flowable]:
         tail = f"; and {more} more (the XLSX register and JSON report list every one)" if more > 0 else ""
         out.append(para(f"<b>All {group.size} {esc(group.noun)}:</b> {listed}{tail}", SMALL))
     out.append(para(f"<b>Why:</b> {esc(_clipped(f.evidence))}"))
-    reasons = "; ".join(f"{esc(x.reason)} ({x.effect:+.2f})" for x in f.likelihood_factors)
-    out.append(para(f"<b>Likelihood:</b> {reasons or 'none given'}", SMALL))
+    out.append(para(f"<b>Likelihood:</b> {likelihood_text(f, esc)}", SMALL))
     reasons = "; ".join(f"{esc(x.reason)} ({x.effect:+.2f})" for x in f.impact_factors)
     out.append(para(f"<b>Impact:</b> {reasons or 'none given'}", SMALL))
     extras = []

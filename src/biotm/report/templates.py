@@ -8,6 +8,7 @@ from importlib import resources
 import jinja2
 from markupsafe import Markup, escape
 
+from biotm.report.factor_text import likelihood_text
 from biotm.report.view import printable
 
 
@@ -29,7 +30,7 @@ def _printable_markup(value: str) -> Markup:
 def environment() -> jinja2.Environment:
     """Templates under biotm/report/templates; every `{{ }}` is made printable and HTML-escaped unless
     marked safe in the calling module."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("biotm.report", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -38,6 +39,8 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         finalize=_finalize,
     )
+    env.filters["likelihood_text"] = likelihood_text  # a product for attack findings (report/factor_text.py)
+    return env
 
 
 def asset(name: str) -> str:

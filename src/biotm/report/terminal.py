@@ -14,6 +14,7 @@ from rich.tree import Tree
 
 from biotm import escaping
 from biotm.report import ReportOptions, grouping, view
+from biotm.report.factor_text import likelihood_text
 from biotm.report.terminal_layout import prose_column
 from biotm.report.terminal_plan import plan_section, what_if_section
 from biotm.report.view import printable_result
@@ -154,12 +155,7 @@ def finding_tree(finding: Finding, group: grouping.FindingGroup | None = None) -
     note = view.tracking_note(finding)
     if note:
         tree.add(Text(f"{finding.status}: {note}", style="italic"))
-    tree.add(
-        Text(
-            f"likelihood {finding.likelihood:.2f}: "
-            + "; ".join(f"{f.reason} ({f.effect:+.2f})" for f in finding.likelihood_factors)
-        )
-    )
+    tree.add(Text(f"likelihood {likelihood_text(finding)}"))
     tree.add(
         Text(
             f"impact {finding.impact:.2f}: "

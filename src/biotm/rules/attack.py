@@ -26,10 +26,13 @@ SECOND_FACTOR_CONTROLS = (("mfa",), ("second-factor",))
 
 @rule(
     id="atk-exposure",
+    may_be_critical=True,
     title="Attackers can obtain biometric or document-image data",
     description="Some attacker (outsider, insider misusing its access, vendor, thief, fraudster) obtains a "
     "non-public biometric sample, template or document image beyond its own legitimate view, by the most "
-    "likely attack path. Likelihood: the path's step probabilities multiplied (docs/attack-paths.md).",
+    "likely attack path. Likelihood: the path's step probabilities multiplied (docs/attack-paths.md). An "
+    "open place (reached from the internet, asking for no authentication at all) is one finding listing "
+    "every item it gives out, critical when they are biometric data of many people.",
     family=FAMILY,
     categories=("STRIDE:Information disclosure", "LINDDUN:Data disclosure", "BIO:exposure"),
     cwe=("CWE-200",),

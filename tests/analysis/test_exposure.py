@@ -1,0 +1,70 @@
+"""Exposure findings: an open place is one finding listing what it gives out, critical for biometrics of many
+people; an open store or console stays the rules' finding; mutual TLS on every way in is not an open door."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from strategies import load_dict
+from support import run
+
+from biotm.model.loader import load_model
+from biotm.result import AuditResult
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+NET = {"id": "net", "owner": "Vendor", "jurisdiction": "CN", "internet_facing": True}
+CORE = {"id": "core", "owner": "Vendor", "jurisdiction": "CN"}
+DATA = [
+    {"id": "face", "category": "biometric_sample", "modality": "face", "subjects": 2_000_000},
+    {"id": "face_t", "category": "biometric_template", "modality": "face", "subjects": 2_000_000},
+]
+
+
+def _exposures(result: AuditResult) -> list[Any]:
+    return [f for f in result.findings if f.rule == "atk-exposure"]
+
+
+def _model(api: dict[str, Any], flows: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    elements = [api, {"id": "source", "type": "process", "zone": "core"}]
+    return {"meta": {"name": "t"}, "zones": [NET, CORE], "elements": elements, "data": DATA, "flows": flows or []}
+
+
+def test_the_exam_vendor_platform_is_one_critical_finding_naming_what_it_gives_out() -> None:
+    result = run(load_model(SCENARIOS / "exam-registration.yaml"))
+    at_platform = [f for f in _exposures(result) if " at vendor_platform " in f.evidence]
+    assert len(at_platform) == 1
+    finding = at_platform[0]
+    assert finding.severity == "critical" and finding.places == ["vendor_platform"]
+    assert finding.data == ["face_image", "face_template", "fingerprint_image", "fingerprint_template"]
+    assert "no authentication at all" in finding.evidence
+    # No item of the open place is reported again on its own.
+    assert not [f for f in _exposures(result) if f.place_kind == "data" and set(f.data) & set(finding.data)]
+    assert result.findings[0].id == finding.id  # the likeliest critical comes first
+
+
+def test_an_open_service_folds_its_items_and_authentication_splits_them_again_lower() -> None:
+    api = {"id": "api", "type": "process", "zone": "net", "holds": ["face", "face_t"]}
+    open_result = run(load_dict(_model(api)))
+    [finding] = _exposures(open_result)
+    assert (finding.places, finding.data, finding.severity) == (["api"], ["face", "face_t"], "critical")
+    closed = run(load_dict(_model({**api, "controls": ["authentication"]})))
+    assert {tuple(f.places) for f in _exposures(closed)} == {("face",), ("face_t",)}
+    assert all(f.risk < finding.risk and f.severity != "critical" for f in _exposures(closed))
+
+
+def test_an_open_store_is_the_store_rules_finding_not_a_second_one() -> None:
+    store = {"id": "db", "type": "store", "zone": "net", "holds": ["face", "face_t"]}
+    result = run(load_dict(_model(store)))
+    assert [f.places for f in result.findings if f.rule == "bio-store-exposed"] == [["db"]]
+    assert _exposures(result) == []
+
+
+def test_a_place_every_flow_into_which_is_mutually_authenticated_is_not_open() -> None:
+    api = {"id": "api", "type": "process", "zone": "net", "holds": ["face"]}
+    flow = {"id": "push", "source": "source", "target": "api", "data": ["face"], "authentication": "mutual"}
+    result = run(load_dict(_model(api, [flow])))
+    assert [f.places for f in _exposures(result)] == [["face"]]
+    assert "every flow into it authenticates both ends" in _exposures(result)[0].likelihood_factors[0].reason
+    one_way = run(load_dict(_model(api, [{**flow, "authentication": "one-way"}])))
+    assert [f.places for f in _exposures(one_way)] == [["api"]]
