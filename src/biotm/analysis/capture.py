@@ -47,6 +47,9 @@ class CaptureIndex:
         self.summaries: dict[tuple[str, int], _Summary] = {}
         self.points: dict[str, list[Element]] = {}
         self.plain_capture: dict[str, tuple[float, str, str, list[str]]] = {}
+        self._sources: dict[str, dict[_PointClass, tuple[str, ...]]] = {}
+        self._expanded: dict[str, frozenset[str]] = {}
+        self._split: dict[tuple[frozenset[str], str], dict[_PointClass, tuple[tuple[str, ...], tuple[str, ...]]]] = {}
 
     def point_class(self, point: Element) -> _PointClass:
         capture = point.capture if point.capture is not Capture.NONE else Capture.REMOTE
@@ -117,6 +120,55 @@ class CaptureIndex:
         return out
 
 
+    def expanded(self, verifier: Element) -> frozenset[str]:
+        """The non-capturing elements whose capture sources feed `verifier` (see `_capture_points`).
+
+        The breadth-first search of `_capture_points` expands exactly the non-capturing elements at most
+        `CAPTURE_SEARCH_DEPTH - 1` flows upstream through non-capturing elements; the points it finds are
+        their direct capture sources. Empty when `verifier` captures itself.
+        """
+        found = self._expanded.get(verifier.id)
+        if found is not None:
+            return found
+        seen = {verifier.id}
+        frontier = [verifier.id] if verifier.capture is Capture.NONE else []
+        expanded = list(frontier)
+        for _ in range(CAPTURE_SEARCH_DEPTH - 1):
+            step = []
+            for node in frontier:
+                for flow in self.graph.inbound.get(node, ()):
+                    if flow.source not in seen:
+                        seen.add(flow.source)
+                        if self.graph.elements[flow.source].capture is Capture.NONE:
+                            step.append(flow.source)
+            expanded.extend(step)
+            frontier = step
+        found = self._expanded[verifier.id] = frozenset(expanded)
+        return found
+
+    def split(self, node: str, held: frozenset[str]) -> dict[_PointClass, tuple[tuple[str, ...], tuple[str, ...]]]:
+        """Per class, the capture sources of `node` the attacker does not hold and those it holds, sorted."""
+        key = (held, node)
+        found = self._split.get(key)
+        if found is None:
+            found = self._split[key] = {
+                point_class: (tuple(i for i in ids if i not in held), tuple(i for i in ids if i in held))
+                for point_class, ids in self._sources_of(node).items()
+            }
+        return found
+
+    def _sources_of(self, node: str) -> dict[_PointClass, tuple[str, ...]]:
+        found = self._sources.get(node)
+        if found is None:
+            by_class: dict[_PointClass, set[str]] = {}
+            for flow in self.graph.inbound.get(node, ()):
+                source = self.graph.elements[flow.source]
+                if source.capture is not Capture.NONE:
+                    by_class.setdefault(self.point_class(source), set()).add(source.id)
+            found = self._sources[node] = {c: tuple(sorted(ids)) for c, ids in by_class.items()}
+        return found
+
+
 def _merge(into: _Summary, part: _Summary) -> None:
     for point_class, ids in part.items():
         have = into.get(point_class)
@@ -157,9 +209,10 @@ class CapturePricing:
         plain = not touched
         if plain and element.id in self.shared.plain_capture:
             return self.shared.plain_capture[element.id]
-        ranked = self._rank(element, touched)
-        if ranked is None:  # every point kept for some class has extra controls: price them all
-            ranked = min((-self._capture_factor(p, element)[0], p.id) for p in self.capture_points(element))
+        # The class summary serves extra controls at a few points; held points need every point's class.
+        ranked = None if self.held else self._rank(element, touched)
+        if ranked is None:
+            ranked = self._rank_all(element)
         point = self.graph.elements[ranked[1]]
         factor, text, weak = self._capture_factor(point, element)
         best = (factor, point.id, text, weak)
@@ -185,13 +238,37 @@ class CapturePricing:
             else:
                 if len(ids) == _KEPT:
                     return None
-        # A held point fares better than its class (whose first ids stand for it): price it wherever it is.
-        if self.held:
-            feeding = {p.id for p in self.capture_points(element)}
-            for point_id in sorted(self.held & feeding):
-                candidate = (-self._capture_factor(self.graph.elements[point_id], element)[0], point_id)
-                if best is None or candidate < best:
-                    best = candidate
+        return best
+
+    def _rank_all(self, element: Element) -> tuple[float, str]:
+        """(-factor, id) of the best capture point feeding `element`, every point counted.
+
+        Per expanded element and class (`CaptureIndex.split`), unheld points fare alike and so do held
+        ones, so the smallest id of each stands for the rest; points with extra liveness controls are
+        priced on their own. Linear in expanded elements and classes, not in points (a verifier behind a
+        national service is fed by every shop terminal of the country).
+        """
+        expanded = self.shared.expanded(element)
+        if not expanded:  # it captures: it is its own point
+            return -self._capture_factor(element, element)[0], element.id
+        at_verifier = self.controls(element.id)
+        extra = {place for place in self.extra if self._live_extra(place)}
+        best: tuple[float, str] | None = None
+        for node in expanded:  # any order: (-factor, id) is a total order
+            for (capture, inject, live), (unheld, held) in self.shared.split(node, self.held).items():
+                held_inject = "inject-remote" if inject == "inject-remote" else "inject-terminal"
+                for ids, step in ((unheld, inject), (held, held_inject)):
+                    for point_id in ids:
+                        if point_id in extra:
+                            candidate = (-self._capture_factor(self.graph.elements[point_id], element)[0], point_id)
+                        else:
+                            candidate = (-self._factor(capture, step, live | at_verifier), point_id)
+                        if best is None or candidate < best:
+                            best = candidate
+                        if point_id not in extra:
+                            break
+        if best is None:  # no capture point upstream: the verifier stands for one
+            return -self._capture_factor(element, element)[0], element.id
         return best
 
     def _live_extra(self, place: str) -> bool:
