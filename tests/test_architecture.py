@@ -16,7 +16,6 @@ OVERSIZED = {
     "biotm.analysis.chains": 479,
     "biotm.generate": 430,
     "biotm.model.schema": 570,
-    "biotm.report.diagram": 435,
     "biotm.rules.base": 610,
     "biotm.rules.linddun": 416,
 }

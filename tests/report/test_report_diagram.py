@@ -9,7 +9,8 @@ import pytest
 from report_support import SCENARIOS, audited
 
 from biotm.report import graphviz, svg
-from biotm.report.diagram import layout, overview, structure, wrap
+from biotm.report.diagram import layout, overview, structure
+from biotm.report.label_text import wrap
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz not installed")
 SIM = SCENARIOS / "china-sim-registration.yaml"

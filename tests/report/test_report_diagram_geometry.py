@@ -9,8 +9,9 @@ import re
 import pytest
 from report_support import SCENARIOS, audited
 
-from biotm.report.diagram import EDGE_LABEL_W, _width, layout, wrap
+from biotm.report.diagram import EDGE_LABEL_W, layout
 from biotm.report.diagram_model import NODE_H, NODE_W, Diagram
+from biotm.report.label_text import text_width, wrap
 
 Box = tuple[float, float, float, float]
 
@@ -37,7 +38,7 @@ def _overlap(a: Box, b: Box) -> bool:
 
 def _label_box(diagram: Diagram, index: int) -> Box:
     edge = diagram.edges[index]
-    width = min(_width(edge.label), EDGE_LABEL_W) + 6
+    width = min(text_width(edge.label), EDGE_LABEL_W) + 6
     return (edge.label_x - width / 2, edge.label_y - 12, width, 13.0 * len(wrap(edge.label, EDGE_LABEL_W, 2)))
 
 

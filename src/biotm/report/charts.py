@@ -9,7 +9,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from biotm.report import view
-from biotm.report.diagram import wrap
+from biotm.report.label_text import wrap
 from biotm.report.summary import Chart
 from biotm.report.svg import FONTS
 from biotm.result import AuditResult, LineageEntry

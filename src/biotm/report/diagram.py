@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 
 from biotm.report.diagram_model import (
     BAND_WIDTH,
-    CHAR_W,
     COLOURS,
     GAP_X,
     GAP_Y,
@@ -39,6 +38,7 @@ from biotm.report.diagram_model import (
     Node,
     ZoneBox,
 )
+from biotm.report.label_text import text_width, wrap
 
 
 def _unranked(result: AuditResult) -> Diagram:
@@ -275,7 +275,7 @@ def _size(diagram: Diagram, zone: ZoneBox) -> tuple[float, float]:
         inner_w = max(inner_w, cw)
         inner_h += (GAP_Y if inner_h else 0.0) + ch
     # wide enough for the caption in two lines, up to two element columns' width
-    named = min(_width(_caption_text(zone)) * 0.6 + 24, 2 * NODE_W + GAP_X + 2 * PAD)
+    named = min(text_width(_caption_text(zone)) * 0.6 + 24, 2 * NODE_W + GAP_X + 2 * PAD)
     return max(max(inner_w, NODE_W) + 2 * PAD, named), inner_h + HEADER + PAD
 
 
@@ -359,54 +359,6 @@ def _route(diagram: Diagram) -> None:
     _spread_labels(diagram)
 
 
-def _width(text: str) -> float:
-    """Rough width of 12px text: wide (CJK) characters count double."""
-    return sum(2.0 if ord(ch) >= 0x2E80 else 1.0 for ch in text) * CHAR_W
-
-
-def _tokens(label: str, width: float) -> list[str]:
-    """Words, spaces and single CJK characters; a word wider than `width` split after `_`, `-`, `.` or anywhere."""
-    out: list[str] = []
-    for word in re.findall(r"[\u2e80-\U0002ffff]|[^\s\u2e80-\U0002ffff]+|\s+", label):
-        while _width(word) > width and len(word) > 1:
-            room = max(int(width / CHAR_W), 1)
-            cut = max((word.rfind(sep, 0, room) for sep in "_-./"), default=-1)
-            cut = cut + 1 if cut > 0 else room
-            out.append(word[:cut])
-            out.append("\u200b")  # a break that adds no space
-            word = word[cut:]
-        out.append(word)
-    return out
-
-
-def wrap(label: str, width: float, lines: int = 3) -> list[str]:
-    """`label` broken at spaces (CJK anywhere) into lines of `width` user units; only past `lines` lines is
-    the last one cut with an ellipsis (names of over ~70 characters)."""
-    out: list[str] = []
-    current = ""
-    for word in _tokens(label, width):
-        if word.isspace():
-            word = " "
-        if word == "\u200b":
-            word = ""
-            if _width(current) >= width - 4 * CHAR_W:
-                out.append(current.strip())
-                current = ""
-            continue
-        candidate = current + word
-        if _width(candidate.strip()) <= width or not current.strip():
-            current = candidate
-            continue
-        out.append(current.strip())
-        current = word.lstrip()
-    if current.strip():
-        out.append(current.strip())
-    out = [fit(line, width) for line in out] or [""]
-    if len(out) > lines:
-        out = [*out[: lines - 1], fit(" ".join(out[lines - 1 :]), width)]
-    return out
-
-
 def _overlaps(box: tuple[float, float, float, float], placed: list[tuple[float, float, float, float]]) -> bool:
     x, y, w, h = box
     return any(x < px + pw and px < x + w and y < py + ph and py < y + h for px, py, pw, ph in placed)
@@ -420,7 +372,7 @@ def _spread_labels(diagram: Diagram) -> None:
     placed = [(n.x, n.y, NODE_W, NODE_H) for n in diagram.nodes.values()]
     placed += [(z.x, z.y, z.w, HEADER) for z in diagram.zones.values()]  # a zone's name stays legible
     for edge in sorted(diagram.edges, key=lambda e: e.id):
-        width = min(_width(edge.label), EDGE_LABEL_W) + 6
+        width = min(text_width(edge.label), EDGE_LABEL_W) + 6
         height = 13.0 * len(wrap(edge.label, EDGE_LABEL_W, 2))
         spots = label_spots(edge)
         candidates = [(x, y + offset) for offset in (0.0, -14.0, 14.0, -28.0, 28.0) for x, y in spots]
@@ -436,15 +388,3 @@ def _spread_labels(diagram: Diagram) -> None:
 
 
 EDGE_LABEL_W = 130.0
-
-
-def fit(label: str, width: float) -> str:
-    """`label` cut with an ellipsis to fit `width` user units of 12px text."""
-    if _width(label) <= width:
-        return label
-    out = ""
-    for ch in label:
-        if _width(out + ch + "…") > width:
-            break
-        out += ch
-    return out.rstrip() + "…"

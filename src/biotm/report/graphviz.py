@@ -15,9 +15,9 @@ import re
 import shutil
 import subprocess
 
-from biotm.report.diagram import wrap
 from biotm.report.diagram_model import COLOURS, Diagram
 from biotm.report.dot import NATIVE_STYLES, SHAPES, medium_style, quote
+from biotm.report.label_text import wrap
 
 FONT = "Noto Sans CJK SC"
 TIMEOUT_S = 60

@@ -13,12 +13,10 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
-from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
@@ -34,10 +32,9 @@ from reportlab.platypus import (
 )
 
 from biotm.report import ReportOptions, summary, view
-from biotm.report.diagram import wrap
 from biotm.report.factor_text import likelihood_text
 from biotm.report.grouping import FindingGroup, groups, top_groups
-from biotm.report.pdf_diagram import diagram_flowable, legend, rect
+from biotm.report.pdf_diagram import bar_chart, diagram_flowable, legend
 from biotm.report.pdf_text import (
     BODY,
     CELL,
@@ -50,9 +47,7 @@ from biotm.report.pdf_text import (
     TITLE,
     _fonts,
     esc,
-    font_for,
     para,
-    script_runs,
 )
 from biotm.result import AuditResult, Finding
 
@@ -72,41 +67,6 @@ def _table(rows: list[list[str]], widths: list[float], header: bool = True) -> T
         style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dfe6ec")))
     table.setStyle(TableStyle(style))
     return table
-
-
-def _label(drawing: Drawing, x: float, y: float, text: str, size: float = 8) -> None:
-    """One line of model text, each script run in its own font (a CJK zone name in one CID run set the
-    whole label, Latin included, in the narrow CJK face)."""
-    for run in script_runs(text):
-        font = font_for(run)
-        drawing.add(String(x, y, run, fontName=font, fontSize=size))
-        x += stringWidth(run, font, size)
-
-
-def _bar_chart(chart: summary.Chart, width: float) -> Drawing:
-    """Horizontal bars with their values, one row per bar; a label takes two lines rather than being cut."""
-    label_w = 170.0
-    line = 9.0
-    labels = [wrap(bar.label, (label_w - 8) * 1.45, 2) for bar in chart.bars]  # wrap() measures 12px text
-    rows = [4 + line * len(lines) + 2 for lines in labels]
-    height = sum(rows) + 24 if rows else 40
-    drawing = Drawing(width, height)
-    drawing.add(String(0, height - 12, chart.title, fontName="Helvetica-Bold", fontSize=10))
-    top = max((b.value for b in chart.bars), default=0) or 1
-    y_top = height - 18
-    for bar, lines, row in zip(chart.bars, labels, rows, strict=True):
-        y = y_top - row
-        for index, text in enumerate(lines):
-            _label(drawing, 0, y + row - 4 - line * (index + 1) + 2, text)
-        length = (width - label_w - 50) * bar.value / top
-        bar_y = y + row - 4 - line - 2
-        drawing.add(rect(label_w, bar_y, max(length, 0.5), 11, bar.colour))
-        value = f"{bar.value:g}" if chart.unit != "risk" else f"{bar.value:.2f}"
-        drawing.add(String(label_w + length + 4, bar_y + 2, value, fontName="Helvetica", fontSize=8))
-        y_top = y
-    if not chart.bars:
-        drawing.add(String(0, height - 30, "nothing to show", fontName="Helvetica-Oblique", fontSize=8))
-    return drawing
 
 
 def _clipped(text: str) -> str:
@@ -350,7 +310,7 @@ def render_with(result: AuditResult, options: ReportOptions) -> bytes:
     story.append(PageBreak())
     story.append(para("Charts", H1))
     for chart in summary.charts(result):
-        story += [_bar_chart(chart, width), Spacer(1, 6 * mm)]
+        story += [bar_chart(chart, width), Spacer(1, 6 * mm)]
     around: list[Flowable] = [para("Data-flow diagram", H1)]
     if len(result.model.elements) > 150:
         around.append(para("Zone overview: each box is a trust zone (its element count in brackets), grouped by "

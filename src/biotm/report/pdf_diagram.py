@@ -1,4 +1,5 @@
-"""The PDF's data-flow diagram: the SVG layout drawn as ReportLab vector graphics (or Graphviz's PNG), scaled to fit."""
+"""The PDF's drawings: the data-flow diagram (the SVG layout as ReportLab vector graphics, or Graphviz's PNG,
+scaled to fit) and the summary's bar charts."""
 
 from __future__ import annotations
 
@@ -6,11 +7,14 @@ import io
 
 from reportlab.graphics.shapes import Drawing, Path, Rect, String
 from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Image, Paragraph
 
-from biotm.report.diagram import caption, report_layout, wrap
+from biotm.report import summary
+from biotm.report.diagram import caption, report_layout
 from biotm.report.diagram_model import COLOURS, NODE_H, NODE_W, Diagram
-from biotm.report.pdf_text import SMALL, font_for, para
+from biotm.report.label_text import wrap
+from biotm.report.pdf_text import SMALL, font_for, para, script_runs
 from biotm.result import AuditResult
 
 
@@ -102,3 +106,38 @@ def legend() -> Paragraph:
         "(no network link); bold dashes: radio. BIO marks stores where biometric data rest.",
         SMALL,
     )
+
+
+def _label(drawing: Drawing, x: float, y: float, text: str, size: float = 8) -> None:
+    """One line of model text, each script run in its own font (a CJK zone name in one CID run set the
+    whole label, Latin included, in the narrow CJK face)."""
+    for run in script_runs(text):
+        font = font_for(run)
+        drawing.add(String(x, y, run, fontName=font, fontSize=size))
+        x += stringWidth(run, font, size)
+
+
+def bar_chart(chart: summary.Chart, width: float) -> Drawing:
+    """Horizontal bars with their values, one row per bar; a label takes two lines rather than being cut."""
+    label_w = 170.0
+    line = 9.0
+    labels = [wrap(bar.label, (label_w - 8) * 1.45, 2) for bar in chart.bars]  # wrap() measures 12px text
+    rows = [4 + line * len(lines) + 2 for lines in labels]
+    height = sum(rows) + 24 if rows else 40
+    drawing = Drawing(width, height)
+    drawing.add(String(0, height - 12, chart.title, fontName="Helvetica-Bold", fontSize=10))
+    top = max((b.value for b in chart.bars), default=0) or 1
+    y_top = height - 18
+    for bar, lines, row in zip(chart.bars, labels, rows, strict=True):
+        y = y_top - row
+        for index, text in enumerate(lines):
+            _label(drawing, 0, y + row - 4 - line * (index + 1) + 2, text)
+        length = (width - label_w - 50) * bar.value / top
+        bar_y = y + row - 4 - line - 2
+        drawing.add(rect(label_w, bar_y, max(length, 0.5), 11, bar.colour))
+        value = f"{bar.value:g}" if chart.unit != "risk" else f"{bar.value:.2f}"
+        drawing.add(String(label_w + length + 4, bar_y + 2, value, fontName="Helvetica", fontSize=8))
+        y_top = y
+    if not chart.bars:
+        drawing.add(String(0, height - 30, "nothing to show", fontName="Helvetica-Oblique", fontSize=8))
+    return drawing

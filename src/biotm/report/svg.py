@@ -6,8 +6,9 @@ import re
 
 from markupsafe import Markup, escape
 
-from biotm.report.diagram import caption, fit, report_layout, wrap
+from biotm.report.diagram import caption, report_layout
 from biotm.report.diagram_model import COLOURS, MARGIN, NODE_H, NODE_W, Diagram, Edge
+from biotm.report.label_text import fit, wrap
 from biotm.report.templates import environment
 from biotm.result import AuditResult
 
