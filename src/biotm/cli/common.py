@@ -19,9 +19,11 @@ import click
 from biotm.model import Limits, LoadedModel, ModelError, load_model
 from biotm.model.limits import (
     DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_ELEMENTS,
     DEFAULT_MAX_JSON_BYTES,
     DEFAULT_MAX_JSON_VALUES,
     DEFAULT_MAX_VALUES,
+    FLOWS_PER_ELEMENT,
 )
 from biotm.result import OPEN_STATUSES, SEVERITIES, AuditResult
 
@@ -111,7 +113,16 @@ def budget_option(help_text: str) -> Callable[[click.decorators.FC], click.decor
 
 
 def max_size_option(function: click.decorators.FC) -> click.decorators.FC:
-    """`--max-size-mb` and `--max-values`: the bounds every command that reads a file holds it to."""
+    """`--max-size-mb`, `--max-values` and `--max-elements`: the bounds every command that reads a file holds it to."""
+    function = click.option(
+        "--max-elements",
+        type=click.IntRange(min=1, max=MAX_ELEMENTS),
+        default=None,
+        expose_value=False,
+        callback=_remember_max_elements,
+        help=f"Refuse models of more elements than this, or more than {FLOWS_PER_ELEMENT} flows per element "
+        f"[default: {DEFAULT_MAX_ELEMENTS:,}].",
+    )(function)
     function = click.option(
         "--max-values",
         type=click.IntRange(min=1000, max=MAX_VALUES),
@@ -134,17 +145,25 @@ def max_size_option(function: click.decorators.FC) -> click.decorators.FC:
 MAX_VALUES = 1_000_000_000
 
 
+#: The largest --max-elements: ten times the national-scale target (about 20 GB of memory to audit).
+MAX_ELEMENTS = 1_000_000
+
+
+def _remember_max_elements(ctx: click.Context, _param: click.Parameter, value: int | None) -> None:
+    ctx.meta["biotm.max_elements"] = value
+
+
 def _remember_max_values(ctx: click.Context, _param: click.Parameter, value: int | None) -> None:
     # Kept on the context, not passed to each command: every command reading a file gets it through limits_for.
     ctx.meta["biotm.max_values"] = value
 
 
 def limits_for(max_size_mb: float | None) -> Limits:
-    """The limits of this command's --max-size-mb and --max-values (None: the per-format defaults)."""
+    """The limits of this command's --max-size-mb, --max-values and --max-elements (None: the defaults)."""
     context = click.get_current_context(silent=True)
-    max_values = context.meta.get("biotm.max_values") if context is not None else None
+    meta = context.meta if context is not None else {}
     max_bytes = None if max_size_mb is None else int(max_size_mb * 1024 * 1024)
-    return Limits.chosen(max_bytes, max_values)
+    return Limits.chosen(max_bytes, meta.get("biotm.max_values"), meta.get("biotm.max_elements"))
 
 
 def input_format_option(function: click.decorators.FC) -> click.decorators.FC:

@@ -19,7 +19,14 @@ from biotm.pipeline import AuditOptions, audit
     "--findings/--model-only",
     default=True,
     show_default=True,
-    help="Audit the model and export its findings, chains and mitigation plan as OTM threats and mitigations.",
+    help="Audit the model and export its findings and chains as OTM threats, its controls as mitigations.",
+)
+@click.option(
+    "--plan/--no-plan",
+    default=False,
+    show_default=True,
+    help="Also run the mitigation planner (as `biotm mitigate`; minutes on a model of thousands of elements) "
+    "and mark its controls as planned mitigations.",
 )
 @today_option("Judge acceptance expiry as of this date (YYYY-MM-DD; default: today).")
 @model_options
@@ -28,17 +35,19 @@ def export(
     file: str,
     output: str | None,
     findings: bool,
+    plan: bool,
     today: dt.date | None,
     input_format: str,
     max_size_mb: float | None,
 ) -> None:
     """Export model FILE to OTM (Open Threat Model JSON); biotm-only fields ride in `attributes.biotm`.
 
-    By default the model is audited first and its findings, identity-theft chains and mitigation
-    plan are written as OTM threats and mitigations; importing the file back gives the same model.
+    By default the model is audited first and its findings and identity-theft chains are written as
+    OTM threats, its present controls as mitigations (with --plan, the controls the mitigation plan adds
+    too); importing the file back gives the same model.
     """
     loaded = load_or_fail(file, max_size_mb, input_format)
     result = None
     if findings and loaded.model.elements:
-        result = audit(loaded, AuditOptions(today=today or dt.date.today(), plan=True))
+        result = audit(loaded, AuditOptions(today=today or dt.date.today(), plan=plan))
     write_output(export_json(loaded.model, result), output, inputs=[file])

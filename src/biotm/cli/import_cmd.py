@@ -29,8 +29,9 @@ def import_(source_format: str, file: str, output: str | None, max_size_mb: floa
     category goes to stderr. Exit 2 on bad input.
     """
     try:
-        draft = import_draft(file, source_format, limits_for(max_size_mb))
-        draft.loaded()  # the written file must be a valid model: check before writing it
+        limits = limits_for(max_size_mb)
+        draft = import_draft(file, source_format, limits)
+        draft.loaded(limits)  # the written file must be a valid model: check before writing it
     except ModelError as exc:
         raise InputError(str(exc)) from None
     write_output(write_model(draft), output, inputs=[file])

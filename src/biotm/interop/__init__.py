@@ -127,10 +127,10 @@ def load_any(
     data, source = parse_file(path, limits)
     fmt = choose_format(data, path, input_format)
     if fmt == "biotm":
-        return validate_data(data, source)
+        return validate_data(data, source, limits)
     convert: Convert = _module(fmt).convert
     draft = convert(without_surrogates(data), source, limits)
-    loaded = draft.loaded()
+    loaded = draft.loaded(limits)
     if notify is not None:
         for line in draft.notices():
             notify(f"{printable(path)}: {line}")

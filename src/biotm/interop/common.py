@@ -17,6 +17,7 @@ from typing import Any
 
 from biotm.interop.categories import guess_category
 from biotm.model.errors import ModelError, Problem
+from biotm.model.limits import Limits
 from biotm.model.loader import LoadedModel, validate_data
 from biotm.model.schema import DataCategory
 from biotm.model.source import Mark, Path, SourceLocation, SourceMap
@@ -140,8 +141,8 @@ class Draft:
         """Whether the source holds nothing to audit (a blank template, a minimal converter output)."""
         return not self.sections["elements"]
 
-    def loaded(self) -> LoadedModel:
-        """Validate the draft; problems are located in the source file.
+    def loaded(self, limits: Limits | None = None) -> LoadedModel:
+        """Validate the draft within `limits`' counts; problems are located in the source file.
 
         An empty draft becomes an empty model (the schema wants at least one element in a biotm file,
         but a blank Threat Dragon template is a legitimate input with nothing to audit).
@@ -151,10 +152,10 @@ class Draft:
             document = self.document()
             document["zones"] = [{"id": _PLACEHOLDER, "owner": "-", "jurisdiction": UNKNOWN_JURISDICTION}]
             document["elements"] = [{"id": _PLACEHOLDER, "type": "process", "zone": _PLACEHOLDER}]
-            loaded = validate_data(document, self.source_map())
+            loaded = validate_data(document, self.source_map(), limits)
             model = loaded.model.model_copy(update={"zones": [], "elements": []})
             return LoadedModel(model=model, source=loaded.source)
-        return validate_data(self.document(), self.source_map())
+        return validate_data(self.document(), self.source_map(), limits)
 
     def notices(self) -> list[str]:
         """Lines for stderr when another tool's file is analysed or imported."""

@@ -18,6 +18,13 @@ DEFAULT_MAX_JSON_BYTES = 64 * _MEBIBYTE
 DEFAULT_MAX_VALUES = 2_500_000
 #: JSON values cost 0.1 to 2 µs each; 6 million fit the 100,000-element generated model (4.8 million).
 DEFAULT_MAX_JSON_VALUES = 6_000_000
+#: Elements audited before a model is refused. An audit costs about 0.5 ms of CPU per element (and its two
+#: flows) and `biotm diff` runs two, so this many keep every command but `mitigate` well under 15 s and
+#: 1.5 GB on a 2-core machine; the 100,000-element generated model takes about 45 s and 2 GB
+#: (benchmarks/README.md). Far above any real system's diagram; national-scale runs raise it.
+DEFAULT_MAX_ELEMENTS = 10_000
+#: Flows allowed per allowed element: a generated model has about 2 per element, a dense diagram a few more.
+FLOWS_PER_ELEMENT = 4
 
 
 @dataclass(frozen=True)
@@ -38,11 +45,21 @@ class Limits:
     max_values: int = DEFAULT_MAX_VALUES
     max_json_bytes: int = DEFAULT_MAX_JSON_BYTES
     max_json_values: int = DEFAULT_MAX_JSON_VALUES
+    #: Elements of a model, whatever its format; flows may be FLOWS_PER_ELEMENT times as many.
+    max_elements: int = DEFAULT_MAX_ELEMENTS
+
+    @property
+    def max_flows(self) -> int:
+        """Flows of a model: FLOWS_PER_ELEMENT per element allowed."""
+        return FLOWS_PER_ELEMENT * self.max_elements
 
     @classmethod
-    def chosen(cls, max_bytes: int | None = None, max_values: int | None = None) -> Limits:
-        """Limits with a size and a value count the user chose (None: the defaults), the same for both formats."""
-        limits = cls()
+    def chosen(
+        cls, max_bytes: int | None = None, max_values: int | None = None, max_elements: int | None = None
+    ) -> Limits:
+        """Limits with a size, a value count and an element count the user chose (None: the defaults); the
+        size and value count the same for both formats."""
+        limits = cls() if max_elements is None else cls(max_elements=max_elements)
         if max_bytes is not None:
             limits = dataclasses.replace(limits, max_bytes=max_bytes, max_json_bytes=max_bytes)
         if max_values is not None:
@@ -58,6 +75,40 @@ class Limits:
     def for_file(self, name: str) -> Limits:
         """The limits that hold for the file `name`: JSON's for a .json file, else these."""
         return self.for_json() if name.lower().endswith(".json") else self
+
+
+def over_count(data: Any, limits: Limits) -> tuple[str, int, str] | None:
+    """(section, index of its first item past the limit, message) if the parsed model has more elements or
+    flows than `limits` allow, else None.
+
+    The one rule the loader refuses by and `biotm generate` predicts with.
+    """
+    if not isinstance(data, dict):
+        return None
+    elements, flows = data.get("elements"), data.get("flows")
+    count = len(elements) if isinstance(elements, list) else 0
+    if count > limits.max_elements:
+        return "elements", limits.max_elements, (
+            f"the model has {count:,} elements, over the limit of {limits.max_elements:,} (a bound on the time "
+            f"and memory an audit takes): pass --max-elements {count} if it is really this large"
+        )
+    count = len(flows) if isinstance(flows, list) else 0
+    if count > limits.max_flows:
+        need = -(-count // FLOWS_PER_ELEMENT)
+        return "flows", limits.max_flows, (
+            f"the model has {count:,} flows, over the limit of {limits.max_flows:,} ({FLOWS_PER_ELEMENT} per "
+            f"element of --max-elements {limits.max_elements}): pass --max-elements {need} if it is really this large"
+        )
+    return None
+
+
+def elements_needed(data: Any) -> int:
+    """The smallest --max-elements that lets the parsed model in (its elements, or its flows' share)."""
+    if not isinstance(data, dict):
+        return 0
+    elements, flows = data.get("elements"), data.get("flows")
+    count = len(elements) if isinstance(elements, list) else 0
+    return max(count, -(-len(flows) // FLOWS_PER_ELEMENT) if isinstance(flows, list) else 0)
 
 
 def count_values(data: Any) -> int:

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from biotm.model.errors import MAX_LISTED, ModelError, Problem
+from biotm.model.limits import over_count
 from biotm.model.parse import Limits, decode, parse_json, parse_text
 from biotm.model.reading import _too_large, files_read, forget_files_read, read_bounded
 from biotm.model.references import check_references
@@ -82,11 +83,15 @@ def load_bytes(raw: bytes, name: str, limits: Limits | None = None) -> LoadedMod
         data, source = parse_json(text, name, limits)
     else:
         data, source = parse_text(text, name, limits)
-    return validate_data(data, source)
+    return validate_data(data, source, limits)
 
 
-def validate_data(data: Any, source: SourceMap) -> LoadedModel:
-    """Validate parsed data against the schema and its cross-references."""
+def validate_data(data: Any, source: SourceMap, limits: Limits | None = None) -> LoadedModel:
+    """Validate parsed data against the schema and its cross-references, within `limits`' counts."""
+    over = over_count(data, limits or Limits())
+    if over is not None:  # before validation: its cost and every later stage's grow with these counts
+        # At the first item past the limit: item marks are known up front, a section's only after a slow pass.
+        raise ModelError([Problem(source.file, *source.mark(over[:2]), over[2])])
     if not isinstance(data, dict):
         raise ModelError(
             [
