@@ -37,7 +37,7 @@ from biotm.rules.base import (
     names,
     people,
 )
-from biotm.rules.biometric.capture import REMOTE_MODALITIES, presents_own, takes_part
+from biotm.rules.biometric.capture import REMOTE_MODALITIES, listed, presents_own, takes_part
 from biotm.rules.registry import rule
 
 FAMILY = "linddun"
@@ -403,7 +403,7 @@ def no_dpia(ctx: RuleContext) -> Iterator[Hit]:
         face_people = max((d.subjects for d in biometric.values() if d.modality is Modality.FACE), default=0)
         regs = ("CN-FRT-filing",) if face_people >= 100_000 else ()
         ids = tuple(sorted(element_id for element_id, _, _ in places))
-        what = "; ".join(f"'{element_id}': {reason}" for element_id, reason, _ in sorted(places))
+        what = listed([f"'{element_id}': {reason}" for element_id, reason, _ in sorted(places)])
         yield Hit(
             place_kind="element",
             places=ids,
