@@ -81,6 +81,10 @@ def test_one_dpia_finding_per_controller() -> None:
     assert len(per_owner) == len(set(per_owner))
     carrier = next(f for f in dpia if owners[f.places[0]] == "Carrier")
     assert {"realname_archive", "realname_system", "shop_terminal"} <= set(carrier.places)
+    # The assessment is the controller's: its processor's log store is in the Carrier's one finding.
+    assert "vendor_logs" in carrier.places and "with its processor Face-SDK vendor" in carrier.evidence
+    bank = [f for f in audited("bank-remote-ekyc.yaml").findings if f.rule == "linddun-no-dpia"]
+    assert [f.places for f in bank] == [["idv_archive", "kyc_file"]]
 
 
 def test_liveness_is_reported_where_capture_happens_and_only_where_a_presenter_gains() -> None:
