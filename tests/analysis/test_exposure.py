@@ -68,3 +68,14 @@ def test_a_place_every_flow_into_which_is_mutually_authenticated_is_not_open() -
     assert "every flow into it authenticates both ends" in _exposures(result)[0].likelihood_factors[0].reason
     one_way = run(load_dict(_model(api, [{**flow, "authentication": "one-way"}])))
     assert [f.places for f in _exposures(one_way)] == [["api"]]
+
+
+def test_what_the_system_shows_the_public_is_its_publication_not_an_exposure() -> None:
+    result = run(load_model(SCENARIOS / "citizen-scoring-aggregation.yaml"))
+    assert not [f for f in _exposures(result) if "reference_portrait" in f.data]  # the defaulters' list shows it
+    assert [f.places for f in result.findings if f.rule == "bio-public-disclosure"] == [["public_reading"]]
+    reader = {"id": "readers", "type": "actor", "zone": "net", "role": "public", "people": 1_000_000}
+    api = {"id": "api", "type": "process", "zone": "net", "holds": ["face", "face_t"]}
+    model = _model(api, [{"id": "show", "source": "api", "target": "readers", "data": ["face"]}])
+    model["elements"].append(reader)
+    assert [f.data for f in _exposures(run(load_dict(model)))] == [["face_t"]]

@@ -81,6 +81,10 @@ def test_one_dpia_finding_per_controller() -> None:
     assert len(per_owner) == len(set(per_owner))
     carrier = next(f for f in dpia if owners[f.places[0]] == "Carrier")
     assert {"realname_archive", "realname_system", "shop_terminal"} <= set(carrier.places)
+    # The assessment is the controller's: its processor's log store is in the Carrier's one finding.
+    assert "vendor_logs" in carrier.places and "with its processor Face-SDK vendor" in carrier.evidence
+    bank = [f for f in audited("bank-remote-ekyc.yaml").findings if f.rule == "linddun-no-dpia"]
+    assert [f.places for f in bank] == [["idv_archive", "kyc_file"]]
 
 
 def test_liveness_is_reported_where_capture_happens_and_only_where_a_presenter_gains() -> None:
@@ -140,3 +144,19 @@ def test_attack_likelihoods_multiply_out_as_shown(name: str) -> None:
         assert math.isclose(math.prod(shown), finding.likelihood, rel_tol=0.005 * len(shown), abs_tol=1e-6), text
         assert "(x" not in text and "(+" not in text  # no sum notation inside the product
         assert math.isclose(sum(f.effect for f in finding.likelihood_factors), finding.likelihood, abs_tol=1e-5)
+
+
+@pytest.mark.parametrize("name", [p.name for p in scenario_paths()])
+def test_no_two_chain_findings_share_a_title(name: str) -> None:
+    """Two routes to one outcome (a SIM swap, a stolen phone) are two findings whose titles say which route."""
+    titles = [f.title for f in audited(name).findings if f.rule == "idt-chain"]
+    assert len(titles) == len(set(titles)), titles
+
+
+def test_the_two_routes_to_the_bank_takeover_say_what_differs() -> None:
+    takeovers = {tuple(f.places): f for f in audited(FLAGSHIP).findings if f.rule == "idt-chain"
+                 and "take over the account" in f.title}
+    assert takeovers[("realname_system", "sms_gateway", "bank_online")].title.endswith(
+        "(via realname_system -> sms_gateway)")
+    assert takeovers[("bank_online",)].title.endswith("(with one victim's own device)")
+    assert "phone-thief" in takeovers[("bank_online",)].evidence

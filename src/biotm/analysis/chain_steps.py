@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from biotm.analysis.chains import Origin
-from biotm.result import ChainStep
+from biotm.result import ChainStep, TheftChain
 
 #: The action of a step that gives the attacker a term it holds from the start (a bought datum, a capability).
 START = "start with"
@@ -145,3 +145,19 @@ def _obtained(origin: Origin, action: str, evidence: str, weak: list[str]) -> Ch
         evidence=evidence,
         weak_controls=weak,
     )
+
+
+def chain_title(group: list[TheftChain]) -> str:
+    """The title of the finding of chains that end in one verification."""
+    return f"Identity theft: {group[0].steps[-1].action}"
+
+
+def route_note(passed: tuple[str, ...], one_victim: bool, group: list[TheftChain]) -> str:
+    """What sets this route to a shared outcome apart: the verifiers passed before it, or a victim's own device."""
+    before = list(dict.fromkeys(p.split("/", 1)[0] for p in passed[:-1]))
+    if before:
+        return "via " + " -> ".join(before)
+    if one_victim:
+        return "with one victim's own device"
+    held = sorted({g for c in group for s in c.steps if s.action.startswith(START) for g in s.grants})
+    return "holding " + ", ".join(f"'{g}'" for g in held) if held else "directly"

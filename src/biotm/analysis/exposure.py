@@ -17,6 +17,7 @@ from biotm.graph import SystemGraph
 from biotm.model.schema import (
     BIOMETRIC_CATEGORIES,
     IRREVERSIBLE_PROTECTION,
+    ActorRole,
     Attacker,
     DataCategory,
     DataItem,
@@ -64,11 +65,21 @@ class OpenPlace:
     others: tuple[tuple[float, str], ...]
 
 
+def exposable_items(graph: SystemGraph) -> list[DataItem]:
+    """Non-public biometric samples, templates and document images, by id, less what the system itself shows the
+    public (a defaulters' list with ID photos): published, they are `bio-public-disclosure`'s finding, and
+    anyone reads them there without an attack. Flows decide it, so no control makes an item exposable."""
+    public = {e.id for e in graph.model.elements if e.type is ElementType.ACTOR and e.role is ActorRole.PUBLIC}
+    shown = {d for f in graph.model.flows if f.target in public for d in f.data}
+    return sorted((d for d in graph.model.data if d.category in EXPOSURE_IMPACT and not d.public and d.id not in shown),
+                  key=lambda d: d.id)
+
+
 def open_places(
     graph: SystemGraph, attackers: list[Attacker], attack_graph: AttackGraph, allowed: dict[str, set[str]]
 ) -> dict[str, OpenPlace]:
     """Per open element, who reaches it likeliest and which non-public exposable items it gives out."""
-    exposable = {d.id: d for d in graph.model.data if d.category in EXPOSURE_IMPACT and not d.public}
+    exposable = {d.id: d for d in exposable_items(graph)}
     reached: dict[str, list[tuple[float, str, Edge, tuple[DataItem, ...]]]] = {}
     for attacker in attackers:
         scale = skill_scale(attacker)
@@ -112,9 +123,7 @@ def exposure_findings(
         for item in place.items:
             best_open[item.id] = max(best_open.get(item.id, 0.0), place.likelihood)
     out = [_open_finding(graph, place) for place in places.values() if not reported_by_rule(graph, place.node)]
-    for item in sorted(graph.model.data, key=lambda d: d.id):
-        if item.category not in EXPOSURE_IMPACT or item.public:
-            continue
+    for item in exposable_items(graph):
         reached = sorted(
             (
                 (leaks[a.id][item.id].probability, a.id)

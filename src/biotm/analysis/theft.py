@@ -9,10 +9,11 @@ makes sense, `candidates.fits`) whose addition drops the chain below the floor f
 
 from __future__ import annotations
 
+from collections import Counter
 from itertools import combinations
 
 from biotm.analysis.candidates import fits
-from biotm.analysis.chain_steps import START, chain_factors, chain_origins, steps_of
+from biotm.analysis.chain_steps import START, chain_factors, chain_origins, chain_title, route_note, steps_of
 from biotm.analysis.chains import ChainSolver, Origin, Satisfied
 from biotm.analysis.factors import CHAIN_RULE, attack_finding, product_factors
 from biotm.analysis.instances import per_subject
@@ -124,13 +125,17 @@ def theft_chains(
     findings: list[Finding] = []
     # One finding per sequence of verifications: a SIM swap and a new-SIM registration at one real-name system
     # are two findings, and the id says which (it stays when the other sequence is cut).
+    titles = Counter(chain_title(group) for group in groups.values())
     for (places, passed), group in sorted(groups.items()):
         finding = _chain_finding(graph, list(places), group, explained_by, breaking)
-        finding = finding.model_copy(update={"id": finding_id(CHAIN_RULE, [*places, "|", *passed])})
+        update: dict[str, object] = {"id": finding_id(CHAIN_RULE, [*places, "|", *passed])}
+        if titles[finding.title] > 1:  # two routes to one outcome: the title says which route this one is
+            update["title"] = f"{finding.title} ({route_note(passed, explained_by[group[0].id][1], group)})"
+        finding = finding.model_copy(update=update)
         findings.append(finding)
         keys = dict.fromkeys(merge_keys[c.id] for c in group)
-        update = {"severity": finding.severity, "finding": finding.id}
-        chains.extend(entries[key].model_copy(update=update) for key in keys)
+        chains.extend(entries[key].model_copy(update={"severity": finding.severity, "finding": finding.id})
+                      for key in keys)
     chains.sort(key=lambda c: (SEVERITIES.index(c.severity), -c.likelihood, c.id))
     return chains, findings
 

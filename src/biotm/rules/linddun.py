@@ -37,7 +37,7 @@ from biotm.rules.base import (
     names,
     people,
 )
-from biotm.rules.biometric.capture import REMOTE_MODALITIES, presents_own, takes_part
+from biotm.rules.biometric.capture import REMOTE_MODALITIES, listed, presents_own, takes_part
 from biotm.rules.registry import rule
 
 FAMILY = "linddun"
@@ -358,8 +358,7 @@ def _biometric(item: DataItem) -> bool:
 
 def _high_risk(ctx: RuleContext, element: Element) -> str | None:
     """Why processing at `element` needs an impact assessment, or None."""
-    biometric = ctx.where(ctx.available(element.id), _biometric)
-    if not biometric:
+    if not (biometric := ctx.where(ctx.available(element.id), _biometric)):
         return None
     if element.matching is Matching.IDENTIFY:
         return "1:N biometric identification"
@@ -388,28 +387,29 @@ def _high_risk(ctx: RuleContext, element: Element) -> str | None:
     exposure=False,
 )
 def no_dpia(ctx: RuleContext) -> Iterator[Hit]:
-    # One obligation of one controller: a DPIA covers the processing, so each organisation gets one finding
+    # One obligation of one controller (GDPR Art. 35, PIPL Art. 55; its processors' places are in it): one finding
     # listing its high-risk places; a DPIA recorded at any of them is the assessment of the processing.
     per_owner: dict[str, list[tuple[str, str, list[DataItem]]]] = defaultdict(list)
+    parties = legal_parties(ctx)
     for element in ctx.graph.model.elements:
-        if element.type in (ElementType.ACTOR, ElementType.EXTERNAL):
-            continue
-        reason = _high_risk(ctx, element)
-        if reason is None:
-            continue
-        per_owner[ctx.owners[element.id]].append((element.id, reason, ctx.where(ctx.available(element.id), _biometric)))
+        reason = None if element.type in (ElementType.ACTOR, ElementType.EXTERNAL) else _high_risk(ctx, element)
+        if reason is not None:
+            found = (element.id, reason, ctx.where(ctx.available(element.id), _biometric))
+            per_owner[parties.controller_of(ctx.owners[element.id])].append(found)
     for owner, places in sorted(per_owner.items()):
+        processors = ", ".join(sorted({ctx.owners[e] for e, _, _ in places} - {owner}))
+        who = f"{owner} (with its processor {processors})" if processors else owner
         biometric = {d.id: d for _, _, items in places for d in items}
-        face_people = max((d.subjects for d in biometric.values() if d.modality is Modality.FACE), default=0)
-        regs = ("CN-FRT-filing",) if face_people >= 100_000 else ()
+        regs = ("CN-FRT-filing",) if max((d.subjects for d in biometric.values() if d.modality is Modality.FACE),
+                                         default=0) >= 100_000 else ()
         ids = tuple(sorted(element_id for element_id, _, _ in places))
-        what = "; ".join(f"'{element_id}': {reason}" for element_id, reason, _ in sorted(places))
+        what = listed([f"'{element_id}': {reason}" for element_id, reason, _ in sorted(places)])
         yield Hit(
             place_kind="element",
             places=ids,
             data=tuple(sorted(biometric)),
-            evidence=f"{owner} performs high-risk biometric processing ({what}) and no impact assessment (dpia) "
-            "is recorded at any of these places.",
+            evidence=f"{who} performs high-risk biometric processing ({what}) and no impact assessment (dpia) is "
+            "recorded at any of these places.",
             control_places=tuple(("element", element_id) for element_id in ids),
             location=("element", ids[0]),
             regulations=regs,

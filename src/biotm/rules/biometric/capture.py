@@ -22,6 +22,7 @@ from biotm.model.schema import (
 )
 from biotm.result import Factor
 from biotm.rules.base import ControlPlace, Hit, RuleContext, legal_parties, names, people
+from biotm.rules.evidence import listed as listed  # re-exported for linddun (one import line there)
 from biotm.rules.registry import rule
 
 FAMILY = "biometric"
@@ -238,7 +239,7 @@ def no_separate_consent(ctx: RuleContext) -> Iterator[Hit]:
         ids = tuple(d.id for d in items)
         kinds = " / ".join(sorted({(d.consent.value if d.consent else "not stated") for d in items}))
         flow_ids = tuple(f.id for f, _ in collected)
-        where = "; ".join(f"'{f.target}' from '{f.source}' ('{f.id}')" for f, _ in collected)
+        where = listed([f"'{f.target}' from '{f.source}' ('{f.id}')" for f, _ in collected])
         why = " The basis is a contract, which is no exception to GDPR Art. 9 or BIPA 15(b)." if contract_only else ""
         undeclared = any(d.basis is None for d in items)
         regs: tuple[str, ...] = ("PIPL-28",) if any(d.minors for d in items) and not contract_only else ()
