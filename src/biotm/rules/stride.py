@@ -161,7 +161,7 @@ def tampering(ctx: RuleContext) -> Iterator[Hit]:
     id="stride-information-disclosure",
     title="Personal data cross a trust boundary unencrypted",
     description="Personal data (other than biometrics, which bio-transit-cleartext reports) cross a trust "
-    "boundary without encryption in transit.",
+    "boundary without encryption in transit (not what the target then shows the public).",
     family=FAMILY,
     categories=("STRIDE:Information disclosure", "LINDDUN:Data disclosure"),
     threat_tree=("DD.5",),

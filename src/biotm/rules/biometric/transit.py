@@ -38,7 +38,8 @@ def _flow_hit(
     id="bio-transit-cleartext",
     title="Biometric data sent without encryption in transit",
     description="Biometric samples or templates travel between systems without TLS or an equivalent "
-    "encrypted channel, open to anyone on the network path.",
+    "encrypted channel, open to anyone on the network path. What the target then shows the public (a street "
+    "screen's feed) is public a step later and left out.",
     family=FAMILY,
     categories=("BIO:Transit", "STRIDE:Information disclosure", "STRIDE:Tampering", "LINDDUN:Data disclosure"),
     threat_tree=("DD.5",),
