@@ -88,3 +88,15 @@ def test_items_alike_in_harm_taken_by_one_route_at_one_place_are_one_finding() -
     assert at_kiosk == [(["face_image", "fingerprint_image"], 1.0), (["passport_chip"], 0.8)]
     [samples] = [f for f in _exposures(result) if f.data == ["face_image", "fingerprint_image"]]
     assert samples.title == "Attackers can obtain biometric samples 'face_image', 'fingerprint_image'"
+
+
+def test_a_place_that_verifies_its_callers_is_not_an_open_place() -> None:
+    """The bank's password reset asks for the ID number and the SMS code: not an open database."""
+    verifies = [{"id": "reset", "action": "reset", "requires": {"all": ["face_t"]}, "grants": ["takeover"],
+                 "high_assurance": True}]
+    api = {"id": "api", "type": "process", "zone": "net", "holds": ["face"], "verifies": verifies}
+    [finding] = _exposures(run(load_dict(_model(api))))
+    assert finding.places == ["face"] and finding.likelihood < 0.5
+    assert "it verifies whoever calls it" in finding.likelihood_factors[0].reason
+    paths = run(load_model(SCENARIOS / "china-sim-registration.yaml")).attack_paths
+    assert not [p for p in paths if p.reaches == "bank_online" and p.probability > 0.9]
