@@ -79,3 +79,24 @@ def test_what_the_system_shows_the_public_is_its_publication_not_an_exposure() -
     model = _model(api, [{"id": "show", "source": "api", "target": "readers", "data": ["face"]}])
     model["elements"].append(reader)
     assert [f.data for f in _exposures(run(load_dict(model)))] == [["face_t"]]
+
+
+def test_items_alike_in_harm_taken_by_one_route_at_one_place_are_one_finding() -> None:
+    result = run(load_model(SCENARIOS / "airport-egates.yaml"))
+    at_kiosk = sorted((f.data, f.impact) for f in _exposures(result) if " at ees_kiosk " in f.evidence)
+    # The skimmed kiosk: faces and fingerprints (one harm) are one finding, the chip portrait (another) its own.
+    assert at_kiosk == [(["face_image", "fingerprint_image"], 1.0), (["passport_chip"], 0.8)]
+    [samples] = [f for f in _exposures(result) if f.data == ["face_image", "fingerprint_image"]]
+    assert samples.title == "Attackers can obtain biometric samples 'face_image', 'fingerprint_image'"
+
+
+def test_a_place_that_verifies_its_callers_is_not_an_open_place() -> None:
+    """The bank's password reset asks for the ID number and the SMS code: not an open database."""
+    verifies = [{"id": "reset", "action": "reset", "requires": {"all": ["face_t"]}, "grants": ["takeover"],
+                 "high_assurance": True}]
+    api = {"id": "api", "type": "process", "zone": "net", "holds": ["face"], "verifies": verifies}
+    [finding] = _exposures(run(load_dict(_model(api))))
+    assert finding.places == ["face"] and finding.likelihood < 0.5
+    assert "it verifies whoever calls it" in finding.likelihood_factors[0].reason
+    paths = run(load_model(SCENARIOS / "china-sim-registration.yaml")).attack_paths
+    assert not [p for p in paths if p.reaches == "bank_online" and p.probability > 0.9]

@@ -160,3 +160,12 @@ def test_the_two_routes_to_the_bank_takeover_say_what_differs() -> None:
         "(via realname_system -> sms_gateway)")
     assert takeovers[("bank_online",)].title.endswith("(with one victim's own device)")
     assert "phone-thief" in takeovers[("bank_online",)].evidence
+
+
+def test_no_confidentiality_finding_on_the_feed_of_a_public_screen() -> None:
+    """Item 6: what the street screen shows is public a step later; its feed can still be spoofed."""
+    findings = audited("jaywalking-cameras.yaml").findings
+    on_feed = {f.rule for f in findings if "publish_on_screen" in f.places}
+    assert not on_feed & {"bio-transit-cleartext", "stride-information-disclosure"}
+    assert "stride-spoofing" in on_feed
+    assert any(f.rule == "bio-public-disclosure" and f.places == ["screen_viewing"] for f in findings)

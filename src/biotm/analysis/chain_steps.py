@@ -159,5 +159,5 @@ def route_note(passed: tuple[str, ...], one_victim: bool, group: list[TheftChain
         return "via " + " -> ".join(before)
     if one_victim:
         return "with one victim's own device"
-    held = sorted({g for c in group for s in c.steps if s.action.startswith(START) for g in s.grants})
-    return "holding " + ", ".join(f"'{g}'" for g in held) if held else "directly"
+    used = sorted({g for s in group[0].steps if s.verifier == "leak" for g in s.grants})  # held or obtained
+    return "with " + ", ".join(f"'{g}'" for g in used) if used else "directly"

@@ -52,6 +52,10 @@ def authorized(attack_graph: AttackGraph, attacker: Attacker) -> set[str]:
     )
 
 
+#: An item, the attackers who reach it (likelihood, id; likeliest first), and its impact with its factors.
+_Member = tuple[DataItem, list[tuple[float, str]], tuple[float, list[Factor]]]
+
+
 @dataclass(frozen=True)
 class OpenPlace:
     """An element the likeliest attacker reaches in one open step, and the exposable items it gives out there."""
@@ -123,6 +127,7 @@ def exposure_findings(
         for item in place.items:
             best_open[item.id] = max(best_open.get(item.id, 0.0), place.likelihood)
     out = [_open_finding(graph, place) for place in places.values() if not reported_by_rule(graph, place.node)]
+    routes: dict[tuple[object, ...], list[_Member]] = {}
     for item in exposable_items(graph):
         reached = sorted(
             (
@@ -134,7 +139,17 @@ def exposure_findings(
         )
         if not reached or reached[0][0] <= best_open.get(item.id, -1.0) + 1e-9:
             continue  # nobody obtains it, or an open place gives it out as likely: reported there
-        out.append(_item_finding(graph, item, reached, leaks, attackers))
+        best = leaks[reached[0][1]][item.id]
+        subjects = item.subjects if best.subjects is None else best.subjects
+        scored = _impact(item, subjects, best.subjects is not None)
+        # Items one attacker takes by one route at one place, alike in harm (one impact), are one finding: the
+        # kiosk skimmed for faces and fingerprints is one cause. Alike in impact, an item joining a route
+        # after a control never takes on a greater harm than its own (adding a control never raises a risk).
+        key = (reached[0][1], best.node, best.edges, scored[0], subjects, item.category)
+        routes.setdefault(key, []).append((item, reached, scored))
+    # In the order of their first item (items come by id); the keys hold edges, which do not sort.
+    out.extend(_route_finding(graph, members, leaks, attackers) for members in sorted(routes.values(),
+                                                                                       key=lambda m: m[0][0].id))
     return out
 
 
@@ -212,36 +227,42 @@ def _open_finding(graph: SystemGraph, place: OpenPlace) -> Finding:
     )
 
 
-def _item_finding(
+def _route_finding(
     graph: SystemGraph,
-    item: DataItem,
-    reached: list[tuple[float, str]],
+    members: list[_Member],
     leaks: dict[str, dict[str, Leak]],
     attackers: list[Attacker],
 ) -> Finding:
-    """One item at its likeliest attacker's best path."""
+    """Items alike in harm at their likeliest attacker's best path, one route and place."""
+    item, reached, (impact, impact_factors) = members[0]
     likelihood, attacker_id = reached[0]
     best = leaks[attacker_id][item.id]
     subjects = item.subjects if best.subjects is None else best.subjects
     scale = skill_scale(next(a for a in attackers if a.id == attacker_id))
-    impact, impact_factors = _impact(item, subjects, best.subjects is not None)
+    ids = [m[0].id for m in members]
+    quoted = ", ".join(f"'{i}'" for i in ids)
     route = " -> ".join(["entry", *(e.target.removeprefix("flow:") for e in best.edges)])
     others = "; ".join(f"{a} ({p:.3g})" for p, a in reached[1:4])
-    evidence = f"{attacker_id} obtains '{item.id}' at {best.node.removeprefix('flow:')} via {route}"
+    evidence = f"{attacker_id} obtains {quoted} at {best.node.removeprefix('flow:')} via {route}"
     if others:
         evidence += f"; also reachable by {others}"
+    if len(ids) > 1:
+        impact_factors = [
+            Factor(reason=f"{item.category.value} {quoted}", effect=impact_factors[0].effect), *impact_factors[1:]
+        ]
+    kind = item.category.value.replace("_", " ")
     missing = sorted({m.split(":", 1)[1] for e in best.edges for m in e.missing})
     return attack_finding(
         EXPOSURE_RULE,
-        f"Attackers can obtain {item.category.value.replace('_', ' ')} '{item.id}'",
+        f"Attackers can obtain {kind} '{item.id}'" if len(ids) == 1 else f"Attackers can obtain {kind}s {quoted}",
         likelihood,
         product_factors([(f"{_at(e)}: {e.reason()}{_skill_note(e.probability, scale)}", e.probability**scale)
                          for e in best.edges]),
         impact,
         impact_factors,
         "data",
-        [item.id],
-        [item.id],
+        ids,
+        ids,
         subjects,
         list(_CATEGORIES),
         missing,

@@ -144,7 +144,8 @@ def finding_tree(finding: Finding, group: grouping.FindingGroup | None = None) -
     if group is not None and grouped:
         head.append(f"  {finding.rule}, group {group.id}", style="dim")
     else:
-        head.append(f"  {finding.rule} @ {' > '.join(finding.places)}", style="dim")
+        sep = ", " if finding.place_kind == "data" else " > "  # several data items are a list, not a route
+        head.append(f"  {finding.rule} @ {sep.join(finding.places)}", style="dim")
     if finding.status != "open":
         head.append(f"  ({finding.status})", style="italic")
     tree = Tree(head)

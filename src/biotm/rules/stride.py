@@ -14,6 +14,7 @@ from biotm.analysis.candidates import fits
 from biotm.model.schema import ActorRole, ElementType, Flow
 from biotm.rules.base import ControlPlace, Hit, RuleContext, interaction, is_exposed_biometric, is_personal, names
 from biotm.rules.biometric.capture import presents_own
+from biotm.rules.published import shown_by
 from biotm.rules.registry import rule
 
 FAMILY = "stride"
@@ -160,7 +161,7 @@ def tampering(ctx: RuleContext) -> Iterator[Hit]:
     id="stride-information-disclosure",
     title="Personal data cross a trust boundary unencrypted",
     description="Personal data (other than biometrics, which bio-transit-cleartext reports) cross a trust "
-    "boundary without encryption in transit.",
+    "boundary without encryption in transit (not what the target then shows the public).",
     family=FAMILY,
     categories=("STRIDE:Information disclosure", "LINDDUN:Data disclosure"),
     threat_tree=("DD.5",),
@@ -176,7 +177,8 @@ def information_disclosure(ctx: RuleContext) -> Iterator[Hit]:
             continue
         # Biometrics are bio-transit-cleartext's; leaving them all out here (rather than skipping the flow
         # when readable ones ride it) keeps this finding from vanishing when a protection is removed.
-        personal = crossing.personal_non_biometric
+        shown = shown_by(ctx, crossing.flow.target)  # fed to a public screen: public a step later
+        personal = [p for p in crossing.personal_non_biometric if p not in shown]
         if personal:
             yield _hit(crossing, f"{names(personal)} travel unencrypted.", target_controls=False, personal=True)
 

@@ -20,6 +20,7 @@ from biotm.rules.base import (
     people,
 )
 from biotm.rules.biometric.purpose import captured_in_public
+from biotm.rules.published import shown_by
 from biotm.rules.registry import rule
 
 FAMILY = "biometric"
@@ -37,7 +38,8 @@ def _flow_hit(
     id="bio-transit-cleartext",
     title="Biometric data sent without encryption in transit",
     description="Biometric samples or templates travel between systems without TLS or an equivalent "
-    "encrypted channel, open to anyone on the network path.",
+    "encrypted channel, open to anyone on the network path. What the target then shows the public (a street "
+    "screen's feed) is public a step later and left out.",
     family=FAMILY,
     categories=("BIO:Transit", "STRIDE:Information disclosure", "STRIDE:Tampering", "LINDDUN:Data disclosure"),
     threat_tree=("DD.5",),
@@ -52,7 +54,9 @@ def transit_cleartext(ctx: RuleContext) -> Iterator[Hit]:
     # is present (suppressed_by), so the check reads no controls and the mitigation planner re-scores one
     # hit per encryption it tries instead of re-checking the rule over every flow.
     for flow in ctx.graph.model.flows:
-        ids = [d.id for d in ctx.flow_items_where(flow, is_exposed_biometric)] if ctx.is_system_flow(flow) else []
+        shown = shown_by(ctx, flow.target)  # what the target then shows the public is public a step later
+        items = ctx.flow_items_where(flow, is_exposed_biometric) if ctx.is_system_flow(flow) else []
+        ids = [d.id for d in items if d.id not in shown]
         if ids:
             yield _flow_hit(
                 flow,
