@@ -32,6 +32,7 @@ from biotm.report.diagram_model import (
     NODE_H,
     NODE_W,
     PAD,
+    ROUTED_MAX,
     ZONE_GAP,
     Diagram,
     Edge,
@@ -340,6 +341,9 @@ def _route(diagram: Diagram) -> None:
     """Orthogonal routes around every unrelated box (report/diagram_route.py), then labels set apart."""
     from biotm.report import diagram_route
 
+    if len(diagram.nodes) > ROUTED_MAX:
+        diagram_route.elbows(diagram, NODE_W, NODE_H)
+        return
     diagram_route.route(diagram, NODE_W, NODE_H, HEADER)
     _spread_labels(diagram)
 

@@ -51,6 +51,27 @@ def route(diagram: Diagram, node_w: float, node_h: float, header: float) -> None
         edge.path = "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in points)
 
 
+def elbows(diagram: Diagram, node_w: float, node_h: float) -> None:
+    """Every flow as one elbow from centre to centre, its label at the bend: linear, for diagrams too large
+    to route (`ROUTED_MAX`); routes may cross unrelated boxes."""
+    loops: dict[str, int] = defaultdict(int)
+    for edge in sorted(diagram.edges, key=lambda e: e.id):
+        source, target = diagram.nodes[edge.source], diagram.nodes[edge.target]
+        if source.id == target.id:
+            points = _loop(source, node_w, node_h, loops[source.id])
+            loops[source.id] += 1
+        else:
+            start = (source.x + node_w / 2, source.y + node_h / 2)
+            end = (target.x + node_w / 2, target.y + node_h / 2)
+            box_s = (source.x, source.y, source.x + node_w, source.y + node_h)
+            box_t = (target.x, target.y, target.x + node_w, target.y + node_h)
+            points = clip_points([start, (end[0], start[1]), end], box_s, box_t)
+        edge.points = points
+        edge.path = "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in points)
+        bend = points[len(points) // 2]
+        edge.label_x, edge.label_y = round(bend[0], 1), round(bend[1], 1)
+
+
 def _loop(node: Node, w: float, h: float, index: int) -> list[Point]:
     """A flow from an element to itself: a small square out of and back into its right side."""
     out = 12.0 + 6.0 * index
