@@ -23,7 +23,7 @@ def test_a_large_full_diagram_is_not_routed(monkeypatch: pytest.MonkeyPatch) -> 
     def refuse(*_args: object) -> None:
         raise AssertionError("routed a diagram past ROUTED_MAX")
 
-    monkeypatch.setattr(diagram_route, "route", refuse)
+    monkeypatch.setattr(diagram_route._Grid, "walk", refuse)
     laid = report_layout(result, full=True)
     assert len(laid.nodes) > ROUTED_MAX
     assert all(edge.points and len(edge.points) <= 4 for edge in laid.edges)
@@ -33,7 +33,7 @@ def test_a_large_full_diagram_is_not_routed(monkeypatch: pytest.MonkeyPatch) -> 
 def test_a_small_diagram_is_still_routed(monkeypatch: pytest.MonkeyPatch) -> None:
     result = audit(load_dict(national_model(60, seed=1)), AuditOptions(today=dt.date(2026, 1, 1)))
     routed = []
-    real = diagram_route.route
-    monkeypatch.setattr(diagram_route, "route", lambda *args: routed.append(real(*args)))
+    real = diagram_route._Grid.walk
+    monkeypatch.setattr(diagram_route._Grid, "walk", lambda *args: routed.append(real(*args)) or routed[-1])
     report_layout(result, full=True)
     assert routed

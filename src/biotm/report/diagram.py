@@ -32,7 +32,6 @@ from biotm.report.diagram_model import (
     NODE_H,
     NODE_W,
     PAD,
-    ROUTED_MAX,
     ZONE_GAP,
     Diagram,
     Edge,
@@ -338,14 +337,11 @@ def arrange(diagram: Diagram) -> Diagram:
 
 
 def _route(diagram: Diagram) -> None:
-    """Orthogonal routes around every unrelated box (report/diagram_route.py), then labels set apart."""
+    """Orthogonal routes around every unrelated box, then labels set apart (elbows past ROUTED_MAX elements)."""
     from biotm.report import diagram_route
 
-    if len(diagram.nodes) > ROUTED_MAX:
-        diagram_route.elbows(diagram, NODE_W, NODE_H)
-        return
-    diagram_route.route(diagram, NODE_W, NODE_H, HEADER)
-    _spread_labels(diagram)
+    if diagram_route.route(diagram, NODE_W, NODE_H, HEADER):
+        _spread_labels(diagram)
 
 
 def _width(text: str) -> float:

@@ -34,8 +34,14 @@ HEADING = 8.0  # ... over a zone's name, this many times more (it would strike t
 _DIRS = ((1, 0), (-1, 0), (0, 1), (0, -1))
 
 
-def route(diagram: Diagram, node_w: float, node_h: float, header: float) -> None:
-    """Set `points` and `path` of every flow in `diagram` (positions already set)."""
+def route(diagram: Diagram, node_w: float, node_h: float, header: float) -> bool:
+    """Set `points` and `path` of every flow in `diagram` (positions already set); False if past ROUTED_MAX
+    elements, where each flow is one elbow with its label set (`elbows`)."""
+    from biotm.report.diagram_model import ROUTED_MAX
+
+    if len(diagram.nodes) > ROUTED_MAX:
+        elbows(diagram, node_w, node_h)
+        return False
     boxes = {n.id: (n.x, n.y, n.x + node_w, n.y + node_h) for n in diagram.nodes.values()}
     grid = _Grid(diagram, boxes, header)
     for edge in sorted(diagram.edges, key=lambda e: e.id):
@@ -49,6 +55,7 @@ def route(diagram: Diagram, node_w: float, node_h: float, header: float) -> None
             grid.use(walk)
         edge.points = points
         edge.path = "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in points)
+    return True
 
 
 def elbows(diagram: Diagram, node_w: float, node_h: float) -> None:
