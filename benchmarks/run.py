@@ -46,6 +46,7 @@ MAX_SIZE_MB = "2000"
 MAX_VALUES = "100000000"
 #: Elements (and a quarter of the flows) read: above the largest model run here (1M).
 MAX_ELEMENTS = "10000000"
+UNBOUNDED = ("--max-size-mb", MAX_SIZE_MB, "--max-values", MAX_VALUES, "--max-elements", MAX_ELEMENTS)
 
 
 @dataclass
@@ -158,12 +159,11 @@ def run_biotm(args: argparse.Namespace, work: Path, n: int) -> list[Run]:
         for command in args.commands:
             out = work / f"out_{model}_{n}.json"
             if command == "validate":
-                cmd = [*biotm_cmd(), "validate", "--quiet", "--max-size-mb", MAX_SIZE_MB, "--max-values", MAX_VALUES, "--max-elements", MAX_ELEMENTS,
+                cmd = [*biotm_cmd(), "validate", "--quiet", *UNBOUNDED,
                        str(path)]  # fmt: skip
             else:
                 cmd = [*biotm_cmd(), "analyze", "--format", "json", "-o", str(out), "--fail-on", "none",
-                       "--today", "2026-01-01", "--max-size-mb", MAX_SIZE_MB, "--max-values", MAX_VALUES, "--max-elements", MAX_ELEMENTS,
-                       str(path)]  # fmt: skip
+                       "--today", "2026-01-01", *UNBOUNDED, str(path)]  # fmt: skip
             rc, wall, rss, cpu = measure(cmd, args.timeout)
             run = Run(model, fmt, "biotm", command, n, flows, rc, wall, rss, cpu=cpu)
             if command == "analyze" and out.exists():
