@@ -113,12 +113,16 @@ def budget_option(help_text: str) -> Callable[[click.decorators.FC], click.decor
 
 
 def max_size_option(function: click.decorators.FC) -> click.decorators.FC:
-    """`--max-size-mb`, `--max-values` and `--max-elements`: the bounds every command that reads a file holds it to."""
-    function = click.option(
+    """`--max-size-mb`, `--max-values` and `--max-elements`: the bounds every command that reads a model holds it to."""
+    return click.option(
         "--max-elements", type=click.IntRange(min=1, max=MAX_VALUES), expose_value=False, callback=_remember,
         help=f"Refuse models of more elements than this, or of more than {FLOWS_PER_ELEMENT} flows per element "
         f"[default: {DEFAULT_MAX_ELEMENTS:,}].",
-    )(function)
+    )(file_size_option(function))
+
+
+def file_size_option(function: click.decorators.FC) -> click.decorators.FC:
+    """`--max-size-mb` and `--max-values`: the bounds of reading any file (generate's topology: not a model)."""
     function = click.option(
         "--max-values", type=click.IntRange(min=1000, max=MAX_VALUES), expose_value=False, callback=_remember,
         help=f"Refuse files of more values than this [default: {DEFAULT_MAX_VALUES:,} for YAML, "
