@@ -37,3 +37,18 @@ def test_a_small_diagram_is_still_routed(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(diagram_route._Grid, "walk", lambda *args: routed.append(real(*args)) or routed[-1])
     report_layout(result, full=True)
     assert routed
+
+
+def test_graphviz_is_not_run_past_its_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    from biotm.report import graphviz
+
+    monkeypatch.setattr(graphviz, "GRAPHVIZ_MAX", ROUTED_MAX)
+    monkeypatch.setattr(graphviz, "dot_binary", lambda: "/nonexistent/dot")
+    result = audit(load_dict(national_model(ROUTED_MAX + 20, seed=1)), AuditOptions(today=dt.date(2026, 1, 1)))
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("ran Graphviz past GRAPHVIZ_MAX")
+
+    monkeypatch.setattr(graphviz.subprocess, "run", refuse)
+    laid = report_layout(result, full=True)
+    assert graphviz.layout_svg(laid) is None and graphviz.layout_png(laid) is None
