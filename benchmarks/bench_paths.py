@@ -22,6 +22,7 @@ from biotm.analysis.stage import AttackAnalysis, attack_paths, exposure_findings
 from biotm.generate import national_model
 from biotm.graph import build_graph
 from biotm.model import load_bytes
+from biotm.model.limits import Limits
 
 T = TypeVar("T")
 
@@ -34,7 +35,7 @@ def timed(what: Callable[[], T]) -> tuple[T, float]:
 
 def bench(elements: int) -> dict[str, float]:
     raw = json.dumps(national_model(elements)).encode()
-    graph = build_graph(load_bytes(raw, "national.json"))
+    graph = build_graph(load_bytes(raw, "national.json", Limits(max_elements=10**7)))
     numbers = Numbers.of(graph.model.settings)
     attackers = attackers_for(graph)
     attack_graph, build = timed(lambda: AttackGraph(graph, numbers))

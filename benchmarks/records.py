@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter
 
 from biotm.graph.system import build_graph
+from biotm.model.limits import Limits
 from biotm.model.loader import load_model
 from biotm.model.source import SourceLocation
 from biotm.pipeline import audit
@@ -60,7 +61,7 @@ def measure(name: str, cls: type[BaseModel], rows: list[dict[str, Any]]) -> None
 
 
 def main() -> None:
-    loaded = load_model(sys.argv[1])
+    loaded = load_model(sys.argv[1], Limits(max_bytes=4 * 2**30, max_elements=10**7))
     result = audit(loaded)
     measure("Finding", Finding, [dict(f.__dict__) for f in result.findings])
     measure("Crossing", Crossing, [dict(c.__dict__) for c in build_graph(loaded).crossings()])

@@ -44,6 +44,9 @@ PYTM_VERSION = "1.4.0"
 MAX_SIZE_MB = "2000"
 #: The generated 100k YAML holds about 3 million values, over the YAML default; every size is measured unbounded.
 MAX_VALUES = "100000000"
+#: Elements (and a quarter of the flows) read: above the largest model run here (1M).
+MAX_ELEMENTS = "10000000"
+UNBOUNDED = ("--max-size-mb", MAX_SIZE_MB, "--max-values", MAX_VALUES, "--max-elements", MAX_ELEMENTS)
 
 
 @dataclass
@@ -156,12 +159,11 @@ def run_biotm(args: argparse.Namespace, work: Path, n: int) -> list[Run]:
         for command in args.commands:
             out = work / f"out_{model}_{n}.json"
             if command == "validate":
-                cmd = [*biotm_cmd(), "validate", "--quiet", "--max-size-mb", MAX_SIZE_MB, "--max-values", MAX_VALUES,
+                cmd = [*biotm_cmd(), "validate", "--quiet", *UNBOUNDED,
                        str(path)]  # fmt: skip
             else:
                 cmd = [*biotm_cmd(), "analyze", "--format", "json", "-o", str(out), "--fail-on", "none",
-                       "--today", "2026-01-01", "--max-size-mb", MAX_SIZE_MB, "--max-values", MAX_VALUES,
-                       str(path)]  # fmt: skip
+                       "--today", "2026-01-01", *UNBOUNDED, str(path)]  # fmt: skip
             rc, wall, rss, cpu = measure(cmd, args.timeout)
             run = Run(model, fmt, "biotm", command, n, flows, rc, wall, rss, cpu=cpu)
             if command == "analyze" and out.exists():

@@ -29,7 +29,8 @@ from biotm.rules.scorer import RuleScores, Scorer
 
 
 def _graph(model: dict[str, Any]) -> SystemGraph:
-    return build_graph(load_bytes(dump_json(model).encode(), "national.json", Limits(max_bytes=4 * 2**30)))
+    unbounded = Limits(max_bytes=4 * 2**30, max_elements=10**7)
+    return build_graph(load_bytes(dump_json(model).encode(), "national.json", unbounded))
 
 
 def rule_seconds(graph: SystemGraph) -> tuple[float, float, int]:

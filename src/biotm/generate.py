@@ -406,35 +406,24 @@ def analyze_note(
 ) -> str | None:
     """What to do if `biotm analyze` would refuse the written `text` with its default limits, or None.
 
-    `limits` are analyze's (default: the loader's defaults); the model's values are counted as the loader
-    counts them, so the rule is exact, not an estimate.
+    `limits` are analyze's (default: the loader's defaults); the model's values and elements are counted as
+    the loader counts them, so the rule is exact, not an estimate.
     """
-    from biotm.model.limits import Limits, count_values, elements_needed  # here: generating must not import the schema
+    from biotm.model.limits import Limits, count_values, elements_note  # here: generating must not import the schema
 
     chosen = limits or Limits()
     limits = chosen.for_file(path or "stdout.yaml")
-    size = len(text.encode("utf-8"))
-    values = count_values(model)
-    needed = elements_needed(model)
-    counted = f"--max-elements {needed} " if needed > chosen.max_elements else ""
+    size, values = len(text.encode("utf-8")), count_values(model)
+    counted, flag = elements_note(model, chosen)
     if size <= limits.max_bytes and values <= limits.max_values:
-        if not counted:
-            return None
-        return (
-            f"{path or 'stdout'}: {len(model['elements']):,} elements and {len(model.get('flows', [])):,} flows, over "
-            f"the {chosen.max_elements:,} elements (and {chosen.max_flows:,} flows) biotm analyze reads by default, a "
-            f"bound on an audit's time and memory: pass {counted.strip()} to biotm analyze"
-        )
+        return None if counted is None else f"{path or 'stdout'}: {counted}"
     mebibyte = 1024 * 1024
     as_json = chosen.for_json()
     json_size = len(dump_json(model).encode("utf-8")) if not (path or "").lower().endswith(".json") else size
-    flags = f"{counted}--max-size-mb {-(-size // mebibyte)} --max-values {values}"
-    advice = f"pass {flags} to biotm analyze"
+    advice = f"pass {flag}--max-size-mb {-(-size // mebibyte)} --max-values {values} to biotm analyze"
     if json_size <= as_json.max_bytes and values <= as_json.max_values and limits != as_json:
-        if counted:
-            advice = f"{advice}, or write it with -o NAME.json (JSON loads faster) and pass {counted.strip()}"
-        else:
-            advice = f"write it with -o NAME.json instead (JSON fits the defaults and loads faster), or {advice}"
+        fits = f"loads faster) and pass {flag.strip()}" if flag else "fits the defaults and loads faster)"
+        advice = f"write it with -o NAME.json instead (JSON {fits}, or {advice}"
     return (
         f"{path or 'stdout'}: {size / mebibyte:.1f} MB and {values:,} values, over what biotm analyze reads by "
         f"default from this format ({limits.max_bytes // mebibyte} MB, {limits.max_values:,} values): {advice}"

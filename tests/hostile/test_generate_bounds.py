@@ -177,10 +177,14 @@ def test_generate_at_10k_writes_a_model_analyze_accepts_with_its_defaults(tmp_pa
 
 
 def test_generate_at_100k_as_json_passes_analyzes_default_size_and_value_limits() -> None:
-    """The limit checks analyze runs before building anything, on the JSON generate writes at 100k."""
+    """The limit checks analyze runs before building anything, on the JSON generate writes at 100k: size and
+    values fit; the element count does not (an audit of 100k elements takes about a minute), and generate
+    names the one flag that lets it in."""
     model = national_model(100_000)
     text = dump_json(model)
     limits = Limits().for_json()
     assert len(text.encode("utf-8")) <= limits.max_bytes
     _count_values(text, "national.json", limits.max_values)  # raises ModelError when over
-    assert analyze_note(model, text, "national.json") is None
+    note = analyze_note(model, text, "national.json")
+    assert note is not None and note.endswith("pass --max-elements 100000 to biotm analyze")
+    assert analyze_note(model, text, "national.json", Limits(max_elements=100_000)) is None

@@ -8,13 +8,14 @@ from typing import Any
 from biotm.analysis.attackers import builtin_attackers
 from biotm.graph import build_graph
 from biotm.model import load_bytes
+from biotm.model.limits import Limits
 from biotm.model.schema import MAX_ITEMS
 from biotm.rules.base import RuleContext
 from biotm.rules.biometric.capture import live_captures
 
 
 def _graph(model: dict[str, Any]) -> Any:
-    return build_graph(load_bytes(json.dumps(model).encode(), "national.json"))
+    return build_graph(load_bytes(json.dumps(model).encode(), "national.json", Limits(max_elements=100_000)))
 
 
 def test_a_builtin_profile_stands_on_more_clerks_than_one_input_list_may_hold() -> None:

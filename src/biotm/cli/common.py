@@ -113,22 +113,18 @@ def budget_option(help_text: str) -> Callable[[click.decorators.FC], click.decor
 
 
 def max_size_option(function: click.decorators.FC) -> click.decorators.FC:
-    """`--max-size-mb`, `--max-values` and `--max-elements`: the bounds every command that reads a file holds it to."""
-    function = click.option(
-        "--max-elements",
-        type=click.IntRange(min=1, max=MAX_ELEMENTS),
-        default=None,
-        expose_value=False,
-        callback=_remember_max_elements,
-        help=f"Refuse models of more elements than this, or more than {FLOWS_PER_ELEMENT} flows per element "
+    """`--max-size-mb`, `--max-values` and `--max-elements`: the bounds every command that reads a model holds it to."""
+    return click.option(
+        "--max-elements", type=click.IntRange(min=1, max=MAX_VALUES), expose_value=False, callback=_remember,
+        help=f"Refuse models of more elements than this, or of more than {FLOWS_PER_ELEMENT} flows per element "
         f"[default: {DEFAULT_MAX_ELEMENTS:,}].",
-    )(function)
+    )(file_size_option(function))
+
+
+def file_size_option(function: click.decorators.FC) -> click.decorators.FC:
+    """`--max-size-mb` and `--max-values`: the bounds of reading any file (generate's topology: not a model)."""
     function = click.option(
-        "--max-values",
-        type=click.IntRange(min=1000, max=MAX_VALUES),
-        default=None,
-        expose_value=False,
-        callback=_remember_max_values,
+        "--max-values", type=click.IntRange(min=1000, max=MAX_VALUES), expose_value=False, callback=_remember,
         help=f"Refuse files of more values than this [default: {DEFAULT_MAX_VALUES:,} for YAML, "
         f"{DEFAULT_MAX_JSON_VALUES:,} for JSON].",
     )(function)
@@ -145,17 +141,9 @@ def max_size_option(function: click.decorators.FC) -> click.decorators.FC:
 MAX_VALUES = 1_000_000_000
 
 
-#: The largest --max-elements: ten times the national-scale target (about 20 GB of memory to audit).
-MAX_ELEMENTS = 1_000_000
-
-
-def _remember_max_elements(ctx: click.Context, _param: click.Parameter, value: int | None) -> None:
-    ctx.meta["biotm.max_elements"] = value
-
-
-def _remember_max_values(ctx: click.Context, _param: click.Parameter, value: int | None) -> None:
+def _remember(ctx: click.Context, param: click.Parameter, value: int | None) -> None:
     # Kept on the context, not passed to each command: every command reading a file gets it through limits_for.
-    ctx.meta["biotm.max_values"] = value
+    ctx.meta[f"biotm.{param.name}"] = value
 
 
 def limits_for(max_size_mb: float | None) -> Limits:

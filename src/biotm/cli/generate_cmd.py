@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from biotm.cli.common import InputError, max_size_option, write_output
+from biotm.cli.common import InputError, file_size_option, write_output
 from biotm.escaping import terminal
 from biotm.generate import MIN_ELEMENTS  # stdlib-only module: cheap at start-up
 
@@ -24,7 +24,7 @@ MAX_ELEMENTS = 1_000_000
     help="Convert this biotm-bench-topology/1 JSON file (from the pytm benchmark harness) instead.",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here (.json for JSON, else YAML).")
-@max_size_option
+@file_size_option
 def generate(
     elements: int | None, seed: int, topology: str | None, output: str | None, max_size_mb: float | None
 ) -> None:

@@ -102,13 +102,19 @@ def over_count(data: Any, limits: Limits) -> tuple[str, int, str] | None:
     return None
 
 
-def elements_needed(data: Any) -> int:
-    """The smallest --max-elements that lets the parsed model in (its elements, or its flows' share)."""
-    if not isinstance(data, dict):
-        return 0
-    elements, flows = data.get("elements"), data.get("flows")
-    count = len(elements) if isinstance(elements, list) else 0
-    return max(count, -(-len(flows) // FLOWS_PER_ELEMENT) if isinstance(flows, list) else 0)
+def elements_note(data: Any, limits: Limits) -> tuple[str | None, str]:
+    """What `biotm generate` says of a model over `limits`' element or flow count (None if within it), and the
+    `--max-elements N ` flag that lets it in ("" if none is needed)."""
+    elements, flows = data.get("elements", []), data.get("flows", [])
+    needed = max(len(elements), -(-len(flows) // FLOWS_PER_ELEMENT))
+    if needed <= limits.max_elements:
+        return None, ""
+    note = (
+        f"{len(elements):,} elements and {len(flows):,} flows, over the {limits.max_elements:,} elements (and "
+        f"{limits.max_flows:,} flows) biotm analyze reads by default, a bound on an audit's time and memory: "
+        f"pass --max-elements {needed} to biotm analyze"
+    )
+    return note, f"--max-elements {needed} "
 
 
 def count_values(data: Any) -> int:

@@ -352,11 +352,11 @@ def arrange(diagram: Diagram) -> Diagram:
 
 
 def _route(diagram: Diagram) -> None:
-    """Orthogonal routes around every unrelated box (report/diagram_route.py), then labels set apart."""
+    """Orthogonal routes around every unrelated box, then labels set apart (elbows past ROUTED_MAX elements)."""
     from biotm.report import diagram_route
 
-    diagram_route.route(diagram, NODE_W, NODE_H, HEADER)
-    _spread_labels(diagram)
+    if diagram_route.route(diagram, NODE_W, NODE_H, HEADER):
+        _spread_labels(diagram)
 
 
 def _overlaps(box: tuple[float, float, float, float], placed: list[tuple[float, float, float, float]]) -> bool:

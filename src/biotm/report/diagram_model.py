@@ -33,6 +33,10 @@ BAND_WIDTH = 1500.0
 #: reports) draws the zone overview, in time linear in the model: every element would be a hairball, and
 #: Graphviz takes minutes on thousands of boxes.
 LARGE_MODEL = 150
+#: Elements a diagram routes flows around (and sets labels apart) for; routing grows with grid size times
+#: flows, about cubic in elements (60: 2 s, 100: 6 s, 150: 19 s, 10,000 over ten minutes), so a larger one (up to
+#: LARGE_MODEL, or any with --full) gets one elbow per flow; Graphviz, when installed, draws the SVG itself.
+ROUTED_MAX = 100
 MAX_COLUMNS = 2  # element columns inside one zone: keeps wide models readable
 CHAR_W = 6.6  # average glyph width of the 12px sans-serif labels, for truncation
 

@@ -34,8 +34,14 @@ HEADING = 8.0  # ... over a zone's name, this many times more (it would strike t
 _DIRS = ((1, 0), (-1, 0), (0, 1), (0, -1))
 
 
-def route(diagram: Diagram, node_w: float, node_h: float, header: float) -> None:
-    """Set `points` and `path` of every flow in `diagram` (positions already set)."""
+def route(diagram: Diagram, node_w: float, node_h: float, header: float) -> bool:
+    """Set `points` and `path` of every flow in `diagram` (positions already set); False if past ROUTED_MAX
+    elements, where each flow is one elbow with its label set (`elbows`)."""
+    from biotm.report.diagram_model import ROUTED_MAX
+
+    if len(diagram.nodes) > ROUTED_MAX:
+        elbows(diagram, node_w, node_h)
+        return False
     boxes = {n.id: (n.x, n.y, n.x + node_w, n.y + node_h) for n in diagram.nodes.values()}
     grid = _Grid(diagram, boxes, header)
     for edge in sorted(diagram.edges, key=lambda e: e.id):
@@ -49,6 +55,28 @@ def route(diagram: Diagram, node_w: float, node_h: float, header: float) -> None
             grid.use(walk)
         edge.points = points
         edge.path = "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in points)
+    return True
+
+
+def elbows(diagram: Diagram, node_w: float, node_h: float) -> None:
+    """Every flow as one elbow from centre to centre, its label at the bend: linear, for diagrams too large
+    to route (`ROUTED_MAX`); routes may cross unrelated boxes."""
+    loops: dict[str, int] = defaultdict(int)
+    for edge in sorted(diagram.edges, key=lambda e: e.id):
+        source, target = diagram.nodes[edge.source], diagram.nodes[edge.target]
+        if source.id == target.id:
+            points = _loop(source, node_w, node_h, loops[source.id])
+            loops[source.id] += 1
+        else:
+            start = (source.x + node_w / 2, source.y + node_h / 2)
+            end = (target.x + node_w / 2, target.y + node_h / 2)
+            box_s = (source.x, source.y, source.x + node_w, source.y + node_h)
+            box_t = (target.x, target.y, target.x + node_w, target.y + node_h)
+            points = clip_points([start, (end[0], start[1]), end], box_s, box_t)
+        edge.points = points
+        edge.path = "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in points)
+        bend = points[len(points) // 2]
+        edge.label_x, edge.label_y = round(bend[0], 1), round(bend[1], 1)
 
 
 def _loop(node: Node, w: float, h: float, index: int) -> list[Point]:
