@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from biotm.analysis.chains import LIVE_CONTROLS
 from biotm.analysis.numbers import CONTROL_EFFECT, ELEMENT_CONTROLS, FLOW_CONTROLS
 from biotm.analysis.paths import FLOW_PREFIX, Edge
-from biotm.analysis.risk import CHAIN_RULE, OPEN, chain_risk, findings_risk
+from biotm.analysis.risk import CHAIN_RULE, OPEN, chain_risk, chain_weight, findings_risk
 from biotm.analysis.stage import EXPOSURE_RULE, AttackAnalysis, analyze_attacks, authorized
 from biotm.graph import SystemGraph
 from biotm.options import AuditOptions
@@ -164,7 +164,7 @@ def _touching(current: AttackOutcome) -> dict[str, dict[str, float]]:
         summary = current.findings.get(chain.finding)
         if summary is None or summary.status not in OPEN:
             continue
-        weight = chain.likelihood * summary.impact
+        weight = chain_weight(chain, summary)
         places = set()
         leaks = analysis.leaks.get(chain.attacker, {})
         for step in chain.steps:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from biotm.analysis.risk import CHAIN_RULE, OPEN
+from biotm.analysis.risk import CHAIN_RULE, OPEN, chain_weight
 from biotm.model.controls import SECOND_FACTOR
 from biotm.result import AuditResult, PlanItem, TheftChain
 
@@ -36,12 +36,12 @@ SUPERSEDED_SHOWN = 5
 def superseded(result: AuditResult, items: list[PlanItem]) -> list[str]:
     """Chain breakers (`broken_by` entries) not in the plan whose every chain a planned item already breaks: why
     a control an auditor expects first (liveness at the capture) ranks by what else it lowers, with numbers."""
-    impact = {f.id: f.impact for f in result.findings if f.rule == CHAIN_RULE and f.status in OPEN}
+    summary = {f.id: f for f in result.findings if f.rule == CHAIN_RULE and f.status in OPEN}
     breaks: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for chain in result.chains:
-        if chain.finding in impact:
+        if chain.finding in summary:
             for entry in chain.broken_by:
-                breaks[entry].append((chain.id, chain.likelihood * impact[chain.finding]))
+                breaks[entry].append((chain.id, chain_weight(chain, summary[chain.finding])))
     # mfa and second-factor are one control to every check: either planned at a place counts as both
     planned = {
         f"{m.split(':', 1)[0]}:{alias}"
