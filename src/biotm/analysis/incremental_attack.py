@@ -99,7 +99,8 @@ class AttackState:
         for place, control in placed:
             extra.setdefault(place, set()).add(control)
         self.runs += 1
-        analysis = analyze_attacks(with_extra_controls(self.graph, extra), self.options.attackers)
+        # broken_by (a re-solve per candidate control) is the larger part of the stage and changes no risk.
+        analysis = analyze_attacks(with_extra_controls(self.graph, extra), self.options.attackers, explain=False)
         return outcome(analysis, self.options)
 
     def commit(self, placed: list[Placed], result: AttackOutcome) -> None:
