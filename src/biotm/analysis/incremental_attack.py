@@ -14,6 +14,7 @@ from biotm.analysis.paths import FLOW_PREFIX, Edge
 from biotm.analysis.risk import CHAIN_RULE, OPEN, chain_risk, chain_weight, findings_risk
 from biotm.analysis.stage import EXPOSURE_RULE, AttackAnalysis, analyze_attacks, authorized
 from biotm.graph import SystemGraph
+from biotm.model.controls import SECOND_FACTOR
 from biotm.options import AuditOptions
 from biotm.result import Finding, TheftChain
 
@@ -109,23 +110,29 @@ class AttackState:
         self.current = result
         self._touching = None
 
-    _touching: dict[str, dict[str, float]] | None = None
+    _touching: tuple[dict[str, dict[str, float]], dict[Placed, dict[str, float]]] | None = None
 
-    def touching(self) -> dict[str, dict[str, float]]:
-        """Per place, the exposures and chains (id -> risk) whose best route passes it now."""
+    def _routes(self) -> tuple[dict[str, dict[str, float]], dict[Placed, dict[str, float]]]:
         if self._touching is None:
             self._touching = _touching(self.current)
         return self._touching
 
+    def touching(self) -> dict[str, dict[str, float]]:
+        """Per place, the exposures and chains (id -> risk) whose best route passes it now."""
+        return self._routes()[0]
+
     def bound(self, placed: list[Placed]) -> float:
-        """At least the attack risk `placed` can remove: the exposures and chains whose best route passes one
-        of its places (a route it does not touch keeps its likelihood, and the others can only fall)."""
+        """At least the attack risk `placed` can remove: the exposures and chains whose best route lacks one of
+        its controls at its place (a route it does not lower keeps its likelihood, and the others can only
+        fall). Keyed by control, not only by place: a rate limit on a verifier's host lowers no chain step, and
+        a bound by place alone sent every control on a national chain's route to an attack-stage re-run."""
         if not self.can_change(placed):
             return 0.0
-        touching = self.touching()
+        lowering = self._routes()[1]
         parts: dict[str, float] = {}
-        for place, _ in placed:
-            parts.update(touching.get(place, {}))
+        for place, control in placed:
+            for alias in SECOND_FACTOR if control in SECOND_FACTOR else (control,):
+                parts.update(lowering.get((place, alias), {}))
         return sum(parts.values())
 
 
@@ -140,10 +147,22 @@ def _route_places(edges: Iterable[Edge]) -> set[str]:
     return places
 
 
-def _touching(current: AttackOutcome) -> dict[str, dict[str, float]]:
-    """Per place: the exposure findings and chains (id -> risk) whose best route passes it."""
+def _route_lowering(edges: Iterable[Edge]) -> set[Placed]:
+    """Every (place, control) whose addition lowers one of the edges (`Edge.missing`)."""
+    out: set[Placed] = set()
+    for edge in edges:
+        for missing in edge.missing:
+            place, control = missing.split(":", 1)
+            out.add((place, control))
+    return out
+
+
+def _touching(current: AttackOutcome) -> tuple[dict[str, dict[str, float]], dict[Placed, dict[str, float]]]:
+    """Per place, and per (place, control) that would lower a step: the exposure findings and chains
+    (id -> risk) whose best route passes it."""
     analysis = current.analysis
     out: dict[str, dict[str, float]] = defaultdict(dict)
+    lowering: dict[Placed, dict[str, float]] = defaultdict(dict)
     # The exposure finding takes its likelihood from the likeliest attacker the data is not already shown to
     # (`stage.exposure_findings`); a likelier entitled insider's route must not hide that attacker's route.
     allowed = {a.id: authorized(analysis.attack_graph, a) for a in analysis.attackers}
@@ -161,22 +180,31 @@ def _touching(current: AttackOutcome) -> dict[str, dict[str, float]]:
             if probability >= best - 1e-12:
                 for place in _route_places(edges):
                     out[place][finding.id] = finding.risk
+                for key in _route_lowering(edges):
+                    lowering[key][finding.id] = finding.risk
     for chain in current.chains:
         summary = current.findings.get(chain.finding)
         if summary is None or summary.status not in OPEN:
             continue
         weight = chain_weight(chain, summary)
         places = set()
+        lowers: set[Placed] = set()
         leaks = analysis.leaks.get(chain.attacker, {})
         for step in chain.steps:
             places.add(step.verifier)
-            places.update(w.split(":", 1)[0] for w in step.weak_controls)
+            for weak in step.weak_controls:
+                place, control = weak.split(":", 1)
+                places.add(place)
+                lowers.add((place, control))
             for data_id in step.grants if step.verifier == "leak" else ():
                 if data_id in leaks:
                     places |= _route_places(leaks[data_id].edges)
+                    lowers |= _route_lowering(leaks[data_id].edges)
         for place in places:
             out[place][chain.id] = weight
-    return out
+        for key in lowers:
+            lowering[key][chain.id] = weight
+    return out, lowering
 
 
 def lowered(before: dict[str, Finding], after: dict[str, Finding]) -> list[str]:

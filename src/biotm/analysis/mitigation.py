@@ -305,8 +305,11 @@ def _bound(planner: _Planner, entry: _Entry, round_: int) -> None:
     extra = planner.extra(entry.candidate)
     gain, entry.closes = planner.rules.gain(extra)
     entry.cost = cost_of(planner.graph, extra, planner.overrides) if extra else entry.cost
-    if planner.attack.can_change(extra):
-        entry.gain, entry.fresh = gain + planner.attack.bound(extra), -1
+    # A control the attack stage never reads there, or one at places no exposure's or chain's best route passes,
+    # cannot lower the attack risk (adding controls only lowers steps): its rule gain is then exact, no re-run.
+    attack_bound = planner.attack.bound(extra) if planner.attack.can_change(extra) else 0.0
+    if attack_bound > 0.0:
+        entry.gain, entry.fresh = gain + attack_bound, -1
     else:
         entry.gain, entry.fresh, entry.outcome = gain, round_, None
 
