@@ -56,7 +56,7 @@ def test_liveness_at_the_shop_terminal_is_in_the_top_five(plan: dict[str, Any]) 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="audit logging at the archive ranks 7th (0.726 risk for 4.75 days, 0.153 per day) behind data "
+    reason="audit logging at the archive ranks 8th (0.726 risk for 4.75 days, 0.153 per day) behind data "
     "minimisation and staff MFA (0.18 per day): the model's leaked-data buyers hold the kit whatever the archive "
     "does, and the insider who could sell it reaches it below the chain floor (docs/mitigation.md)",
 )

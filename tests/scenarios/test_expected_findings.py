@@ -91,7 +91,7 @@ EXPECTED: dict[str, list[Pin]] = {
 #: (scenarios/harden.py); tests/scenarios/test_scenario_mitigation_plan.py checks that they still are.
 RESOLVED_BY_HARDENING: dict[str, list[Pin]] = {
     # The 40-day plan buys the second factor and liveness at the terminal (the chains count by their reach); audit
-    # logging at the archive (4.75 days) ranks 7th and no longer fits (docs/mitigation.md).
+    # logging at the archive (4.75 days) ranks 8th and no longer fits (docs/mitigation.md).
     "china-sim-registration-hardened.yaml": [
         ("bio-sole-factor", ("realname_system",)),
         ("bio-no-pad", ("shop_terminal",)),
