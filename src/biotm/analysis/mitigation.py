@@ -218,10 +218,18 @@ def plan(
     items: list[PlanItem] = []
     round_ = 0
     over_budget: set[int] = set()
+    # Each measurement or commit of a candidate the attack stage could change re-runs that stage, whose cost grows
+    # with the model: the work bound caps the re-runs, and candidates beyond it are left out, never estimated.
+    places = len(graph.elements) + len(graph.flows)
+    runs = math.inf if options.plan_work is None else options.plan_work // max(places, 1)
+    unmeasured: set[int] = set()
     while heap and len(items) < max_items:
         _, index, version = heapq.heappop(heap)
         entry = entries[index]
         if version != entry.version:
+            continue
+        if planner.attack.runs >= runs and _needs_run(planner, entry, round_):
+            unmeasured.add(index)
             continue
         if entry.fresh != round_:
             planner.measure(entry, round_)
@@ -251,7 +259,8 @@ def plan(
         item.risk_removed = _steady(item.risk_removed)
     # Sums of the same findings in another file order differ in the last bits: report them steadied.
     risk_before, risk_after = _steady(risk_before), _steady(planner.risk)
-    left = {i for _, i, v in heap if v == entries[i].version} | over_budget
+    left = ({i for _, i, v in heap if v == entries[i].version} | over_budget) - unmeasured
+    bounded = (planner.attack.runs, places, options.plan_work, len(unmeasured)) if unmeasured else None
     return MitigationPlan(
         method="greedy by risk removed per person-day; every gain measured exactly (incremental re-analysis)",
         budget_days=budget_days,
@@ -261,7 +270,9 @@ def plan(
         risk_after=risk_after,
         items=items,
         candidates=len(pool),
-        stopped=stopped(len(items), max_items, len(left), len(over_budget), planner.risk, budget_days, remaining),
+        stopped=stopped(
+            len(items), max_items, len(left), len(over_budget), planner.risk, budget_days, remaining, bounded
+        ),
         superseded=superseded(result, items),
     )
 
@@ -293,6 +304,13 @@ def exhaustive_plan(
         items.append(planner.commit(best[1]))
         remaining -= best[1].cost
     return items
+
+
+def _needs_run(planner: _Planner, entry: _Entry, round_: int) -> bool:
+    """Whether measuring or committing the entry now re-runs the attack stage."""
+    if entry.fresh != round_:
+        return True  # only an attack bound leaves an entry stale
+    return entry.outcome is None and planner.attack.can_change(planner.extra(entry.candidate))
 
 
 def _steady(value: float) -> float:

@@ -69,9 +69,31 @@ def superseded(result: AuditResult, items: list[PlanItem]) -> list[str]:
 
 
 def stopped(
+    chosen: int,
+    max_items: int,
+    left: int,
+    over_budget: int,
+    risk: float,
+    budget: float | None,
+    remaining: float,
+    bounded: tuple[int, int, int | None, int] | None = None,
+) -> str:
+    """Why the plan ends here, in the words an auditor signs under; `bounded` (attack-stage re-runs spent,
+    places per re-run, the work bound, candidates left unmeasured) says what the work bound left out."""
+    why = _stopped(chosen, max_items, left, over_budget, risk, budget, remaining)
+    if bounded is None:
+        return why
+    runs, places, work, unmeasured = bounded
+    return (
+        f"{why}. Bounded: {unmeasured} candidates whose gain needs an attack-stage re-run were left out after "
+        f"{runs} re-runs of the {places:,}-place model (work bound {work or 0:,} places, docs/mitigation.md); "
+        f"raise --plan-work, or 0 for no bound"
+    )
+
+
+def _stopped(
     chosen: int, max_items: int, left: int, over_budget: int, risk: float, budget: float | None, remaining: float
 ) -> str:
-    """Why the plan ends here, in the words an auditor signs under."""
     if chosen >= max_items and left:
         return (
             f"stopped at the limit of {max_items} items: {left} more candidates may remove risk, "
