@@ -228,11 +228,15 @@ def plan(
         entry = entries[index]
         if version != entry.version:
             continue
-        if planner.attack.runs >= runs and _needs_run(planner, entry, round_):
-            unmeasured.add(index)
-            continue
         if entry.fresh != round_:
-            planner.measure(entry, round_)
+            # Re-bound first: cheap, and exact without a re-run when the attack stage cannot move (most of a
+            # national model's 200 encryption candidates on shop uplinks, stale only because rounds passed).
+            _bound(planner, entry, round_)
+            if entry.fresh != round_:
+                if planner.attack.runs >= runs:
+                    unmeasured.add(index)
+                    continue
+                planner.measure(entry, round_)
             if entry.gain > EPSILON:
                 entry.version += 1
                 heapq.heappush(heap, (-entry.gain / entry.cost, index, entry.version))
@@ -241,6 +245,10 @@ def plan(
             continue
         if entry.cost > remaining + EPSILON:
             over_budget.add(index)
+            continue
+        extra = planner.extra(entry.candidate)
+        if planner.attack.runs >= runs and entry.outcome is None and planner.attack.can_change(extra):
+            unmeasured.add(index)  # committing it would re-run the attack stage
             continue
         routes = planner.attack.touching()
         reached = _reached(planner)
@@ -304,13 +312,6 @@ def exhaustive_plan(
         items.append(planner.commit(best[1]))
         remaining -= best[1].cost
     return items
-
-
-def _needs_run(planner: _Planner, entry: _Entry, round_: int) -> bool:
-    """Whether measuring or committing the entry now re-runs the attack stage."""
-    if entry.fresh != round_:
-        return True  # only an attack bound leaves an entry stale
-    return entry.outcome is None and planner.attack.can_change(planner.extra(entry.candidate))
 
 
 def _steady(value: float) -> float:
