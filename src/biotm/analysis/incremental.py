@@ -77,6 +77,7 @@ class RuleState:
             if run is not None:
                 self.runs.append(run)
         self.total = sum(run.total for run in self.runs)
+        self._by_place: dict[str, list[int]] | None = None
 
     def _record_reads(self, ctx: RuleContext) -> None:
         """Route the context's control look-ups (and its derived facts) through a recorder of what was tested where
@@ -167,7 +168,8 @@ class RuleState:
         out: list[tuple[int, _RuleRun | None, dict[int, float]]] = []
         saved = self._extend(placed)
         try:
-            for number, run in enumerate(self.runs):
+            for number in self._runs_at(places):
+                run = self.runs[number]
                 # Whatever the rule declares: a check may test a control it does not name (a notice rule asks
                 # for signage); the recorded reads say which names it tested where.
                 if affected(run.reads, changed):
@@ -183,12 +185,26 @@ class RuleState:
                 if hit_indexes:
                     rescored = {}
                     for index in hit_indexes:
-                        found = self.scorer.finding(run.scores, run.hits[index])
-                        rescored[index] = 0.0 if found is None else found.risk
+                        risk = self.scorer.risk(run.scores, run.hits[index])
+                        rescored[index] = 0.0 if risk is None else risk
                     out.append((number, None, rescored))
         finally:
             self._restore(saved)
         return out
+
+    def _runs_at(self, places: set[str]) -> list[int]:
+        """The rules whose check read one of `places` or that have a hit with a control place there, in rule
+        order: no other rule can see a control added there (a national model has a hundred rules and tens of
+        thousands of candidates)."""
+        if self._by_place is None:
+            by_place: dict[str, set[int]] = defaultdict(set)
+            for number, run in enumerate(self.runs):
+                for place in (*run.reads, *run.at_place):
+                    by_place[place].add(number)
+            self._by_place = {place: sorted(numbers) for place, numbers in by_place.items()}
+        if len(places) == 1:
+            return self._by_place.get(next(iter(places)), [])
+        return sorted({n for place in places for n in self._by_place.get(place, ())})
 
     def gain(self, placed: list[Placed]) -> tuple[float, list[str]]:
         """Risk removed by adding `placed` now, and the finding ids it closes or lowers."""
@@ -232,3 +248,4 @@ class RuleState:
         self._extend(placed)
         self._derived = {}
         self.total = sum(run.total for run in self.runs)
+        self._by_place = None  # a re-checked rule may read other places now
