@@ -40,3 +40,25 @@ def test_a_bound_plan_says_what_it_left_out_and_every_claim_stays_exact() -> Non
 def test_the_default_bound_never_binds_on_a_shipped_scenario(path: Path) -> None:
     plan = run(load_model(str(path)), plan=True).plan
     assert plan is not None and "Bounded:" not in plan.stopped
+
+
+def test_a_deferred_commit_that_changed_the_attack_outcome_makes_the_plan_again_without_deferring(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from biotm.analysis.incremental_attack import AttackState
+
+    loaded = scenario()
+    reference = run(loaded, plan=True).plan
+    original = AttackState.flush
+    missed: list[bool] = []
+
+    def flush(self: AttackState) -> bool:
+        same = original(self)
+        if not missed:
+            missed.append(True)
+            return False  # as if a commit deferred with a zero attack bound had opened a chain
+        return same
+
+    monkeypatch.setattr(AttackState, "flush", flush)
+    again = run(loaded, plan=True).plan
+    assert missed and again == reference

@@ -99,10 +99,36 @@ class AttackState:
         extra = {p: set(c) for p, c in self.extra.items()}
         for place, control in placed:
             extra.setdefault(place, set()).add(control)
+        return self._run(extra)
+
+    def _run(self, extra: dict[str, set[str]]) -> AttackOutcome:
         self.runs += 1
         # broken_by (a re-solve per candidate control) is the larger part of the stage and changes no risk.
         analysis = analyze_attacks(with_extra_controls(self.graph, extra), self.options.attackers, explain=False)
         return outcome(analysis, self.options)
+
+    pending = False
+
+    def defer(self, placed: list[Placed]) -> None:
+        """Commit controls whose attack bound is 0 without re-running the stage: they lower no best route, so
+        (adding controls only lowers steps) the outcome stays; `flush` checks it before anything relies on it."""
+        for place, control in placed:
+            self.extra.setdefault(place, set()).add(control)
+        self.pending = True
+
+    def flush(self) -> bool:
+        """Re-run the stage for deferred controls; False when they changed a finding or chain after all."""
+        if not self.pending:
+            return True
+        self.pending = False
+        after = self._run(self.extra)
+        before = self.current
+        same = abs(after.risk - before.risk) <= 1e-12 and [c.id for c in after.chains] == [
+            c.id for c in before.chains
+        ] and {i: f.risk for i, f in after.findings.items()} == {i: f.risk for i, f in before.findings.items()}
+        self.current = after
+        self._touching = None
+        return same
 
     def commit(self, placed: list[Placed], result: AttackOutcome) -> None:
         for place, control in placed:
@@ -120,6 +146,34 @@ class AttackState:
     def touching(self) -> dict[str, dict[str, float]]:
         """Per place, the exposures and chains (id -> risk) whose best route passes it now."""
         return self._routes()[0]
+
+    def reached(self) -> dict[tuple[str, str], float]:
+        """Every attacker's likeliest route probability to every data item it obtains, now."""
+        leaks = self.current.analysis.leaks
+        return {(a, d): leak.probability for a, by_data in leaks.items() for d, leak in by_data.items()}
+
+    def raised(
+        self, places: set[str], routes: dict[str, dict[str, float]], reached: dict[tuple[str, str], float]
+    ) -> set[str]:
+        """`places` (those sharing a finding with the last commit: the other half of a pair) and the places whose
+        candidates' gain may have grown with it, so their stale keys are no upper bound: where an attack route
+        now passes that did not before (the attacker's next-best route), and on the routes of an exposure or
+        chain whose competing routes the commit lowered (lowering the best route now removes more, since the
+        runner-up it falls back to is lower). `routes` and `reached` are `touching()` and `reached()` before."""
+        places = set(places)
+        now = self.touching()
+        for place, parts in now.items():
+            before = routes.get(place, {})
+            if any(risk > before.get(key, 0.0) + 1e-9 for key, risk in parts.items()):
+                places.add(place)
+        after = self.reached()
+        if after != reached:
+            changed = {key[1] for key, p in reached.items() if abs(after.get(key, 0.0) - p) > 1e-12}
+            findings = self.current.findings
+            ids = {i for i, f in findings.items() if f.rule == EXPOSURE_RULE and f.places[0] in changed}
+            ids |= {c.id for c in self.current.chains}  # a chain's runner-up ways run through any lowered route
+            places.update(place for place, parts in now.items() if not ids.isdisjoint(parts))
+        return places
 
     def bound(self, placed: list[Placed]) -> float:
         """At least the attack risk `placed` can remove: the exposures and chains whose best route lacks one of

@@ -108,6 +108,10 @@ def collect(graph: SystemGraph, result: AuditResult, analysis: AttackAnalysis | 
     return [Candidate(controls, reason, kind) for controls, (reason, kind) in sorted(found.items())]
 
 
+class _Missed(Exception):
+    """A deferred commit changed the attack outcome: the plan is made again without deferring."""
+
+
 @dataclass
 class _Entry:
     """A candidate's place in the lazy greedy: its key is exact in round `fresh`, an upper bound before."""
@@ -123,7 +127,12 @@ class _Entry:
 
 class _Planner:
     def __init__(
-        self, graph: SystemGraph, result: AuditResult, analysis: AttackAnalysis, options: AuditOptions
+        self,
+        graph: SystemGraph,
+        result: AuditResult,
+        analysis: AttackAnalysis,
+        options: AuditOptions,
+        defer: bool = True,
     ) -> None:
         self.graph = graph
         self.options = options
@@ -134,6 +143,7 @@ class _Planner:
         manual = [f for f in rule_findings if f.rule == "manual-threat" and f.status in OPEN]
         self.fixed_risk = sum(f.risk for f in manual)
         self.chosen: set[Placed] = set()
+        self.defer = defer
 
     @property
     def risk(self) -> float:
@@ -142,8 +152,15 @@ class _Planner:
     def extra(self, candidate: Candidate) -> list[Placed]:
         return [c for c in candidate.controls if c not in self.chosen]
 
+    def flush(self) -> None:
+        """Make the attack state exact for the deferred commits (`AttackState.defer`), or start over without
+        deferring when one of them changed the attack outcome after all (an attack model that is not monotone)."""
+        if not self.attack.flush():
+            raise _Missed
+
     def measure(self, entry: _Entry, round_: int) -> None:
         """The exact gain of the entry's candidate on top of what is chosen."""
+        self.flush()
         extra = self.extra(entry.candidate)
         if not extra:
             entry.gain, entry.fresh, entry.outcome = 0.0, round_, None
@@ -160,9 +177,18 @@ class _Planner:
         extra = self.extra(entry.candidate)
         before = self.attack.current.chains
         risk_before = self.risk
-        outcome = entry.outcome if entry.outcome is not None else self.attack.evaluate(extra)
-        self.rules.commit(extra)
-        self.attack.commit(extra, outcome)
+        changes = entry.outcome is not None or self.attack.can_change(extra)
+        if entry.outcome is None and changes and self.defer and self.attack.bound(extra) <= 0:
+            # Its attack gain is 0 (measured or bounded): committing it need not re-run the stage now (20 of a
+            # national model's 42 re-runs were such commits, encryption on shop uplinks).
+            self.rules.commit(extra)
+            self.attack.defer(extra)
+        else:
+            if changes:
+                self.flush()  # a no-op after a measurement, which flushed
+            outcome = entry.outcome if entry.outcome is not None else self.attack.evaluate(extra)
+            self.rules.commit(extra)
+            self.attack.commit(extra, outcome)
         self.chosen.update(extra)
         after_chains = {c.id for c in self.attack.current.chains}
         broken = [c for c in before if c.id not in after_chains]
@@ -192,9 +218,24 @@ def plan(
     progress: Progress | None = None,
 ) -> MitigationPlan:
     """The greedy plan within `budget_days` (None: no limit) and `max_items`, every gain exact."""
+    try:
+        return _plan(result, analysis, options, budget_days, max_items, progress, defer=True)
+    except _Missed:
+        return _plan(result, analysis, options, budget_days, max_items, progress, defer=False)
+
+
+def _plan(
+    result: AuditResult,
+    analysis: AttackAnalysis,
+    options: AuditOptions,
+    budget_days: float | None,
+    max_items: int,
+    progress: Progress | None,
+    defer: bool,
+) -> MitigationPlan:
     graph = analysis.attack_graph.graph
     step = progress or (lambda text: None)
-    planner = _Planner(graph, result, analysis, options)  # before collect: the cut reads the whole attack graph
+    planner = _Planner(graph, result, analysis, options, defer)  # before collect: the cut reads the whole attack graph
     pool = collect(graph, result, analysis)
     risk_before = planner.risk
     remaining = math.inf if budget_days is None else budget_days
@@ -250,18 +291,20 @@ def plan(
         if planner.attack.runs >= runs and entry.outcome is None and planner.attack.can_change(extra):
             unmeasured.add(index)  # committing it would re-run the attack stage
             continue
-        routes = planner.attack.touching()
-        reached = _reached(planner)
+        routes, reached = planner.attack.touching(), planner.attack.reached()
         items.append(planner.commit(entry))
         remaining -= entry.cost
         round_ += 1
         step(f"planning: {len(items)} items chosen")
-        for again in _raised(planner, entry, routes, reached, by_place):
+        near = planner.rules.neighbours({p for p, _ in entry.candidate.controls})
+        grown = planner.attack.raised(near, routes, reached)
+        for again in sorted({i for place in grown for i in by_place.get(place, ())}):
             raised = entries[again]
             _bound(planner, raised, round_)
             raised.version += 1
             if raised.gain > EPSILON:
                 heapq.heappush(heap, (-raised.gain / raised.cost, again, raised.version))
+    planner.flush()  # the risk left must be the re-analysed one
     for rank, item in enumerate(items, start=1):
         item.rank = rank
         item.risk_removed = _steady(item.risk_removed)
@@ -295,7 +338,7 @@ def exhaustive_plan(
 ) -> list[PlanItem]:
     """The reference the lazy `plan` must equal: every candidate measured exactly in every round, the best
     ratio that fits taken (the first in candidate order on a tie). Slow by design: tests and benchmarks only."""
-    planner = _Planner(graph, result, analysis, options)
+    planner = _Planner(graph, result, analysis, options, defer=False)
     entries = [_Entry(c, 1.0) for c in collect(graph, result, analysis)]
     remaining = math.inf if budget_days is None else budget_days
     items: list[PlanItem] = []
@@ -331,42 +374,6 @@ def _bound(planner: _Planner, entry: _Entry, round_: int) -> None:
         entry.gain, entry.fresh = gain + attack_bound, -1
     else:
         entry.gain, entry.fresh, entry.outcome = gain, round_, None
-
-
-def _reached(planner: _Planner) -> dict[tuple[str, str], float]:
-    """Every attacker's likeliest route probability to every data item it obtains, now."""
-    leaks = planner.attack.current.analysis.leaks
-    return {(a, d): leak.probability for a, by_data in leaks.items() for d, leak in by_data.items()}
-
-
-def _raised(
-    planner: _Planner,
-    chosen: _Entry,
-    routes: dict[str, dict[str, float]],
-    reached: dict[tuple[str, str], float],
-    by_place: dict[str, list[int]],
-) -> list[int]:
-    """Entries whose gain may have grown with the last commit, so their stale keys are no upper bound: those
-    at places sharing a finding with it (the other half of a pair of controls), those where an attack
-    route now passes that did not before (the attacker's next-best route), and those on the routes of an
-    exposure or chain whose competing routes the commit lowered (lowering the best route now removes more,
-    since the runner-up it fell back to is lower)."""
-    places = planner.rules.neighbours({p for p, _ in chosen.candidate.controls})
-    now = planner.attack.touching()
-    for place, parts in now.items():
-        before = routes.get(place, {})
-        if any(risk > before.get(key, 0.0) + EPSILON for key, risk in parts.items()):
-            places.add(place)
-    after = _reached(planner)
-    if after != reached:
-        changed = {d for key, p in reached.items() if abs(after.get(key, 0.0) - p) > 1e-12 for d in (key[1],)}
-        current = planner.attack.current
-        ids = {i for i, f in current.findings.items() if f.rule == EXPOSURE_RULE and f.places[0] in changed}
-        ids |= {c.id for c in current.chains}  # a chain's runner-up ways run through any lowered route
-        for place, parts in now.items():
-            if not ids.isdisjoint(parts):
-                places.add(place)
-    return sorted({i for place in places for i in by_place.get(place, ())})
 
 
 def full_risk_with(loaded: LoadedModel, placed: list[Placed], rerun: Callable[[LoadedModel], AuditResult]) -> float:
