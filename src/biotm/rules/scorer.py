@@ -212,22 +212,27 @@ class Scorer:
             "acceptance": None,
         }
 
-    def _present(self, scores: RuleScores, hit: Hit) -> frozenset[str]:
+    def present(self, scores: RuleScores, hit: Hit) -> frozenset[str]:
         """The rule's relevant controls at the hit's control places (one shared object per distinct set)."""
         present = _NO_CONTROLS
         for kind, place in hit.control_places:
             here = (self._element_controls if kind == "element" else self._flow_controls).get(place)
             if here:
-                part = scores.relevant_of.get(here) or scores.relevant_part(here)
+                part = scores.relevant_of.get(here)
+                if part is None:
+                    part = scores.relevant_part(here)
                 if part:
                     present = scores.shared(present | part) if present else part
         return present
 
-    def risk(self, scores: RuleScores, hit: Hit) -> float | None:
+    def risk(self, scores: RuleScores, hit: Hit, present: frozenset[str] | None = None) -> float | None:
         """`finding(scores, hit).risk` (None when suppressed) without building the finding: the planner re-scores
         each hit at a candidate's place for every candidate there, and a Finding per re-score cost more than
-        the score (memoised per distinct controls, exposure, data and extras, as the finding's fields are)."""
-        present = self._present(scores, hit)
+        the score (memoised per distinct controls, exposure, data and extras, as the finding's fields are).
+        `present` is `self.present(scores, hit)` when the caller knows it (a hit can have thousands of
+        control places: the flows of every shop)."""
+        if present is None:
+            present = self.present(scores, hit)
         if present and scores.is_suppressed(present):
             return None
         flags = _NO_EXPOSURE
