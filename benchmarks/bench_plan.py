@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_plan.py --scenarios          # lazy plan == exhaustive greedy, per scenario
     .venv/bin/python benchmarks/bench_plan.py 2000 10000           # plan time on generated national models
+    .venv/bin/python benchmarks/bench_plan.py 2000 --unbounded     # every candidate (no --plan-work bound)
 
 The exhaustive greedy plan measures every candidate's exact gain in every round (no upper bounds, no
 laziness) and takes the best ratio that fits; the shipped planner must choose the same items. Not a
@@ -16,7 +17,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from biotm.analysis.mitigation import exhaustive_plan
 from biotm.analysis.stage import analyze_attacks
@@ -49,7 +53,33 @@ def scenarios(items: int) -> None:
             print(f"{path.name:42} budget {budget!s:>5}: {len(lazy):2} items, {same}")
 
 
-def national(sizes: list[int]) -> None:
+def _timed() -> tuple[Counter[str], Counter[str]]:
+    """Wrap the planner's costly calls to sum their CPU time and count them (benchmark only: it patches)."""
+    from biotm.analysis import incremental, incremental_attack, mitigation
+
+    spent: Counter[str] = Counter()
+    calls: Counter[str] = Counter()
+    for owner, name, key in (
+        (incremental_attack.AttackState, "evaluate", "attack-stage re-runs (AttackState.evaluate)"),
+        (mitigation, "_bound", "bounds (_bound)"),
+        (incremental.RuleState, "gain", "rule gains (RuleState.gain)"),
+    ):
+        original = getattr(owner, name)
+
+        def timed(*args: Any, _original: Any = original, _key: str = key, **kwargs: Any) -> Any:
+            start = time.process_time()
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                spent[_key] += time.process_time() - start
+                calls[_key] += 1
+
+        setattr(owner, name, timed)
+    return spent, calls
+
+
+def national(sizes: list[int], unbounded: bool) -> None:
+    spent, calls = _timed()
     with tempfile.TemporaryDirectory() as tmp:
         for size in sizes:
             model = Path(tmp) / f"national-{size}.yaml"
@@ -59,13 +89,20 @@ def national(sizes: list[int]) -> None:
             )
             loaded = load_model(model)
             start, cpu = time.perf_counter(), time.process_time()
-            plan = audit(loaded, AuditOptions(plan=True, today=OPTIONS.today)).plan
+            options = AuditOptions(plan=True, today=OPTIONS.today)
+            if unbounded:
+                options = replace(options, plan_work=None)
+            spent.clear()
+            calls.clear()
+            plan = audit(loaded, options).plan
             wall, used = time.perf_counter() - start, time.process_time() - cpu
             assert plan is not None
             print(
                 f"national {size}: audit + plan {wall:.1f} s wall, {used:.1f} s CPU; {plan.candidates} candidates, "
                 f"{len(plan.items)} items, risk {plan.risk_before:.1f} -> {plan.risk_after:.1f}; {plan.stopped}"
             )
+            for key, seconds in spent.most_common():
+                print(f"    {key}: {seconds:.1f} s CPU in {calls[key]} calls")
 
 
 def main() -> None:
@@ -73,11 +110,12 @@ def main() -> None:
     parser.add_argument("sizes", nargs="*", type=int)
     parser.add_argument("--scenarios", action="store_true", help="compare with the exhaustive greedy plan")
     parser.add_argument("--items", type=int, default=12)
+    parser.add_argument("--unbounded", action="store_true", help="plan over every candidate (plan_work None)")
     args = parser.parse_args()
     if args.scenarios:
         scenarios(args.items)
     if args.sizes:
-        national(args.sizes)
+        national(args.sizes, args.unbounded)
 
 
 if __name__ == "__main__":

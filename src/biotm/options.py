@@ -26,6 +26,10 @@ class AuditOptions:
     plan: bool | None = None
     #: Items a plan lists at most (it says when it stopped there); the same for mitigate and analyze --budget.
     plan_items: int = 20
+    #: Attack-stage work a plan may spend measuring and committing candidates, in places re-analysed (elements
+    #: and flows of the model per re-run of the attack stage); None: no bound. The plan says when it bound it.
+    #: 150,000 never binds on a hand-written model nor on the generated 2,000-element one (24 re-runs).
+    plan_work: int | None = 150_000
     #: The day acceptances are checked against; fixed by the caller so reports are reproducible.
     today: dt.date | None = None
     #: Group alike findings (`AuditResult.groups`); biotm diff matches findings one by one and skips it.

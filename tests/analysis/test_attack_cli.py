@@ -119,9 +119,9 @@ def test_a_plan_collects_its_garbage_and_leaves_the_collector_as_it_found_it(mon
     collecting: list[bool] = []
     real = incremental.analyze_attacks
 
-    def spy(*args: Any) -> Any:
+    def spy(*args: Any, **kwargs: Any) -> Any:
         collecting.append(gc.isenabled())
-        return real(*args)
+        return real(*args, **kwargs)
 
     monkeypatch.setattr(incremental, "analyze_attacks", spy)
     gc.disable()

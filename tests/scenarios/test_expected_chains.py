@@ -43,11 +43,11 @@ EXPECTED_CHAINS: dict[str, list[Chain]] = {
 }
 
 #: Chains that only identity proofing of a new applicant stops (a new account, a new SIM in the victim's name):
-#: no second factor of the victim exists there, so only liveness controls at the capture points break them, at
-#: a cost (150,000 shop terminals) the plans' budgets do not reach. The hardened twins leave them open, and the
-#: report must still show them (a second factor at identity proofing used to "break" them: issue 14 point d).
+#: no second factor of the victim exists there, so only liveness controls at the capture points break them. The
+#: report must still show those a hardened twin leaves open (a second factor at identity proofing used to "break"
+#: them: issue 14 point d). The SIM twin's plan now buys presentation-attack detection at the shop terminal
+#: (chains count by their reach, issue 16), which breaks the new-SIM chain: it is among the chains broken below.
 OPEN_AFTER_HARDENING: dict[str, list[Chain]] = {
-    "china-sim-registration-hardened.yaml": [("leaked-set-buyer", "number-in-victim-name", ("register-sim",))],
     "bank-remote-ekyc-hardened.yaml": [("id-scan-fraudster", "account-in-victim-name", ("open-account",))],
 }
 #: Chains each hardened variant must break, with a control the report must name as breaking it.

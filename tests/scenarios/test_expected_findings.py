@@ -90,10 +90,11 @@ EXPECTED: dict[str, list[Pin]] = {
 #: Pinned findings each hardened twin resolves. The twins are the plan's proposal for a budget
 #: (scenarios/harden.py); tests/scenarios/test_scenario_mitigation_plan.py checks that they still are.
 RESOLVED_BY_HARDENING: dict[str, list[Pin]] = {
+    # The 40-day plan buys the second factor and liveness at the terminal (the chains count by their reach); audit
+    # logging at the archive (4.75 days) ranks 8th and no longer fits (docs/mitigation.md).
     "china-sim-registration-hardened.yaml": [
-        ("legal-state-disclosure", ("police_subscriber_query",)),
         ("bio-sole-factor", ("realname_system",)),
-        ("bio-insider-bulk-access", ("realname_archive", "backoffice_lookup", "backoffice")),
+        ("bio-no-pad", ("shop_terminal",)),
     ],
     "bank-remote-ekyc-hardened.yaml": [
         ("bio-no-injection-detection", ("bank_app",)),

@@ -35,6 +35,8 @@ from biotm.rules.scorer import RuleScores as _RuleScores
 from biotm.rules.scorer import Scorer as _Scorer
 
 Placed = tuple[str, str]
+#: Per re-scored hit index: its risk and the rule's relevant controls at its control places.
+Rescored = dict[int, tuple[float, frozenset[str]]]
 
 class _RuleRun:
     """One rule's open risk per hit, and the places whose controls its check itself read."""
@@ -47,6 +49,8 @@ class _RuleRun:
         self.ids: list[str] = []
         self.at_place: dict[str, list[int]] = defaultdict(list)
         self.reads: Reads = {}
+        #: Per hit, the rule's relevant controls at its control places now (`Scorer.present`).
+        self.present: list[frozenset[str]] = []
 
     @property
     def total(self) -> float:
@@ -77,6 +81,7 @@ class RuleState:
             if run is not None:
                 self.runs.append(run)
         self.total = sum(run.total for run in self.runs)
+        self._by_place: dict[str, list[int]] | None = None
 
     def _record_reads(self, ctx: RuleContext) -> None:
         """Route the context's control look-ups (and its derived facts) through a recorder of what was tested where
@@ -136,6 +141,7 @@ class RuleState:
             run.ids.append(found.id)
             run.open.append(self.status.get(found.id, "open") in OPEN)
             run.risk.append(found.risk)
+            run.present.append(self.scorer.present(scores, hit))
             for _, place in hit.control_places:
                 run.at_place[place].append(index)
         return run
@@ -156,7 +162,7 @@ class RuleState:
         for (kind, place), controls in saved.items():
             (self.ctx.flow_control_sets if kind == "flow" else self.ctx.element_control_sets)[place] = controls
 
-    def _evaluate(self, placed: list[Placed]) -> list[tuple[int, _RuleRun | None, dict[int, float]]]:
+    def _evaluate(self, placed: list[Placed]) -> list[tuple[int, _RuleRun | None, Rescored]]:
         """Per touched rule: a re-checked run (its check read a changed place) or the re-scored hits."""
         places = {place for place, _ in placed}
         added: dict[str, set[str]] = defaultdict(set)
@@ -164,10 +170,11 @@ class RuleState:
             added[place].add(control)
         # mfa and second-factor are one control to every rule: adding one changes what a test of either sees
         changed = {place: self.ctx.widened(frozenset(names)) for place, names in added.items()}
-        out: list[tuple[int, _RuleRun | None, dict[int, float]]] = []
+        out: list[tuple[int, _RuleRun | None, Rescored]] = []
         saved = self._extend(placed)
         try:
-            for number, run in enumerate(self.runs):
+            for number in self._runs_at(places):
+                run = self.runs[number]
                 # Whatever the rule declares: a check may test a control it does not name (a notice rule asks
                 # for signage); the recorded reads say which names it tested where.
                 if affected(run.reads, changed):
@@ -181,14 +188,34 @@ class RuleState:
                     continue
                 hit_indexes = sorted({i for place in places for i in run.at_place.get(place, ())})
                 if hit_indexes:
-                    rescored = {}
+                    rescored: Rescored = {}
+                    scores = run.scores
                     for index in hit_indexes:
-                        found = self.scorer.finding(run.scores, run.hits[index])
-                        rescored[index] = 0.0 if found is None else found.risk
+                        hit = run.hits[index]
+                        part = scores.relevant_part(
+                            frozenset().union(*(changed[p] for _, p in hit.control_places if p in changed))
+                        )
+                        present = scores.shared(run.present[index] | part) if part else run.present[index]
+                        risk = self.scorer.risk(scores, hit, present)
+                        rescored[index] = (0.0 if risk is None else risk, present)
                     out.append((number, None, rescored))
         finally:
             self._restore(saved)
         return out
+
+    def _runs_at(self, places: set[str]) -> list[int]:
+        """The rules whose check read one of `places` or that have a hit with a control place there, in rule
+        order: no other rule can see a control added there (a national model has a hundred rules and tens of
+        thousands of candidates)."""
+        if self._by_place is None:
+            by_place: dict[str, set[int]] = defaultdict(set)
+            for number, run in enumerate(self.runs):
+                for place in (*run.reads, *run.at_place):
+                    by_place[place].add(number)
+            self._by_place = {place: sorted(numbers) for place, numbers in by_place.items()}
+        if len(places) == 1:
+            return self._by_place.get(next(iter(places)), [])
+        return sorted({n for place in places for n in self._by_place.get(place, ())})
 
     def gain(self, placed: list[Placed]) -> tuple[float, list[str]]:
         """Risk removed by adding `placed` now, and the finding ids it closes or lowers."""
@@ -203,7 +230,7 @@ class RuleState:
                     i for i, r, o in zip(run.ids, run.risk, run.open, strict=True) if o and after.get(i, 0.0) < r
                 )
                 continue
-            for index, risk in rescored.items():
+            for index, (risk, _) in rescored.items():
                 if run.open[index] and risk < run.risk[index]:
                     removed += run.risk[index] - risk
                     lowered_ids.append(run.ids[index])
@@ -227,8 +254,10 @@ class RuleState:
                 self.runs[number] = rerun
             else:
                 run = self.runs[number]
-                for index, risk in rescored.items():
+                for index, (risk, present) in rescored.items():
                     run.risk[index] = risk
+                    run.present[index] = present
         self._extend(placed)
         self._derived = {}
         self.total = sum(run.total for run in self.runs)
+        self._by_place = None  # a re-checked rule may read other places now

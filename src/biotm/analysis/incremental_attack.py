@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from biotm.analysis.chains import LIVE_CONTROLS
 from biotm.analysis.numbers import CONTROL_EFFECT, ELEMENT_CONTROLS, FLOW_CONTROLS
 from biotm.analysis.paths import FLOW_PREFIX, Edge
-from biotm.analysis.risk import CHAIN_RULE, OPEN, chain_risk, findings_risk
+from biotm.analysis.risk import CHAIN_RULE, OPEN, chain_risk, chain_weight, findings_risk
 from biotm.analysis.stage import EXPOSURE_RULE, AttackAnalysis, analyze_attacks, authorized
 from biotm.graph import SystemGraph
+from biotm.model.controls import SECOND_FACTOR
 from biotm.options import AuditOptions
 from biotm.result import Finding, TheftChain
 
@@ -98,9 +99,36 @@ class AttackState:
         extra = {p: set(c) for p, c in self.extra.items()}
         for place, control in placed:
             extra.setdefault(place, set()).add(control)
+        return self._run(extra)
+
+    def _run(self, extra: dict[str, set[str]]) -> AttackOutcome:
         self.runs += 1
-        analysis = analyze_attacks(with_extra_controls(self.graph, extra), self.options.attackers)
+        # broken_by (a re-solve per candidate control) is the larger part of the stage and changes no risk.
+        analysis = analyze_attacks(with_extra_controls(self.graph, extra), self.options.attackers, explain=False)
         return outcome(analysis, self.options)
+
+    pending = False
+
+    def defer(self, placed: list[Placed]) -> None:
+        """Commit controls whose attack bound is 0 without re-running the stage: they lower no best route, so
+        (adding controls only lowers steps) the outcome stays; `flush` checks it before anything relies on it."""
+        for place, control in placed:
+            self.extra.setdefault(place, set()).add(control)
+        self.pending = True
+
+    def flush(self) -> bool:
+        """Re-run the stage for deferred controls; False when they changed a finding or chain after all."""
+        if not self.pending:
+            return True
+        self.pending = False
+        after = self._run(self.extra)
+        before = self.current
+        same = abs(after.risk - before.risk) <= 1e-12 and [c.id for c in after.chains] == [
+            c.id for c in before.chains
+        ] and {i: f.risk for i, f in after.findings.items()} == {i: f.risk for i, f in before.findings.items()}
+        self.current = after
+        self._touching = None
+        return same
 
     def commit(self, placed: list[Placed], result: AttackOutcome) -> None:
         for place, control in placed:
@@ -108,23 +136,57 @@ class AttackState:
         self.current = result
         self._touching = None
 
-    _touching: dict[str, dict[str, float]] | None = None
+    _touching: tuple[dict[str, dict[str, float]], dict[Placed, dict[str, float]]] | None = None
 
-    def touching(self) -> dict[str, dict[str, float]]:
-        """Per place, the exposures and chains (id -> risk) whose best route passes it now."""
+    def _routes(self) -> tuple[dict[str, dict[str, float]], dict[Placed, dict[str, float]]]:
         if self._touching is None:
             self._touching = _touching(self.current)
         return self._touching
 
+    def touching(self) -> dict[str, dict[str, float]]:
+        """Per place, the exposures and chains (id -> risk) whose best route passes it now."""
+        return self._routes()[0]
+
+    def reached(self) -> dict[tuple[str, str], float]:
+        """Every attacker's likeliest route probability to every data item it obtains, now."""
+        leaks = self.current.analysis.leaks
+        return {(a, d): leak.probability for a, by_data in leaks.items() for d, leak in by_data.items()}
+
+    def raised(
+        self, places: set[str], routes: dict[str, dict[str, float]], reached: dict[tuple[str, str], float]
+    ) -> set[str]:
+        """`places` (those sharing a finding with the last commit: the other half of a pair) and the places whose
+        candidates' gain may have grown with it, so their stale keys are no upper bound: where an attack route
+        now passes that did not before (the attacker's next-best route), and on the routes of an exposure or
+        chain whose competing routes the commit lowered (lowering the best route now removes more, since the
+        runner-up it falls back to is lower). `routes` and `reached` are `touching()` and `reached()` before."""
+        places = set(places)
+        now = self.touching()
+        for place, parts in now.items():
+            before = routes.get(place, {})
+            if any(risk > before.get(key, 0.0) + 1e-9 for key, risk in parts.items()):
+                places.add(place)
+        after = self.reached()
+        if after != reached:
+            changed = {key[1] for key, p in reached.items() if abs(after.get(key, 0.0) - p) > 1e-12}
+            findings = self.current.findings
+            ids = {i for i, f in findings.items() if f.rule == EXPOSURE_RULE and not changed.isdisjoint(f.data)}
+            ids |= {c.id for c in self.current.chains}  # a chain's runner-up ways run through any lowered route
+            places.update(place for place, parts in now.items() if not ids.isdisjoint(parts))
+        return places
+
     def bound(self, placed: list[Placed]) -> float:
-        """At least the attack risk `placed` can remove: the exposures and chains whose best route passes one
-        of its places (a route it does not touch keeps its likelihood, and the others can only fall)."""
+        """At least the attack risk `placed` can remove: the exposures and chains whose best route lacks one of
+        its controls at its place (a route it does not lower keeps its likelihood, and the others can only
+        fall). Keyed by control, not only by place: a rate limit on a verifier's host lowers no chain step, and
+        a bound by place alone sent every control on a national chain's route to an attack-stage re-run."""
         if not self.can_change(placed):
             return 0.0
-        touching = self.touching()
+        lowering = self._routes()[1]
         parts: dict[str, float] = {}
-        for place, _ in placed:
-            parts.update(touching.get(place, {}))
+        for place, control in placed:
+            for alias in SECOND_FACTOR if control in SECOND_FACTOR else (control,):
+                parts.update(lowering.get((place, alias), {}))
         return sum(parts.values())
 
 
@@ -139,10 +201,22 @@ def _route_places(edges: Iterable[Edge]) -> set[str]:
     return places
 
 
-def _touching(current: AttackOutcome) -> dict[str, dict[str, float]]:
-    """Per place: the exposure findings and chains (id -> risk) whose best route passes it."""
+def _route_lowering(edges: Iterable[Edge]) -> set[Placed]:
+    """Every (place, control) whose addition lowers one of the edges (`Edge.missing`)."""
+    out: set[Placed] = set()
+    for edge in edges:
+        for missing in edge.missing:
+            place, control = missing.split(":", 1)
+            out.add((place, control))
+    return out
+
+
+def _touching(current: AttackOutcome) -> tuple[dict[str, dict[str, float]], dict[Placed, dict[str, float]]]:
+    """Per place, and per (place, control) that would lower a step: the exposure findings and chains
+    (id -> risk) whose best route passes it."""
     analysis = current.analysis
     out: dict[str, dict[str, float]] = defaultdict(dict)
+    lowering: dict[Placed, dict[str, float]] = defaultdict(dict)
     # The exposure finding takes its likelihood from the likeliest attacker the data is not already shown to
     # (`stage.exposure_findings`); a likelier entitled insider's route must not hide that attacker's route.
     allowed = {a.id: authorized(analysis.attack_graph, a) for a in analysis.attackers}
@@ -162,22 +236,31 @@ def _touching(current: AttackOutcome) -> dict[str, dict[str, float]]:
             if probability >= best - 1e-12:
                 for place in _route_places(edges):
                     out[place][finding.id] = finding.risk
+                for key in _route_lowering(edges):
+                    lowering[key][finding.id] = finding.risk
     for chain in current.chains:
         summary = current.findings.get(chain.finding)
         if summary is None or summary.status not in OPEN:
             continue
-        weight = chain.likelihood * summary.impact
+        weight = chain_weight(chain, summary)
         places = set()
+        lowers: set[Placed] = set()
         leaks = analysis.leaks.get(chain.attacker, {})
         for step in chain.steps:
             places.add(step.verifier)
-            places.update(w.split(":", 1)[0] for w in step.weak_controls)
+            for weak in step.weak_controls:
+                place, control = weak.split(":", 1)
+                places.add(place)
+                lowers.add((place, control))
             for data_id in step.grants if step.verifier == "leak" else ():
                 if data_id in leaks:
                     places |= _route_places(leaks[data_id].edges)
+                    lowers |= _route_lowering(leaks[data_id].edges)
         for place in places:
             out[place][chain.id] = weight
-    return out
+        for key in lowers:
+            lowering[key][chain.id] = weight
+    return out, lowering
 
 
 def lowered(before: dict[str, Finding], after: dict[str, Finding]) -> list[str]:

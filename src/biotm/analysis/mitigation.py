@@ -109,6 +109,10 @@ def collect(graph: SystemGraph, result: AuditResult, analysis: AttackAnalysis | 
     return [Candidate(controls, reason, kind) for controls, (reason, kind) in sorted(found.items())]
 
 
+class _Missed(Exception):
+    """A deferred commit changed the attack outcome: the plan is made again without deferring."""
+
+
 @dataclass
 class _Entry:
     """A candidate's place in the lazy greedy: its key is exact in round `fresh`, an upper bound before."""
@@ -124,7 +128,12 @@ class _Entry:
 
 class _Planner:
     def __init__(
-        self, graph: SystemGraph, result: AuditResult, analysis: AttackAnalysis, options: AuditOptions
+        self,
+        graph: SystemGraph,
+        result: AuditResult,
+        analysis: AttackAnalysis,
+        options: AuditOptions,
+        defer: bool = True,
     ) -> None:
         self.graph = graph
         self.options = options
@@ -135,6 +144,7 @@ class _Planner:
         manual = [f for f in rule_findings if f.rule == "manual-threat" and f.status in OPEN]
         self.fixed_risk = sum(f.risk for f in manual)
         self.chosen: set[Placed] = set()
+        self.defer = defer
 
     @property
     def risk(self) -> float:
@@ -143,8 +153,15 @@ class _Planner:
     def extra(self, candidate: Candidate) -> list[Placed]:
         return [c for c in candidate.controls if c not in self.chosen]
 
+    def flush(self) -> None:
+        """Make the attack state exact for the deferred commits (`AttackState.defer`), or start over without
+        deferring when one of them changed the attack outcome after all (an attack model that is not monotone)."""
+        if not self.attack.flush():
+            raise _Missed
+
     def measure(self, entry: _Entry, round_: int) -> None:
         """The exact gain of the entry's candidate on top of what is chosen."""
+        self.flush()
         extra = self.extra(entry.candidate)
         if not extra:
             entry.gain, entry.fresh, entry.outcome = 0.0, round_, None
@@ -161,9 +178,18 @@ class _Planner:
         extra = self.extra(entry.candidate)
         before = self.attack.current.chains
         risk_before = self.risk
-        outcome = entry.outcome if entry.outcome is not None else self.attack.evaluate(extra)
-        self.rules.commit(extra)
-        self.attack.commit(extra, outcome)
+        changes = entry.outcome is not None or self.attack.can_change(extra)
+        if entry.outcome is None and changes and self.defer and self.attack.bound(extra) <= 0:
+            # Its attack gain is 0 (measured or bounded): committing it need not re-run the stage now (20 of a
+            # national model's 42 re-runs were such commits, encryption on shop uplinks).
+            self.rules.commit(extra)
+            self.attack.defer(extra)
+        else:
+            if changes:
+                self.flush()  # a no-op after a measurement, which flushed
+            outcome = entry.outcome if entry.outcome is not None else self.attack.evaluate(extra)
+            self.rules.commit(extra)
+            self.attack.commit(extra, outcome)
         self.chosen.update(extra)
         after_chains = {c.id for c in self.attack.current.chains}
         broken = [c for c in before if c.id not in after_chains]
@@ -193,9 +219,24 @@ def plan(
     progress: Progress | None = None,
 ) -> MitigationPlan:
     """The greedy plan within `budget_days` (None: no limit) and `max_items`, every gain exact."""
+    try:
+        return _plan(result, analysis, options, budget_days, max_items, progress, defer=True)
+    except _Missed:
+        return _plan(result, analysis, options, budget_days, max_items, progress, defer=False)
+
+
+def _plan(
+    result: AuditResult,
+    analysis: AttackAnalysis,
+    options: AuditOptions,
+    budget_days: float | None,
+    max_items: int,
+    progress: Progress | None,
+    defer: bool,
+) -> MitigationPlan:
     graph = analysis.attack_graph.graph
     step = progress or (lambda text: None)
-    planner = _Planner(graph, result, analysis, options)  # before collect: the cut reads the whole attack graph
+    planner = _Planner(graph, result, analysis, options, defer)  # before collect: the cut reads the whole attack graph
     pool = collect(graph, result, analysis)
     risk_before = planner.risk
     remaining = math.inf if budget_days is None else budget_days
@@ -219,13 +260,25 @@ def plan(
     items: list[PlanItem] = []
     round_ = 0
     over_budget: set[int] = set()
+    # Each measurement or commit of a candidate the attack stage could change re-runs that stage, whose cost grows
+    # with the model: the work bound caps the re-runs, and candidates beyond it are left out, never estimated.
+    places = len(graph.elements) + len(graph.flows)
+    runs = math.inf if options.plan_work is None else options.plan_work // max(places, 1)
+    unmeasured: set[int] = set()
     while heap and len(items) < max_items:
         _, index, version = heapq.heappop(heap)
         entry = entries[index]
         if version != entry.version:
             continue
         if entry.fresh != round_:
-            planner.measure(entry, round_)
+            # Re-bound first: cheap, and exact without a re-run when the attack stage cannot move (most of a
+            # national model's 200 encryption candidates on shop uplinks, stale only because rounds passed).
+            _bound(planner, entry, round_)
+            if entry.fresh != round_:
+                if planner.attack.runs >= runs:
+                    unmeasured.add(index)
+                    continue
+                planner.measure(entry, round_)
             if entry.gain > EPSILON:
                 entry.version += 1
                 heapq.heappush(heap, (-entry.gain / entry.cost, index, entry.version))
@@ -235,24 +288,31 @@ def plan(
         if entry.cost > remaining + EPSILON:
             over_budget.add(index)
             continue
-        routes = planner.attack.touching()
-        reached = _reached(planner)
+        extra = planner.extra(entry.candidate)
+        if planner.attack.runs >= runs and entry.outcome is None and planner.attack.can_change(extra):
+            unmeasured.add(index)  # committing it would re-run the attack stage
+            continue
+        routes, reached = planner.attack.touching(), planner.attack.reached()
         items.append(planner.commit(entry))
         remaining -= entry.cost
         round_ += 1
         step(f"planning: {len(items)} items chosen")
-        for again in _raised(planner, entry, routes, reached, by_place):
+        near = planner.rules.neighbours({p for p, _ in entry.candidate.controls})
+        grown = planner.attack.raised(near, routes, reached)
+        for again in sorted({i for place in grown for i in by_place.get(place, ())}):
             raised = entries[again]
             _bound(planner, raised, round_)
             raised.version += 1
             if raised.gain > EPSILON:
                 heapq.heappush(heap, (-raised.gain / raised.cost, again, raised.version))
+    planner.flush()  # the risk left must be the re-analysed one
     for rank, item in enumerate(items, start=1):
         item.rank = rank
         item.risk_removed = _steady(item.risk_removed)
     # Sums of the same findings in another file order differ in the last bits: report them steadied.
     risk_before, risk_after = _steady(risk_before), _steady(planner.risk)
-    left = {i for _, i, v in heap if v == entries[i].version} | over_budget
+    left = ({i for _, i, v in heap if v == entries[i].version} | over_budget) - unmeasured
+    bounded = (planner.attack.runs, places, options.plan_work, len(unmeasured)) if unmeasured else None
     return MitigationPlan(
         method="greedy by risk removed per person-day; every gain measured exactly (incremental re-analysis)",
         budget_days=budget_days,
@@ -262,7 +322,9 @@ def plan(
         risk_after=risk_after,
         items=items,
         candidates=len(pool),
-        stopped=stopped(len(items), max_items, len(left), len(over_budget), planner.risk, budget_days, remaining),
+        stopped=stopped(
+            len(items), max_items, len(left), len(over_budget), planner.risk, budget_days, remaining, bounded
+        ),
         superseded=superseded(result, items),
     )
 
@@ -277,7 +339,7 @@ def exhaustive_plan(
 ) -> list[PlanItem]:
     """The reference the lazy `plan` must equal: every candidate measured exactly in every round, the best
     ratio that fits taken (the first in candidate order on a tie). Slow by design: tests and benchmarks only."""
-    planner = _Planner(graph, result, analysis, options)
+    planner = _Planner(graph, result, analysis, options, defer=False)
     entries = [_Entry(c, 1.0) for c in collect(graph, result, analysis)]
     remaining = math.inf if budget_days is None else budget_days
     items: list[PlanItem] = []
@@ -306,46 +368,13 @@ def _bound(planner: _Planner, entry: _Entry, round_: int) -> None:
     extra = planner.extra(entry.candidate)
     gain, entry.closes = planner.rules.gain(extra)
     entry.cost = cost_of(planner.graph, extra, planner.overrides) if extra else entry.cost
-    if planner.attack.can_change(extra):
-        entry.gain, entry.fresh = gain + planner.attack.bound(extra), -1
+    # A control the attack stage never reads there, or one at places no exposure's or chain's best route passes,
+    # cannot lower the attack risk (adding controls only lowers steps): its rule gain is then exact, no re-run.
+    attack_bound = planner.attack.bound(extra) if planner.attack.can_change(extra) else 0.0
+    if attack_bound > 0.0:
+        entry.gain, entry.fresh = gain + attack_bound, -1
     else:
         entry.gain, entry.fresh, entry.outcome = gain, round_, None
-
-
-def _reached(planner: _Planner) -> dict[tuple[str, str], float]:
-    """Every attacker's likeliest route probability to every data item it obtains, now."""
-    leaks = planner.attack.current.analysis.leaks
-    return {(a, d): leak.probability for a, by_data in leaks.items() for d, leak in by_data.items()}
-
-
-def _raised(
-    planner: _Planner,
-    chosen: _Entry,
-    routes: dict[str, dict[str, float]],
-    reached: dict[tuple[str, str], float],
-    by_place: dict[str, list[int]],
-) -> list[int]:
-    """Entries whose gain may have grown with the last commit, so their stale keys are no upper bound: those
-    at places sharing a finding with it (the other half of a pair of controls), those where an attack
-    route now passes that did not before (the attacker's next-best route), and those on the routes of an
-    exposure or chain whose competing routes the commit lowered (lowering the best route now removes more,
-    since the runner-up it fell back to is lower)."""
-    places = planner.rules.neighbours({p for p, _ in chosen.candidate.controls})
-    now = planner.attack.touching()
-    for place, parts in now.items():
-        before = routes.get(place, {})
-        if any(risk > before.get(key, 0.0) + EPSILON for key, risk in parts.items()):
-            places.add(place)
-    after = _reached(planner)
-    if after != reached:
-        changed = {d for key, p in reached.items() if abs(after.get(key, 0.0) - p) > 1e-12 for d in (key[1],)}
-        current = planner.attack.current
-        ids = {i for i, f in current.findings.items() if f.rule == EXPOSURE_RULE and not changed.isdisjoint(f.data)}
-        ids |= {c.id for c in current.chains}  # a chain's runner-up ways run through any lowered route
-        for place, parts in now.items():
-            if not ids.isdisjoint(parts):
-                places.add(place)
-    return sorted({i for place in places for i in by_place.get(place, ())})
 
 
 def full_risk_with(loaded: LoadedModel, placed: list[Placed], rerun: Callable[[LoadedModel], AuditResult]) -> float:

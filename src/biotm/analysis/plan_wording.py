@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from biotm.analysis.risk import CHAIN_RULE, OPEN
+from biotm.analysis.risk import CHAIN_RULE, OPEN, chain_weight
 from biotm.model.controls import SECOND_FACTOR
 from biotm.result import AuditResult, PlanItem, TheftChain
 
@@ -36,12 +36,12 @@ SUPERSEDED_SHOWN = 5
 def superseded(result: AuditResult, items: list[PlanItem]) -> list[str]:
     """Chain breakers (`broken_by` entries) not in the plan whose every chain a planned item already breaks: why
     a control an auditor expects first (liveness at the capture) ranks by what else it lowers, with numbers."""
-    impact = {f.id: f.impact for f in result.findings if f.rule == CHAIN_RULE and f.status in OPEN}
+    summary = {f.id: f for f in result.findings if f.rule == CHAIN_RULE and f.status in OPEN}
     breaks: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for chain in result.chains:
-        if chain.finding in impact:
+        if chain.finding in summary:
             for entry in chain.broken_by:
-                breaks[entry].append((chain.id, chain.likelihood * impact[chain.finding]))
+                breaks[entry].append((chain.id, chain_weight(chain, summary[chain.finding])))
     # mfa and second-factor are one control to every check: either planned at a place counts as both
     planned = {
         f"{m.split(':', 1)[0]}:{alias}"
@@ -69,9 +69,31 @@ def superseded(result: AuditResult, items: list[PlanItem]) -> list[str]:
 
 
 def stopped(
+    chosen: int,
+    max_items: int,
+    left: int,
+    over_budget: int,
+    risk: float,
+    budget: float | None,
+    remaining: float,
+    bounded: tuple[int, int, int | None, int] | None = None,
+) -> str:
+    """Why the plan ends here, in the words an auditor signs under; `bounded` (attack-stage re-runs spent,
+    places per re-run, the work bound, candidates left unmeasured) says what the work bound left out."""
+    why = _stopped(chosen, max_items, left, over_budget, risk, budget, remaining)
+    if bounded is None:
+        return why
+    runs, places, work, unmeasured = bounded
+    return (
+        f"{why}. Bounded: {unmeasured} candidates whose gain needs an attack-stage re-run were left out after "
+        f"{runs} re-runs of the {places:,}-place model (work bound {work or 0:,} places, docs/mitigation.md); "
+        f"raise --plan-work, or 0 for no bound"
+    )
+
+
+def _stopped(
     chosen: int, max_items: int, left: int, over_budget: int, risk: float, budget: float | None, remaining: float
 ) -> str:
-    """Why the plan ends here, in the words an auditor signs under."""
     if chosen >= max_items and left:
         return (
             f"stopped at the limit of {max_items} items: {left} more candidates may remove risk, "

@@ -40,8 +40,9 @@ class AttackAnalysis:
     notes: list[str] = field(default_factory=list)
 
 
-def analyze_attacks(graph: SystemGraph, only: tuple[str, ...] = ()) -> AttackAnalysis:
-    """Leaks per attacker, exposure findings and theft chains (with their findings) for one graph."""
+def analyze_attacks(graph: SystemGraph, only: tuple[str, ...] = (), explain: bool = True) -> AttackAnalysis:
+    """Leaks per attacker, exposure findings and theft chains (with their findings) for one graph; without
+    `explain`, no chain's `broken_by` is searched (it changes no risk)."""
     numbers = Numbers.of(graph.model.settings)
     attackers = attackers_for(graph, only)
     attack_graph = AttackGraph(graph, numbers)
@@ -49,7 +50,9 @@ def analyze_attacks(graph: SystemGraph, only: tuple[str, ...] = ()) -> AttackAna
     widen(graph, attack_graph, ChainSolver(graph, numbers, controls=attack_graph.controls), attackers, leaks)
     analysis = AttackAnalysis(attackers, attack_graph, leaks)
     analysis.findings.extend(exposure_findings(graph, attackers, leaks, attack_graph))
-    chains, chain_findings = theft_chains(graph, numbers, attackers, leaks, attack_graph.controls, analysis.notes)
+    chains, chain_findings = theft_chains(
+        graph, numbers, attackers, leaks, attack_graph.controls, analysis.notes, explain
+    )
     analysis.chains = chains
     analysis.findings.extend(chain_findings)
     return analysis

@@ -49,8 +49,10 @@ def theft_chains(
     leaks: dict[str, dict[str, Leak]],
     controls: PlaceControls | None = None,
     notes: list[str] | None = None,
+    explain: bool = True,
 ) -> tuple[list[TheftChain], list[Finding]]:
-    """Chains ending in a high-assurance verification, each with the controls that would break it."""
+    """Chains ending in a high-assurance verification, each with the controls that would break it (none
+    searched when not `explain`: the planner's re-runs need the chains' risk, not what would break them)."""
     solver = ChainSolver(graph, numbers, controls=controls)
     floor = numbers.step["min-chain-likelihood"]
     drafts: list[tuple[Attacker, Satisfied, dict[str, Origin], list[Satisfied]]] = []
@@ -67,7 +69,7 @@ def theft_chains(
     # broken_by re-solves the chain once per candidate control: only the likeliest chains get it, so
     # the stage stays near-linear on national-scale models (the rest report their weak controls).
     ranked = sorted(drafts, key=lambda d: (-d[1].origin.probability, _draft_key(d[0], d[1])))
-    explained = {_draft_key(d[0], d[1]) for d in ranked[:MAX_BROKEN_BY_CHAINS]}
+    explained = {_draft_key(d[0], d[1]) for d in ranked[:MAX_BROKEN_BY_CHAINS]} if explain else set()
     if len(ranked) > MAX_CHAINS and notes is not None:
         notes.append(
             f"identity-theft chains: the {MAX_CHAINS:,} likeliest of {len(ranked):,} are reported "

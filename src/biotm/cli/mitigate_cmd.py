@@ -38,6 +38,14 @@ FORMATS = ("json", "terminal")
     show_default=True,
     help="List at most this many items (the plan says when it stopped here).",
 )
+@click.option(
+    "--plan-work",
+    type=click.IntRange(min=0),
+    default=AuditOptions().plan_work,
+    show_default=True,
+    help="Attack-stage work the plan may spend, in places re-analysed (the model's elements and flows per "
+    "re-run); candidates beyond it are left out and the plan says so. 0: no bound.",
+)
 @model_options
 def mitigate(
     file: str,
@@ -47,6 +55,7 @@ def mitigate(
     width: int | None,
     today: dt.date | None,
     max_items: int,
+    plan_work: int,
     max_size_mb: float | None,
     input_format: str,
 ) -> None:
@@ -57,7 +66,12 @@ def mitigate(
         step("loading the model")
         loaded = load_or_fail(file, max_size_mb, input_format)
         options = AuditOptions(
-            budget_days=budget, plan=True, plan_items=max_items, today=today or dt.date.today(), progress=step
+            budget_days=budget,
+            plan=True,
+            plan_items=max_items,
+            plan_work=plan_work or None,
+            today=today or dt.date.today(),
+            progress=step,
         )
         result = audit(loaded, options)
     assert result.plan is not None

@@ -46,6 +46,8 @@ class RuleScores:
         self._parts: dict[frozenset[str], frozenset[str]] = {}
         #: Finding fields per scoring key (see Scorer.finding); findings copy them and share the lists.
         self.templates: dict[tuple[object, ...], dict[str, Any]] = {}
+        #: A hit's risk per risk key (see Scorer.risk).
+        self.risks: dict[tuple[object, ...], float] = {}
 
     def relevant_part(self, controls: frozenset[str]) -> frozenset[str]:
         """The controls among `controls` this rule's mitigations name (one shared object per distinct part)."""
@@ -209,6 +211,50 @@ class Scorer:
             "status": "open",
             "acceptance": None,
         }
+
+    def present(self, scores: RuleScores, hit: Hit) -> frozenset[str]:
+        """The rule's relevant controls at the hit's control places (one shared object per distinct set)."""
+        present = _NO_CONTROLS
+        for kind, place in hit.control_places:
+            here = (self._element_controls if kind == "element" else self._flow_controls).get(place)
+            if here:
+                part = scores.relevant_of.get(here)
+                if part is None:
+                    part = scores.relevant_part(here)
+                if part:
+                    present = scores.shared(present | part) if present else part
+        return present
+
+    def risk(self, scores: RuleScores, hit: Hit, present: frozenset[str] | None = None) -> float | None:
+        """`finding(scores, hit).risk` (None when suppressed) without building the finding: the planner re-scores
+        each hit at a candidate's place for every candidate there, and a Finding per re-score cost more than
+        the score (memoised per distinct controls, exposure, data and extras, as the finding's fields are).
+        `present` is `self.present(scores, hit)` when the caller knows it (a hit can have thousands of
+        control places: the flows of every shop)."""
+        if present is None:
+            present = self.present(scores, hit)
+        if present and scores.is_suppressed(present):
+            return None
+        flags = _NO_EXPOSURE
+        if scores.rule.exposure:
+            flags = self._exposure.get(hit.places) or self._exposure_of(hit.places)
+        key = (
+            present,
+            flags,
+            hit.data,
+            tuple((f.reason, f.effect) for f in hit.likelihood_factors) if hit.likelihood_factors else (),
+            tuple((f.reason, f.effect) for f in hit.impact_factors) if hit.impact_factors else (),
+            hit.subjects,
+        )
+        risk = scores.risks.get(key)
+        if risk is None:
+            data = self._data.get(hit.data)
+            if data is None:
+                data = self._data[hit.data] = sorted(set(hit.data))
+            like, _ = self._likelihood(scores.rule, hit, flags, present)
+            imp, _ = self._impact(scores.rule, hit, data)
+            risk = scores.risks[key] = round(like * imp, 4)  # as `_template` rounds it
+        return risk
 
     def finding(self, scores: RuleScores, hit: Hit) -> Finding | None:
         """The finding `hit` of `scores.rule` becomes, or None when the controls at its control places suppress it."""
