@@ -99,7 +99,9 @@ class AttackState:
         for place, control in placed:
             extra.setdefault(place, set()).add(control)
         self.runs += 1
-        analysis = analyze_attacks(with_extra_controls(self.graph, extra), self.options.attackers)
+        patched = with_extra_controls(self.graph, extra)
+        # The places the rules reported at the start: a control that suppresses those rules also closes the place.
+        analysis = analyze_attacks(patched, self.options.attackers, self.current.analysis.reported)
         return outcome(analysis, self.options)
 
     def commit(self, placed: list[Placed], result: AttackOutcome) -> None:
