@@ -43,9 +43,3 @@ def test_records_of_names_the_largest_count_first_and_each_smaller_one() -> None
     assert records_of(items) == "950M people ('id_number' and 'phone'; 'face' of 300M)"
     assert records_of(items[:1]) == "300M people ('face')"
 
-
-def test_what_the_public_is_shown_is_one_publication_finding_not_also_a_handover() -> None:
-    """The requester of a police face check sees the responder's face: `bio-public-disclosure` (PIPL Art. 25)
-    reports it; no processing agreement binds the public, so it is no `bio-third-party-disclosure` too."""
-    findings = [f for f in audited("police-face-id-app.yaml").findings if "requester_sees" in f.places]
-    assert [f.rule for f in findings if f.rule.startswith("bio-")] == ["bio-public-disclosure"]
