@@ -11,8 +11,8 @@ from strategies import load_dict
 from support import run
 
 from biotm.model.loader import load_model
-from biotm.rules import registry
 from biotm.result import AuditResult
+from biotm.rules import registry
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 NET = {"id": "net", "owner": "Vendor", "jurisdiction": "CN", "internet_facing": True}
