@@ -6,11 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from strategies import load_dict
 from support import run
 
 from biotm.model.loader import load_model
 from biotm.result import AuditResult
+from biotm.rules import registry
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 NET = {"id": "net", "owner": "Vendor", "jurisdiction": "CN", "internet_facing": True}
@@ -58,6 +60,39 @@ def test_an_open_store_is_the_store_rules_finding_not_a_second_one() -> None:
     result = run(load_dict(_model(store)))
     assert [f.places for f in result.findings if f.rule == "bio-store-exposed"] == [["db"]]
     assert _exposures(result) == []
+
+
+OPEN_PLACE_RULES = {"bio-store-exposed", "bio-console-exposed"}
+OPEN_STORE = {"id": "db", "type": "store", "zone": "net", "holds": ["face", "face_t"]}
+OPEN_CONSOLE = {"id": "db", "type": "process", "zone": "net", "holds": ["face", "face_t"], "console": True}
+
+
+@pytest.mark.parametrize("place", [OPEN_STORE, OPEN_CONSOLE], ids=["store", "console"])
+@pytest.mark.parametrize(
+    "selection",
+    [
+        {},
+        {"skip_rules": ("bio-store-exposed", "bio-console-exposed")},
+        {"rules": ("atk-exposure",)},
+        {"rules": ("atk-exposure", "bio-store-exposed")},
+        {"skip_rules": ("biometric",)},
+        {"attackers": ("insider-operator",)},
+        {"attackers": ("outsider",), "skip_rules": ("bio-store-exposed", "bio-console-exposed")},
+    ],
+)
+def test_an_open_store_or_console_is_reported_once_in_every_rule_and_attacker_selection(
+    place: dict[str, Any], selection: dict[str, Any]
+) -> None:
+    """The exposure stands aside only for a rule that ran and reported the place: left out, the exposure
+    reports it; run, it is the rule's one finding (never both)."""
+    result = run(load_dict(_model(place)), **selection)
+    at_db = [f for f in result.findings if f.rule in {"atk-exposure", *OPEN_PLACE_RULES} and "db" in f.places]
+    assert len(at_db) == 1, [(f.rule, f.places) for f in at_db]
+    [finding] = at_db
+    assert finding.severity == "critical" and set(finding.data) >= {"face", "face_t"}
+    rule = "bio-store-exposed" if place is OPEN_STORE else "bio-console-exposed"
+    if not registry.is_selected(selection.get("rules", ()), selection.get("skip_rules", ()), rule, "biometric", ()):
+        assert finding.rule == "atk-exposure" and "no authentication at all" in finding.evidence
 
 
 def test_a_place_every_flow_into_which_is_mutually_authenticated_is_not_open() -> None:

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from strategies import load_dict, models
 from support import QUIET, run
 
+from biotm.analysis.exposure import rule_reported
 from biotm.analysis.mitigation import _Entry, _Planner, collect
 from biotm.analysis.risk import OPEN, risk_of
 from biotm.analysis.stage import analyze_attacks
@@ -57,7 +58,7 @@ def measured_against_full(loaded: LoadedModel, limit: int) -> None:
     """The first `limit` candidates, each measured alone on the unchanged model, against a full re-audit."""
     result = run(loaded)
     graph = build_graph(loaded)
-    analysis = analyze_attacks(graph)
+    analysis = analyze_attacks(graph, (), rule_reported(result.findings))  # as the pipeline's attack stage does
     planner = _Planner(graph, result, analysis, QUIET)
     before = risk_of(result)
     for candidate in collect(graph, result, analysis)[:limit]:

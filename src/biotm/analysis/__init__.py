@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from biotm.analysis.citing import cited
+from biotm.analysis.exposure import rule_reported
 from biotm.analysis.selection import selected
 from biotm.analysis.stage import AttackAnalysis, analyze_attacks, attack_paths
 from biotm.analysis.whatif import deltas, parse_controls, with_controls
@@ -25,7 +26,8 @@ def attack_stage(graph: SystemGraph, result: AuditResult, options: AuditOptions)
     """Fill attack paths, chains and their findings into `result` (findings re-sorted as the rules sort them)."""
     from biotm.rules.engine import sort_key
 
-    analysis = analyze_attacks(graph, options.attackers)
+    # An open store the rules reported is their finding; one they did not (left out, suppressed) is the exposure's.
+    analysis = analyze_attacks(graph, options.attackers, rule_reported(result.findings))
     result.attack_paths = attack_paths(analysis, options.targets, options.k_paths)
     result.chains = analysis.chains
     result.warnings.extend(ModelWarning(code="attack-bound", message=note, location=None) for note in analysis.notes)

@@ -8,6 +8,7 @@ its likeliest attack path (docs/attack-paths.md, "Exposure findings").
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from biotm.analysis.attack_steps import Edge, Leak, skill_scale
@@ -24,7 +25,7 @@ from biotm.model.schema import (
     ElementType,
 )
 from biotm.result import Factor, Finding
-from biotm.rules.base import IDENTITY_CATEGORIES, MANY_SUBJECTS
+from biotm.rules.base import MANY_SUBJECTS
 from biotm.scoring import summed
 
 EXPOSURE_RULE = "atk-exposure"
@@ -42,6 +43,8 @@ _PLURAL = {
 #: An open place that gives out biometric data of at least this many people is critical: a mass leak waiting
 #: for the first scanner (docs/scoring.md, "Critical triggers").
 OPEN_CRITICAL_SUBJECTS = MANY_SUBJECTS
+#: Rules that report an open store or console of identity data with its law; the exposure stands aside for them.
+OPEN_PLACE_RULES = frozenset({"bio-store-exposed", "bio-console-exposed"})
 _CATEGORIES = ["STRIDE:Information disclosure", "LINDDUN:Data disclosure", "BIO:exposure"]
 
 
@@ -106,13 +109,20 @@ def open_places(
 
 
 def exposure_findings(
-    graph: SystemGraph, attackers: list[Attacker], leaks: dict[str, dict[str, Leak]], attack_graph: AttackGraph
+    graph: SystemGraph,
+    attackers: list[Attacker],
+    leaks: dict[str, dict[str, Leak]],
+    attack_graph: AttackGraph,
+    reported: frozenset[str] = frozenset(),
 ) -> list[Finding]:
     """One finding per open place, and one per other biometric or document-image item an attacker can obtain.
 
     Insiders and vendors standing where the data already is are left to the rules on access and
     disclosure; these findings are about data taken by attack steps. An item an open place gives out is
     reported there, unless some attacker obtains it likelier elsewhere (then that route is its own finding too).
+    An open place in `reported` (`rule_reported`: a rule that ran reports it as an open store or console) is
+    that rule's finding, with its law: one cause, one finding. Any other open place is reported here, whatever
+    the rule selection.
     """
     allowed: dict[str, set[str]] = {}
     by_starts: dict[int, set[str]] = {}  # attackers who enter alike (one set of start edges) see alike
@@ -126,7 +136,7 @@ def exposure_findings(
     for place in places.values():
         for item in place.items:
             best_open[item.id] = max(best_open.get(item.id, 0.0), place.likelihood)
-    out = [_open_finding(graph, place) for place in places.values() if not reported_by_rule(graph, place.node)]
+    out = [_open_finding(graph, place) for place in places.values() if place.node not in reported]
     routes: dict[tuple[object, ...], list[_Member]] = {}
     for item in exposable_items(graph):
         reached = sorted(
@@ -153,19 +163,13 @@ def exposure_findings(
     return out
 
 
-def reported_by_rule(graph: SystemGraph, node: str) -> bool:
-    """Is this open place a store or console of identity data of many people? `bio-store-exposed` or
-    `bio-console-exposed` then reports it, with its law (one cause, one finding): its items are not reported
-    again here."""
-    element = graph.elements[node]
-    if element.type is ElementType.STORE:
-        ids = graph.at_rest.get(node, ())
-    elif element.console:
-        ids = graph.available.get(node, ())
-    else:
-        return False
-    items = [graph.data[d] for d in ids]
-    return any(d.category in IDENTITY_CATEGORIES and not d.public and d.subjects >= MANY_SUBJECTS for d in items)
+def rule_reported(findings: Iterable[Finding]) -> frozenset[str]:
+    """The elements the open-place rules (`bio-store-exposed`, `bio-console-exposed`) reported in this run.
+
+    Read from the findings the rule stage made, not from what those rules would say: a rule left out by
+    `--rules` / `--skip-rules`, or whose controls suppress it, reports nothing, and the exposure stage must then
+    report the open place itself (no open store goes unreported in any selection)."""
+    return frozenset(f.places[0] for f in findings if f.rule in OPEN_PLACE_RULES and f.place_kind == "element")
 
 
 def _impact(item: DataItem, subjects: int, scoped: bool) -> tuple[float, list[Factor]]:

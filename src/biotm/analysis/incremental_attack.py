@@ -92,6 +92,13 @@ class AttackState:
         read = self.current.read
         return any(control in ATTACK_CONTROLS and place in read for place, control in placed)
 
+    def may_raise(self, placed: list[Placed]) -> bool:
+        """True when `placed` may close an open place a rule reports (`AttackAnalysis.reported`): its items,
+        left to that rule while the place is open, then get findings of their own routes, so the attack risk
+        can rise (the rule's finding, not the stage's, is what falls). No bound of 0 is exact there."""
+        reported = self.current.analysis.reported
+        return any(place in reported for place, control in placed if control in ATTACK_CONTROLS)
+
     def evaluate(self, placed: list[Placed]) -> AttackOutcome:
         """The attack stage re-run with `placed` added to what is committed."""
         if not self.can_change(placed):
@@ -103,8 +110,10 @@ class AttackState:
 
     def _run(self, extra: dict[str, set[str]]) -> AttackOutcome:
         self.runs += 1
-        # broken_by (a re-solve per candidate control) is the larger part of the stage and changes no risk.
-        analysis = analyze_attacks(with_extra_controls(self.graph, extra), self.options.attackers, explain=False)
+        patched = with_extra_controls(self.graph, extra)
+        # broken_by (a re-solve per candidate control) is the larger part of the stage and changes no risk; the
+        # places the rules reported at the start stay reported (a control suppressing those rules closes the place).
+        analysis = analyze_attacks(patched, self.options.attackers, self.current.analysis.reported, explain=False)
         return outcome(analysis, self.options)
 
     pending = False
@@ -230,7 +239,15 @@ def _touching(current: AttackOutcome) -> tuple[dict[str, dict[str, float]], dict
             if data_id in leaks and data_id not in allowed.get(attacker, set())
         ]
         if finding.place_kind == "element":
-            out[finding.places[0]][finding.id] = finding.risk  # the open place itself
+            node = finding.places[0]
+            out[node][finding.id] = finding.risk  # the open place itself
+            # its likelihood is the way in from outside (`exposure.open_places`), not the items' best leak
+            # routes: whatever that way in lacks (authentication, mfa, ...) lowers it
+            for attacker in analysis.attackers:
+                edge = analysis.attack_graph.start_edges(attacker).get(node)
+                if edge is not None and edge.open:
+                    for key in _route_lowering([edge]):
+                        lowering[key][finding.id] = finding.risk
         best = max((p for p, _ in reached), default=0.0)
         for probability, edges in reached:
             if probability >= best - 1e-12:

@@ -179,7 +179,8 @@ class _Planner:
         before = self.attack.current.chains
         risk_before = self.risk
         changes = entry.outcome is not None or self.attack.can_change(extra)
-        if entry.outcome is None and changes and self.defer and self.attack.bound(extra) <= 0:
+        if entry.outcome is None and changes and self.defer and self.attack.bound(extra) <= 0 \
+                and not self.attack.may_raise(extra):
             # Its attack gain is 0 (measured or bounded): committing it need not re-run the stage now (20 of a
             # national model's 42 re-runs were such commits, encryption on shop uplinks).
             self.rules.commit(extra)
@@ -371,7 +372,7 @@ def _bound(planner: _Planner, entry: _Entry, round_: int) -> None:
     # A control the attack stage never reads there, or one at places no exposure's or chain's best route passes,
     # cannot lower the attack risk (adding controls only lowers steps): its rule gain is then exact, no re-run.
     attack_bound = planner.attack.bound(extra) if planner.attack.can_change(extra) else 0.0
-    if attack_bound > 0.0:
+    if attack_bound > 0.0 or planner.attack.may_raise(extra):
         entry.gain, entry.fresh = gain + attack_bound, -1
     else:
         entry.gain, entry.fresh, entry.outcome = gain, round_, None

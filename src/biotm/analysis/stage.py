@@ -38,18 +38,24 @@ class AttackAnalysis:
     chains: list[TheftChain] = field(default_factory=list)
     #: What was cut to stay bounded, said in the report.
     notes: list[str] = field(default_factory=list)
+    #: Open places a rule of this run reports (`exposure.rule_reported`): their exposure stands aside.
+    reported: frozenset[str] = frozenset()
 
 
-def analyze_attacks(graph: SystemGraph, only: tuple[str, ...] = (), explain: bool = True) -> AttackAnalysis:
-    """Leaks per attacker, exposure findings and theft chains (with their findings) for one graph; without
-    `explain`, no chain's `broken_by` is searched (it changes no risk)."""
+def analyze_attacks(
+    graph: SystemGraph, only: tuple[str, ...] = (), reported: frozenset[str] = frozenset(), explain: bool = True
+) -> AttackAnalysis:
+    """Leaks per attacker, exposure findings and theft chains (with their findings) for one graph.
+
+    `reported`: open places a rule that ran reports (`exposure.rule_reported`); every other open place gets
+    its exposure finding. Without `explain`, no chain's `broken_by` is searched (it changes no risk)."""
     numbers = Numbers.of(graph.model.settings)
     attackers = attackers_for(graph, only)
     attack_graph = AttackGraph(graph, numbers)
     leaks = {a.id: attack_graph.leaks(a) for a in attackers}
     widen(graph, attack_graph, ChainSolver(graph, numbers, controls=attack_graph.controls), attackers, leaks)
-    analysis = AttackAnalysis(attackers, attack_graph, leaks)
-    analysis.findings.extend(exposure_findings(graph, attackers, leaks, attack_graph))
+    analysis = AttackAnalysis(attackers, attack_graph, leaks, reported=reported)
+    analysis.findings.extend(exposure_findings(graph, attackers, leaks, attack_graph, reported))
     chains, chain_findings = theft_chains(
         graph, numbers, attackers, leaks, attack_graph.controls, analysis.notes, explain
     )

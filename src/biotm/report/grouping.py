@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from biotm.groups import GROUP_MIN
+from biotm.report.place_names import title_text
 from biotm.result import AuditResult, Finding
 
 
@@ -17,6 +18,8 @@ class FindingGroup:
     findings: list[Finding]
     noun: str
     id: str = ""
+    #: The lead's title as people read it (report/place_names.py); empty: the title as the result has it.
+    title: str = ""
 
     @property
     def lead(self) -> Finding:
@@ -38,9 +41,10 @@ class FindingGroup:
 
     @property
     def headline(self) -> str:
+        title = self.title or self.lead.title
         if not self.grouped:
-            return self.lead.title
-        return f"{self.lead.title}: at {self.size:,} {self.noun}"
+            return title
+        return f"{title}: at {self.size:,} {self.noun}"
 
 
 def groups(result: AuditResult, findings: list[Finding] | None = None) -> list[FindingGroup]:
@@ -59,10 +63,11 @@ def groups(result: AuditResult, findings: list[Finding] | None = None) -> list[F
         record = owner.get(finding.id)
         members = picked[record.id] if record is not None else []
         if record is None or len(members) < GROUP_MIN:
-            out.append(FindingGroup([finding], ""))
+            out.append(FindingGroup([finding], "", title=title_text(result, finding)))
         elif record.id not in shown:
             shown.add(record.id)
-            out.append(FindingGroup(sorted(members, key=lambda f: (-f.risk, f.places, f.id)), record.noun, record.id))
+            ordered = sorted(members, key=lambda f: (-f.risk, f.places, f.id))
+            out.append(FindingGroup(ordered, record.noun, record.id, title_text(result, ordered[0])))
     return out
 
 

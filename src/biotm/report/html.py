@@ -17,6 +17,7 @@ from markupsafe import Markup
 from biotm.report import ReportOptions, charts, summary, svg, view
 from biotm.report.diagram import is_large, report_layout
 from biotm.report.grouping import FindingGroup, group_of, groups, top_groups
+from biotm.report.place_names import controls_text, evidence_text, title_text, ways_text
 from biotm.report.templates import asset, environment
 from biotm.result import AuditResult, Finding, RegulationRef
 
@@ -159,4 +160,8 @@ def render_with(result: AuditResult, options: ReportOptions) -> str:
         data_left=data_left,
         lineage_view=lambda entry: charts.lineage_view(result, entry),
         names=lambda ids: [label(i) for i in ids],
+        title_of=lambda f: title_text(result, f),
+        evidence_of=lambda f: evidence_text(result, f),
+        ways=lambda ways: ways_text(result, ways),
+        controls=lambda parts: controls_text(result, parts),
     )

@@ -14,6 +14,7 @@ from biotm.report.diagram import is_large
 from biotm.report.factor_text import likelihood_text
 from biotm.report.markdown_plan import plan, what_if
 from biotm.report.markdown_text import code, codes, few, table, text
+from biotm.report.place_names import controls_text, evidence_text, title_text, ways_text
 from biotm.result import SEVERITIES, AuditResult, Factor, Finding, RegulationRef
 
 #: Re-exported: the sinks other Markdown renderers (diff, DPIA) use, and the plan sections.
@@ -24,12 +25,13 @@ def _factors(factors: list[Factor]) -> str:
     return "; ".join(f"{text(f.reason)} ({f.effect:+.2f})" for f in factors) or "none given"
 
 
-def _place(result: AuditResult, finding: Finding) -> str:
-    def one(place: str) -> str:
-        name = view.label(result, place)
-        return f"{code(place)} ({text(name)})" if name != place else code(place)
+def _one_place(result: AuditResult, place: str) -> str:
+    name = view.label(result, place)
+    return f"{code(place)} ({text(name)})" if name != place else code(place)
 
-    return " → ".join(one(p) for p in finding.places)
+
+def _place(result: AuditResult, finding: Finding) -> str:
+    return " → ".join(_one_place(result, p) for p in finding.places)
 
 
 def summary(result: AuditResult) -> Iterator[str]:
@@ -58,9 +60,9 @@ def summary(result: AuditResult) -> Iterator[str]:
         yield ""
         for finding in top:
             yield (
-                f"**{text(finding.title)}** ({finding.severity}, risk {finding.risk:.2f}, "
+                f"**{text(title_text(result, finding))}** ({finding.severity}, risk {finding.risk:.2f}, "
                 f"{view.persons(finding.subjects)}) at {_place(result, finding)}: "
-                f"{text(view.sentence(finding.evidence))}"
+                f"{text(view.sentence(evidence_text(result, finding)))}"
                 + (f" Mitigate with {codes(finding.mitigations)}." if finding.mitigations else "")
             )
             yield ""
@@ -106,7 +108,7 @@ def findings(result: AuditResult, top: int | None = None) -> Iterator[str]:
                   f"{view.persons(f.subjects)}."
             if group.grouped:
                 yield f"- All {group.size} {text(group.noun)}: " + "; ".join(_place(result, m) for m in group.findings)
-            yield f"- Evidence: {text(f.evidence)}"
+            yield f"- Evidence: {text(evidence_text(result, f))}"
             yield f"- Likelihood {likelihood_text(f, text)}"
             yield f"- Impact {f.impact:.2f}: {_factors(f.impact_factors)}"
             if f.categories:
@@ -141,7 +143,7 @@ def chains(result: AuditResult) -> Iterator[str]:
         )
         yield ""
         for number, step in enumerate(chain.steps, 1):
-            at = "The attacker can" if step.verifier == "leak" else f"At {code(step.verifier)}"
+            at = "The attacker can" if step.verifier == "leak" else f"At {_one_place(result, step.verifier)}"
             if step.verifier != "leak":
                 at += (f" ({code(step.verification)})" if step.verification else "") + ", the attacker can"
             uses = f" presenting {codes(step.uses)}" if step.uses else ""
@@ -149,12 +151,12 @@ def chains(result: AuditResult) -> Iterator[str]:
                 f"{number}. {at} {text(step.action)}{uses}, getting {codes(step.grants)} "
                 f"(likelihood {step.likelihood:.2f}).",
                 text(view.sentence(step.evidence)),
-                f"Weak: {codes(step.weak_controls)}." if step.weak_controls else "",
+                f"Weak: {text(controls_text(result, step.weak_controls))}." if step.weak_controls else "",
             ]
             yield " ".join(p for p in parts if p)
         yield ""
         if chain.broken_by:
-            yield f"Broken by: {codes(chain.broken_by)}. Reported as finding {code(chain.finding)}."
+            yield f"Broken by {text(ways_text(result, chain.broken_by))}. Reported as finding {code(chain.finding)}."
             yield ""
 
 

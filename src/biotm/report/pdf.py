@@ -49,6 +49,7 @@ from biotm.report.pdf_text import (
     esc,
     para,
 )
+from biotm.report.place_names import evidence_text, ways_text
 from biotm.result import AuditResult, Finding
 
 #: Places of one group listed in the PDF; the XLSX register and the JSON report list every one.
@@ -122,7 +123,7 @@ def _group_block(result: AuditResult, group: FindingGroup) -> list[Flowable]:
         more = group.size - PLACES_LISTED
         tail = f"; and {more} more (the XLSX register and JSON report list every one)" if more > 0 else ""
         out.append(para(f"<b>All {group.size} {esc(group.noun)}:</b> {listed}{tail}", SMALL))
-    out.append(para(f"<b>Why:</b> {esc(_clipped(f.evidence))}"))
+    out.append(para(f"<b>Why:</b> {esc(_clipped(evidence_text(result, f)))}"))
     out.append(para(f"<b>Likelihood:</b> {likelihood_text(f, esc)}", SMALL))
     reasons = "; ".join(f"{esc(x.reason)} ({x.effect:+.2f})" for x in f.impact_factors)
     out.append(para(f"<b>Impact:</b> {reasons or 'none given'}", SMALL))
@@ -222,7 +223,7 @@ def _chains(result: AuditResult) -> list[Flowable]:
             block.append(Paragraph(f"{where}: {esc(step.action)}; presents {uses}; gets {grants} "
                                    f"(p {step.likelihood:.2f})", style, bulletText="└"))
         if chain.broken_by:
-            block.append(para(f"Broken by: {esc(', '.join(chain.broken_by))}", SMALL))
+            block.append(para(f"Broken by {esc(ways_text(result, chain.broken_by))}", SMALL))
         out.append(KeepTogether(block))
     return out
 

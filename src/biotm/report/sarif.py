@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import os
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -216,7 +217,9 @@ def _group_result(result: AuditResult, group: FindingGroup, index: int) -> dict[
     risks = sorted({m.risk for m in members})
     links = ", ".join(f"[{_plain(' > '.join(m.places))}]({i})" for i, m in enumerate(members[:LINKED_IN_MESSAGE]))
     more = len(members) - LINKED_IN_MESSAGE
-    text = (f"{_plain(group.headline)} ({group.risks}). Worst: {_plain(lead.evidence)} Places: {links}"
+    # ids as the result has them, as in each finding's own message (title: evidence), not display names
+    headline = replace(group, title="").headline
+    text = (f"{_plain(headline)} ({group.risks}). Worst: {_plain(lead.evidence)} Places: {links}"
             + (f" and {more:,} more (every place is a related location)." if more > 0 else "."))
     properties = _properties(lead) | {
         "groupId": group.id,

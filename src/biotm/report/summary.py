@@ -15,6 +15,7 @@ from biotm.model.schema import DataItem, Element
 from biotm.regulations import law_of
 from biotm.report import view
 from biotm.report.grouping import FindingGroup, groups
+from biotm.report.place_names import evidence_text
 from biotm.result import SEVERITIES, STATUSES, AuditResult, Finding, LineageEntry
 
 #: Sections of one kind shown in full before "and N more" (a national model has 2,000 elements).
@@ -200,7 +201,7 @@ def management_summary(result: AuditResult) -> list[str]:
         at = f", the worst at {where}" if group.grouped else f" at {where}"
         paragraphs.append(
             f"Risk {rank}: {group.headline} ({f.severity}, risk {f.risk:.2f}, {view.persons(f.subjects)}){at}. "
-            f"{view.sentence(f.evidence)}"
+            f"{view.sentence(evidence_text(result, f))}"
         )
     if result.chains:
         worst = result.chains[0]

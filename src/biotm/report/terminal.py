@@ -15,6 +15,7 @@ from rich.tree import Tree
 from biotm import escaping
 from biotm.report import ReportOptions, grouping, view
 from biotm.report.factor_text import likelihood_text
+from biotm.report.place_names import evidence_text, title_text, ways_text
 from biotm.report.terminal_layout import prose_column
 from biotm.report.terminal_plan import plan_section, what_if_section
 from biotm.report.view import printable_result
@@ -135,12 +136,12 @@ def warnings_table(result: AuditResult) -> Table:
     return table
 
 
-def finding_tree(finding: Finding, group: grouping.FindingGroup | None = None) -> Tree:
+def finding_tree(result: AuditResult, finding: Finding, group: grouping.FindingGroup | None = None) -> Tree:
     """One finding, or a group as its worst member (`finding`) with the group's id, size and risk range."""
     grouped = group is not None and group.grouped
     head = Text()
     head.append(f"[{finding.severity}] ", style=SEVERITY_STYLE[finding.severity])
-    head.append(group.headline if group is not None and grouped else finding.title, style="bold")
+    head.append(group.headline if group is not None and grouped else title_text(result, finding), style="bold")
     if group is not None and grouped:
         head.append(f"  {finding.rule}, group {group.id}", style="dim")
     else:
@@ -152,7 +153,7 @@ def finding_tree(finding: Finding, group: grouping.FindingGroup | None = None) -
     if group is not None and grouped:
         tree.add(Text(f"{group.risks} at the {group.size:,} places; the worst, {' > '.join(finding.places)}, in full:",
                       style="bold"))
-    tree.add(Text(finding.evidence))
+    tree.add(Text(evidence_text(result, finding)))
     note = view.tracking_note(finding)
     if note:
         tree.add(Text(f"{finding.status}: {note}", style="italic"))
@@ -183,7 +184,7 @@ def findings_section(result: AuditResult, top: int | None = None) -> Iterator[Re
             continue
         yield Text(f"\n{severity.upper()} ({sum(g.size for g in members)})", style=SEVERITY_STYLE[severity])
         for group in members:
-            tree = finding_tree(group.lead, group)
+            tree = finding_tree(result, group.lead, group)
             if group.grouped:
                 line = Text(f"all {group.size:,} {group.noun}: ", style="bold")
                 line.append(_some([" > ".join(f.places) for f in group.findings]))
@@ -267,11 +268,11 @@ def chains_section(result: AuditResult) -> RenderableType:
         head.append(f"  likelihood {chain.likelihood:.3g}, {view.persons(chain.subjects)}", style="dim")
         node = root.add(head)
         for step in chain.steps:
-            where = "" if step.verifier == "leak" else f"@ {step.verifier}: "
+            where = "" if step.verifier == "leak" else f"@ {view.label(result, step.verifier)}: "
             evidence = f" - {step.evidence}" if step.evidence.strip() else ""
             node.add(Text(f"{where}{step.action} ({step.likelihood:.3g}){evidence}"))
         if chain.broken_by:
-            node.add(Text("broken by: " + " or ".join(chain.broken_by), style="green"))
+            node.add(Text("broken by: " + ways_text(result, chain.broken_by), style="green"))
     if len(result.chains) > FULL_CHAINS:
         root.add(_more(len(result.chains) - FULL_CHAINS, "chains"))
     return root

@@ -17,6 +17,7 @@ from typing import Any
 
 from biotm.report import ReportOptions, view
 from biotm.report.csv_report import FORMULA_STARTS
+from biotm.report.place_names import evidence_text, title_text, ways_text
 from biotm.result import AuditResult, Finding
 
 FINDING_COLUMNS: tuple[tuple[str, int], ...] = (
@@ -41,9 +42,9 @@ def _finding_row(result: AuditResult, f: Finding) -> list[object]:
     a = f.acceptance
     due = a.due if a is not None and a.due is not None else a.expires if a is not None else None
     return [
-        f.id, f.title, f.severity, f.status, f.risk, f.likelihood, f.impact,
+        f.id, title_text(result, f), f.severity, f.status, f.risk, f.likelihood, f.impact,
         " → ".join(view.label(result, p) for p in f.places), " > ".join(f.places), f.rule, ", ".join(f.data),
-        f.subjects, ", ".join(f.regulations), ", ".join(f.mitigations), f.evidence, view.tracking_note(f),
+        f.subjects, ", ".join(f.regulations), ", ".join(f.mitigations), evidence_text(result, f), view.tracking_note(f),
         a.owner if a is not None else "", due.isoformat() if due is not None else "",
         (a.ticket or "") if a is not None else "", "",
     ]
@@ -92,7 +93,7 @@ def render_with(result: AuditResult, options: ReportOptions) -> bytes:
     _sheet(book, "Findings", FINDING_COLUMNS, [_finding_row(result, f) for f in result.findings], formats)
     chains = [
         [c.id, c.who(), c.goal, c.severity, c.likelihood, c.subjects,
-         " ⇒ ".join(f"{s.action} at {view.label(result, s.verifier)}" for s in c.steps), ", ".join(c.broken_by),
+         " ⇒ ".join(f"{s.action} at {view.label(result, s.verifier)}" for s in c.steps), ways_text(result, c.broken_by),
          c.finding, "", "", "", ""]
         for c in result.chains
     ]

@@ -12,7 +12,8 @@ from collections import deque
 from collections.abc import Iterator
 
 from biotm.model.schema import ActorRole, DataItem, Element
-from biotm.rules.base import MANY_SUBJECTS, Hit, RuleContext, is_personal, max_subjects, names, people
+from biotm.rules.base import MANY_SUBJECTS, Hit, RuleContext, is_personal, max_subjects, names
+from biotm.rules.evidence import records_of
 from biotm.rules.registry import rule
 
 FAMILY = "attack"
@@ -104,9 +105,9 @@ def no_mfa(ctx: RuleContext) -> Iterator[Hit]:
         grounds: list[str] = []
         if person.role in ADMIN_ROLES:
             grounds.append(f"{person.role.value} '{person.id}' administers it")
-        reach = max_subjects([d for d in _records(ctx, system.id) if not d.public])
-        if reach >= MANY_SUBJECTS:
-            grounds.append(f"'{person.id}' can look up {people(reach)} people's records")
+        looked_up = [d for d in _records(ctx, system.id) if is_personal(d) and not d.public]
+        if max_subjects(looked_up) >= MANY_SUBJECTS:
+            grounds.append(f"'{person.id}' can look up the records of {records_of(looked_up)}")
         if grounds:
             reasons.setdefault(system.id, []).extend(grounds)
     for element_id in sorted(reasons):
@@ -116,6 +117,7 @@ def no_mfa(ctx: RuleContext) -> Iterator[Hit]:
             element_id,
             data=tuple(d.id for d in records),
             evidence=f"'{element_id}' has no mfa or second factor, and " + "; ".join(said) + ".",
+            subjects=max_subjects(records),  # the count the evidence names first: the same records
         )
 
 

@@ -37,7 +37,7 @@ from biotm.rules.base import (
     names,
     people,
 )
-from biotm.rules.biometric.capture import REMOTE_MODALITIES, listed, presents_own, takes_part
+from biotm.rules.biometric.capture import REMOTE_MODALITIES, gallery_labels, listed, presents_own, takes_part
 from biotm.rules.registry import rule
 
 FAMILY = "linddun"
@@ -262,7 +262,7 @@ def unnecessary_data(ctx: RuleContext) -> Iterator[Hit]:
         personal = ctx.flow_items_where(flow, _personal_not_credential)
         if not personal:
             continue
-        used = ctx.uses(flow.target)
+        used = ctx.uses(flow.target) | gallery_labels(ctx, flow)  # a matcher names people by its gallery's ids
         if used.issuperset(flow.data):  # most receivers use all they get: skip the per-item check
             continue
         # A number or address is used by whoever delivers to it (an SMS gateway needs the phone number).

@@ -8,6 +8,7 @@ from biotm.legal.bases import rests_on_consent, separately_consented
 from biotm.legal.laws import law_of
 from biotm.legal.scope import applies, subject_places
 from biotm.model.schema import (
+    IDENTIFIER_CATEGORIES,
     ActorRole,
     BasisKind,
     Capture,
@@ -377,3 +378,14 @@ def presents_own(ctx: RuleContext, flow: Flow) -> bool:
     source = ctx.elements[flow.source]
     return ctx.is_actor(source.id) and source.role is ActorRole.DATA_SUBJECT
 
+
+
+def gallery_labels(ctx: RuleContext, flow: Flow) -> set[str]:
+    """Identifiers that come with biometric references to an element that matches: they label its gallery, and
+    the match names the person by them (a door reader's templates with employee ids), so the matcher uses them."""
+    if ctx.elements[flow.target].matching is Matching.NONE:
+        return set()
+    items = ctx.flow_items(flow)
+    if not any(d.is_biometric for d in items):
+        return set()
+    return {d.id for d in items if d.category in IDENTIFIER_CATEGORIES}

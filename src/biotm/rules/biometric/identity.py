@@ -21,6 +21,7 @@ from biotm.rules.base import (
     names,
     people,
 )
+from biotm.rules.evidence import records_of
 from biotm.rules.registry import rule
 
 FAMILY = "biometric"
@@ -167,7 +168,7 @@ def insider_bulk_access(ctx: RuleContext) -> Iterator[Hit]:
             places=(source.id, flow.id, reader.id),
             data=tuple(ids),
             evidence=f"{people(headcount)} '{reader.id}' ({reader.role.value if reader.role else 'insider'}) read "
-            f"{names(ids)} of {people(max_subjects(items))} people from '{source.id}' over '{flow.id}'; "
+            f"the records of {records_of(items)} from '{source.id}' over '{flow.id}'; "
             "without access control and audit logging, bulk lookups and resale go unnoticed.",
             control_places=places,
             location=("flow", flow.id),

@@ -68,10 +68,12 @@ def transit_cleartext(ctx: RuleContext) -> Iterator[Hit]:
 
 def _disclosed_biometric(ctx: RuleContext, flow: Flow) -> list[str]:
     """Biometric items a flow hands to another organisation: not collection from the subject or the subject's
-    own device, nor a return to the subject in person (a subject-controlled device may be someone else's)."""
+    own device, nor a return to the subject in person (a subject-controlled device may be someone else's), nor
+    what is shown to the public: no agreement binds the public, and `bio-public-disclosure` reports the
+    publication under its own law (PIPL Art. 25), one cause, one finding."""
     if not ctx.is_disclosure(flow):
         return []
-    if ctx.subject_side(flow.source) or ctx.elements[flow.target].role is ActorRole.DATA_SUBJECT:
+    if ctx.subject_side(flow.source) or ctx.elements[flow.target].role in (ActorRole.DATA_SUBJECT, ActorRole.PUBLIC):
         return []
     return [d.id for d in ctx.flow_items_where(flow, _biometric)]
 
@@ -115,8 +117,9 @@ def _disclosure_settled(ctx: RuleContext, flow: Flow, relation: Relation, source
     description="Biometric data flow to another organisation (a vendor SDK cloud, a contractor, an agency) "
     "with no data-processing agreement limiting use, retention and onward transfer (CBP/Perceptics, Outabox). "
     "With declared roles: a processor needs its contract, a joint controller an arrangement, an independent "
-    "recipient the people's separate consent; a processor's return to its controller and a statutory "
-    "disclosure to a state organ (legal-state-disclosure) are not judged here. One finding per pair of "
+    "recipient the people's separate consent; a processor's return to its controller, a statutory "
+    "disclosure to a state organ (legal-state-disclosure) and what is shown to the public "
+    "(bio-public-disclosure) are not judged here. One finding per pair of "
     "organisations lists every flow between them: one agreement covers them all.",
     family=FAMILY,
     categories=("BIO:Third party", "LINDDUN:Data disclosure", "LINDDUN:Non-compliance"),
