@@ -135,3 +135,13 @@ def test_a_place_that_verifies_its_callers_is_not_an_open_place() -> None:
     assert "it verifies whoever calls it" in finding.likelihood_factors[0].reason
     paths = run(load_model(SCENARIOS / "china-sim-registration.yaml")).attack_paths
     assert not [p for p in paths if p.reaches == "bank_online" and p.probability > 0.9]
+
+
+def test_an_item_and_an_open_place_of_the_same_id_are_two_findings_with_two_ids() -> None:
+    """Item 'face' found by its route and the open place 'face' are apart: one id each (the planner keys on ids)."""
+    model = _model({"id": "face", "type": "process", "zone": "net", "holds": ["face_t"]})
+    model["elements"].append({"id": "api", "type": "process", "zone": "net", "holds": ["face"],
+                              "controls": ["authentication"]})
+    found = _exposures(run(load_dict(model)))
+    assert {(f.place_kind, tuple(f.places)) for f in found} >= {("element", ("face",)), ("data", ("face",))}
+    assert len({f.id for f in found}) == len(found)

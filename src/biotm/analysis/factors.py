@@ -81,8 +81,11 @@ def attack_finding(
     impact = round(min(1.0, max(0.0, impact)), 6)
     risk = round(likelihood * impact, 6)
     kind: PlaceKind = "data" if place_kind == "data" else "element"
+    # Data ids and element ids are apart: an exposure of item 'x' must not take the id of the open place 'x'.
+    # Only a colliding id is marked ("data:" is no id), so every other finding keeps its id.
+    named = ["data:", *places] if kind == "data" and any(p in graph.elements for p in places) else places
     return Finding(
-        id=finding_id(rule, places),
+        id=finding_id(rule, named),
         rule=rule,
         title=title,
         severity=chain_severity(likelihood, impact) if rule == CHAIN_RULE else severity(

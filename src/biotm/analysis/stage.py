@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from biotm.analysis.attackers import MISUSING_KINDS, attackers_for
 from biotm.analysis.chains import ChainSolver
 from biotm.analysis.credentials import widen
-from biotm.analysis.exposure import EXPOSURE_RULE, authorized, exposure_findings
+from biotm.analysis.exposure import EXPOSURE_RULE, OPEN_PLACE_RULES, authorized, exposure_findings, rule_reported
 from biotm.analysis.factors import CHAIN_RULE
 from biotm.analysis.numbers import Numbers
 from biotm.analysis.paths import (
@@ -43,12 +43,18 @@ class AttackAnalysis:
 
 
 def analyze_attacks(
-    graph: SystemGraph, only: tuple[str, ...] = (), reported: frozenset[str] = frozenset(), explain: bool = True
+    graph: SystemGraph,
+    only: tuple[str, ...] = (),
+    reported: frozenset[str] | None = None,
+    explain: bool = True,
 ) -> AttackAnalysis:
     """Leaks per attacker, exposure findings and theft chains (with their findings) for one graph.
 
     `reported`: open places a rule that ran reports (`exposure.rule_reported`); every other open place gets
-    its exposure finding. Without `explain`, no chain's `broken_by` is searched (it changes no risk)."""
+    its exposure finding; None: what the open-place rules report when every rule runs, as in a default audit.
+    Without `explain`, no chain's `broken_by` is searched (it changes no risk)."""
+    if reported is None:
+        reported = reported_by_default(graph)
     numbers = Numbers.of(graph.model.settings)
     attackers = attackers_for(graph, only)
     attack_graph = AttackGraph(graph, numbers)
@@ -62,6 +68,14 @@ def analyze_attacks(
     analysis.chains = chains
     analysis.findings.extend(chain_findings)
     return analysis
+
+
+def reported_by_default(graph: SystemGraph) -> frozenset[str]:
+    """The open stores and consoles `bio-store-exposed` and `bio-console-exposed` report in a default audit."""
+    from biotm.options import AuditOptions
+    from biotm.rules.engine import run_rules  # here: the rules import parts of the analyses
+
+    return rule_reported(run_rules(graph, AuditOptions(rules=tuple(sorted(OPEN_PLACE_RULES)))).findings)
 
 
 def attack_paths(
