@@ -12,7 +12,7 @@ from biotm.analysis.chains import LIVE_CONTROLS
 from biotm.analysis.numbers import CONTROL_EFFECT, ELEMENT_CONTROLS, FLOW_CONTROLS
 from biotm.analysis.paths import FLOW_PREFIX, Edge
 from biotm.analysis.risk import CHAIN_RULE, OPEN, chain_risk, findings_risk
-from biotm.analysis.stage import EXPOSURE_RULE, AttackAnalysis, analyze_attacks, authorized
+from biotm.analysis.stage import EXPOSURE_RULE, AttackAnalysis, analyze_attacks, authorized, reported_by_default
 from biotm.graph import SystemGraph
 from biotm.options import AuditOptions
 from biotm.result import Finding, TheftChain
@@ -100,8 +100,11 @@ class AttackState:
             extra.setdefault(place, set()).add(control)
         self.runs += 1
         patched = with_extra_controls(self.graph, extra)
-        # The places the rules reported at the start: a control that suppresses those rules also closes the place.
-        analysis = analyze_attacks(patched, self.options.attackers, self.current.analysis.reported)
+        # The open places the rules report with these controls (flow authentication can end the rule's finding
+        # while the place stays open: the exposure reports it then, as the full audit does).
+        added = tuple(f"{p}:{c}" for p, cs in sorted(extra.items()) for c in sorted(cs))
+        reported = reported_by_default(self.graph, self.options.rules, self.options.skip_rules, added)
+        analysis = analyze_attacks(patched, self.options.attackers, reported)
         return outcome(analysis, self.options)
 
     def commit(self, placed: list[Placed], result: AttackOutcome) -> None:
