@@ -12,7 +12,7 @@ from biotm.analysis.chains import LIVE_CONTROLS
 from biotm.analysis.numbers import CONTROL_EFFECT, ELEMENT_CONTROLS, FLOW_CONTROLS
 from biotm.analysis.paths import FLOW_PREFIX, Edge
 from biotm.analysis.risk import CHAIN_RULE, OPEN, chain_risk, chain_weight, findings_risk
-from biotm.analysis.stage import EXPOSURE_RULE, AttackAnalysis, analyze_attacks, authorized
+from biotm.analysis.stage import EXPOSURE_RULE, AttackAnalysis, analyze_attacks, authorized, reported_by_default
 from biotm.graph import SystemGraph
 from biotm.model.controls import SECOND_FACTOR
 from biotm.options import AuditOptions
@@ -111,9 +111,12 @@ class AttackState:
     def _run(self, extra: dict[str, set[str]]) -> AttackOutcome:
         self.runs += 1
         patched = with_extra_controls(self.graph, extra)
-        # broken_by (a re-solve per candidate control) is the larger part of the stage and changes no risk; the
-        # places the rules reported at the start stay reported (a control suppressing those rules closes the place).
-        analysis = analyze_attacks(patched, self.options.attackers, self.current.analysis.reported, explain=False)
+        # The open places the rules report with these controls (flow authentication can end the rule's finding
+        # while the place stays open: the exposure reports it then, as the full audit does); broken_by (a re-solve
+        # per candidate control) is the larger part of the stage and changes no risk.
+        added = tuple(f"{p}:{c}" for p, cs in sorted(extra.items()) for c in sorted(cs))
+        reported = reported_by_default(self.graph, self.options.rules, self.options.skip_rules, added)
+        analysis = analyze_attacks(patched, self.options.attackers, reported, explain=False)
         return outcome(analysis, self.options)
 
     pending = False

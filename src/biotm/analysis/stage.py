@@ -70,12 +70,23 @@ def analyze_attacks(
     return analysis
 
 
-def reported_by_default(graph: SystemGraph) -> frozenset[str]:
-    """The open stores and consoles `bio-store-exposed` and `bio-console-exposed` report in a default audit."""
+def reported_by_default(
+    graph: SystemGraph,
+    rules: tuple[str, ...] = (),
+    skip_rules: tuple[str, ...] = (),
+    with_controls: tuple[str, ...] = (),
+) -> frozenset[str]:
+    """The open stores and consoles `bio-store-exposed` and `bio-console-exposed` report when the rules `rules` /
+    `skip_rules` select run (default: all) on `graph` with `with_controls` ('place:control') added."""
     from biotm.options import AuditOptions
+    from biotm.rules import registry
     from biotm.rules.engine import run_rules  # here: the rules import parts of the analyses
 
-    return rule_reported(run_rules(graph, AuditOptions(rules=tuple(sorted(OPEN_PLACE_RULES)))).findings)
+    picked, _ = registry.select(registry.all_rules(), rules, skip_rules)
+    ids = tuple(sorted(OPEN_PLACE_RULES & {r.id for r in picked}))
+    if not ids:
+        return frozenset()
+    return rule_reported(run_rules(graph, AuditOptions(rules=ids, with_controls=with_controls)).findings)
 
 
 def attack_paths(
