@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from capture_support import best_by_pricing_every_point
 from hypothesis import given, settings
 from strategies import load_dict, models
 from support import SCENARIO, fixture
@@ -34,16 +35,6 @@ def _graph(loaded: LoadedModel) -> tuple[SystemGraph, Numbers, AttackGraph]:
     return graph, numbers, AttackGraph(graph, numbers)
 
 
-def _enumerated_best(solver: ChainSolver, verifier_id: str) -> tuple[float, str, str, list[str]]:
-    """The best capture point by pricing every point the breadth-first search finds."""
-    verifier = solver.graph.elements[verifier_id]
-    factor, text, weak, point = min(
-        ((*solver._capture_factor(p, verifier), p.id) for p in solver.capture_points(verifier)),
-        key=lambda r: (-r[0], r[3]),
-    )
-    return factor, point, text, weak
-
-
 def _extras(graph: SystemGraph) -> list[dict[str, set[str]]]:
     """No extra control, each liveness control at each element, and PAD + IAD together at each element."""
     out: list[dict[str, set[str]]] = [{}]
@@ -60,7 +51,7 @@ def _check_capture(loaded: LoadedModel) -> None:
     for extra in _extras(graph):
         solver = plain.sharing(extra)
         for verifier_id in verifiers:
-            expected = _enumerated_best(solver, verifier_id)
+            expected = best_by_pricing_every_point(solver, verifier_id)
             assert solver.best_capture(graph.elements[verifier_id]) == expected, (verifier_id, extra)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from capture_support import best_by_pricing_every_point
 from hypothesis import given, settings
 from strategies import load_dict, models
 
@@ -23,15 +24,6 @@ from biotm.model.loader import LoadedModel, load_model
 from biotm.model.schema import Capture
 
 SCENARIOS = sorted((Path(__file__).parents[2] / "scenarios").glob("*.yaml"))
-
-
-def _every_point(solver: ChainSolver, verifier_id: str) -> tuple[float, str, str, list[str]]:
-    verifier = solver.graph.elements[verifier_id]
-    factor, text, weak, point = min(
-        ((*solver._capture_factor(p, verifier), p.id) for p in solver.capture_points(verifier)),
-        key=lambda r: (-r[0], r[3]),
-    )
-    return factor, point, text, weak
 
 
 def _check(loaded: LoadedModel) -> int:
@@ -50,14 +42,14 @@ def _check(loaded: LoadedModel) -> int:
             solver = plain.sharing(extra)
             solver.held = held
             for verifier_id in verifiers:
-                expected = _every_point(solver, verifier_id)
+                expected = best_by_pricing_every_point(solver, verifier_id)
                 assert solver.best_capture(graph.elements[verifier_id]) == expected, (verifier_id, extra, held)
                 compared += 1
     return compared
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
-def test_held_points_rank_as_pricing_every_point(path: Any) -> None:
+def test_held_points_rank_as_pricingbest_by_pricing_every_point(path: Any) -> None:
     _check(load_model(str(path)))
 
 

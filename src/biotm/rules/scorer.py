@@ -69,6 +69,18 @@ class RuleScores:
         return self.suppressed[present]
 
 
+
+def _scored(present: frozenset[str], flags: Exposure, hit: Hit) -> tuple[object, ...]:
+    """What a hit's risk depends on, as the head of a memo key: the controls present, the exposure, the data
+    and the hit's own likelihood and impact factors."""
+    return (
+        present,
+        flags,
+        hit.data,
+        tuple((f.reason, f.effect) for f in hit.likelihood_factors) if hit.likelihood_factors else (),
+        tuple((f.reason, f.effect) for f in hit.impact_factors) if hit.impact_factors else (),
+    )
+
 class Scorer:
     """Scores hits into findings. Scores are memoised on their inputs: in large models thousands of places
     share the same data, controls and exposure, and building the factor lists dominated."""
@@ -225,6 +237,12 @@ class Scorer:
                     present = scores.shared(present | part) if present else part
         return present
 
+    def _flags(self, scores: RuleScores, hit: Hit) -> Exposure:
+        """The exposure of the hit's places when its rule scores exposure (memoised per places)."""
+        if not scores.rule.exposure:
+            return _NO_EXPOSURE
+        return self._exposure.get(hit.places) or self._exposure_of(hit.places)
+
     def risk(self, scores: RuleScores, hit: Hit, present: frozenset[str] | None = None) -> float | None:
         """`finding(scores, hit).risk` (None when suppressed) without building the finding: the planner re-scores
         each hit at a candidate's place for every candidate there, and a Finding per re-score cost more than
@@ -235,17 +253,8 @@ class Scorer:
             present = self.present(scores, hit)
         if present and scores.is_suppressed(present):
             return None
-        flags = _NO_EXPOSURE
-        if scores.rule.exposure:
-            flags = self._exposure.get(hit.places) or self._exposure_of(hit.places)
-        key = (
-            present,
-            flags,
-            hit.data,
-            tuple((f.reason, f.effect) for f in hit.likelihood_factors) if hit.likelihood_factors else (),
-            tuple((f.reason, f.effect) for f in hit.impact_factors) if hit.impact_factors else (),
-            hit.subjects,
-        )
+        flags = self._flags(scores, hit)
+        key = (*_scored(present, flags, hit), hit.subjects)
         risk = scores.risks.get(key)
         if risk is None:
             data = self._data.get(hit.data)
@@ -275,15 +284,9 @@ class Scorer:
                 suppressed = scores.is_suppressed(present)
             if suppressed:
                 return None
-        flags = _NO_EXPOSURE
-        if scores.rule.exposure:
-            flags = self._exposure.get(hit.places) or self._exposure_of(hit.places)
+        flags = self._flags(scores, hit)
         key = (
-            present,
-            flags,
-            hit.data,
-            tuple((f.reason, f.effect) for f in hit.likelihood_factors) if hit.likelihood_factors else (),
-            tuple((f.reason, f.effect) for f in hit.impact_factors) if hit.impact_factors else (),
+            *_scored(present, flags, hit),
             hit.regulations,
             hit.cites_only,
             scope := self.citations.places(hit.places),
