@@ -15,6 +15,7 @@ the device (a complicit clerk), who injects as at a kiosk.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
 
 from biotm.analysis.attackers import entries
 from biotm.analysis.numbers import Numbers
@@ -226,19 +227,32 @@ class CapturePricing:
         at_verifier = self.controls(element.id)
         best: tuple[float, str] | None = None
         for (capture, inject, live), ids in self.shared.summary(element).items():
-            for point_id in ids:
-                if point_id in touched:
-                    candidate = (-self._capture_factor(self.graph.elements[point_id], element)[0], point_id)
-                else:
-                    candidate = (-self._factor(capture, inject, live | at_verifier), point_id)
-                if best is None or candidate < best:
-                    best = candidate
-                if point_id not in touched:
-                    break
-            else:
-                if len(ids) == _KEPT:
-                    return None
+            best, stood = self._cheapest(element, ids, touched, (capture, inject, live | at_verifier), best)
+            if not stood and len(ids) == _KEPT:
+                return None
         return best
+
+    def _cheapest(
+        self,
+        element: Element,
+        ids: Iterable[str],
+        alone: set[str],
+        priced: tuple[Capture, str, frozenset[str]],
+        best: tuple[float, str] | None,
+    ) -> tuple[tuple[float, str] | None, bool]:
+        """`best` lowered by one class's points (sorted ids): those in `alone` priced on their own, the first
+        other one priced once for the class (`_factor(*priced)`) standing for the rest; and whether such a
+        point stood for them."""
+        for point_id in ids:
+            if point_id in alone:
+                candidate = (-self._capture_factor(self.graph.elements[point_id], element)[0], point_id)
+            else:
+                candidate = (-self._factor(*priced), point_id)
+            if best is None or candidate < best:
+                best = candidate
+            if point_id not in alone:
+                return best, True
+        return best, False
 
     def _rank_all(self, element: Element) -> tuple[float, str]:
         """(-factor, id) of the best capture point feeding `element`, every point counted.
@@ -258,15 +272,7 @@ class CapturePricing:
             for (capture, inject, live), (unheld, held) in self.shared.split(node, self.held).items():
                 held_inject = "inject-remote" if inject == "inject-remote" else "inject-terminal"
                 for ids, step in ((unheld, inject), (held, held_inject)):
-                    for point_id in ids:
-                        if point_id in extra:
-                            candidate = (-self._capture_factor(self.graph.elements[point_id], element)[0], point_id)
-                        else:
-                            candidate = (-self._factor(capture, step, live | at_verifier), point_id)
-                        if best is None or candidate < best:
-                            best = candidate
-                        if point_id not in extra:
-                            break
+                    best, _ = self._cheapest(element, ids, extra, (capture, step, live | at_verifier), best)
         if best is None:  # no capture point upstream: the verifier stands for one
             return -self._capture_factor(element, element)[0], element.id
         return best
