@@ -96,3 +96,20 @@ def test_senseless_places_are_never_candidates() -> None:
         assert not fits(graph, element, "authentication") and not fits(graph, element, "mfa")
     assert not fits(graph, "police_query", "separate-consent")  # the police do not ask the subscriber
     assert fits(graph, "shop_terminal", "presentation-attack-detection")
+
+
+def test_staff_mfa_costs_more_where_more_staff_log_in_and_says_so() -> None:
+    from biotm.analysis.candidates import cost_basis, cost_of, proposed_as, size_of
+
+    graph = build_graph(scenario())
+    # 150,000 investigators read police_query, 3,000 back-office staff the archive: enrolling each account's
+    # second factor is work per account, so the two do not cost the same 3 days
+    assert size_of(graph, "police_query").users == 150_000
+    assert size_of(graph, "realname_archive").users == 3_000
+    police = cost_of(graph, [("police_query", "mfa")], {})
+    archive = cost_of(graph, [("realname_archive", "mfa")], {})
+    assert police > archive + 5
+    assert "per thousand users x 150,000" in cost_basis(graph, [("police_query", "mfa")], {})
+    # where nothing is verified a second factor can only be on the users' logins: proposed and priced as MFA
+    assert proposed_as(graph, "police_query", "second-factor") == "mfa"
+    assert proposed_as(graph, "realname_system", "mfa") == "second-factor"

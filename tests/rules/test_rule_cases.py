@@ -81,6 +81,9 @@ def test_lowering_control_lowers_likelihood_and_is_named() -> None:
     assert lowered.likelihood < plain.likelihood
     assert any("audit-logging" in f.reason and f.effect < 0 for f in lowered.likelihood_factors)
     assert "audit-logging" not in lowered.mitigations and "access-control" in lowered.mitigations
+    # the evidence names what is missing, not the control the store already has
+    assert "without access control and audit logging," in plain.evidence
+    assert "without access control," in lowered.evidence and "audit logging" not in lowered.evidence
 
 
 def test_with_controls_what_if_suppresses() -> None:

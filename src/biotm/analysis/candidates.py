@@ -25,6 +25,7 @@ from biotm.model.schema import (
     Requirement,
     Verification,
 )
+from biotm.rules.base import INSIDER_ROLES
 
 Placed = tuple[str, str]  # (place id, control id)
 Kind = Literal["single", "set", "obligation", "cut"]
@@ -155,10 +156,10 @@ def proposed_as(graph: SystemGraph, place: str, control: str) -> str:
     """The control to propose for `control` at `place`. Every check reads `mfa` and `second-factor` as one, so
     at an element that verifies people (a face match, a SIM swap on a name and a date of birth) staff MFA would
     be credited with breaking the theft chains through that verification: there it is proposed, and priced,
-    as the verification's second factor. Where every verification takes a login (an admin credential), it is
-    MFA."""
+    as the verification's second factor. Where every verification takes a login (an admin credential), or
+    the element verifies nobody (a second factor there can only be on its users' logins), it is MFA."""
     element = graph.elements.get(place)
-    if control not in SECOND_FACTOR or element is None or not element.verifies:
+    if control not in SECOND_FACTOR or element is None:
         return control
     return "mfa" if all(_takes_login(graph, v) for v in element.verifies) else "second-factor"
 
@@ -177,8 +178,15 @@ def size_of(graph: SystemGraph, place: str) -> Size:
     rest = graph.at_rest.get(place, set())
     records = max((graph.data[d].subjects for d in rest if d in graph.data), default=0)
     instances = getattr(element, "instances", None) or 1
-    flows = len(graph.inbound.get(place, ())) + len(graph.outbound.get(place, ()))
-    return Size(records=records, instances=int(instances), flows=flows)
+    touching = (*graph.inbound.get(place, ()), *graph.outbound.get(place, ()))
+    return Size(records=records, instances=int(instances), flows=len(touching), users=_users(graph, touching))
+
+
+def _users(graph: SystemGraph, touching: tuple[Flow, ...]) -> int:
+    """Staff, officials and vendors at the other end of the place's flows: the accounts MFA or roles enrol."""
+    ends = {end for flow in touching for end in (flow.source, flow.target)}
+    people = (graph.elements[end] for end in sorted(ends) if end in graph.elements)
+    return sum(e.people or 1 for e in people if e.type is ElementType.ACTOR and e.role in INSIDER_ROLES)
 
 
 def cost_of(graph: SystemGraph, placed: list[Placed] | tuple[Placed, ...], overrides: Overrides) -> float:
@@ -216,6 +224,7 @@ def cost_basis(graph: SystemGraph, placed: list[Placed] | tuple[Placed, ...], ov
             (cost.per_million_records, records, "per million records"),
             (cost.per_instance, instances, "per further instance"),
             (cost.per_flow, flows, "per flow touched"),
+            (cost.per_thousand_users, sum(s.users for s in sizes), "per thousand users"),
         ):
             if rate and quantity:
                 shown = _millions(quantity) if unit == "per million records" else f"{quantity:,}"

@@ -1,9 +1,10 @@
 """The catalog of named controls a model may put on elements and flows, with what each costs where.
 
 A control's cost depends on the place: a fixed part plus parts that scale with what the place holds
-(records of data subjects at rest, instances of a replicated element, flows touching it). The scaling
+(records of data subjects at rest, instances of a replicated element, flows touching it, staff who log in
+there). The scaling
 is declared here per control; a model overrides any control's cost under `settings.control_cost_days`
-(a flat number, or a cost model with the same four parts). Where a control applies ("element", "flow"
+(a flat number, or a cost model with the same five parts). Where a control applies ("element", "flow"
 or both) tells the mitigation planner where proposing it makes sense, and its scope whether one is
 needed per place or once per processing or relationship (one DPIA per processing, not per element).
 """
@@ -28,6 +29,7 @@ class Size:
     records: int = 0  # data subjects whose records rest there (or a flow carries)
     instances: int = 1  # copies of a replicated element (shop terminals of one kind)
     flows: int = 0  # flows touching it (integrations to change)
+    users: int = 0  # staff, officials and vendors who read or write it (accounts to enrol)
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class Cost:
     per_million_records: float = 0.0
     per_instance: float = 0.0
     per_flow: float = 0.0
+    per_thousand_users: float = 0.0
 
     def at(self, size: Size) -> float:
         return (
@@ -45,6 +48,7 @@ class Cost:
             + self.per_million_records * size.records / 1_000_000
             + self.per_instance * max(0, size.instances - 1)
             + self.per_flow * size.flows
+            + self.per_thousand_users * size.users / 1_000
         )
 
     def scaling(self, size: Size) -> float:
@@ -58,6 +62,7 @@ class Cost:
             (self.per_million_records, "per million records"),
             (self.per_instance, "per further instance"),
             (self.per_flow, "per flow touched"),
+            (self.per_thousand_users, "per thousand users"),
         ):
             if rate:
                 parts.append(f"{rate:g} {unit}")
@@ -112,7 +117,7 @@ _CONTROLS: tuple[Control, ...] = (
         "access-control",
         "Access control and least privilege",
         "Personal accounts, role-based access, no shared or generic logins.",
-        Cost(5, per_flow=0.25, per_instance=0.1),
+        Cost(5, per_flow=0.25, per_instance=0.1, per_thousand_users=0.02),
         "element",
     ),
     Control(
@@ -147,7 +152,7 @@ _CONTROLS: tuple[Control, ...] = (
         "mfa",
         "Multi-factor authentication for staff",
         "Operators log in with a second factor; stolen passwords alone do not work.",
-        Cost(3, per_instance=0.1),
+        Cost(3, per_instance=0.1, per_thousand_users=0.05),
         "element",
     ),
     Control(
@@ -326,7 +331,13 @@ def cost_model(control_id: str, overrides: Overrides | None = None) -> Cost:
     if override is None:
         return CONTROLS[control_id].cost
     if isinstance(override, CostModel):
-        return Cost(override.fixed, override.per_million_records, override.per_instance, override.per_flow)
+        return Cost(
+            override.fixed,
+            override.per_million_records,
+            override.per_instance,
+            override.per_flow,
+            override.per_thousand_users,
+        )
     return Cost(float(override))
 
 

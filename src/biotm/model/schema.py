@@ -515,6 +515,7 @@ class CostModel(Strict):
     per_million_records: CostRate = Field(default=0.0, description="Per million data subjects' records at rest.")
     per_instance: CostRate = Field(default=0.0, description="Per instance of a replicated element beyond the first.")
     per_flow: CostRate = Field(default=0.0, description="Per flow touching the place (integrations to change).")
+    per_thousand_users: CostRate = Field(default=0.0, description="Per thousand staff accounts reading or writing it.")
 
 
 def _cost_kind(value: object) -> str:

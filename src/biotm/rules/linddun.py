@@ -145,8 +145,11 @@ def identifying(ctx: RuleContext) -> Iterator[Hit]:
     for flow in ctx.graph.model.flows:
         if not _to_other_owner(ctx, flow):
             continue
-        if ctx.elements[flow.target].role is ActorRole.PUBLIC:
-            continue  # shown to the public on purpose: bio-public-disclosure (LINDDUN:Identifying) reports it
+        relation = legal_parties(ctx).relation(ctx.owners[flow.source], ctx.owners[flow.target])
+        # Shown to the public on purpose (bio-public-disclosure), or asked by a state organ for the person, where
+        # no pseudonym would do (legal-state-disclosure: the statute named, each disclosure logged).
+        if ctx.elements[flow.target].role is ActorRole.PUBLIC or relation is Relation.STATE:
+            continue
         items = [d for d in ctx.flow_items(flow) if is_personal(d) and d.category is not DataCategory.CREDENTIAL]
         direct = [d for d in items if d.category in _IDENTIFYING]
         attributes = [d for d in items if d.category not in _IDENTIFYING]
@@ -159,10 +162,7 @@ def identifying(ctx: RuleContext) -> Iterator[Hit]:
             f"named by {names(d.id for d in direct)}.",
             ("element", flow.source),
         )
-        # Providing data to another handler (PIPL Art. 23) only where the recipient is one: not a processor,
-        # a processor's controller or a state organ receiving under statute.
-        relation = legal_parties(ctx).relation(ctx.owners[flow.source], ctx.owners[flow.target])
-        yield replace(hit, regulations=("PIPL-23",)) if relation in _HANDLER_RECIPIENT else hit
+        yield replace(hit, regulations=("PIPL-23",)) if relation in _HANDLER_RECIPIENT else hit  # another handler
 
 
 @rule(

@@ -163,13 +163,16 @@ def insider_bulk_access(ctx: RuleContext) -> Iterator[Hit]:
         ids = [d.id for d in items]
         headcount = reader.people if reader.people is not None else 1
         places: tuple[ControlPlace, ...] = (("element", source.id), ("flow", flow.id))
+        present = ctx.controls_at(places[0]) | ctx.controls_at(places[1])
+        lacking = " and ".join(c.replace("-", " ") for c in ("access-control", "audit-logging") if c not in present)
+        lacking = lacking or "review of the access log"
         yield Hit(
             place_kind="interaction",
             places=(source.id, flow.id, reader.id),
             data=tuple(ids),
             evidence=f"{people(headcount)} '{reader.id}' ({reader.role.value if reader.role else 'insider'}) read "
             f"the records of {records_of(items)} from '{source.id}' over '{flow.id}'; "
-            "without access control and audit logging, bulk lookups and resale go unnoticed.",
+            f"without {lacking}, bulk lookups and resale go unnoticed.",
             control_places=places,
             location=("flow", flow.id),
         )
