@@ -17,7 +17,6 @@ OVERSIZED = {
     "biotm.generate": 430,
     "biotm.model.schema": 570,
     "biotm.rules.base": 610,
-    "biotm.rules.linddun": 416,
 }
 
 

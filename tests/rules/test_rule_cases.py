@@ -130,3 +130,18 @@ def test_an_organisations_app_on_the_subjects_phone_discloses_as_that_organisati
     model["flows"].append({"id": "sdk_upload", "source": "phone", "target": "sdk", "data": ["face"], "encrypted": True})
     places = [f.places for f in run(model, "bio-third-party-disclosure").findings]
     assert places == [["sdk_upload"]]
+
+
+def test_a_cleartext_flow_with_biometrics_and_an_id_is_one_finding_naming_both() -> None:
+    from rule_models import data, zone
+
+    model = case_of("bio-transit-cleartext").fires()
+    model["zones"].append(zone("store"))
+    model["elements"][2]["zone"] = "store"  # the save now crosses a trust boundary
+    model["data"].append(data("staff_id", "identifier"))
+    model["flows"][1]["data"].append("staff_id")
+    rules = ("bio-transit-cleartext", "stride-information-disclosure")
+    (found,) = run(model, *rules).findings
+    assert found.rule == "bio-transit-cleartext" and "'staff_id'" in found.evidence
+    model["flows"][1]["data"] = ["staff_id"]  # no biometrics ride it: the STRIDE finding is the one
+    assert [f.rule for f in run(model, *rules).findings] == ["stride-information-disclosure"]

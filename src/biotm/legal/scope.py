@@ -198,3 +198,14 @@ class Citations:
                 kept.append(ref_id)
         cited = self._memo[key] = ordered(kept)
         return cited
+
+
+#: The articles that oblige an impact assessment before high-risk biometric processing.
+ASSESSMENT_DUTIES = ("GDPR-35", "PIPL-55", "CN-FRT-assessment")
+
+
+def assessment_owed(graph: SystemGraph, places: tuple[str, ...], data: Sequence[str]) -> bool:
+    """Whether a law in scope at `places` (or of the people in `data`) obliges an impact assessment there: BIPA,
+    for one, asks for a retention policy and a written release, not a DPIA."""
+    citations = Citations(graph)
+    return bool(citations.cite(ASSESSMENT_DUTIES, citations.places(places), data))

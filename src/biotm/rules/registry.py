@@ -27,6 +27,7 @@ BUILTIN_MODULES = (
     "biotm.rules.biometric.access",
     "biotm.rules.stride",
     "biotm.rules.linddun",
+    "biotm.rules.linddun_assessment",
     "biotm.rules.legal",
     "biotm.rules.attack",
 )

@@ -160,8 +160,8 @@ def tampering(ctx: RuleContext) -> Iterator[Hit]:
 @rule(
     id="stride-information-disclosure",
     title="Personal data cross a trust boundary unencrypted",
-    description="Personal data (other than biometrics, which bio-transit-cleartext reports) cross a trust "
-    "boundary without encryption in transit (not what the target then shows the public).",
+    description="Personal data cross a trust boundary without encryption in transit (not what the target then "
+    "shows the public); a flow that also carries readable biometrics is bio-transit-cleartext's finding.",
     family=FAMILY,
     categories=("STRIDE:Information disclosure", "LINDDUN:Data disclosure"),
     threat_tree=("DD.5",),
@@ -175,9 +175,9 @@ def information_disclosure(ctx: RuleContext) -> Iterator[Hit]:
     for crossing in ctx.derived(_crossings):
         if crossing.source_actor or crossing.target_actor or crossing.to_subjects_device:
             continue
-        # Biometrics are bio-transit-cleartext's; leaving them all out here (rather than skipping the flow
-        # when readable ones ride it) keeps this finding from vanishing when a protection is removed.
         shown = shown_by(ctx, crossing.flow.target)  # fed to a public screen: public a step later
+        if any(d.id not in shown for d in ctx.flow_items_where(crossing.flow, is_exposed_biometric)):
+            continue  # one cause, one finding: bio-transit-cleartext reports the flow and names what rides with them
         personal = [p for p in crossing.personal_non_biometric if p not in shown]
         if personal:
             yield _hit(crossing, f"{names(personal)} travel unencrypted.", target_controls=False, personal=True)

@@ -354,9 +354,9 @@ def public_surveillance(ctx: RuleContext) -> Iterator[Hit]:
             place_kind="element",
             places=(element.id,),
             data=tuple(ids),
-            evidence=f"Camera '{element.id}' in public zone '{element.zone}' captures {names(ids)} of passers-by "
-            f"({people(max((d.subjects for d in biometric), default=0))} people) for 1:N identification at "
-            f"{names(matched)}.",
+            evidence=f"Unattended sensor '{element.id}' in public zone '{element.zone}' captures {names(ids)} of "
+            f"whoever is in front of it ({people(max((d.subjects for d in biometric), default=0))} people) for 1:N "
+            f"identification at {names(matched)}.",
             control_places=places,
             location=("element", element.id),
         )

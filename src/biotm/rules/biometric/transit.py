@@ -14,6 +14,7 @@ from biotm.rules.base import (
     Hit,
     RuleContext,
     is_exposed_biometric,
+    is_personal,
     legal_parties,
     max_subjects,
     names,
@@ -58,11 +59,12 @@ def transit_cleartext(ctx: RuleContext) -> Iterator[Hit]:
         items = ctx.flow_items_where(flow, is_exposed_biometric) if ctx.is_system_flow(flow) else []
         ids = [d.id for d in items if d.id not in shown]
         if ids:
+            beside = [d.id for d in ctx.flow_items(flow) if is_personal(d) and not d.is_biometric and d.id not in shown]
             yield _flow_hit(
                 flow,
                 ids,
                 f"Flow '{flow.id}' ({flow.source} -> {flow.target}, {flow.protocol or 'protocol not stated'}) "
-                f"carries {names(ids)} unencrypted.",
+                f"carries {names(ids)} unencrypted" + (f", with {names(beside)}." if beside else "."),
             )
 
 
