@@ -49,7 +49,9 @@ def terminal(text: str) -> str:
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-_MD_BLOCK_START = re.compile(r"^([#+=-]|\d+[.)])")
+#: What makes a line a heading, list item, setext underline or thematic break: a marker followed by a space or
+#: the end (so "2019.12" or "0.1.0" stays as written), or a line of only '=' or '-' (and spaces).
+_MD_BLOCK_START = re.compile(r"^([#+-]|\d+[.)])(?=\s|$)|^([=-])(?=[=\- ]*$)")
 #: Where GitHub would make a link or a notification of plain text: a URL scheme before '//', 'www.', '@name'
 #: (a mention, or an e-mail address), '#123' (an issue reference). A zero-width space breaks each match.
 _AUTOLINK = re.compile(r"(?i)(\b[a-z][a-z0-9+.\-]*)(?=://)|\b(www)(?=\.)|(@)(?=[a-z0-9])|(#)(?=\d)")
@@ -64,4 +66,4 @@ def markdown(text: str) -> str:
     escaped = escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     escaped = _AUTOLINK.sub(lambda m: m.group() + _ZERO_WIDTH_SPACE, escaped)
     # at the start of a line these would make a heading, list or setext underline
-    return _MD_BLOCK_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], escaped)
+    return _MD_BLOCK_START.sub(lambda m: m.group()[:-1] + "\\" + m.group()[-1], escaped)

@@ -74,6 +74,9 @@ def test_markdown_escapes_tables_code_and_html(hostile_result: AuditResult) -> N
     assert markdown.text("a | b `c` [x](javascript:1)") == "a \\| b \\`c\\` \\[x\\](javascript:1)"
     # text that starts a line cannot become a heading, list item or underline
     assert [markdown.text(t) for t in ("# h", "- i", "1. n", "===")] == ["\\# h", "\\- i", "1\\. n", "\\==="]
+    assert [markdown.text(t) for t in ("---", "12) a", "+ x")] == ["\\---", "12\\) a", "\\+ x"]
+    # ...and nothing else is: a version or a date is no list marker without the space after it
+    assert [markdown.text(t) for t in ("2019.12", "0.1.0", "-x", "#h")] == ["2019.12", "0.1.0", "-x", "#h"]
 
 
 def test_html_is_self_contained_with_a_strict_csp(rich_result: AuditResult) -> None:
