@@ -28,7 +28,7 @@ def plan(result: AuditResult) -> Iterator[str]:
     )
     yield ""
     yield from table(
-        ["rank", "control", "where", "cost (days)", "how the cost is computed", "risk removed", "closes",
+        ["rank", "control", "where", "cost (days)", "how the cost is computed", "risk removed", "closes or lowers",
          "breaks chains", "why"],
         (
             [str(i.rank), code(i.control), code(i.place), f"{i.cost_days:g}", text(i.cost_basis),

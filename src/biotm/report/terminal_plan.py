@@ -76,14 +76,20 @@ def plan_section(result: AuditResult) -> RenderableType:
     if plan.superseded:  # why a control an auditor expects first is not planned: items above already did its work
         caption += f" {view.SUPERSEDED_LEAD}: " + "; ".join(plan.superseded) + "."
     table = Table(title=title, title_justify="left", caption=caption)
-    for index, header in enumerate(("#", "control", "place", "days", "risk removed", "closes", "breaks chains")):
+    for index, header in enumerate(("#", "control", "place", "days", "risk removed", "findings", "breaks chains")):
         whole_column(table, header, [row[index] for row in rows])
     prose_column(table, "why, and the cost")
     tree = Tree(Text(title, style="italic"), guide_style="dim")
     for rank, control, place, days, removed, closes, chains, why in rows:
         node = tree.add(Text(f"{rank}. {control} @ {place.replace(chr(10), ', ')}", style="bold"))
-        node.add(Text(f"{days} person-days, risk removed {removed}, closes {closes} findings, breaks {chains} chains"))
+        node.add(Text(f"{days} person-days, risk removed {removed}, {_gain(int(closes), int(chains))}"))
         node.add(Text(why))
         table.add_row(*(escape(cell) for cell in (rank, control, place, days, removed, closes, chains, why)))
     tree.add(Text(caption, style="dim"))
     return TableOrTree(table, tree)
+
+
+def _gain(findings: int, chains: int) -> str:
+    """'closes or lowers 2 findings, breaks 1 chain' (no chain count when it breaks none)."""
+    text = f"closes or lowers {findings} finding{'' if findings == 1 else 's'}"
+    return text + (f", breaks {chains} chain{'' if chains == 1 else 's'}" if chains else "")
