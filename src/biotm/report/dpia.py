@@ -191,9 +191,9 @@ def _measures(result: AuditResult, found: list[FindingGroup]) -> list[Block]:
     fixes = summary.fixes(result, found, limit=10)
     if fixes:
         out.append(Block("p", "Measures envisaged (from the mitigation plan, or the controls that close the riskiest "
-                              "open findings, at default costs):"))
+                              "open findings, from their fixed cost, which grows with the place):"))
         out.append(Block("table", header=["measure", "addresses", "places", "person-days"],
-                         rows=[[f.title, f.reason, str(f.places), f"{f.cost_days:g}"] for f in fixes]))
+                         rows=[[f.title, f.reason, str(f.places), f.cost] for f in fixes]))
     tracked = [f for f in result.findings if f.acceptance is not None]
     if tracked:
         out.append(Block("table", header=["finding", "status", "tracking"],

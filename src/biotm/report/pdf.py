@@ -241,9 +241,9 @@ def _plan(result: AuditResult, found: list[FindingGroup], width: float) -> list[
         out.append(_table(rows, [w * width for w in (0.05, 0.18, 0.2, 0.07, 0.1, 0.4)]))
         return out
     out.append(para("No budgeted plan was computed (run with --budget DAYS). The controls that would close the "
-                    "riskiest open findings, at the default costs:"))
+                    "riskiest open findings, from their fixed cost, which grows with the place:"))
     rows = [["control", "closes", "places", "person-days"]]
-    rows += [[esc(f.title), esc(f.reason), str(f.places), f"{f.cost_days:g}"] for f in summary.fixes(result, found, 10)]
+    rows += [[esc(f.title), esc(f.reason), str(f.places), esc(f.cost)] for f in summary.fixes(result, found, 10)]
     out.append(_table(rows, [w * width for w in (0.22, 0.5, 0.1, 0.13)]))
     return out
 

@@ -50,6 +50,8 @@ class Fix:
     places: int
     cost_days: float
     reason: str
+    #: "7" from the plan; "from 3" without one: the control's fixed part, which grows with the place.
+    cost: str
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,7 @@ def fixes(result: AuditResult, found: list[FindingGroup], limit: int = 5) -> lis
     if result.plan is not None and result.plan.items:
         return [
             Fix(i.control, CONTROLS[i.control].title if i.control in CONTROLS else i.control, 1, i.cost_days,
-                view.label(result, i.place))
+                view.label(result, i.place), f"{i.cost_days:g}")
             for i in result.plan.items[:limit]
         ]
     out: list[Fix] = []
@@ -143,8 +145,8 @@ def fixes(result: AuditResult, found: list[FindingGroup], limit: int = 5) -> lis
             continue
         control = controls[0]
         seen.add(control)
-        out.append(Fix(control, CONTROLS[control].title, group.size, cost_days(control, overrides) * group.size,
-                       group.headline))
+        fixed = cost_days(control, overrides) * group.size
+        out.append(Fix(control, CONTROLS[control].title, group.size, fixed, group.headline, f"from {fixed:g}"))
         if len(out) == limit:
             break
     return out
@@ -223,13 +225,14 @@ def management_summary(result: AuditResult) -> list[str]:
     first = fixes(result, found, limit=3)
     if first:
         parts = [
-            f"{fix.title} ({fix.cost_days:g} person-days" + (f", {fix.places} places)" if fix.places > 1 else ")")
+            f"{fix.title} ({fix.cost} person-days" + (f", {fix.places} places)" if fix.places > 1 else ")")
             for fix in first
         ]
         # without a plan these are the riskiest findings' own controls, not a costed ranking: say which it is
         lead = ("Fix first (the costed plan's first items): " if result.plan is not None and result.plan.items
-                else "Fix first (the controls named by the riskiest open findings, at default costs; no costed "
-                     "plan was computed): ")
+                else "Fix first (the controls named by the riskiest open findings; no costed plan was computed, "
+                     "so each cost is the control's fixed part, which grows with the records, flows and users at "
+                     "the place): ")
         paragraphs.append(lead + "; ".join(parts) + ".")
     laws = laws_engaged(result)
     if laws:
