@@ -51,6 +51,7 @@ class CaptureIndex:
         self._sources: dict[str, dict[_PointClass, tuple[str, ...]]] = {}
         self._expanded: dict[str, frozenset[str]] = {}
         self._split: dict[tuple[frozenset[str], str], dict[_PointClass, tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        self._held: dict[str, frozenset[str]] = {}
 
     def point_class(self, point: Element) -> _PointClass:
         capture = point.capture if point.capture is not Capture.NONE else Capture.REMOTE
@@ -77,6 +78,13 @@ class CaptureIndex:
 
     def held_by(self, attacker: Attacker) -> frozenset[str]:
         """Operated capture points the attacker holds: it stands on the device or on a person who runs it."""
+        # Once per attacker: every chain solve asked again, and a clerk profile stands at each of 333k shops.
+        held = self._held.get(attacker.id)
+        if held is None:
+            held = self._held[attacker.id] = self._held_by(attacker)
+        return held
+
+    def _held_by(self, attacker: Attacker) -> frozenset[str]:
         stood = {e.element for e in entries(self.graph, attacker) if e.step == "stand"}
         if not stood:
             return frozenset()
