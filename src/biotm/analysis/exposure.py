@@ -138,7 +138,13 @@ def exposure_findings(
             best_open[item.id] = max(best_open.get(item.id, 0.0), place.likelihood)
     out = [_open_finding(graph, place) for place in places.values() if place.node not in reported]
     routes: dict[tuple[object, ...], list[_Member]] = {}
-    for item in exposable_items(graph):
+    exposable = exposable_items(graph)
+    wanted = {item.id for item in exposable}
+    held_at: dict[str, set[str]] = {item_id: set() for item_id in wanted}
+    for node, items in attack_graph.obtains.items():
+        for item_id in items & wanted:
+            held_at[item_id].add(node)
+    for item in exposable:
         reached = sorted(
             (
                 (leaks[a.id][item.id].probability, a.id)
@@ -153,9 +159,11 @@ def exposure_findings(
         subjects = item.subjects if best.subjects is None else best.subjects
         scored = _impact(item, subjects, best.subjects is not None)
         # Items one attacker takes by one route at one place, alike in harm (one impact), are one finding: the
-        # kiosk skimmed for faces and fingerprints is one cause. Alike in impact, an item joining a route
-        # after a control never takes on a greater harm than its own (adding a control never raises a risk).
-        key = (reached[0][1], best.node, best.edges, scored[0], subjects, item.category)
+        # kiosk skimmed for faces and fingerprints is one cause. Only items held at the very same places go
+        # together: every route to one is then a route to the other, so no control splits the finding in two
+        # (an item also held elsewhere would take its own route once a control slowed the shared one, and the
+        # risk of two findings would exceed that of the one), nor does an item join one with a harm above its own.
+        key = (reached[0][1], frozenset(held_at[item.id]), best.node, best.edges, scored[0], subjects, item.category)
         routes.setdefault(key, []).append((item, reached, scored))
     # In the order of their first item (items come by id); the keys hold edges, which do not sort.
     out.extend(_route_finding(graph, members, leaks, attackers) for members in sorted(routes.values(),
