@@ -51,6 +51,19 @@ class _RuleRun:
         self.reads: Reads = {}
         #: Per hit, the rule's relevant controls at its control places now (`Scorer.present`).
         self.present: list[frozenset[str]] = []
+        #: Per hit with many control places, their ids as a set (made when first re-scored): a hit of a linkage
+        #: rule spans hundreds of places, and scanning them for every candidate was most of a 10k model's plan.
+        self.place_sets: dict[int, frozenset[str]] = {}
+
+    def changed_at(self, index: int, changed: dict[str, frozenset[str]]) -> frozenset[str]:
+        """The controls `changed` adds at the hit's control places."""
+        control_places = self.hits[index].control_places
+        if len(control_places) <= 4:
+            return frozenset().union(*(changed[p] for _, p in control_places if p in changed))
+        places = self.place_sets.get(index)
+        if places is None:
+            places = self.place_sets[index] = frozenset(p for _, p in control_places)
+        return frozenset().union(*(names for p, names in changed.items() if p in places))
 
     @property
     def total(self) -> float:
@@ -192,9 +205,7 @@ class RuleState:
                     scores = run.scores
                     for index in hit_indexes:
                         hit = run.hits[index]
-                        part = scores.relevant_part(
-                            frozenset().union(*(changed[p] for _, p in hit.control_places if p in changed))
-                        )
+                        part = scores.relevant_part(run.changed_at(index, changed))
                         present = scores.shared(run.present[index] | part) if part else run.present[index]
                         risk = self.scorer.risk(scores, hit, present)
                         rescored[index] = (0.0 if risk is None else risk, present)
