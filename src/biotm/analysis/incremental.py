@@ -25,7 +25,7 @@ from biotm.analysis.control_reads import Reads, Watched, affected, merge
 from biotm.analysis.risk import OPEN
 from biotm.graph import SystemGraph
 from biotm.options import AuditOptions
-from biotm.result import Finding
+from biotm.result import Finding, finding_id
 from biotm.rules import registry
 from biotm.rules.base import Hit, RuleContext
 from biotm.rules.registry import BUILTIN_FAMILIES
@@ -95,6 +95,9 @@ class RuleState:
                 self.runs.append(run)
         self.total = sum(run.total for run in self.runs)
         self._by_place: dict[str, list[int]] | None = None
+        #: Per rule the last commit changed: None when it re-checked the rule, else the hits it re-scored with
+        #: other controls (`neighbours`).
+        self._moved: dict[int, set[int] | None] = {}
 
     def _record_reads(self, ctx: RuleContext) -> None:
         """Route the context's control look-ups (and its derived facts) through a recorder of what was tested where
@@ -146,15 +149,26 @@ class RuleState:
             if hit.places in seen:
                 continue
             seen.add(hit.places)
-            found = self.scorer.finding(scores, hit)
-            if found is None:
-                continue  # suppressed already: more controls keep it so
+            # The risk and id the finding would carry, without building it (a Finding per hit was most of the
+            # set-up, and of each re-check of a rule with a hundred thousand hits); a pack's hits are validated
+            # as the audit validates them.
+            present = self.scorer.present(scores, hit)
+            if scores.trusted:
+                risk = self.scorer.risk(scores, hit, present)
+                if risk is None:
+                    continue  # suppressed already: more controls keep it so
+                found_id = finding_id(scores.rule.id, hit.places)
+            else:
+                found = self.scorer.finding(scores, hit)
+                if found is None:
+                    continue
+                risk, found_id = found.risk, found.id
             index = len(run.hits)
             run.hits.append(hit)
-            run.ids.append(found.id)
-            run.open.append(self.status.get(found.id, "open") in OPEN)
-            run.risk.append(found.risk)
-            run.present.append(self.scorer.present(scores, hit))
+            run.ids.append(found_id)
+            run.open.append(self.status.get(found_id, "open") in OPEN)
+            run.risk.append(risk)
+            run.present.append(present)
             for _, place in hit.control_places:
                 run.at_place[place].append(index)
         return run
@@ -248,24 +262,36 @@ class RuleState:
         return removed, sorted(lowered_ids)
 
     def neighbours(self, places: set[str]) -> set[str]:
-        """Places that share a hit with `places` (a finding that both must carry controls to close), and every
-        place a rule's check read when that rule also reads one of `places`."""
+        """Places that share a hit with `places` (a finding that both must carry controls to close) which the last
+        commit re-scored with other controls (a hit the commit left as it was cannot raise another place's gain:
+        its risk is a function of its controls; a 10k model's consent and DPIA hits span a thousand places each,
+        which every signage commit sent to re-bounding), and every place a rule's check read when that rule
+        also reads one of `places`."""
         out = set(places)
-        for run in self.runs:
+        for number, run in enumerate(self.runs):
             if run.reads.keys() & places:
                 out |= run.reads.keys()
+            if number not in self._moved:
+                continue
+            moved = self._moved[number]
             for place in places:
                 for index in run.at_place.get(place, ()):
-                    out.update(p for _, p in run.hits[index].control_places)
+                    if moved is None or index in moved:
+                        out.update(p for _, p in run.hits[index].control_places)
         return out
 
     def commit(self, placed: list[Placed]) -> None:
+        self._moved = {}
         for number, rerun, rescored in self._evaluate(placed):
             if rerun is not None:
                 self.runs[number] = rerun
+                self._moved[number] = None
             else:
                 run = self.runs[number]
+                moved = self._moved[number] = set()
                 for index, (risk, present) in rescored.items():
+                    if present != run.present[index] or risk != run.risk[index]:
+                        moved.add(index)
                     run.risk[index] = risk
                     run.present[index] = present
         self._extend(placed)
