@@ -19,6 +19,7 @@ scenario.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from biotm.analysis.control_reads import Reads, Watched, affected, merge
@@ -197,6 +198,8 @@ class RuleState:
             added[place].add(control)
         # mfa and second-factor are one control to every rule: adding one changes what a test of either sees
         changed = {place: self.ctx.widened(frozenset(names)) for place, names in added.items()}
+        all_changed = frozenset().union(*changed.values())
+        one = next(iter(changed)) if len(changed) == 1 else None
         out: list[tuple[int, _RuleRun | None, Rescored]] = []
         saved = self._extend(placed)
         try:
@@ -213,13 +216,20 @@ class RuleState:
                     finally:
                         self._derived = kept
                     continue
-                hit_indexes = sorted({i for place in places for i in run.at_place.get(place, ())})
+                scores = run.scores
+                every = scores.relevant_part(all_changed)
+                if not every:
+                    continue  # no hit's controls change for this rule: neither its risk (`Scorer.risk`)
+                if one is not None:
+                    # a hit at the one place carries its controls (in hit order, as sorted would give)
+                    hit_indexes: Iterable[int] = dict.fromkeys(run.at_place.get(one, ()))
+                else:
+                    hit_indexes = sorted({i for place in places for i in run.at_place.get(place, ())})
                 if hit_indexes:
                     rescored: Rescored = {}
-                    scores = run.scores
                     for index in hit_indexes:
                         hit = run.hits[index]
-                        part = scores.relevant_part(run.changed_at(index, changed))
+                        part = every if one is not None else scores.relevant_part(run.changed_at(index, changed))
                         present = scores.shared(run.present[index] | part) if part else run.present[index]
                         risk = self.scorer.risk(scores, hit, present)
                         rescored[index] = (0.0 if risk is None else risk, present)
@@ -297,4 +307,5 @@ class RuleState:
         self._extend(placed)
         self._derived = {}
         self.total = sum(run.total for run in self.runs)
-        self._by_place = None  # a re-checked rule may read other places now
+        if None in self._moved.values():
+            self._by_place = None  # a re-checked rule may read other places now (re-scoring moves no hit)
