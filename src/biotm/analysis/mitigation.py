@@ -11,6 +11,7 @@ risk removed per person-day, lazily re-evaluated, and every gain is exact: measu
 
 from __future__ import annotations
 
+import gc
 import heapq
 import math
 from collections import defaultdict
@@ -148,8 +149,7 @@ class _Planner:
         self._costs: dict[tuple[Placed, ...], float] = {}
 
     def cost(self, placed: list[Placed] | tuple[Placed, ...]) -> float:
-        """`cost_of` the controls, once per distinct list (a 10k model's plan priced its 52k candidates 200k
-        times)."""
+        """`cost_of` the controls, once per distinct list (a 10k plan priced its 52k candidates 200k times)."""
         key = tuple(placed)
         found = self._costs.get(key)
         if found is None:
@@ -230,10 +230,14 @@ def plan(
     progress: Progress | None = None,
 ) -> MitigationPlan:
     """The greedy plan within `budget_days` (None: no limit) and `max_items`, every gain exact."""
+    # The audit's objects (a million at 10k) frozen, the collector walks only the plan's own (2 to 4 s at 10k).
+    gc.freeze()
     try:
         return _plan(result, analysis, options, budget_days, max_items, progress, defer=True)
     except _Missed:
         return _plan(result, analysis, options, budget_days, max_items, progress, defer=False)
+    finally:
+        gc.unfreeze()
 
 
 def _plan(
@@ -273,7 +277,7 @@ def _plan(
     over_budget: set[int] = set()
     # Each measurement or commit of a candidate the attack stage could change re-runs that stage, whose cost grows
     # with the model: the work bound caps the re-runs, and candidates beyond it are left out, never estimated.
-    # The set-up (rule state, candidates, first bounds) grows with the model too: charged first (`SETUP_RUNS`).
+    # The audit and the set-up (rule state, candidates, first bounds) grow with the model too: charged first.
     places = len(graph.elements) + len(graph.flows)
     runs = math.inf if options.plan_work is None else max(0, options.plan_work - SETUP_RUNS * places) // max(places, 1)
     unmeasured: set[int] = set()
