@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from support import run, scenario
 
+from biotm.analysis.plan_wording import SETUP_RUNS
 from biotm.analysis.risk import risk_of
 from biotm.analysis.whatif import with_controls
 from biotm.graph import build_graph
@@ -21,7 +22,7 @@ def test_a_bound_plan_says_what_it_left_out_and_every_claim_stays_exact() -> Non
     graph = build_graph(loaded)
     places = len(graph.elements) + len(graph.flows)
     full = run(loaded, plan=True, plan_work=None).plan
-    bound = run(loaded, plan=True, plan_work=2 * places).plan  # two attack-stage re-runs
+    bound = run(loaded, plan=True, plan_work=(SETUP_RUNS + 2) * places).plan  # the set-up, then two re-runs
     assert full is not None and bound is not None and bound.items
     assert "Bounded:" not in full.stopped
     assert "Bounded:" in bound.stopped and "after 2 re-runs" in bound.stopped and "--plan-work" in bound.stopped

@@ -19,13 +19,14 @@ scenario.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from biotm.analysis.control_reads import Reads, Watched, affected, merge
 from biotm.analysis.risk import OPEN
 from biotm.graph import SystemGraph
 from biotm.options import AuditOptions
-from biotm.result import Finding
+from biotm.result import Finding, finding_id
 from biotm.rules import registry
 from biotm.rules.base import Hit, RuleContext
 from biotm.rules.registry import BUILTIN_FAMILIES
@@ -51,6 +52,19 @@ class _RuleRun:
         self.reads: Reads = {}
         #: Per hit, the rule's relevant controls at its control places now (`Scorer.present`).
         self.present: list[frozenset[str]] = []
+        #: Per hit with many control places, their ids as a set (made when first re-scored): a hit of a linkage
+        #: rule spans hundreds of places, and scanning them for every candidate was most of a 10k model's plan.
+        self.place_sets: dict[int, frozenset[str]] = {}
+
+    def changed_at(self, index: int, changed: dict[str, frozenset[str]]) -> frozenset[str]:
+        """The controls `changed` adds at the hit's control places."""
+        control_places = self.hits[index].control_places
+        if len(control_places) <= 4:
+            return frozenset().union(*(changed[p] for _, p in control_places if p in changed))
+        places = self.place_sets.get(index)
+        if places is None:
+            places = self.place_sets[index] = frozenset(p for _, p in control_places)
+        return frozenset().union(*(names for p, names in changed.items() if p in places))
 
     @property
     def total(self) -> float:
@@ -82,6 +96,9 @@ class RuleState:
                 self.runs.append(run)
         self.total = sum(run.total for run in self.runs)
         self._by_place: dict[str, list[int]] | None = None
+        #: Per rule the last commit changed: None when it re-checked the rule, else the hits it re-scored with
+        #: other controls (`neighbours`).
+        self._moved: dict[int, set[int] | None] = {}
 
     def _record_reads(self, ctx: RuleContext) -> None:
         """Route the context's control look-ups (and its derived facts) through a recorder of what was tested where
@@ -133,15 +150,26 @@ class RuleState:
             if hit.places in seen:
                 continue
             seen.add(hit.places)
-            found = self.scorer.finding(scores, hit)
-            if found is None:
-                continue  # suppressed already: more controls keep it so
+            # The risk and id the finding would carry, without building it (a Finding per hit was most of the
+            # set-up, and of each re-check of a rule with a hundred thousand hits); a pack's hits are validated
+            # as the audit validates them.
+            present = self.scorer.present(scores, hit)
+            if scores.trusted:
+                risk = self.scorer.risk(scores, hit, present)
+                if risk is None:
+                    continue  # suppressed already: more controls keep it so
+                found_id = finding_id(scores.rule.id, hit.places)
+            else:
+                found = self.scorer.finding(scores, hit)
+                if found is None:
+                    continue
+                risk, found_id = found.risk, found.id
             index = len(run.hits)
             run.hits.append(hit)
-            run.ids.append(found.id)
-            run.open.append(self.status.get(found.id, "open") in OPEN)
-            run.risk.append(found.risk)
-            run.present.append(self.scorer.present(scores, hit))
+            run.ids.append(found_id)
+            run.open.append(self.status.get(found_id, "open") in OPEN)
+            run.risk.append(risk)
+            run.present.append(present)
             for _, place in hit.control_places:
                 run.at_place[place].append(index)
         return run
@@ -170,6 +198,8 @@ class RuleState:
             added[place].add(control)
         # mfa and second-factor are one control to every rule: adding one changes what a test of either sees
         changed = {place: self.ctx.widened(frozenset(names)) for place, names in added.items()}
+        all_changed = frozenset().union(*changed.values())
+        one = next(iter(changed)) if len(changed) == 1 else None
         out: list[tuple[int, _RuleRun | None, Rescored]] = []
         saved = self._extend(placed)
         try:
@@ -186,15 +216,20 @@ class RuleState:
                     finally:
                         self._derived = kept
                     continue
-                hit_indexes = sorted({i for place in places for i in run.at_place.get(place, ())})
+                scores = run.scores
+                every = scores.relevant_part(all_changed)
+                if not every:
+                    continue  # no hit's controls change for this rule: neither its risk (`Scorer.risk`)
+                if one is not None:
+                    # a hit at the one place carries its controls (in hit order, as sorted would give)
+                    hit_indexes: Iterable[int] = dict.fromkeys(run.at_place.get(one, ()))
+                else:
+                    hit_indexes = sorted({i for place in places for i in run.at_place.get(place, ())})
                 if hit_indexes:
                     rescored: Rescored = {}
-                    scores = run.scores
                     for index in hit_indexes:
                         hit = run.hits[index]
-                        part = scores.relevant_part(
-                            frozenset().union(*(changed[p] for _, p in hit.control_places if p in changed))
-                        )
+                        part = every if one is not None else scores.relevant_part(run.changed_at(index, changed))
                         present = scores.shared(run.present[index] | part) if part else run.present[index]
                         risk = self.scorer.risk(scores, hit, present)
                         rescored[index] = (0.0 if risk is None else risk, present)
@@ -237,27 +272,40 @@ class RuleState:
         return removed, sorted(lowered_ids)
 
     def neighbours(self, places: set[str]) -> set[str]:
-        """Places that share a hit with `places` (a finding that both must carry controls to close), and every
-        place a rule's check read when that rule also reads one of `places`."""
+        """Places that share a hit with `places` (a finding that both must carry controls to close) which the last
+        commit re-scored with other controls (a hit the commit left as it was cannot raise another place's gain:
+        its risk is a function of its controls; a 10k model's consent and DPIA hits span a thousand places each,
+        which every signage commit sent to re-bounding), and every place a rule's check read when that rule
+        also reads one of `places`."""
         out = set(places)
-        for run in self.runs:
+        for number, run in enumerate(self.runs):
             if run.reads.keys() & places:
                 out |= run.reads.keys()
+            if number not in self._moved:
+                continue
+            moved = self._moved[number]
             for place in places:
                 for index in run.at_place.get(place, ()):
-                    out.update(p for _, p in run.hits[index].control_places)
+                    if moved is None or index in moved:
+                        out.update(p for _, p in run.hits[index].control_places)
         return out
 
     def commit(self, placed: list[Placed]) -> None:
+        self._moved = {}
         for number, rerun, rescored in self._evaluate(placed):
             if rerun is not None:
                 self.runs[number] = rerun
+                self._moved[number] = None
             else:
                 run = self.runs[number]
+                moved = self._moved[number] = set()
                 for index, (risk, present) in rescored.items():
+                    if present != run.present[index] or risk != run.risk[index]:
+                        moved.add(index)
                     run.risk[index] = risk
                     run.present[index] = present
         self._extend(placed)
         self._derived = {}
         self.total = sum(run.total for run in self.runs)
-        self._by_place = None  # a re-checked rule may read other places now
+        if None in self._moved.values():
+            self._by_place = None  # a re-checked rule may read other places now (re-scoring moves no hit)

@@ -44,7 +44,8 @@ FORMATS = ("json", "terminal")
     default=AuditOptions().plan_work,
     show_default=True,
     help="Attack-stage work the plan may spend, in places re-analysed (the model's elements and flows per "
-    "re-run); candidates beyond it are left out and the plan says so. 0: no bound.",
+    "re-run; the audit and the plan's set-up count as 9 re-runs); candidates beyond it are left out and the "
+    "plan says so. 0: no bound.",
 )
 @model_options
 def mitigate(
