@@ -113,3 +113,14 @@ def test_staff_mfa_costs_more_where_more_staff_log_in_and_says_so() -> None:
     # where nothing is verified a second factor can only be on the users' logins: proposed and priced as MFA
     assert proposed_as(graph, "police_query", "second-factor") == "mfa"
     assert proposed_as(graph, "realname_system", "mfa") == "second-factor"
+
+
+def test_the_plan_names_the_obligations_the_law_requires_that_it_left_out() -> None:
+    tight = run(scenario(), plan=True, budget_days=10).plan
+    assert tight is not None
+    owed = tight.stopped.split("though the law in scope requires them whatever their rank: ")[1]
+    assert "Impact assessment (DPIA / PIPIA) (CN-FRT-assessment, PIPL-55, PIPL-56; 2 findings)" in owed
+    assert "Data-processing agreement (PIPL-21; 1 finding)" in owed
+    whole = run(scenario(), plan=True, plan_items=60).plan
+    assert whole is not None and any(i.control == "dpia" for i in whole.items)
+    assert "Impact assessment" not in whole.stopped  # planned: no longer owed

@@ -30,7 +30,7 @@ from biotm.analysis.candidates import (
 )
 from biotm.analysis.incremental import RuleState
 from biotm.analysis.incremental_attack import AttackOutcome, AttackState, lowered
-from biotm.analysis.plan_wording import SETUP_RUNS, stopped, superseded, why
+from biotm.analysis.plan_wording import SETUP_RUNS, owed_by_law, stopped, superseded, why
 from biotm.analysis.risk import CHAIN_RULE, OPEN, risk_of
 from biotm.analysis.stage import EXPOSURE_RULE, AttackAnalysis, authorized
 from biotm.graph import SystemGraph
@@ -340,7 +340,7 @@ def _plan(
         candidates=len(pool),
         stopped=stopped(
             len(items), max_items, len(left), len(over_budget), planner.risk, budget_days, remaining, bounded
-        ),
+        ) + owed_by_law(result, items),
         superseded=superseded(result, items),
     )
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from biotm.analysis.risk import CHAIN_RULE, OPEN, chain_weight
-from biotm.model.controls import SECOND_FACTOR
+from biotm.legal.scope import REQUIRED_BY
+from biotm.model.controls import CONTROLS, SECOND_FACTOR
 from biotm.result import AuditResult, PlanItem, TheftChain
 
-__all__ = ["SUPERSEDED_SHOWN", "stopped", "superseded", "why"]
+__all__ = ["SUPERSEDED_SHOWN", "owed_by_law", "stopped", "superseded", "why"]
 
 
 def why(broken: list[TheftChain], closes: list[str], found_as: str, kind: str) -> str:
@@ -116,3 +117,26 @@ def _stopped(
             f"{remaining:g} person-days left, {risk:.3f} risk left; raise --budget"
         )
     return f"no candidate removes more risk: {risk:.3f} risk left (findings no proposable control lowers)"
+
+
+def owed_by_law(result: AuditResult, items: list[PlanItem]) -> str:
+    """The obligations (an impact assessment, a processing agreement, a transfer mechanism) that a law in scope
+    requires and the plan left out: ranked by risk per day they may fall past the budget, but they are owed."""
+    planned = {tuple(member.split(":", 1)) for item in items for member in item.members}
+    owed: dict[str, tuple[set[str], int]] = {}
+    for finding in result.findings:
+        if finding.status not in OPEN:
+            continue
+        cited = set(finding.regulations)
+        duties = [c for c in finding.mitigations if cited & REQUIRED_BY.get(c, frozenset())]
+        if not duties or any((place, c) in planned for place in finding.places for c in duties):
+            continue
+        laws, count = owed.get(duties[0], (set(), 0))
+        owed[duties[0]] = (laws | (cited & REQUIRED_BY[duties[0]]), count + 1)
+    if not owed:
+        return ""
+    parts = [
+        f"{CONTROLS[c].title} ({', '.join(sorted(laws))}; {n} finding{'s' * (n > 1)})"
+        for c, (laws, n) in sorted(owed.items())
+    ]
+    return ". Not in the plan, though the law in scope requires them whatever their rank: " + "; ".join(parts)

@@ -209,3 +209,10 @@ def assessment_owed(graph: SystemGraph, places: tuple[str, ...], data: Sequence[
     for one, asks for a retention policy and a written release, not a DPIA."""
     citations = Citations(graph)
     return bool(citations.cite(ASSESSMENT_DUTIES, citations.places(places), data))
+
+#: Per obligation control, the articles that require it: what lets a plan say an obligation is owed by law.
+REQUIRED_BY: dict[str, frozenset[str]] = {
+    "dpia": frozenset({*ASSESSMENT_DUTIES, "PIPL-56"}),
+    "data-processing-agreement": frozenset({"GDPR-28", "PIPL-21"}),
+    "transfer-mechanism": frozenset({"GDPR-44", "GDPR-46", "PIPL-38", "PIPL-39"}),
+}
