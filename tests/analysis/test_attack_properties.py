@@ -39,9 +39,20 @@ def test_adding_a_control_never_raises_a_likelihood_severity_or_chain(drawn: tup
     for chain in after.chains:
         assert chain.id in old_chains, "a control created a theft chain"
         assert chain.likelihood <= old_chains[chain.id].likelihood + TOLERANCE
+    # An exposure is compared at each item it names: a control that closes an open place leaves its items to be
+    # found one by one (docs/attack-paths.md), each no likelier than the open place gave it out.
+    exposed: dict[str, float] = {}
+    for finding in before.findings:
+        if finding.rule == "atk-exposure":
+            for item in finding.data:
+                exposed[item] = max(exposed.get(item, 0.0), finding.likelihood)
     for finding in after.findings:
         if finding.rule == "idt-chain" and finding.id not in old:
             continue  # the same chains regrouped along a weaker route; chains are checked above
+        if finding.rule == "atk-exposure" and finding.id not in old:
+            assert all(item in exposed for item in finding.data), "a control exposed a new item"
+            assert finding.likelihood <= min(exposed[item] for item in finding.data) + TOLERANCE
+            continue
         assert finding.id in old, f"a control created finding {finding.rule}"
         assert finding.likelihood <= old[finding.id].likelihood + TOLERANCE
         assert finding.risk <= old[finding.id].risk + TOLERANCE
