@@ -4,25 +4,14 @@ low, and cites no law."""
 
 from __future__ import annotations
 
+from test_consent_and_relationships import CAPTURE
+
 from biotm.model.loader import load_bytes
 from biotm.pipeline import AuditOptions, audit
 
-KIOSK = """\
-meta: {name: kiosk}
-zones:
-  - {id: shop, owner: Shop, jurisdiction: JURISDICTION}
-elements:
-  - {id: person, type: actor, role: data-subject, zone: shop, holds: [face]}
-  - {id: kiosk, type: device, zone: shop, capture: attended, matching: one-to-one, purpose: membership}
-data:
-  - {id: face, category: biometric_sample, modality: face, subjects: 5000, purposes: [membership]}
-flows:
-  - {id: capture, source: person, target: kiosk, data: [face]}
-"""
-
 
 def _dpia(jurisdiction: str) -> tuple[str, list[str], list[str]]:
-    model = load_bytes(KIOSK.replace("JURISDICTION", jurisdiction).encode(), "m.yaml")
+    model = load_bytes(CAPTURE.replace("JURISDICTION", jurisdiction).replace(", BASIS", "").encode(), "m.yaml")
     (finding,) = audit(model, AuditOptions(rules=("linddun-no-dpia",))).findings
     return finding.severity, finding.regulations, [f.reason for f in finding.likelihood_factors]
 
