@@ -185,7 +185,7 @@ def size_of(graph: SystemGraph, place: str) -> Size:
 def _users(graph: SystemGraph, touching: tuple[Flow, ...]) -> int:
     """Staff, officials and vendors at the other end of the place's flows: the accounts MFA or roles enrol."""
     ends = {end for flow in touching for end in (flow.source, flow.target)}
-    people = (graph.elements[end] for end in sorted(ends) if end in graph.elements)
+    people = (graph.elements[end] for end in ends if end in graph.elements)
     return sum(e.people or 1 for e in people if e.type is ElementType.ACTOR and e.role in INSIDER_ROLES)
 
 

@@ -135,8 +135,8 @@ def exposure_findings(
     best_open: dict[str, float] = {}
     for place in places.values():
         # A store a rule reports names what rests there; what only passes through it is found by its routes.
-        rest = graph.at_rest.get(place.node, set())
         by_rule = place.node in reported and graph.elements[place.node].type is ElementType.STORE
+        rest = graph.at_rest.get(place.node, set()) if by_rule else set()
         for item in (i for i in place.items if not by_rule or i.id in rest):
             best_open[item.id] = max(best_open.get(item.id, 0.0), place.likelihood)
     out = [_open_finding(graph, place) for place in places.values() if place.node not in reported]

@@ -204,11 +204,11 @@ class Citations:
 ASSESSMENT_DUTIES = ("GDPR-35", "PIPL-55", "CN-FRT-assessment")
 
 
-def assessment_owed(graph: SystemGraph, places: tuple[str, ...], data: Sequence[str]) -> bool:
+def assessment_owed(citations: Citations, places: tuple[str, ...], data: Sequence[str]) -> bool:
     """Whether a law in scope at `places` (or of the people in `data`) obliges an impact assessment there: BIPA,
     for one, asks for a retention policy and a written release, not a DPIA."""
-    citations = Citations(graph)
     return bool(citations.cite(ASSESSMENT_DUTIES, citations.places(places), data))
+
 
 #: Per obligation control, the articles that require it: what lets a plan say an obligation is owed by law.
 REQUIRED_BY: dict[str, frozenset[str]] = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from biotm.legal.scope import assessment_owed
+from biotm.legal.scope import Citations, assessment_owed
 from biotm.model.schema import Capture, DataItem, Element, ElementType, Matching, Modality
 from biotm.result import Factor
 from biotm.rules.base import MANY_SUBJECTS, Hit, RuleContext, legal_parties, max_subjects, people
@@ -68,6 +68,7 @@ def no_dpia(ctx: RuleContext) -> Iterator[Hit]:
         if reason is not None:
             found = (element.id, reason, ctx.where(ctx.available(element.id), _biometric))
             per_owner[parties.controller_of(ctx.owners[element.id])].append(found)
+    citations = Citations(ctx.graph)  # one scope filter for every controller's finding
     for owner, places in sorted(per_owner.items()):
         processors = ", ".join(sorted({ctx.owners[e] for e, _, _ in places} - {owner}))
         who = f"{owner} (with its processor {processors})" if processors else owner
@@ -76,7 +77,7 @@ def no_dpia(ctx: RuleContext) -> Iterator[Hit]:
                                          default=0) >= 100_000 else ()
         ids = tuple(sorted(element_id for element_id, _, _ in places))
         what = listed([f"'{element_id}': {reason}" for element_id, reason, _ in sorted(places)])
-        owed = assessment_owed(ctx.graph, ids, sorted(biometric))
+        owed = assessment_owed(citations, ids, sorted(biometric))
         yield Hit(
             place_kind="element",
             places=ids,
