@@ -10,6 +10,9 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+#: The plan's default work bound (`AuditOptions.plan_work`).
+DEFAULT_PLAN_WORK = 200_000
+
 
 @dataclass(frozen=True)
 class AuditOptions:
@@ -30,8 +33,9 @@ class AuditOptions:
     #: and flows of the model per re-run of the attack stage); None: no bound. The plan says when it bound it.
     #: The audit and the plan's set-up are charged first, as `plan_wording.SETUP_RUNS` re-runs, so the plan's
     #: whole work stays about the same at every size. 200,000 never binds on a hand-written model nor on the
-    #: generated 2,000-element one (23 re-runs, 19 used), and leaves none at 10,000 (issue 18's 15 s).
-    plan_work: int | None = 200_000
+    #: generated 2,000-element one (23 re-runs, 19 used), and leaves none at 10,000 (issue 18's 15 s). The
+    #: rule evaluations are bounded in proportion (`mitigation._rule_budget`).
+    plan_work: int | None = DEFAULT_PLAN_WORK
     #: The day acceptances are checked against; fixed by the caller so reports are reproducible.
     today: dt.date | None = None
     #: Group alike findings (`AuditResult.groups`); biotm diff matches findings one by one and skips it.

@@ -36,6 +36,9 @@ from biotm.rules.scorer import RuleScores as _RuleScores
 from biotm.rules.scorer import Scorer as _Scorer
 
 Placed = tuple[str, str]
+#: A re-check walks the model, not only its hits and reads: `RuleState.work` charges it one more unit per this
+#: many places (a dense model's store-exposure re-check visits every store's flows to report a few stores).
+RECHECK_PLACES = 50
 #: Per re-scored hit index: its risk and the rule's relevant controls at its control places.
 Rescored = dict[int, tuple[float, frozenset[str]]]
 
@@ -95,6 +98,12 @@ class RuleState:
             if run is not None:
                 self.runs.append(run)
         self.total = sum(run.total for run in self.runs)
+        #: What the rule checks cost the audit (their hits and reads, and the model's places), and what the plan's
+        #: evaluations have cost since, in the same units (one per evaluation, re-scored hit, and hit and read of
+        #: a re-check): the planner bounds the second by a multiple of the first.
+        self._places = len(graph.elements) + len(graph.flows)
+        self.size = sum(len(run.hits) + len(run.reads) for run in self.runs) + self._places
+        self.work = 0
         self._by_place: dict[str, list[int]] | None = None
         #: Per rule the last commit changed: None when it re-checked the rule, else the hits it re-scored with
         #: other controls (`neighbours`).
@@ -201,6 +210,7 @@ class RuleState:
         all_changed = frozenset().union(*changed.values())
         one = next(iter(changed)) if len(changed) == 1 else None
         out: list[tuple[int, _RuleRun | None, Rescored]] = []
+        self.work += 1
         saved = self._extend(placed)
         try:
             for number in self._runs_at(places):
@@ -212,9 +222,11 @@ class RuleState:
                     # derived facts that tested the changed controls are recomputed, the others kept
                     self._derived = {k: v for k, v in kept.items() if not affected(v[1], changed)}
                     try:
-                        out.append((number, self._run(run.scores), {}))
+                        rerun = self._run(run.scores)
                     finally:
                         self._derived = kept
+                    self.work += self._places // RECHECK_PLACES + (len(rerun.hits) + len(rerun.reads) if rerun else 0)
+                    out.append((number, rerun, {}))
                     continue
                 scores = run.scores
                 every = scores.relevant_part(all_changed)
@@ -233,6 +245,7 @@ class RuleState:
                         present = scores.shared(run.present[index] | part) if part else run.present[index]
                         risk = self.scorer.risk(scores, hit, present)
                         rescored[index] = (0.0 if risk is None else risk, present)
+                    self.work += len(rescored)
                     out.append((number, None, rescored))
         finally:
             self._restore(saved)
@@ -251,6 +264,26 @@ class RuleState:
         if len(places) == 1:
             return self._by_place.get(next(iter(places)), [])
         return sorted({n for place in places for n in self._by_place.get(place, ())})
+
+    def upper(self, placed: list[Placed]) -> float:
+        """At least `gain(placed)[0]`, without re-checking or re-scoring: a rule whose check read a changed place
+        can lose all its open risk; any other only that of its open hits at the places where a control it
+        weighs is added. Costs one pass over those hits (what orders a dense model's candidates for the bound)."""
+        places = {place for place, _ in placed}
+        changed: dict[str, set[str]] = defaultdict(set)
+        for place, control in placed:
+            changed[place].add(control)
+        widened = {place: self.ctx.widened(frozenset(names)) for place, names in changed.items()}
+        bound = 0.0
+        for number in self._runs_at(places):
+            run = self.runs[number]
+            if affected(run.reads, widened):
+                bound += run.total
+                continue
+            for place, names in widened.items():
+                if run.scores.relevant_part(names):
+                    bound += sum(run.risk[i] for i in dict.fromkeys(run.at_place.get(place, ())) if run.open[i])
+        return bound
 
     def gain(self, placed: list[Placed]) -> tuple[float, list[str]]:
         """Risk removed by adding `placed` now, and the finding ids it closes or lowers."""

@@ -30,13 +30,21 @@ from biotm.analysis.candidates import (
 )
 from biotm.analysis.incremental import RuleState
 from biotm.analysis.incremental_attack import AttackOutcome, AttackState, lowered
-from biotm.analysis.plan_wording import SETUP_RUNS, owed_by_law, stopped, superseded, why
+from biotm.analysis.plan_wording import (
+    RULE_WORK_AUDITS,
+    RULE_WORK_FLOOR,
+    SETUP_RUNS,
+    owed_by_law,
+    stopped,
+    superseded,
+    why,
+)
 from biotm.analysis.risk import CHAIN_RULE, OPEN, risk_of
 from biotm.analysis.stage import EXPOSURE_RULE, AttackAnalysis, authorized
 from biotm.graph import SystemGraph
 from biotm.model.controls import SECOND_FACTOR
 from biotm.model.loader import LoadedModel
-from biotm.options import AuditOptions
+from biotm.options import DEFAULT_PLAN_WORK, AuditOptions
 from biotm.result import AuditResult, MitigationPlan, PlanItem
 
 __all__ = ["Candidate", "collect", "exhaustive_plan", "plan", "present_controls", "risk_of"]
@@ -256,15 +264,27 @@ def _plan(
     risk_before = planner.risk
     remaining = math.inf if budget_days is None else budget_days
     entries = [_Entry(c, planner.cost(c.controls)) for c in pool]
+    # The rule evaluations' work bound (`_rule_budget`): a dense model's candidates each re-check whole rules.
+    rule_budget = _rule_budget(planner.rules.size, options.plan_work)
+    unmeasured: set[int] = set()
+    rule_bound: set[int] = set()  # the part of `unmeasured` the rule work bound left out
     # (-gain per day, index, version): an entry pushed again leaves its older keys in the heap, skipped by version
     heap: list[tuple[float, int, int]] = []
-    # Round 0: rule gains are cheap and exact; where the attack stage could change, the risk of the routes
-    # through the candidate's places bounds its part, measured exactly when the entry reaches the top.
-    report_every = max(1, len(entries) // 50)
-    for index, entry in enumerate(entries):
-        if index % report_every == 0:
-            step(f"planning: {index}/{len(entries)} candidates")
-        _bound(planner, entry, 0)
+    # Round 0: every candidate gets a cheap upper bound, then, best bound per day first while the work bound
+    # allows, its exact rule gain; where the attack stage could change, the risk of the routes through the
+    # candidate's places bounds its part, measured exactly when the entry reaches the top.
+    for entry in entries:
+        _rough(planner, entry)
+    order = sorted(
+        (i for i, e in enumerate(entries) if e.gain > EPSILON), key=lambda i: (-entries[i].gain / entries[i].cost, i)
+    )
+    report_every = max(1, len(order) // 50)
+    for count, index in enumerate(order):
+        if count % report_every == 0:
+            step(f"planning: {count}/{len(order)} candidates")
+        entry = entries[index]
+        if planner.rules.work < rule_budget / 2:  # half for the rounds: each commit makes its neighbours stale
+            _bound(planner, entry, 0)
         if entry.gain > EPSILON:
             heap.append((-entry.gain / entry.cost, index, entry.version))
     heapq.heapify(heap)
@@ -280,13 +300,16 @@ def _plan(
     # The audit and the set-up (rule state, candidates, first bounds) grow with the model too: charged first.
     places = len(graph.elements) + len(graph.flows)
     runs = math.inf if options.plan_work is None else max(0, options.plan_work - SETUP_RUNS * places) // max(places, 1)
-    unmeasured: set[int] = set()
     while heap and len(items) < max_items:
         _, index, version = heapq.heappop(heap)
         entry = entries[index]
         if version != entry.version:
             continue
         if entry.fresh != round_:
+            if planner.rules.work >= rule_budget:
+                unmeasured.add(index)  # its rule gain is not known for this round, and is never estimated
+                rule_bound.add(index)
+                continue
             # Re-bound first: cheap, and exact without a re-run when the attack stage cannot move (most of a
             # national model's 200 encryption candidates on shop uplinks, stale only because rounds passed).
             _bound(planner, entry, round_)
@@ -317,7 +340,10 @@ def _plan(
         grown = planner.attack.raised(near, routes, reached)
         for again in sorted({i for place in grown for i in by_place.get(place, ())}):
             raised = entries[again]
-            _bound(planner, raised, round_)
+            if planner.rules.work < rule_budget:
+                _bound(planner, raised, round_)
+            else:
+                _rough(planner, raised)
             raised.version += 1
             if raised.gain > EPSILON:
                 heapq.heappush(heap, (-raised.gain / raised.cost, again, raised.version))
@@ -328,7 +354,8 @@ def _plan(
     # Sums of the same findings in another file order differ in the last bits: report them steadied.
     risk_before, risk_after = _steady(risk_before), _steady(planner.risk)
     left = ({i for _, i, v in heap if v == entries[i].version} | over_budget) - unmeasured
-    bounded = (planner.attack.runs, places, options.plan_work, len(unmeasured), len(pool)) if unmeasured else None
+    audits = planner.rules.work / max(planner.rules.size, 1)
+    bounded = (planner.attack.runs, places, options.plan_work, len(unmeasured), len(pool), len(rule_bound), audits)
     return MitigationPlan(
         method="greedy by risk removed per person-day; every gain measured exactly (incremental re-analysis)",
         budget_days=budget_days,
@@ -339,7 +366,8 @@ def _plan(
         items=items,
         candidates=len(pool),
         stopped=stopped(
-            len(items), max_items, len(left), len(over_budget), planner.risk, budget_days, remaining, bounded
+            len(items), max_items, len(left), len(over_budget), planner.risk, budget_days, remaining,
+            bounded if unmeasured else None,
         ) + owed_by_law(result, items),
         superseded=superseded(result, items),
     )
@@ -391,6 +419,23 @@ def _bound(planner: _Planner, entry: _Entry, round_: int) -> None:
         entry.gain, entry.fresh = gain + attack_bound, -1
     else:
         entry.gain, entry.fresh, entry.outcome = gain, round_, None
+
+
+def _rough(planner: _Planner, entry: _Entry) -> None:
+    """An upper bound of the entry's gain now without evaluating a rule (`RuleState.upper`): it orders the
+    candidates for the work bound, and stands in the heap until the entry's turn to be measured."""
+    extra = planner.extra(entry.candidate)
+    attack_bound = planner.attack.bound(extra) if planner.attack.can_change(extra) else 0.0
+    entry.gain, entry.fresh = planner.rules.upper(extra) + attack_bound, -1
+    entry.cost = planner.cost(extra) if extra else entry.cost
+
+
+def _rule_budget(size: int, plan_work: int | None) -> float:
+    """The rule evaluations a plan may spend (`RuleState.work`): RULE_WORK_AUDITS times what the audit's rule
+    checks cost, plus RULE_WORK_FLOOR, scaled with --plan-work; no bound when it is 0."""
+    if plan_work is None:
+        return math.inf
+    return (RULE_WORK_FLOOR + RULE_WORK_AUDITS * size) * plan_work / DEFAULT_PLAN_WORK
 
 
 def full_risk_with(loaded: LoadedModel, placed: list[Placed], rerun: Callable[[LoadedModel], AuditResult]) -> float:
