@@ -22,7 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from biotm.analysis.mitigation import exhaustive_plan
+from biotm.analysis.plan_reference import exhaustive_plan
 from biotm.analysis.stage import analyze_attacks
 from biotm.graph import build_graph
 from biotm.model.loader import load_model

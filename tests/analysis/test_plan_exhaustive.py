@@ -20,7 +20,8 @@ from strategies import load_dict, models
 from support import QUIET, run
 
 from biotm.analysis.exposure import rule_reported
-from biotm.analysis.mitigation import Candidate, _bound, _Entry, _Planner, collect, exhaustive_plan
+from biotm.analysis.mitigation import Candidate, _bound, _Entry, _Planner, collect
+from biotm.analysis.plan_reference import exhaustive_plan
 from biotm.analysis.stage import analyze_attacks
 from biotm.graph import build_graph
 from biotm.model.loader import LoadedModel, load_model

@@ -20,16 +20,13 @@ from dataclasses import dataclass, field
 
 from biotm.analysis.candidates import (
     Candidate,
-    Kind,
     Placed,
     cost_basis,
     cost_of,
-    fits,
-    group_obligations,
-    proposed_as,
 )
 from biotm.analysis.incremental import RuleState
 from biotm.analysis.incremental_attack import AttackOutcome, AttackState, lowered
+from biotm.analysis.plan_pool import collect, present_controls
 from biotm.analysis.plan_wording import (
     RULE_WORK_AUDITS,
     RULE_WORK_FLOOR,
@@ -40,82 +37,18 @@ from biotm.analysis.plan_wording import (
     why,
 )
 from biotm.analysis.risk import CHAIN_RULE, OPEN, risk_of
-from biotm.analysis.stage import EXPOSURE_RULE, AttackAnalysis, authorized
+from biotm.analysis.stage import EXPOSURE_RULE, AttackAnalysis
 from biotm.graph import SystemGraph
-from biotm.model.controls import SECOND_FACTOR
 from biotm.model.loader import LoadedModel
 from biotm.options import DEFAULT_PLAN_WORK, AuditOptions
 from biotm.result import AuditResult, MitigationPlan, PlanItem
 
-__all__ = ["Candidate", "collect", "exhaustive_plan", "plan", "present_controls", "risk_of"]
+__all__ = ["Candidate", "collect", "plan", "present_controls", "risk_of"]
 
 #: Items a plan lists at most unless told otherwise; the plan says when it stopped here.
 MAX_ITEMS = 20
 Progress = Callable[[str], None]
 EPSILON = 1e-9
-
-
-def present_controls(graph: SystemGraph) -> dict[str, set[str]]:
-    """Controls already at every element and flow id (a flow's `encrypted` and `authentication` count)."""
-    from biotm.analysis.paths import controls_of_flow
-
-    out = {e.id: set(e.controls) for e in graph.model.elements}
-    out.update({f.id: controls_of_flow(f) for f in graph.model.flows})
-    for controls in out.values():
-        if controls & SECOND_FACTOR:
-            controls |= SECOND_FACTOR  # one control to every check
-    return out
-
-
-def collect(graph: SystemGraph, result: AuditResult, analysis: AttackAnalysis | None) -> list[Candidate]:
-    """Every candidate worth trying, deduplicated, in a fixed order."""
-    found: dict[tuple[Placed, ...], tuple[str, Kind]] = {}
-    present = present_controls(graph)
-
-    def add(controls: tuple[Placed, ...], reason: str, kind: Kind = "single") -> None:
-        named = ((place, proposed_as(graph, place, control)) for place, control in controls)
-        wanted = {c for c in named if c[1] not in present.get(c[0], set())}
-        if not wanted or not all(fits(graph, place, control) for place, control in wanted):
-            return
-        key = tuple(sorted(wanted))
-        found.setdefault(key, (reason, kind if len(key) > 1 or kind == "cut" else "single"))
-
-    for finding in result.findings:
-        if finding.status not in OPEN or finding.rule in (EXPOSURE_RULE, CHAIN_RULE):
-            continue  # these two carry exact candidates below
-        places = [p for p in finding.places if p in graph.elements or p in graph.flows]
-        for control in finding.mitigations:
-            for place in places:
-                add(((place, control),), f"mitigates {finding.rule} at {place}")
-    for chain in result.chains:
-        for entry in chain.broken_by:
-            parts = tuple((p.split(":", 1)[0], p.split(":", 1)[1]) for p in entry.split("+"))
-            add(parts, f"breaks {chain.attacker} -> {chain.goal}", "set")
-    if analysis is not None:
-        # An exposure finding names its items in `data` (an open place lists several).
-        exposed = {d for f in result.findings if f.rule == EXPOSURE_RULE and f.status in OPEN for d in f.data}
-        for attacker in analysis.attackers:
-            allowed = authorized(analysis.attack_graph, attacker)
-            for data_id, leak in sorted(analysis.leaks[attacker.id].items()):
-                if data_id in exposed and data_id not in allowed:
-                    for missing in sorted({m for edge in leak.edges for m in edge.missing}):
-                        place, control = missing.split(":", 1)
-                        add(((place, control),), f"lowers {attacker.id}'s path to '{data_id}'")
-    group_obligations(graph, found)
-    if analysis is not None:
-        from biotm.analysis.mincut import min_cut  # networkx, only when there is an attack graph
-
-        cut = min_cut(analysis, result, graph.loaded)
-        if cut is not None:
-            members = tuple(
-                sorted({(p, proposed_as(graph, p, c)) for p, c in cut[0] if c not in present.get(p, set())})
-            )
-            if members in found:
-                # One control that every route passes is already a candidate: say that it is the cut.
-                found[members] = (cut[1], "cut")
-            else:
-                add(cut[0], cut[1], "cut")
-    return [Candidate(controls, reason, kind) for controls, (reason, kind) in sorted(found.items())]
 
 
 class _Missed(Exception):
@@ -373,35 +306,6 @@ def _plan(
     )
 
 
-def exhaustive_plan(
-    graph: SystemGraph,
-    result: AuditResult,
-    analysis: AttackAnalysis,
-    options: AuditOptions,
-    budget_days: float | None = None,
-    max_items: int = MAX_ITEMS,
-) -> list[PlanItem]:
-    """The reference the lazy `plan` must equal: every candidate measured exactly in every round, the best
-    ratio that fits taken (the first in candidate order on a tie). Slow by design: tests and benchmarks only."""
-    planner = _Planner(graph, result, analysis, options, defer=False)
-    entries = [_Entry(c, 1.0) for c in collect(graph, result, analysis)]
-    remaining = math.inf if budget_days is None else budget_days
-    items: list[PlanItem] = []
-    for round_ in range(max_items):
-        best: tuple[float, _Entry] | None = None
-        for entry in entries:
-            planner.measure(entry, round_)
-            if entry.gain > EPSILON and entry.cost <= remaining + EPSILON:
-                ratio = entry.gain / entry.cost
-                if best is None or ratio > best[0]:
-                    best = (ratio, entry)
-        if best is None:
-            break
-        items.append(planner.commit(best[1]))
-        remaining -= best[1].cost
-    return items
-
-
 def _steady(value: float) -> float:
     return round(value, 10)
 
@@ -436,10 +340,3 @@ def _rule_budget(size: int, plan_work: int | None) -> float:
     if plan_work is None:
         return math.inf
     return (RULE_WORK_FLOOR + RULE_WORK_AUDITS * size) * plan_work / DEFAULT_PLAN_WORK
-
-
-def full_risk_with(loaded: LoadedModel, placed: list[Placed], rerun: Callable[[LoadedModel], AuditResult]) -> float:
-    """The risk of a full re-audit with `placed` added: what the plan's numbers must equal."""
-    from biotm.analysis.whatif import with_controls
-
-    return risk_of(rerun(with_controls(loaded, placed)))
