@@ -15,12 +15,13 @@ from biotm.analysis import incremental
 from biotm.analysis.exposure import rule_reported
 from biotm.analysis.incremental import RuleState
 from biotm.analysis.mitigation import _rule_budget, collect
-from biotm.analysis.risk import CHAIN_RULE
+from biotm.analysis.plan_wording import PLAN_MAX_FINDINGS
+from biotm.analysis.risk import CHAIN_RULE, OPEN, risk_of
 from biotm.analysis.stage import EXPOSURE_RULE, analyze_attacks
 from biotm.cli import cli
 from biotm.graph import build_graph
 from biotm.model.loader import load_model
-from biotm.options import AuditOptions
+from biotm.options import DEFAULT_PLAN_WORK, AuditOptions
 
 ITEMS = ("face", "idn", "ph")
 
@@ -124,3 +125,21 @@ def test_the_bounded_plan_of_a_dense_model_is_deterministic(dense: Path) -> None
     assert first.exit_code == 0, first.output
     assert CliRunner().invoke(cli, args).output == first.output
     assert "Bounded: planned" in json.loads(first.output)["stopped"]
+
+
+def test_a_plan_whose_set_up_alone_exceeds_the_bound_is_not_made_and_says_why(dense: Path) -> None:
+    loaded = load_model(str(dense))
+    result = run(loaded)
+    open_findings = sum(1 for f in result.findings if f.status in OPEN)
+    work = DEFAULT_PLAN_WORK * (open_findings - 1) // PLAN_MAX_FINDINGS  # one finding too many
+    plan = run(loaded, plan=True, plan_work=work).plan
+    assert plan is not None and plan.items == [] and plan.candidates == 0
+    assert plan.stopped.startswith(f"not planned: the audit has {open_findings:,} open findings")
+    assert "raise --plan-work" in plan.stopped
+    assert plan.risk_before == plan.risk_after == round(risk_of(result), 10)
+    enough = run(loaded, plan=True, plan_work=work + DEFAULT_PLAN_WORK // PLAN_MAX_FINDINGS + 1).plan
+    assert enough is not None and enough.candidates > 0
+    terminal = CliRunner(env={"COLUMNS": "200"}).invoke(
+        cli, ["mitigate", str(dense), "--today", "2026-01-01", "--plan-work", str(work)]
+    )
+    assert terminal.exit_code == 0 and "No mitigation plan item: not planned:" in " ".join(terminal.output.split())

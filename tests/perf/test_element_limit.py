@@ -45,7 +45,7 @@ def test_the_flag_raises_the_limit(tmp_path: Path) -> None:
 
 
 def test_flows_are_bounded_per_allowed_element(tmp_path: Path) -> None:
-    allowed = 3 * FLOWS_PER_ELEMENT
+    allowed = int(3 * FLOWS_PER_ELEMENT)
     assert _validate(tmp_path, _model(3, allowed), "--max-elements", "3").exit_code == 0
     run = _validate(tmp_path, _model(3, allowed + 1), "--max-elements", "3")
     assert run.exit_code == 2 and "pass --max-elements 4" in run.output

@@ -59,6 +59,8 @@ def plan_section(result: AuditResult) -> RenderableType:
         f"Mitigation plan ({budget}): risk {plan.risk_before:.3f} -> {plan.risk_after:.3f} "
         f"for {plan.total_cost_days:g} person-days"
     )
+    if not plan.items and plan.stopped:  # an empty table says nothing; why there is no item does
+        return Text(f"{title}\nNo mitigation plan item: {plan.stopped}.")
     rows = [
         (
             str(item.rank),
