@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import click
 from rich.console import Console
@@ -21,6 +22,7 @@ from biotm.cli.common import (
     width_option,
     write_output,
 )
+from biotm.cli.diff_audits import BaseAudit
 from biotm.cli.progress import progress_bar, wanted
 from biotm.diff import compare, regressions
 from biotm.pipeline import AuditOptions, audit
@@ -56,13 +58,20 @@ def diff(
     columns = text_width(width, output)
     on = today or dt.date.today()
     show = wanted(base, fmt, output) or wanted(new, fmt, output)
-    results = []
+    models = []
     for path in (base, new):
-        with progress_bar(show) as step:  # one pass of the bar per model
+        with progress_bar(show) as step:
             step("loading the model")
-            loaded = load_or_fail(path, max_size_mb, input_format)
-            results.append(audit(loaded, AuditOptions(today=on, progress=step, groups=False)))
-    changes = compare(*results)
+            models.append(load_or_fail(path, max_size_mb, input_format))
+    options = AuditOptions(today=on, groups=False)
+    base_audit = BaseAudit(models[0], models[1], options)  # forks before the bar's thread starts
+    try:
+        with progress_bar(show) as step:  # the bar follows NEW's audit (and BASE's, when it runs here)
+            after = audit(models[1], replace(options, progress=step))
+            before = base_audit.result(progress=step)
+    finally:
+        base_audit.close()
+    changes = compare(before, after)
     if fmt == "terminal" and output is None:
         print_terminal(changes, Console(width=columns))
     elif fmt == "terminal":
