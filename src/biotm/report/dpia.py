@@ -33,9 +33,8 @@ class Block:
 
 def laws(result: AuditResult) -> set[str]:
     """Law keys the findings and the rules that ran cite (GDPR, PIPL, ...)."""
-    cited = {law_of(ref) for f in result.findings for ref in f.regulations}
-    return cited | {law_of(ref.id) for ref in result.regulations if ref.id in {r for f in result.findings
-                                                                               for r in f.regulations}}
+    refs = {ref for f in result.findings for ref in f.regulations}
+    return {law_of(ref) for ref in refs} | {law_of(ref.id) for ref in result.regulations if ref.id in refs}
 
 
 def _named(result: AuditResult, keys: list[str]) -> str:

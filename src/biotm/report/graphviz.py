@@ -24,6 +24,13 @@ TIMEOUT_S = 60
 #: Boxes Graphviz lays out; its time grows about cubically (600: 0.5 s, 1,000: 2.5 s, 10,000: past the timeout),
 #: so a larger diagram (`--full`) gets the built-in layout at once.
 GRAPHVIZ_MAX = 1000
+#: Flows per box Graphviz lays out at most (and 50 more): a dense random model's zone overview, 50 zones and the
+#: 2,450 flows between them, ran into the timeout; the built-in layout draws such a diagram at once.
+GRAPHVIZ_FLOWS_PER_BOX = 2.5
+
+
+def _too_large(diagram: Diagram) -> bool:
+    return len(diagram.nodes) > GRAPHVIZ_MAX or len(diagram.edges) > GRAPHVIZ_FLOWS_PER_BOX * len(diagram.nodes) + 50
 _COMMENT = re.compile(r"<!--.*?-->\n?", re.DOTALL)
 _EDGE_GROUP = re.compile(r'(<g id="[^"]*" class="edge ([^"]*)">)(.*?)(</g>)', re.DOTALL)
 #: Dash patterns by flow medium; the legend in report/svg.py names the same ones.
@@ -107,7 +114,7 @@ def _restyle(svg: str) -> str:
 def layout_svg(diagram: Diagram) -> str | None:
     """The `<svg>` Graphviz draws for `diagram` (no XML prolog, no comments), or None without Graphviz."""
     binary = dot_binary()
-    if binary is None or len(diagram.nodes) > GRAPHVIZ_MAX:
+    if binary is None or _too_large(diagram):
         return None
     try:
         run = subprocess.run([binary, "-Tsvg"], input=dot_source(diagram).encode("utf-8"), capture_output=True,
@@ -124,7 +131,7 @@ def layout_svg(diagram: Diagram) -> str | None:
 def layout_png(diagram: Diagram, dpi: int = 150) -> bytes | None:
     """The diagram as PNG (for the PDF report), or None without Graphviz."""
     binary = dot_binary()
-    if binary is None or len(diagram.nodes) > GRAPHVIZ_MAX:
+    if binary is None or _too_large(diagram):
         return None
     try:
         run = subprocess.run([binary, "-Tpng", f"-Gdpi={dpi}"], input=dot_source(diagram).encode("utf-8"),
