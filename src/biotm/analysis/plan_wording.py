@@ -88,7 +88,7 @@ RULE_WORK_AUDITS = 2
 #: Open findings a plan takes on at the default --plan-work (in proportion to it): its set-up costs about 140 µs
 #: of CPU per finding on top of the audit's 105 (a second rule pass, some 2 candidates per finding and their
 #: bounds), so 40,000 keep `biotm mitigate` near 15 s; the generated 10,000-element model has 25,500, a dense
-#: random one with 25,000 flows 87,000.
+#: random one with 25,000 flows 87,000 (22,000 are allowed by default: 75,000).
 PLAN_MAX_FINDINGS = 40_000
 RULE_WORK_FLOOR = 300_000
 

@@ -7,7 +7,8 @@ import datetime as dt
 import click
 
 from biotm.cli.common import load_or_fail, model_options, today_option, write_output
-from biotm.interop.otm import export_json
+from biotm.interop.otm import document_pieces
+from biotm.interop.otm import export as otm_document
 from biotm.pipeline import AuditOptions, audit
 
 
@@ -49,5 +50,7 @@ def export(
     loaded = load_or_fail(file, max_size_mb, input_format)
     result = None
     if findings and loaded.model.elements:
-        result = audit(loaded, AuditOptions(today=today or dt.date.today(), plan=plan))
-    write_output(export_json(loaded.model, result), output, inputs=[file])
+        result = audit(loaded, AuditOptions(today=today or dt.date.today(), plan=plan, groups=False))  # OTM: per place
+    document = otm_document(loaded.model, result)
+    del result  # the document holds what it needs; the audit's objects go before the writing starts
+    write_output(document_pieces(document), output, inputs=[file])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,8 +26,15 @@ DEFAULT_MAX_ELEMENTS = 10_000
 #: Flows allowed per allowed element (the bound is on the model's whole flow count, so a small diagram may be
 #: as dense as it likes): the generated national model and the pytm benchmark topology have 2 per element. At 4,
 #: a dense random 10,000-element model (40,000 flows, 125,000 findings) took 18 s to analyze on a quiet 2-core
-#: machine; at 2.5 (25,000 flows) it takes 9 s, `biotm diff` of two 15 s.
-FLOWS_PER_ELEMENT = 2.5
+#: machine and 27 s for a DPIA; at 2.5 its slowest command (an OTM export of 200 MB) took 15 s; 2.2 leave
+#: every command a margin under issue 18's 15 s (benchmarks/README.md, "dense models").
+FLOWS_PER_ELEMENT = 2.2
+_FLOWS_PER_TEN = 22  # the same, in integers: no rounding at the limit's edge
+
+
+def elements_for(flows: int) -> int:
+    """The fewest allowed elements whose flow bound admits `flows`."""
+    return -(-flows * 10 // _FLOWS_PER_TEN)
 
 
 @dataclass(frozen=True)
@@ -55,7 +61,7 @@ class Limits:
     @property
     def max_flows(self) -> int:
         """Flows of a model: FLOWS_PER_ELEMENT per element allowed."""
-        return int(FLOWS_PER_ELEMENT * self.max_elements)
+        return self.max_elements * _FLOWS_PER_TEN // 10
 
     @classmethod
     def chosen(
@@ -98,7 +104,7 @@ def over_count(data: Any, limits: Limits) -> tuple[str, int, str] | None:
         )
     count = len(flows) if isinstance(flows, list) else 0
     if count > limits.max_flows:
-        need = math.ceil(count / FLOWS_PER_ELEMENT)
+        need = elements_for(count)
         return "flows", limits.max_flows, (
             f"the model has {count:,} flows, over the limit of {limits.max_flows:,} ({FLOWS_PER_ELEMENT} per "
             f"element of --max-elements {limits.max_elements}): pass --max-elements {need} if it is really this large"
@@ -110,7 +116,7 @@ def elements_note(data: Any, limits: Limits) -> tuple[str | None, str]:
     """What `biotm generate` says of a model over `limits`' element or flow count (None if within it), and the
     `--max-elements N ` flag that lets it in ("" if none is needed)."""
     elements, flows = data.get("elements", []), data.get("flows", [])
-    needed = max(len(elements), math.ceil(len(flows) / FLOWS_PER_ELEMENT))
+    needed = max(len(elements), elements_for(len(flows)))
     if needed <= limits.max_elements:
         return None, ""
     note = (

@@ -37,9 +37,9 @@ LARGE_MODEL = 150
 #: flows, about cubic in elements (60: 2 s, 100: 6 s, 150: 19 s, 10,000 over ten minutes), so a larger one (up to
 #: LARGE_MODEL, or any with --full) gets one elbow per flow; Graphviz, when installed, draws the SVG itself.
 ROUTED_MAX = 100
-#: Flows a diagram routes at most (2.5 per routed element, as the model limits allow at scale): a dense random
-#: model's zone overview had 2,450 flows between 50 zones and took 150 s to route. Routing also stops, and the
-#: diagram gets elbows, after `diagram_route.ROUTE_STEPS` walk steps (about 10 s).
+#: Flows a diagram routes at most (2.5 per routed element, about the density the model limits allow at scale):
+#: a dense random model's zone overview had 2,450 flows between 50 zones and took 150 s to route. Routing also
+#: stops, and the diagram gets elbows, after `diagram_route.ROUTE_STEPS` walk steps (about 10 s).
 ROUTED_MAX_FLOWS = 250
 MAX_COLUMNS = 2  # element columns inside one zone: keeps wide models readable
 CHAR_W = 6.6  # average glyph width of the 12px sans-serif labels, for truncation

@@ -19,7 +19,7 @@ from typing import Any
 from biotm.interop.common import Draft, as_list, as_mapping, located, text_of
 from biotm.interop.otm.places import PlaceMapping
 from biotm.interop.otm.threats import ThreatMapping
-from biotm.interop.otm_export import BIOTM_KEY, LEGAL_SECTIONS, export, export_json
+from biotm.interop.otm_export import BIOTM_KEY, LEGAL_SECTIONS, document_pieces, export, export_json
 from biotm.model.parse import Limits
 from biotm.model.source import SourceMap
 
@@ -80,4 +80,4 @@ def convert(data: Any, source: SourceMap, limits: Limits) -> Draft:
     return _Importer(data, source).run()
 
 
-__all__ = ["convert", "detect", "export", "export_json"]
+__all__ = ["convert", "detect", "document_pieces", "export", "export_json"]
