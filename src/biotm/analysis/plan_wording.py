@@ -80,17 +80,18 @@ SETUP_RUNS = 9
 #: The plan's rule evaluations (`RuleState.work`: one per evaluation, per re-scored hit, per hit and read of a
 #: re-checked rule and per `RECHECK_PLACES` places of the model it walked) are bounded at RULE_WORK_FLOOR plus
 #: this many times what the audit's own rule checks cost (`RuleState.size`), scaled with --plan-work. A unit
-#: is a few microseconds. The exact plans of the generated models spend 240,000 units at 2,000 elements (under
-#: the floor) and 330,000 at 10,000 (under the floor and twice its 55,000); a dense random model's candidates
+#: is a few microseconds. The exact plans of the generated models spend 238,000 units at 2,000 elements (under
+#: the floor) and 263,000 at 10,000 (under the floor and twice its 55,000); a dense random model's candidates
 #: each re-check whole rules, which took minutes at 2,000 elements.
 RULE_WORK_AUDITS = 2
 
 #: Open findings a plan takes on at the default --plan-work (in proportion to it): its set-up costs about 140 µs
 #: of CPU per finding on top of the audit's 105 (a second rule pass, some 2 candidates per finding and their
-#: bounds), so 40,000 keep `biotm mitigate` near 15 s; the generated 10,000-element model has 25,500, a dense
-#: random one with 25,000 flows 87,000 (22,000 are allowed by default: 75,000).
-PLAN_MAX_FINDINGS = 40_000
-RULE_WORK_FLOOR = 300_000
+#: bounds), and an export or report of the plan 60 more, so 30,000 (and the rule bound above) keep `biotm export
+#: --plan` within 15 s on the densest models under it; the generated 10,000-element model has 25,500 and is
+#: planned in full, a dense random one with 22,000 flows (the default limit) has 75,000.
+PLAN_MAX_FINDINGS = 30_000
+RULE_WORK_FLOOR = 250_000
 
 
 def stopped(
