@@ -332,3 +332,37 @@ def shuffled(value: Any, rng: random.Random) -> Any:
         rng.shuffle(values)
         return values
     return value
+
+
+_DENSE_ITEMS = ("face", "idn", "ph")
+
+
+def random_dense_model(elements: int, flows: int, seed: int, zones: int = 8) -> dict[str, object]:
+    """Random zones, element kinds and flows carrying biometric and identity items: no two places alike, the
+    costliest shape per element for the rules and the plan (issue 18)."""
+    rnd = random.Random(seed)
+    jurisdictions = ("CN", "US-IL", "DE", "FR")
+    kept = [
+        {"id": f"z{i}", "owner": f"org{i % 3}", "jurisdiction": jurisdictions[i % 4], "internet_facing": i % 3 == 0}
+        for i in range(zones)
+    ]
+    out: list[dict[str, object]] = []
+    for i in range(elements):
+        kind = rnd.choice(("process", "store", "actor", "process"))
+        element: dict[str, object] = {"id": f"e{i}", "type": kind, "zone": f"z{rnd.randrange(zones)}"}
+        if kind == "store":
+            element["holds"] = rnd.sample(_DENSE_ITEMS, rnd.randint(1, 3))
+        if rnd.random() < 0.3:
+            element["controls"] = rnd.sample(["authentication", "access-control", "audit-logging"], 1)
+        out.append(element)
+    data = [
+        {"id": "face", "category": "biometric_sample", "modality": "face", "subjects": 1_000_000},
+        {"id": "idn", "category": "national_id", "subjects": 1_000_000},
+        {"id": "ph", "category": "phone_number", "subjects": 1_000_000},
+    ]
+    links = []
+    for i in range(flows):
+        source, target = rnd.sample(range(elements), 2)
+        links.append({"id": f"f{i}", "source": f"e{source}", "target": f"e{target}",
+                      "data": rnd.sample(_DENSE_ITEMS, rnd.randint(1, 2)), "encrypted": rnd.random() < 0.5})
+    return {"meta": {"name": "dense"}, "zones": kept, "elements": out, "data": data, "flows": links}

@@ -4,11 +4,11 @@ ends in bounded work with a plan that says it was bounded. Asserted by counting 
 from __future__ import annotations
 
 import json
-import random
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from strategies import random_dense_model
 from support import SCENARIO, run
 
 from biotm.analysis import incremental
@@ -23,43 +23,11 @@ from biotm.graph import build_graph
 from biotm.model.loader import load_model
 from biotm.options import DEFAULT_PLAN_WORK, AuditOptions
 
-ITEMS = ("face", "idn", "ph")
-
-
-def dense_model(elements: int, flows: int, seed: int) -> dict[str, object]:
-    """Random zones, element kinds and flows carrying biometric and identity items: no two places alike."""
-    rnd = random.Random(seed)
-    jurisdictions = ("CN", "US-IL", "DE", "FR")
-    zones = [
-        {"id": f"z{i}", "owner": f"org{i % 3}", "jurisdiction": jurisdictions[i % 4], "internet_facing": i % 3 == 0}
-        for i in range(8)
-    ]
-    out: list[dict[str, object]] = []
-    for i in range(elements):
-        kind = rnd.choice(("process", "store", "actor", "process"))
-        element: dict[str, object] = {"id": f"e{i}", "type": kind, "zone": f"z{rnd.randrange(8)}"}
-        if kind == "store":
-            element["holds"] = rnd.sample(ITEMS, rnd.randint(1, 3))
-        if rnd.random() < 0.3:
-            element["controls"] = rnd.sample(["authentication", "access-control", "audit-logging"], 1)
-        out.append(element)
-    data = [
-        {"id": "face", "category": "biometric_sample", "modality": "face", "subjects": 1_000_000},
-        {"id": "idn", "category": "national_id", "subjects": 1_000_000},
-        {"id": "ph", "category": "phone_number", "subjects": 1_000_000},
-    ]
-    links = []
-    for i in range(flows):
-        source, target = rnd.sample(range(elements), 2)
-        links.append({"id": f"f{i}", "source": f"e{source}", "target": f"e{target}",
-                      "data": rnd.sample(ITEMS, rnd.randint(1, 2)), "encrypted": rnd.random() < 0.5})
-    return {"meta": {"name": "dense"}, "zones": zones, "elements": out, "data": data, "flows": links}
-
 
 @pytest.fixture(scope="module")
 def dense(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("dense") / "dense.json"
-    path.write_text(json.dumps(dense_model(120, 480, seed=3)), encoding="utf-8")
+    path.write_text(json.dumps(random_dense_model(120, 480, seed=3)), encoding="utf-8")
     return path
 
 
