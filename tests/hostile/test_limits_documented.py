@@ -88,3 +88,22 @@ def test_the_path_chain_and_plan_bounds_are_documented_with_their_defaults_and_f
     plan = _table_row(text, "Mitigation plan")
     assert f"at most {MAX_ITEMS} items" in plan and f"stopped at the limit of {MAX_ITEMS} items" in plan
     assert f"`mitigate --max-items` ({items.type.min} to {_stated(items.type.max)})" in plan
+
+
+def test_the_density_bounds_are_documented_with_their_defaults() -> None:
+    from biotm.analysis.plan_wording import PLAN_MAX_FINDINGS, RULE_WORK_AUDITS, RULE_WORK_FLOOR
+    from biotm.cli.diff_audits import PARALLEL_MIN_ELEMENTS
+    from biotm.model.limits import FLOWS_PER_ELEMENT
+    from biotm.report.diagram_model import ROUTED_MAX, ROUTED_MAX_FLOWS
+    from biotm.report.diagram_route import ROUTE_STEPS
+    from biotm.report.graphviz import GRAPHVIZ_FLOWS_PER_BOX
+
+    text = SECURITY.read_text(encoding="utf-8")
+    assert f"{FLOWS_PER_ELEMENT} flows per element" in _table_row(text, "A large model")
+    diagram = _table_row(text, "A large or dense diagram")
+    assert f"up to {ROUTED_MAX} elements and {ROUTED_MAX_FLOWS} flows" in diagram
+    assert f"{_stated(ROUTE_STEPS)} grid steps" in diagram and f"{GRAPHVIZ_FLOWS_PER_BOX} flows per box" in diagram
+    plan = _table_row(text, "The plan's work")
+    assert f"more than {_stated(PLAN_MAX_FINDINGS)} open findings" in plan
+    assert f"rule work {_stated(RULE_WORK_FLOOR)} units + {RULE_WORK_AUDITS} audits" in plan
+    assert f"from {_stated(PARALLEL_MIN_ELEMENTS)} elements together" in _table_row(text, "`biotm diff` of two")
