@@ -4,6 +4,7 @@ ends in bounded work with a plan that says it was bounded. Asserted by counting 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -103,10 +104,13 @@ def test_a_plan_whose_set_up_alone_exceeds_the_bound_is_not_made_and_says_why(de
     plan = run(loaded, plan=True, plan_work=work).plan
     assert plan is not None and plan.items == [] and plan.candidates == 0
     assert plan.stopped.startswith(f"not planned: the audit has {open_findings:,} open findings")
-    assert "raise --plan-work" in plan.stopped
     assert plan.risk_before == plan.risk_after == round(risk_of(result), 10)
-    enough = run(loaded, plan=True, plan_work=work + DEFAULT_PLAN_WORK // PLAN_MAX_FINDINGS + 1).plan
+    named = re.search(r"--plan-work ([\d,]+) or more plans it", plan.stopped)
+    assert named is not None, plan.stopped
+    needed = int(named.group(1).replace(",", ""))
+    enough = run(loaded, plan=True, plan_work=needed).plan  # the bound the message names is enough
     assert enough is not None and enough.candidates > 0
+    assert run(loaded, plan=True, plan_work=needed - 1).plan.candidates == 0  # type: ignore[union-attr]
     terminal = CliRunner(env={"COLUMNS": "200"}).invoke(
         cli, ["mitigate", str(dense), "--today", "2026-01-01", "--plan-work", str(work)]
     )

@@ -26,14 +26,16 @@ def _diff(fmt: str) -> str:
 
 def _counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Count the BASE audits this process runs itself (a child's count stays in the child)."""
+    import biotm.cli.diff_cmd as diff_cmd
+
     here: list[int] = []
-    original = diff_audits.audit
+    original = diff_cmd.audit
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         here.append(1)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(diff_audits, "audit", counted)
+    monkeypatch.setattr(diff_cmd, "audit", counted)  # the audit diff runs for both models
     return here
 
 
@@ -42,10 +44,10 @@ def test_the_forked_base_audit_gives_the_same_diff_as_one_process(fmt: str, monk
     here = _counting(monkeypatch)
     monkeypatch.setattr(diff_audits, "PARALLEL_MIN_ELEMENTS", 10**9)
     alone = _diff(fmt)
-    assert len(here) == 1
+    assert len(here) == 2  # BASE and NEW, here
     monkeypatch.setattr(diff_audits, "PARALLEL_MIN_ELEMENTS", 0)
     assert _diff(fmt) == alone
-    assert len(here) == 1  # the second diff's BASE was audited by the child
+    assert len(here) == 3  # the second diff's NEW here, its BASE in the child
     assert '"new_findings"' in alone or "new" in alone
 
 
@@ -60,4 +62,4 @@ def test_a_child_that_dies_leaves_the_audit_to_this_process(monkeypatch: pytest.
     monkeypatch.setattr(diff_audits, "PARALLEL_MIN_ELEMENTS", 0)
     monkeypatch.setattr(diff_audits, "_child", dies)
     assert _diff("json") == alone
-    assert len(here) == 1
+    assert len(here) == 2  # NEW, then BASE when the child sent nothing

@@ -181,7 +181,7 @@ def plan(
         return MitigationPlan(
             method="not planned", budget_days=budget_days, total_cost_days=0.0, total_risk_removed=0.0,
             risk_before=risk, risk_after=risk, items=[], candidates=0,
-            stopped=not_planned(open_findings, int(most), options.plan_work),
+            stopped=not_planned(open_findings, int(most), options.plan_work, DEFAULT_PLAN_WORK),
         )
     # The audit's objects (a million at 10k) frozen, the collector walks only the plan's own (2 to 4 s at 10k).
     gc.freeze()

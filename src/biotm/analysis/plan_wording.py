@@ -115,10 +115,11 @@ def stopped(
         why = f"stopped by the work bound: {risk:.3f} risk left"  # not "no candidate removes more risk"
     left_out = f"{unmeasured} whose gain needs an attack-stage re-run were left out after {runs} re-runs"
     if by_rules:
+        others = unmeasured - by_rules
+        attack = f" and {others} whose gain needs an attack-stage re-run" if others else ""
         left_out = (
             f"{by_rules} whose rule gain needs more re-evaluation than the bound allows (rule re-evaluation worth "
-            f"{audits:.1f} audits spent) and {unmeasured - by_rules} whose gain needs an attack-stage re-run were "
-            f"left out after {runs} re-runs"
+            f"{audits:.1f} audits spent){attack} were left out, after {runs} attack-stage re-runs"
         )
     return (
         f"{why}. Bounded: planned {candidates - unmeasured} of {candidates} candidates; {left_out} of the "
@@ -127,12 +128,14 @@ def stopped(
     )
 
 
-def not_planned(open_findings: int, most: int, work: int | None) -> str:
-    """Why a model's plan was not made: its set-up alone would exceed the work bound."""
+def not_planned(open_findings: int, most: int, work: int | None, default_work: int) -> str:
+    """Why a model's plan was not made: its set-up alone would exceed the work bound; and the bound that would
+    make it."""
+    needed = -(-open_findings * default_work // PLAN_MAX_FINDINGS)
     return (
         f"not planned: the audit has {open_findings:,} open findings, over the {most:,} a plan takes on within the "
         f"work bound (--plan-work {work or 0:,}; the plan's set-up grows with the findings, docs/mitigation.md); "
-        f"raise --plan-work (5 per open finding), or 0 for no bound"
+        f"--plan-work {needed:,} or more plans it (slowly), 0 for no bound"
     )
 
 

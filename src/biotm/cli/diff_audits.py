@@ -25,15 +25,24 @@ from biotm.result import AuditResult
 #: Elements of the two models together from which the base audit runs in a second process: below it the
 #: fork and the pickled result cost more than they save.
 PARALLEL_MIN_ELEMENTS = 2_000
+Audit = Callable[[LoadedModel, AuditOptions], AuditResult]
 
 
 class BaseAudit:
     """The audit of BASE: started in a forked child at once when `parallel` (None: by size and platform), else
     run in this process when its result is asked for. Start it before any thread (a progress bar) runs."""
 
-    def __init__(self, base: LoadedModel, new: LoadedModel, options: AuditOptions, parallel: bool | None = None):
+    def __init__(
+        self,
+        base: LoadedModel,
+        new: LoadedModel,
+        options: AuditOptions,
+        parallel: bool | None = None,
+        run: Audit = audit,
+    ):
         self.base = base
         self.options = replace(options, progress=None)
+        self.run = run  # the caller's audit, so that both models are audited by the same function
         if parallel is None:
             size = len(base.model.elements) + len(new.model.elements)
             parallel = size >= PARALLEL_MIN_ELEMENTS and _can_fork()
@@ -42,7 +51,7 @@ class BaseAudit:
         if parallel:
             context = multiprocessing.get_context("fork")
             self._receiving, sending = context.Pipe(duplex=False)
-            self._child = context.Process(target=_child, args=(sending, base, self.options), daemon=True)
+            self._child = context.Process(target=_child, args=(sending, base, self.options, run), daemon=True)
             self._child.start()
             sending.close()
 
@@ -60,7 +69,7 @@ class BaseAudit:
                 self.close()
         if received is not None:
             return received
-        return audit(self.base, replace(self.options, progress=progress))
+        return self.run(self.base, replace(self.options, progress=progress))
 
     def close(self) -> None:
         """Stop the child if it still runs (an error or Ctrl-C in this process)."""
@@ -74,11 +83,11 @@ class BaseAudit:
             self._child = None
 
 
-def _child(sending: Connection, loaded: LoadedModel, options: AuditOptions) -> None:
+def _child(sending: Connection, loaded: LoadedModel, options: AuditOptions, run: Audit) -> None:
     """Audit in the forked child and send the result; an error sends nothing (the parent audits it again and
     reports what happens there)."""
     try:
-        payload = pickle.dumps(audit(loaded, options), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps(run(loaded, options), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # the parent repeats the audit in its own process and reports the error as usual
         sending.close()
         return

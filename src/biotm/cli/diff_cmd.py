@@ -64,7 +64,7 @@ def diff(
             step("loading the model")
             models.append(load_or_fail(path, max_size_mb, input_format))
     options = AuditOptions(today=on, groups=False)
-    base_audit = BaseAudit(models[0], models[1], options)  # forks before the bar's thread starts
+    base_audit = BaseAudit(models[0], models[1], options, run=audit)  # forks before the bar's thread starts
     try:
         with progress_bar(show) as step:  # the bar follows NEW's audit (and BASE's, when it runs here)
             after = audit(models[1], replace(options, progress=step))
