@@ -8,11 +8,9 @@ consumers; they are marked so that a re-import skips them (the audit derives the
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from typing import Any
 
-from biotm.interop.common import slug
+from biotm.interop.common import document_pieces, slug
 from biotm.model.controls import CONTROLS
 from biotm.model.schema import DataCategory, Element, ElementType, Model, Threat
 from biotm.result import AuditResult, Finding, TheftChain
@@ -212,34 +210,6 @@ def export(model: Model, result: AuditResult | None = None) -> dict[str, Any]:
 def export_json(model: Model, result: AuditResult | None = None) -> str:
     """The OTM document as JSON text, stable byte for byte."""
     return b"".join(document_pieces(export(model, result))).decode("utf-8")
-
-
-def document_pieces(document: dict[str, Any]) -> Iterator[bytes]:
-    """`document` as the UTF-8 pieces of its JSON text (that of `export_json`), about 1 MB at a time: a dense
-    model's 200 MB document was also held whole as text and as bytes (1.7 GB). Each entry of a top-level list
-    is dumped on its own and indented to its depth, which gives the very text of one `json.dumps(indent=2)`."""
-
-    def dumped(value: object, depth: int) -> str:
-        return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + "  " * depth)
-
-    batch: list[str] = ["{"]
-    size = 0
-    for number, (key, value) in enumerate(document.items()):
-        batch.append(f"{',' if number else ''}\n  {json.dumps(key, ensure_ascii=False)}: ")
-        if not isinstance(value, list) or not value:
-            batch.append(dumped(value, 1))
-            continue
-        batch.append("[")
-        for index, entry in enumerate(value):
-            text = dumped(entry, 2)
-            batch.append(f"{',' if index else ''}\n    {text}")
-            size += len(text)
-            if size >= 1 << 20:
-                yield "".join(batch).encode("utf-8")
-                batch, size = [], 0
-        batch.append("\n  ]")
-    batch.append("\n}\n" if document else "}\n")
-    yield "".join(batch).encode("utf-8")
 
 
 

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from biotm.interop.common import Draft, as_list, as_mapping, located, text_of
+from biotm.interop.common import Draft, as_list, as_mapping, document_pieces, located, text_of
 from biotm.interop.otm.places import PlaceMapping
 from biotm.interop.otm.threats import ThreatMapping
-from biotm.interop.otm_export import BIOTM_KEY, LEGAL_SECTIONS, document_pieces, export, export_json
+from biotm.interop.otm_export import BIOTM_KEY, LEGAL_SECTIONS, export, export_json
 from biotm.model.parse import Limits
 from biotm.model.source import SourceMap
 
