@@ -202,11 +202,7 @@ class RuleState:
     def _evaluate(self, placed: list[Placed]) -> list[tuple[int, _RuleRun | None, Rescored]]:
         """Per touched rule: a re-checked run (its check read a changed place) or the re-scored hits."""
         places = {place for place, _ in placed}
-        added: dict[str, set[str]] = defaultdict(set)
-        for place, control in placed:
-            added[place].add(control)
-        # mfa and second-factor are one control to every rule: adding one changes what a test of either sees
-        changed = {place: self.ctx.widened(frozenset(names)) for place, names in added.items()}
+        changed = self._changes(placed)
         all_changed = frozenset().union(*changed.values())
         one = next(iter(changed)) if len(changed) == 1 else None
         out: list[tuple[int, _RuleRun | None, Rescored]] = []
@@ -251,6 +247,14 @@ class RuleState:
             self._restore(saved)
         return out
 
+    def _changes(self, placed: list[Placed]) -> dict[str, frozenset[str]]:
+        """Per place, the controls `placed` adds there as the rules see them: mfa and second-factor are one
+        control to every rule, so adding one changes what a test of either sees."""
+        added: dict[str, set[str]] = defaultdict(set)
+        for place, control in placed:
+            added[place].add(control)
+        return {place: self.ctx.widened(frozenset(names)) for place, names in added.items()}
+
     def _runs_at(self, places: set[str]) -> list[int]:
         """The rules whose check read one of `places` or that have a hit with a control place there, in rule
         order: no other rule can see a control added there (a national model has a hundred rules and tens of
@@ -270,10 +274,7 @@ class RuleState:
         can lose all its open risk; any other only that of its open hits at the places where a control it
         weighs is added. Costs one pass over those hits (what orders a dense model's candidates for the bound)."""
         places = {place for place, _ in placed}
-        changed: dict[str, set[str]] = defaultdict(set)
-        for place, control in placed:
-            changed[place].add(control)
-        widened = {place: self.ctx.widened(frozenset(names)) for place, names in changed.items()}
+        widened = self._changes(placed)
         bound = 0.0
         for number in self._runs_at(places):
             run = self.runs[number]

@@ -28,12 +28,12 @@ from biotm.analysis.incremental import RuleState
 from biotm.analysis.incremental_attack import AttackOutcome, AttackState, lowered
 from biotm.analysis.plan_pool import collect, present_controls
 from biotm.analysis.plan_wording import (
-    PLAN_MAX_FINDINGS,
     RULE_WORK_AUDITS,
     RULE_WORK_FLOOR,
     SETUP_RUNS,
     not_planned,
     owed_by_law,
+    plan_findings_bound,
     stopped,
     superseded,
     why,
@@ -173,15 +173,14 @@ def plan(
     progress: Progress | None = None,
 ) -> MitigationPlan:
     """The greedy plan within `budget_days` (None: no limit) and `max_items`, every gain exact."""
-    most = math.inf if options.plan_work is None else PLAN_MAX_FINDINGS * options.plan_work / DEFAULT_PLAN_WORK
     open_findings = sum(1 for f in result.findings if f.status in OPEN)
-    if open_findings > most:
+    if open_findings > plan_findings_bound(options.plan_work):
         # The set-up alone (a second rule pass, the candidates and their bounds) would exceed the work bound.
         risk = _steady(risk_of(result))
         return MitigationPlan(
             method="not planned", budget_days=budget_days, total_cost_days=0.0, total_risk_removed=0.0,
             risk_before=risk, risk_after=risk, items=[], candidates=0,
-            stopped=not_planned(open_findings, int(most), options.plan_work, DEFAULT_PLAN_WORK),
+            stopped=not_planned(open_findings, options.plan_work),
         )
     # The audit's objects (a million at 10k) frozen, the collector walks only the plan's own (2 to 4 s at 10k).
     gc.freeze()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 
 from biotm.analysis.risk import CHAIN_RULE, OPEN, chain_weight
 from biotm.legal.scope import REQUIRED_BY
 from biotm.model.controls import CONTROLS, SECOND_FACTOR
+from biotm.options import DEFAULT_PLAN_WORK
 from biotm.result import AuditResult, PlanItem, TheftChain
 
 __all__ = ["SUPERSEDED_SHOWN", "owed_by_law", "stopped", "superseded", "why"]
@@ -128,12 +130,19 @@ def stopped(
     )
 
 
-def not_planned(open_findings: int, most: int, work: int | None, default_work: int) -> str:
+def plan_findings_bound(work: int | None) -> float:
+    """The open findings a plan takes on within the work bound `work` (None: no bound): PLAN_MAX_FINDINGS at the
+    default, in proportion to it."""
+    return math.inf if work is None else PLAN_MAX_FINDINGS * work / DEFAULT_PLAN_WORK
+
+
+def not_planned(open_findings: int, work: int | None) -> str:
     """Why a model's plan was not made: its set-up alone would exceed the work bound; and the bound that would
     make it."""
-    needed = -(-open_findings * default_work // PLAN_MAX_FINDINGS)
+    needed = -(-open_findings * DEFAULT_PLAN_WORK // PLAN_MAX_FINDINGS)
     return (
-        f"not planned: the audit has {open_findings:,} open findings, over the {most:,} a plan takes on within the "
+        f"not planned: the audit has {open_findings:,} open findings, over the {int(plan_findings_bound(work)):,} "
+        f"a plan takes on within the "
         f"work bound (--plan-work {work or 0:,}; the plan's set-up grows with the findings, docs/mitigation.md); "
         f"--plan-work {needed:,} or more plans it (slowly), 0 for no bound"
     )

@@ -55,10 +55,6 @@ class BaseAudit:
             self._child.start()
             sending.close()
 
-    @property
-    def parallel(self) -> bool:
-        return self._child is not None
-
     def result(self, progress: Callable[[str], None] | None = None) -> AuditResult:
         """BASE's result: the child's, or (no child, or it died) audited here with `progress`."""
         received = None

@@ -212,7 +212,6 @@ def export_json(model: Model, result: AuditResult | None = None) -> str:
     return b"".join(document_pieces(export(model, result))).decode("utf-8")
 
 
-
 _INSTANCE_STATE = {"open": "exposed", "expired-acceptance": "exposed", "accepted": "accepted", "mitigated": "mitigated"}
 _IMPACT = {"critical": 90, "high": 70, "medium": 50, "low": 30, "info": 10}
 

@@ -27,10 +27,6 @@ GRAPHVIZ_MAX = 1000
 #: Flows per box Graphviz lays out at most (and 50 more): a dense random model's zone overview, 50 zones and the
 #: 2,450 flows between them, ran into the timeout; the built-in layout draws such a diagram at once.
 GRAPHVIZ_FLOWS_PER_BOX = 2.5
-
-
-def _too_large(diagram: Diagram) -> bool:
-    return len(diagram.nodes) > GRAPHVIZ_MAX or len(diagram.edges) > GRAPHVIZ_FLOWS_PER_BOX * len(diagram.nodes) + 50
 _COMMENT = re.compile(r"<!--.*?-->\n?", re.DOTALL)
 _EDGE_GROUP = re.compile(r'(<g id="[^"]*" class="edge ([^"]*)">)(.*?)(</g>)', re.DOTALL)
 #: Dash patterns by flow medium; the legend in report/svg.py names the same ones.
@@ -109,6 +105,11 @@ def _restyle(svg: str) -> str:
         return match.group(1) + body + match.group(4)
 
     return _EDGE_GROUP.sub(edge, svg)
+
+
+def _too_large(diagram: Diagram) -> bool:
+    """Past what Graphviz lays out in time: GRAPHVIZ_MAX boxes, or GRAPHVIZ_FLOWS_PER_BOX flows a box (and 50)."""
+    return len(diagram.nodes) > GRAPHVIZ_MAX or len(diagram.edges) > GRAPHVIZ_FLOWS_PER_BOX * len(diagram.nodes) + 50
 
 
 def layout_svg(diagram: Diagram) -> str | None:
