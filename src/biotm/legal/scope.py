@@ -40,21 +40,34 @@ def sensitive(law: str, item: DataItem) -> bool:
     return item.is_biometric
 
 
-def _matches(matter: str, law: str, item: DataItem) -> bool:
-    if matter == "biometric":
-        return item.is_biometric
-    if matter == "face":
-        return item.is_biometric and item.modality is Modality.FACE
-    return sensitive(law, item)
+#: What of a finding's data items decides an article's material scope: (any item, any biometric item, any
+#: face item, any item PIPL counts as sensitive).
+Matter = tuple[bool, bool, bool, bool]
 
 
-def covers(ref_id: str, items: Sequence[DataItem]) -> bool:
-    """Whether the article's subject matter includes one of `items` (no items: it cannot be ruled out)."""
+def matter_of(items: Sequence[DataItem]) -> Matter:
+    """The `Matter` of `items` (each article's subject matter is one of these: `MATTER`)."""
+    biometric = face = pipl = False
+    for item in items:
+        if item.is_biometric:
+            biometric = True
+            face = face or item.modality is Modality.FACE
+        pipl = pipl or sensitive("PIPL", item)
+    return bool(items), biometric, face, pipl
+
+
+def covered(ref_id: str, matter: Matter) -> bool:
+    """Whether the article's subject matter includes data of `matter` (no items: it cannot be ruled out)."""
     law = law_of(ref_id)
-    matter = MATTER.get(ref_id) or MATTER.get(law)
-    if matter is None or not items:
+    subject = MATTER.get(ref_id) or MATTER.get(law)
+    any_item, biometric, face, pipl = matter
+    if subject is None or not any_item:
         return True
-    return any(_matches(matter, law, item) for item in items)
+    if subject == "biometric":
+        return biometric
+    if subject == "face":
+        return face
+    return pipl if law == "PIPL" else biometric  # `sensitive`: GDPR's special data are the biometric
 
 
 def required_by_law(graph: SystemGraph, item_id: str, trail: frozenset[str] = frozenset()) -> bool:
@@ -119,6 +132,8 @@ def subject_places(graph: SystemGraph) -> dict[str, frozenset[str]]:
 
 #: (jurisdictions of a finding's places, jurisdictions of its exporting side).
 PlaceScope = tuple[frozenset[str], frozenset[str]]
+#: (where the data's people are, the data's `Matter`, every face item among them processed by legal duty).
+DataScope = tuple[frozenset[str], Matter, bool]
 
 
 class Citations:
@@ -132,6 +147,10 @@ class Citations:
         #: Per element: its zone's jurisdiction.
         self._at = {e.id: graph.zone_of(e.id).jurisdiction for e in graph.model.elements}
         self._memo: dict[tuple[object, ...], list[str]] = {}
+        self._data_scopes: dict[tuple[str, ...], DataScope] = {}
+        self._shared_data_scopes: dict[DataScope, DataScope] = {}
+        #: Per face item: whether a named law requires its processing (`required_by_law`).
+        self._required: dict[str, bool] = {}
 
     def places(self, places: tuple[str, ...]) -> PlaceScope:
         """(jurisdictions of a finding's places, jurisdictions of its exporting side)."""
@@ -167,7 +186,16 @@ class Citations:
     def _mandated(self, items: Sequence[DataItem]) -> bool:
         """Every face item of the finding is processed because a named law requires it."""
         faces = [d for d in items if d.is_biometric and d.modality is Modality.FACE]
-        return bool(faces) and all(required_by_law(self.graph, d.id) for d in faces)
+        if not faces:
+            return False
+        known = self._required
+        for item in faces:
+            required = known.get(item.id)
+            if required is None:
+                required = known[item.id] = required_by_law(self.graph, item.id)
+            if not required:
+                return False
+        return True
 
     def subjects(self, data: Iterable[str]) -> frozenset[str]:
         if self._subjects is None:
@@ -175,16 +203,27 @@ class Citations:
         known = self._subjects
         return frozenset().union(*(known.get(d, frozenset()) for d in data))
 
+    def data_scope(self, data: Sequence[str]) -> DataScope:
+        """What of `data` decides which articles apply (one shared object per distinct scope)."""
+        key = tuple(data)
+        found = self._data_scopes.get(key)
+        if found is None:
+            items = [self.graph.data[d] for d in data if d in self.graph.data]
+            computed = (self.subjects(data), matter_of(items), self._mandated(items))
+            found = self._data_scopes[key] = self._shared_data_scopes.setdefault(computed, computed)
+        return found
+
     def cite(self, ids: Iterable[str], scope: PlaceScope, data: Sequence[str]) -> list[str]:
         """The ids (catalogue order, unknown ids kept for the engine to warn about) that apply."""
         wanted = tuple(ids)
-        key = (wanted, scope, tuple(data))
+        # Keyed by what of the data decides, not by the data: a model whose flows carry many distinct
+        # combinations of items has few distinct scopes of them.
+        subjects, matter, mandated = data_scope = self.data_scope(data)
+        key = (wanted, scope, data_scope)
         cited = self._memo.get(key)
         if cited is not None:
             return cited
         where, exporters = scope
-        subjects = self.subjects(data)
-        items = [self.graph.data[d] for d in data if d in self.graph.data]
         kept: list[str] = []
         for ref_id in dict.fromkeys(wanted):
             if ref_id not in CATALOG:
@@ -192,9 +231,9 @@ class Citations:
                 continue
             law = law_of(ref_id)
             places = exporters if ref_id in TRANSFER_IDS else where
-            if ref_id in YIELDS_TO_LAW and self._mandated(items):
+            if ref_id in YIELDS_TO_LAW and mandated:
                 continue
-            if applies(law, places, subjects) and covers(ref_id, items):
+            if applies(law, places, subjects) and covered(ref_id, matter):
                 kept.append(ref_id)
         cited = self._memo[key] = ordered(kept)
         return cited

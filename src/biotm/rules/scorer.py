@@ -12,7 +12,7 @@ from typing import Any
 
 from biotm.legal.scope import Citations, PlaceScope
 from biotm.result import Factor, Finding, finding_id, trusted_finding
-from biotm.rules.base import KIT_PARTS, Hit, Rule, RuleContext, kit_parts, max_subjects
+from biotm.rules.base import KIT_PARTS, Hit, Rule, RuleContext, kit_role, max_subjects
 from biotm.rules.fitting import Proposals
 from biotm.rules.registry import BUILTIN_FAMILIES
 from biotm.scoring import CONTROL_EFFECT, impact, likelihood, severity
@@ -97,6 +97,8 @@ class Scorer:
         self._element_flags: dict[str, tuple[bool, bool, frozenset[str]]] = {}
         self._flow_flags: dict[str, tuple[bool, bool]] = {}
         self._data: dict[tuple[str, ...], list[str]] = {}
+        #: Per data item: its identity-kit role (`kit_role` reads its words when its category is generic).
+        self._kit_roles: dict[str, str | None] = {}
         self._location_of = ctx.graph.loaded.location_of
         self._element_controls = ctx.element_control_sets
         self._flow_controls = ctx.flow_control_sets
@@ -113,7 +115,13 @@ class Scorer:
         )
         if key not in self._impacts:
             items = self.ctx.items(data)
-            parts = kit_parts(item for item in items if item.subjects > 1)
+            roles = self._kit_roles
+            parts: set[str | None] = set()
+            for item in items:
+                if item.subjects > 1:
+                    if item.id not in roles:
+                        roles[item.id] = kit_role(item)
+                    parts.add(roles[item.id])
             self._impacts[key] = impact(
                 items,
                 subjects=hit.subjects if hit.subjects is not None else max_subjects(items),
