@@ -166,3 +166,20 @@ def test_any_valid_model_round_trips_through_otm(which: str, raw: dict[str, Any]
     jsonschema.validate(document, _otm_schema(which))
     again = convert(document, SourceMap("model.otm.json"), Limits()).loaded().model
     assert _canonical(again) == _canonical(original)
+
+
+def test_export_text_is_the_indented_dump_of_its_document() -> None:
+    """The streamed, pydantic-core-encoded pieces spell what `json.dumps(indent=2, ensure_ascii=False)` spells
+    of the whole document, escapes and non-ASCII text included (a change of encoder must not change a byte)."""
+    from biotm.interop.otm import document_pieces
+
+    document = {
+        "name": "a\x1b[31m \u2028\u0085\x7f\t\n\"\\/ é 中",
+        "empty": [],
+        "nested": {"k\x00": [1.5, 0.1, 1e16, -0.0, {}, [], None, True, 2**70]},
+        "components": [{"id": f"c{i}", "tags": ["x" * 50] * 40, "risk": i / 7} for i in range(3000)],
+        "last": [{"deep": [{"deeper": []}]}],
+    }
+    text = b"".join(document_pieces(document)).decode("utf-8")
+    assert text == json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    assert sum(1 for _ in document_pieces(document)) > 1  # streamed: about 1 MB a piece

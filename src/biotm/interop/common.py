@@ -9,12 +9,13 @@ in the user's file), or a commented biotm YAML file.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+import pydantic_core
 
 from biotm.interop.categories import guess_category
 from biotm.model.errors import ModelError, Problem
@@ -326,26 +327,31 @@ def mark_of(source: SourceMap, path: Path) -> Mark:
 def document_pieces(document: dict[str, Any]) -> Iterator[bytes]:
     """`document` as the UTF-8 pieces of its JSON text (that of `export_json`), about 1 MB at a time: a dense
     model's 200 MB document was also held whole as text and as bytes (1.7 GB). Each entry of a top-level list
-    is dumped on its own and indented to its depth, which gives the very text of one `json.dumps(indent=2)`."""
+    is dumped on its own and indented to its depth, which gives the very text of one indented dump.
 
-    def dumped(value: object, depth: int) -> str:
-        return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n" + "  " * depth)
+    pydantic-core's encoder writes what `json.dumps(indent=2, ensure_ascii=False)` writes (but for tiny
+    floats' exponents, `1e-7` for `1e-07`) eight times as fast: Python's indenting encoder is pure Python,
+    and it took half of a dense model's 14 s export."""
 
-    batch: list[str] = ["{"]
+    def dumped(value: object, depth: int) -> bytes:
+        return pydantic_core.to_json(value, indent=2).replace(b"\n", b"\n" + b"  " * depth)
+
+    batch: list[bytes] = [b"{"]
     size = 0
     for number, (key, value) in enumerate(document.items()):
-        batch.append(f"{',' if number else ''}\n  {json.dumps(key, ensure_ascii=False)}: ")
+        batch.append(b"," if number else b"")
+        batch.append(b"\n  " + dumped(key, 0) + b": ")
         if not isinstance(value, list) or not value:
             batch.append(dumped(value, 1))
             continue
-        batch.append("[")
+        batch.append(b"[")
         for index, entry in enumerate(value):
             text = dumped(entry, 2)
-            batch.append(f"{',' if index else ''}\n    {text}")
+            batch.append((b",\n    " if index else b"\n    ") + text)
             size += len(text)
             if size >= 1 << 20:
-                yield "".join(batch).encode("utf-8")
+                yield b"".join(batch)
                 batch, size = [], 0
-        batch.append("\n  ]")
-    batch.append("\n}\n" if document else "}\n")
-    yield "".join(batch).encode("utf-8")
+        batch.append(b"\n  ]")
+    batch.append(b"\n}\n" if document else b"}\n")
+    yield b"".join(batch)
