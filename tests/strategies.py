@@ -366,3 +366,31 @@ def random_dense_model(elements: int, flows: int, seed: int, zones: int = 8) -> 
         links.append({"id": f"f{i}", "source": f"e{source}", "target": f"e{target}",
                       "data": rnd.sample(_DENSE_ITEMS, rnd.randint(1, 2)), "encrypted": rnd.random() < 0.5})
     return {"meta": {"name": "dense"}, "zones": kept, "elements": out, "data": data, "flows": links}
+
+
+def random_wide_model(elements: int, flows: int, per_flow: int, items: int, seed: int) -> dict[str, object]:
+    """Random flows each carrying `per_flow` of `items` data items of five kinds: every element sees its own
+    combination of data, so no two findings share a score or a report group (issue 18's wide models)."""
+    rnd = random.Random(seed)
+    kinds = ("biometric_sample", "national_id", "phone_number", "biometric_template", "contact")
+    data: list[dict[str, object]] = []
+    for i in range(items):
+        item: dict[str, object] = {"id": f"d{i}", "category": kinds[i % 5], "subjects": 1_000_000}
+        if kinds[i % 5].startswith("biometric"):
+            item["modality"] = "face"
+        data.append(item)
+    zones = [{"id": f"z{i}", "owner": f"org{i % 7}", "jurisdiction": ("CN", "DE", "US-IL")[i % 3],
+              "internet_facing": i % 3 == 0} for i in range(50)]
+    out: list[dict[str, object]] = []
+    for i in range(elements):
+        kind = rnd.choice(("process", "store", "actor", "process"))
+        element: dict[str, object] = {"id": f"e{i}", "type": kind, "zone": f"z{rnd.randrange(50)}"}
+        if kind == "store":
+            element["holds"] = [f"d{j}" for j in rnd.sample(range(items), per_flow)]
+        out.append(element)
+    links = []
+    for i in range(flows):
+        source, target = rnd.sample(range(elements), 2)
+        links.append({"id": f"f{i}", "source": f"e{source}", "target": f"e{target}",
+                      "data": [f"d{j}" for j in rnd.sample(range(items), per_flow)]})
+    return {"meta": {"name": "wide"}, "zones": zones, "elements": out, "data": data, "flows": links}

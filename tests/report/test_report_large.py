@@ -159,3 +159,28 @@ def test_the_pdf_diagram_page_keeps_its_legend(big: AuditResult, tmp_path: Path)
     pages = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     page = next(p for p in pages.split("\f") if p.startswith("Data-flow diagram"))
     assert "Boxes are zones" in page
+
+
+def test_the_terminal_shows_the_worst_groups_of_a_model_whose_findings_do_not_group() -> None:
+    """A wide model's places each carry other data, so each finding is its own group: the terminal shows the
+    first TERMINAL_GROUPS (worst first) and says how to see the rest; --top still shows as many as asked."""
+    import json
+
+    from strategies import random_wide_model
+
+    from biotm.report import ReportOptions, grouping, terminal
+
+    model = random_wide_model(elements=300, flows=660, per_flow=4, items=60, seed=3)
+    result = audit(load_bytes(json.dumps(model).encode(), "wide.json"))
+    every = grouping.groups(result)
+    assert len(every) > terminal.TERMINAL_GROUPS
+
+    def heads(text: str) -> list[str]:
+        return [line for line in text.splitlines() if re.match(r"\[(critical|high|medium|low|info)\] ", line)]
+
+    text = terminal.render_with(result, ReportOptions(width=400))
+    assert len(heads(text)) == terminal.TERMINAL_GROUPS
+    assert f"The first {terminal.TERMINAL_GROUPS} of {len(every):,} groups, worst first: --top N shows more" in text
+    shown = heads(terminal.render_with(result, ReportOptions(width=400, top=len(every))))
+    assert len(shown) == len(every)
+    assert shown[: terminal.TERMINAL_GROUPS] == heads(text)  # the default shows the worst, in report order

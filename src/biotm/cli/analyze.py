@@ -59,7 +59,7 @@ from biotm.report import FORMATS, ReportOptions, renderer
 @click.option("--regulation", help="Also list findings grouped by article of this law (PIPL, GDPR, BIPA, …).")
 @click.option("--top", type=click.IntRange(min=1), default=None, metavar="N",
               help="Human-facing formats show only the first N finding groups, worst severity then risk first "
-                   "(JSON, SARIF, CSV keep all).")
+                   "(JSON, SARIF, CSV keep all) [default: all; 300 in the terminal].")
 @click.option("--summary-only", is_flag=True, help="Human-facing formats show the cover and summary only.")
 @model_options
 def analyze(

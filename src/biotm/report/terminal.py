@@ -173,11 +173,17 @@ def finding_tree(result: AuditResult, finding: Finding, group: grouping.FindingG
     return tree
 
 
+#: Finding groups a terminal report shows when --top does not say: a screen of trees is read from the top,
+#: and a model whose findings do not group (its places each carry other data) would print 300,000 lines
+#: in a minute. Every scenario and the generated national models have fewer groups.
+TERMINAL_GROUPS = 300
+
+
 #: Findings of one rule and cause at many alike places are one tree (report/grouping.py): a 2,000-element model
 #: has ~6,600 findings (90,000 lines) but about a hundred groups.
 def findings_section(result: AuditResult, top: int | None = None) -> Iterator[RenderableType]:
     every = grouping.groups(result)
-    shown = grouping.top_groups(every, top)
+    shown = grouping.top_groups(every, TERMINAL_GROUPS if top is None else top)
     for severity in SEVERITIES:
         members = [g for g in shown if g.lead.severity == severity]
         if not members:
@@ -190,8 +196,12 @@ def findings_section(result: AuditResult, top: int | None = None) -> Iterator[Re
                 line.append(_some([" > ".join(f.places) for f in group.findings]))
                 tree.add(line)
             yield tree
+    if len(shown) != len(every) and top is None:
+        yield Text(f"\nThe first {len(shown)} of {len(every):,} groups, worst first: --top N shows more, and -f html, "
+                   "markdown or json lists every finding in full.", style="dim")
+        return
     if len(shown) != len(every):
-        yield Text(f"\nThe first {len(shown)} of {len(every)} groups, worst first (--top).", style="dim")
+        yield Text(f"\nThe first {len(shown)} of {len(every):,} groups, worst first (--top).", style="dim")
     if any(g.grouped for g in shown):
         yield Text("\n-f html, markdown or json lists every finding in full.", style="dim")
 
