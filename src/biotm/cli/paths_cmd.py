@@ -45,7 +45,7 @@ def paths(
 ) -> None:
     """Show the K most likely attack paths from each attacker to each sensitive data item in FILE."""
     from biotm.analysis.attackers import attackers_for
-    from biotm.analysis.stage import analyze_attacks, attack_paths
+    from biotm.analysis.stage import PATHS_K_PAIRS, analyze_attacks, attack_paths
 
     fmt = chosen_format(fmt, output, FORMATS, "terminal")
     columns = text_width(width, output)
@@ -59,7 +59,13 @@ def paths(
         if target not in graph.data:
             raise InputError(f"{file}: unknown data item '{target}'{did_you_mean(target, graph.data)}")
     analysis = analyze_attacks(graph, attackers)
-    found = attack_paths(analysis, targets, k, k_pairs=None)
+    found = attack_paths(analysis, targets, k, k_pairs=PATHS_K_PAIRS)
+    pairs = len({(p.attacker, p.target_data) for p in found})
+    if k > 1 and not targets and pairs > PATHS_K_PAIRS:
+        analysis.notes.append(
+            f"attack paths: {k} paths for each of the {PATHS_K_PAIRS} likeliest of {pairs:,} attacker/data pairs, "
+            "the likeliest path for the others (--target ITEM lists k paths to each item named)"
+        )
     for note in analysis.notes:  # what was bounded, on stderr so the JSON stays a list of paths
         click.echo(f"biotm: note: {note}", err=True)
     if fmt == "json":
