@@ -92,14 +92,19 @@ def test_the_path_chain_and_plan_bounds_are_documented_with_their_defaults_and_f
 
 def test_the_density_bounds_are_documented_with_their_defaults() -> None:
     from biotm.analysis.plan_wording import PLAN_MAX_FINDINGS, RULE_WORK_AUDITS, RULE_WORK_FLOOR
+    from biotm.analysis.stage import PATHS_K_PAIRS
     from biotm.cli.diff_audits import PARALLEL_MIN_ELEMENTS
-    from biotm.model.limits import FLOWS_PER_ELEMENT
+    from biotm.model.limits import DATA_NAMES_PER_ELEMENT, DATA_SETS_PER_TEN, FLOWS_PER_ELEMENT, MIN_DATA_SETS
     from biotm.report.diagram_model import ROUTED_MAX, ROUTED_MAX_FLOWS
     from biotm.report.diagram_route import ROUTE_STEPS
     from biotm.report.graphviz import GRAPHVIZ_FLOWS_PER_BOX
 
     text = SECURITY.read_text(encoding="utf-8")
     assert f"{FLOWS_PER_ELEMENT} flows per element" in _table_row(text, "A large model")
+    broad = _table_row(text, "Broad data")
+    assert f"{DATA_NAMES_PER_ELEMENT} times per allowed element" in broad
+    assert f"{DATA_SETS_PER_TEN / 10:g} per allowed element, at least {MIN_DATA_SETS}" in broad
+    assert f"the {PATHS_K_PAIRS} likeliest pairs (`PATHS_K_PAIRS`" in _table_row(text, "Paths per attacker/data pair")
     diagram = _table_row(text, "A large or dense diagram")
     assert f"up to {ROUTED_MAX} elements and {ROUTED_MAX_FLOWS} flows" in diagram
     assert f"{_stated(ROUTE_STEPS)} grid steps" in diagram and f"{GRAPHVIZ_FLOWS_PER_BOX} flows per box" in diagram

@@ -49,3 +49,66 @@ def test_flows_are_bounded_per_allowed_element(tmp_path: Path) -> None:
     assert _validate(tmp_path, _model(3, allowed), "--max-elements", "3").exit_code == 0
     run = _validate(tmp_path, _model(3, allowed + 1), "--max-elements", "3")
     assert run.exit_code == 2 and "pass --max-elements 4" in run.output
+
+
+def _broad(elements: int, stores: int, holds: int, sets: int) -> dict[str, Any]:
+    """`elements` processes, then `stores` stores each holding `holds` items; the first `sets` stores hold a
+    set of their own (items i, i+1, ...), the rest the same first set."""
+    items = max(holds + sets, holds)
+    model = _model(elements)
+    model["data"] = [{"id": f"d{i}", "category": "contact"} for i in range(items)]
+    model["elements"] += [
+        {"id": f"s{n}", "type": "store", "zone": "z",
+         "holds": [f"d{(n if n < sets else 0) + k}" for k in range(holds)]}
+        for n in range(stores)
+    ]
+    return model
+
+
+def test_data_names_are_bounded_per_allowed_element(tmp_path: Path) -> None:
+    from biotm.model.limits import DATA_NAMES_PER_ELEMENT
+
+    allowed = 10 * DATA_NAMES_PER_ELEMENT  # --max-elements 10 (the 2 processes and 8 stores)
+    fits = _broad(2, 8, allowed // 8, 1)
+    assert _validate(tmp_path, fits, "--max-elements", "10").exit_code == 0
+    over = _broad(2, 8, allowed // 8, 1)
+    over["elements"][-1]["holds"].append("d0" if "d0" not in over["elements"][-1]["holds"] else f"d{allowed}")
+    over["data"].append({"id": f"d{allowed}", "category": "contact"})
+    run = _validate(tmp_path, over, "--max-elements", "10")
+    assert run.exit_code == 2, run.output
+    lines = run.output.strip().splitlines()
+    assert len(lines) == 1 and f"name data items {allowed + 1:,} times, over the limit of {allowed:,}" in lines[0]
+    line = int(lines[0].split(":")[1])
+    text = (tmp_path / "m.json").read_text(encoding="utf-8").splitlines()
+    assert '"s7"' in "".join(text[line - 1 : line + 2])  # at the store whose name is the first past the bound
+    assert "pass --max-elements 11 " in lines[0]
+    assert _validate(tmp_path, over, "--max-elements", "11").exit_code == 0
+
+
+def test_distinct_data_sets_are_bounded_per_allowed_element(tmp_path: Path) -> None:
+    from biotm.model.limits import MIN_DATA_SETS, Limits
+
+    elements = 2_000
+    allowed = Limits(max_elements=elements).max_data_sets
+    assert allowed > MIN_DATA_SETS  # the per-element bound, not the floor
+    # Each store holds a set of its own; with the processes' empty set, `allowed` stores fit.
+    fits = _broad(elements - allowed + 1, allowed - 1, 2, allowed - 1)
+    assert _validate(tmp_path, fits, "--max-elements", str(elements)).exit_code == 0
+    over = _broad(elements - allowed, allowed, 2, allowed)
+    run = _validate(tmp_path, over, "--max-elements", str(elements))
+    assert run.exit_code == 2, run.output
+    lines = run.output.strip().splitlines()
+    assert len(lines) == 1 and f"different sets of data items, over the limit of {allowed:,}" in lines[0]
+    assert f"{allowed + 1:,} different sets" in lines[0]
+    need = int(lines[0].split("pass --max-elements ")[1].split()[0])
+    assert _validate(tmp_path, over, "--max-elements", str(need)).exit_code == 0
+    assert _validate(tmp_path, over, "--max-elements", str(need - 1)).exit_code == 2
+
+
+def test_a_wide_random_model_within_the_flow_bound_is_refused_by_its_data(tmp_path: Path) -> None:
+    """Issue 18: 10,000 elements and 22,000 flows (within --max-elements' flow bound) carrying 4 of 300 items
+    each took 19 s to analyze and 73 s for the terminal report; it is refused in about a second."""
+    from strategies import random_wide_model
+
+    run = _validate(tmp_path, random_wide_model(10_000, 22_000, per_flow=4, items=300, seed=1))
+    assert run.exit_code == 2 and "different sets of data items, over the limit of" in run.output

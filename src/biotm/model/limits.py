@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # only for the annotation: generating a model must not import the schema
+    from biotm.model.schema import Model
 
 _MEBIBYTE = 1024 * 1024
 DEFAULT_MAX_BYTES = 20 * _MEBIBYTE
@@ -37,6 +40,25 @@ def elements_for(flows: int) -> int:
     return -(-flows * 10 // _FLOWS_PER_TEN)
 
 
+#: Data items named per allowed element, by flows' `data` and elements' `holds`: the generated national model
+#: names 8 per element, the dense random ones 2 to 4. Each name is carried into every finding about its place:
+#: 22,000 flows each carrying 50 of 300 items (1.1 million names) took 53 s to analyze and 4.9 GB for HTML.
+DATA_NAMES_PER_ELEMENT = 12
+#: Distinct sets of data items per ten allowed elements, counting the set each flow carries, each element holds
+#: and each element sees (what it holds and its flows carry). Findings about other data share no score and no
+#: report group, so each costs in full: the national model has 22 such sets, the dense random one 8, and a
+#: random one whose flows carry 4 of 300 items 34,000 (103,000 findings, none alike: 19 s to analyze). 2,000
+#: on top of the dense random 10,000-element model took 16 s for its HTML report; 1,000 keep it under 15.
+DATA_SETS_PER_TEN = 1
+#: Distinct data sets any model may have, whatever its --max-elements: a few hundred cost under a second.
+MIN_DATA_SETS = 100
+
+
+def elements_for_data(names: int, sets: int) -> int:
+    """The fewest allowed elements whose data bounds admit `names` data names and `sets` distinct sets."""
+    return max(-(-names // DATA_NAMES_PER_ELEMENT), -(-sets * 10 // DATA_SETS_PER_TEN) if sets > MIN_DATA_SETS else 0)
+
+
 @dataclass(frozen=True)
 class Limits:
     """Bounds that keep hostile input from using unbounded time or memory.
@@ -62,6 +84,16 @@ class Limits:
     def max_flows(self) -> int:
         """Flows of a model: FLOWS_PER_ELEMENT per element allowed."""
         return self.max_elements * _FLOWS_PER_TEN // 10
+
+    @property
+    def max_data_names(self) -> int:
+        """Data items named by a model's flows and elements: DATA_NAMES_PER_ELEMENT per element allowed."""
+        return self.max_elements * DATA_NAMES_PER_ELEMENT
+
+    @property
+    def max_data_sets(self) -> int:
+        """Distinct sets of data items a model's flows and elements carry, hold or see."""
+        return max(MIN_DATA_SETS, self.max_elements * DATA_SETS_PER_TEN // 10)
 
     @classmethod
     def chosen(
@@ -143,3 +175,55 @@ def count_values(data: Any) -> int:
         elif isinstance(value, list):
             pending.extend(value)
     return count
+
+
+def over_breadth(model: Model, limits: Limits) -> tuple[str, int, str] | None:
+    """(section, index of the item where a bound was passed, message) if `model`'s flows and elements name
+    more data, or more distinct sets of data, than `limits` allow, else None.
+
+    On the validated model (its references resolved), before the graph is built: in time linear in the names.
+    """
+    names = sum(len(e.holds) for e in model.elements) + sum(len(f.data) for f in model.flows)
+    seen: dict[str, set[str]] = {e.id: set(e.holds) for e in model.elements}
+    for flow in model.flows:
+        seen[flow.source].update(flow.data)
+        seen[flow.target].update(flow.data)
+    # In this order, so the error stands at the item whose set is the first past the bound.
+    candidates = [
+        *(("elements", i, e.holds) for i, e in enumerate(model.elements)),
+        *(("flows", i, f.data) for i, f in enumerate(model.flows)),
+        *(("elements", i, seen[e.id]) for i, e in enumerate(model.elements)),
+    ]
+    sets: set[frozenset[str]] = set()
+    where: tuple[str, int] | None = None
+    for section, index, items in candidates:
+        sets.add(frozenset(items))
+        if where is None and len(sets) > limits.max_data_sets:
+            where = (section, index)
+    if names > limits.max_data_names:
+        what = (f"the model's flows and elements name data items {names:,} times, over the limit of "
+                f"{limits.max_data_names:,} ({DATA_NAMES_PER_ELEMENT} per element of --max-elements "
+                f"{limits.max_elements}): each name is carried into every finding about its place")
+        where = _nth_name(model, limits.max_data_names)
+    elif where is not None:
+        what = (f"the model's flows and elements carry, hold or see {len(sets):,} different sets of data items, "
+                f"over the limit of {limits.max_data_sets:,} ({DATA_SETS_PER_TEN / 10:g} per element of "
+                f"--max-elements {limits.max_elements}, at least {MIN_DATA_SETS}): findings about other data are "
+                "scored and reported one by one")
+    else:
+        return None
+    return *where, (
+        f"{what}, so this bounds an audit's time; pass --max-elements {elements_for_data(names, len(sets))} if the "
+        "model is really this broad"
+    )
+
+
+def _nth_name(model: Model, limit: int) -> tuple[str, int]:
+    """(section, index) of the element or flow that names the data item past `limit`."""
+    names = 0
+    for section, entries in (("elements", [e.holds for e in model.elements]), ("flows", [f.data for f in model.flows])):
+        for index, named in enumerate(entries):
+            names += len(named)
+            if names > limit:
+                return section, index
+    return "elements", 0

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from biotm.model.errors import MAX_LISTED, ModelError, Problem
-from biotm.model.limits import over_count
+from biotm.model.limits import over_breadth, over_count
 from biotm.model.parse import Limits, decode, parse_json, parse_text
 from biotm.model.reading import _too_large, files_read, forget_files_read, read_bounded
 from biotm.model.references import check_references
@@ -112,6 +112,9 @@ def validate_data(data: Any, source: SourceMap, limits: Limits | None = None) ->
     problems, unlisted = check_references(model, source)
     if problems:
         raise ModelError(problems, unlisted)
+    broad = over_breadth(model, limits or Limits())
+    if broad is not None:
+        raise ModelError([Problem(source.file, *source.mark(broad[:2]), broad[2])])
     return LoadedModel(model=model, source=source)
 
 
