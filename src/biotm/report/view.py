@@ -145,6 +145,8 @@ class _Index:
         self.result = result  # held so its id() cannot be reused while this index is cached
         self.elements = {e.id: e for e in result.model.elements}
         self.flows = {f.id: f for f in result.model.flows}
+        #: Display names of elements and flows (`label`): the HTML report asks for several per finding.
+        self.labels: dict[str, str] = {}
 
 
 _last: list[_Index] = []
@@ -166,8 +168,12 @@ def flows(result: AuditResult) -> dict[str, Flow]:
 
 def label(result: AuditResult, place: str) -> str:
     """The display name of an element or flow (its name, else its id); other places as given."""
-    found = elements(result).get(place) or flows(result).get(place)
-    return (found.name or found.id) if found else place
+    index = _index(result)
+    name = index.labels.get(place)
+    if name is None:
+        found = index.elements.get(place) or index.flows.get(place)
+        name = index.labels[place] = (found.name or found.id) if found else place
+    return name
 
 
 def flow_places(result: AuditResult, finding: Finding) -> list[str]:
