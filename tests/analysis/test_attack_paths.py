@@ -86,3 +86,28 @@ def test_insiders_are_not_reported_for_data_their_role_shows_them() -> None:
     assert not face.evidence.startswith("insider-clerk")
     # ... but their chains still use it.
     assert any("insider-clerk" in c.attackers for c in result.chains)
+
+
+def test_the_data_buyer_profile_holds_every_leaked_kind_item_however_many() -> None:
+    """The built-in buyer holds the model's own leaked-kind items; 13,000 of them once failed the 10,000-item
+    bound on one record's input lists (an internal error in every command). That bound is for what a model
+    file writes, not for profiles built from it."""
+    import json
+
+    from biotm.analysis.attackers import builtin_attackers
+    from biotm.graph import build_graph
+    from biotm.model import Limits, load_bytes
+    from biotm.model.schema import MAX_ITEMS
+
+    count = MAX_ITEMS + 1
+    model = {
+        "meta": {"name": "many ids"},
+        "zones": [{"id": "shop", "owner": "Org", "jurisdiction": "CN", "public_place": True}],
+        "elements": [{"id": "desk", "type": "process", "zone": "shop"},
+                     {"id": "db", "type": "store", "zone": "shop", "holds": ["id0"]}],
+        "data": [{"id": f"id{n}", "category": "national_id"} for n in range(count)],
+        "flows": [{"id": "f", "source": "desk", "target": "db", "data": ["id0"]}],
+    }
+    graph = build_graph(load_bytes(json.dumps(model).encode(), "m.json", Limits(max_elements=10 * count)))
+    buyer = next(a for a in builtin_attackers(graph) if a.id == "leaked-data-buyer")
+    assert len(buyer.holds) == count

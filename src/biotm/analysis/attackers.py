@@ -72,11 +72,11 @@ def _leaked_data(graph: SystemGraph) -> list[str]:
     ]
 
 
-def _profile(*, entry: list[str], **fields: Any) -> Attacker:
-    """A built-in profile, its entry list set after validation: it is the model's own ids, as many as the model
-    has footholds (a national model has 33,000 shop clerks), so the bound on one record's input lists does not
-    apply to it."""
-    return Attacker(**fields).model_copy(update={"entry": entry})
+def _profile(*, entry: list[str], holds: list[str] | None = None, **fields: Any) -> Attacker:
+    """A built-in profile, its entry and holds lists set after validation: they are the model's own ids, as many
+    as the model has footholds (a national model has 33,000 shop clerks) or leaked-kind data items, so the bound
+    on one record's input lists does not apply to them."""
+    return Attacker(**fields).model_copy(update={"entry": entry, "holds": holds or []})
 
 
 def builtin_attackers(graph: SystemGraph) -> list[Attacker]:
