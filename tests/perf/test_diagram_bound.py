@@ -6,6 +6,7 @@ Routing around every box is about cubic in elements (150 elements took 19 s, 10,
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from strategies import load_dict
@@ -101,4 +102,33 @@ def test_graphviz_is_not_run_on_a_diagram_denser_than_its_bound(monkeypatch: pyt
     monkeypatch.setattr(graphviz.subprocess, "run", refuse)
     laid = report_layout(result, full=True)
     assert len(laid.edges) > graphviz.GRAPHVIZ_FLOWS_PER_BOX * len(laid.nodes) + 50
+    assert graphviz.layout_svg(laid) is None and graphviz.layout_png(laid) is None
+
+
+def test_empty_boxes_do_not_let_a_dense_diagram_through_to_graphviz(monkeypatch: pytest.MonkeyPatch) -> None:
+    """950 empty zones beside a dense overview once let its flows through the per-box bound: Graphviz ran into
+    its timeout (71 s for one HTML report). Only boxes with a flow count."""
+    import random
+
+    from biotm.report import graphviz
+
+    rnd = random.Random(4)
+    model: dict[str, Any] = {
+        "meta": {"name": "dense overview"},
+        "zones": [{"id": f"z{i}", "owner": f"Org{i}", "jurisdiction": "CN"} for i in range(40)],
+        "elements": [{"id": f"e{i}", "type": "process", "zone": f"z{i % 40}"} for i in range(200)],
+        "flows": [{"id": f"f{i}", "source": f"e{a}", "target": f"e{b}"}
+                  for i, (a, b) in enumerate(rnd.sample(range(200), 2) for _ in range(2000))],
+    }
+    model["zones"] += [{"id": f"empty{n}", "owner": f"o{n}", "jurisdiction": "CN"} for n in range(800)]
+    monkeypatch.setattr(graphviz, "dot_binary", lambda: "/nonexistent/dot")
+    result = audit(load_dict(model), AuditOptions(today=dt.date(2026, 1, 1)))
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("ran Graphviz on a diagram past its density bound")
+
+    monkeypatch.setattr(graphviz.subprocess, "run", refuse)
+    laid = report_layout(result)  # the zone overview: one box per zone, the empty ones too
+    assert len(laid.nodes) > 800
+    assert len(laid.edges) < graphviz.GRAPHVIZ_FLOWS_PER_BOX * len(laid.nodes) + 50  # the old bound let it through
     assert graphviz.layout_svg(laid) is None and graphviz.layout_png(laid) is None
