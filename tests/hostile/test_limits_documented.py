@@ -94,13 +94,23 @@ def test_the_density_bounds_are_documented_with_their_defaults() -> None:
     from biotm.analysis.plan_wording import PLAN_MAX_FINDINGS, RULE_WORK_AUDITS, RULE_WORK_FLOOR
     from biotm.analysis.stage import PATHS_K_PAIRS
     from biotm.cli.diff_audits import PARALLEL_MIN_ELEMENTS
-    from biotm.model.limits import DATA_NAMES_PER_ELEMENT, DATA_SETS_PER_TEN, FLOWS_PER_ELEMENT, MIN_DATA_SETS
+    from biotm.model.limits import (
+        DATA_NAMES_PER_ELEMENT,
+        DATA_SETS_PER_TEN,
+        FLOWS_PER_ELEMENT,
+        MIN_DATA_SETS,
+        SECTION_BOUNDS,
+    )
     from biotm.report.diagram_model import ROUTED_MAX, ROUTED_MAX_FLOWS
     from biotm.report.diagram_route import ROUTE_STEPS
     from biotm.report.graphviz import GRAPHVIZ_FLOWS_PER_BOX
 
     text = SECURITY.read_text(encoding="utf-8")
     assert f"{FLOWS_PER_ELEMENT} flows per element" in _table_row(text, "A large model")
+    sections = _table_row(text, "Many zones, data items or attackers")
+    for section, (per, floor) in SECTION_BOUNDS.items():
+        noun = {"zones": "Zones and data items", "data": "Zones and data items", "attackers": "attackers"}[section]
+        assert f"{noun}: one per {per} allowed elements (at least {floor})" in sections, section
     broad = _table_row(text, "Broad data")
     assert f"{DATA_NAMES_PER_ELEMENT} times per allowed element" in broad
     assert f"{DATA_SETS_PER_TEN / 10:g} per allowed element, at least {MIN_DATA_SETS}" in broad
