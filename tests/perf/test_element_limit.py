@@ -126,6 +126,7 @@ def test_zones_data_items_and_attackers_are_bounded_per_allowed_element(tmp_path
             "zones": [{"id": f"zz{n}", "owner": "Org", "jurisdiction": "CN"} for n in range(allowed)],
             "data": [{"id": f"d{n}", "category": "contact"} for n in range(allowed + 1)],
             "attackers": [{"id": f"a{n}", "kind": "outsider", "entry": ["internet"]} for n in range(allowed + 1)],
+            "threats": [{"id": f"t{n}", "title": "by hand", "place": "e0"} for n in range(allowed + 1)],
         }[section]
         model[section] = model.get(section, [])[:1] + entries  # the model's one zone, then allowed more: one past
         run = _validate(tmp_path, model, "--max-elements", "10000")
