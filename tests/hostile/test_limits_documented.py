@@ -99,6 +99,7 @@ def test_the_density_bounds_are_documented_with_their_defaults() -> None:
         DATA_SETS_PER_TEN,
         FLOWS_PER_ELEMENT,
         MIN_DATA_SETS,
+        NESTED_BOUNDS,
         SECTION_BOUNDS,
     )
     from biotm.report.diagram_model import ROUTED_MAX, ROUTED_MAX_FLOWS
@@ -107,11 +108,13 @@ def test_the_density_bounds_are_documented_with_their_defaults() -> None:
 
     text = SECURITY.read_text(encoding="utf-8")
     assert f"{FLOWS_PER_ELEMENT} flows per element" in _table_row(text, "A large model")
-    sections = _table_row(text, "Many zones, data items, attackers or threats")
+    sections = _table_row(text, "Many zones, data items, attackers, threats or verifications")
     for section, (per, floor) in SECTION_BOUNDS.items():
         noun = {"zones": "Zones and data items", "data": "Zones and data items", "attackers": "attackers",
                 "threats": "threats"}[section]
         assert f"{noun}: one per {per} allowed elements (at least {floor})" in sections, section
+    for _field, (_noun, per, floor) in NESTED_BOUNDS.items():
+        assert f"counted over the whole model): one per {per} allowed elements (at least {floor})" in sections
     broad = _table_row(text, "Broad data")
     assert f"{DATA_NAMES_PER_ELEMENT} times per allowed element" in broad
     assert f"{DATA_SETS_PER_TEN / 10:g} per allowed element, at least {MIN_DATA_SETS}" in broad
