@@ -122,6 +122,20 @@ def million_bad_zones(tmp: Path) -> Path:
     return path
 
 
+def many_bad_bases(tmp: Path) -> Path:
+    """200,000 bases for purposes nothing has: each looked up the elements again (and prepared a fresh "did you
+    mean" pool) even after 100 problems were listed, over a minute."""
+    model = {
+        "meta": {"name": "bases"},
+        "zones": [{"id": "z", "owner": "Org", "jurisdiction": "CN"}],
+        "elements": [{"id": f"e{n}", "type": "process", "zone": "z", "purpose": f"purpose {n}"} for n in range(2000)],
+        "bases": [{"purpose": f"porpose {n}", "basis": "consent"} for n in range(200_000)],
+    }
+    path = tmp / "bases.json"
+    path.write_text(json.dumps(model), encoding="utf-8")
+    return path
+
+
 def nonsense_terms(tmp: Path) -> Path:
     path = tmp / "unicorn.yaml"
     path.write_text(_with_verifier("'live:unicorn'"), encoding="utf-8")
@@ -179,6 +193,7 @@ def utf32(tmp: Path) -> Path:
 CASES: dict[str, tuple[Callable[[Path], Path], list[str], str]] = {
     # name: (make the file, the command before the file, a phrase the one message must hold)
     "lone surrogate": (lone_surrogate, ["analyze"], "surrogate"),
+    "200,000 bases for unknown purposes": (many_bad_bases, ["analyze"], "basis for unknown purpose"),
     "huge integer": (huge_integer, ["analyze"], "at most 10000000000"),
     "base-60 number": (sexagesimal, ["validate"], "base-60 number 685230"),
     "deep alias chain": (deep_alias_chain, ["analyze"], "nesting deeper than 64 levels once alias"),

@@ -5,15 +5,16 @@ Run by `biotm.model.references` with its `report(path, message)`, so every probl
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 
 from biotm.legal.jurisdictions import problem, within
 from biotm.legal.laws import IDS, LAWS, law_of
-from biotm.model.errors import did_you_mean
 from biotm.model.schema import ActorRole, BasisKind, ElementType, LegalBasis, Model, OrgRole
 from biotm.model.source import Path
 
 Report = Callable[[Path, str], None]
+#: " (did you mean 'x'?)" for a word and its pool, or "" once the problems listed are full (the checker's own).
+Suggest = Callable[[str, Collection[str]], str]
 
 
 def organisations_of(model: Model) -> set[str]:
@@ -21,7 +22,7 @@ def organisations_of(model: Model) -> set[str]:
     return {z.owner for z in model.zones} | {e.operator for e in model.elements if e.operator}
 
 
-def check_legal(model: Model, report: Report) -> None:
+def check_legal(model: Model, report: Report, suggest: Suggest) -> None:
     """Report every unknown code, organisation, controller, agreement party, law or impossible basis."""
     checked: dict[str, str | None] = {}
     for index, zone in enumerate(model.zones):
@@ -36,33 +37,35 @@ def check_legal(model: Model, report: Report) -> None:
             if why:
                 report(("data", index, "subject_jurisdictions", j_index), f"data item '{item.id}': {why}")
     named = organisations_of(model)
-    _organisations(model, named, report)
+    _organisations(model, named, report, suggest)
     for index, agreement in enumerate(model.agreements):
         for p_index, party in enumerate(agreement.between):
             if party not in named:
                 report(
                     ("agreements", index, "between", p_index),
-                    f"agreement between unknown organisation '{party}'{did_you_mean(party, named)}",
+                    f"agreement between unknown organisation '{party}'{suggest(party, named)}",
                 )
         if agreement.between[0] == agreement.between[1]:
             report(("agreements", index, "between"), f"agreement between '{agreement.between[0]}' and itself")
     places = _item_places(model)
     for index, item in enumerate(model.data):
         if item.basis is not None:
-            _basis(("data", index, "basis"), item.basis, f"data item '{item.id}'", places.get(item.id, set()), report)
+            _basis(("data", index, "basis"), item.basis, f"data item '{item.id}'", places.get(item.id, set()), report,
+                   suggest)
     purposes = {e.purpose for e in model.elements if e.purpose} | {p for d in model.data for p in d.purposes}
+    at_purpose = _purpose_places(model)
     for index, entry in enumerate(model.bases):
         if entry.purpose not in purposes:
             report(
                 ("bases", index, "purpose"),
                 f"basis for unknown purpose '{entry.purpose}' (no element or data item has it)"
-                f"{did_you_mean(entry.purpose, purposes)}",
+                f"{suggest(entry.purpose, purposes)}",
             )
-        where = _purpose_places(model, entry.purpose)
-        _basis(("bases", index), entry, f"purpose '{entry.purpose}'", where, report)
+        _basis(("bases", index), entry, f"purpose '{entry.purpose}'", at_purpose.get(entry.purpose, set()), report,
+               suggest)
 
 
-def _organisations(model: Model, named: set[str], report: Report) -> None:
+def _organisations(model: Model, named: set[str], report: Report, suggest: Suggest) -> None:
     seen: set[str] = set()
     for index, org in enumerate(model.organisations):
         if org.name in seen:
@@ -71,18 +74,18 @@ def _organisations(model: Model, named: set[str], report: Report) -> None:
         if org.name not in named:
             report(
                 ("organisations", index, "name"),
-                f"organisation '{org.name}' owns no zone and operates no element{did_you_mean(org.name, named)}",
+                f"organisation '{org.name}' owns no zone and operates no element{suggest(org.name, named)}",
             )
         if org.controller is not None and org.controller not in named:
             report(
                 ("organisations", index, "controller"),
                 f"processor '{org.name}' names unknown controller '{org.controller}'"
-                f"{did_you_mean(org.controller, named)}",
+                f"{suggest(org.controller, named)}",
             )
         if org.controller == org.name:
             report(("organisations", index, "controller"), f"processor '{org.name}' names itself as controller")
         if org.authority is not None:
-            _law(("organisations", index, "authority"), org.authority, f"organisation '{org.name}'", report)
+            _law(("organisations", index, "authority"), org.authority, f"organisation '{org.name}'", report, suggest)
         if org.authority is not None and org.role is not OrgRole.STATE_ORGAN:
             report(
                 ("organisations", index, "authority"),
@@ -90,7 +93,7 @@ def _organisations(model: Model, named: set[str], report: Report) -> None:
             )
 
 
-def _law(loc: Path, ref_id: str, owner: str, report: Report) -> bool:
+def _law(loc: Path, ref_id: str, owner: str, report: Report, suggest: Suggest) -> bool:
     """A law is a catalogue id (cited in findings) or free text naming a statute the catalogue lacks; text that
     starts like a catalogue id but is none (`PIPL-99`, `ATFL9`) is a typo."""
     if ref_id in IDS:
@@ -99,13 +102,15 @@ def _law(loc: Path, ref_id: str, owner: str, report: Report) -> bool:
     if " " not in token and any(
         token.startswith(law) and token[len(law) : len(law) + 1] in "-0123456789" for law in LAWS
     ):
-        report(loc, f"{owner} cites unknown regulation '{ref_id}'{did_you_mean(ref_id, IDS)}")
+        report(loc, f"{owner} cites unknown regulation '{ref_id}'{suggest(ref_id, IDS)}")
         return False
     return True
 
 
-def _basis(loc: Path, basis: LegalBasis, owner: str, places: Iterable[str], report: Report) -> None:
-    if basis.law is not None and not _law((*loc, "law"), basis.law, owner, report):
+def _basis(
+    loc: Path, basis: LegalBasis, owner: str, places: Iterable[str], report: Report, suggest: Suggest
+) -> None:
+    if basis.law is not None and not _law((*loc, "law"), basis.law, owner, report, suggest):
         return
     if basis.basis is not BasisKind.LEGITIMATE_INTEREST:
         return
@@ -141,6 +146,11 @@ def _item_places(model: Model) -> dict[str, set[str]]:
     return out
 
 
-def _purpose_places(model: Model, purpose: str) -> set[str]:
+def _purpose_places(model: Model) -> dict[str, set[str]]:
+    """Per purpose: the jurisdictions of the elements that have it (one pass: a model may declare 200,000 bases)."""
     zone = {z.id: z.jurisdiction for z in model.zones}
-    return {zone.get(e.zone, "") for e in model.elements if e.purpose == purpose}
+    out: dict[str, set[str]] = {}
+    for element in model.elements:
+        if element.purpose:
+            out.setdefault(element.purpose, set()).add(zone.get(element.zone, ""))
+    return out

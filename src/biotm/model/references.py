@@ -28,7 +28,9 @@ class _Checker:
         self.elements = {e.id for e in model.elements}
         self.data = {d.id for d in model.data}
         self.flows = {f.id for f in model.flows}
-        self._suggesters: dict[int, Suggester] = {}
+        #: Per pool's id: the pool (held, so its id is not reused by a later pool: biotm.model.legal_checks
+        #: builds its own) and its prepared suggester.
+        self._suggesters: dict[int, tuple[Collection[str], Suggester]] = {}
 
     @property
     def full(self) -> bool:
@@ -46,10 +48,10 @@ class _Checker:
         nothing once the problems listed are full, since the message is then only counted."""
         if self.full:
             return ""
-        suggester = self._suggesters.get(id(pool))
-        if suggester is None:
-            suggester = self._suggesters[id(pool)] = Suggester(pool)
-        return suggester(word)
+        held = self._suggesters.get(id(pool))
+        if held is None:
+            held = self._suggesters[id(pool)] = (pool, Suggester(pool))
+        return held[1](word)
 
     def ref(self, loc: Path, value: str, pool: set[str], what: str, owner: str) -> None:
         if value not in pool:
@@ -96,7 +98,7 @@ class _Checker:
         self._flows()
         self._attackers()
         self._places()
-        check_legal(m, self.report)
+        check_legal(m, self.report, self.suggest)
         self._settings()
         return self.problems
 
