@@ -109,7 +109,7 @@ def test_the_density_bounds_are_documented_with_their_defaults() -> None:
     text = SECURITY.read_text(encoding="utf-8")
     assert f"{FLOWS_PER_ELEMENT} flows per element" in _table_row(text, "A large model")
     sections = _table_row(text, "Many zones, data items, attackers, threats or verifications")
-    for section, (per, floor) in SECTION_BOUNDS.items():
+    for section, (_noun, per, floor) in SECTION_BOUNDS.items():
         noun = {"zones": "Zones and data items", "data": "Zones and data items", "attackers": "attackers",
                 "threats": "threats"}[section]
         assert f"{noun}: one per {per} allowed elements (at least {floor})" in sections, section

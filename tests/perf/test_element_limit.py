@@ -119,7 +119,7 @@ def test_zones_data_items_and_attackers_are_bounded_per_allowed_element(tmp_path
     section is refused at its first item past the bound, naming the --max-elements that lets it in."""
     from biotm.model.limits import SECTION_BOUNDS, section_limit
 
-    for section, (per, _floor) in SECTION_BOUNDS.items():
+    for section, (_noun, per, _floor) in SECTION_BOUNDS.items():
         allowed = section_limit(section, 10_000)
         model = _model(2)
         entries = {

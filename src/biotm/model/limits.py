@@ -54,23 +54,36 @@ DATA_SETS_PER_TEN = 1
 MIN_DATA_SETS = 100
 
 
-#: Per section besides elements and flows: (allowed elements per item, items any model may have). Each zone,
-#: data item and attacker is drawn, listed or searched from on its own in every report: 20,000 empty zones on
-#: the dense random model took 100 s for the HTML report and 94 s for a PDF DPIA, 20,000 unused data items
-#: 54 s for the PDF, 300 attackers (a search each) 11 s to analyze. The generated national model has 196
-#: zones, 12 data items and 3 attackers at any size.
-SECTION_BOUNDS: dict[str, tuple[int, int]] = {
-    "zones": (10, 500),
-    "data": (10, 500),
-    "attackers": (200, 50),
-    "threats": (1, 500),  # a finding each: 300,000 hand-written threats took 24 s and 2.4 GB to analyze
+#: Per section besides elements and flows: (what its items are, allowed elements per item, items any model
+#: may have). Each zone, data item and attacker is drawn, listed or searched from on its own in every report:
+#: 20,000 empty zones on the dense random model took 100 s for the HTML report and 94 s for a PDF DPIA, 20,000
+#: unused data items 54 s for the PDF, 300 attackers (a search each) 11 s to analyze. The generated national
+#: model has 196 zones, 12 data items and 3 attackers at any size.
+SECTION_BOUNDS: dict[str, tuple[str, int, int]] = {
+    "zones": ("zones", 10, 500),
+    "data": ("data items", 10, 500),
+    "attackers": ("attackers", 200, 50),
+    "threats": ("threats", 1, 500),  # a finding each: 300,000 hand-written threats took 24 s and 2.4 GB to analyze
 }
+#: Lists inside elements, bounded over the whole model in the same terms: each verification and derivation is
+#: a step the identity-theft chain search tries. 40,000 verifications on the national model took 21 s to
+#: analyze, 10,000 of them 11 s to analyze and 17 s to plan on a busy machine; the generated national model
+#: has 157 at 10,000 elements.
+NESTED_BOUNDS: dict[str, tuple[str, int, int]] = {
+    "verifies": ("verifications", 2, 500),
+    "derives": ("derivations", 2, 500),
+}
+
+
+def _per_elements(per: int, floor: int, max_elements: int) -> int:
+    """One item per `per` allowed elements, and at least `floor`."""
+    return max(floor, max_elements // per)
 
 
 def section_limit(section: str, max_elements: int) -> int:
     """The most items `section` may hold under --max-elements `max_elements`."""
-    per, floor = SECTION_BOUNDS[section]
-    return max(floor, max_elements // per)
+    _noun, per, floor = SECTION_BOUNDS[section]
+    return _per_elements(per, floor, max_elements)
 
 
 def elements_for_data(names: int, sets: int) -> int:
@@ -160,13 +173,13 @@ def over_count(data: Any, limits: Limits) -> tuple[str, int, str] | None:
             f"the model has {count:,} flows, over the limit of {limits.max_flows:,} ({FLOWS_PER_ELEMENT} per "
             f"element of --max-elements {limits.max_elements}): pass --max-elements {need} if it is really this large"
         )
-    for section, (per, floor) in SECTION_BOUNDS.items():
+    for section, (noun, per, floor) in SECTION_BOUNDS.items():
         items = data.get(section)
         count = len(items) if isinstance(items, list) else 0
-        allowed = section_limit(section, limits.max_elements)
+        allowed = _per_elements(per, floor, limits.max_elements)
         if count > allowed:
             return section, allowed, (
-                f"the model has {count:,} {_NOUNS[section]}, over the limit of {allowed:,} (one per "
+                f"the model has {count:,} {noun}, over the limit of {allowed:,} (one per "
                 f"{'' if per == 1 else f'{per} '}element{'' if per == 1 else 's'} of --max-elements "
                 f"{limits.max_elements}, at least {floor}): each is drawn, listed, searched from or reported on "
                 f"its own, so this bounds an audit's time; pass --max-elements {count * per} if it is really this large"
@@ -177,7 +190,7 @@ def over_count(data: Any, limits: Limits) -> tuple[str, int, str] | None:
 def _over_nested(elements: list[Any], limits: Limits) -> tuple[str, int, str] | None:
     """(elements, index of the element whose list passes the bound, message) for NESTED_BOUNDS, else None."""
     for field, (noun, per, floor) in NESTED_BOUNDS.items():
-        allowed = max(floor, limits.max_elements // per)
+        allowed = _per_elements(per, floor, limits.max_elements)
         lists = [e.get(field) if isinstance(e, dict) else None for e in elements]
         counts = [len(items) if isinstance(items, list) else 0 for items in lists]
         total = sum(counts)
@@ -194,17 +207,6 @@ def _over_nested(elements: list[Any], limits: Limits) -> tuple[str, int, str] | 
                     f"{total * per} if it is really this large"
                 )
     return None
-
-
-_NOUNS = {"zones": "zones", "data": "data items", "attackers": "attackers", "threats": "threats"}
-#: Lists inside elements bounded over the whole model, as SECTION_BOUNDS: each verification and derivation is a
-#: step the identity-theft chain search tries (40,000 verifications on the national model: 21 s to analyze).
-#: Field -> (noun, allowed elements per item, items any model may have). 10,000 verifications took 11 s to
-#: analyze and 17 s to plan on a busy machine; the generated national model has 157 at 10,000 elements.
-NESTED_BOUNDS: dict[str, tuple[str, int, int]] = {
-    "verifies": ("verifications", 2, 500),
-    "derives": ("derivations", 2, 500),
-}
 
 
 def elements_note(data: Any, limits: Limits) -> tuple[str | None, str]:

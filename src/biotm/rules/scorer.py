@@ -12,7 +12,7 @@ from typing import Any
 
 from biotm.legal.scope import Citations, PlaceScope
 from biotm.result import Factor, Finding, finding_id, trusted_finding
-from biotm.rules.base import KIT_PARTS, Hit, Rule, RuleContext, kit_role, max_subjects
+from biotm.rules.base import KIT_PARTS, Hit, Rule, RuleContext, kit_parts, max_subjects
 from biotm.rules.fitting import Proposals
 from biotm.rules.registry import BUILTIN_FAMILIES
 from biotm.scoring import CONTROL_EFFECT, impact, likelihood, severity
@@ -115,13 +115,7 @@ class Scorer:
         )
         if key not in self._impacts:
             items = self.ctx.items(data)
-            roles = self._kit_roles
-            parts: set[str | None] = set()
-            for item in items:
-                if item.subjects > 1:
-                    if item.id not in roles:
-                        roles[item.id] = kit_role(item)
-                    parts.add(roles[item.id])
+            parts = kit_parts((item for item in items if item.subjects > 1), self._kit_roles)
             self._impacts[key] = impact(
                 items,
                 subjects=hit.subjects if hit.subjects is not None else max_subjects(items),
