@@ -578,17 +578,11 @@ def max_subjects(items: Iterable[DataItem]) -> int:
     return max((item.subjects for item in items), default=0)
 
 
-def kit_parts(items: Iterable[DataItem], roles: dict[str, str | None] | None = None) -> dict[str, list[str]]:
-    """Kit role -> ids of the items that fill it; `roles` keeps each item's role by id across calls (`kit_role`
-    reads a generic item's words)."""
+def kit_parts(items: Iterable[DataItem], role_of: Callable[[DataItem], str | None] = kit_role) -> dict[str, list[str]]:
+    """Kit role -> ids of the items that fill it (`role_of`: `kit_role`, or a memo of it)."""
     parts: dict[str, list[str]] = {}
     for item in items:
-        if roles is None:
-            role = kit_role(item)
-        else:
-            if item.id not in roles:
-                roles[item.id] = kit_role(item)
-            role = roles[item.id]
+        role = role_of(item)
         if role is not None:
             parts.setdefault(role, []).append(item.id)
     return parts

@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from biotm.legal.scope import Citations, PlaceScope
+from biotm.model.schema import DataItem
 from biotm.result import Factor, Finding, finding_id, trusted_finding
-from biotm.rules.base import KIT_PARTS, Hit, Rule, RuleContext, kit_parts, max_subjects
+from biotm.rules.base import KIT_PARTS, Hit, Rule, RuleContext, kit_parts, kit_role, max_subjects
 from biotm.rules.fitting import Proposals
 from biotm.rules.registry import BUILTIN_FAMILIES
 from biotm.scoring import CONTROL_EFFECT, impact, likelihood, severity
@@ -115,7 +116,7 @@ class Scorer:
         )
         if key not in self._impacts:
             items = self.ctx.items(data)
-            parts = kit_parts((item for item in items if item.subjects > 1), self._kit_roles)
+            parts = kit_parts((item for item in items if item.subjects > 1), self._kit_role)
             self._impacts[key] = impact(
                 items,
                 subjects=hit.subjects if hit.subjects is not None else max_subjects(items),
@@ -126,6 +127,13 @@ class Scorer:
                 portraits=self.ctx.portraits,
             )
         return self._impacts[key]
+
+    def _kit_role(self, item: DataItem) -> str | None:
+        """`kit_role`, memoised per item: it reads a generic item's words, and a wide model scores every
+        combination of its items apart."""
+        if item.id not in self._kit_roles:
+            self._kit_roles[item.id] = kit_role(item)
+        return self._kit_roles[item.id]
 
     def _exposure_of(self, places: tuple[str, ...]) -> Exposure:
         """Exposure flags of a place (shared by every rule that fires there): over the elements among
