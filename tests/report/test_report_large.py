@@ -161,28 +161,65 @@ def test_the_pdf_diagram_page_keeps_its_legend(big: AuditResult, tmp_path: Path)
     assert "Boxes are zones" in page
 
 
-def test_the_terminal_shows_the_worst_groups_of_a_model_whose_findings_do_not_group() -> None:
-    """A wide model's places each carry other data, so each finding is its own group: the terminal shows the
-    first TERMINAL_GROUPS (worst first) and says how to see the rest; --top still shows as many as asked."""
+@pytest.fixture(scope="module")
+def ungrouped() -> AuditResult:
+    """A wide model: its places each carry other data, so each finding is its own group."""
     import json
 
     from strategies import random_wide_model
 
     from biotm.model import Limits
-    from biotm.report import ReportOptions, grouping, terminal
 
     model = random_wide_model(elements=300, flows=660, per_flow=4, items=60, seed=3)
     # Past the default bound on distinct data sets (1,006 of 1,000): let in, as --max-elements would.
-    result = audit(load_bytes(json.dumps(model).encode(), "wide.json", Limits(max_elements=20_000)))
+    return audit(load_bytes(json.dumps(model).encode(), "wide.json", Limits(max_elements=20_000)))
+
+
+def test_the_terminal_shows_the_worst_groups_of_a_model_whose_findings_do_not_group(ungrouped: AuditResult) -> None:
+    """The terminal shows the first SHOWN_GROUPS (worst first) and says how to see the rest; --top still shows
+    as many as asked."""
+    from biotm.report import ReportOptions, grouping, terminal
+
+    result = ungrouped
     every = grouping.groups(result)
-    assert len(every) > terminal.TERMINAL_GROUPS
+    assert len(every) > grouping.SHOWN_GROUPS
 
     def heads(text: str) -> list[str]:
         return [line for line in text.splitlines() if re.match(r"\[(critical|high|medium|low|info)\] ", line)]
 
     text = terminal.render_with(result, ReportOptions(width=400))
-    assert len(heads(text)) == terminal.TERMINAL_GROUPS
-    assert f"The first {terminal.TERMINAL_GROUPS} of {len(every):,} groups, worst first: --top N shows more" in text
+    assert len(heads(text)) == grouping.SHOWN_GROUPS
+    assert f"The first {grouping.SHOWN_GROUPS} of {len(every):,} groups, worst first: --top N shows more" in text
     shown = heads(terminal.render_with(result, ReportOptions(width=400, top=len(every))))
     assert len(shown) == len(every)
-    assert shown[: terminal.TERMINAL_GROUPS] == heads(text)  # the default shows the worst, in report order
+    assert shown[: grouping.SHOWN_GROUPS] == heads(text)  # the default shows the worst, in report order
+
+
+def test_the_pdf_shows_the_worst_groups_and_says_where_the_rest_are(ungrouped: AuditResult, tmp_path: Path) -> None:
+    """A PDF of every ungrouped finding was 1,000 pages and took 16 s to lay out: it shows the first
+    SHOWN_GROUPS, worst first, unless --top asks for more, and says where every finding is."""
+    import shutil
+
+    from biotm.report import ReportOptions, grouping, pdf
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils not installed (.ci/run installs it)")
+    every = grouping.groups(ungrouped)
+
+    def heads(options: ReportOptions) -> tuple[list[str], str]:
+        path = tmp_path / "wide.pdf"
+        path.write_bytes(pdf.render_with(ungrouped, options))
+        text = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        findings = text[text.index("\nFindings\n"):text.index("Identity-theft chains")]
+        return [line for line in findings.splitlines() if re.match(r"\[(critical|high|medium|low|info)\] ", line)], text
+
+    shown, text = heads(ReportOptions())
+    assert len(shown) == grouping.SHOWN_GROUPS < len(every)
+    flat = " ".join(text.split())
+    assert (f"{len(ungrouped.findings)} findings in {len(every)} groups (one rule, one cause, alike places); the "
+            f"{grouping.SHOWN_GROUPS} worst shown (--top N shows more, the XLSX register and JSON report list every "
+            "finding).") in flat
+    more, _ = heads(ReportOptions(top=grouping.SHOWN_GROUPS + 7))
+    assert len(more) == grouping.SHOWN_GROUPS + 7
+    assert more[: grouping.SHOWN_GROUPS] == shown  # the default shows the worst, in report order

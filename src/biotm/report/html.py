@@ -117,6 +117,7 @@ def render_with(result: AuditResult, options: ReportOptions) -> str:
     shown = top_groups(every, options.top)
     element_sections, elements_left = summary.element_sections(result)
     data_sections, data_left = summary.data_sections(result)
+    warnings, more_warnings = view.shown_warnings(result)
     return environment().get_template("report.html.j2").render(
         r=result,
         s=result.summary,
@@ -159,6 +160,8 @@ def render_with(result: AuditResult, options: ReportOptions) -> str:
         elements_left=elements_left,
         data_sections=data_sections,
         data_left=data_left,
+        warnings=warnings,
+        more_warnings=more_warnings,
         lineage_view=lambda entry: charts.lineage_view(result, entry),
         names=lambda ids: [label(i) for i in ids],
         title_of=lambda f: title_text(result, f),

@@ -277,11 +277,14 @@ def appendix(result: AuditResult) -> Iterator[str]:
     if result.warnings:
         yield "### Model warnings"
         yield ""
+        listed, more = view.shown_warnings(result)
         yield from table(
             ["where", "warning"],
-            ([f"{w.location.line}:{w.location.column}" if w.location else "", text(w.message)]
-             for w in result.warnings),
+            ([f"{w.location.line}:{w.location.column}" if w.location else "", text(w.message)] for w in listed),
         )
+        if more:
+            yield ""
+            yield text(more)
 
 
 def _flows(result: AuditResult) -> Iterator[str]:

@@ -33,7 +33,7 @@ from reportlab.platypus import (
 
 from biotm.report import ReportOptions, summary, view
 from biotm.report.factor_text import likelihood_text
-from biotm.report.grouping import FindingGroup, groups, top_groups
+from biotm.report.grouping import SHOWN_GROUPS, FindingGroup, groups, top_groups
 from biotm.report.pdf_diagram import bar_chart, diagram_flowable, legend
 from biotm.report.pdf_text import (
     BODY,
@@ -56,6 +56,8 @@ from biotm.result import AuditResult, Finding
 PLACES_LISTED = 40
 EVIDENCE_CHARS = 1500
 CHAINS_SHOWN = 20
+#: Tracking entries the appendix tables: 100,000 of them took minutes to lay out as one table.
+TRACKED_LISTED = 200
 
 def _table(rows: list[list[str]], widths: list[float], header: bool = True) -> Table:
     cells = [[para(c, CELL) for c in row] for row in rows]
@@ -258,19 +260,25 @@ def _appendix(result: AuditResult, width: float) -> list[Flowable]:
     tracked = result.model.accepted
     if tracked:
         rows = [["rule", "place", "status", "owner", "date", "justification / ticket / control"]]
-        for entry in tracked:
+        for entry in tracked[:TRACKED_LISTED]:
             date = entry.expires or entry.due
             rows.append([esc(entry.rule), esc(entry.place), esc(entry.status), esc(entry.owner),
                          date.isoformat() if date else "—",
                          esc(entry.justification or entry.ticket or entry.control or "")])
         out.append(_table(rows, [w * width for w in (0.2, 0.17, 0.11, 0.1, 0.1, 0.32)]))
+        if len(tracked) > TRACKED_LISTED:
+            out.append(para(f"The first {TRACKED_LISTED} of {len(tracked):,} entries, in the model's order; the "
+                            "model file and the JSON report have every one.", SMALL))
     else:
         out.append(para("The model tracks no risks."))
     if result.warnings:
         out.append(para("Model warnings", H2))
-        for warning in result.warnings[:60]:
+        listed, more = view.shown_warnings(result)
+        for warning in listed:
             where = f"line {warning.location.line}: " if warning.location else ""
             out.append(para(f"{where}{esc(warning.message)}", SMALL))
+        if more:
+            out.append(para(esc(more), SMALL))
     return out
 
 
@@ -332,9 +340,10 @@ def render_with(result: AuditResult, options: ReportOptions) -> bytes:
         story.append(PageBreak())
         story += _data(result)
         story.append(PageBreak())
-        shown = top_groups(found, options.top)
+        shown = top_groups(found, SHOWN_GROUPS if options.top is None else options.top)
         story.append(para("Findings", H1))
-        cut = f"; the {len(shown)} riskiest shown (--top)" if len(shown) != len(found) else ""
+        cut = (f"; the {len(shown)} worst shown ({'--top N shows more, ' if options.top is None else '--top; '}"
+               "the XLSX register and JSON report list every finding)") if len(shown) != len(found) else ""
         story.append(para(f"{len(result.findings)} findings in {len(found)} groups (one rule, one cause, alike "
                           f"places){cut}.", SMALL))
         for group in shown:

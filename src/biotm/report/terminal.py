@@ -130,9 +130,12 @@ def warnings_table(result: AuditResult) -> Table:
     table = Table(title="Model warnings", title_justify="left")
     table.add_column("where", no_wrap=True)
     prose_column(table, "warning")
-    for warning in result.warnings:
+    listed, more = view.shown_warnings(result)
+    for warning in listed:
         where = f"{warning.location.line}:{warning.location.column}" if warning.location else ""
         table.add_row(where, escape(warning.message))
+    if more:
+        table.caption, table.caption_justify = more, "left"
     return table
 
 
@@ -173,17 +176,11 @@ def finding_tree(result: AuditResult, finding: Finding, group: grouping.FindingG
     return tree
 
 
-#: Finding groups a terminal report shows when --top does not say: a screen of trees is read from the top,
-#: and a model whose findings do not group (its places each carry other data) would print 300,000 lines
-#: in a minute. Every scenario and the generated national models have fewer groups.
-TERMINAL_GROUPS = 300
-
-
 #: Findings of one rule and cause at many alike places are one tree (report/grouping.py): a 2,000-element model
 #: has ~6,600 findings (90,000 lines) but about a hundred groups.
 def findings_section(result: AuditResult, top: int | None = None) -> Iterator[RenderableType]:
     every = grouping.groups(result)
-    shown = grouping.top_groups(every, TERMINAL_GROUPS if top is None else top)
+    shown = grouping.top_groups(every, grouping.SHOWN_GROUPS if top is None else top)
     for severity in SEVERITIES:
         members = [g for g in shown if g.lead.severity == severity]
         if not members:

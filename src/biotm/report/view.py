@@ -13,7 +13,16 @@ from typing import Any
 from biotm.escaping import printable as printable  # re-exported: the formats' sink for model text
 from biotm.model.schema import Element, Flow
 from biotm.model.source import SourceLocation
-from biotm.result import OPEN_STATUSES, SEVERITIES, STATUSES, AuditResult, Finding, FindingStatus, Severity
+from biotm.result import (
+    OPEN_STATUSES,
+    SEVERITIES,
+    STATUSES,
+    AuditResult,
+    Finding,
+    FindingStatus,
+    ModelWarning,
+    Severity,
+)
 
 #: Re-exported: the statuses and the formats' sink for model text.
 __all__ = ["OPEN_STATUSES", "STATUSES", "SUPERSEDED_LEAD", "printable"]
@@ -55,6 +64,18 @@ def printable_result(result: AuditResult, sink: Callable[[str], str] = printable
     if not _any_changed(result.model.model_dump(), sink) and not _any_changed(result.summary.file, sink):
         return result
     return AuditResult.model_validate(printable_tree(result.model_dump(by_alias=True), sink))
+
+
+#: Model warnings a report for people lists: a model of 100,000 tracking entries for the same few places
+#: warns 100,000 times, and a table of them took 20 s to print; the JSON report keeps every one.
+WARNINGS_SHOWN = 100
+
+
+def shown_warnings(result: AuditResult) -> tuple[list[ModelWarning], str]:
+    """The first WARNINGS_SHOWN warnings, and the line that says how many more the JSON report has ('' if none)."""
+    left = len(result.warnings) - WARNINGS_SHOWN
+    more = f"… and {left:,} more warnings: -f json lists every one." if left > 0 else ""
+    return result.warnings[:WARNINGS_SHOWN], more
 
 
 def sentence(text: str) -> str:
