@@ -43,6 +43,25 @@ def test_item_marks_match_the_full_pass(style: str) -> None:
     assert (source._full is None) == (style != "lone-cr")
 
 
+@pytest.mark.parametrize("style", ["indented", "compact"])
+def test_an_item_of_more_brackets_than_the_depth_limit_keeps_its_cheap_mark(style: str) -> None:
+    """An element with 40 verifications of alternatives has hundreds of brackets, shallow ones: counting them
+    refused the cheap marks, and a minified 10,000-element model then spent 2 s in the YAML pass."""
+    model = national_model(120, seed=5)
+    host = next(e for e in model["elements"] if e["type"] == "process")
+    host["verifies"] = [{"id": f"v{n}", "action": "pass", "grants": [f"c{n}"],
+                         "requires": {"any": [{"all": ["face", f"c{n - 1}"]}, {"all": ["id_number"]}]}}
+                        for n in range(40)]
+    text = _texts(model)[style]
+    data, source = parse_json(text, "m.json")
+    assert isinstance(source, LazySourceMap)
+    full = _json_slow(text, "m.json", Limits(), data)[1]
+    for section in SECTIONS:
+        for index in range(len(model[section])):
+            assert source.mark((section, index)) == full.mark((section, index)), (section, index)
+    assert source._full is None
+
+
 def test_deeper_marks_and_errors_still_located() -> None:
     model = national_model(120, seed=5)
     model["flows"][7]["encrypted"] = "sometimes"

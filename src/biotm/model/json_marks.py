@@ -27,6 +27,19 @@ _SPACE = re.compile(r"[ \t\n\r]*")
 _SEPARATOR = re.compile(r"[ \t\n\r]*,[ \t\n\r]*")
 
 
+def _nesting(text: str, start: int, end: int) -> int:
+    """How deep the JSON value `text[start:end]` nests, its own brackets being the first level."""
+    depth = deepest = 0
+    for char in _NOT_BRACKET.sub("", _STRING.sub('""', text[start:end])):
+        if char == "[" or char == "{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+        else:
+            depth -= 1
+    return deepest
+
+
 class _Refused(Exception):
     """The text is not the plain shape `read` handles; the caller parses it the general way."""
 
@@ -69,7 +82,7 @@ class _Reader:
         value, end = self.decode(self.text, index)
         # Opening brackets in the value's text bound how deep it nests (strings may hold some too).
         opens = self.text.count("[", index, end) + self.text.count("{", index, end)
-        if depth - 1 + opens > self.max_depth:
+        if depth - 1 + opens > self.max_depth and depth - 1 + _nesting(self.text, index, end) > self.max_depth:
             raise _Refused
         return value, end
 
@@ -106,7 +119,10 @@ class _Reader:
             while True:  # one pass per item: this loop runs for every element and flow of a national model
                 starts.append(index)
                 item, end = decode(text, index)
-                if count("{", index, end) + count("[", index, end) > most_opens:
+                # The count of brackets bounds the depth cheaply; an element of many verifications has more
+                # brackets than the depth limit, and only then is its depth worked out.
+                opens = count("{", index, end) + count("[", index, end)
+                if opens > most_opens and _nesting(text, index, end) > most_opens:
                     raise _Refused
                 items.append(item)
                 separator = _SEPARATOR.match(text, end)
