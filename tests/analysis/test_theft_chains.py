@@ -102,3 +102,33 @@ def test_public_data_and_capabilities_feed_chains(tmp_path: object) -> None:
     assert {c.goal for c in result.chains} == {"sim-in-victim-name", "account-takeover"}
     steps = [s for c in result.chains for s in c.steps if s.verifier == "leak"]
     assert steps and all("public" in s.evidence for s in steps)
+
+
+def test_the_broken_by_work_bound_drops_a_search_it_stops_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A search the bound stops midway would list only the controls tried so far, claiming the others do not
+    break the chain: such a chain lists none, and the warning counts it with the chains never searched, in
+    chains as reported (it said 11 chains of a report that lists 4)."""
+    from biotm.analysis import theft
+
+    full = run(scenario())
+    searched = [c for c in full.chains if c.broken_by]
+    assert searched
+    monkeypatch.setattr(theft, "BROKEN_BY_WORK", 1)  # the first re-solve of the first search passes it
+    bounded = run(scenario())
+    assert [c.id for c in bounded.chains] == [c.id for c in full.chains]
+    assert all(not c.broken_by for c in bounded.chains)
+    notes = [w.message for w in bounded.warnings if w.code == "attack-bound"]
+    # counted in reported chains, as the report lists them (several attackers' drafts merge into one)
+    assert any(f"were searched for 0 of {len(full.chains):,} chains" in n for n in notes), notes
+    assert not [w for w in full.warnings if w.code == "attack-bound"]
+
+
+def test_broken_by_work_counts_requirement_nodes() -> None:
+    """A verification of twelve alternatives costs what twelve one-term verifications do."""
+    from biotm.analysis.chains import _nodes
+    from biotm.model.schema import Requirement
+
+    assert _nodes("sim-control") == 1
+    assert _nodes(Requirement(all=["live:face", "id_number"])) == 3
+    nested = Requirement(any=[Requirement(all=["a", "b"]), Requirement(all=["c", Requirement(any=["d", "e"])])])
+    assert _nodes(nested) == 9

@@ -89,6 +89,7 @@ class _Check:
     reads: frozenset[str]
     relevant: tuple[str, ...]  # controls at the verifier that lower it
     knowledge: bool = False  # passed on identity data alone (`knowledge_only`)
+    weight: int = 1  # the requirement's nodes (operators and terms): what one evaluation of it costs
 
 
 class _Shared(CaptureIndex):
@@ -114,8 +115,9 @@ class _Shared(CaptureIndex):
         for i, check in enumerate(self.checks):
             for term in sorted(check.reads):
                 self.readers.setdefault(term, []).append(i)
-        #: Verifications evaluated so far by every solver of this graph (broken_by stops at a budget).
-        self.evaluations = 0
+        #: Requirement nodes evaluated so far by every solver of this graph (broken_by stops at a budget): a
+        #: verification of twelve alternatives costs what twelve verifications of one term do.
+        self.work = 0
 
     def _check(self, element: Element, verification: Verification) -> _Check:
         terms = terms_of(verification.requires)
@@ -132,7 +134,8 @@ class _Shared(CaptureIndex):
                 reads.add(term)
         if checks_a_person(self.graph, verification):
             reads.add(VICTIM_FACTOR)  # a second factor there asks for it
-        return _Check(element, verification, frozenset(reads), (), knowledge_only(self.graph, verification))
+        return _Check(element, verification, frozenset(reads), (), knowledge_only(self.graph, verification),
+                      _nodes(verification.requires))
 
     def cone(self, index: int) -> list[int]:
         """The verifications whose outcome can reach verification `index` (itself included), in solving order."""
@@ -148,6 +151,17 @@ class _Shared(CaptureIndex):
                             stack.append(granter)
             found = self.cones[index] = sorted(members)
         return found
+
+def _nodes(requirement: Requirement | str) -> int:
+    """Operators and terms in a requirement tree."""
+    count, stack = 0, [requirement]
+    while stack:
+        node = stack.pop()
+        count += 1
+        if not isinstance(node, str):
+            stack.extend(node.all or node.any or [])
+    return count
+
 
 _LIVE_SOURCES = (DataCategory.BIOMETRIC_SAMPLE, DataCategory.BIOMETRIC_TEMPLATE)
 
@@ -230,7 +244,7 @@ class ChainSolver(CapturePricing):
             while due:
                 i = heapq.heappop(due)
                 check = checks[i]
-                shared.evaluations += 1
+                shared.work += check.weight
                 element, verification = check.element, check.verification
                 result, factor, present, missing = self.evaluate(i, known, scale)
                 probability = result.probability * factor**scale
@@ -322,14 +336,18 @@ class ChainSolver(CapturePricing):
     ) -> _Eval:
         if isinstance(requirement, str):
             return self._term(element, requirement, known, scale)
-        # Parts in a canonical order, so neither the file's order of terms nor float rounding of the
-        # product depends on how the model was written; an OR tie goes to the canonically first option.
-        parts = sorted(
-            (self._requirement(element, t, known, scale) for t in (requirement.all or requirement.any or [])),
-            key=_canonical,
-        )
+        # Neither the file's order of terms nor float rounding of the product depends on how the model was
+        # written: an OR tie goes to the canonically first option, an AND multiplies in canonical order.
         if requirement.any is not None:
-            return min(parts, key=lambda e: -e.probability)
+            return min((self._requirement(element, t, known, scale) for t in requirement.any),
+                       key=lambda e: (-e.probability, _canonical(e)))
+        parts = []
+        for term in requirement.all or []:
+            part = self._requirement(element, term, known, scale)
+            if part.probability <= 0.0:
+                return _NONE  # what the product would give; most ANDs of a branching model stop here
+            parts.append(part)
+        parts.sort(key=_canonical)
         probability = 1.0
         for part in parts:
             probability *= part.probability

@@ -28,9 +28,10 @@ from biotm.scoring import summed
 MAX_PAIR_CANDIDATES = 12
 #: Chains (likeliest first) for which broken_by is computed.
 MAX_BROKEN_BY_CHAINS = 40
-#: Controls tried per chain by broken_by (the final verification's own first), and the verification
-#: evaluations all broken_by searches of one audit may spend: a thousand-step chain costs a re-solve of
-#: a thousand verifications per candidate.
+#: Controls tried per chain by broken_by (the final verification's own first), and the requirement nodes
+#: (operators and terms) all broken_by searches of one audit may evaluate: a thousand-step chain costs a
+#: re-solve of a thousand verifications per candidate, and 5,000 verifications of three alternatives each
+#: took 10 s to search for one chain. A search the bound stops is dropped whole.
 MAX_BROKEN_BY_CANDIDATES = 24
 BROKEN_BY_WORK = 200_000
 #: Chains reported (likeliest first); a model of a thousand verifications each enabling the next
@@ -78,8 +79,7 @@ def theft_chains(
     kept = {_draft_key(d[0], d[1]) for d in ranked[:MAX_CHAINS]}
     drafts = [d for d in drafts if _draft_key(d[0], d[1]) in kept]
     groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list[TheftChain]] = {}
-    spent_before = solver.shared.evaluations
-    unexplained = 0
+    spent_before = solver.shared.work
     explained_by: dict[str, tuple[list[tuple[str, float]], bool]] = {}
     merge_keys: dict[str, tuple[str, ...]] = {}
     searched: set[str] = set()
@@ -94,11 +94,12 @@ def theft_chains(
         explained_by[chain_id] = (chain_factors(known, origins), one_victim)
         broken = []
         if draft in explained:
-            if solver.shared.evaluations - spent_before < BROKEN_BY_WORK:
-                broken = broken_by(solver, attacker, leaks[attacker.id], item, floor, (known, satisfied))
-            else:
-                unexplained += 1
+            searched_out = broken_by(solver, attacker, leaks[attacker.id], item, floor, (known, satisfied),
+                                     stop_at=spent_before + BROKEN_BY_WORK)
+            if searched_out is None:
                 skipped.add(chain_id)
+            else:
+                broken = searched_out
         merge_keys[chain_id] = _merge_key(item, origins)
         if draft in explained and chain_id not in skipped:
             searched.add(chain_id)
@@ -116,12 +117,15 @@ def theft_chains(
         )
         passed = tuple(f"{s.verifier}/{s.verification}" for s in steps if s.verification is not None)
         groups.setdefault((places, passed), []).append(chain)
-    if unexplained and notes is not None:
-        notes.append(
-            f"identity-theft chains: the controls that break them were not searched for {unexplained:,} chains "
-            f"(work bound BROKEN_BY_WORK, docs/attack-paths.md); their weak controls are listed instead"
-        )
     entries = merged([c for group in groups.values() for c in group], merge_keys, searched)
+    # Counted in reported chains (several attackers' drafts merge into one), or the numbers would not add up.
+    unsearched = set(entries) - {merge_keys[chain_id] for chain_id in searched}
+    if explain and unsearched and notes is not None:
+        notes.append(
+            f"identity-theft chains: the controls that break them were searched for {len(entries) - len(unsearched):,}"
+            f" of {len(entries):,} chains (bounds MAX_BROKEN_BY_CHAINS and BROKEN_BY_WORK, docs/attack-paths.md); "
+            "the others list their weak controls instead"
+        )
     breaking = {c.id: entries[merge_keys[c.id]].broken_by for group in groups.values() for c in group}
     chains: list[TheftChain] = []
     findings: list[Finding] = []
@@ -330,6 +334,10 @@ def shortened(steps: list[ChainStep]) -> list[ChainStep]:
     return [*head, gap, *tail]
 
 
+class _OverBudget(Exception):
+    """broken_by's search passed the work bound."""
+
+
 def broken_by(
     solver: ChainSolver,
     attacker: Attacker,
@@ -337,8 +345,10 @@ def broken_by(
     item: Satisfied,
     floor: float,
     solved: tuple[dict[str, Origin], list[Satisfied]],
-) -> list[str]:
-    """'PLACE:CONTROL' (or 'A+B' for a pair at one place) whose addition drops the chain below the floor.
+    stop_at: int | None = None,
+) -> list[str] | None:
+    """'PLACE:CONTROL' (or 'A+B' for a pair at one place) whose addition drops the chain below the floor;
+    None once the solver's work passes `stop_at` (a half-searched list would claim too little breaks it).
 
     The chain is one way to pass its final verification; a control that cuts it leaves the other ways,
     which are chains of their own.
@@ -364,23 +374,28 @@ def broken_by(
     scale = skill_scale(attacker)
 
     def survives(extra: dict[str, set[str]]) -> bool:
+        if stop_at is not None and solver.shared.work >= stop_at:
+            raise _OverBudget
         # Only the verifications that can reach this one are solved again: its outcome is the full solve's.
         changed = solver.sharing(extra)
         known_after, _ = changed.solve(attacker, leaks, target=(item.element, item.verification.id))
         return changed.way_probability(index, item.way, known_after, scale) >= floor
 
     out = []
-    for candidate in ordered:
-        place, control = candidate.split(":", 1)
-        if not survives({place: {control}}):
-            out.append(candidate)
-    # Pairs at one place (presentation + injection detection on a terminal) that break it together.
-    pool = [c for c in ordered if c not in out][:MAX_PAIR_CANDIDATES]
-    for first, second in combinations(pool, 2):
-        place, control_a = first.split(":", 1)
-        place_b, control_b = second.split(":", 1)
-        if place == place_b and not survives({place: {control_a, control_b}}):
-            out.append(f"{first}+{second}")
+    try:
+        for candidate in ordered:
+            place, control = candidate.split(":", 1)
+            if not survives({place: {control}}):
+                out.append(candidate)
+        # Pairs at one place (presentation + injection detection on a terminal) that break it together.
+        pool = [c for c in ordered if c not in out][:MAX_PAIR_CANDIDATES]
+        for first, second in combinations(pool, 2):
+            place, control_a = first.split(":", 1)
+            place_b, control_b = second.split(":", 1)
+            if place == place_b and not survives({place: {control_a, control_b}}):
+                out.append(f"{first}+{second}")
+    except _OverBudget:
+        return None
     return out
 
 
