@@ -25,6 +25,19 @@ def _national(size: int) -> AuditResult:
     return audit(loaded, AuditOptions(today=dt.date(2026, 1, 1)))
 
 
+def _check_regulation_groups(result: AuditResult) -> None:
+    """The HTML report's groups per regulation, cut from one grouping, are each regulation's findings grouped."""
+    from biotm.report import grouping, view
+
+    cut = grouping.by_regulation(grouping.groups(result))
+    touched = view.findings_by_regulation(result)
+    assert set(cut) == set(touched)
+    for regulation, findings in touched.items():
+        expected = grouping.groups(result, findings)
+        assert [(g.id, g.headline, [f.id for f in g.findings]) for g in cut[regulation]] == [
+            (g.id, g.headline, [f.id for f in g.findings]) for g in expected]
+
+
 def _check_groups(result: AuditResult) -> None:
     """Expanding the groups gives back findings of the result, each in one group at most, members alike."""
     by_id = {f.id: f for f in result.findings}
@@ -46,6 +59,7 @@ def _check_groups(result: AuditResult) -> None:
 def test_every_scenario_groups_consistently(path: Path) -> None:
     result = audited(path)
     _check_groups(result)
+    _check_regulation_groups(result)
     assert group_findings(result) == result.groups  # once, deterministic
 
 
@@ -54,12 +68,14 @@ def test_every_scenario_groups_consistently(path: Path) -> None:
 def test_random_models_group_consistently(raw: dict[str, object]) -> None:
     result = audit(load_dict(raw), AuditOptions(today=dt.date(2026, 1, 1)))
     _check_groups(result)
+    _check_regulation_groups(result)
     assert group_findings(result) == result.groups
 
 
 def test_national_model_groups_alike_shops_and_keeps_every_place() -> None:
     result = _national(300)
     _check_groups(result)
+    _check_regulation_groups(result)
     assert result.groups, "a national model of alike shops must give groups"
     assert max(g.places for g in result.groups) >= 20
     document = json.loads(json_report.render(result))

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from biotm.groups import GROUP_MIN
 from biotm.report.place_names import title_text
 from biotm.result import AuditResult, Finding
-from biotm.result import FindingGroup as GroupRecord
 
 
 @dataclass(frozen=True)
@@ -48,23 +47,11 @@ class FindingGroup:
         return f"{title}: at {self.size:,} {self.noun}"
 
 
-Owners = dict[str, GroupRecord]
-
-
-def owners(result: AuditResult) -> Owners:
-    """Member finding id -> its group record: `groups(..., owner=)` for a caller that groups many selections."""
-    return {member: record for record in result.groups for member in record.members}
-
-
-def groups(
-    result: AuditResult, findings: list[Finding] | None = None, owner: Owners | None = None
-) -> list[FindingGroup]:
+def groups(result: AuditResult, findings: list[Finding] | None = None) -> list[FindingGroup]:
     """`findings` (default: all of the result) as the result's groups, in the order of their first member
-    among `findings`. A group cut below GROUP_MIN members by the choice shows its members one by one. `owner` is
-    `owners(result)` when the caller has it (the HTML report groups each regulation's findings: 50 passes over
-    every member of a dense model's groups took 2 s)."""
+    among `findings`. A group cut below GROUP_MIN members by the choice shows its members one by one."""
     chosen = result.findings if findings is None else findings
-    owner = owners(result) if owner is None else owner
+    owner = {member: record for record in result.groups for member in record.members}
     picked: dict[str, list[Finding]] = defaultdict(list)
     for finding in chosen:
         record = owner.get(finding.id)
@@ -82,6 +69,16 @@ def groups(
             ordered = sorted(members, key=lambda f: (-f.risk, f.places, f.id))
             out.append(FindingGroup(ordered, record.noun, record.id, title_text(result, ordered[0])))
     return out
+
+
+def by_regulation(found: list[FindingGroup]) -> dict[str, list[FindingGroup]]:
+    """Regulation id -> the groups of `found` that touch it, in order: what `groups(result, fs)` gives for the
+    findings `fs` touching it, since alike findings share their regulations (biotm/groups.py, `_cause`)."""
+    out: dict[str, list[FindingGroup]] = defaultdict(list)
+    for group in found:
+        for regulation in dict.fromkeys(group.lead.regulations):
+            out[regulation].append(group)
+    return dict(out)
 
 
 def group_of(result: AuditResult) -> dict[str, FindingGroup]:

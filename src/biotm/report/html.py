@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from biotm.report import ReportOptions, charts, summary, svg, view
 from biotm.report.diagram import is_large, report_layout
-from biotm.report.grouping import FindingGroup, group_of, groups, owners, top_groups
+from biotm.report.grouping import FindingGroup, by_regulation, group_of, groups, top_groups
 from biotm.report.place_names import controls_text, evidence_text, title_text, ways_text
 from biotm.report.templates import asset, environment
 from biotm.result import AuditResult, Finding, RegulationRef
@@ -112,8 +112,7 @@ def render_with(result: AuditResult, options: ReportOptions) -> str:
         (ref, touched.get(ref.id, [])) for ref in sorted(result.regulations, key=lambda r: (r.law, r.article, r.id))
     ]
     counts = view.open_counts(result)
-    owner = owners(result)
-    every = groups(result, owner=owner)
+    every = groups(result)
     shown = top_groups(every, options.top)
     element_sections, elements_left = summary.element_sections(result)
     data_sections, data_left = summary.data_sections(result)
@@ -153,7 +152,7 @@ def render_with(result: AuditResult, options: ReportOptions) -> str:
         few=few,
         large=is_large(result),  # the diagram is the zone overview; element and flow tables give way to counts
         chain_limit=CHAIN_LIMIT,
-        regulation_groups=lambda fs: groups(result, fs, owner),
+        regulation_groups=by_regulation(every),
         prose=summary.management_summary(result),
         charts=[charts.bar_chart(c) for c in summary.charts(result)],
         element_sections=element_sections,
