@@ -282,9 +282,7 @@ def appendix(result: AuditResult) -> Iterator[str]:
             ["where", "warning"],
             ([f"{w.location.line}:{w.location.column}" if w.location else "", text(w.message)] for w in listed),
         )
-        if more:
-            yield ""
-            yield text(more)
+        yield from ["", text(more)] if more else []
 
 
 def _flows(result: AuditResult) -> Iterator[str]:
