@@ -125,7 +125,7 @@ def test_the_broken_by_work_bound_drops_a_search_it_stops_whole(monkeypatch: pyt
 
 def test_broken_by_work_counts_requirement_nodes() -> None:
     """A verification of twelve alternatives costs what twelve one-term verifications do."""
-    from biotm.analysis.chains import _nodes
+    from biotm.model.limits import requirement_nodes as _nodes
     from biotm.model.schema import Requirement
 
     assert _nodes("sim-control") == 1

@@ -12,6 +12,7 @@ import pytest
 from biotm.analysis.mitigation import MAX_ITEMS
 from biotm.analysis.paths import MAX_SPUR_SEARCHES
 from biotm.analysis.stage import MAX_CHAIN_STEPS, MAX_CHAINS, MAX_DEFAULT_K_PAIRS
+from biotm.analysis.theft import BROKEN_BY_WORK, MAX_BROKEN_BY_CHAINS
 from biotm.cli.mitigate_cmd import mitigate
 from biotm.cli.paths_cmd import paths
 from biotm.interop.threagile import MAX_INCLUDE_NAME, MAX_INCLUDED_FILES
@@ -82,6 +83,8 @@ def test_the_path_chain_and_plan_bounds_are_documented_with_their_defaults_and_f
     assert f"to the {MAX_DEFAULT_K_PAIRS} likeliest pairs (`MAX_DEFAULT_K_PAIRS`)" in pairs
     chains = _table_row(text, "Identity-theft chains")
     assert f"The {MAX_CHAINS} likeliest chains are reported (`MAX_CHAINS`)" in chains
+    assert f"the {MAX_BROKEN_BY_CHAINS} likeliest (`MAX_BROKEN_BY_CHAINS`)" in chains
+    assert f"evaluated {_stated(BROKEN_BY_WORK)} requirement nodes (`BROKEN_BY_WORK`)" in chains
     assert f"at most {MAX_CHAIN_STEPS} steps (`MAX_CHAIN_STEPS`)" in chains
     items = _option(mitigate, "max_items")
     assert isinstance(items.type, click.IntRange) and items.default == MAX_ITEMS == AuditOptions().plan_items
@@ -95,8 +98,11 @@ def test_the_density_bounds_are_documented_with_their_defaults() -> None:
     from biotm.analysis.stage import PATHS_K_PAIRS
     from biotm.cli.diff_audits import PARALLEL_MIN_ELEMENTS
     from biotm.model.limits import (
+        BUILT_IN_ATTACKERS,
+        CHAIN_WORK_PER_ELEMENT,
         DATA_NAMES_PER_ELEMENT,
         DATA_SETS_PER_TEN,
+        DEFAULT_MAX_ELEMENTS,
         FLOWS_PER_ELEMENT,
         MIN_DATA_SETS,
         NESTED_BOUNDS,
@@ -115,6 +121,11 @@ def test_the_density_bounds_are_documented_with_their_defaults() -> None:
         assert f"{noun}: one per {per} allowed elements (at least {floor})" in sections, section
     for _field, (_noun, per, floor) in NESTED_BOUNDS.items():
         assert f"counted over the whole model): one per {per} allowed elements (at least {floor})" in sections
+    searched = _table_row(text, "Verifications searched by many attackers")
+    assert f"the {BUILT_IN_ATTACKERS} built-in profiles" in searched
+    assert f"{CHAIN_WORK_PER_ELEMENT} per allowed element" in searched
+    default = CHAIN_WORK_PER_ELEMENT * DEFAULT_MAX_ELEMENTS
+    assert f"{_stated(default)} at {_stated(DEFAULT_MAX_ELEMENTS)} elements" in searched
     broad = _table_row(text, "Broad data")
     assert f"{DATA_NAMES_PER_ELEMENT} times per allowed element" in broad
     assert f"{DATA_SETS_PER_TEN / 10:g} per allowed element, at least {MIN_DATA_SETS}" in broad

@@ -32,6 +32,7 @@ from biotm.analysis.verifier_controls import (
 )
 from biotm.graph import SystemGraph
 from biotm.model.controls import SECOND_FACTOR
+from biotm.model.limits import requirement_nodes
 from biotm.model.schema import (
     IRREVERSIBLE_PROTECTION,
     Attacker,
@@ -135,7 +136,7 @@ class _Shared(CaptureIndex):
         if checks_a_person(self.graph, verification):
             reads.add(VICTIM_FACTOR)  # a second factor there asks for it
         return _Check(element, verification, frozenset(reads), (), knowledge_only(self.graph, verification),
-                      _nodes(verification.requires))
+                      requirement_nodes(verification.requires))
 
     def cone(self, index: int) -> list[int]:
         """The verifications whose outcome can reach verification `index` (itself included), in solving order."""
@@ -151,17 +152,6 @@ class _Shared(CaptureIndex):
                             stack.append(granter)
             found = self.cones[index] = sorted(members)
         return found
-
-def _nodes(requirement: Requirement | str) -> int:
-    """Operators and terms in a requirement tree."""
-    count, stack = 0, [requirement]
-    while stack:
-        node = stack.pop()
-        count += 1
-        if not isinstance(node, str):
-            stack.extend(node.all or node.any or [])
-    return count
-
 
 _LIVE_SOURCES = (DataCategory.BIOMETRIC_SAMPLE, DataCategory.BIOMETRIC_TEMPLATE)
 
