@@ -217,7 +217,7 @@ def test_the_pdf_shows_the_worst_groups_and_says_where_the_rest_are(ungrouped: A
     shown, text = heads(ReportOptions())
     assert len(shown) == grouping.SHOWN_GROUPS < len(every)
     flat = " ".join(text.split())
-    assert (f"{len(ungrouped.findings)} findings in {len(every)} groups (one rule, one cause, alike places); the "
+    assert (f"{len(ungrouped.findings):,} findings in {len(every):,} groups (one rule, one cause, alike places); the "
             f"{grouping.SHOWN_GROUPS} worst shown (--top N shows more, the XLSX register and JSON report list every "
             "finding).") in flat
     more, _ = heads(ReportOptions(top=grouping.SHOWN_GROUPS + 7))

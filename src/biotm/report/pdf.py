@@ -344,7 +344,7 @@ def render_with(result: AuditResult, options: ReportOptions) -> bytes:
         story.append(para("Findings", H1))
         cut = (f"; the {len(shown)} worst shown ({'--top N shows more, ' if options.top is None else '--top; '}"
                "the XLSX register and JSON report list every finding)") if len(shown) != len(found) else ""
-        story.append(para(f"{len(result.findings)} findings in {len(found)} groups (one rule, one cause, alike "
+        story.append(para(f"{len(result.findings):,} findings in {len(found):,} groups (one rule, one cause, alike "
                           f"places){cut}.", SMALL))
         for group in shown:
             story += _group_block(result, group)
