@@ -81,9 +81,9 @@ def by_regulation(found: list[FindingGroup]) -> dict[str, list[FindingGroup]]:
     return dict(out)
 
 
-def group_of(result: AuditResult) -> dict[str, FindingGroup]:
-    """Finding id -> its group (for "and N alike places" next to a top risk)."""
-    return {f.id: g for g in groups(result) for f in g.findings}
+def group_of(found: list[FindingGroup]) -> dict[str, FindingGroup]:
+    """Finding id -> its group among `found` (for "and N alike places" next to a top risk)."""
+    return {f.id: g for g in found for f in g.findings}
 
 
 #: Finding groups the terminal and PDF reports show when --top does not say: they are read from the top,

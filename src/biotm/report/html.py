@@ -131,7 +131,7 @@ def render_with(result: AuditResult, options: ReportOptions) -> str:
         groups=_by_severity(shown),
         shown=shown,
         every=every,
-        group_of=group_of(result),
+        group_of=group_of(every),
         options=options,
         heat=heat_map(result),
         bands=BANDS,
