@@ -114,7 +114,7 @@ def render_with(result: AuditResult, options: ReportOptions) -> str:
     counts = view.open_counts(result)
     every = groups(result)
     shown = top_groups(every, options.top)
-    element_sections, elements_left = summary.element_sections(result)
+    element_sections, elements_left = summary.element_sections(result, found=every)
     data_sections, data_left = summary.data_sections(result)
     warnings, more_warnings = view.shown_warnings(result)
     return environment().get_template("report.html.j2").render(
@@ -153,7 +153,7 @@ def render_with(result: AuditResult, options: ReportOptions) -> str:
         large=is_large(result),  # the diagram is the zone overview; element and flow tables give way to counts
         chain_limit=CHAIN_LIMIT,
         regulation_groups=by_regulation(every),
-        prose=summary.management_summary(result),
+        prose=summary.management_summary(result, every),
         charts=[charts.bar_chart(c) for c in summary.charts(result)],
         element_sections=element_sections,
         elements_left=elements_left,

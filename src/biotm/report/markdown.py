@@ -68,14 +68,13 @@ def summary(result: AuditResult) -> Iterator[str]:
             yield ""
 
 
-def findings(result: AuditResult, top: int | None = None) -> Iterator[str]:
+def findings(result: AuditResult, every: list[grouping.FindingGroup], top: int | None = None) -> Iterator[str]:
     yield "## Findings by severity"
     yield ""
     if not result.findings:
         yield "No findings."
         yield ""
         return
-    every = grouping.groups(result)
     shown = grouping.top_groups(every, top)
     yield (
         f"{len(result.findings)} finding{'s' if len(result.findings) != 1 else ''} in {len(every)} groups: findings "
@@ -312,10 +311,10 @@ def cover(result: AuditResult, options: ReportOptions) -> Iterator[str]:
     ])
 
 
-def management(result: AuditResult) -> Iterator[str]:
+def management(result: AuditResult, found: list[grouping.FindingGroup]) -> Iterator[str]:
     yield "## Management summary"
     yield ""
-    for paragraph in deliverable.management_summary(result):
+    for paragraph in deliverable.management_summary(result, found):
         yield text(paragraph)
         yield ""
     yield "## Charts"
@@ -331,8 +330,8 @@ def management(result: AuditResult) -> Iterator[str]:
         ))
 
 
-def sections(result: AuditResult) -> Iterator[str]:
-    found, left = deliverable.element_sections(result)
+def sections(result: AuditResult, every: list[grouping.FindingGroup]) -> Iterator[str]:
+    found, left = deliverable.element_sections(result, found=every)
     yield "## Elements"
     yield ""
     for section in found:
@@ -384,15 +383,16 @@ def render_with(result: AuditResult, options: ReportOptions) -> str:
                  + (f", version {text(s.version)}" if s.version else "")
                  + f"; {result.tool} {result.tool_version}, report schema {result.schema_version}.")
     lines.append("")
-    lines += list(management(result))
+    every = grouping.groups(result)  # once: the summary, the sections and the findings show the same groups
+    lines += list(management(result, every))
     lines += list(summary(result))
     if options.summary_only:
         lines += ["The full report: run without --summary-only.", ""]
     else:
         lines += list(what_if(result))
         lines += ["## Data-flow diagram", "", "```mermaid", mermaid.render(result).rstrip("\n"), "```", ""]
-        lines += list(sections(result))
-        lines += list(findings(result, options.top))
+        lines += list(sections(result, every))
+        lines += list(findings(result, every, options.top))
         for section in (chains, attack_paths, plan, regulations, lineage, appendix):
             lines += list(section(result))
     while lines and lines[-1] == "":

@@ -147,8 +147,8 @@ def _via(result: AuditResult, element_id: str, group: FindingGroup) -> str:
     return f" ({esc(via)})" if via else ""
 
 
-def _elements(result: AuditResult) -> list[Flowable]:
-    sections, left = summary.element_sections(result)
+def _elements(result: AuditResult, found: list[FindingGroup]) -> list[Flowable]:
+    sections, left = summary.element_sections(result, found=found)
     out: list[Flowable] = [para("Elements", H1),
                            para("Each element with the data it holds and processes and the findings placed on it, "
                                 "riskiest first.", SMALL)]
@@ -315,7 +315,8 @@ def render_with(result: AuditResult, options: ReportOptions) -> bytes:
     width = portrait.width
     story: list[Flowable] = list(_cover(result, options))
     story.append(para("Management summary", H1))
-    story += [para(esc(p)) for p in summary.management_summary(result)]
+    found = groups(result)  # once: the summary, the element sections and the findings show the same groups
+    story += [para(esc(p)) for p in summary.management_summary(result, found)]
     story.append(PageBreak())
     story.append(para("Charts", H1))
     for chart in summary.charts(result):
@@ -335,8 +336,7 @@ def render_with(result: AuditResult, options: ReportOptions) -> bytes:
         story.append(para("Summary only (--summary-only): the sections, findings, chains and plan are in the full "
                           "report."))
     else:
-        found = groups(result)
-        story += _elements(result)
+        story += _elements(result, found)
         story.append(PageBreak())
         story += _data(result)
         story.append(PageBreak())
