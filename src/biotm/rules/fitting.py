@@ -20,21 +20,28 @@ ControlPlace = tuple[str, str]
 
 
 class Proposals:
-    """Per audit: a rule's controls that fit a finding's control places (memoised per distinct places)."""
+    """Per audit: a rule's controls that fit a finding's control places, each control at each place decided once
+    (rules share controls and places, while whole lists of places rarely repeat on a model of distinct places)."""
 
     def __init__(self, graph: SystemGraph) -> None:
         self.graph = graph
-        self._memo: dict[tuple[tuple[str, ...], tuple[ControlPlace, ...]], tuple[str, ...]] = {}
+        self._fit: dict[tuple[str, str], bool] = {}
 
     def fitting(self, controls: tuple[str, ...], places: tuple[ControlPlace, ...]) -> tuple[str, ...]:
         """The controls among `controls` (in order) that fit one of `places`; all of them if no place is named."""
         if not places:
             return controls
-        key = (controls, places)
-        found = self._memo.get(key)
-        if found is None:
-            found = self._memo[key] = fitting(self.graph, controls, places)
-        return found
+        memo, graph = self._fit, self.graph
+        out = []
+        for control in controls:
+            for _, place in places:
+                fit = memo.get((control, place))
+                if fit is None:
+                    fit = memo[control, place] = _fits(graph, control, place)
+                if fit:
+                    out.append(control)
+                    break
+        return controls if len(out) == len(controls) else tuple(out)
 
 
 def fitting(graph: SystemGraph, controls: tuple[str, ...], places: tuple[ControlPlace, ...]) -> tuple[str, ...]:
