@@ -9,7 +9,6 @@ data item; no search ever enumerates all paths.
 from __future__ import annotations
 
 import bisect
-import collections
 import heapq
 import math
 from collections.abc import Callable, Iterator
@@ -67,7 +66,6 @@ class AttackGraph(AttackEdges):
         self._element_held: set[str] = set().union(*(self.obtains[e] for e in graph.elements))
         self._element_starts_of: dict[int, tuple[dict[str, Edge], dict[str, Edge]]] = {}
         self._before_of: dict[str, set[str] | None] = {}
-        self._element_counts: collections.Counter[str] | None = None
         self._leaks: dict[tuple[int, float], tuple[dict[str, Edge], dict[str, Leak]]] = {}
         self._ordered_of: dict[tuple[int, float], tuple[dict[str, Edge], list[tuple[float, str, Edge]]]] = {}
         self._leaves: dict[tuple[int, float], tuple[dict[str, Edge], list[tuple[float, str, Edge]]]] = {}
@@ -182,12 +180,12 @@ class AttackGraph(AttackEdges):
             return self._before_of[data_id]
         graph = self.graph
         cap = BEFORE_MIN + len(graph.elements) // 100
-        if self._element_counts is None:
-            self._element_counts = collections.Counter(d for e in graph.elements for d in self.obtains[e])
-        if self._element_counts[data_id] > cap:
+        # the holders index, not a scan of every element per data item (quadratic on a model of many items)
+        holders = [node for node in self.holders_of(data_id) if node in graph.elements]
+        if len(holders) > cap:
             self._before_of[data_id] = None
             return None
-        members = {e for e in graph.elements if data_id in self.obtains[e]}
+        members = set(holders)
         queue = list(members)
         while queue and len(members) <= cap:
             node = queue.pop()
