@@ -229,10 +229,11 @@ def _workbook(sheets: Sequence[Sheet]) -> str:
     entries = "".join(
         f'<sheet name="{_attribute(s.name)}" sheetId="{n}" r:id="rId{n}"/>' for n, s in enumerate(sheets, start=1)
     )
+    # in Excel's own order of defined names (by sheet name here, the names being alike), as XlsxWriter wrote them
     filters = "".join(
         f'<definedName name="_xlnm._FilterDatabase" localSheetId="{n}" hidden="1">{_xml_text(_quoted_sheet(s.name))}'
         f"!$A$1:${column_letters(max(len(s.columns), 1) - 1)}${max(len(s.rows), 1) + 1}</definedName>"
-        for n, s in enumerate(sheets)
+        for n, s in sorted(enumerate(sheets), key=lambda entry: entry[1].name.lower())
     )
     return (
         f'<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><bookViews><workbookView/></bookViews>'
