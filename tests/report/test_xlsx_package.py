@@ -119,3 +119,11 @@ def test_rows_past_the_sheet_limit_end_in_one_row_that_counts_them(monkeypatch: 
     assert len(cells) == 4
     assert cells[-1] == ["… and 7 more rows than a worksheet holds: the JSON report lists every one."]
     assert xlsx._cells([[f"finding {n}"] for n in range(4)])[-1] == ["finding 3"]  # exactly full: nothing cut
+
+
+def test_document_properties_keep_a_literal_escape_and_replace_what_xml_cannot_hold() -> None:
+    properties = Properties(title="Risk register: _x0041_ \ufffe", subject="s", author="a", comments="c",
+                            created=dt.datetime(2026, 1, 2))
+    data = xlsx_package.workbook([Sheet("S", (("a", 5),), [])], properties)
+    ElementTree.fromstring(_parts(data)["docProps/core.xml"])
+    assert _book(data).properties.title == "Risk register: _x0041_ \ufffd"  # no cell escapes outside cells

@@ -53,7 +53,9 @@ _STYLES = (
     '<tableStyles count="0" defaultTableStyle="TableStyleMedium9" defaultPivotStyle="PivotStyleLight16"/>'
     "</styleSheet>"
 )
-#: Characters XML 1.0 cannot hold, and a literal `_xHHHH_` that Excel would read as one: both as Excel's escape.
+#: Characters XML 1.0 cannot hold: in a cell as Excel's `_xHHHH_` escape (with a literal `_xHHHH_` escaped
+#: itself, so it reads back as written); elsewhere (document properties) as U+FFFD.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
 _UNWRITABLE = re.compile(r"[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
 
 
@@ -86,8 +88,11 @@ def _escape_char(match: re.Match[str]) -> str:
 
 
 def _xml_text(text: str) -> str:
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _UNWRITABLE.sub(_escape_char, text)
+    return _ILLEGAL.sub("\ufffd", text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
+def _cell_text(text: str) -> str:
+    return _UNWRITABLE.sub(_escape_char, text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
 def _attribute(text: str) -> str:
@@ -130,7 +135,7 @@ class _Strings:
         parts = [f'<sst xmlns="{_MAIN}" count="{self.uses}" uniqueCount="{len(self.index)}">']
         for text in self.index:  # dicts keep insertion order, which is the indexes' order
             space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-            parts.append(f"<si><t{space}>{_xml_text(text)}</t></si>")
+            parts.append(f"<si><t{space}>{_cell_text(text)}</t></si>")
         parts.append("</sst>")
         return "".join(parts)
 
