@@ -6,9 +6,11 @@ Names are drawn from all of Unicode, so markup, quotes, pipes and control charac
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
 import xml.etree.ElementTree as ET
+import zipfile
 from html.parser import HTMLParser
 from typing import Any
 
@@ -16,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from strategies import load_dict, models
 
 from biotm.pipeline import AuditOptions, audit
-from biotm.report import BINARY_FORMATS, FORMATS, dot, mermaid, renderer, svg
+from biotm.report import BINARY_FORMATS, FORMATS, dot, mermaid, renderer, svg, xlsx
 from biotm.report.templates import asset
 
 TODAY = dt.date(2026, 1, 1)
@@ -48,6 +50,11 @@ def test_every_format_renders_well_formed_and_inert(model: dict[str, Any]) -> No
         if name != "json":  # JSON is the result itself, text verbatim
             assert not unprintable.search(text), name
     ET.fromstring(outputs["svg"].split("\n", 1)[1])
+    with zipfile.ZipFile(io.BytesIO(xlsx.render(result))) as package:  # biotm writes the package's XML itself
+        for part in package.namelist():
+            text = package.read(part).decode("utf-8")
+            ET.fromstring(text)
+            assert not unprintable.search(text), part
     json.loads(outputs["sarif"])
     page = outputs["html"]
     assert re.findall(r"<script\b[^>]*>", page, re.I) == ["<script>"]

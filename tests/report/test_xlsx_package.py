@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from report_support import FIXTURES, audited
 
 from biotm.report import xlsx, xlsx_package
 from biotm.report.xlsx_package import Properties, Sheet
@@ -127,3 +129,14 @@ def test_document_properties_keep_a_literal_escape_and_replace_what_xml_cannot_h
     data = xlsx_package.workbook([Sheet("S", (("a", 5),), [])], properties)
     ElementTree.fromstring(_parts(data)["docProps/core.xml"])
     assert _book(data).properties.title == "Risk register: _x0041_ \ufffd"  # no cell escapes outside cells
+
+
+def test_control_and_bidi_characters_in_model_text_are_shown_as_escapes_in_the_register(tmp_path: Path) -> None:
+    text = (FIXTURES / "minimal.yaml").read_text(encoding="utf-8")
+    model = tmp_path / "control.yaml"
+    model.write_text(text.replace("  - id: matcher\n", '  - id: matcher\n    name: "m \\e[31mred \\u202eevil"\n'),
+                     encoding="utf-8")
+    data = xlsx.render(audited(model))
+    strings = _parts(data)["xl/sharedStrings.xml"].decode()
+    assert "m \\x1b[31mred \\u202eevil" in strings
+    assert not any(char in strings for char in "\x1b\u202e")
