@@ -83,3 +83,29 @@ def test_a_way_to_break_a_chain_reads_as_a_phrase(china: AuditResult) -> None:
         f"both human-review and sim-change-notification at {SYSTEM}")
     assert way_text(china, "shop_terminal:a+realname_system:b+realname_system:c") == (
         f"all of a at Shop real-name terminal (camera + ID-card chip reader) and b and c at {SYSTEM}")
+
+
+def test_a_set_of_places_reads_as_a_list_and_only_a_route_reads_with_arrows(china: AuditResult) -> None:
+    """The no-DPIA finding covers one controller's elements; "archive → system → terminal → logs" read as a
+    data flow that the model does not have."""
+    from biotm.report import xlsx
+    from biotm.report.place_names import place_joiner
+
+    no_dpia = next(f for f in china.findings if f.rule == "linddun-no-dpia" and len(f.places) > 1)
+    interaction = next(f for f in china.findings if f.place_kind == "interaction")
+    assert len(no_dpia.places) > 1 and place_joiner(no_dpia) == ", " and place_joiner(interaction) == " → "
+    markdown = str(renderer("markdown")(china))
+    assert "`realname_archive` (Real-name registration archive), `realname_system` (" in markdown
+    assert "(Real-name registration archive) → `realname_system`" not in markdown
+    html = str(renderer("html")(china))
+    assert "Real-name registration archive, Carrier real-name registration system" in html
+    terminal = _flat(str(renderer("terminal")(china)))
+    assert "linddun-no-dpia @ realname_archive, realname_system, shop_terminal, vendor_logs" in terminal
+    import io
+
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.render(china)))["Findings"]
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows[no_dpia.id][8] == "realname_archive, realname_system, shop_terminal, vendor_logs"
+    assert rows[interaction.id][8] == " > ".join(interaction.places)

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from biotm.report import ReportOptions, charts, summary, svg, view
 from biotm.report.diagram import is_large, report_layout
 from biotm.report.grouping import FindingGroup, by_regulation, group_of, groups, top_groups
-from biotm.report.place_names import controls_text, evidence_text, title_text, ways_text
+from biotm.report.place_names import controls_text, evidence_text, place_joiner, title_text, ways_text
 from biotm.report.templates import asset, environment
 from biotm.result import AuditResult, Finding, RegulationRef
 
@@ -102,10 +102,10 @@ def render_with(result: AuditResult, options: ReportOptions) -> str:
         return view.label(result, place)
 
     def place(finding: Finding) -> str:
-        return " → ".join(label(p) for p in finding.places[:PLACES_SHOWN]) + _more(finding.places)
+        return place_joiner(finding).join(label(p) for p in finding.places[:PLACES_SHOWN]) + _more(finding.places)
 
     def place_ids(finding: Finding) -> str:
-        return " > ".join(finding.places[:PLACES_SHOWN]) + _more(finding.places)
+        return place_joiner(finding, " > ").join(finding.places[:PLACES_SHOWN]) + _more(finding.places)
 
     touched = view.findings_by_regulation(result)
     regulations: list[tuple[RegulationRef, list[Finding]]] = [

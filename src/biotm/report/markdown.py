@@ -14,7 +14,7 @@ from biotm.report.diagram import is_large
 from biotm.report.factor_text import likelihood_text
 from biotm.report.markdown_plan import plan, what_if
 from biotm.report.markdown_text import code, codes, few, table, text
-from biotm.report.place_names import controls_text, evidence_text, title_text, ways_text
+from biotm.report.place_names import controls_text, evidence_text, place_joiner, title_text, ways_text
 from biotm.result import SEVERITIES, AuditResult, Factor, Finding, RegulationRef
 
 #: Re-exported: the sinks other Markdown renderers (diff, DPIA) use, and the plan sections.
@@ -31,7 +31,7 @@ def _one_place(result: AuditResult, place: str) -> str:
 
 
 def _place(result: AuditResult, finding: Finding) -> str:
-    return " → ".join(_one_place(result, p) for p in finding.places)
+    return place_joiner(finding).join(_one_place(result, p) for p in finding.places)
 
 
 def summary(result: AuditResult) -> Iterator[str]:

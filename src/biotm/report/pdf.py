@@ -49,7 +49,7 @@ from biotm.report.pdf_text import (
     esc,
     para,
 )
-from biotm.report.place_names import evidence_text, ways_text
+from biotm.report.place_names import evidence_text, place_joiner, ways_text
 from biotm.result import AuditResult, Finding
 
 #: Places of one group listed in the PDF; the XLSX register and the JSON report list every one.
@@ -81,7 +81,7 @@ def _clipped(text: str) -> str:
 
 def _place(result: AuditResult, finding: Finding) -> str:
     """Where a finding is; one finding can sit at every shop of a national model, so the first few and a count."""
-    shown = " → ".join(esc(view.label(result, p)) for p in finding.places[:PLACES_LISTED])
+    shown = place_joiner(finding).join(esc(view.label(result, p)) for p in finding.places[:PLACES_LISTED])
     more = len(finding.places) - PLACES_LISTED
     return shown + (f" and {more:,} more (the XLSX register and JSON report list every one)" if more > 0 else "")
 

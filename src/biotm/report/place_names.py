@@ -70,8 +70,15 @@ def evidence_text(result: AuditResult, finding: Finding) -> str:
     return _BROKEN.sub(lambda m: "broken by " + ways_text(result, m.group(1).split(" or ")), finding.evidence)
 
 
+def place_joiner(finding: Finding, arrow: str = " → ") -> str:
+    """What joins a finding's places when people read them: `arrow` where they are a route (an interaction's
+    source, flow and target; a chain's verifiers in step order), ", " where they are a set (the capture flows
+    of every shop one rule found, the elements of one controller's processing, several data items)."""
+    return arrow if finding.place_kind == "interaction" or finding.rule == CHAIN_RULE else ", "
+
+
 def _joined(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-__all__ = ["controls_text", "evidence_text", "title_text", "way_text", "ways_text"]
+__all__ = ["controls_text", "evidence_text", "place_joiner", "title_text", "way_text", "ways_text"]

@@ -15,7 +15,7 @@ from rich.tree import Tree
 from biotm import escaping
 from biotm.report import ReportOptions, grouping, view
 from biotm.report.factor_text import likelihood_text
-from biotm.report.place_names import evidence_text, title_text, ways_text
+from biotm.report.place_names import evidence_text, place_joiner, title_text, ways_text
 from biotm.report.terminal_layout import prose_column
 from biotm.report.terminal_plan import plan_section, what_if_section
 from biotm.report.view import printable_result
@@ -148,13 +148,13 @@ def finding_tree(result: AuditResult, finding: Finding, group: grouping.FindingG
     if group is not None and grouped:
         head.append(f"  {finding.rule}, group {group.id}", style="dim")
     else:
-        sep = ", " if finding.place_kind == "data" else " > "  # several data items are a list, not a route
-        head.append(f"  {finding.rule} @ {sep.join(finding.places)}", style="dim")
+        head.append(f"  {finding.rule} @ {place_joiner(finding, ' > ').join(finding.places)}", style="dim")
     if finding.status != "open":
         head.append(f"  ({finding.status})", style="italic")
     tree = Tree(head)
     if group is not None and grouped:
-        tree.add(Text(f"{group.risks} at the {group.size:,} places; the worst, {' > '.join(finding.places)}, in full:",
+        worst = place_joiner(finding, " > ").join(finding.places)
+        tree.add(Text(f"{group.risks} at the {group.size:,} places; the worst, {worst}, in full:",
                       style="bold"))
     tree.add(Text(evidence_text(result, finding)))
     note = view.tracking_note(finding)
@@ -190,7 +190,7 @@ def findings_section(result: AuditResult, top: int | None = None) -> Iterator[Re
             tree = finding_tree(result, group.lead, group)
             if group.grouped:
                 line = Text(f"all {group.size:,} {group.noun}: ", style="bold")
-                line.append(_some([" > ".join(f.places) for f in group.findings]))
+                line.append(_some([place_joiner(f, " > ").join(f.places) for f in group.findings]))
                 tree.add(line)
             yield tree
     if len(shown) != len(every) and top is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from biotm.report import ReportOptions, view, xlsx_package
-from biotm.report.place_names import evidence_text, title_text, ways_text
+from biotm.report.place_names import evidence_text, place_joiner, title_text, ways_text
 from biotm.result import AuditResult, Finding
 
 FINDING_COLUMNS: tuple[tuple[str, int], ...] = (
@@ -38,7 +38,8 @@ def _finding_row(result: AuditResult, f: Finding) -> list[object]:
     due = a.due if a is not None and a.due is not None else a.expires if a is not None else None
     return [
         f.id, title_text(result, f), f.severity, f.status, f.risk, f.likelihood, f.impact,
-        " → ".join(view.label(result, p) for p in f.places), " > ".join(f.places), f.rule, ", ".join(f.data),
+        place_joiner(f).join(view.label(result, p) for p in f.places), place_joiner(f, " > ").join(f.places), f.rule,
+        ", ".join(f.data),
         f.subjects, ", ".join(f.regulations), ", ".join(f.mitigations), evidence_text(result, f), view.tracking_note(f),
         a.owner if a is not None else "", due.isoformat() if due is not None else "",
         (a.ticket or "") if a is not None else "", "",
