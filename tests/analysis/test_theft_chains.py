@@ -123,6 +123,38 @@ def test_the_broken_by_work_bound_drops_a_search_it_stops_whole(monkeypatch: pyt
     assert not [w for w in full.warnings if w.code == "attack-bound"]
 
 
+def test_the_chains_searched_for_what_breaks_them_are_counted_as_reported_with_every_attacker(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Attackers' alike drafts merge into one chain. The bound counted drafts, so the likeliest chain was
+    searched for one of its attackers and said it was broken by that attacker's controls, which were never
+    tried against the others (each re-plans around a control with what it holds)."""
+    from biotm.analysis import theft
+
+    full = run(scenario())
+    monkeypatch.setattr(theft, "MAX_BROKEN_BY_CHAINS", 1)
+    one = run(scenario())
+    assert [c.id for c in one.chains] == [c.id for c in full.chains]
+    with_ways = [c for c in one.chains if c.broken_by]
+    assert len(with_ways) == 1 and len(with_ways[0].attackers) > 1  # the likeliest chain, each attacker of it
+    assert with_ways[0].broken_by == next(c.broken_by for c in full.chains if c.id == with_ways[0].id)
+    notes = [w.message for w in one.warnings if w.code == "attack-bound"]
+    assert any(f"were searched for 1 of {len(one.chains):,} chains" in n for n in notes), notes
+
+
+def test_a_merged_chain_is_broken_by_none_when_one_attackers_draft_was_not_searched() -> None:
+    from biotm.analysis.theft import merged
+    from biotm.result import TheftChain
+
+    def draft(chain_id: str, attacker: str) -> TheftChain:
+        return TheftChain(id=chain_id, attacker=attacker, attackers=[attacker], goal="sim-control", likelihood=0.5,
+                          subjects=1, severity="info", steps=[], finding="", broken_by=["shop:pad"])
+
+    drafts, keys = [draft("c1", "buyer"), draft("c2", "insider")], {"c1": ("swap",), "c2": ("swap",)}
+    assert merged(drafts, keys, {"c1", "c2"})[("swap",)].broken_by == ["shop:pad"]
+    assert merged(drafts, keys, {"c1"})[("swap",)].broken_by == []  # never tried against the insider
+
+
 def test_broken_by_work_counts_requirement_nodes() -> None:
     """A verification of twelve alternatives costs what twelve one-term verifications do."""
     from biotm.model.limits import requirement_nodes as _nodes

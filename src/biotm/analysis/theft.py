@@ -24,7 +24,7 @@ from biotm.model.schema import Attacker
 from biotm.result import SEVERITIES, ChainStep, Factor, Finding, TheftChain, finding_id
 from biotm.scoring import summed
 
-#: Chains (likeliest first) for which broken_by is computed.
+#: Chains (likeliest first, as reported: every attacker's draft of each) for which broken_by is computed.
 MAX_BROKEN_BY_CHAINS = 40
 #: The requirement nodes (operators and terms) all broken_by searches of one audit may evaluate: a
 #: thousand-step chain costs a re-solve of a thousand verifications per candidate, and 5,000 verifications
@@ -63,42 +63,38 @@ def theft_chains(
                     if origin.probability >= floor:
                         way_passed = Satisfied(item.element, item.verification, origin, way)
                         drafts.append((attacker, way_passed, known, satisfied))
-    # broken_by re-solves the chain once per candidate control: only the likeliest chains get it, so
-    # the stage stays near-linear on national-scale models (the rest report their weak controls).
     ranked = sorted(drafts, key=lambda d: (-d[1].origin.probability, _draft_key(d[0], d[1])))
-    explained = {_draft_key(d[0], d[1]) for d in ranked[:MAX_BROKEN_BY_CHAINS]} if explain else set()
     if len(ranked) > MAX_CHAINS and notes is not None:
         notes.append(
             f"identity-theft chains: the {MAX_CHAINS:,} likeliest of {len(ranked):,} are reported "
             f"(bound MAX_CHAINS, docs/attack-paths.md)"
         )
-    kept = {_draft_key(d[0], d[1]) for d in ranked[:MAX_CHAINS]}
+    ranked = ranked[:MAX_CHAINS]
+    kept = {_draft_key(d[0], d[1]) for d in ranked}
     drafts = [d for d in drafts if _draft_key(d[0], d[1]) in kept]
+    origins_of = {_draft_key(a, item): chain_origins(known, item.origin) for a, item, known, _ in ranked}
+    merge_keys_of = {_draft_key(a, item): _merge_key(item, origins_of[_draft_key(a, item)]) for a, item, _, _ in ranked}
+    # broken_by re-solves a chain once per candidate control: only the likeliest chains get it, so the stage
+    # stays near-linear on national-scale models (the rest report their weak controls). Counted in chains as
+    # reported, each with every attacker's draft of it: a set breaks a chain only if it does for each (`merged`).
+    chain_order = list(dict.fromkeys(merge_keys_of.values()))[:MAX_BROKEN_BY_CHAINS] if explain else []
+    broken_of = _searched(solver, leaks, floor, ranked, merge_keys_of, chain_order)
     groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list[TheftChain]] = {}
-    spent_before = solver.shared.work
     explained_by: dict[str, tuple[list[tuple[str, float]], bool]] = {}
     merge_keys: dict[str, tuple[str, ...]] = {}
     searched: set[str] = set()
-    skipped: set[str] = set()
-    for attacker, item, known, satisfied in drafts:
-        origins = chain_origins(known, item.origin)
+    for attacker, item, known, _ in drafts:
+        draft = _draft_key(attacker, item)
+        origins = origins_of[draft]
         steps = steps_of(origins)
         places = tuple(dict.fromkeys(s.verifier for s in steps if s.verifier != "leak"))
         subjects, one_victim = chain_subjects(graph, attacker, origins)
-        draft = _draft_key(attacker, item)
         chain_id = finding_id("chain", list(draft))
         explained_by[chain_id] = (chain_factors(known, origins), one_victim)
-        broken = []
-        if draft in explained:
-            searched_out = broken_by(solver, attacker, leaks[attacker.id], item, floor, (known, satisfied),
-                                     stop_at=spent_before + BROKEN_BY_WORK)
-            if searched_out is None:
-                skipped.add(chain_id)
-            else:
-                broken = searched_out
-        merge_keys[chain_id] = _merge_key(item, origins)
-        if draft in explained and chain_id not in skipped:
+        broken = broken_of.get(draft, [])
+        if draft in broken_of:
             searched.add(chain_id)
+        merge_keys[chain_id] = merge_keys_of[draft]
         chain = TheftChain(
             id=chain_id,
             attacker=attacker.id,
@@ -115,7 +111,7 @@ def theft_chains(
         groups.setdefault((places, passed), []).append(chain)
     entries = merged([c for group in groups.values() for c in group], merge_keys, searched)
     # Counted in reported chains (several attackers' drafts merge into one), or the numbers would not add up.
-    unsearched = set(entries) - {merge_keys[chain_id] for chain_id in searched}
+    unsearched = {key for chain_id, key in merge_keys.items() if chain_id not in searched}  # as `merged` counts
     if explain and unsearched and notes is not None:
         notes.append(
             f"identity-theft chains: the controls that break them were searched for {len(entries) - len(unsearched):,}"
@@ -140,6 +136,32 @@ def theft_chains(
                       for key in keys)
     chains.sort(key=lambda c: (SEVERITIES.index(c.severity), -c.likelihood, c.id))
     return chains, findings
+
+
+def _searched(
+    solver: ChainSolver,
+    leaks: dict[str, dict[str, Leak]],
+    floor: float,
+    ranked: list[tuple[Attacker, Satisfied, dict[str, Origin], list[Satisfied]]],
+    merge_keys_of: dict[tuple[str, ...], tuple[str, ...]],
+    chain_order: list[tuple[str, ...]],
+) -> dict[tuple[str, ...], list[str]]:
+    """Draft -> the controls that break it, for every draft of the chains `chain_order` names, chain by chain
+    and likeliest first, until BROKEN_BY_WORK is spent: the budget completes chains rather than spreading over
+    every attacker of many. A draft the bound stopped, or never reached, has no entry (its chain lists its weak
+    controls)."""
+    out: dict[tuple[str, ...], list[str]] = {}
+    stop_at = solver.shared.work + BROKEN_BY_WORK
+    drafts_of: dict[tuple[str, ...], list[tuple[Attacker, Satisfied, dict[str, Origin], list[Satisfied]]]] = {}
+    for entry in ranked:
+        drafts_of.setdefault(merge_keys_of[_draft_key(entry[0], entry[1])], []).append(entry)
+    for key in chain_order:
+        for attacker, item, known, satisfied in drafts_of[key]:
+            found = broken_by(solver, attacker, leaks[attacker.id], item, floor, (known, satisfied), stop_at=stop_at)
+            if found is None:
+                return out  # the budget is spent: every later search would stop at once
+            out[_draft_key(attacker, item)] = found
+    return out
 
 
 def _draft_key(attacker: Attacker, item: Satisfied) -> tuple[str, ...]:
@@ -192,7 +214,9 @@ def merged(
     """One entry per merge key, naming every attacker (likeliest first, ties by id) with the lead's steps.
 
     Its id comes from the key alone, so it stays when one of its attackers drops out. It is broken by a
-    set of controls that breaks it for each of its attackers whose controls were searched (`searched`).
+    set of controls that breaks it for each of its attackers, and by none when the controls were not searched
+    (`searched`) for one of them: each attacker re-plans around a control with what it holds, so a set found
+    for the others was never tried against that one.
     """
     groups: dict[tuple[str, ...], list[TheftChain]] = {}
     for chain in chains:
@@ -201,7 +225,7 @@ def merged(
     for key, members in sorted(groups.items()):
         members.sort(key=lambda c: (-c.likelihood, c.attacker, c.id))
         lead = members[0]
-        broken = _breaking_all([c.broken_by for c in members if c.id in searched])
+        broken = _breaking_all([c.broken_by for c in members]) if all(c.id in searched for c in members) else []
         out[key] = lead.model_copy(
             update={
                 "id": finding_id("chain", list(key)),
