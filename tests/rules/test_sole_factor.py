@@ -57,3 +57,16 @@ def test_the_airport_egate_reads_the_passport_chip_as_a_second_factor() -> None:
     # The chip is what makes it two factors: the same gate on a document photo is a sole biometric factor.
     chip = next(d for d in load_model(SCENARIOS / "airport-egates.yaml").model.data if d.id == "passport_chip")
     assert chip.possession
+
+
+def test_the_order_of_an_any_changes_nothing() -> None:
+    """The data of the finding were those of the first way the file listed that passes on a match alone: with
+    `any: [live:face, sample]` the finding named no data (impact 0.3), with `any: [sample, live:face]` the stored
+    sample (impact 0.95). Found by the file-order property test."""
+    sample = data("sample", "biometric_sample")
+    found = []
+    for order in (["live:face", "sample"], ["sample", "live:face"]):
+        finding = next(f for f in run(_gate({"any": order}, sample), RULE).findings if f.rule == RULE)
+        found.append((finding.data, finding.risk, finding.evidence))
+    assert found[0] == found[1]
+    assert "sample" in found[0][0]  # the stored sample passes alone too

@@ -259,14 +259,17 @@ def sole_factor(ctx: RuleContext) -> Iterator[Hit]:
             if not verification.high_assurance or verification.second_factor:
                 continue
             # Each way to pass it (one branch per `any`) needs its own second factor: a door that opens on an
-            # enrolled badge *or* a face alone opens on the face alone.
+            # enrolled badge *or* a face alone opens on the face alone. The data are those of every such way,
+            # not of the first the file lists (the order of an `any` means nothing).
+            alone = False
             for way in ways_of(verification.requires):
                 terms = [way] if isinstance(way, str) else way.terms()
                 bio, items = _biometric_terms(ctx, element, terms)
                 if bio and not any(_is_second_factor(ctx, t) for t in terms):
-                    weak.append(verification.id)
+                    alone = True
                     used.update(items)
-                    break
+            if alone:
+                weak.append(verification.id)
         if weak:
             yield Hit.at_element(
                 element.id,
