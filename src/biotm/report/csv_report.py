@@ -46,8 +46,7 @@ def row(result: AuditResult, finding: Finding, group: str = "", cells: dict[obje
         "tracking": view.tracking_note(finding),
         "group": group,
     }
-    if cells is None:
-        return [cell(values[name]) for name in COLUMNS]
+    cells = {} if cells is None else cells
     out = []
     for name in COLUMNS:
         value = values[name]

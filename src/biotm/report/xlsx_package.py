@@ -56,7 +56,7 @@ _STYLES = (
 #: Characters XML 1.0 cannot hold: in a cell as Excel's `_xHHHH_` escape (with a literal `_xHHHH_` escaped
 #: itself, so it reads back as written); elsewhere (document properties) as U+FFFD.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
-_UNWRITABLE = re.compile(r"[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
+_UNWRITABLE = re.compile(_ILLEGAL.pattern + r"|_(?=x[0-9A-Fa-f]{4}_)")
 
 
 @dataclass(frozen=True)
@@ -103,10 +103,12 @@ def fitted(text: str) -> str:
     """`text`, cut with a note when it is longer than one cell holds."""
     if len(text) <= CELL_CHARS // 2 or len(text.encode("utf-16-le")) // 2 <= CELL_CHARS:
         return text
-    keep = CELL_CHARS - len(CUT_MARK)
-    while len(text[:keep].encode("utf-16-le")) // 2 > CELL_CHARS - len(CUT_MARK):
-        keep -= 1  # astral characters take two code units
-    return text[:keep] + CUT_MARK
+    room, units = CELL_CHARS - len(CUT_MARK), 0
+    for keep, char in enumerate(text):  # astral characters take two code units
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > room:
+            return text[:keep] + CUT_MARK
+    return text  # not reached: the text is longer than `room` units
 
 
 def column_letters(index: int) -> str:
@@ -251,8 +253,9 @@ def _quoted_sheet(name: str) -> str:
 
 
 def _relationships(targets: Sequence[tuple[str, str]]) -> str:
+    """A relationships part: (type URI, target) each, numbered rId1, rId2, ... in order."""
     entries = "".join(
-        f'<Relationship Id="rId{n}" Type="{_REL}/{kind}" Target="{target}"/>'
+        f'<Relationship Id="rId{n}" Type="{kind}" Target="{target}"/>'
         for n, (kind, target) in enumerate(targets, start=1)
     )
     return f'<Relationships xmlns="{_PKG_REL}">{entries}</Relationships>'
@@ -283,17 +286,16 @@ def workbook(sheets: Sequence[Sheet], properties: Properties) -> bytes:
     strings = _Strings()
     sheet_parts = [_sheet_xml(s, strings, n == 0) for n, s in enumerate(sheets)]
     root = [
-        f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>',
-        f'<Relationship Id="rId2" Type="{_PKG_REL}/metadata/core-properties" Target="docProps/core.xml"/>',
-        f'<Relationship Id="rId3" Type="{_REL}/extended-properties" Target="docProps/app.xml"/>',
+        (f"{_REL}/officeDocument", "xl/workbook.xml"),
+        (f"{_PKG_REL}/metadata/core-properties", "docProps/core.xml"),
+        (f"{_REL}/extended-properties", "docProps/app.xml"),
+        *(((f"{_REL}/custom-properties", "docProps/custom.xml"),) if properties.custom else ()),
     ]
-    if properties.custom:
-        root.append(f'<Relationship Id="rId4" Type="{_REL}/custom-properties" Target="docProps/custom.xml"/>')
-    book_rels = [("worksheet", f"worksheets/sheet{n}.xml") for n in range(1, len(sheets) + 1)]
-    book_rels += [("styles", "styles.xml"), ("sharedStrings", "sharedStrings.xml")]
+    book_rels = [(f"{_REL}/worksheet", f"worksheets/sheet{n}.xml") for n in range(1, len(sheets) + 1)]
+    book_rels += [(f"{_REL}/styles", "styles.xml"), (f"{_REL}/sharedStrings", "sharedStrings.xml")]
     parts = [
         ("[Content_Types].xml", _content_types(len(sheets), bool(properties.custom))),
-        ("_rels/.rels", f'<Relationships xmlns="{_PKG_REL}">{"".join(root)}</Relationships>'),
+        ("_rels/.rels", _relationships(root)),
         ("docProps/app.xml", _app(sheets)),
         ("docProps/core.xml", _core(properties)),
         *((("docProps/custom.xml", _custom(properties)),) if properties.custom else ()),
