@@ -82,7 +82,7 @@ def theft_chains(
     groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list[TheftChain]] = {}
     explained_by: dict[str, tuple[list[tuple[str, float]], bool]] = {}
     merge_keys: dict[str, tuple[str, ...]] = {}
-    searched: set[str] = set()
+    unsearched: set[tuple[str, ...]] = set()  # chains (merge keys) with a draft whose search did not finish
     for attacker, item, known, _ in drafts:
         draft = _draft_key(attacker, item)
         origins = origins_of[draft]
@@ -92,8 +92,8 @@ def theft_chains(
         chain_id = finding_id("chain", list(draft))
         explained_by[chain_id] = (chain_factors(known, origins), one_victim)
         broken = broken_of.get(draft, [])
-        if draft in broken_of:
-            searched.add(chain_id)
+        if draft not in broken_of:
+            unsearched.add(merge_keys_of[draft])
         merge_keys[chain_id] = merge_keys_of[draft]
         chain = TheftChain(
             id=chain_id,
@@ -109,9 +109,8 @@ def theft_chains(
         )
         passed = tuple(f"{s.verifier}/{s.verification}" for s in steps if s.verification is not None)
         groups.setdefault((places, passed), []).append(chain)
-    entries = merged([c for group in groups.values() for c in group], merge_keys, searched)
     # Counted in reported chains (several attackers' drafts merge into one), or the numbers would not add up.
-    unsearched = {key for chain_id, key in merge_keys.items() if chain_id not in searched}  # as `merged` counts
+    entries = merged([c for group in groups.values() for c in group], merge_keys, unsearched)
     if explain and unsearched and notes is not None:
         notes.append(
             f"identity-theft chains: the controls that break them were searched for {len(entries) - len(unsearched):,}"
@@ -209,14 +208,14 @@ def _merge_key(item: Satisfied, origins: list[Origin]) -> tuple[str, ...]:
 
 
 def merged(
-    chains: list[TheftChain], keys: dict[str, tuple[str, ...]], searched: set[str]
+    chains: list[TheftChain], keys: dict[str, tuple[str, ...]], unsearched: set[tuple[str, ...]]
 ) -> dict[tuple[str, ...], TheftChain]:
     """One entry per merge key, naming every attacker (likeliest first, ties by id) with the lead's steps.
 
     Its id comes from the key alone, so it stays when one of its attackers drops out. It is broken by a
     set of controls that breaks it for each of its attackers, and by none when the controls were not searched
-    (`searched`) for one of them: each attacker re-plans around a control with what it holds, so a set found
-    for the others was never tried against that one.
+    for one of them (its key in `unsearched`): each attacker re-plans around a control with what it holds, so
+    a set found for the others was never tried against that one.
     """
     groups: dict[tuple[str, ...], list[TheftChain]] = {}
     for chain in chains:
@@ -225,7 +224,7 @@ def merged(
     for key, members in sorted(groups.items()):
         members.sort(key=lambda c: (-c.likelihood, c.attacker, c.id))
         lead = members[0]
-        broken = _breaking_all([c.broken_by for c in members]) if all(c.id in searched for c in members) else []
+        broken = [] if key in unsearched else _breaking_all([c.broken_by for c in members])
         out[key] = lead.model_copy(
             update={
                 "id": finding_id("chain", list(key)),
