@@ -70,8 +70,12 @@ class Satisfied:
     way: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Eval:
+    """A requirement evaluated: never changed once made (not frozen only because frozen construction costs
+    four times as much, and the solver makes hundreds of thousands). Its tuples are sorted and distinct
+    (evidence: distinct, in first-use order), so a single part passes through an `all` unchanged."""
+
     probability: float
     uses: tuple[str, ...]
     depends: tuple[str, ...]
@@ -116,6 +120,17 @@ class _Shared(CaptureIndex):
         for i, check in enumerate(self.checks):
             for term in sorted(check.reads):
                 self.readers.setdefault(term, []).append(i)
+        #: Per modality, the samples and templates a live presentation of it can be faked from.
+        self.live_sources: dict[str, list[tuple[str, str | None]]] = {}
+        for item in graph.model.data:
+            if item.modality is None or item.category not in _LIVE_SOURCES:
+                continue
+            if item.category is DataCategory.BIOMETRIC_SAMPLE:
+                key = None
+            else:
+                protected = item.protection in IRREVERSIBLE_PROTECTION
+                key = "template-inversion-protected" if protected else "template-inversion"
+            self.live_sources.setdefault(item.modality.value, []).append((item.id, key))
         #: Requirement nodes evaluated so far by every solver of this graph (broken_by stops at a budget): a
         #: verification of twelve alternatives costs what twelve verifications of one term do.
         self.work = 0
@@ -174,6 +189,9 @@ class ChainSolver(CapturePricing):
         self.extra = extra or {}
         self.shared = shared or _Shared(graph, numbers, controls if controls is not None else PlaceControls(graph))
         self._capture: dict[str, tuple[float, str, str, list[str]]] = {}
+        #: Per data or capability term, the origin last read and its evaluation: `known` changes far less
+        #: often than its terms are read.
+        self._terms: dict[str, tuple[Origin, _Eval]] = {}
 
     def sharing(self, extra: dict[str, set[str]]) -> ChainSolver:
         """A solver of the same graph with `extra` controls, reusing what does not depend on them."""
@@ -329,14 +347,22 @@ class ChainSolver(CapturePricing):
         # Neither the file's order of terms nor float rounding of the product depends on how the model was
         # written: an OR tie goes to the canonically first option, an AND multiplies in canonical order.
         if requirement.any is not None:
-            return min((self._requirement(element, t, known, scale) for t in requirement.any),
-                       key=lambda e: (-e.probability, _canonical(e)))
+            best: _Eval | None = None
+            for option in requirement.any:
+                found = self._requirement(element, option, known, scale)
+                if best is None or found.probability > best.probability or (
+                    found.probability == best.probability and _canonical(found) < _canonical(best)
+                ):
+                    best = found
+            return best if best is not None else _NONE
         parts = []
         for term in requirement.all or []:
             part = self._requirement(element, term, known, scale)
             if part.probability <= 0.0:
                 return _NONE  # what the product would give; most ANDs of a branching model stop here
             parts.append(part)
+        if len(parts) == 1:
+            return parts[0]  # one act cannot be counted twice, and its tuples are already sorted
         parts.sort(key=_canonical)
         probability = 1.0
         for part in parts:
@@ -346,10 +372,10 @@ class ChainSolver(CapturePricing):
             return _NONE
         return _Eval(
             probability,
-            tuple(sorted({u for p in parts for u in p.uses})),
-            tuple(sorted({d for p in parts for d in p.depends})),
-            tuple(dict.fromkeys(e for p in parts for e in p.evidence)),
-            tuple(sorted({w for p in parts for w in p.weak})),
+            tuple(sorted(set().union(*[p.uses for p in parts]))),
+            tuple(sorted(set().union(*[p.depends for p in parts]))),
+            _joined([p.evidence for p in parts if p.evidence]),
+            _merged([p.weak for p in parts if p.weak]),
         )
 
     def _term(self, element: Element, term: str, known: dict[str, Origin], scale: float) -> _Eval:
@@ -358,23 +384,25 @@ class ChainSolver(CapturePricing):
         origin = known.get(term)
         if origin is None:
             return _NONE
-        return _Eval(origin.probability, (term,), (term,), (), ())
+        cached = self._terms.get(term)
+        if cached is not None and cached[0] is origin:
+            return cached[1]
+        found = _Eval(origin.probability, (term,), (term,), (), ())
+        self._terms[term] = (origin, found)
+        return found
 
     def _live(self, element: Element, modality: str, known: dict[str, Origin], scale: float) -> _Eval:
         """Fake a live presentation of `modality` at the capture point that feeds `element`."""
         source: tuple[float, str, str] | None = None  # probability, data id, how
-        for term, origin in known.items():
-            item = self.graph.data.get(term)
-            if item is None or item.modality is None or item.modality.value != modality:
+        for term, key in self.shared.live_sources.get(modality, ()):
+            origin = known.get(term)
+            if origin is None:
                 continue
-            if item.category is DataCategory.BIOMETRIC_SAMPLE:
+            if key is None:
                 candidate = (origin.probability, term, "from the sample")
-            elif item.category is DataCategory.BIOMETRIC_TEMPLATE:
-                protected = item.protection in IRREVERSIBLE_PROTECTION
-                key = "template-inversion-protected" if protected else "template-inversion"
-                candidate = (origin.probability * self.numbers.step[key], term, "rebuilt from the template")
             else:
-                continue
+                candidate = (origin.probability * self.numbers.step[key], term, "rebuilt from the template")
+            # Likeliest first, then the smallest id: the same source whatever order the terms were learnt in.
             if source is None or (candidate[0], source[1]) > (source[0], candidate[1]):
                 source = candidate
         if source is None or source[0] <= 0.0:
@@ -382,7 +410,21 @@ class ChainSolver(CapturePricing):
         factor, point_id, text, weak = self.best_capture(element)
         probability = source[0] * factor**scale
         evidence = f"fakes a live {modality} {source[2]} '{source[1]}' at {point_id} ({text})"
-        return _Eval(probability, (f"{LIVE}{modality}",), (source[1],), (evidence,), tuple(weak))
+        return _Eval(probability, (f"{LIVE}{modality}",), (source[1],), (evidence,), tuple(sorted(set(weak))))
+
+def _joined(evidence: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """The parts' evidence in order, each sentence once (most parts have none)."""
+    if len(evidence) == 1:
+        return evidence[0]
+    return tuple(dict.fromkeys(e for part in evidence for e in part))
+
+
+def _merged(sorted_sets: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """The union of sorted, distinct tuples, sorted (most parts have none)."""
+    if len(sorted_sets) == 1:
+        return sorted_sets[0]
+    return tuple(sorted(set().union(*sorted_sets)))
+
 
 def _with_victim_factor(result: _Eval, known: dict[str, Origin]) -> _Eval:
     """`result` also needing the victim's own second factor: nothing (the step breaks) unless it is held."""
