@@ -36,7 +36,7 @@ def test_in_person_flows_are_neither_encrypted_nor_unencrypted() -> None:
 def test_graphviz_draws_clusters_full_names_and_medium_styles(monkeypatch: pytest.MonkeyPatch) -> None:
     graphviz.dot_binary.cache_clear()
     result = audited(SIM)
-    picture = svg.render_diagram(layout(result))
+    picture = svg.render_diagram(structure(result))
     assert picture.count('class="cluster"') == len(result.zones)
     assert "…" not in picture
     for element in result.model.elements:
@@ -47,7 +47,7 @@ def test_graphviz_draws_clusters_full_names_and_medium_styles(monkeypatch: pytes
     monkeypatch.setenv("BIOTM_DIAGRAM", "python")
     graphviz.dot_binary.cache_clear()
     try:
-        assert 'class="cluster"' not in svg.render_diagram(layout(result))  # the built-in fallback
+        assert 'class="cluster"' not in svg.render_diagram(structure(result))  # the built-in fallback
     finally:
         graphviz.dot_binary.cache_clear()
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from biotm.report import ReportOptions, charts, summary, svg, view
-from biotm.report.diagram import is_large, report_layout
+from biotm.report.diagram import drawn_structure, is_large
 from biotm.report.grouping import FindingGroup, by_regulation, group_of, groups, top_groups
 from biotm.report.place_names import controls_text, evidence_text, place_joiner, title_text, ways_text
-from biotm.report.templates import asset, environment
+from biotm.report.templates import asset, environment, printable_markup
 from biotm.result import AuditResult, Finding, RegulationRef
 
 BANDS = ("very low", "low", "medium", "high", "very high")
@@ -95,6 +95,9 @@ def _more(places: list[str]) -> str:
     return f" and {len(places) - PLACES_SHOWN:,} more" if len(places) > PLACES_SHOWN else ""
 
 
+_PLACES_SEPARATOR = Markup("; ")
+
+
 def render_with(result: AuditResult, options: ReportOptions) -> str:
     script = asset("report.js")
     style = asset("report.css")
@@ -103,6 +106,10 @@ def render_with(result: AuditResult, options: ReportOptions) -> str:
 
     def place(finding: Finding) -> str:
         return place_joiner(finding).join(label(p) for p in finding.places[:PLACES_SHOWN]) + _more(finding.places)
+
+    def every_place(group: FindingGroup) -> Markup:
+        # Joined here, not looped in the template: a group of a national model has thousands of members.
+        return _PLACES_SEPARATOR.join(printable_markup(place(member)) for member in group.findings)
 
     def place_ids(finding: Finding) -> str:
         return place_joiner(finding, " > ").join(finding.places[:PLACES_SHOWN]) + _more(finding.places)
@@ -124,7 +131,7 @@ def render_with(result: AuditResult, options: ReportOptions) -> str:
         csp=content_security_policy(script, style),
         css=Markup(style),
         script=Markup(script),
-        svg=Markup(svg.render_diagram(report_layout(result))),
+        svg=Markup(svg.render_diagram(drawn_structure(result))),
         counts=counts,
         closed=len(result.findings) - sum(counts.values()),
         top=view.top_risks(result),
@@ -146,6 +153,7 @@ def render_with(result: AuditResult, options: ReportOptions) -> str:
         label=label,
         place=place,
         place_ids=place_ids,
+        every_place=every_place,
         placed_via=lambda element_id, f: summary.placed_via(result, element_id, f),
         location=lambda f: view.finding_location(result, f),
         tracking=view.tracking_note,

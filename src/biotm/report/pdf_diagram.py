@@ -11,7 +11,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Image, Paragraph
 
 from biotm.report import summary
-from biotm.report.diagram import caption, report_layout
+from biotm.report.diagram import arrange, caption, drawn_structure
 from biotm.report.diagram_model import COLOURS, NODE_H, NODE_W, Diagram
 from biotm.report.label_text import wrap
 from biotm.report.pdf_text import SMALL, font_for, para, script_runs
@@ -87,7 +87,7 @@ class _Scaled(Flowable):
 def diagram_flowable(result: AuditResult, width: float, height: float) -> Flowable:
     from biotm.report import graphviz
 
-    diagram = report_layout(result)
+    diagram = drawn_structure(result)  # positioned only for the built-in layout: Graphviz lays it out itself
     png = graphviz.layout_png(diagram)
     if png is not None:
         from reportlab.lib.utils import ImageReader
@@ -95,7 +95,7 @@ def diagram_flowable(result: AuditResult, width: float, height: float) -> Flowab
         w, h = ImageReader(io.BytesIO(png)).getSize()
         scale = min(width / w, height / h)
         return Image(io.BytesIO(png), width=w * scale, height=h * scale)
-    return _Scaled(_vector_diagram(diagram), width, height)
+    return _Scaled(_vector_diagram(arrange(diagram)), width, height)
 
 
 def legend() -> Paragraph:

@@ -6,7 +6,7 @@ import re
 
 from markupsafe import Markup, escape
 
-from biotm.report.diagram import caption, report_layout
+from biotm.report.diagram import arrange, caption, drawn_structure
 from biotm.report.diagram_model import COLOURS, MARGIN, NODE_H, NODE_W, Diagram, Edge
 from biotm.report.label_text import fit, wrap
 from biotm.report.templates import environment
@@ -43,13 +43,15 @@ ZONE_FILLS = ("#f7f9fb", "#eef3f7", "#e4ecf2")
 
 
 def render_diagram(diagram: Diagram) -> str:
-    """The `<svg>` element (no XML declaration): Graphviz's layout when installed, else the built-in one."""
+    """The `<svg>` element (no XML declaration) of a ranked `diagram`: Graphviz's layout when installed, else
+    the built-in one. Only the built-in one positions and routes the diagram (`arrange`): Graphviz lays it out
+    itself, and routing a dense diagram takes seconds."""
     from biotm.report import graphviz
 
     laid = graphviz.layout_svg(diagram)
     if laid is not None:
         return _framed(diagram, laid)
-    return builtin_svg(diagram)
+    return builtin_svg(arrange(diagram))
 
 
 _SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
@@ -103,4 +105,4 @@ def builtin_svg(diagram: Diagram) -> str:
 
 def render(result: AuditResult, full: bool = False) -> str:
     """A standalone SVG document (the zone overview on a large model unless `full`)."""
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + render_diagram(report_layout(result, full))
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + render_diagram(drawn_structure(result, full))

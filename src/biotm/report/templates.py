@@ -15,14 +15,15 @@ from biotm.report.view import printable
 def _finalize(value: object) -> object:
     """Every value a template prints passes here before escaping: control characters become visible."""
     if isinstance(value, str) and not isinstance(value, Markup):
-        return _printable_markup(value)
+        return printable_markup(value)
     return value
 
 
 # Escaped here and cached: a national model prints the same titles and names tens of thousands of
 # times. Autoescaping leaves Markup as it is, so the page is the same as escaping each value later.
 @functools.lru_cache(maxsize=1 << 16)
-def _printable_markup(value: str) -> Markup:
+def printable_markup(value: str) -> Markup:
+    """`value` as every template prints it: control characters made visible, then HTML-escaped."""
     return escape(printable(value))
 
 
