@@ -110,7 +110,8 @@ def _description(result: AuditResult) -> list[Block]:
     from biotm.report.dpia_scope import subject_zones
 
     # The data subject's own phone is no organisation's: naming the applicant as one would be struck.
-    processors = sorted({z.owner for z in result.zones if z.id not in subject_zones(result)})
+    own_devices = subject_zones(result)  # once: it reads every element (1,000 zones x 10,000 elements took 5 s)
+    processors = sorted({z.owner for z in result.zones if z.id not in own_devices})
     out.append(Block("p", "Organisations involved (zone owners): " + ", ".join(processors) + "."))
     crossings = [c for c in result.crossings if c.cross_border or c.disclosure]
     if crossings:
