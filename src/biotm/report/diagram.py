@@ -50,9 +50,10 @@ def _unranked(result: AuditResult) -> Diagram:
     actors = {e.id for e in model.elements if e.type.value == "actor"}
     zone_of = {e.id: e.zone for e in model.elements}
     diagram = Diagram(title=result.summary.name)
+    zone_ids = {z.id for z in result.zones}
     for zone in result.zones:
         exposure = ["internet"] * zone.internet_facing + ["public place"] * zone.public_place
-        parent = zone.parent if zone.parent in {z.id for z in result.zones} and zone.parent != zone.id else None
+        parent = zone.parent if zone.parent in zone_ids and zone.parent != zone.id else None
         diagram.zones[zone.id] = ZoneBox(zone.id, zone.name, parent, zone.owner, zone.jurisdiction, exposure)
     for element in sorted(model.elements, key=lambda e: e.id):
         diagram.nodes[element.id] = Node(

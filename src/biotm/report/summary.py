@@ -8,6 +8,7 @@ Nothing is scored here: it only selects, counts and words what the result alread
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from biotm.model.controls import CONTROLS, cost_days
@@ -71,16 +72,16 @@ class DataSection:
     findings: list[Finding] = field(default_factory=list)
 
 
-def _places_elements(result: AuditResult, finding: Finding) -> list[str]:
+def _element_places(result: AuditResult) -> Callable[[Finding], list[str]]:
+    """Finding -> the elements it is placed on (a flow place counts as its source), with the look-ups
+    fetched once: each report asks this of every finding, twice."""
     known = view.elements(result)
     flows = view.flows(result)
-    out: list[str] = []
-    for place in finding.places:
-        if place in known:
-            out.append(place)
-        elif place in flows:
-            out.append(flows[place].source)
-    return out
+
+    def places_of(finding: Finding) -> list[str]:
+        return [p if p in known else flows[p].source for p in finding.places if p in known or p in flows]
+
+    return places_of
 
 
 def charts(result: AuditResult) -> list[Chart]:
@@ -93,10 +94,11 @@ def charts(result: AuditResult) -> list[Chart]:
     zone_names = {z.id: z.name for z in result.zones}
     risk: dict[str, float] = defaultdict(float)
     laws: dict[str, int] = defaultdict(int)
+    places_of = _element_places(result)
     for finding in result.findings:
         if not view.is_open(finding):
             continue
-        places = _places_elements(result, finding)
+        places = places_of(finding)
         if places:
             risk[zone_of[places[0]]] += finding.risk
         for law in sorted({law_of(ref) for ref in finding.regulations}):
@@ -267,8 +269,9 @@ def element_sections(
     # open risk per element summed in one pass, in the order the sections list the groups (a sum per element
     # over every member of every group touching it was quadratic: a 10k model's Markdown took minutes)
     open_risk: dict[str, float] = defaultdict(float)
+    places_of = _element_places(result)
     for group in found:
-        for element_id in dict.fromkeys(e for f in group.findings for e in _places_elements(result, f)):
+        for element_id in dict.fromkeys(e for f in group.findings for e in places_of(f)):
             touching[element_id].append(group)
         for finding in group.findings:
             if view.is_open(finding):

@@ -199,7 +199,10 @@ def label(result: AuditResult, place: str) -> str:
 
 def flow_places(result: AuditResult, finding: Finding) -> list[str]:
     """Flow ids a finding sits on: its flow place, or the middle of a source>flow>target interaction."""
-    known = flows(result)
+    return _flow_places(flows(result), finding)
+
+
+def _flow_places(known: dict[str, Flow], finding: Finding) -> list[str]:
     if finding.place_kind == "interaction" and len(finding.places) == 3:
         return [finding.places[1]] if finding.places[1] in known else []
     if finding.place_kind == "flow":
@@ -210,10 +213,11 @@ def flow_places(result: AuditResult, finding: Finding) -> list[str]:
 def worst_on_flows(result: AuditResult) -> dict[str, Severity]:
     """Flow id -> severity of the worst open finding placed on that flow."""
     seen: dict[str, list[Severity]] = defaultdict(list)
+    known = flows(result)
     for finding in result.findings:
-        if not is_open(finding):
+        if finding.status not in OPEN_STATUSES or finding.place_kind not in ("interaction", "flow"):
             continue
-        for flow_id in flow_places(result, finding):
+        for flow_id in _flow_places(known, finding):
             seen[flow_id].append(finding.severity)
     out: dict[str, Severity] = {}
     for flow_id, severities in sorted(seen.items()):
