@@ -21,6 +21,7 @@ from biotm.analysis.capture import LIVE_CONTROLS, CaptureIndex, CapturePricing
 from biotm.analysis.chain_ways import ways_of
 from biotm.analysis.numbers import Numbers
 from biotm.analysis.paths import Leak, PlaceControls, skill_scale
+from biotm.analysis.requirement_parts import NONE, Evaluation, canonical, joined, merged
 from biotm.analysis.verifier_controls import (
     LIVE,
     VICTIM_FACTOR,
@@ -69,21 +70,6 @@ class Satisfied:
     #: The terms of the way it is passed (`ChainSolver.ways`); empty for the solve's likeliest way.
     way: tuple[str, ...] = ()
 
-
-@dataclass(slots=True)
-class _Eval:
-    """A requirement evaluated: never changed once made (not frozen only because frozen construction costs
-    four times as much, and the solver makes hundreds of thousands). Its tuples are sorted and distinct
-    (evidence: distinct, in first-use order), so a single part passes through an `all` unchanged."""
-
-    probability: float
-    uses: tuple[str, ...]
-    depends: tuple[str, ...]
-    evidence: tuple[str, ...]
-    weak: tuple[str, ...]
-
-
-_NONE = _Eval(0.0, (), (), (), ())
 
 @dataclass(frozen=True)
 class _Check:
@@ -191,7 +177,7 @@ class ChainSolver(CapturePricing):
         self._capture: dict[str, tuple[float, str, str, list[str]]] = {}
         #: Per data or capability term, the origin last read and its evaluation: `known` changes far less
         #: often than its terms are read.
-        self._terms: dict[str, tuple[Origin, _Eval]] = {}
+        self._terms: dict[str, tuple[Origin, Evaluation]] = {}
 
     def sharing(self, extra: dict[str, set[str]]) -> ChainSolver:
         """A solver of the same graph with `extra` controls, reusing what does not depend on them."""
@@ -279,7 +265,7 @@ class ChainSolver(CapturePricing):
 
     def evaluate(
         self, index: int, known: dict[str, Origin], scale: float
-    ) -> tuple[_Eval, float, list[str], list[str]]:
+    ) -> tuple[Evaluation, float, list[str], list[str]]:
         """Verification `index` against what is `known`: its requirement, the verifier's factor, the
         controls present and missing there. A second factor there also needs the victim's own device."""
         check = self.shared.checks[index]
@@ -341,57 +327,57 @@ class ChainSolver(CapturePricing):
 
     def _requirement(
         self, element: Element, requirement: Requirement | str, known: dict[str, Origin], scale: float
-    ) -> _Eval:
+    ) -> Evaluation:
         if isinstance(requirement, str):
             return self._term(element, requirement, known, scale)
         # Neither the file's order of terms nor float rounding of the product depends on how the model was
         # written: an OR tie goes to the canonically first option, an AND multiplies in canonical order.
         if requirement.any is not None:
-            best: _Eval | None = None
+            best: Evaluation | None = None
             for option in requirement.any:
                 found = self._requirement(element, option, known, scale)
                 if best is None or found.probability > best.probability or (
-                    found.probability == best.probability and _canonical(found) < _canonical(best)
+                    found.probability == best.probability and canonical(found) < canonical(best)
                 ):
                     best = found
-            return best if best is not None else _NONE
+            return best if best is not None else NONE
         parts = []
         for term in requirement.all or []:
             part = self._requirement(element, term, known, scale)
             if part.probability <= 0.0:
-                return _NONE  # what the product would give; most ANDs of a branching model stop here
+                return NONE  # what the product would give; most ANDs of a branching model stop here
             parts.append(part)
         if len(parts) == 1:
             return parts[0]  # one act cannot be counted twice, and its tuples are already sorted
-        parts.sort(key=_canonical)
+        parts.sort(key=canonical)
         probability = 1.0
         for part in parts:
             probability *= part.probability
         probability = min(1.0, probability * _one_misuse(parts, known, scale))
         if probability <= 0.0:
-            return _NONE
-        return _Eval(
+            return NONE
+        return Evaluation(
             probability,
             tuple(sorted(set().union(*[p.uses for p in parts]))),
             tuple(sorted(set().union(*[p.depends for p in parts]))),
-            _joined([p.evidence for p in parts if p.evidence]),
-            _merged([p.weak for p in parts if p.weak]),
+            joined([p.evidence for p in parts if p.evidence]),
+            merged([p.weak for p in parts if p.weak]),
         )
 
-    def _term(self, element: Element, term: str, known: dict[str, Origin], scale: float) -> _Eval:
+    def _term(self, element: Element, term: str, known: dict[str, Origin], scale: float) -> Evaluation:
         if term.startswith(LIVE):
             return self._live(element, term.removeprefix(LIVE), known, scale)
         origin = known.get(term)
         if origin is None:
-            return _NONE
+            return NONE
         cached = self._terms.get(term)
         if cached is not None and cached[0] is origin:
             return cached[1]
-        found = _Eval(origin.probability, (term,), (term,), (), ())
+        found = Evaluation(origin.probability, (term,), (term,), (), ())
         self._terms[term] = (origin, found)
         return found
 
-    def _live(self, element: Element, modality: str, known: dict[str, Origin], scale: float) -> _Eval:
+    def _live(self, element: Element, modality: str, known: dict[str, Origin], scale: float) -> Evaluation:
         """Fake a live presentation of `modality` at the capture point that feeds `element`."""
         source: tuple[float, str, str] | None = None  # probability, data id, how
         for term, key in self.shared.live_sources.get(modality, ()):
@@ -406,32 +392,18 @@ class ChainSolver(CapturePricing):
             if source is None or (candidate[0], source[1]) > (source[0], candidate[1]):
                 source = candidate
         if source is None or source[0] <= 0.0:
-            return _NONE
+            return NONE
         factor, point_id, text, weak = self.best_capture(element)
         probability = source[0] * factor**scale
         evidence = f"fakes a live {modality} {source[2]} '{source[1]}' at {point_id} ({text})"
-        return _Eval(probability, (f"{LIVE}{modality}",), (source[1],), (evidence,), tuple(sorted(set(weak))))
+        return Evaluation(probability, (f"{LIVE}{modality}",), (source[1],), (evidence,), tuple(sorted(set(weak))))
 
-def _joined(evidence: list[tuple[str, ...]]) -> tuple[str, ...]:
-    """The parts' evidence in order, each sentence once (most parts have none)."""
-    if len(evidence) == 1:
-        return evidence[0]
-    return tuple(dict.fromkeys(e for part in evidence for e in part))
-
-
-def _merged(sorted_sets: list[tuple[str, ...]]) -> tuple[str, ...]:
-    """The union of sorted, distinct tuples, sorted (most parts have none)."""
-    if len(sorted_sets) == 1:
-        return sorted_sets[0]
-    return tuple(sorted(set().union(*sorted_sets)))
-
-
-def _with_victim_factor(result: _Eval, known: dict[str, Origin]) -> _Eval:
+def _with_victim_factor(result: Evaluation, known: dict[str, Origin]) -> Evaluation:
     """`result` also needing the victim's own second factor: nothing (the step breaks) unless it is held."""
     origin = known.get(VICTIM_FACTOR)
     if origin is None or origin.probability <= 0.0 or result.probability <= 0.0:
-        return _NONE
-    return _Eval(
+        return NONE
+    return Evaluation(
         result.probability * origin.probability,
         tuple(sorted({*result.uses, VICTIM_FACTOR})),
         tuple(sorted({*result.depends, VICTIM_FACTOR})),
@@ -440,7 +412,7 @@ def _with_victim_factor(result: _Eval, known: dict[str, Origin]) -> _Eval:
     )
 
 
-def _one_misuse(parts: list[_Eval], known: dict[str, Origin], scale: float) -> float:
+def _one_misuse(parts: list[Evaluation], known: dict[str, Origin], scale: float) -> float:
     """The factor that counts an insider's one act of misuse once, however many parts it yields.
 
     A clerk who copies what one terminal holds gets the face and the ID number in one act; multiplying
@@ -469,7 +441,7 @@ def _one_misuse(parts: list[_Eval], known: dict[str, Origin], scale: float) -> f
     return factor
 
 
-def verified(check: _Check, result: _Eval, probability: float, present: list[str], missing: list[str]) -> Origin:
+def verified(check: _Check, result: Evaluation, probability: float, present: list[str], missing: list[str]) -> Origin:
     """The origin of passing `check` with its requirement evaluated as `result`."""
     element, verification = check.element, check.verification
     evidence = list(result.evidence)
@@ -488,11 +460,6 @@ def verified(check: _Check, result: _Eval, probability: float, present: list[str
         evidence="; ".join(evidence),
         weak=tuple(sorted(set(result.weak) | set(missing))),
     )
-
-
-def _canonical(evaluation: _Eval) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], float]:
-    """An order for evaluated requirement parts that depends on their content only, never on file order."""
-    return (evaluation.depends, evaluation.uses, evaluation.evidence, evaluation.weak, -evaluation.probability)
 
 
 __all__ = ["LIVE", "LIVE_CONTROLS", "VICTIM_FACTOR", "ChainSolver", "Origin", "Satisfied", "verified"]
