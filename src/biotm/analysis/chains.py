@@ -89,6 +89,18 @@ class _Shared(CaptureIndex):
     def __init__(self, graph: SystemGraph, numbers: Numbers, controls: PlaceControls) -> None:
         super().__init__(graph, controls)
         self.numbers = numbers
+        #: Per modality, the samples and templates a live presentation of it can be faked from (what a
+        #: verification asking for it reads, and where `_live` looks).
+        self.live_sources: dict[str, list[tuple[str, str | None]]] = {}
+        for item in graph.model.data:
+            if item.modality is None or item.category not in _LIVE_SOURCES:
+                continue
+            if item.category is DataCategory.BIOMETRIC_SAMPLE:
+                key = None
+            else:
+                protected = item.protection in IRREVERSIBLE_PROTECTION
+                key = "template-inversion-protected" if protected else "template-inversion"
+            self.live_sources.setdefault(item.modality.value, []).append((item.id, key))
         # By id, not file order: on equal likelihood the first verification to grant a term keeps it.
         pairs = sorted(((e, v) for e in graph.model.elements for v in e.verifies), key=lambda ev: (ev[0].id, ev[1].id))
         self.checks = [self._check(e, v) for e, v in pairs]
@@ -106,17 +118,6 @@ class _Shared(CaptureIndex):
         for i, check in enumerate(self.checks):
             for term in sorted(check.reads):
                 self.readers.setdefault(term, []).append(i)
-        #: Per modality, the samples and templates a live presentation of it can be faked from.
-        self.live_sources: dict[str, list[tuple[str, str | None]]] = {}
-        for item in graph.model.data:
-            if item.modality is None or item.category not in _LIVE_SOURCES:
-                continue
-            if item.category is DataCategory.BIOMETRIC_SAMPLE:
-                key = None
-            else:
-                protected = item.protection in IRREVERSIBLE_PROTECTION
-                key = "template-inversion-protected" if protected else "template-inversion"
-            self.live_sources.setdefault(item.modality.value, []).append((item.id, key))
         #: Requirement nodes evaluated so far by every solver of this graph (broken_by stops at a budget): a
         #: verification of twelve alternatives costs what twelve verifications of one term do.
         self.work = 0
@@ -126,12 +127,7 @@ class _Shared(CaptureIndex):
         reads: set[str] = set()
         for term in terms:
             if term.startswith(LIVE):
-                modality = term.removeprefix(LIVE)
-                reads.update(
-                    d.id
-                    for d in self.graph.model.data
-                    if d.modality is not None and d.modality.value == modality and d.category in _LIVE_SOURCES
-                )
+                reads.update(data_id for data_id, _ in self.live_sources.get(term.removeprefix(LIVE), ()))
             else:
                 reads.add(term)
         if checks_a_person(self.graph, verification):
@@ -358,8 +354,8 @@ class ChainSolver(CapturePricing):
             return NONE
         return Evaluation(
             probability,
-            tuple(sorted(set().union(*[p.uses for p in parts]))),
-            tuple(sorted(set().union(*[p.depends for p in parts]))),
+            merged([p.uses for p in parts]),
+            merged([p.depends for p in parts]),
             joined([p.evidence for p in parts if p.evidence]),
             merged([p.weak for p in parts if p.weak]),
         )

@@ -215,7 +215,7 @@ def worst_on_flows(result: AuditResult) -> dict[str, Severity]:
     seen: dict[str, list[Severity]] = defaultdict(list)
     known = flows(result)
     for finding in result.findings:
-        if finding.status not in OPEN_STATUSES or finding.place_kind not in ("interaction", "flow"):
+        if not is_open(finding):
             continue
         for flow_id in _flow_places(known, finding):
             seen[flow_id].append(finding.severity)
