@@ -59,11 +59,16 @@ class _Places:
         return words if name else [w for w in words if len(w) >= 3]
 
     def shape(self, finding: Finding) -> tuple[str, ...]:
-        return tuple(self.types.get(place, place) for place in finding.places)
+        return tuple(map(self.types.get, finding.places, finding.places))  # a place of no known type: its id
 
 
 def _cause(places: _Places, finding: Finding) -> tuple[object, ...]:
     """What alike findings share, status aside (the group id is a hash of it)."""
+    return _assembled(_cause_head(finding), places.shape(finding))
+
+
+def _cause_head(finding: Finding) -> tuple[object, ...]:
+    """The cause without the shape of the places: what the finding's scoring template fixes."""
     return (
         finding.rule,
         finding.title,
@@ -72,9 +77,13 @@ def _cause(places: _Places, finding: Finding) -> tuple[object, ...]:
         tuple(finding.data),
         tuple(finding.regulations),
         tuple(finding.mitigations),
-        places.shape(finding),
         _reasons(finding),
     )
+
+
+def _assembled(head: tuple[object, ...], shape: tuple[str, ...]) -> tuple[object, ...]:
+    """The cause from its head and the places' shape, in the order the group id hashes."""
+    return (*head[:7], shape, head[7])
 
 
 def _reasons(finding: Finding) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -89,10 +98,6 @@ def _reasons(finding: Finding) -> tuple[tuple[str, ...], tuple[str, ...]]:
 def _masked(reason: str) -> str:
     # cached: a national model repeats a few hundred reasons across hundreds of thousands of factors
     return _QUANTITY.sub("#", reason)
-
-
-def _key(places: _Places, finding: Finding) -> tuple[tuple[object, ...], str]:
-    return _cause(places, finding), finding.status
 
 
 def group_id(cause: tuple[object, ...], status: str = "open") -> str:
@@ -142,17 +147,35 @@ def _noun(places: _Places, members: list[Finding]) -> str:
 def group_findings(result: AuditResult) -> list[FindingGroup]:
     """The groups of `result.findings` (linear in the findings), in result order of their first member."""
     places = _Places(result.model)
-    buckets: dict[tuple[tuple[object, ...], str], list[Finding]] = defaultdict(list)
+    buckets: dict[tuple[int, tuple[str, ...], str], list[Finding]] = defaultdict(list)
+    # The findings one scoring template built share its lists (data, factors, regulations, controls): their
+    # cause, but for the places' shape, is worked out once per distinct set of lists, by identity. The lists
+    # live in the findings until the end of this call, so no identity is reused meanwhile.
+    numbered: dict[tuple[object, ...], int] = {}
+    by_lists: dict[tuple[object, ...], int] = {}
+    causes: list[tuple[object, ...]] = []
     for finding in result.findings:
-        if finding.places:
-            buckets[_key(places, finding)].append(finding)
+        if not finding.places:
+            continue
+        lists = (finding.rule, finding.title, finding.severity, finding.place_kind, id(finding.data),
+                 id(finding.regulations), id(finding.mitigations), id(finding.likelihood_factors),
+                 id(finding.impact_factors))
+        number = by_lists.get(lists)
+        if number is None:
+            head = _cause_head(finding)
+            number = numbered.get(head)
+            if number is None:
+                number = numbered[head] = len(causes)
+                causes.append(head)
+            by_lists[lists] = number
+        buckets[number, places.shape(finding), finding.status].append(finding)
     out: list[FindingGroup] = []
-    for key, members in buckets.items():
+    for (number, shape, status), members in buckets.items():
         if len(members) < GROUP_MIN:
             continue
         out.append(
             FindingGroup(
-                id=group_id(*key),
+                id=group_id(_assembled(causes[number], shape), status),
                 rule=members[0].rule,
                 noun=_noun(places, members),
                 members=[m.id for m in members],

@@ -13,7 +13,7 @@ from report_support import SCENARIOS, audited
 from strategies import load_dict, models
 
 from biotm.generate import dump_yaml, national_model
-from biotm.groups import GROUP_MIN, _key, _Places, group_findings
+from biotm.groups import GROUP_MIN, _cause, _Places, group_id, group_findings
 from biotm.model import load_bytes
 from biotm.pipeline import AuditOptions, audit
 from biotm.report import json_report
@@ -48,11 +48,27 @@ def _check_groups(result: AuditResult) -> None:
         members = [by_id[m] for m in group.members]
         assert not seen & set(group.members)
         seen |= set(group.members)
-        assert {_key(places, m) for m in members} == {_key(places, members[0])}
+        assert {(_cause(places, m), m.status) for m in members} == {(_cause(places, members[0]), members[0].status)}
         assert {m.rule for m in members} == {group.rule}
         assert len({m.title for m in members}) == 1
         assert group.risk_min == min(m.risk for m in members) and group.risk_max == max(m.risk for m in members)
         assert len({tuple(m.places) for m in members}) == len(members)
+
+
+def _grouped_one_by_one(result: AuditResult) -> list[tuple[str, list[str]]]:
+    """The groups as the definition gives them: every finding's whole cause worked out on its own (no sharing
+    by the identity of a scoring template's lists), bucketed in result order."""
+    places = _Places(result.model)
+    buckets: dict[tuple[object, ...], list[str]] = {}
+    for finding in result.findings:
+        if finding.places:
+            buckets.setdefault((_cause(places, finding), finding.status), []).append(finding.id)
+    return [(group_id(cause, status), members) for (cause, status), members in buckets.items()
+            if len(members) >= GROUP_MIN]
+
+
+def _check_grouped_as_defined(result: AuditResult) -> None:
+    assert [(g.id, g.members) for g in group_findings(result)] == _grouped_one_by_one(result)
 
 
 @pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.stem)
@@ -60,6 +76,7 @@ def test_every_scenario_groups_consistently(path: Path) -> None:
     result = audited(path)
     _check_groups(result)
     _check_regulation_groups(result)
+    _check_grouped_as_defined(result)
     assert group_findings(result) == result.groups  # once, deterministic
 
 
@@ -69,6 +86,7 @@ def test_random_models_group_consistently(raw: dict[str, object]) -> None:
     result = audit(load_dict(raw), AuditOptions(today=dt.date(2026, 1, 1)))
     _check_groups(result)
     _check_regulation_groups(result)
+    _check_grouped_as_defined(result)
     assert group_findings(result) == result.groups
 
 
@@ -76,12 +94,35 @@ def test_national_model_groups_alike_shops_and_keeps_every_place() -> None:
     result = _national(300)
     _check_groups(result)
     _check_regulation_groups(result)
+    _check_grouped_as_defined(result)
     assert result.groups, "a national model of alike shops must give groups"
     assert max(g.places for g in result.groups) >= 20
     document = json.loads(json_report.render(result))
     assert document["schema_version"] == SCHEMA_VERSION == "1.2"
     assert len(document["findings"]) == len(result.findings)
     assert [g["id"] for g in document["groups"]] == [g.id for g in result.groups]
+
+
+@pytest.mark.parametrize("field, value", [
+    ("mitigations", ["encryption-at-rest"]),
+    ("data", ["another-item"]),
+    ("regulations", ["GDPR-9"]),
+    ("likelihood_factors", []),
+    ("impact_factors", []),
+])
+def test_findings_alike_but_for_one_list_are_another_group(field: str, value: list[object]) -> None:
+    """Grouping works a cause out once for the findings that share their scoring template's lists; half a group
+    given other content in one list (the others still shared) is another cause, so another group."""
+    result = _national(300)
+    group = max(result.groups, key=lambda g: g.places)
+    assert group.places >= 2 * GROUP_MIN
+    half = set(group.members[: group.places // 2])
+    changed = result.model_copy(update={"findings": [
+        f.model_copy(update={field: value}) if f.id in half else f for f in result.findings]})
+    regrouped = group_findings(changed)
+    assert [(g.id, g.members) for g in regrouped] == _grouped_one_by_one(changed)
+    assert [g.members for g in regrouped if set(g.members) & set(group.members)] == [
+        [m for m in group.members if m in half], [m for m in group.members if m not in half]]
 
 
 def test_csv_keeps_every_place_with_its_group_id() -> None:
