@@ -43,12 +43,8 @@ from biotm.report.label_text import text_width, wrap
 
 def _unranked(result: AuditResult) -> Diagram:
     model = result.model
-    flow_severity = view.worst_on_flows(result)
     element_severity = view.worst_on_elements(result)
     stores = set(view.biometric_stores(result))
-    biometric = {d.id for d in model.data if d.is_biometric}
-    actors = {e.id for e in model.elements if e.type.value == "actor"}
-    zone_of = {e.id: e.zone for e in model.elements}
     diagram = Diagram(title=result.summary.name)
     zone_ids = {z.id for z in result.zones}
     for zone in result.zones:
@@ -64,21 +60,31 @@ def _unranked(result: AuditResult) -> Diagram:
             severity=element_severity.get(element.id, "none"),
             biometric_store=element.id in stores,
         )
-    for flow in sorted(model.flows, key=lambda f: f.id):
-        diagram.edges.append(
-            Edge(
-                id=flow.id,
-                label=flow.name or flow.id,
-                source=flow.source,
-                target=flow.target,
-                data=sorted(flow.data),
-                severity=flow_severity.get(flow.id, "none"),
-                biometric=any(d in biometric for d in flow.data),
-                encrypted=flow.encrypted,
-                medium=medium(flow, actors, zone_of),
-            )
-        )
+    diagram.edges = _edges(result)
     return diagram
+
+
+def _edges(result: AuditResult) -> list[Edge]:
+    """Every flow as an edge, in id order, coloured by its worst open finding."""
+    model = result.model
+    flow_severity = view.worst_on_flows(result)
+    biometric = {d.id for d in model.data if d.is_biometric}
+    actors = {e.id for e in model.elements if e.type.value == "actor"}
+    zone_of = {e.id: e.zone for e in model.elements}
+    return [
+        Edge(
+            id=flow.id,
+            label=flow.name or flow.id,
+            source=flow.source,
+            target=flow.target,
+            data=sorted(flow.data),
+            severity=flow_severity.get(flow.id, "none"),
+            biometric=any(d in biometric for d in flow.data),
+            encrypted=flow.encrypted,
+            medium=medium(flow, actors, zone_of),
+        )
+        for flow in sorted(model.flows, key=lambda f: f.id)
+    ]
 
 
 def caption(zone: ZoneBox) -> list[str]:
@@ -160,10 +166,9 @@ def overview_structure(result: AuditResult) -> Diagram:
         for member in members:
             node_of[member] = first.id
     zone_of = {e.id: node_of[e.zone] for e in result.model.elements if e.zone in node_of}
-    detail = _unranked(result)  # its flows only: ranking 10,000 elements would be wasted
     severity_rank = {name: rank for rank, name in enumerate(COLOURS)}
     pairs: dict[tuple[str, str], list[Edge]] = defaultdict(list)
-    for edge in detail.edges:
+    for edge in _edges(result):  # the flows only: 10,000 element boxes would be built for nothing
         source, target = zone_of.get(edge.source), zone_of.get(edge.target)
         if source is not None and target is not None and source != target:
             pairs[(source, target)].append(edge)
