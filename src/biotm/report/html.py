@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -52,6 +53,14 @@ def content_security_policy(script: str, style: str) -> str:
 
 
 @dataclass(frozen=True)
+class Where:
+    """A shown finding's places as the findings table and its article both print them: names, then ids."""
+
+    names: str
+    ids: str
+
+
+@dataclass(frozen=True)
 class HeatCell:
     level: int
     ids: list[str]
@@ -78,6 +87,31 @@ def heat_map(result: AuditResult) -> list[HeatRow]:
         HeatRow(BANDS[row], [HeatCell((row + col) // 2, sorted(grid[row][col])) for col in range(size)])
         for row in reversed(range(size))
     ]
+
+
+def _anchors(every: list[FindingGroup], shown: list[FindingGroup]) -> Callable[[str], str | None]:
+    """Finding id -> the id of the article that shows it (its group's lead), or None when --top left it out:
+    the page links only to what it holds."""
+    lead_of = {finding_id: group.lead.id for finding_id, group in group_of(every).items()}
+    anchored = {group.lead.id for group in shown}
+
+    def anchor(finding_id: str) -> str | None:
+        lead = lead_of.get(finding_id, finding_id)
+        return lead if lead in anchored else None
+
+    return anchor
+
+
+def _regulation_links(
+    every: list[FindingGroup], shown: list[FindingGroup]
+) -> dict[str, tuple[list[FindingGroup], int]]:
+    """Regulation id -> the shown groups touching it (linked) and how many groups touching it are not shown."""
+    anchored = {id(group) for group in shown}
+    out: dict[str, tuple[list[FindingGroup], int]] = {}
+    for regulation, touching in by_regulation(every).items():
+        linked = [group for group in touching if id(group) in anchored]
+        out[regulation] = (linked, len(touching) - len(linked))
+    return out
 
 
 def render(result: AuditResult) -> str:
@@ -137,8 +171,9 @@ def render_with(result: AuditResult, options: ReportOptions) -> str:
         top=view.top_risks(result),
         groups=_by_severity(shown),
         shown=shown,
+        where={g.lead.id: Where(place(g.lead), place_ids(g.lead)) for g in shown},
         every=every,
-        group_of=group_of(every),
+        anchor=_anchors(every, shown),
         options=options,
         heat=heat_map(result),
         bands=BANDS,
@@ -160,7 +195,7 @@ def render_with(result: AuditResult, options: ReportOptions) -> str:
         few=few,
         large=is_large(result),  # the diagram is the zone overview; element and flow tables give way to counts
         chain_limit=CHAIN_LIMIT,
-        regulation_groups=by_regulation(every),
+        regulation_groups=_regulation_links(every, shown),
         prose=summary.management_summary(result, every),
         charts=[charts.bar_chart(c) for c in summary.charts(result)],
         element_sections=element_sections,

@@ -79,8 +79,8 @@ def findings(result: AuditResult, every: list[grouping.FindingGroup], top: int |
     yield (
         f"{len(result.findings)} finding{'s' if len(result.findings) != 1 else ''} in {len(every)} groups: findings "
         "of one rule with the same cause at many alike places are one group, with every place listed."
-        + (f" Showing the first {len(shown)} groups, worst first; the JSON, SARIF and CSV reports hold every finding."
-           if len(shown) != len(every) else "")
+        + (f" Showing the first {len(shown)} groups, worst first ({'--top N shows more' if top is None else '--top'});"
+           " the JSON, SARIF and CSV reports hold every finding." if len(shown) != len(every) else "")
     )
     yield ""
     for severity in SEVERITIES:

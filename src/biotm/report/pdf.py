@@ -33,7 +33,7 @@ from reportlab.platypus import (
 
 from biotm.report import ReportOptions, summary, view
 from biotm.report.factor_text import likelihood_text
-from biotm.report.grouping import SHOWN_GROUPS, FindingGroup, groups, top_groups
+from biotm.report.grouping import FindingGroup, groups, top_groups
 from biotm.report.pdf_diagram import bar_chart, diagram_flowable, legend
 from biotm.report.pdf_text import (
     BODY,
@@ -340,7 +340,7 @@ def render_with(result: AuditResult, options: ReportOptions) -> bytes:
         story.append(PageBreak())
         story += _data(result)
         story.append(PageBreak())
-        shown = top_groups(found, SHOWN_GROUPS if options.top is None else options.top)
+        shown = top_groups(found, options.top)
         story.append(para("Findings", H1))
         cut = (f"; the {len(shown)} worst shown ({'--top N shows more, ' if options.top is None else '--top; '}"
                "the XLSX register and JSON report list every finding)") if len(shown) != len(found) else ""

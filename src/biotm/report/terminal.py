@@ -180,7 +180,7 @@ def finding_tree(result: AuditResult, finding: Finding, group: grouping.FindingG
 #: has ~6,600 findings (90,000 lines) but about a hundred groups.
 def findings_section(result: AuditResult, top: int | None = None) -> Iterator[RenderableType]:
     every = grouping.groups(result)
-    shown = grouping.top_groups(every, grouping.SHOWN_GROUPS if top is None else top)
+    shown = grouping.top_groups(every, top)
     for severity in SEVERITIES:
         members = [g for g in shown if g.lead.severity == severity]
         if not members:
