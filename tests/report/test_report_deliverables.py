@@ -234,3 +234,11 @@ def test_one_subject_reads_one_person_in_the_pdf_and_html(sim: AuditResult, sim_
     page = html.render(sim)
     assert "1 person" in text and "1 person" in page
     assert " 1 people" not in text and " 1 people" not in page
+
+
+def test_pdf_streams_are_compressed_binary_not_ascii85_text(sim_pdf: Path) -> None:
+    """ReportLab wraps every compressed stream in ASCII85 by default, in pure Python: a quarter bigger, and
+    0.3 s on a 130-page report with a large diagram. The streams stay deflated, only not re-encoded as text."""
+    raw = sim_pdf.read_bytes()
+    assert b"/FlateDecode" in raw
+    assert b"ASCII85Decode" not in raw

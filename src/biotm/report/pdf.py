@@ -45,9 +45,9 @@ from biotm.report.pdf_text import (
     H3,
     SMALL,
     TITLE,
-    _fonts,
     esc,
     para,
+    prepare_reportlab,
 )
 from biotm.report.place_names import evidence_text, place_joiner, ways_text
 from biotm.result import AuditResult, Finding
@@ -299,7 +299,7 @@ def render(result: AuditResult) -> bytes:
 
 
 def render_with(result: AuditResult, options: ReportOptions) -> bytes:
-    _fonts()
+    prepare_reportlab()
     buffer = io.BytesIO()
     margin = 15 * mm
     doc = BaseDocTemplate(buffer, pagesize=A4, invariant=1, title=view.printable(f"biotm audit: {result.summary.name}"),
@@ -360,7 +360,7 @@ def render_with(result: AuditResult, options: ReportOptions) -> bytes:
 
 def render_blocks(blocks: Iterable[Any], todo: str, title: str) -> bytes:
     """A plain document (the DPIA draft) from blocks with `kind` h1, h2, p, todo or table."""
-    _fonts()
+    prepare_reportlab()
     buffer = io.BytesIO()
     margin = 18 * mm
     doc = BaseDocTemplate(buffer, pagesize=A4, invariant=1, title=view.printable(title), creator="biotm",
