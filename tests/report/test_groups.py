@@ -13,7 +13,8 @@ from report_support import SCENARIOS, audited
 from strategies import load_dict, models
 
 from biotm.generate import dump_yaml, national_model
-from biotm.groups import GROUP_MIN, _cause, _Places, group_id, group_findings
+from biotm.groups import GROUP_MIN, _cause, _Places, group_findings
+from biotm.groups import group_id as id_of_group
 from biotm.model import load_bytes
 from biotm.pipeline import AuditOptions, audit
 from biotm.report import json_report
@@ -63,7 +64,7 @@ def _grouped_one_by_one(result: AuditResult) -> list[tuple[str, list[str]]]:
     for finding in result.findings:
         if finding.places:
             buckets.setdefault((_cause(places, finding), finding.status), []).append(finding.id)
-    return [(group_id(cause, status), members) for (cause, status), members in buckets.items()
+    return [(id_of_group(cause, status), members) for (cause, status), members in buckets.items()
             if len(members) >= GROUP_MIN]
 
 
