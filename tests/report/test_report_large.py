@@ -189,9 +189,11 @@ def test_the_terminal_shows_the_worst_groups_of_a_model_whose_findings_do_not_gr
 
     text = terminal.render_with(result, ReportOptions(width=400))
     assert len(heads(text)) == grouping.SHOWN_GROUPS
-    assert f"The first {grouping.SHOWN_GROUPS} of {len(every):,} groups, worst first: --top N shows more" in text
+    assert (f"The first {grouping.SHOWN_GROUPS} of {len(every):,} groups, worst first: --top N shows more (0 shows "
+            "all); -f json, csv or xlsx lists every finding.") in text
     shown = heads(terminal.render_with(result, ReportOptions(width=400, top=len(every))))
     assert len(shown) == len(every)
+    assert heads(terminal.render_with(result, ReportOptions(width=400, top=0))) == shown
     assert shown[: grouping.SHOWN_GROUPS] == heads(text)  # the default shows the worst, in report order
 
 
@@ -216,7 +218,7 @@ def test_html_and_markdown_show_the_worst_groups_and_link_only_to_what_they_hold
                                       r'(<span class="muted">(; and \d+ more groups? not shown here|\d+ groups?, none '
                                       r'shown here)</span>)?', cell) for cell in cells)
     assert any("not shown here" in cell for cell in cells) and any("none shown here" in cell for cell in cells)
-    everything = html.render_with(ungrouped, ReportOptions(top=len(every)))
+    everything = html.render_with(ungrouped, ReportOptions(top=0))
     assert re.findall(r'<article class="finding" id="([^"]+)"', everything) == [g.lead.id for g in every]
     assert "not shown here" not in everything and "Showing the first" not in everything
 

@@ -138,7 +138,12 @@ def test_top_and_summary_only_cut_the_human_formats_but_not_json(tmp_path: Any) 
                               "--top", "3"])
     short = runner.invoke(cli, ["analyze", model, "-f", "markdown", "--fail-on", "none", "--today", "2026-01-01",
                                 "--summary-only"])
-    assert full.exit_code == top.exit_code == short.exit_code == 0
+    every = runner.invoke(cli, ["analyze", model, "-f", "markdown", "--fail-on", "none", "--today", "2026-01-01",
+                                "--top", "0"])
+    assert full.exit_code == top.exit_code == short.exit_code == every.exit_code == 0
+    assert every.output == full.output  # 0 shows every group; the scenario has fewer than the default 300
+    refused = runner.invoke(cli, ["analyze", model, "--top", "-1"])
+    assert refused.exit_code == 2 and "--top" in refused.output
     assert top.output.count("\n#### ") == 3 < full.output.count("\n#### ")
     assert "Showing the first 3 groups, worst first" in top.output
     # the head of the report order: the critical findings come before riskier high ones, never cut for them

@@ -57,9 +57,9 @@ from biotm.report import FORMATS, ReportOptions, renderer
 )
 @click.option("--skip-rules", multiple=True, help="Skip these rules: ids, families or categories, comma-separated.")
 @click.option("--regulation", help="Also list findings grouped by article of this law (PIPL, GDPR, BIPA, …).")
-@click.option("--top", type=click.IntRange(min=1), default=None, metavar="N",
+@click.option("--top", type=click.IntRange(min=0), default=None, metavar="N",
               help="Human-facing formats (terminal, Markdown, HTML, PDF) show only the first N finding groups, worst "
-                   "severity then risk first (JSON, SARIF, CSV, XLSX keep all) [default: 300].")
+                   "severity then risk first; 0 shows every group (JSON, SARIF, CSV, XLSX keep all) [default: 300].")
 @click.option("--summary-only", is_flag=True, help="Human-facing formats show the cover and summary only.")
 @model_options
 def analyze(

@@ -21,7 +21,8 @@ Renderer = Callable[[AuditResult], str | bytes]
 
 @dataclass(frozen=True)
 class ReportOptions:
-    """How much a human-facing report shows: the first `top` finding groups (worst first), or only the summary."""
+    """How much a human-facing report shows: the first `top` finding groups (worst first; None: the first
+    `grouping.SHOWN_GROUPS`, 0: all), or only the summary."""
 
     top: int | None = None
     summary_only: bool = False

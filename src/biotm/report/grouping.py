@@ -94,6 +94,8 @@ SHOWN_GROUPS = 300
 
 
 def top_groups(found: list[FindingGroup], top: int | None) -> list[FindingGroup]:
-    """The groups a human-facing format shows: the first `top` (--top), else the first SHOWN_GROUPS, in report
-    order (worst severity first, then risk, so a critical finding is never cut for a riskier high one)."""
+    """The groups a human-facing format shows: the first `top` (--top; 0 for all), else the first SHOWN_GROUPS, in
+    report order (worst severity first, then risk, so a critical finding is never cut for a riskier high one)."""
+    if top == 0:
+        return found
     return found[: SHOWN_GROUPS if top is None else top]

@@ -194,8 +194,9 @@ def findings_section(result: AuditResult, top: int | None = None) -> Iterator[Re
                 tree.add(line)
             yield tree
     if len(shown) != len(every) and top is None:
-        yield Text(f"\nThe first {len(shown)} of {len(every):,} groups, worst first: --top N shows more, and -f html, "
-                   "markdown or json lists every finding in full.", style="dim")
+        # HTML, Markdown and the PDF show the same first groups unless told: only the registers hold every one
+        yield Text(f"\nThe first {len(shown)} of {len(every):,} groups, worst first: --top N shows more (0 shows "
+                   "all); -f json, csv or xlsx lists every finding.", style="dim")
         return
     if len(shown) != len(every):
         yield Text(f"\nThe first {len(shown)} of {len(every):,} groups, worst first (--top).", style="dim")
