@@ -81,9 +81,14 @@ def _cause_head(finding: Finding) -> tuple[object, ...]:
     )
 
 
+#: Where the places' shape stands in a cause (after the controls, before the reasons): the group id hashes the
+#: cause in this order, so it cannot move.
+_SHAPE_AT = 7
+
+
 def _assembled(head: tuple[object, ...], shape: tuple[str, ...]) -> tuple[object, ...]:
     """The cause from its head and the places' shape, in the order the group id hashes."""
-    return (*head[:7], shape, head[7])
+    return (*head[:_SHAPE_AT], shape, *head[_SHAPE_AT:])
 
 
 def _reasons(finding: Finding) -> tuple[tuple[str, ...], tuple[str, ...]]:

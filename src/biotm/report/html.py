@@ -89,27 +89,25 @@ def heat_map(result: AuditResult) -> list[HeatRow]:
     ]
 
 
-def _anchors(every: list[FindingGroup], shown: list[FindingGroup]) -> Callable[[str], str | None]:
+def _anchors(every: list[FindingGroup], articles: set[str]) -> Callable[[str], str | None]:
     """Finding id -> the id of the article that shows it (its group's lead), or None when --top left it out:
-    the page links only to what it holds."""
-    lead_of = {finding_id: group.lead.id for finding_id, group in group_of(every).items()}
-    anchored = {group.lead.id for group in shown}
+    the page links only to what it holds. `articles`: the lead ids of the shown groups."""
+    owner = group_of(every)
 
     def anchor(finding_id: str) -> str | None:
-        lead = lead_of.get(finding_id, finding_id)
-        return lead if lead in anchored else None
+        group = owner.get(finding_id)
+        lead = group.lead.id if group is not None else finding_id
+        return lead if lead in articles else None
 
     return anchor
 
 
-def _regulation_links(
-    every: list[FindingGroup], shown: list[FindingGroup]
-) -> dict[str, tuple[list[FindingGroup], int]]:
-    """Regulation id -> the shown groups touching it (linked) and how many groups touching it are not shown."""
-    anchored = {id(group) for group in shown}
+def _regulation_links(every: list[FindingGroup], articles: set[str]) -> dict[str, tuple[list[FindingGroup], int]]:
+    """Regulation id -> the shown groups touching it (linked) and how many groups touching it are not shown.
+    `articles` as in `_anchors`."""
     out: dict[str, tuple[list[FindingGroup], int]] = {}
     for regulation, touching in by_regulation(every).items():
-        linked = [group for group in touching if id(group) in anchored]
+        linked = [group for group in touching if group.lead.id in articles]
         out[regulation] = (linked, len(touching) - len(linked))
     return out
 
@@ -155,6 +153,7 @@ def render_with(result: AuditResult, options: ReportOptions) -> str:
     counts = view.open_counts(result)
     every = groups(result)
     shown = top_groups(every, options.top)
+    articles = {group.lead.id for group in shown}
     element_sections, elements_left = summary.element_sections(result, found=every)
     data_sections, data_left = summary.data_sections(result)
     warnings, more_warnings = view.shown_warnings(result)
@@ -173,7 +172,7 @@ def render_with(result: AuditResult, options: ReportOptions) -> str:
         shown=shown,
         where={g.lead.id: Where(place(g.lead), place_ids(g.lead)) for g in shown},
         every=every,
-        anchor=_anchors(every, shown),
+        anchor=_anchors(every, articles),
         options=options,
         heat=heat_map(result),
         bands=BANDS,
@@ -195,7 +194,7 @@ def render_with(result: AuditResult, options: ReportOptions) -> str:
         few=few,
         large=is_large(result),  # the diagram is the zone overview; element and flow tables give way to counts
         chain_limit=CHAIN_LIMIT,
-        regulation_groups=_regulation_links(every, shown),
+        regulation_groups=_regulation_links(every, articles),
         prose=summary.management_summary(result, every),
         charts=[charts.bar_chart(c) for c in summary.charts(result)],
         element_sections=element_sections,
