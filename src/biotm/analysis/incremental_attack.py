@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from biotm.analysis.chains import LIVE_CONTROLS
-from biotm.analysis.numbers import CONTROL_EFFECT, ELEMENT_CONTROLS, FLOW_CONTROLS
+from biotm.analysis.numbers import AUTHENTICATING, CONTROL_EFFECT, ELEMENT_CONTROLS, FLOW_CONTROLS
 from biotm.analysis.paths import FLOW_PREFIX, Edge
 from biotm.analysis.risk import CHAIN_RULE, OPEN, chain_risk, chain_weight, findings_risk
 from biotm.analysis.stage import EXPOSURE_RULE, AttackAnalysis, analyze_attacks, authorized, reported_by_default
@@ -213,13 +213,18 @@ def _route_places(edges: Iterable[Edge]) -> set[str]:
     return places
 
 
-def _route_lowering(edges: Iterable[Edge]) -> set[Placed]:
-    """Every (place, control) whose addition lowers one of the edges (`Edge.missing`)."""
+def _route_lowering(edges: Iterable[Edge], graph: SystemGraph) -> set[Placed]:
+    """Every (place, control) whose addition lowers one of the edges (`Edge.missing`), and mutual authentication
+    on each flow into a place an edge reaches from the internet that asks for no authentication: with it on
+    every such flow the place checks its callers and is no longer open (`AttackGraph._callers_checked`), a
+    lowering no edge lists as missing (it takes every flow, not one)."""
     out: set[Placed] = set()
     for edge in edges:
         for missing in edge.missing:
             place, control = missing.split(":", 1)
             out.add((place, control))
+        if edge.kind == "internet-reach" and not any(c in AUTHENTICATING for c in edge.present):
+            out.update((flow.id, "mutual-authentication") for flow in graph.inbound.get(edge.target, ()))
     return out
 
 
@@ -227,6 +232,7 @@ def _touching(current: AttackOutcome) -> tuple[dict[str, dict[str, float]], dict
     """Per place, and per (place, control) that would lower a step: the exposure findings and chains
     (id -> risk) whose best route passes it."""
     analysis = current.analysis
+    graph = analysis.attack_graph.graph
     out: dict[str, dict[str, float]] = defaultdict(dict)
     lowering: dict[Placed, dict[str, float]] = defaultdict(dict)
     # The exposure finding takes its likelihood from the likeliest attacker the data is not already shown to
@@ -249,14 +255,14 @@ def _touching(current: AttackOutcome) -> tuple[dict[str, dict[str, float]], dict
             for attacker in analysis.attackers:
                 edge = analysis.attack_graph.start_edges(attacker).get(node)
                 if edge is not None and edge.open:
-                    for key in _route_lowering([edge]):
+                    for key in _route_lowering([edge], graph):
                         lowering[key][finding.id] = finding.risk
         best = max((p for p, _ in reached), default=0.0)
         for probability, edges in reached:
             if probability >= best - 1e-12:
                 for place in _route_places(edges):
                     out[place][finding.id] = finding.risk
-                for key in _route_lowering(edges):
+                for key in _route_lowering(edges, graph):
                     lowering[key][finding.id] = finding.risk
     for chain in current.chains:
         summary = current.findings.get(chain.finding)
@@ -275,7 +281,7 @@ def _touching(current: AttackOutcome) -> tuple[dict[str, dict[str, float]], dict
             for data_id in step.grants if step.verifier == "leak" else ():
                 if data_id in leaks:
                     places |= _route_places(leaks[data_id].edges)
-                    lowers |= _route_lowering(leaks[data_id].edges)
+                    lowers |= _route_lowering(leaks[data_id].edges, graph)
         for place in places:
             out[place][chain.id] = weight
         for key in lowers:
