@@ -8,6 +8,7 @@ cheapest control it lacks (networkx preflow-push max-flow).
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 
 import networkx as nx
 
@@ -45,9 +46,13 @@ def min_cut(
     attack_graph = analysis.attack_graph
     overrides = loaded.model.settings.control_cost_days
     graph = attack_graph.graph
-    g: nx.DiGraph[str] = nx.DiGraph()
+    priced: dict[tuple[str, ...], tuple[float, Placed | None]] = {}
 
     def cheapest(missing: tuple[str, ...]) -> tuple[float, Placed | None]:
+        # Once per distinct list: each attacker's start edges into a place lack the same controls there.
+        found = priced.get(missing)
+        if found is not None:
+            return found
         best: tuple[float, Placed | None] = (math.inf, None)
         for entry in sorted(missing):
             place, control = entry.split(":", 1)
@@ -56,31 +61,36 @@ def min_cut(
                 continue  # a cut through a place that cannot carry the control is no cut
             if control in CONTROLS and (cost := cost_of(graph, [(place, control)], overrides)) < best[0]:
                 best = (cost, (place, control))
+        priced[missing] = best
         return best
 
     # Inserted by id: which of several equally cheap cuts max-flow finds depends on insertion order.
+    edges: list[tuple[str, str, tuple[str, ...] | None]] = []  # None: an infinite edge that carries no control
     for source in sorted(attack_graph.adjacency):
         row = attack_graph.adjacency[source]
         for target in sorted(row):
             edge = row[target]
-            if edge.probability < CUT_IGNORE_BELOW:
-                continue
-            cost, control = cheapest(edge.missing)
-            g.add_edge(source, target, capacity=cost, control=control)
+            if edge.probability >= CUT_IGNORE_BELOW:
+                edges.append((source, target, edge.missing))
     for attacker in analysis.attackers:
         if data_id in authorized(attack_graph, attacker):
             continue
         start = f"{START}:{attacker.id}"
-        g.add_edge(START, start, capacity=math.inf, control=None)
+        edges.append((START, start, None))
         for target, edge in sorted(attack_graph.start_edges(attacker).items()):
-            if edge.probability < CUT_IGNORE_BELOW:
-                continue
-            cost, control = cheapest(edge.missing)
-            g.add_edge(start, target, capacity=cost, control=control)
-    for node in attack_graph.holders.get(data_id, []):
-        g.add_edge(node, SINK, capacity=math.inf, control=None)
-    if START not in g or SINK not in g:
-        return None
+            if edge.probability >= CUT_IGNORE_BELOW:
+                edges.append((start, target, edge.missing))
+    edges.extend((node, SINK, None) for node in attack_graph.holders.get(data_id, []))
+    g: nx.DiGraph[str] = nx.DiGraph()
+    # Only edges on some route from an attacker to the data can carry flow or be cut: pricing and max-flow skip
+    # the rest (most of a dense model's attack graph leads elsewhere).
+    live = _between(edges, START, SINK)
+    if START not in live:
+        return None  # no attacker reaches the data over edges worth cutting
+    for source, target, missing in edges:
+        if source in live and target in live:
+            cost, control = (math.inf, None) if missing is None else cheapest(missing)
+            g.add_edge(source, target, capacity=cost, control=control)
     try:
         value, (reachable, _) = nx.minimum_cut(g, START, SINK, capacity="capacity")
     except nx.NetworkXUnbounded:
@@ -95,3 +105,24 @@ def min_cut(
     if not controls:
         return None
     return tuple(sorted(controls)), f"minimum cut between attackers and '{data_id}'"
+
+
+def _between(edges: list[tuple[str, str, tuple[str, ...] | None]], source: str, sink: str) -> set[str]:
+    """The nodes on some path from `source` to `sink` over `edges`."""
+    forward: dict[str, list[str]] = defaultdict(list)
+    backward: dict[str, list[str]] = defaultdict(list)
+    for u, v, _ in edges:
+        forward[u].append(v)
+        backward[v].append(u)
+    return _reached(forward, source) & _reached(backward, sink)
+
+
+def _reached(adjacency: dict[str, list[str]], start: str) -> set[str]:
+    seen = {start}
+    stack = [start]
+    while stack:
+        for nxt in adjacency.get(stack.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return seen

@@ -29,8 +29,14 @@ def collect(graph: SystemGraph, result: AuditResult, analysis: AttackAnalysis | 
     """Every candidate worth trying, deduplicated, in a fixed order."""
     found: dict[tuple[Placed, ...], tuple[str, Kind]] = {}
     present = present_controls(graph)
+    # What `add` was given before: adding it again changes nothing (the first reason stays), and four in ten of a
+    # dense model's 90,000 calls repeat a single control at a place that several findings name.
+    tried: set[tuple[tuple[Placed, ...], Kind]] = set()
 
     def add(controls: tuple[Placed, ...], reason: str, kind: Kind = "single") -> None:
+        if (controls, kind) in tried:
+            return
+        tried.add((controls, kind))
         named = ((place, proposed_as(graph, place, control)) for place, control in controls)
         wanted = {c for c in named if c[1] not in present.get(c[0], set())}
         if not wanted or not all(fits(graph, place, control) for place, control in wanted):
