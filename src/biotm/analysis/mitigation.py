@@ -214,24 +214,16 @@ def _plan(
     rule_bound: set[int] = set()  # the part of `unmeasured` the rule work bound left out
     # (-gain per day, index, version): an entry pushed again leaves its older keys in the heap, skipped by version
     heap: list[tuple[float, int, int]] = []
-    # Round 0: every candidate gets a cheap upper bound, then, best bound per day first while the work bound
-    # allows, its exact rule gain; where the attack stage could change, the risk of the routes through the
-    # candidate's places bounds its part, measured exactly when the entry reaches the top.
-    for entry in entries:
+    # Round 0: every candidate gets a cheap upper bound (`_rough`) and waits in the heap; its exact rule gain is
+    # worked out only when the bound reaches the top (lazy greedy: a bound is never below the gain, so the first
+    # exact entry on top is the best). A dense model measures 30,000 of its 52,000 candidates this way; measuring
+    # every one first spent the rule work bound on candidates that never came near the top.
+    for index, entry in enumerate(entries):
         _rough(planner, entry)
-    order = sorted(
-        (i for i, e in enumerate(entries) if e.gain > EPSILON), key=lambda i: (-entries[i].gain / entries[i].cost, i)
-    )
-    report_every = max(1, len(order) // 50)
-    for count, index in enumerate(order):
-        if count % report_every == 0:
-            step(f"planning: {count}/{len(order)} candidates")
-        entry = entries[index]
-        if planner.rules.work < rule_budget / 2:  # half for the rounds: each commit makes its neighbours stale
-            _bound(planner, entry, 0)
         if entry.gain > EPSILON:
             heap.append((-entry.gain / entry.cost, index, entry.version))
     heapq.heapify(heap)
+    report_every, measured = max(1, len(entries) // 50), 0
     by_place: dict[str, list[int]] = defaultdict(list)
     for index, entry in enumerate(entries):
         for place in sorted({p for p, _ in entry.candidate.controls}):
@@ -256,6 +248,9 @@ def _plan(
                 continue
             # Re-bound first: cheap, and exact without a re-run when the attack stage cannot move (most of a
             # national model's 200 encryption candidates on shop uplinks, stale only because rounds passed).
+            measured += 1
+            if measured % report_every == 0:
+                step(f"planning: {measured} candidates measured, {len(items)} items chosen")
             _bound(planner, entry, round_)
             if entry.fresh != round_:
                 if planner.attack.runs >= runs:
