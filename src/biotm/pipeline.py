@@ -68,7 +68,7 @@ def audit(loaded: LoadedModel, options: AuditOptions | None = None) -> AuditResu
     """Run the whole audit of one loaded model."""
     # The analyses and rules (and networkx with them) are imported when an audit runs, not by every importer
     # of this module (the CLI's start-up).
-    from biotm.analysis import attack_stage, plan_stage, what_if_audit
+    from biotm.analysis import attack_stage, plan_checks, plan_stage, what_if_audit
     from biotm.groups import group_findings
     from biotm.rules import run_rules
 
@@ -80,14 +80,15 @@ def audit(loaded: LoadedModel, options: AuditOptions | None = None) -> AuditResu
     graph = build_graph(loaded)
     result = base_result(graph)
     step("running the rules")
-    rules_out = run_rules(graph, options)
+    checks = plan_checks(graph, options)  # a plan starts from the rule stage's checks, not a second pass
+    rules_out = run_rules(graph, options, checks)
     result.findings, result.rules, result.regulations = rules_out.findings, rules_out.rules, rules_out.regulations
     result.warnings.extend(rules_out.warnings)
     step("analysing")
     analysis = attack_stage(graph, result, options)
     # the built-in profiles act too: count every attacker that can obtain some data, not the model's list
     result.summary.counts.attackers = sum(1 for a in analysis.attackers if analysis.leaks[a.id])
-    plan_stage(loaded, analysis, result, options)
+    plan_stage(loaded, analysis, result, options, checks)
     # grouped once, after every stage that sets a finding's status, so every format shows the same groups
     result.groups = group_findings(result) if options.groups else []
     return result

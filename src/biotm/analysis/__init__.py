@@ -1,6 +1,6 @@
 """Analyses over the system graph: attack paths, identity-theft chains, mitigation plan, what-if.
 
-`attack_stage`, `plan_stage` and `what_if_audit` are the three calls the pipeline makes.
+`attack_stage`, `plan_checks`, `plan_stage` and `what_if_audit` are the calls the pipeline makes.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from biotm.analysis.citing import cited
 from biotm.analysis.exposure import rule_reported
+from biotm.analysis.rule_checks import RuleChecks
 from biotm.analysis.selection import selected
 from biotm.analysis.stage import AttackAnalysis, analyze_attacks, attack_paths
 from biotm.analysis.whatif import deltas, parse_controls, with_controls
@@ -38,12 +39,26 @@ def attack_stage(graph: SystemGraph, result: AuditResult, options: AuditOptions)
     return analysis
 
 
-def plan_stage(loaded: LoadedModel, analysis: AttackAnalysis, result: AuditResult, options: AuditOptions) -> None:
-    """Fill `result.plan` when asked for (`options.plan`), or when automatic and given a budget."""
-    wanted = options.plan
-    if wanted is None:
-        wanted = options.budget_days is not None
-    if not wanted:
+def _plan_wanted(options: AuditOptions) -> bool:
+    """Asked for (`options.plan`), or automatic and given a budget."""
+    return options.plan if options.plan is not None else options.budget_days is not None
+
+
+def plan_checks(graph: SystemGraph, options: AuditOptions) -> RuleChecks | None:
+    """The context for the rule stage to check the rules on when a plan follows (its reads recorded, its hits
+    kept for the plan's rule state), else None."""
+    return RuleChecks(graph, options.with_controls) if _plan_wanted(options) else None
+
+
+def plan_stage(
+    loaded: LoadedModel,
+    analysis: AttackAnalysis,
+    result: AuditResult,
+    options: AuditOptions,
+    checks: RuleChecks | None = None,
+) -> None:
+    """Fill `result.plan` when `_plan_wanted`; `checks`: what `plan_checks` gave the rule stage."""
+    if not _plan_wanted(options):
         return
     from biotm.analysis.mitigation import plan  # here, not at the top: it imports the rules engine
 
@@ -54,7 +69,8 @@ def plan_stage(loaded: LoadedModel, analysis: AttackAnalysis, result: AuditResul
     gc.enable()
     try:
         result.plan = plan(
-            loaded, result, analysis, quiet, options.budget_days, options.plan_items, progress=options.progress
+            loaded, result, analysis, quiet, options.budget_days, options.plan_items, progress=options.progress,
+            checks=checks,
         )
     finally:
         if not collecting:
@@ -71,4 +87,4 @@ def what_if_audit(loaded: LoadedModel, options: AuditOptions, audit: Audit) -> A
     return after
 
 
-__all__ = ["AttackAnalysis", "attack_stage", "plan_stage", "what_if_audit"]
+__all__ = ["AttackAnalysis", "attack_stage", "plan_checks", "plan_stage", "what_if_audit"]

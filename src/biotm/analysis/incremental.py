@@ -20,15 +20,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
 
-from biotm.analysis.control_reads import Reads, Watched, affected, merge
+from biotm.analysis.control_reads import Reads, affected
 from biotm.analysis.risk import OPEN
+from biotm.analysis.rule_checks import RuleChecks
 from biotm.graph import SystemGraph
 from biotm.options import AuditOptions
 from biotm.result import Finding, finding_id
 from biotm.rules import registry
-from biotm.rules.base import Hit, RuleContext
+from biotm.rules.base import Hit
 from biotm.rules.registry import BUILTIN_FAMILIES
 
 # The engine's public scorer, shared so a re-scored hit is scored exactly as the audit scores it.
@@ -83,18 +83,21 @@ class RuleState:
     re-runs that rule's check whole.
     """
 
-    def __init__(self, graph: SystemGraph, options: AuditOptions, findings: list[Finding]) -> None:
-        ctx = RuleContext(graph, options.with_controls)
-        self.ctx = ctx
+    def __init__(
+        self, graph: SystemGraph, options: AuditOptions, findings: list[Finding], checks: RuleChecks | None = None
+    ) -> None:
+        """`checks`: the context the audit's rule stage checked the rules on, to start from its hits (fresh
+        checks when None)."""
+        self.checks = checks if checks is not None else RuleChecks(graph, options.with_controls)
+        ctx = self.ctx = self.checks.ctx
         self.scorer = _Scorer(ctx)
         self.status = {f.id: f.status for f in findings}
-        self._reading: Reads = {}
-        self._derived: dict[object, tuple[object, Reads]] = {}
-        self._record_reads(ctx)
         rules, _ = registry.select(registry.all_rules(), options.rules, options.skip_rules)
         self.runs: list[_RuleRun] = []
         for rule in rules:
-            run = self._run(_RuleScores(rule))
+            scores = _RuleScores(rule)
+            checked = self.checks.take(rule)
+            run = self._run(scores) if checked is None else self._scored(scores, *checked)
             if run is not None:
                 self.runs.append(run)
         self.total = sum(run.total for run in self.runs)
@@ -109,51 +112,19 @@ class RuleState:
         #: other controls (`neighbours`).
         self._moved: dict[int, set[int] | None] = {}
 
-    def _record_reads(self, ctx: RuleContext) -> None:
-        """Route the context's control look-ups (and its derived facts) through a recorder of what was tested where
-        (`biotm.analysis.control_reads`)."""
-        element_controls, flow_controls, controls_at = ctx.element_controls, ctx.flow_controls, ctx.controls_at
-        reading = self._reading
-
-        def element(element_id: str) -> Watched:
-            return Watched(element_controls, element_id, element_id, reading)
-
-        def flow(flow_id: str) -> Watched:
-            return Watched(flow_controls, flow_id, flow_id, reading)
-
-        def at(place: tuple[str, str]) -> Watched:
-            return Watched(controls_at, place, place[1], reading)
-
-        def derived(compute: Any) -> Any:
-            # A derived fact is shared by the rules that ask for it: each of them depends on its reads.
-            if compute not in self._derived:
-                outer = {place: None if names is None else set(names) for place, names in reading.items()}
-                reading.clear()
-                value = compute(ctx)
-                self._derived[compute] = (value, {p: None if n is None else set(n) for p, n in reading.items()})
-                reading.clear()
-                merge(reading, outer)
-            value, reads = self._derived[compute]
-            merge(reading, reads)
-            return value
-
-        # A `Watched` view answers as the frozenset would, and records what the check tested.
-        ctx.element_controls = element  # type: ignore[method-assign, assignment]
-        ctx.flow_controls = flow  # type: ignore[method-assign, assignment]
-        ctx.controls_at = at  # type: ignore[method-assign, assignment]
-        ctx.derived = derived  # type: ignore[method-assign]
-
     def _run(self, scores: _RuleScores) -> _RuleRun | None:
         """Check and score one rule as the engine does (first hit per place; suppressed hits dropped)."""
-        run = _RuleRun(scores)
-        self._reading.clear()
         try:
-            hits = list(scores.rule.check(self.ctx))
+            hits, reads = self.checks.run(scores.rule)
         except Exception:
             if scores.rule.family in BUILTIN_FAMILIES:
                 raise
             return None  # the audit reported it as a warning; it contributes nothing
-        run.reads = {place: None if names is None else set(names) for place, names in self._reading.items()}
+        return self._scored(scores, hits, reads)
+
+    def _scored(self, scores: _RuleScores, hits: list[Hit], reads: Reads) -> _RuleRun:
+        run = _RuleRun(scores)
+        run.reads = reads
         seen: set[tuple[str, ...]] = set()
         for hit in hits:
             if hit.places in seen:
@@ -214,13 +185,13 @@ class RuleState:
                 # Whatever the rule declares: a check may test a control it does not name (a notice rule asks
                 # for signage); the recorded reads say which names it tested where.
                 if affected(run.reads, changed):
-                    kept = self._derived
+                    kept = self.checks.derived
                     # derived facts that tested the changed controls are recomputed, the others kept
-                    self._derived = {k: v for k, v in kept.items() if not affected(v[1], changed)}
+                    self.checks.derived = {k: v for k, v in kept.items() if not affected(v[1], changed)}
                     try:
                         rerun = self._run(run.scores)
                     finally:
-                        self._derived = kept
+                        self.checks.derived = kept
                     self.work += self._places // RECHECK_PLACES + (len(rerun.hits) + len(rerun.reads) if rerun else 0)
                     out.append((number, rerun, {}))
                     continue
@@ -339,7 +310,7 @@ class RuleState:
                     run.risk[index] = risk
                     run.present[index] = present
         self._extend(placed)
-        self._derived = {}
+        self.checks.derived = {}
         self.total = sum(run.total for run in self.runs)
         if None in self._moved.values():
             self._by_place = None  # a re-checked rule may read other places now (re-scoring moves no hit)

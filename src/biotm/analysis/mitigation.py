@@ -39,6 +39,7 @@ from biotm.analysis.plan_wording import (
     why,
 )
 from biotm.analysis.risk import CHAIN_RULE, OPEN, risk_of
+from biotm.analysis.rule_checks import RuleChecks
 from biotm.analysis.stage import EXPOSURE_RULE, AttackAnalysis
 from biotm.graph import SystemGraph
 from biotm.model.loader import LoadedModel
@@ -78,12 +79,13 @@ class _Planner:
         analysis: AttackAnalysis,
         options: AuditOptions,
         defer: bool = True,
+        checks: RuleChecks | None = None,
     ) -> None:
         self.graph = graph
         self.options = options
         self.overrides = graph.model.settings.control_cost_days
         rule_findings = [f for f in result.findings if f.rule not in (EXPOSURE_RULE, CHAIN_RULE)]
-        self.rules = RuleState(graph, options, rule_findings)
+        self.rules = RuleState(graph, options, rule_findings, checks)
         self.attack = AttackState(graph, options, analysis)
         manual = [f for f in rule_findings if f.rule == "manual-threat" and f.status in OPEN]
         self.fixed_risk = sum(f.risk for f in manual)
@@ -171,11 +173,13 @@ def plan(
     budget_days: float | None = None,
     max_items: int = MAX_ITEMS,
     progress: Progress | None = None,
+    checks: RuleChecks | None = None,
 ) -> MitigationPlan:
-    """The greedy plan within `budget_days` (None: no limit) and `max_items`, every gain exact."""
+    """The greedy plan within `budget_days` (None: no limit) and `max_items`, every gain exact; `checks`: the
+    context the audit checked the rules on (`biotm.analysis.rule_checks`), so they are not checked again."""
     open_findings = sum(1 for f in result.findings if f.status in OPEN)
     if open_findings > plan_findings_bound(options.plan_work):
-        # The set-up alone (a second rule pass, the candidates and their bounds) would exceed the work bound.
+        # The set-up alone (the rule state over every hit, the candidates and their bounds) would exceed the work bound.
         risk = _steady(risk_of(result))
         return MitigationPlan(
             method="not planned", budget_days=budget_days, total_cost_days=0.0, total_risk_removed=0.0,
@@ -185,8 +189,9 @@ def plan(
     # The audit's objects (a million at 10k) frozen, the collector walks only the plan's own (2 to 4 s at 10k).
     gc.freeze()
     try:
-        return _plan(result, analysis, options, budget_days, max_items, progress, defer=True)
+        return _plan(result, analysis, options, budget_days, max_items, progress, defer=True, checks=checks)
     except _Missed:
+        # The first attempt's commits changed the controls of the audit's rule context: checked afresh.
         return _plan(result, analysis, options, budget_days, max_items, progress, defer=False)
     finally:
         gc.unfreeze()
@@ -200,10 +205,12 @@ def _plan(
     max_items: int,
     progress: Progress | None,
     defer: bool,
+    checks: RuleChecks | None = None,
 ) -> MitigationPlan:
     graph = analysis.attack_graph.graph
     step = progress or (lambda text: None)
-    planner = _Planner(graph, result, analysis, options, defer)  # before collect: the cut reads the whole attack graph
+    # before collect: the cut reads the whole attack graph
+    planner = _Planner(graph, result, analysis, options, defer, checks)
     pool = collect(graph, result, analysis)
     risk_before = planner.risk
     remaining = math.inf if budget_days is None else budget_days

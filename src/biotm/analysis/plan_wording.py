@@ -88,7 +88,7 @@ SETUP_RUNS = 9
 RULE_WORK_AUDITS = 2
 
 #: Open findings a plan takes on at the default --plan-work (in proportion to it): its set-up costs about 140 µs
-#: of CPU per finding on top of the audit's 105 (a second rule pass, some 2 candidates per finding and their
+#: of CPU per finding on top of the audit's 105 (the rule state over every hit, some 2 candidates per finding and their
 #: bounds), and an export or report of the plan 60 more, so 30,000 (and the rule bound above) keep `biotm export
 #: --plan` within 15 s on the densest models under it; the generated 10,000-element model has 25,500 and is
 #: planned in full, a dense random one with 22,000 flows (the default limit) has 75,000.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from biotm.graph.system import SystemGraph
 from biotm.legal.advice import legal_warnings
@@ -18,7 +19,7 @@ from biotm.options import AuditOptions
 from biotm.regulations import CATALOG, refs
 from biotm.result import Factor, Finding, ModelWarning, PlaceKind, RegulationRef, RuleInfo, finding_id, finding_order
 from biotm.rules import registry
-from biotm.rules.base import Rule, RuleContext
+from biotm.rules.base import Hit, Rule, RuleContext
 from biotm.rules.registry import BUILTIN_FAMILIES as BUILTIN_FAMILIES
 from biotm.rules.scorer import RuleScores, Scorer
 from biotm.rules.tracking import apply_tracking
@@ -47,6 +48,15 @@ def rule_info(rule: Rule) -> RuleInfo:
         mitigations=list(rule.mitigations),
         default_severity=rule.default_severity,
     )
+
+
+class Checks(Protocol):
+    """A context to check rules on and how to check one there (`biotm.analysis.rule_checks.RuleChecks` records
+    what each check read, for the mitigation plan that follows)."""
+
+    ctx: RuleContext
+
+    def check(self, rule: Rule) -> list[Hit]: ...
 
 
 MANUAL_RULE_INFO = RuleInfo(
@@ -117,14 +127,16 @@ def _manual_finding(graph: SystemGraph, index: int, threat: Threat) -> Finding:
 sort_key = finding_order
 
 
-def _run_each(rules: list[Rule], ctx: RuleContext, scorer: Scorer, warnings: list[ModelWarning]) -> list[Finding]:
+def _run_each(
+    rules: list[Rule], ctx: RuleContext, scorer: Scorer, warnings: list[ModelWarning], checks: Checks | None = None
+) -> list[Finding]:
     """Findings of every rule; a pack rule that raises becomes a warning, a built-in one is a bug and raises."""
     findings: list[Finding] = []
     for rule in rules:
         scores = RuleScores(rule)
         seen: set[tuple[str, ...]] = set()
         try:
-            hits = list(rule.check(ctx))
+            hits = list(rule.check(ctx)) if checks is None else checks.check(rule)
         except Exception as exc:
             if rule.family in BUILTIN_FAMILIES:
                 raise
@@ -141,8 +153,9 @@ def _run_each(rules: list[Rule], ctx: RuleContext, scorer: Scorer, warnings: lis
     return findings
 
 
-def run_rules(graph: SystemGraph, options: AuditOptions | None = None) -> RuleOutput:
-    """Run the rules `options` select (AuditOptions: rules, skip_rules, with_controls, today).
+def run_rules(graph: SystemGraph, options: AuditOptions | None = None, checks: Checks | None = None) -> RuleOutput:
+    """Run the rules `options` select (AuditOptions: rules, skip_rules, with_controls, today), on `checks`' context
+    when given (built for the same graph and controls).
 
     Raises RuleSelectionError for a --rules / --skip-rules token that selects nothing. Linear in the
     size of the graph plus the number of findings (n log n for sorting them).
@@ -152,19 +165,19 @@ def run_rules(graph: SystemGraph, options: AuditOptions | None = None) -> RuleOu
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _run_rules(graph, options or AuditOptions())
+        return _run_rules(graph, options or AuditOptions(), checks)
     finally:
         if collecting:
             gc.enable()
 
 
-def _run_rules(graph: SystemGraph, options: AuditOptions) -> RuleOutput:
+def _run_rules(graph: SystemGraph, options: AuditOptions, checks: Checks | None) -> RuleOutput:
     today = options.today
     rules, manual = registry.select(registry.all_rules(), options.rules, options.skip_rules)
-    ctx = RuleContext(graph, options.with_controls)
+    ctx = RuleContext(graph, options.with_controls) if checks is None else checks.ctx
     scorer = Scorer(ctx)
     warnings = [ModelWarning(code="rule-pack-error", message=m, location=None) for m in registry.pack_warnings()]
-    findings = _run_each(rules, ctx, scorer, warnings)
+    findings = _run_each(rules, ctx, scorer, warnings, checks)
     warnings.extend(ctx.hints)
     infos = [rule_info(r) for r in rules]
     if manual and graph.model.threats:
@@ -191,4 +204,4 @@ def _run_rules(graph: SystemGraph, options: AuditOptions) -> RuleOutput:
     )
 
 
-__all__ = ["RuleOutput", "rule_info", "run_rules"]
+__all__ = ["Checks", "RuleOutput", "rule_info", "run_rules"]
