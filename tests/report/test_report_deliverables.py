@@ -242,3 +242,29 @@ def test_pdf_streams_are_compressed_binary_not_ascii85_text(sim_pdf: Path) -> No
     raw = sim_pdf.read_bytes()
     assert b"/FlateDecode" in raw
     assert b"ASCII85Decode" not in raw
+
+
+def test_the_latin_faces_are_measured_once_per_run_with_reportlabs_own_widths() -> None:
+    """ReportLab measures each word of a paragraph every time it wraps it; `MeasuredFont` keeps the widths. They
+    must be ReportLab's own, for every face and size and for text its standard fonts substitute (CJK, symbols),
+    or the layout would move; the kept widths are bounded."""
+    from reportlab.pdfbase import pdfmetrics
+
+    from biotm.report.pdf_text import LATIN_FACES, WIDTHS_KEPT, MeasuredFont, prepare_reportlab
+
+    prepare_reportlab()
+    texts = ["", "a", "risk", "Face-template store", "中国移动 SIM", "√ ≤ 0.5", "x" * 300, "risk"]
+    for face in LATIN_FACES:
+        font = pdfmetrics.getFont(face)
+        assert isinstance(font, MeasuredFont)
+        plain = pdfmetrics.Font(face, face, font.encName)
+        for size in (8, 9.5, 17):
+            for text in texts:
+                assert font.stringWidth(text, size) == plain.stringWidth(text, size), (face, size, text)
+                assert pdfmetrics.stringWidth(text, face, size) == plain.stringWidth(text, size)
+    prepare_reportlab()  # again: the registered fonts (and what they keep) stay
+    font = pdfmetrics.getFont(LATIN_FACES[0])
+    assert isinstance(font, MeasuredFont) and font._widths
+    for index in range(WIDTHS_KEPT + 10):
+        font.stringWidth(f"w{index}", 8)
+    assert len(font._widths) <= WIDTHS_KEPT
