@@ -68,7 +68,7 @@ def _whole_graph_cut(loaded: LoadedModel) -> tuple[tuple[tuple[str, str], ...], 
     import networkx as nx
 
     from biotm.analysis.candidates import fits
-    from biotm.analysis.mincut import CUT_IGNORE_BELOW, SINK
+    from biotm.analysis.mincut import CUT_IGNORE_BELOW, SINK, cut_controls
     from biotm.analysis.paths import FLOW_PREFIX, START
     from biotm.analysis.risk import OPEN
     from biotm.analysis.stage import EXPOSURE_RULE, authorized
@@ -114,17 +114,7 @@ def _whole_graph_cut(loaded: LoadedModel) -> tuple[tuple[tuple[str, str], ...], 
         g.add_edge(node, SINK, capacity=math.inf, control=None)
     if START not in g or SINK not in g:
         return None
-    try:
-        value, (reachable, _) = nx.minimum_cut(g, START, SINK, capacity="capacity")
-    except nx.NetworkXUnbounded:
-        return None
-    if not math.isfinite(value):
-        return None
-    controls = {
-        (a["control"][0].removeprefix(FLOW_PREFIX), a["control"][1])
-        for u, v, a in g.edges(data=True)
-        if u in reachable and v not in reachable and a["control"] is not None
-    }
+    controls = cut_controls(g)  # the same cut of a graph; what differs is which graph
     return (tuple(sorted(controls)), f"minimum cut between attackers and '{data_id}'") if controls else None
 
 

@@ -91,20 +91,26 @@ def min_cut(
         if source in live and target in live:
             cost, control = (math.inf, None) if missing is None else cheapest(missing)
             g.add_edge(source, target, capacity=cost, control=control)
+    controls = cut_controls(g)
+    if not controls:
+        return None
+    return tuple(sorted(controls)), f"minimum cut between attackers and '{data_id}'"
+
+
+def cut_controls(g: nx.DiGraph[str]) -> set[Placed]:
+    """The controls on the edges of `g`'s minimum START-SINK cut by capacity (none when no finite cut exists)."""
     try:
         value, (reachable, _) = nx.minimum_cut(g, START, SINK, capacity="capacity")
     except nx.NetworkXUnbounded:
-        return None
+        return set()
     if not math.isfinite(value):
-        return None
+        return set()
     controls: set[Placed] = set()
     for u, v, attributes in g.edges(data=True):
         if u in reachable and v not in reachable and attributes["control"] is not None:
             place, control = attributes["control"]
             controls.add((place.removeprefix(FLOW_PREFIX), control))
-    if not controls:
-        return None
-    return tuple(sorted(controls)), f"minimum cut between attackers and '{data_id}'"
+    return controls
 
 
 def _between(edges: list[tuple[str, str, tuple[str, ...] | None]], source: str, sink: str) -> set[str]:
