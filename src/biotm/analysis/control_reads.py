@@ -32,6 +32,11 @@ def note(reads: Reads, place: str, names: Iterable[str] | None) -> None:
         reads[place] = set(names)
 
 
+def copied(reads: Reads) -> Reads:
+    """A copy whose name sets are its own (the recorder clears and refills the one it writes to)."""
+    return {place: None if names is None else set(names) for place, names in reads.items()}
+
+
 def merge(into: Reads, more: Reads) -> None:
     for place, names in more.items():
         note(into, place, names)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from biotm.analysis.control_reads import Reads, Watched, merge
+from biotm.analysis.control_reads import Reads, Watched, copied, merge
 from biotm.graph import SystemGraph
 from biotm.rules.base import Hit, Rule, RuleContext
 
@@ -46,10 +46,10 @@ class RuleChecks:
         def derived(compute: Any) -> Any:
             # A derived fact is shared by the rules that ask for it: each of them depends on its reads.
             if compute not in self.derived:
-                outer = {place: None if names is None else set(names) for place, names in reading.items()}
+                outer = copied(reading)
                 reading.clear()
                 value = compute(ctx)
-                self.derived[compute] = (value, {p: None if n is None else set(n) for p, n in reading.items()})
+                self.derived[compute] = (value, copied(reading))
                 reading.clear()
                 merge(reading, outer)
             value, reads = self.derived[compute]
@@ -66,7 +66,7 @@ class RuleChecks:
         """The rule's hits and the control names its check tested at each place."""
         self.reading.clear()
         hits = list(rule.check(self.ctx))
-        return hits, {place: None if names is None else set(names) for place, names in self.reading.items()}
+        return hits, copied(self.reading)
 
     def check(self, rule: Rule) -> list[Hit]:
         """The engine's check of `rule`, its hits and reads kept for `take`."""
