@@ -14,7 +14,6 @@ MAX_LINES = 400
 #: and remove its line; a ceiling is never raised and no module is added.
 OVERSIZED = {
     "biotm.analysis.chains": 479,
-    "biotm.generate": 430,
     "biotm.model.schema": 570,
     "biotm.rules.base": 610,
 }

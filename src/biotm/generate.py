@@ -6,31 +6,29 @@ a regional real-name system and store per province and carrier, each carrier's c
 back office and SMS gateway, the national portrait-comparison service and population register,
 face-SDK vendors, police query access and a bank whose password reset trusts SMS codes. Verifiers on
 the regional systems, the SMS gateways and the bank let identity-theft chains run. The same seed gives
-the same model. docs/generate.md describes the topology.
+the same model. `replicated=True` writes the same system small: each region's shops of one configuration
+as one shop whose terminal has `instances`. docs/generate.md describes the topology.
 
 `from_topology(topology)` (in biotm.topology, re-exported here) turns the tool-neutral
 `biotm-bench-topology/1` document (written by the benchmark's pytm harness) into a biotm model of the
 same nodes and flows, so biotm and pytm are timed on identical graphs.
 
-Both return plain data (dicts and lists) ready for `dump_yaml` / `json.dumps`; nothing here imports
-the schema, so generating stays cheap.
+Both return plain data (dicts and lists) ready for `dump_yaml` / `dump_json` (biotm.generate_output, re-exported
+here); nothing here imports the schema, so generating stays cheap.
 """
 
 from __future__ import annotations
 
-import json
 import random
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from biotm.generate_output import analyze_note as analyze_note
+from biotm.generate_output import dump as dump
+from biotm.generate_output import dump_json as dump_json
+from biotm.generate_output import dump_yaml as dump_yaml
 from biotm.topology import TOPOLOGY_FORMAT as TOPOLOGY_FORMAT
 from biotm.topology import boundary_roots as boundary_roots
 from biotm.topology import from_topology as from_topology
-from biotm.yaml_scalar import scalar
-
-if TYPE_CHECKING:
-    from biotm.model.limits import Limits
-
 
 #: ISO 3166-2 codes and names of China's 31 provincial-level divisions (mainland).
 PROVINCES: tuple[tuple[str, str], ...] = (
@@ -185,8 +183,39 @@ def _shop_kind(b: _Builder) -> dict[str, Any]:
     }
 
 
-def national_model(elements: int, seed: int = 0) -> dict[str, Any]:
-    """A valid, warning-free national SIM registration model with exactly `elements` elements."""
+def _region_tag(region: tuple[int, int]) -> str:
+    """The id prefix of a province-carrier region: `ah_c1`."""
+    return f"{PROVINCES[region[0]][0].lower()}_c{region[1] + 1}"
+
+
+def _shop(
+    b: _Builder, sid: str, names: tuple[str, str, str], config: dict[str, Any], zone: str, system: str,
+    copies: int, extra_clerks: int = 0,
+) -> None:
+    """One shop (customers, clerk, terminal, six flows), or `copies` alike shops as one whose terminal has
+    `instances: copies` and whose clerk stands for every clerk of them."""
+    customers_name, terminal_name, clerk_name = names
+    customers = b.element(f"{sid}_customers", "actor", customers_name, zone, role="data-subject", holds=_CAPTURED)
+    terminal = b.element(
+        f"{sid}_terminal", "device", terminal_name, zone, purpose="identity-verification", capture="attended",
+        controls=config["terminal"], instances=copies if copies > 1 else None,
+    )
+    for clerk in [f"{sid}_clerk"] + [f"{sid}_clerk{n}" for n in range(2, 2 + extra_clerks)]:
+        b.element(clerk, "actor", clerk_name, zone, role="staff", people=config["clerks"] * copies,
+                  holds=["staff_login"])
+        b.flow(f"{clerk}_login", clerk, terminal, ["staff_login"], protocol="terminal login")
+        b.flow(f"{clerk}_display", terminal, clerk, ["face_image", "id_card_photo", "id_number", "name"],
+               protocol="screen")
+    b.flow(f"{sid}_capture", customers, terminal, _CAPTURED, protocol="camera and ID-chip reader")
+    b.secure_flow(f"{sid}_submit", terminal, system, _CAPTURED, "HTTPS over the channel VPN", config["submit"])
+    b.secure_flow(f"{sid}_verdict", system, terminal, ["match_score", "phone_number"], "HTTPS", config["verdict"])
+    b.flow(f"{sid}_handover", terminal, customers, ["phone_number"], protocol="SIM card")
+
+
+def national_model(elements: int, seed: int = 0, *, replicated: bool = False) -> dict[str, Any]:
+    """A valid, warning-free national SIM registration model with exactly `elements` elements; `replicated`:
+    the same system with each region's shops of one configuration written as one replicated shop
+    (`instances`), about 1,400 elements whatever `elements` says."""
     if elements < MIN_ELEMENTS:
         raise ValueError(f"a national model needs at least {MIN_ELEMENTS} elements (got {elements})")
     provinces = _province_count(elements)
@@ -265,9 +294,9 @@ def national_model(elements: int, seed: int = 0) -> dict[str, Any]:
     builds = [_region_build(b) for _ in CARRIERS]
     systems, shop_zones = [], []
     for index, (p, c) in enumerate(regions):
-        code, province = PROVINCES[p]
+        province = PROVINCES[p][1]
         carrier = CARRIERS[c]
-        tag = f"{code.lower()}_c{c + 1}"
+        tag = _region_tag((p, c))
         zone = b.zone(f"{tag}_dc", f"{carrier} {province} data centre", carrier, parent=f"c{c + 1}_core")
         shop_zones.append(
             b.zone(f"{tag}_shops", f"{carrier} shops in {province}", carrier, public_place=True)
@@ -305,36 +334,31 @@ def national_model(elements: int, seed: int = 0) -> dict[str, Any]:
     # number of shops have the same mix: a national model repeats a few kinds of place (docs/generate.md).
     kinds = [_shop_kind(b) for _ in range(SHOP_KINDS)]
     pattern = [b.rng.randrange(SHOP_KINDS) for _ in range(_SHOP_PATTERN)]
-    for shop in range(shops):
-        region = shop % len(regions)
-        config = kinds[pattern[(shop // len(regions)) % _SHOP_PATTERN]]
-        zone, system = shop_zones[region], systems[region]
-        sid = f"shop{shop}"
-        carrier = CARRIERS[regions[region][1]]
-        customers = b.element(f"{sid}_customers", "actor", f"Customers of shop {shop}", zone, role="data-subject",
-                              holds=_CAPTURED)
-        terminal = b.element(
-            f"{sid}_terminal", "device", f"{carrier} shop {shop} real-name terminal", zone,
-            purpose="identity-verification", capture="attended",
-            controls=config["terminal"],
-        )
-        clerks = [f"{sid}_clerk"] + [f"{sid}_clerk{n}" for n in range(2, 2 + (extra_clerks if shop == 0 else 0))]
-        for clerk in clerks:
-            b.element(clerk, "actor", f"Clerk at shop {shop}", zone, role="staff", people=config["clerks"],
-                      holds=["staff_login"])
-            b.flow(f"{clerk}_login", clerk, terminal, ["staff_login"], protocol="terminal login")
-            b.flow(f"{clerk}_display", terminal, clerk, ["face_image", "id_card_photo", "id_number", "name"],
-                   protocol="screen")
-        b.flow(f"{sid}_capture", customers, terminal, _CAPTURED, protocol="camera and ID-chip reader")
-        b.secure_flow(f"{sid}_submit", terminal, system, _CAPTURED, "HTTPS over the channel VPN", config["submit"])
-        b.secure_flow(f"{sid}_verdict", system, terminal, ["match_score", "phone_number"], "HTTPS", config["verdict"])
-        b.flow(f"{sid}_handover", terminal, customers, ["phone_number"], protocol="SIM card")
+    dealt = [(shop % len(regions), pattern[(shop // len(regions)) % _SHOP_PATTERN]) for shop in range(shops)]
+    if replicated:
+        # Each region's shops of one configuration become one shop standing for all of them (`instances`).
+        alike: dict[tuple[int, int], int] = {}
+        for place in dealt:
+            alike[place] = alike.get(place, 0) + 1
+        for (region, kind), copies in sorted(alike.items()):
+            tag = _region_tag(regions[region])
+            shops_here = f"the {copies:,} kind-{kind + 1} shops in {PROVINCES[regions[region][0]][1]}"
+            carrier = CARRIERS[regions[region][1]]
+            names = (f"Customers of {shops_here}", f"{carrier} real-name terminals of {shops_here}",
+                     f"Clerks at {shops_here}")
+            _shop(b, f"{tag}_kind{kind + 1}", names, kinds[kind], shop_zones[region], systems[region], copies)
+    for shop, (region, kind) in ([] if replicated else enumerate(dealt)):
+        names = (f"Customers of shop {shop}", f"{CARRIERS[regions[region][1]]} shop {shop} real-name terminal",
+                 f"Clerk at shop {shop}")
+        _shop(b, f"shop{shop}", names, kinds[kind], shop_zones[region], systems[region], 1,
+              extra_clerks if shop == 0 else 0)
 
-    assert len(b.elements) == elements, (len(b.elements), elements)
+    assert replicated or len(b.elements) == elements, (len(b.elements), elements)
+    written = f" written as {len(b.elements)} with replicated shops" if replicated else ""
     return {
         "biotm": 1,
         "meta": {
-            "name": f"Synthetic national SIM registration ({elements} elements, seed {seed})",
+            "name": f"Synthetic national SIM registration ({elements} elements{written}, seed {seed})",
             "description": (
                 f"Generated by biotm generate: {provinces} provinces x {len(CARRIERS)} carriers, {shops} shops, "
                 f"{len(VENDORS)} face-SDK vendors, the national portrait comparison service and a bank."
@@ -355,76 +379,3 @@ def national_model(elements: int, seed: int = 0) -> dict[str, Any]:
              "entry": ["vendor1"], "skill": 0.6},
         ],
     }
-
-
-# -- the neutral benchmark topology ------------------------------------------------------------------
-
-def _lines(value: dict[str, Any], indent: str) -> Iterator[str]:
-    for key, item in value.items():
-        if isinstance(item, dict):
-            yield f"{indent}{key}:"
-            yield from _lines(item, indent + "  ")
-        elif isinstance(item, list) and item and isinstance(item[0], dict):
-            yield f"{indent}{key}:"
-            for entry in item:
-                first, *rest = _lines(entry, indent + "    ")
-                yield f"{indent}  - {first.lstrip()}"
-                yield from rest
-        elif isinstance(item, list):
-            yield f"{indent}{key}: [{', '.join(scalar(v) for v in item)}]"
-        else:
-            yield f"{indent}{key}: {scalar(item)}"
-
-
-def dump_yaml(model: dict[str, Any]) -> str:
-    """Block-style YAML of a generated model (plain data only), one list entry per few lines."""
-    return "\n".join(_lines(model, "")) + "\n"
-
-
-def dump_json(model: dict[str, Any]) -> str:
-    """Compact JSON of a generated model, one record of each top-level list per line (so an error's line
-    names the record, and the 100,000-element model stays within the default JSON size limit)."""
-    parts = []
-    for key, value in model.items():
-        if isinstance(value, list) and value:
-            records = ",\n".join(json.dumps(item, separators=(",", ":")) for item in value)
-            parts.append(f"{json.dumps(key)}:[\n{records}\n]")
-        else:
-            parts.append(f"{json.dumps(key)}:{json.dumps(value, separators=(',', ':'))}")
-    return "{" + ",\n".join(parts) + "}\n"
-
-
-def dump(model: dict[str, Any], path: str | None) -> str:
-    """The model as JSON when `path` ends in .json, else as YAML."""
-    if path is not None and path.lower().endswith(".json"):
-        return dump_json(model)
-    return dump_yaml(model)
-
-
-def analyze_note(
-    model: dict[str, Any], text: str, path: str | None, limits: Limits | None = None
-) -> str | None:
-    """What to do if `biotm analyze` would refuse the written `text` with its default limits, or None.
-
-    `limits` are analyze's (default: the loader's defaults); the model's values and elements are counted as
-    the loader counts them, so the rule is exact, not an estimate.
-    """
-    from biotm.model.limits import Limits, count_values, elements_note  # here: generating must not import the schema
-
-    chosen = limits or Limits()
-    limits = chosen.for_file(path or "stdout.yaml")
-    size, values = len(text.encode("utf-8")), count_values(model)
-    counted, flag = elements_note(model, chosen)
-    if size <= limits.max_bytes and values <= limits.max_values:
-        return None if counted is None else f"{path or 'stdout'}: {counted}"
-    mebibyte = 1024 * 1024
-    as_json = chosen.for_json()
-    json_size = len(dump_json(model).encode("utf-8")) if not (path or "").lower().endswith(".json") else size
-    advice = f"pass {flag}--max-size-mb {-(-size // mebibyte)} --max-values {values} to biotm analyze"
-    if json_size <= as_json.max_bytes and values <= as_json.max_values and limits != as_json:
-        fits = f"loads faster) and pass {flag.strip()}" if flag else "fits the defaults and loads faster)"
-        advice = f"write it with -o NAME.json instead (JSON {fits}, or {advice}"
-    return (
-        f"{path or 'stdout'}: {size / mebibyte:.1f} MB and {values:,} values, over what biotm analyze reads by "
-        f"default from this format ({limits.max_bytes // mebibyte} MB, {limits.max_values:,} values): {advice}"
-    )

@@ -18,6 +18,12 @@ MAX_ELEMENTS = 1_000_000
               help=f"Number of elements of the national model ({MIN_ELEMENTS:,} to {MAX_ELEMENTS:,}).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for the controls each place gets.")
 @click.option(
+    "--replicated",
+    is_flag=True,
+    help="Write each region's alike shops as one shop standing for all of them (instances): the same national "
+    "system in about 1,400 elements, whatever --elements.",
+)
+@click.option(
     "--from-topology",
     "topology",
     type=click.Path(dir_okay=False),
@@ -26,9 +32,15 @@ MAX_ELEMENTS = 1_000_000
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here (.json for JSON, else YAML).")
 @file_size_option
 def generate(
-    elements: int | None, seed: int, topology: str | None, output: str | None, max_size_mb: float | None
+    elements: int | None,
+    seed: int,
+    replicated: bool,
+    topology: str | None,
+    output: str | None,
+    max_size_mb: float | None,
 ) -> None:
-    """Write a synthetic national SIM-registration model of --elements elements (same seed, same model).
+    """Write a synthetic national SIM-registration model of --elements elements (same seed, same model);
+    with --replicated, the same system with alike shops written as one (a national model in ~1,400 elements).
 
     With --from-topology, write the biotm model of a neutral benchmark topology instead, so biotm and
     pytm can be timed on identical graphs. See docs/generate.md.
@@ -37,6 +49,8 @@ def generate(
 
     if (elements is None) == (topology is None):
         raise click.UsageError("give exactly one of --elements and --from-topology")
+    if replicated and topology is not None:
+        raise click.UsageError("--replicated applies to the national model (--elements), not to --from-topology")
     if topology is not None:
         from biotm.cli.common import limits_for
         from biotm.model import ModelError
@@ -60,7 +74,7 @@ def generate(
     else:
         assert elements is not None
         try:
-            model = gen.national_model(elements, seed)
+            model = gen.national_model(elements, seed, replicated=replicated)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--elements") from None
     text = gen.dump(model, output)
