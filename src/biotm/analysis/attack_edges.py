@@ -52,6 +52,8 @@ class AttackEdges:
         self._extra: dict[str, dict[str, Edge]] = {}
         self._starts: dict[str, tuple[Attacker, dict[str, Edge]]] = {}
         self._starts_by_entry: dict[tuple[bool, tuple[str, ...]], dict[str, Edge]] = {}
+        #: Insiders' own views per start edges (see `own_view`), with the edges they were built from.
+        self._views: dict[int, tuple[dict[str, Edge], dict[str, dict[str, Edge]]]] = {}
         self._zone_ids = {e.id: e.zone for e in graph.model.elements}
 
     @functools.cached_property
@@ -249,19 +251,27 @@ class AttackEdges:
         return out
 
     def own_view(self, attacker: Attacker) -> dict[str, dict[str, Edge]]:
-        """Per actor an insider or vendor stands on: the data its work shows it, with the step misusing each.
+        """Per actor an insider or vendor stands on: the data its work shows it, with the step misusing each
+        (shared: callers must not mutate it).
 
         Searches skip these (actor, datum) pairs as holders; `finish` prices them by their misuse step.
         """
         if attacker.kind not in MISUSING_KINDS:
             return {}
+        # Built once per start edges: every search of the attacker asks (three times per leak search), and
+        # attackers who enter alike share the view; on a national model one costs a pass over 66k clerks.
+        starts = self.start_edges(attacker)
+        known = self._views.get(id(starts))
+        if known is not None and known[0] is starts:
+            return known[1]
         out: dict[str, dict[str, Edge]] = {}
-        for target, edge in self.start_edges(attacker).items():
+        for target, edge in starts.items():
             if edge.kind != "stand" or target not in self.graph.elements:
                 continue
             views = {d: m for d in sorted(self.obtains.get(target, ())) if (m := self._misuse(target, d)) is not None}
             if views:
                 out[target] = views
+        self._views[id(starts)] = (starts, out)
         return out
 
     def _misuse(self, actor_id: str, data_id: str) -> Edge | None:
