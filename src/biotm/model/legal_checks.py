@@ -132,14 +132,13 @@ def _item_places(model: Model) -> dict[str, set[str]]:
     zone = {z.id: z.jurisdiction for z in model.zones}
     where = {e.id: zone.get(e.zone, "") for e in model.elements}
     people = {e.id for e in model.elements if e.type is ElementType.ACTOR or e.role is ActorRole.DATA_SUBJECT}
+    # (jurisdiction, data ids) pairs first: a national model's 100k holders are a few distinct pairs.
+    held = {(where[e.id], tuple(e.holds)) for e in model.elements if e.holds}
+    held.update((where[f.source], tuple(f.data)) for f in model.flows if f.source in people and f.source in where)
     out: dict[str, set[str]] = {}
-    for element in model.elements:
-        for data_id in element.holds:
-            out.setdefault(data_id, set()).add(where[element.id])
-    for flow in model.flows:
-        if flow.source in people and flow.source in where:
-            for data_id in flow.data:
-                out.setdefault(data_id, set()).add(where[flow.source])
+    for place, data_ids in held:
+        for data_id in data_ids:
+            out.setdefault(data_id, set()).add(place)
     for item in model.data:
         if item.subject_jurisdictions:
             out[item.id] = set(item.subject_jurisdictions)

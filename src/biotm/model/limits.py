@@ -300,17 +300,26 @@ def over_breadth(model: Model, limits: Limits) -> tuple[str, int, str] | None:
         seen[flow.source].update(flow.data)
         seen[flow.target].update(flow.data)
     # In this order, so the error stands at the item whose set is the first past the bound.
-    candidates = [
-        *(("elements", i, e.holds) for i, e in enumerate(model.elements)),
-        *(("flows", i, f.data) for i, f in enumerate(model.flows)),
-        *(("elements", i, seen[e.id]) for i, e in enumerate(model.elements)),
-    ]
+    candidates = (
+        ("elements", [e.holds for e in model.elements]),
+        ("flows", [f.data for f in model.flows]),
+        ("elements", [seen[e.id] for e in model.elements]),
+    )
+    bound = limits.max_data_sets
     sets: set[frozenset[str]] = set()
+    # A national model's 300k lists are a few dozen distinct ones: each list written alike is counted once.
+    lists: set[tuple[str, ...]] = set()
     where: tuple[str, int] | None = None
-    for section, index, items in candidates:
-        sets.add(frozenset(items))
-        if where is None and len(sets) > limits.max_data_sets:
-            where = (section, index)
+    for section, entries in candidates:
+        for index, items in enumerate(entries):
+            if isinstance(items, list):
+                written = tuple(items)
+                if written in lists:
+                    continue  # its set is already counted
+                lists.add(written)
+            sets.add(frozenset(items))
+            if where is None and len(sets) > bound:
+                where = (section, index)
     if names > limits.max_data_names:
         what = (f"the model's flows and elements name data items {names:,} times, over the limit of "
                 f"{limits.max_data_names:,} ({DATA_NAMES_PER_ELEMENT} per element of --max-elements "
