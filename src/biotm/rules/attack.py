@@ -121,9 +121,21 @@ def no_mfa(ctx: RuleContext) -> Iterator[Hit]:
         )
 
 
-def _accounts(ctx: RuleContext, reading: bool) -> Iterator[tuple[Element, Element]]:
+def _accounts(ctx: RuleContext, reading: bool) -> list[tuple[Element, Element]]:
     """(person, system) per flow by which a staff, operator, official or vendor account uses a system: it sends
-    to it, or (with `reading`) reads its console."""
+    to it, or (with `reading`) reads its console. Worked out once per context (three rules' passes ask)."""
+    return ctx.derived(_reading_accounts if reading else _sending_accounts)
+
+
+def _reading_accounts(ctx: RuleContext) -> list[tuple[Element, Element]]:
+    return list(_walk_accounts(ctx, reading=True))
+
+
+def _sending_accounts(ctx: RuleContext) -> list[tuple[Element, Element]]:
+    return list(_walk_accounts(ctx, reading=False))
+
+
+def _walk_accounts(ctx: RuleContext, reading: bool) -> Iterator[tuple[Element, Element]]:
     for flow in ctx.graph.model.flows:
         if ctx.is_actor(flow.source):
             person, system = ctx.elements[flow.source], ctx.elements[flow.target]
@@ -148,9 +160,11 @@ def _remote(ctx: RuleContext, reading: bool) -> Iterator[tuple[str, str]]:
 
 
 def _records(ctx: RuleContext, element_id: str) -> list[DataItem]:
-    """What a login here can look up: data at rest here and what it reads from stores."""
-    ids = {d.id for d in ctx.at_rest(element_id)} | ctx.received_from_store.get(element_id, set())
-    return ctx.items(sorted(ids))
+    """What a login here can look up: data at rest here and what it reads from stores (sorted by id)."""
+    received = ctx.received_from_store.get(element_id)
+    if not received:
+        return ctx.at_rest(element_id)  # the shared list, already sorted by id (most of a national model's places)
+    return ctx.items({d.id for d in ctx.at_rest(element_id)} | received)
 
 
 def remote_logins(ctx: RuleContext) -> dict[str, str]:
