@@ -7,7 +7,8 @@ or from getrusage in a wrapper process where that tool is missing):
 * `biotm validate FILE` (load, schema, references) and
 * `biotm analyze --format json -o OUT FILE` (the whole audit, JSON written)
 
-on two models: the synthetic national model of `biotm generate --elements N` (YAML and JSON), and
+on three models: the synthetic national model of `biotm generate --elements N` (YAML and JSON), the
+same system written small (`--replicated`: each region's alike shops as one replicated shop), and
 the benchmark topology of ../shared/bench/pytm_gen.py converted by `biotm generate --from-topology`.
 When pytm can run (a venv this script creates with pytm 1.4.0, or --pytm-python), pytm `--json` is
 timed on that same topology in the same run and the ratios are printed.
@@ -53,7 +54,7 @@ UNBOUNDED = ("--max-size-mb", MAX_SIZE_MB, "--max-values", MAX_VALUES, "--max-el
 class Run:
     """One measured process."""
 
-    model: str  # "national" or "topology"
+    model: str  # "national", "replicated" (the national system with alike shops as one) or "topology"
     fmt: str  # "yaml", "json" or "py" (pytm)
     tool: str  # "biotm" or "pytm"
     command: str  # "validate", "analyze" or "--json"
@@ -133,11 +134,13 @@ def prepare(args: argparse.Namespace, work: Path, n: int) -> dict[tuple[str, str
     from biotm.generate import dump, from_topology, national_model
 
     files: dict[tuple[str, str], tuple[Path, int]] = {}
-    national = national_model(n, seed=args.seed)
-    for fmt in args.formats:
-        path = work / f"national_{n}.{fmt}"
-        path.write_text(dump(national, str(path)))
-        files[("national", fmt)] = (path, len(national["flows"]))
+    # The national system of n elements, one element per place and written small (alike shops replicated).
+    for name, replicated in (("national", False), ("replicated", True)):
+        national = national_model(n, seed=args.seed, replicated=replicated)
+        for fmt in args.formats:
+            path = work / f"{name}_{n}.{fmt}"
+            path.write_text(dump(national, str(path)))
+            files[(name, fmt)] = (path, len(national["flows"]))
     if args.harness.exists():
         topo_path = work / f"topology_{n}.json"
         subprocess.run(
