@@ -107,6 +107,15 @@ class Factor(Record):
     reason: str
     effect: float
 
+    def __eq__(self, other: object) -> bool:
+        # BaseModel's comparison, for this one model: the JSON report compares each member's factors with its
+        # group's, a million times on a national model, and the generic one costs four times as much.
+        if type(other) is not Factor:
+            return super().__eq__(other)
+        return self.reason == other.reason and self.effect == other.effect
+
+    __hash__ = BaseModel.__hash__  # defining __eq__ would unset it; kept as every other record has it
+
 
 class RegulationRef(Record):
     id: str = Field(description="Stable reference id, e.g. 'PIPL-28' or 'GDPR-9'.")
