@@ -341,17 +341,20 @@ def national_model(elements: int, seed: int = 0, *, replicated: bool = False) ->
         for place in dealt:
             alike[place] = alike.get(place, 0) + 1
         for (region, kind), copies in sorted(alike.items()):
-            tag = _region_tag(regions[region])
-            shops_here = f"the {copies:,} kind-{kind + 1} shops in {PROVINCES[regions[region][0]][1]}"
-            carrier = CARRIERS[regions[region][1]]
-            names = (f"Customers of {shops_here}", f"{carrier} real-name terminals of {shops_here}",
-                     f"Clerks at {shops_here}")
-            _shop(b, f"{tag}_kind{kind + 1}", names, kinds[kind], shop_zones[region], systems[region], copies)
-    for shop, (region, kind) in ([] if replicated else enumerate(dealt)):
-        names = (f"Customers of shop {shop}", f"{CARRIERS[regions[region][1]]} shop {shop} real-name terminal",
-                 f"Clerk at shop {shop}")
-        _shop(b, f"shop{shop}", names, kinds[kind], shop_zones[region], systems[region], 1,
-              extra_clerks if shop == 0 else 0)
+            province, carrier = PROVINCES[regions[region][0]][1], CARRIERS[regions[region][1]]
+            several = copies > 1
+            shops_here = f"the {copies:,} kind-{kind + 1} shops" if several else f"the one kind-{kind + 1} shop"
+            names = (f"Customers of {shops_here} in {province}",
+                     f"{carrier} real-name terminal{'s' * several} of {shops_here} in {province}",
+                     f"Clerk{'s' * several} at {shops_here} in {province}")
+            _shop(b, f"{_region_tag(regions[region])}_kind{kind + 1}", names, kinds[kind], shop_zones[region],
+                  systems[region], copies)
+    else:
+        for shop, (region, kind) in enumerate(dealt):
+            names = (f"Customers of shop {shop}", f"{CARRIERS[regions[region][1]]} shop {shop} real-name terminal",
+                     f"Clerk at shop {shop}")
+            _shop(b, f"shop{shop}", names, kinds[kind], shop_zones[region], systems[region], 1,
+                  extra_clerks if shop == 0 else 0)
 
     assert replicated or len(b.elements) == elements, (len(b.elements), elements)
     written = f" written as {len(b.elements)} with replicated shops" if replicated else ""
