@@ -28,6 +28,8 @@ from biotm.result import AuditResult, Finding, FindingGroup
 GROUP_MIN = 3
 
 _DIGITS = re.compile(r"[\d_]+")
+#: `_DIGITS.sub(" ", text).split()` is `text.translate(_ASCII_DIGITS).split()` for ASCII text, in C.
+_ASCII_DIGITS = str.maketrans(dict.fromkeys("0123456789_", " "))
 #: A quantity in a factor's reason ("12 people with access", "capped at 1.00"): the reason without it is the cause.
 _QUANTITY = re.compile(r"\d[\d,.]*")
 _NOUNS = {
@@ -51,15 +53,22 @@ class _Places:
             if flow.name:
                 self.names[flow.id] = flow.name
 
-    def words(self, place: str) -> list[str]:
-        """The words of a place's display name; of an unnamed place's id, those of three letters or more (the
-        'zj' and 'c' of 'zj_c1_liveness' name no kind of place)."""
+    def stripped(self, place: str) -> tuple[bool, str]:
+        """Whether the place has a display name, and the name (else the id) with digits and underscores blanked:
+        alike places' names ('shop 17 terminal', 'shop 18 terminal') are one text then."""
         name = self.names.get(place)
-        words = _DIGITS.sub(" ", name or place).split()
-        return words if name else [w for w in words if len(w) >= 3]
+        text = name or place
+        return name is not None, text.translate(_ASCII_DIGITS) if text.isascii() else _DIGITS.sub(" ", text)
 
     def shape(self, finding: Finding) -> tuple[str, ...]:
         return tuple(map(self.types.get, finding.places, finding.places))  # a place of no known type: its id
+
+
+def _words(named: bool, text: str) -> list[str]:
+    """The words of a place's blanked display name; of an unnamed place's id, those of three letters or more
+    (the 'zj' and 'c' of 'zj_c1_liveness' name no kind of place)."""
+    words = text.split()
+    return words if named else [w for w in words if len(w) >= 3]
 
 
 def _cause(places: _Places, finding: Finding) -> tuple[object, ...]:
@@ -134,7 +143,8 @@ def _noun(places: _Places, members: list[Finding]) -> str:
     shape = places.shape(members[0])
     position = max(range(len(shape)),
                    key=lambda i: (len({m.places[i] for m in members}), shape[i] != "flow", i))
-    worded = [places.words(m.places[position]) for m in members]
+    # One list of words per distinct blanked name, the first member's first (it gives the words' spelling).
+    worded = [_words(*text) for text in dict.fromkeys(places.stripped(m.places[position]) for m in members)]
     common: list[str] = []
     for depth in range(1, min(len(w) for w in worded) + 1):
         if len({w[-depth].lower() for w in worded}) != 1:
