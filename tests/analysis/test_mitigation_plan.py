@@ -124,7 +124,7 @@ def test_staff_mfa_costs_more_where_more_staff_log_in_and_says_so() -> None:
     police = cost_of(graph, [("police_query", "mfa")], {})
     archive = cost_of(graph, [("realname_archive", "mfa")], {})
     assert police > archive + 5
-    assert "per thousand users x 150,000" in cost_basis(graph, [("police_query", "mfa")], {})
+    assert "per thousand users x 150 thousand" in cost_basis(graph, [("police_query", "mfa")], {})
     # where nothing is verified a second factor can only be on the users' logins: proposed and priced as MFA
     assert proposed_as(graph, "police_query", "second-factor") == "mfa"
     assert proposed_as(graph, "realname_system", "mfa") == "second-factor"

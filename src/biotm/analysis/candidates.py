@@ -10,6 +10,7 @@ subscriber's own handset, consent where the law obliges the processing.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 from weakref import WeakKeyDictionary
@@ -229,7 +230,7 @@ def cost_basis(graph: SystemGraph, placed: list[Placed] | tuple[Placed, ...], ov
         cost = cost_model(control, overrides)
         sizes = [size_of(graph, p) for p in places]
         once = CONTROLS[control].scope != "place" or len(places) == 1
-        text = f"{cost.fixed:g} days" + ("" if once else f" at each of {len(places)} places")
+        text = _days(cost.fixed) + ("" if once else f" at each of {len(places)} places")
         records = sum(s.records for s in sizes)
         instances = sum(max(0, s.instances - 1) for s in sizes)
         flows = sum(s.flows for s in sizes)
@@ -240,7 +241,7 @@ def cost_basis(graph: SystemGraph, placed: list[Placed] | tuple[Placed, ...], ov
             (cost.per_thousand_users, sum(s.users for s in sizes), "per thousand users"),
         ):
             if rate and quantity:
-                shown = _millions(quantity) if unit == "per million records" else f"{quantity:,}"
+                shown = _IN_UNITS.get(unit, _count)(quantity)
                 text += f" + {rate:g} {unit} x {shown}"
         if CONTROLS[control].scope != "place" and len(places) > 1:
             text += f", once for the {len(places)} places"
@@ -248,8 +249,33 @@ def cost_basis(graph: SystemGraph, placed: list[Placed] | tuple[Placed, ...], ov
     return "; ".join(parts)
 
 
+def _days(days: float) -> str:
+    return "1 day" if days == 1 else f"{days:g} days"
+
+
+def _count(quantity: int) -> str:
+    return f"{quantity:,}"
+
+
 def _millions(records: int) -> str:
-    return f"{records / 1_000_000:g}M" if records >= 1_000_000 else f"{records / 1_000_000:.4g}M ({records:,})"
+    return _in_unit(records, 1_000_000, "M", "")
+
+
+def _thousands(users: int) -> str:
+    return _in_unit(users, 1000, " thousand", " users")
+
+
+def _in_unit(quantity: int, unit: int, name: str, noun: str) -> str:
+    """'2.4M', '0.016M (16,000)', '150 thousand', '0.025 thousand (25 users)': the exact count follows when
+    the short form is not exact or below one unit, so that rate x quantity always redoes the days."""
+    short = f"{quantity / unit:g}"
+    if quantity >= unit and float(short) * unit == quantity:
+        return f"{short}{name}"
+    return f"{quantity / unit:.4g}{name} ({quantity:,}{noun})"
+
+
+#: How a quantity is written after its rate, in the rate's own unit so that rate x quantity is the days it adds.
+_IN_UNITS: dict[str, Callable[[int], str]] = {"per million records": _millions, "per thousand users": _thousands}
 
 
 def processing_of(graph: SystemGraph, place: str) -> str:

@@ -57,7 +57,7 @@ class Cost:
 
     def describe(self) -> str:
         """How it is computed, e.g. '3 days + 0.5 per million records'."""
-        parts = [f"{self.fixed:g} days"]
+        parts = ["1 day" if self.fixed == 1 else f"{self.fixed:g} days"]
         for rate, unit in (
             (self.per_million_records, "per million records"),
             (self.per_instance, "per further instance"),

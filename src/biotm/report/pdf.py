@@ -235,7 +235,7 @@ def _plan(result: AuditResult, found: list[FindingGroup], width: float) -> list[
     plan = result.plan
     if plan is not None and plan.items:
         budget = f"a budget of {plan.budget_days:g} days" if plan.budget_days is not None else "no budget limit"
-        out.append(para(f"Method {esc(plan.method)}, {budget}: {plan.total_cost_days:g} person-days remove "
+        out.append(para(f"Method {esc(plan.method)}, {budget}: {view.person_days(plan.total_cost_days)} remove "
                         f"{plan.total_risk_removed:.2f} risk ({plan.risk_before:.2f} → {plan.risk_after:.2f})."))
         rows = [["#", "control", "where", "days", "risk removed", "why"]]
         rows += [[str(i.rank), esc(i.control), esc(view.label(result, i.place)), f"{i.cost_days:g}",

@@ -229,7 +229,8 @@ def management_summary(result: AuditResult, found: list[FindingGroup] | None = N
     first = fixes(result, found, limit=3)
     if first:
         parts = [
-            f"{fix.title} ({fix.cost} person-days" + (f", {fix.places} places)" if fix.places > 1 else ")")
+            f"{fix.title} ({fix.cost} person-day{'' if fix.cost_days == 1 else 's'}"
+            + (f", {fix.places} places)" if fix.places > 1 else ")")
             for fix in first
         ]
         # without a plan these are the riskiest findings' own controls, not a costed ranking: say which it is

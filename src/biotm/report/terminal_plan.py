@@ -54,10 +54,10 @@ def plan_section(result: AuditResult) -> RenderableType:
     plan = result.plan
     if plan is None:
         return Text("No mitigation plan.")
-    budget = "no budget" if plan.budget_days is None else f"budget {plan.budget_days:g} person-days"
+    budget = "no budget" if plan.budget_days is None else f"budget {view.person_days(plan.budget_days)}"
     title = (
         f"Mitigation plan ({budget}): risk {plan.risk_before:.3f} -> {plan.risk_after:.3f} "
-        f"for {plan.total_cost_days:g} person-days"
+        f"for {view.person_days(plan.total_cost_days)}"
     )
     if not plan.items and plan.stopped:  # an empty table says nothing; why there is no item does
         return Text(f"{title}\nNo mitigation plan item: {plan.stopped}.")
@@ -84,7 +84,7 @@ def plan_section(result: AuditResult) -> RenderableType:
     tree = Tree(Text(title, style="italic"), guide_style="dim")
     for rank, control, place, days, removed, closes, chains, why in rows:
         node = tree.add(Text(f"{rank}. {control} @ {place.replace(chr(10), ', ')}", style="bold"))
-        node.add(Text(f"{days} person-days, risk removed {removed}, {_gain(int(closes), int(chains))}"))
+        node.add(Text(f"{view.person_days(float(days))}, risk removed {removed}, {_gain(int(closes), int(chains))}"))
         node.add(Text(why))
         table.add_row(*(escape(cell) for cell in (rank, control, place, days, removed, closes, chains, why)))
     tree.add(Text(caption, style="dim"))

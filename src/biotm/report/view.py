@@ -95,6 +95,11 @@ def people(count: int) -> str:
     return str(count)
 
 
+def person_days(days: float) -> str:
+    """'1 person-day', '3.5 person-days'."""
+    return "1 person-day" if days == 1 else f"{days:g} person-days"
+
+
 def persons(count: int) -> str:
     """A head count with its noun: '1 person', '12 people', '1.4bn people'."""
     return "1 person" if count == 1 else f"{people(count)} people"
