@@ -88,3 +88,18 @@ def test_cli_writes_the_replicated_model_and_refuses_it_with_a_topology(tmp_path
     topology.write_text("{}")
     refused = runner.invoke(cli, ["generate", "--replicated", "--from-topology", str(topology)])
     assert refused.exit_code == 2 and "--replicated applies to the national model" in refused.output
+
+
+def test_a_model_over_the_defaults_is_told_it_can_be_written_small(tmp_path: Path) -> None:
+    per_place, small = tmp_path / "every.json", tmp_path / "small.json"
+    runner = CliRunner()
+    written = runner.invoke(cli, ["generate", "-n", "12000", "--seed", "3", "-o", str(per_place)])
+    assert written.exit_code == 0, written.output
+    hint = re.search(r"; or write the same shops small with --replicated \(([\d,]+) elements, within the defaults\)$",
+                     written.stderr.strip())
+    assert hint is not None and "pass --max-elements 12000" in written.stderr, written.stderr
+    done = runner.invoke(cli, ["generate", "-n", "12000", "--seed", "3", "--replicated", "-o", str(small)])
+    assert done.exit_code == 0 and done.stderr == ""  # what the hint promised: no note, the defaults hold
+    assert len(json.loads(small.read_text())["elements"]) == int(hint[1].replace(",", ""))
+    within = runner.invoke(cli, ["generate", "-n", "9000", "-o", str(tmp_path / "fits.json")])
+    assert within.exit_code == 0 and within.stderr == ""  # no note, so no hint either

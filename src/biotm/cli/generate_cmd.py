@@ -80,5 +80,10 @@ def generate(
     text = gen.dump(model, output)
     write_output(text, output, inputs=[topology] if topology else [])
     note = gen.analyze_note(model, text, output)
+    if note is not None and elements is not None and not replicated:
+        small = gen.national_model(elements, seed, replicated=True)
+        if gen.analyze_note(small, gen.dump(small, output), output) is None:  # said only when it is so
+            written = len(small["elements"])
+            note += f"; or write the same shops small with --replicated ({written:,} elements, within the defaults)"
     if note is not None:  # a model analyze would refuse as written: say how to make it fit, not after the fact
         click.echo(f"note: {terminal(note)}", err=True)
