@@ -15,7 +15,6 @@ MAX_LINES = 400
 OVERSIZED = {
     "biotm.analysis.chains": 479,
     "biotm.model.schema": 570,
-    "biotm.rules.base": 610,
 }
 
 

@@ -2,13 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Iterable, Sequence
 
 from biotm.model.schema import DataItem
-from biotm.rules.base import names, people
 
 #: Places an evidence text lists before "and N more"; every place stays in the finding's `places`.
 EVIDENCE_PLACES = 10
+
+
+def names(ids: Iterable[str], limit: int = 6) -> str:
+    """`'a', 'b' and 'c'` for evidence text; long lists end with 'and N more'."""
+    quoted = [f"'{i}'" for i in ids]
+    if len(quoted) > limit:
+        return ", ".join(quoted[: limit - 1]) + f" and {len(quoted) - limit + 1} more"
+    if len(quoted) <= 1:
+        return "".join(quoted)
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def people(count: int) -> str:
+    """A head count for evidence text: 300000000 -> '300M'."""
+    for limit, suffix in ((1_000_000_000, "bn"), (1_000_000, "M"), (1_000, "k")):
+        if count >= limit:
+            return f"{count / limit:.3g}{suffix}"
+    return str(count)
+
+
+def log10_people(count: int) -> float:
+    return math.log10(count) if count > 1 else 0.0
 
 
 def listed(parts: list[str], limit: int = EVIDENCE_PLACES) -> str:
