@@ -13,7 +13,6 @@ MAX_LINES = 400
 #: Modules over MAX_LINES today, with their line counts as ceilings. The list only shrinks: split a module
 #: and remove its line; a ceiling is never raised and no module is added.
 OVERSIZED = {
-    "biotm.analysis.chains": 479,
     "biotm.model.schema": 570,
 }
 

@@ -15,161 +15,38 @@ injection-attack detection stop it at the capture point); any other string is a 
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from biotm.analysis.capture import LIVE_CONTROLS, CaptureIndex, CapturePricing
+from biotm.analysis.capture import LIVE_CONTROLS, CapturePricing
+from biotm.analysis.chain_checks import Check, Shared
+from biotm.analysis.chain_origins import Origin, Satisfied
 from biotm.analysis.chain_ways import ways_of
 from biotm.analysis.numbers import Numbers
 from biotm.analysis.paths import Leak, PlaceControls, skill_scale
 from biotm.analysis.requirement_parts import NONE, Evaluation, canonical, joined, merged
-from biotm.analysis.verifier_controls import (
-    LIVE,
-    VICTIM_FACTOR,
-    checks_a_person,
-    knowledge_only,
-    sim_borne,
-    terms_of,
-    verifier_controls,
-)
+from biotm.analysis.verifier_controls import LIVE, VICTIM_FACTOR, terms_of
 from biotm.graph import SystemGraph
 from biotm.model.controls import SECOND_FACTOR
-from biotm.model.limits import requirement_nodes
-from biotm.model.schema import (
-    IRREVERSIBLE_PROTECTION,
-    Attacker,
-    DataCategory,
-    Element,
-    Requirement,
-    Verification,
-)
-
-
-@dataclass(frozen=True)
-class Origin:
-    """How the attacker came to have one term, and with what likelihood."""
-
-    kind: str  # "hold", "public", "capability", "leak" or "verify"
-    probability: float
-    term: str
-    leak: Leak | None = None
-    element: str | None = None
-    verification: Verification | None = None
-    uses: tuple[str, ...] = ()
-    depends: tuple[str, ...] = ()
-    evidence: str = ""
-    weak: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Satisfied:
-    """A verification the attacker passes, with everything it relied on."""
-
-    element: str
-    verification: Verification
-    origin: Origin
-    #: The terms of the way it is passed (`ChainSolver.ways`); empty for the solve's likeliest way.
-    way: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class _Check:
-    """One verification in solving order, with the terms its evaluation reads."""
-
-    element: Element
-    verification: Verification
-    reads: frozenset[str]
-    relevant: tuple[str, ...]  # controls at the verifier that lower it
-    knowledge: bool = False  # passed on identity data alone (`knowledge_only`)
-    weight: int = 1  # the requirement's nodes (operators and terms): what one evaluation of it costs
-
-
-class _Shared(CaptureIndex):
-    """What every solver of one graph reuses: the verifications, who grants what, capture points."""
-
-    def __init__(self, graph: SystemGraph, numbers: Numbers, controls: PlaceControls) -> None:
-        super().__init__(graph, controls)
-        self.numbers = numbers
-        #: Per modality, the samples and templates a live presentation of it can be faked from (what a
-        #: verification asking for it reads, and where `_live` looks).
-        self.live_sources: dict[str, list[tuple[str, str | None]]] = {}
-        for item in graph.model.data:
-            if item.modality is None or item.category not in _LIVE_SOURCES:
-                continue
-            if item.category is DataCategory.BIOMETRIC_SAMPLE:
-                key = None
-            else:
-                protected = item.protection in IRREVERSIBLE_PROTECTION
-                key = "template-inversion-protected" if protected else "template-inversion"
-            self.live_sources.setdefault(item.modality.value, []).append((item.id, key))
-        # By id, not file order: on equal likelihood the first verification to grant a term keeps it.
-        pairs = sorted(((e, v) for e in graph.model.elements for v in e.verifies), key=lambda ev: (ev[0].id, ev[1].id))
-        self.checks = [self._check(e, v) for e, v in pairs]
-        borne = sim_borne(graph, [(c.verification, c.reads) for c in self.checks])
-        self.checks = [replace(c, relevant=verifier_controls(graph, c.verification, borne)) for c in self.checks]
-        self.index = {(c.element.id, c.verification.id): i for i, c in enumerate(self.checks)}
-        self.granters: dict[str, list[int]] = {}
-        for i, check in enumerate(self.checks):
-            for grant in check.verification.grants:
-                self.granters.setdefault(grant, []).append(i)
-        self.cones: dict[int, list[int]] = {}
-        self.plain_factor: dict[int, tuple[float, list[str], list[str]]] = {}
-        #: Per term, the verifications that read it (in solving order).
-        self.readers: dict[str, list[int]] = {}
-        for i, check in enumerate(self.checks):
-            for term in sorted(check.reads):
-                self.readers.setdefault(term, []).append(i)
-        #: Requirement nodes evaluated so far by every solver of this graph (broken_by stops at a budget): a
-        #: verification of twelve alternatives costs what twelve verifications of one term do.
-        self.work = 0
-
-    def _check(self, element: Element, verification: Verification) -> _Check:
-        terms = terms_of(verification.requires)
-        reads: set[str] = set()
-        for term in terms:
-            if term.startswith(LIVE):
-                reads.update(data_id for data_id, _ in self.live_sources.get(term.removeprefix(LIVE), ()))
-            else:
-                reads.add(term)
-        if checks_a_person(self.graph, verification):
-            reads.add(VICTIM_FACTOR)  # a second factor there asks for it
-        return _Check(element, verification, frozenset(reads), (), knowledge_only(self.graph, verification),
-                      requirement_nodes(verification.requires))
-
-    def cone(self, index: int) -> list[int]:
-        """The verifications whose outcome can reach verification `index` (itself included), in solving order."""
-        found = self.cones.get(index)
-        if found is None:
-            members = {index}
-            stack = [index]
-            while stack:
-                for term in self.checks[stack.pop()].reads:
-                    for granter in self.granters.get(term, ()):
-                        if granter not in members:
-                            members.add(granter)
-                            stack.append(granter)
-            found = self.cones[index] = sorted(members)
-        return found
-
-_LIVE_SOURCES = (DataCategory.BIOMETRIC_SAMPLE, DataCategory.BIOMETRIC_TEMPLATE)
+from biotm.model.schema import Attacker, Element, Requirement
 
 
 class ChainSolver(CapturePricing):
     """Runs the fixed point for one attacker, optionally with extra controls assumed present."""
 
-    shared: _Shared
+    shared: Shared
 
     def __init__(
         self,
         graph: SystemGraph,
         numbers: Numbers,
         extra: dict[str, set[str]] | None = None,
-        shared: _Shared | None = None,
+        shared: Shared | None = None,
         controls: PlaceControls | None = None,
     ) -> None:
         self.graph = graph
         self.numbers = numbers
         self.extra = extra or {}
-        self.shared = shared or _Shared(graph, numbers, controls if controls is not None else PlaceControls(graph))
+        self.shared = shared or Shared(graph, numbers, controls if controls is not None else PlaceControls(graph))
         self._capture: dict[str, tuple[float, str, str, list[str]]] = {}
         #: Per data or capability term, the origin last read and its evaluation: `known` changes far less
         #: often than its terms are read.
@@ -437,7 +314,7 @@ def _one_misuse(parts: list[Evaluation], known: dict[str, Origin], scale: float)
     return factor
 
 
-def verified(check: _Check, result: Evaluation, probability: float, present: list[str], missing: list[str]) -> Origin:
+def verified(check: Check, result: Evaluation, probability: float, present: list[str], missing: list[str]) -> Origin:
     """The origin of passing `check` with its requirement evaluated as `result`."""
     element, verification = check.element, check.verification
     evidence = list(result.evidence)
