@@ -12,9 +12,7 @@ PACKAGE = SRC / "biotm"
 MAX_LINES = 400
 #: Modules over MAX_LINES today, with their line counts as ceilings. The list only shrinks: split a module
 #: and remove its line; a ceiling is never raised and no module is added.
-OVERSIZED = {
-    "biotm.model.schema": 570,
-}
+OVERSIZED: dict[str, int] = {}
 
 
 def _modules() -> dict[str, Path]:
