@@ -30,7 +30,7 @@ from biotm.rules.categories import (
     max_subjects,
 )
 from biotm.rules.context import RuleContext, legal_parties
-from biotm.rules.evidence import log10_people, names, people
+from biotm.rules.evidence import names, people
 from biotm.rules.hits import ControlPlace, Hit, interaction
 
 __all__ = [
@@ -51,7 +51,6 @@ __all__ = [
     "kit_parts",
     "kit_role",
     "legal_parties",
-    "log10_people",
     "max_subjects",
     "names",
     "people",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 
 from biotm.model.schema import DataItem
@@ -27,10 +26,6 @@ def people(count: int) -> str:
         if count >= limit:
             return f"{count / limit:.3g}{suffix}"
     return str(count)
-
-
-def log10_people(count: int) -> float:
-    return math.log10(count) if count > 1 else 0.0
 
 
 def listed(parts: list[str], limit: int = EVIDENCE_PLACES) -> str:
