@@ -23,7 +23,7 @@ def summarize(graph: SystemGraph) -> ModelSummary:
             elements=len(model.elements),
             flows=len(model.flows),
             data=len(model.data),
-            biometric_data=sum(1 for d in model.data if d.is_biometric),
+            biometric_data=sum(1 for d in graph.data_as_used.values() if d.is_biometric),
             attackers=len(model.attackers),
         ),
         max_subjects=max((d.subjects for d in model.data), default=0),

@@ -259,7 +259,8 @@ def test_the_summary_counts_the_attackers_that_act_with_the_right_plural(tmp_pat
     _runner().invoke(cli, ["analyze", str(SIM), "-o", str(report), "--fail-on", "none", "--today", "2026-01-01"])
     assert json.loads(report.read_text())["summary"]["counts"]["attackers"] == acting
     text = _runner().invoke(cli, ["analyze", str(SIM), "--fail-on", "none", "--today", "2026-01-01"]).stdout
-    assert f"(1 biometric), {acting} attackers" in text
+    # face_image and the register's reference portraits, which the MPS service compares with faces
+    assert f"(2 biometric), {acting} attackers" in text
 
 
 def test_one_attacker_is_singular() -> None:

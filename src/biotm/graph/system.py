@@ -17,7 +17,18 @@ from pydantic import TypeAdapter
 
 from biotm.legal.jurisdictions import crosses_border
 from biotm.model.loader import LoadedModel
-from biotm.model.schema import ActorRole, DataItem, Element, ElementType, Flow, Model, Zone
+from biotm.model.portraits import compared_portraits
+from biotm.model.schema import (
+    ActorRole,
+    DataCategory,
+    DataItem,
+    Element,
+    ElementType,
+    Flow,
+    Modality,
+    Model,
+    Zone,
+)
 from biotm.model.source import SourceLocation
 from biotm.result import Crossing, LineageEntry, ModelWarning
 
@@ -86,6 +97,21 @@ class SystemGraph:
         return graph
 
     # -- zones -----------------------------------------------------------------------------------
+    @functools.cached_property
+    def portraits(self) -> dict[str, Modality]:
+        """Document images the audit reads as biometric data, with their modality (`compared_portraits`)."""
+        return compared_portraits(self.model)
+
+    @functools.cached_property
+    def data_as_used(self) -> dict[str, DataItem]:
+        """The data items as the audit reads them: each of `portraits` a biometric sample of its modality."""
+        out = dict(self.data)
+        for item_id, modality in self.portraits.items():
+            out[item_id] = self.data[item_id].model_copy(
+                update={"category": DataCategory.BIOMETRIC_SAMPLE, "modality": modality}
+            )
+        return out
+
     def zone_of(self, element_id: str) -> Zone:
         return self._zone_of[element_id]
 

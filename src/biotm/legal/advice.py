@@ -62,7 +62,7 @@ def legal_warnings(graph: SystemGraph) -> list[ModelWarning]:
                 for flow in model.flows
                 if graph.elements[flow.source].type is ElementType.ACTOR
                 for data_id in flow.data
-                if data_id in graph.data and graph.data[data_id].is_biometric
+                if data_id in graph.data and graph.data_as_used[data_id].is_biometric
             }
         )
         if collected:

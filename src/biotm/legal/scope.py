@@ -208,7 +208,8 @@ class Citations:
         key = tuple(data)
         found = self._data_scopes.get(key)
         if found is None:
-            items = [self.graph.data[d] for d in data if d in self.graph.data]
+            used = self.graph.data_as_used  # a portrait compared with faces is biometric data here
+            items = [used[d] for d in data if d in used]
             computed = (self.subjects(data), matter_of(items), self._mandated(items))
             found = self._data_scopes[key] = self._shared_data_scopes.setdefault(computed, computed)
         return found

@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from biotm.model.portraits import biometric_ids
 from biotm.model.schema import Flow
 from biotm.report import view
 from biotm.result import AuditResult
@@ -68,7 +69,7 @@ def _edges(result: AuditResult) -> list[Edge]:
     """Every flow as an edge, in id order, coloured by its worst open finding."""
     model = result.model
     flow_severity = view.worst_on_flows(result)
-    biometric = {d.id for d in model.data if d.is_biometric}
+    biometric = biometric_ids(model)
     actors = {e.id for e in model.elements if e.type.value == "actor"}
     zone_of = {e.id: e.zone for e in model.elements}
     return [

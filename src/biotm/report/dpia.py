@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from biotm.model.schema import DataItem
+from biotm.legal.scope import sensitive as is_sensitive
+from biotm.model.portraits import biometric_ids, compared_portraits
+from biotm.model.schema import DataItem, Modality
 from biotm.regulations import SCOPES, law_of
 from biotm.report import ReportOptions, summary, view
 from biotm.report.grouping import FindingGroup, groups
@@ -59,6 +61,13 @@ _BASIS_ARTICLES = {"GDPR": "GDPR Art. 6 and 9(2)", "PIPL": "PIPL Art. 13, and Ar
 _GDPR_WORDS = {"separate-consent": "explicit consent (GDPR Art. 9(2)(a))"}
 
 
+def _category(item: DataItem, portraits: dict[str, Modality]) -> str:
+    """The declared category, and for a portrait compared with faces that it is biometric data all the same."""
+    if item.id in portraits:
+        return f"{item.category.value} (compared as {portraits[item.id].value}: biometric)"
+    return item.category.value
+
+
 def _basis(item: DataItem, gdpr_only: bool) -> str:
     basis = item.basis
     if basis is None:
@@ -73,7 +82,8 @@ def _basis_todo(result: AuditResult, cited: set[str]) -> Block:
     in_scope = [_BASIS_ARTICLES[k] for k in sorted(_split(cited)[0]) if k in _BASIS_ARTICLES]
     # BIPA asks a release for biometric identifiers only: asking one for payroll hours would be struck.
     only_biometric = not {"GDPR", "PIPL"} & cited and "BIPA" in cited
-    missing = sorted(d.id for d in result.model.data if d.basis is None and (d.is_biometric or not only_biometric))
+    biometric = biometric_ids(result.model)
+    missing = sorted(d.id for d in result.model.data if d.basis is None and (d.id in biometric or not only_biometric))
     where = "; ".join(in_scope) or "the data-protection law that applies"
     interest = " and any legitimate interest pursued" if "GDPR" in cited else ""
     if missing:
@@ -102,9 +112,11 @@ def _description(result: AuditResult) -> list[Block]:
            Block("p", f"{s.counts.elements} elements in {s.counts.zones} trust zones, {s.counts.flows} flows, "
                       f"{s.counts.data} data items of which {s.counts.biometric_data} biometric; the largest data set "
                       f"concerns {view.people(s.max_subjects)} people.")]
-    rows = [[d.name or d.id, d.id, d.category.value, view.people(d.subjects), ", ".join(d.purposes) or "not stated",
-             _basis(d, gdpr_only), f"{d.retention_days} days" if d.retention_days is not None else "not stated"]
-            for d in sorted(model.data, key=lambda d: (not d.is_biometric, d.id))]
+    portraits = compared_portraits(model)
+    rows = [[d.name or d.id, d.id, _category(d, portraits), view.people(d.subjects),
+             ", ".join(d.purposes) or "not stated", _basis(d, gdpr_only),
+             f"{d.retention_days} days" if d.retention_days is not None else "not stated"]
+            for d in sorted(model.data, key=lambda d: (not (d.is_biometric or d.id in portraits), d.id))]
     out.append(Block("table", header=["data item", "id", "category", "people", "purposes", "lawful basis",
                                       "retention"], rows=rows))
     from biotm.report.dpia_scope import subject_zones
@@ -265,7 +277,7 @@ def document(result: AuditResult, options: ReportOptions, controller: str | None
                        "be consulted before processing starts." if high else
                        "No critical or high risk remains open in the model."))]
     if "PIPL" in cited:
-        sensitive = [d.id for d in result.model.data if d.is_biometric]
+        sensitive = [d.id for d in result.model.data if is_sensitive("PIPL", d)]  # Art. 28, not only biometrics
         triggers = [("sensitive personal information (Art. 55(1))", bool(sensitive)),
                     ("entrusting processing or providing it to others (Art. 55(3))",
                      any(c.disclosure for c in result.crossings)),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from biotm.legal.roles import Parties
+from biotm.model.portraits import biometric_ids
 from biotm.model.schema import ActorRole
 from biotm.result import AuditResult
 
@@ -48,7 +49,7 @@ def for_controller(result: AuditResult, controller: str) -> AuditResult:
     summary = result.summary
     counts = summary.counts.model_copy(update={
         "zones": len(zones), "elements": len(elements), "flows": len(flows), "data": len(data),
-        "biometric_data": sum(d.is_biometric for d in data)})
+        "biometric_data": len(biometric_ids(model) & {d.id for d in data})})
     return result.model_copy(update={
         "model": model.model_copy(update={"data": data}),
         "summary": summary.model_copy(update={"counts": counts,

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from biotm.model.controls import CONTROLS, cost_days
+from biotm.model.portraits import biometric_ids
 from biotm.model.schema import DataItem, Element
 from biotm.regulations import law_of
 from biotm.report import view
@@ -302,7 +303,8 @@ def data_sections(result: AuditResult, limit: int = SECTION_LIMIT) -> tuple[list
     for finding in result.findings:
         for data_id in finding.data:
             about[data_id].append(finding)
-    items = sorted(result.model.data, key=lambda d: (not d.is_biometric, -d.subjects, d.id))
+    biometric = biometric_ids(result.model)
+    items = sorted(result.model.data, key=lambda d: (d.id not in biometric, -d.subjects, d.id))
     sections = [DataSection(d, lineage.get(d.id), about.get(d.id, [])) for d in items]
     return sections[:limit], max(len(sections) - limit, 0)
 

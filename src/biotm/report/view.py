@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from biotm.escaping import printable as printable  # re-exported: the formats' sink for model text
+from biotm.model.portraits import biometric_ids
 from biotm.model.schema import Element, Flow
 from biotm.model.source import SourceLocation
 from biotm.result import (
@@ -251,7 +252,7 @@ def worst_on_elements(result: AuditResult) -> dict[str, Severity]:
 
 def biometric_stores(result: AuditResult) -> list[str]:
     """Elements where biometric data rests, according to the lineage."""
-    biometric = {d.id for d in result.model.data if d.is_biometric}
+    biometric = biometric_ids(result.model)
     return sorted({e for entry in result.lineage if entry.data in biometric for e in entry.stored_at})
 
 

@@ -13,13 +13,11 @@ from biotm.model.controls import SECOND_FACTOR
 from biotm.model.schema import (
     ActorRole,
     Authentication,
-    DataCategory,
     DataItem,
     Element,
     ElementType,
     Flow,
     Matching,
-    Modality,
 )
 from biotm.result import ModelWarning
 from biotm.rules.categories import HINT_NAMES, category_hint
@@ -65,34 +63,15 @@ class RuleContext:
         self.flow_control_sets = self._compute_flow_controls()
 
     def _data_as_used(self, graph: SystemGraph) -> dict[str, DataItem]:
-        """The model's data items as the rules read them: an image compared as a biometric is biometric.
-
-        A document image (an ID-card portrait, a register's reference photo) that is an input of a derivation
-        at a matching element, or that declares a `modality`, is biometric data whatever its category, so the
-        biometric rules cover it; a compared one without a modality gets a warning. Identifier words in a
-        generic item's id get a hint, too (see `kit_role`).
+        """The model's data items as the rules read them (`SystemGraph.data_as_used`: a document image compared
+        as a biometric is biometric), with a warning for a compared one without a modality and a hint for
+        identifier words in a generic item's id (see `kit_role`).
         """
-        compared: dict[str, Modality] = {}
-        for element in graph.model.elements:
-            if element.matching is Matching.NONE:
-                continue
-            for derivation in element.derives:
-                inputs = [graph.data[i] for i in derivation.inputs if i in graph.data]
-                modality = next((d.modality for d in inputs if d.is_biometric and d.modality), Modality.FACE)
-                for item in inputs:
-                    if item.category is DataCategory.DOCUMENT_IMAGE:
-                        compared.setdefault(item.id, modality)
-        for item in graph.model.data:
-            if item.category is DataCategory.DOCUMENT_IMAGE and item.modality is not None:
-                compared.setdefault(item.id, item.modality)  # declared: its portrait is face data
-        out = dict(graph.data)
         #: Document images the rules read as biometric samples (a portrait on a document or in a register).
-        self.portraits = frozenset(compared)
-        for item_id, modality in sorted(compared.items()):
+        self.portraits = frozenset(graph.portraits)
+        out = dict(graph.data_as_used)
+        for item_id, modality in graph.portraits.items():
             declared = graph.data[item_id].modality
-            out[item_id] = graph.data[item_id].model_copy(
-                update={"category": DataCategory.BIOMETRIC_SAMPLE, "modality": modality}
-            )
             if declared is not None:
                 continue
             self.hints.append(
