@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from biotm.legal.scope import covered, matter_of
 from biotm.model.loader import load_bytes, load_model
 from biotm.model.portraits import biometric_ids, compared_portraits
+from biotm.model.schema import DataItem
 from biotm.pipeline import AuditOptions, audit
 from biotm.report import ReportOptions, dpia
 from biotm.result import AuditResult
@@ -70,3 +72,14 @@ def test_the_pipia_trigger_is_sensitive_information_not_only_biometrics() -> Non
     assert "PIPL Art. 55" in markdown, "the model's findings cite PIPL"
     # ID numbers are sensitive personal information (PIPL Art. 28): Art. 55(1) requires the assessment
     assert "| sensitive personal information (Art. 55(1)) | yes |" in markdown
+
+
+def test_bipa_reads_a_compared_photograph_as_a_photograph() -> None:
+    # 740 ILCS 14/10: biometric identifiers "do not include ... photographs"; the face scan made from one does
+    portrait = DataItem.model_validate({"id": "badge_photo", "category": "biometric_sample", "modality": "face"})
+    scan = DataItem.model_validate({"id": "face_template", "category": "biometric_template", "modality": "face"})
+    photos = matter_of([portrait], portraits={"badge_photo"})
+    assert not covered("BIPA-15e", photos) and not covered("BIPA-15b", photos)
+    assert covered("GDPR-9", photos) and covered("CN-FRT-security", photos) and covered("ISO-24745", photos)
+    assert covered("BIPA-15e", matter_of([portrait, scan], portraits={"badge_photo"}))
+    assert covered("BIPA-15e", matter_of([portrait]))  # declared biometric, not a compared photograph

@@ -155,9 +155,11 @@ TRANSFER_IDS = frozenset({"PIPL-38", "PIPL-39", "PIPL-40", "GDPR-44", "GDPR-45",
 YIELDS_TO_LAW = frozenset({"CN-FRT-alternative"})
 
 #: What data an article or a whole law is about (an id entry wins over its law's): "biometric", "face",
-#: "sensitive" (sensitive under that law: `biotm.legal.scope.sensitive`). Others cover any personal data.
+#: "sensitive" (sensitive under that law: `biotm.legal.scope.sensitive`), "identifier" (biometric data other
+#: than photographs: BIPA's "biometric identifiers do not include ... photographs", 740 ILCS 14/10, so a
+#: store of ID portraits is not one; the face scan derived from them is). Others cover any personal data.
 MATTER: dict[str, str] = {
-    "BIPA": "biometric",
+    "BIPA": "identifier",
     "CN-FRT": "face",
     "AIACT": "biometric",
     "ISO-24745": "biometric",

@@ -11,7 +11,7 @@ is cited only if one of the finding's data items is such data under that law.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from biotm.graph.system import SystemGraph
 from biotm.legal.jurisdictions import is_unknown, within
@@ -41,30 +41,34 @@ def sensitive(law: str, item: DataItem) -> bool:
 
 
 #: What of a finding's data items decides an article's material scope: (any item, any biometric item, any
-#: face item, any item PIPL counts as sensitive).
-Matter = tuple[bool, bool, bool, bool]
+#: face item, any item PIPL counts as sensitive, any biometric item that is not a photograph).
+Matter = tuple[bool, bool, bool, bool, bool]
 
 
-def matter_of(items: Sequence[DataItem]) -> Matter:
-    """The `Matter` of `items` (each article's subject matter is one of these: `MATTER`)."""
-    biometric = face = pipl = False
+def matter_of(items: Sequence[DataItem], portraits: Collection[str] = ()) -> Matter:
+    """The `Matter` of `items` as the audit reads them (each article's subject matter is one of `MATTER`);
+    `portraits` are those of them that are photographs compared with faces."""
+    biometric = face = pipl = identifier = False
     for item in items:
         if item.is_biometric:
             biometric = True
             face = face or item.modality is Modality.FACE
+            identifier = identifier or item.id not in portraits
         pipl = pipl or sensitive("PIPL", item)
-    return bool(items), biometric, face, pipl
+    return bool(items), biometric, face, pipl, identifier
 
 
 def covered(ref_id: str, matter: Matter) -> bool:
     """Whether the article's subject matter includes data of `matter` (no items: it cannot be ruled out)."""
     law = law_of(ref_id)
     subject = MATTER.get(ref_id) or MATTER.get(law)
-    any_item, biometric, face, pipl = matter
+    any_item, biometric, face, pipl, identifier = matter
     if subject is None or not any_item:
         return True
     if subject == "biometric":
         return biometric
+    if subject == "identifier":
+        return identifier
     if subject == "face":
         return face
     return pipl if law == "PIPL" else biometric  # `sensitive`: GDPR's special data are the biometric
@@ -210,7 +214,7 @@ class Citations:
         if found is None:
             used = self.graph.data_as_used  # a portrait compared with faces is biometric data here
             items = [used[d] for d in data if d in used]
-            computed = (self.subjects(data), matter_of(items), self._mandated(items))
+            computed = (self.subjects(data), matter_of(items, self.graph.portraits), self._mandated(items))
             found = self._data_scopes[key] = self._shared_data_scopes.setdefault(computed, computed)
         return found
 
