@@ -96,7 +96,7 @@ class SystemGraph:
             graph.add_edge(flow.source, flow.target, key=flow.id)
         return graph
 
-    # -- zones -----------------------------------------------------------------------------------
+    # -- data as the audit reads it -------------------------------------------------------------
     @functools.cached_property
     def portraits(self) -> dict[str, Modality]:
         """Document images the audit reads as biometric data, with their modality (`compared_portraits`)."""
@@ -112,6 +112,7 @@ class SystemGraph:
             )
         return out
 
+    # -- zones -----------------------------------------------------------------------------------
     def zone_of(self, element_id: str) -> Zone:
         return self._zone_of[element_id]
 
