@@ -37,8 +37,9 @@ SECOND_FACTOR_CONTROLS = (("mfa",), ("second-factor",))
     family=FAMILY,
     categories=("STRIDE:Information disclosure", "LINDDUN:Data disclosure", "BIO:exposure"),
     cwe=("CWE-200",),
-    # Security of processing where the data rest; BIPA's standard of care for Illinois biometrics.
-    regulations=("PIPL-51", "GDPR-32", "BIPA-15e"),
+    # Security of processing where the data rest; BIPA's standard of care for Illinois biometrics; the CN
+    # face-recognition measures' encryption, access control and intrusion prevention for face data.
+    regulations=("PIPL-51", "GDPR-32", "BIPA-15e", "CN-FRT-security"),
     lowered_by=(
         "network-isolation",
         "authentication",
@@ -92,7 +93,7 @@ def theft_chain(ctx: RuleContext) -> Iterator[Hit]:
     family=FAMILY,
     categories=("STRIDE:Spoofing", "STRIDE:Elevation of privilege", "BIO:access"),
     cwe=("CWE-308",),
-    regulations=("PIPL-51", "GDPR-32"),
+    regulations=("PIPL-51", "GDPR-32", "CN-FRT-security"),  # the last for face data only (access control)
     suppressed_by=SECOND_FACTOR_CONTROLS,
     default_severity="high",
     base_likelihood=0.4,
