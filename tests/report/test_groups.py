@@ -319,3 +319,33 @@ def test_alike_theft_chains_at_alike_verifiers_are_one_group_and_every_chain_sta
         assert len({by_id[m].title for m in group.members}) == 1
     goals = {by_id[c.finding].title for c in result.chains}
     assert len(goals) > 1 and all(len({by_id[m].title for m in g.members}) == 1 for g in result.groups)
+
+
+def test_an_element_section_says_how_many_of_a_national_group_are_its_own() -> None:
+    from biotm.report import markdown, summary
+
+    result = _national(1500)
+    sections, _ = summary.element_sections(result, limit=10_000)
+    flows = {f.id: f for f in result.model.flows}
+    checked = 0
+    for section in sections:
+        system = section.element.id
+        if not system.endswith("_realname"):
+            continue
+        # its own shops: the terminals whose submit flow goes to this regional system
+        shops = {f.source for f in flows.values() if f.target == system and f.id.endswith("_submit")}
+        for group in section.groups:
+            if group.lead.rule != "stride-elevation-of-privilege" or not group.grouped:
+                continue
+            mine = [f for f in group.findings if system in f.places]
+            assert {p for f in mine for p in f.places if p.endswith("_terminal")} <= shops
+            line = section.headline(group)
+            if len(mine) < group.size:
+                own = "one" if len(mine) == 1 else f"{len(mine):,}"
+                assert line == f"{group.headline}, {own} of them here", line
+            else:
+                assert line == group.headline
+            checked += 1
+    assert checked > 10
+    text = markdown.render(result)
+    assert " of them here (`stride-elevation-of-privilege-" in text

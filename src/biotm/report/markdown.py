@@ -343,7 +343,7 @@ def sections(result: AuditResult, every: list[grouping.FindingGroup]) -> Iterato
               f"Open risk here: {section.open_risk:.2f}."
         yield ""
         for group in section.groups[:12]:
-            yield f"- {group.lead.severity}: {text(group.headline)} ({code(group.lead.id)})"
+            yield f"- {group.lead.severity}: {text(section.headline(group))} ({code(group.lead.id)})"
         if len(section.groups) > 12:
             yield f"- and {len(section.groups) - 12} more"
         yield ""

@@ -163,7 +163,7 @@ def _elements(result: AuditResult, found: list[FindingGroup]) -> list[Flowable]:
                  f"{esc(', '.join(section.processed) or 'none')}. Open risk here: {section.open_risk:.2f}.", SMALL),
         ]
         if section.groups:
-            items = "; ".join(f"[{g.lead.severity}] {esc(g.headline)}{_via(result, e.id, g)}"
+            items = "; ".join(f"[{g.lead.severity}] {esc(section.headline(g))}{_via(result, e.id, g)}"
                               for g in section.groups[:12])
             more = f"; and {len(section.groups) - 12} more" if len(section.groups) > 12 else ""
             block.append(para(f"Findings: {items}{more}", SMALL))
