@@ -16,7 +16,7 @@ from typing import Literal
 from weakref import WeakKeyDictionary
 
 from biotm.graph import SystemGraph
-from biotm.model.controls import CONTROLS, SECOND_FACTOR, Overrides, Size, cost_model
+from biotm.model.controls import CONTROLS, SECOND_FACTOR, Overrides, Size, cost_model, days_text
 from biotm.model.schema import (
     ActorRole,
     Capture,
@@ -230,7 +230,7 @@ def cost_basis(graph: SystemGraph, placed: list[Placed] | tuple[Placed, ...], ov
         cost = cost_model(control, overrides)
         sizes = [size_of(graph, p) for p in places]
         once = CONTROLS[control].scope != "place" or len(places) == 1
-        text = _days(cost.fixed) + ("" if once else f" at each of {len(places)} places")
+        text = days_text(cost.fixed) + ("" if once else f" at each of {len(places)} places")
         records = sum(s.records for s in sizes)
         instances = sum(max(0, s.instances - 1) for s in sizes)
         flows = sum(s.flows for s in sizes)
@@ -247,10 +247,6 @@ def cost_basis(graph: SystemGraph, placed: list[Placed] | tuple[Placed, ...], ov
             text += f", once for the {len(places)} places"
         parts.append(text if len(by_control) == 1 else f"{control}: {text}")
     return "; ".join(parts)
-
-
-def _days(days: float) -> str:
-    return "1 day" if days == 1 else f"{days:g} days"
 
 
 def _count(quantity: int) -> str:

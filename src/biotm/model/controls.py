@@ -32,6 +32,11 @@ class Size:
     users: int = 0  # staff, officials and vendors who read or write it (accounts to enrol)
 
 
+def days_text(days: float) -> str:
+    """'1 day', '3 days', '0.5 days': a cost's days as the plan writes them."""
+    return "1 day" if days == 1 else f"{days:g} days"
+
+
 @dataclass(frozen=True)
 class Cost:
     """Person-days to add a control at one place: fixed plus the scaling parts."""
@@ -57,7 +62,7 @@ class Cost:
 
     def describe(self) -> str:
         """How it is computed, e.g. '3 days + 0.5 per million records'."""
-        parts = ["1 day" if self.fixed == 1 else f"{self.fixed:g} days"]
+        parts = [days_text(self.fixed)]
         for rate, unit in (
             (self.per_million_records, "per million records"),
             (self.per_instance, "per further instance"),
