@@ -112,11 +112,11 @@ def _description(result: AuditResult) -> list[Block]:
            Block("p", f"{s.counts.elements} elements in {s.counts.zones} trust zones, {s.counts.flows} flows, "
                       f"{s.counts.data} data items of which {s.counts.biometric_data} biometric; the largest data set "
                       f"concerns {view.people(s.max_subjects)} people.")]
-    portraits = compared_portraits(model)
+    portraits, biometric = compared_portraits(model), biometric_ids(model)
     rows = [[d.name or d.id, d.id, _category(d, portraits), view.people(d.subjects),
              ", ".join(d.purposes) or "not stated", _basis(d, gdpr_only),
              f"{d.retention_days} days" if d.retention_days is not None else "not stated"]
-            for d in sorted(model.data, key=lambda d: (not (d.is_biometric or d.id in portraits), d.id))]
+            for d in sorted(model.data, key=lambda d: (d.id not in biometric, d.id))]
     out.append(Block("table", header=["data item", "id", "category", "people", "purposes", "lawful basis",
                                       "retention"], rows=rows))
     from biotm.report.dpia_scope import subject_zones
