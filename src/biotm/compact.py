@@ -9,7 +9,10 @@ places. A factor list as long as the group's is written position by position, `n
 group's (alike places share the reasons; a per-place quantity such as a head count may differ). The evidence
 is left out when it is the group's with the member's places (and their zones) put for the first member's,
 and the location when it is where the member's place at the group's `located_at` ([kind, position]) is
-written. `expand` undoes all of it, so a report loads back to the very result it was written from.
+written. From schema 1.3 a member's differences are one of its group's `variants`, named by number (alike
+shops differ in a handful of head counts), and a member at a flow's source, the flow and its target names
+the flow instead of the three places. `expand` undoes all of it, so a report loads back to the very result
+it was written from.
 
 Plain dicts and duck-typed findings only: biotm.result imports this module, not the other way round.
 """
@@ -27,6 +30,13 @@ TEMPLATE_KEY = "finding"
 MERGED_LISTS = frozenset({"likelihood_factors", "impact_factors"})
 #: Key of a group record saying which of its places' locations a member's location is: [kind, position].
 LOCATED_KEY = "located_at"
+#: Key of a group record listing its members' distinct numbers, and of a member entry naming its own (schema 1.3).
+VARIANTS_KEY = "variants"
+VARIANT_KEY = "variant"
+#: Key of a member entry whose places are a flow's source, the flow and its target, naming the flow (schema 1.3).
+FLOW_KEY = "flow"
+#: Member entry fields a variant never holds: what is the member's own, and what its places give.
+_NOT_VARIANT = frozenset({GROUP_KEY, "id", "places", FLOW_KEY, "evidence", "location"})
 #: Fields every member entry carries itself (a place is what a member is).
 OWN_FIELDS = ("id", "places")
 _MARK = "\x00"
@@ -93,36 +103,71 @@ def member_entry(
     return entry
 
 
+class Variants:
+    """A group's distinct member differences (numbers and factors, mostly a head count apart), numbered in the
+    order members are written: alike shops fall into a handful, so a member names one instead of repeating it."""
+
+    def __init__(self, serialize: Callable[[Any], bytes]) -> None:
+        self._serialize = serialize
+        self._index: dict[bytes, int] = {}
+        self.written: list[dict[str, Any]] = []
+
+    def named(self, entry: dict[str, Any]) -> dict[str, Any]:
+        """`entry` (a member entry) with the fields a variant holds replaced by the variant's number."""
+        variant = {name: value for name, value in entry.items() if name not in _NOT_VARIANT}
+        if not variant:
+            return entry
+        key = self._serialize(variant)
+        number = self._index.get(key)
+        if number is None:
+            number = self._index[key] = len(self.written)
+            self.written.append(variant)
+        named = {name: value for name, value in entry.items() if name in _NOT_VARIANT}
+        named[VARIANT_KEY] = number
+        return named
+
+
 def expand(data: dict[str, Any], finding_id: Callable[[str, Sequence[str]], str]) -> dict[str, Any]:
     """`data` (a parsed report) with every member entry expanded to its whole finding and every group given
     its `members` back; `data` itself if it has no grouped findings (schema 1.1, or an in-memory dump)."""
     groups = data.get("groups")
     if not isinstance(groups, list) or not any(isinstance(g, dict) and TEMPLATE_KEY in g for g in groups):
         return data
-    templates: dict[str, tuple[dict[str, Any], Derivation]] = {}
+    templates: dict[str, tuple[dict[str, Any], Derivation, list[Any]]] = {}
     records: list[Any] = []
     zones, locations = _zones(data), data.get("locations")
     for group in groups:
         if isinstance(group, dict) and TEMPLATE_KEY in group:
             group = dict(group)
             template, located = group.pop(TEMPLATE_KEY), group.pop(LOCATED_KEY, None)
-            if not isinstance(template, dict):
-                raise ValueError(f"group {group.get('id')!r}: its 'finding' is not an object")
+            variants = group.pop(VARIANTS_KEY, [])
+            if not isinstance(template, dict) or not isinstance(variants, list):
+                raise ValueError(f"group {group.get('id')!r}: its 'finding' is not an object, or its 'variants' a list")
             at = (str(located[0]), int(located[1])) if isinstance(located, list) and len(located) == 2 else None
             derivation = Derivation(str(template.get("evidence", "")), _strings(template.get("places")), zones, at,
                                     locations if isinstance(locations, dict) else {})
-            templates[str(group.get("id"))] = template, derivation
+            templates[str(group.get("id"))] = template, derivation, variants
         records.append(group)
     members: dict[str, list[Any]] = defaultdict(list)
     findings: list[Any] = []
+    ends: dict[str, tuple[str, str]] | None = None
     for entry in data.get("findings") or []:
         if not (isinstance(entry, dict) and GROUP_KEY in entry):
             findings.append(entry)
             continue
+        if FLOW_KEY in entry:
+            ends = _flow_ends(data) if ends is None else ends
+            entry = _with_places(entry, ends)
         group_id = str(entry[GROUP_KEY])
         if group_id not in templates:
             raise ValueError(f"a finding names group {group_id!r}, which the report does not define")
-        template, derivation = templates[group_id]
+        template, derivation, variants = templates[group_id]
+        if VARIANT_KEY in entry:
+            entry = dict(entry)
+            number = entry.pop(VARIANT_KEY)
+            if not isinstance(number, int) or not 0 <= number < len(variants) or not isinstance(variants[number], dict):
+                raise ValueError(f"a finding of group {group_id!r} names variant {number!r}, which it does not list")
+            entry = {**variants[number], **entry}
         finding = _merged(template, entry)
         places = _strings(finding.get("places"))
         if "evidence" not in entry:
@@ -137,6 +182,33 @@ def expand(data: dict[str, Any], finding_id: Callable[[str, Sequence[str]], str]
         if isinstance(group, dict) and str(group.get("id")) in templates:
             group.setdefault("members", members[str(group.get("id"))])
     return {**data, "findings": findings, "groups": records}
+
+
+def flow_places(places: Sequence[str], ends: Mapping[str, tuple[str, str]]) -> str | None:
+    """The flow whose source, id and target `places` are, if they are."""
+    if len(places) == 3 and ends.get(places[1]) == (places[0], places[2]):
+        return places[1]
+    return None
+
+
+def _with_places(entry: dict[str, Any], ends: Mapping[str, tuple[str, str]]) -> dict[str, Any]:
+    flow = entry[FLOW_KEY]
+    if not isinstance(flow, str) or flow not in ends:
+        raise ValueError(f"a finding names flow {flow!r}, which the report's model does not have")
+    places = [ends[flow][0], flow, ends[flow][1]]
+    return {("places" if name == FLOW_KEY else name): (places if name == FLOW_KEY else value)
+            for name, value in entry.items()}
+
+
+def _flow_ends(data: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """Flow id -> (source, target), from the report's audited model."""
+    model = data.get("model")
+    flows = model.get("flows") if isinstance(model, dict) else None
+    if not isinstance(flows, list):
+        return {}
+    return {
+        str(f["id"]): (str(f.get("source")), str(f.get("target"))) for f in flows if isinstance(f, dict) and "id" in f
+    }
 
 
 def _strings(value: Any) -> list[str]:

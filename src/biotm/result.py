@@ -14,10 +14,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from biotm.compact import expand
+from biotm.derived import restore
 from biotm.model.schema import Model
 from biotm.model.source import SourceLocation
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 Severity = Literal["critical", "high", "medium", "low", "info"]
 SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low", "info")
@@ -348,5 +349,6 @@ class AuditResult(Record):
     @model_validator(mode="before")
     @classmethod
     def _expanded(cls, data: Any) -> Any:
-        """A JSON report (schema 1.2) writes a group's shared fields once: each place reads back whole."""
-        return expand(data, finding_id) if isinstance(data, dict) else data
+        """A JSON report writes a group's shared fields once (schema 1.2) and leaves out what its model gives
+        back (1.3): each place, lineage list and location reads back whole."""
+        return expand(restore(data), finding_id) if isinstance(data, dict) else data

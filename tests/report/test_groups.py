@@ -99,7 +99,7 @@ def test_national_model_groups_alike_shops_and_keeps_every_place() -> None:
     assert result.groups, "a national model of alike shops must give groups"
     assert max(g.places for g in result.groups) >= 20
     document = json.loads(json_report.render(result))
-    assert document["schema_version"] == SCHEMA_VERSION == "1.2"
+    assert document["schema_version"] == SCHEMA_VERSION == "1.3"
     assert len(document["findings"]) == len(result.findings)
     assert [g["id"] for g in document["groups"]] == [g.id for g in result.groups]
 

@@ -1,4 +1,5 @@
-"""The JSON report's grouped findings (schema 1.2): every place kept, and read back exactly the per-place result."""
+"""The JSON report's grouped findings (schema 1.2; variants and flows 1.3): every place kept, and read back exactly
+the per-place result."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from hypothesis import given, settings
 from report_support import SCENARIOS, audited
 from strategies import load_dict, models
 
-from biotm.compact import GROUP_KEY, LOCATED_KEY, TEMPLATE_KEY
+from biotm.compact import FLOW_KEY, GROUP_KEY, LOCATED_KEY, TEMPLATE_KEY, VARIANT_KEY, VARIANTS_KEY
 from biotm.generate import dump_yaml, national_model
 from biotm.model import load_bytes
 from biotm.pipeline import AuditOptions, audit
@@ -28,6 +29,15 @@ def _national(size: int) -> AuditResult:
 @pytest.fixture(scope="module")
 def national() -> AuditResult:
     return _national(600)
+
+
+def _places(entry: dict[str, Any], ends: dict[str, tuple[str, str]]) -> list[str]:
+    """A member entry's places: its own, or its flow's source, the flow and its target."""
+    if FLOW_KEY in entry:
+        source, target = ends[entry[FLOW_KEY]]
+        return [source, entry[FLOW_KEY], target]
+    places: list[str] = entry["places"]
+    return places
 
 
 def _per_place(result: AuditResult) -> list[str]:
@@ -58,10 +68,12 @@ def test_random_models_read_back_to_their_per_place_findings(raw: dict[str, obje
 
 def test_a_national_model_writes_each_group_once_and_keeps_every_place(national: AuditResult) -> None:
     document = _assert_reads_back(national)
-    assert document["schema_version"] == SCHEMA_VERSION == "1.2"
+    assert document["schema_version"] == SCHEMA_VERSION == "1.3"
     entries = document["findings"]
     assert len(entries) == len(national.findings)  # one entry per place, in result order
-    assert [e["places"] for e in entries] == [f.places for f in national.findings]
+    ends = {flow.id: (flow.source, flow.target) for flow in national.model.flows}
+    assert [_places(e, ends) for e in entries] == [f.places for f in national.findings]
+    assert sum(FLOW_KEY in e for e in entries) > len(entries) / 4  # an interaction names its flow (schema 1.3)
     owner = {m: g.id for g in national.groups for m in g.members}
     assert [e.get(GROUP_KEY) for e in entries] == [owner.get(f.id) for f in national.findings]
     members = [e for e in entries if GROUP_KEY in e]
@@ -69,14 +81,18 @@ def test_a_national_model_writes_each_group_once_and_keeps_every_place(national:
     # a member says only where it differs: never its rule, title, regulations or mitigations
     for entry in members:
         assert not {"rule", "title", "severity", "regulations", "mitigations", "data", "categories"} & set(entry)
-    # a member whose numbers differ from its group's keeps them, its factors written where they differ
-    differing = [e for e in members if "likelihood" in e]
-    assert differing and all(None in e["likelihood_factors"] for e in differing if "likelihood_factors" in e)
+    # a member whose numbers differ from its group's names the group's variant that holds them (schema 1.3),
+    # its factors written where they differ
+    records = {g["id"]: g for g in document["groups"]}
+    differing = [e for e in members if VARIANT_KEY in e]
+    assert differing and not any("likelihood" in e or "likelihood_factors" in e for e in members)
+    variants = [records[e[GROUP_KEY]][VARIANTS_KEY][e[VARIANT_KEY]] for e in differing]
+    assert all(None in v["likelihood_factors"] for v in variants if "likelihood_factors" in v)
+    assert sum(len(g.get(VARIANTS_KEY, [])) for g in records.values()) < len(differing) / 5
     # evidence naming the member's own places, and its location, follow from its places (evidence naming a
     # neighbour beyond them, such as the verifier a terminal feeds or the stores a store links with, stays)
     assert sum("evidence" in e for e in members) < len(members) / 5
     assert sum("location" in e for e in members) < len(members) / 10
-    records = {g["id"]: g for g in document["groups"]}
     assert all(TEMPLATE_KEY in g and "members" not in g for g in records.values())
     assert all(g[LOCATED_KEY][0] in ("element", "flow") for g in records.values() if LOCATED_KEY in g)
     whole = national.model_dump_json(indent=2)
@@ -99,6 +115,19 @@ def test_a_member_entry_naming_an_unknown_group_is_refused(national: AuditResult
         AuditResult.model_validate(document)
 
 
+def test_a_member_entry_naming_a_variant_or_flow_its_report_lacks_is_refused(national: AuditResult) -> None:
+    document = json.loads(json_report.render(national))
+    entry = next(e for e in document["findings"] if VARIANT_KEY in e)
+    entry[VARIANT_KEY] = 999
+    with pytest.raises(ValueError, match="names variant 999, which it does not list"):
+        AuditResult.model_validate(document)
+    entry[VARIANT_KEY] = 0
+    entry = next(e for e in document["findings"] if FLOW_KEY in e)
+    entry[FLOW_KEY] = "no-such-flow"
+    with pytest.raises(ValueError, match="names flow 'no-such-flow', which the report's model does not have"):
+        AuditResult.model_validate(document)
+
+
 def test_a_member_whose_evidence_or_location_does_not_follow_from_its_places_keeps_its_own(
     national: AuditResult,
 ) -> None:
@@ -109,7 +138,8 @@ def test_a_member_whose_evidence_or_location_does_not_follow_from_its_places_kee
     changed = odd.model_copy(update={"evidence": odd.evidence + " Seen twice.", "location": moved})
     result = national.model_copy(update={"findings": [changed if f.id == odd_id else f for f in national.findings]})
     document = _assert_reads_back(result)
-    entry = next(e for e in document["findings"] if e.get("places") == odd.places and e.get(GROUP_KEY) == group.id)
+    ends = {flow.id: (flow.source, flow.target) for flow in national.model.flows}
+    entry = next(e for e in document["findings"] if _places(e, ends) == odd.places and e.get(GROUP_KEY) == group.id)
     assert entry["evidence"].endswith("Seen twice.")
     assert moved is None or entry["location"]["line"] == 99999
 

@@ -1,5 +1,6 @@
 """JSON report: the AuditResult serialised with keys as declared and a final newline, its findings grouped
-(schema 1.2, biotm/compact.py), loading back to the equal result (`AuditResult.model_validate_json`).
+(schema 1.2, biotm/compact.py) and the lists its model gives back left out (1.3, biotm/derived.py), loading
+back to the equal result (`AuditResult.model_validate_json`).
 
 Layout: objects indented by 2, and every item of a list or mapping on a line of its own in compact JSON
 (one finding, element, flow or location a line), which greps and diffs well and is a third smaller. A
@@ -15,14 +16,27 @@ pydantic's bytes and the encoded copy at once.
 from __future__ import annotations
 
 import functools
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, get_args, get_origin
 
 import pydantic_core
 from pydantic import BaseModel, TypeAdapter
 
-from biotm.compact import LOCATED_KEY, OWN_FIELDS, TEMPLATE_KEY, Derivation, member_entry
-from biotm.result import AuditResult, Finding, finding_id
+from biotm.compact import (
+    FLOW_KEY,
+    LOCATED_KEY,
+    OWN_FIELDS,
+    TEMPLATE_KEY,
+    VARIANTS_KEY,
+    Derivation,
+    Variants,
+    flow_places,
+    member_entry,
+)
+from biotm.derived import LOCATED_KINDS, Derived, lean, tabled_kinds
+from biotm.model.source import SourceLocation
+from biotm.result import AuditResult, Crossing, Finding, finding_id
 
 #: Lines joined per piece: big enough that a write is not per line, small enough to bound memory.
 CHUNK_ITEMS = 2000
@@ -41,9 +55,78 @@ def render(result: AuditResult) -> str:
 
 def chunks(result: AuditResult, chunk_items: int = CHUNK_ITEMS) -> Iterator[bytes]:
     """The JSON report of `result` in pieces (UTF-8), ending with a newline."""
-    grouped = _Grouped(result)
-    yield from _model(result, 0, chunk_items, {"findings": grouped.findings, "groups": grouped.groups})
+    grouped, given = _Grouped(result), _Given(result)
+    writers: dict[str, Writer] = {
+        "findings": grouped.findings,
+        "groups": grouped.groups,
+        "locations": given.locations,
+        "zones": given.zones,
+        "lineage": given.lineage,
+        "crossings": given.crossings,
+    }
+    yield from _model(result, 0, chunk_items, writers)
     yield b"\n"
+
+
+class _Given:
+    """The result's locations, zones, lineage and crossings without what the audited model gives back (schema
+    1.3, biotm/derived.py): a location in the model's file as [line, column], and each field `Derived` gives."""
+
+    def __init__(self, result: AuditResult) -> None:
+        self.result = result
+        self.derived = Derived.of_model(result.model)
+
+    def locations(self, indent: int, chunk_items: int) -> Iterator[bytes]:
+        file, locations, model = self.result.summary.file, self.result.locations, self.result.model
+        sections = {kind: [part.id for part in getattr(model, section)] for kind, section in LOCATED_KINDS.items()}
+        in_file: dict[str, bool] = defaultdict(lambda: True)
+        for key, at in locations.items():
+            if at.file != file:
+                in_file[key.partition(":")[0]] = False
+        tabled = tabled_kinds(list(locations), sections, in_file.__getitem__)
+
+        def position(at: SourceLocation) -> bytes:
+            return b"[%d,%d]" % (at.line, at.column) if at.file == file else _adapter(SourceLocation).dump_json(at)
+
+        def records() -> Iterator[bytes]:
+            for key, at in locations.items():
+                if key.partition(":")[0] not in tabled:
+                    yield _key(key) + position(at)
+            pad = b"\n" + b" " * (indent + 4)
+            for kind in sorted(tabled):  # _TABLE_ROW positions a line: a table of 10^5 stays readable
+                row = [position(locations[f"{kind}:{part}"]) for part in sections[kind]]
+                rows = (b",".join(row[i : i + _TABLE_ROW]) for i in range(0, len(row), _TABLE_ROW))
+                yield _key(kind) + b"[" + pad + (b"," + pad).join(rows) + b"\n" + b" " * (indent + 2) + b"]"
+
+        yield from _lines(records(), indent, chunk_items, (b"{", b"}"))
+
+    def zones(self, indent: int, chunk_items: int) -> Iterator[bytes]:
+        derived = self.derived
+        records = (
+            pydantic_core.to_json(lean(zone.model_dump(), {"elements": derived.members(zone.id)}))
+            for zone in self.result.zones
+        )
+        yield from _lines(records, indent, chunk_items)
+
+    def lineage(self, indent: int, chunk_items: int) -> Iterator[bytes]:
+        derived = self.derived
+        records = (pydantic_core.to_json(lean(entry.model_dump(), derived.lineage(entry.data)))
+                   for entry in self.result.lineage)
+        yield from _lines(records, indent, chunk_items)
+
+    def crossings(self, indent: int, chunk_items: int) -> Iterator[bytes]:
+        derived = self.derived
+        records = (
+            pydantic_core.to_json(lean({name: getattr(c, name) for name in _CROSSING_ORDER},
+                                       derived.flow_fields(c.flow)))
+            for c in self.result.crossings
+        )
+        yield from _lines(records, indent, chunk_items)
+
+
+_CROSSING_ORDER = tuple(Crossing.model_fields)
+#: Positions written on one line of a location table.
+_TABLE_ROW = 20
 
 
 #: The Finding fields a member entry may differ in (its id and places are its own).
@@ -64,9 +147,13 @@ class _Grouped:
             group: Derivation(lead.evidence, lead.places, zones, self.located[group], result.locations)
             for group, lead in self.lead.items()
         }
+        self.variants = {group: Variants(pydantic_core.to_json) for group in self.lead}
+        self.ends = {flow.id: (flow.source, flow.target) for flow in result.model.flows} if self.lead else {}
+        self._written = False
 
     def findings(self, indent: int, chunk_items: int) -> Iterator[bytes]:
         yield from _lines((self._finding(f) for f in self.result.findings), indent, chunk_items)
+        self._written = True
 
     def _finding(self, finding: Finding) -> bytes:
         group = self.owner.get(finding.id)
@@ -75,9 +162,17 @@ class _Grouped:
             return _adapter(Finding).dump_json(finding)
         derived_id = finding_id(finding.rule, finding.places)
         entry = member_entry(finding, lead, group, _SHARED_FIELDS, derived_id, self.derivation[group])
+        entry = self.variants[group].named(entry)
+        flow = flow_places(finding.places, self.ends)
+        if flow is not None:  # an interaction's places are its flow's ends: the flow says them (schema 1.3)
+            entry = {(FLOW_KEY if name == "places" else name): (flow if name == "places" else value)
+                     for name, value in entry.items()}
         return pydantic_core.to_json(entry)
 
     def groups(self, indent: int, chunk_items: int) -> Iterator[bytes]:
+        if not self._written:  # the variants are numbered as the member entries are written
+            for _entry in self.findings(indent, chunk_items):
+                pass
         in_order: dict[str, list[str]] = {g: [] for g in self.lead}
         for finding in self.result.findings:
             owner = self.owner.get(finding.id)
@@ -93,6 +188,8 @@ class _Grouped:
                 if self.located[group.id] is not None:
                     record[LOCATED_KEY] = list(self.located[group.id] or ())
                 record[TEMPLATE_KEY] = lead.model_dump(mode="json", exclude={"id"})
+                if self.variants[group.id].written:
+                    record[VARIANTS_KEY] = self.variants[group.id].written
             records.append(pydantic_core.to_json(record))
         yield from _lines(records, indent, chunk_items)
 
