@@ -39,8 +39,9 @@ class Derived:
     def __init__(self, elements: Iterable[ElementFacts], flows: Iterable[FlowFacts]) -> None:
         self.elements = list(elements)
         self.flows = list(flows)
-        self._lineage: dict[str, dict[str, list[str]]] | None = None
-        self._flow_fields: dict[str, dict[str, Any]] | None = None
+        self._lineage: dict[str, dict[str, set[str]]] | None = None
+        self._flows: dict[str, FlowFacts] | None = None
+        self._zones: dict[str, str] = {}
         self._members: dict[str, list[str]] | None = None
 
     @classmethod
@@ -70,11 +71,15 @@ class Derived:
 
     def lineage(self, data_id: str) -> dict[str, list[str]]:
         """The `LINEAGE_FIELDS` of one data item, as `SystemGraph` computes them (sorted ids)."""
+        return {name: sorted(ids) for name, ids in self.lineage_sets(data_id).items()}
+
+    def lineage_sets(self, data_id: str) -> dict[str, set[str]]:
+        """`lineage` as sets: a writer checks a list against one without sorting 10^5 ids again."""
         if self._lineage is None:
             self._lineage = self._compute_lineage()
-        return self._lineage.get(data_id) or {name: [] for name in LINEAGE_FIELDS}
+        return self._lineage.get(data_id) or {name: set() for name in LINEAGE_FIELDS}
 
-    def _compute_lineage(self) -> dict[str, dict[str, list[str]]]:
+    def _compute_lineage(self) -> dict[str, dict[str, set[str]]]:
         types = {element[0]: element[1] for element in self.elements}
         received: dict[str, set[str]] = defaultdict(set)
         # Elements (flows) carrying the same items are gathered first and added per group, as the graph does.
@@ -103,18 +108,20 @@ class Derived:
             for data_ids, ids in groups.items():
                 for data_id in data_ids:
                     sets[data_id][name].update(ids)
-        return {data_id: {name: sorted(lists[name]) for name in LINEAGE_FIELDS} for data_id, lists in sets.items()}
+        return dict(sets)
 
     def flow_fields(self, flow_id: str) -> dict[str, Any] | None:
         """A crossing's `CROSSING_FIELDS` as its flow gives them; None for an unknown flow."""
-        if self._flow_fields is None:
-            zone = {element[0]: element[2] for element in self.elements}
-            self._flow_fields = {
-                flow_id: {"source": source, "target": target, "source_zone": zone.get(source),
-                          "target_zone": zone.get(target), "data": sorted(data)}
-                for flow_id, source, target, data in self.flows
-            }
-        return self._flow_fields.get(flow_id)
+        if self._flows is None:  # only crossings ask, a third of a national model's flows: each is built then
+            self._flows = {flow[0]: flow for flow in self.flows}
+            self._zones = {element[0]: element[2] for element in self.elements}
+        flow = self._flows.get(flow_id)
+        if flow is None:
+            return None
+        _, source, target, data = flow
+        zone = self._zones
+        return {"source": source, "target": target, "source_zone": zone.get(source), "target_zone": zone.get(target),
+                "data": sorted(data)}
 
     def members(self, zone_id: str) -> list[str]:
         """Ids of the elements in the zone (not in zones inside it), sorted."""
@@ -163,10 +170,17 @@ def _ids(value: Any) -> tuple[str, ...]:
 
 
 def lean(entry: dict[str, Any], derived: Mapping[str, Any] | None) -> dict[str, Any]:
-    """`entry` without the fields whose value is `derived`'s."""
+    """`entry` without the fields whose value is `derived`'s (a set stands for its sorted list)."""
     if not derived:
         return entry
-    return {name: value for name, value in entry.items() if name not in derived or derived[name] != value}
+    return {name: value for name, value in entry.items() if name not in derived or not _same(value, derived[name])}
+
+
+def _same(value: Any, derived: Any) -> bool:
+    if isinstance(derived, set):  # sorted(derived), checked in one pass instead of sorting it
+        return (isinstance(value, list) and len(value) == len(derived) and derived.issuperset(value)
+                and all(a < b for a, b in itertools.pairwise(value)))
+    return bool(value == derived)
 
 
 def restore(data: dict[str, Any]) -> dict[str, Any]:

@@ -24,7 +24,6 @@ import pydantic_core
 from pydantic import BaseModel, TypeAdapter
 
 from biotm.compact import (
-    FLOW_KEY,
     LOCATED_KEY,
     OWN_FIELDS,
     TEMPLATE_KEY,
@@ -110,7 +109,7 @@ class _Given:
 
     def lineage(self, indent: int, chunk_items: int) -> Iterator[bytes]:
         derived = self.derived
-        records = (pydantic_core.to_json(lean(entry.model_dump(), derived.lineage(entry.data)))
+        records = (pydantic_core.to_json(lean(entry.model_dump(), derived.lineage_sets(entry.data)))
                    for entry in self.result.lineage)
         yield from _lines(records, indent, chunk_items)
 
@@ -161,12 +160,10 @@ class _Grouped:
         if group is None or lead is None:
             return _adapter(Finding).dump_json(finding)
         derived_id = finding_id(finding.rule, finding.places)
-        entry = member_entry(finding, lead, group, _SHARED_FIELDS, derived_id, self.derivation[group])
-        entry = self.variants[group].named(entry)
+        # an interaction's places are its flow's ends, so the flow says them (schema 1.3)
         flow = flow_places(finding.places, self.ends)
-        if flow is not None:  # an interaction's places are its flow's ends: the flow says them (schema 1.3)
-            entry = {(FLOW_KEY if name == "places" else name): (flow if name == "places" else value)
-                     for name, value in entry.items()}
+        entry = member_entry(finding, lead, group, _SHARED_FIELDS, derived_id, self.derivation[group],
+                             self.variants[group], flow)
         return pydantic_core.to_json(entry)
 
     def groups(self, indent: int, chunk_items: int) -> Iterator[bytes]:
