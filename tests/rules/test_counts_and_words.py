@@ -56,3 +56,15 @@ def test_a_document_image_compared_as_a_face_is_named_as_what_it_is() -> None:
     named = "most sensitive data: 'id_portrait'"
     reasons = [x.reason for f in found for x in f.impact_factors if x.reason.startswith(named)]
     assert reasons and all("(document image compared as face data)" in r for r in reasons), reasons
+
+
+def test_every_effect_is_written_without_floating_point_noise() -> None:
+    """A regulator reading the JSON sees '0.3', not 0.05 * 6 = 0.30000000000000004."""
+    from biotm.generate import dump_yaml, national_model
+
+    loaded = load_bytes(dump_yaml(national_model(600, seed=1)).encode(), "national.yaml")
+    result = audit(loaded, AuditOptions(today=dt.date(2026, 1, 1)))
+    effects = {(f.reason, f.effect) for finding in result.findings
+               for f in (*finding.likelihood_factors, *finding.impact_factors)}
+    assert ("7 organisations hold face data", 0.3) in effects
+    assert all(round(effect, 6) == effect for _, effect in effects)

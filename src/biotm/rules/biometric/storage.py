@@ -273,7 +273,9 @@ def cross_database_linkage(ctx: RuleContext) -> Iterator[Hit]:
         )
         open_set = set(open_ids)
         owners = sorted({graph.owner_of(s) for s, _ in holders})
-        factor = Factor(reason=f"{len(owners)} organisations hold {modality} data", effect=0.05 * (len(owners) - 1))
+        # rounded as every reported effect is: 0.05 * 6 is 0.30000000000000004 in floating point
+        effect = round(0.05 * (len(owners) - 1), 4)
+        factor = Factor(reason=f"{len(owners)} organisations hold {modality} data", effect=effect)
         for store_id, ids in holders:
             count = len(open_ids) - (1 if store_id in open_set else 0)
             if count == 0:
