@@ -184,7 +184,7 @@ def _same(value: Any, derived: Any) -> bool:
 
 
 def restore(data: dict[str, Any]) -> dict[str, Any]:
-    """`data` (a parsed report) with every field a 1.3 writer left out put back; `data` itself if none was."""
+    """A copy of `data` (a parsed report) with every field a 1.3 writer left out put back."""
     derived: list[Derived | None] = []
 
     def model() -> Derived | None:

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from biotm.counting import people as people  # re-exported: the formats' head counts, as evidence writes them
 from biotm.escaping import printable as printable  # re-exported: the formats' sink for model text
 from biotm.model.portraits import biometric_ids
 from biotm.model.schema import Element, Flow
@@ -86,14 +87,6 @@ def sentence(text: str) -> str:
         return ""
     text = text[0].upper() + text[1:]
     return text if text[-1] in ".!?:;" else text + "."
-
-
-def people(count: int) -> str:
-    """A head count in short form: 1400000000 -> '1.4bn'."""
-    for limit, suffix in ((1_000_000_000, "bn"), (1_000_000, "M"), (1_000, "k")):
-        if count >= limit:
-            return f"{count / limit:.3g}{suffix}"
-    return str(count)
 
 
 def person_days(days: float) -> str:

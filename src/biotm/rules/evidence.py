@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from biotm.counting import people as people  # re-exported: evidence texts' head counts
 from biotm.model.schema import DataItem
 
 #: Places an evidence text lists before "and N more"; every place stays in the finding's `places`.
@@ -18,14 +19,6 @@ def names(ids: Iterable[str], limit: int = 6) -> str:
     if len(quoted) <= 1:
         return "".join(quoted)
     return ", ".join(quoted[:-1]) + " and " + quoted[-1]
-
-
-def people(count: int) -> str:
-    """A head count for evidence text: 300000000 -> '300M'."""
-    for limit, suffix in ((1_000_000_000, "bn"), (1_000_000, "M"), (1_000, "k")):
-        if count >= limit:
-            return f"{count / limit:.3g}{suffix}"
-    return str(count)
 
 
 def listed(parts: list[str], limit: int = EVIDENCE_PLACES) -> str:
