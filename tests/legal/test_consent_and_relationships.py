@@ -1,5 +1,6 @@
 """Consent is owed by the law and the organisation that process biometrics, a contract is no GDPR Art. 9
-exception, a processing agreement is judged per relationship, and the CN alternative duty yields to a law."""
+exception nor is a legal duty whose law does not provide for the biometrics, a processing agreement is judged
+per relationship, and the CN alternative duty yields to a law."""
 
 from __future__ import annotations
 
@@ -41,6 +42,24 @@ def test_a_contract_is_no_art9_exception_but_a_pipl_basis() -> None:
     statutory = _capture("US-IL", "basis: {basis: legal-obligation, law: Background checks act}")
     found_rules = {rule for rule, _, _ in _findings(statutory, "bio-no-separate-consent", "legal-obligation-limits")}
     assert found_rules == {"legal-obligation-limits"}
+
+
+def test_a_legal_duty_meets_art9_only_where_its_law_provides_for_the_biometrics() -> None:
+    # AML due diligence obliges a bank to verify identity, not to match faces: GDPR Art. 9(2) still needs
+    # explicit consent, or a law that itself provides for the biometric processing (9(2)(g), the EES).
+    aml = "basis: {basis: legal-obligation, law: AMLD-13}"
+    result = audit(load_bytes(_capture("DE", aml).encode(), "m.yaml"), AuditOptions(rules=("bio-no-separate-consent",)))
+    (finding,) = result.findings
+    assert finding.places == ["capture"] and finding.regulations == ["GDPR-9"]
+    assert "legal duty (AMLD-13) that does not itself provide for biometric processing" in finding.evidence
+    provided = "basis: {basis: legal-obligation, law: AMLD-13, biometric: true}"
+    assert _findings(_capture("DE", provided), "bio-no-separate-consent") == []
+    assert _findings(_capture("DE", "consent: separate, " + aml), "bio-no-separate-consent") == []
+    assert _findings(_capture("CN", aml), "bio-no-separate-consent") == []  # PIPL Art. 13(1)(3) suffices
+    (task,) = _findings(_capture("FR", "basis: {basis: public-task, law: Code de la route}"), "bio-no-separate-consent")
+    assert task[2] == ["GDPR-9"]
+    (interest,) = _findings(_capture("DE", "basis: {basis: legitimate-interest}"), "bio-no-separate-consent")
+    assert interest[2] == ["GDPR-9"]  # Art. 9(2) has no legitimate-interest exception
 
 
 CRAWL = """\

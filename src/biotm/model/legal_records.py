@@ -50,6 +50,12 @@ class LegalBasis(Strict):
     retention_days: int | None = Field(
         default=None, ge=0, le=MAX_RETENTION_DAYS, description="How long the law asks data to be kept."
     )
+    biometric: bool = Field(
+        default=False,
+        description="The law itself provides for processing these data as biometrics (the EES Regulation's "
+        "facial images and fingerprints: a GDPR Art. 9(2)(g) condition). A duty that leaves the method open "
+        "(AML customer due diligence) does not, and explicit consent is then owed under GDPR Art. 9.",
+    )
 
 
 class PurposeBasis(LegalBasis):

@@ -22,6 +22,7 @@ BUILTIN_MODULES = (
     "biotm.rules.biometric.storage",
     "biotm.rules.biometric.transit",
     "biotm.rules.biometric.capture",
+    "biotm.rules.biometric.consent",
     "biotm.rules.biometric.purpose",
     "biotm.rules.biometric.identity",
     "biotm.rules.biometric.access",
