@@ -92,8 +92,8 @@ def member_entry(
 ) -> dict[str, Any]:
     """`finding` as its group's member entry: the group, its id if not `derived_id`, its places (or `flow`, the
     flow they are the ends of), and each of `fields` whose value differs from `lead`'s, or from what
-    `derivation` gives (the values as they are, for the caller's serializer); with `variants`, the differing
-    fields but evidence and location as the number of their variant."""
+    `derivation` gives (the values as they are, for the caller's serializer). With `variants`, the differing
+    fields other than evidence and location are written as the number of their variant instead."""
     entry: dict[str, Any] = {GROUP_KEY: group_id}
     if finding.id != derived_id:
         entry["id"] = finding.id
