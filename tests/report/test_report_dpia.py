@@ -97,6 +97,20 @@ def test_declared_bases_are_printed_and_only_missing_ones_asked_for() -> None:
     assert todo.removesuffix("; check the declared ones above.").endswith(", ".join(view_id(i) for i in missing))
 
 
+def test_a_biometric_item_on_another_basis_names_its_art9_condition() -> None:
+    """A DPIA names what meets Art. 9(2) for each biometric item, not only its Art. 6 basis."""
+    def row(scenario: str, item: str) -> str:
+        markdown = dpia.render_markdown(audited(SCENARIOS / scenario), OPTIONS)
+        return next(line for line in markdown.splitlines() if f"| {view_id(item)} |" in line)
+
+    document = row("bank-remote-ekyc.yaml", "id_document_image")  # AML duty; the comparison rests on consent
+    assert "legal-obligation (AMLD-13); explicit consent to the biometric processing (GDPR Art. 9(2)(a))" in document
+    assert "which provides for the biometric processing (GDPR Art. 9(2)(g))" in row("airport-egates.yaml", "face_image")
+    assert "Art. 9" not in row("bank-remote-ekyc.yaml", "name")  # not biometric: its Art. 6 basis is all
+    china = row("china-sim-registration.yaml", "face_image")
+    assert china.endswith("| legal-obligation (MIIT-2019), which provides for the biometric processing | 4380 days |")
+
+
 def test_a_bipa_assessment_cites_no_gdpr_and_asks_releases_for_biometrics_only() -> None:
     result = audited(SCENARIOS / "workplace-attendance.yaml")
     markdown = dpia.render_markdown(result, OPTIONS)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from biotm.legal.scope import sensitive as is_sensitive
 from biotm.model.portraits import biometric_ids, compared_portraits
-from biotm.model.schema import DataItem, Modality
+from biotm.model.schema import BasisKind, ConsentKind, DataItem, Modality
 from biotm.regulations import SCOPES, law_of
 from biotm.report import ReportOptions, summary, view
 from biotm.report.grouping import FindingGroup, groups
@@ -68,13 +68,24 @@ def _category(item: DataItem, portraits: dict[str, Modality]) -> str:
     return item.category.value
 
 
-def _basis(item: DataItem, gdpr_only: bool) -> str:
+def _basis(item: DataItem, gdpr_only: bool, biometric: bool = False) -> str:
+    """The declared basis; for biometric data on another basis, also what meets Art. 9(2) (or PIPL Art. 29): a
+    DPIA names the condition of each special-category item, not only its Art. 6 basis."""
     basis = item.basis
     if basis is None:
         return "not declared"
     kind = _GDPR_WORDS.get(basis.basis.value, basis.basis.value) if gdpr_only else basis.basis.value
     text = kind + (f" ({basis.law})" if basis.law else "")
-    return text + (f" for {', '.join(basis.purposes)}" if basis.purposes else "")
+    text += f" for {', '.join(basis.purposes)}" if basis.purposes else ""
+    if not biometric or basis.basis is BasisKind.SEPARATE_CONSENT:
+        return text
+    if basis.biometric:
+        return text + (", which provides for the biometric processing (GDPR Art. 9(2)(g))" if gdpr_only else
+                       ", which provides for the biometric processing")
+    if item.consent in (ConsentKind.SEPARATE, ConsentKind.WRITTEN):
+        return text + ("; explicit consent to the biometric processing (GDPR Art. 9(2)(a))" if gdpr_only else
+                       f"; {item.consent.value} consent to the biometric processing")
+    return text
 
 
 def _basis_todo(result: AuditResult, cited: set[str]) -> Block:
@@ -114,7 +125,7 @@ def _description(result: AuditResult) -> list[Block]:
                       f"concerns {view.people(s.max_subjects)} people.")]
     portraits, biometric = compared_portraits(model), biometric_ids(model)
     rows = [[d.name or d.id, d.id, _category(d, portraits), view.people(d.subjects),
-             ", ".join(d.purposes) or "not stated", _basis(d, gdpr_only),
+             ", ".join(d.purposes) or "not stated", _basis(d, gdpr_only, d.id in biometric),
              f"{d.retention_days} days" if d.retention_days is not None else "not stated"]
             for d in sorted(model.data, key=lambda d: (d.id not in biometric, d.id))]
     out.append(Block("table", header=["data item", "id", "category", "people", "purposes", "lawful basis",
