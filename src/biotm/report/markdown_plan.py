@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from biotm.report import view
 from biotm.report.markdown_text import code, codes, table, text
 from biotm.report.view import SUPERSEDED_LEAD
 from biotm.result import AuditResult
@@ -21,9 +22,9 @@ def plan(result: AuditResult) -> Iterator[str]:
         yield f"No mitigation plan item: {text(p.stopped)}." if p.stopped else "No mitigation plan item."
         yield ""
         return
-    budget = f"a budget of {p.budget_days:g} days" if p.budget_days is not None else "no budget limit"
+    budget = f"a budget of {view.days(p.budget_days)} days" if p.budget_days is not None else "no budget limit"
     yield (
-        f"Method {text(p.method)} with {budget}: {p.total_cost_days:g} days of work remove "
+        f"Method {text(p.method)} with {budget}: {view.days(p.total_cost_days)} days of work remove "
         f"{p.total_risk_removed:.2f} risk ({p.risk_before:.2f} → {p.risk_after:.2f})."
     )
     yield ""
@@ -31,7 +32,7 @@ def plan(result: AuditResult) -> Iterator[str]:
         ["rank", "control", "where", "cost (days)", "how the cost is computed", "risk removed", "closes or lowers",
          "breaks chains", "why"],
         (
-            [str(i.rank), code(i.control), code(i.place), f"{i.cost_days:g}", text(i.cost_basis),
+            [str(i.rank), code(i.control), code(i.place), view.days(i.cost_days), text(i.cost_basis),
              f"{i.risk_removed:.2f}", codes(i.closes), codes(i.breaks_chains), text(i.reason)]
             for i in p.items
         ),

@@ -234,11 +234,11 @@ def _plan(result: AuditResult, found: list[FindingGroup], width: float) -> list[
     out: list[Flowable] = [para("Mitigation plan", H1)]
     plan = result.plan
     if plan is not None and plan.items:
-        budget = f"a budget of {plan.budget_days:g} days" if plan.budget_days is not None else "no budget limit"
+        budget = "no budget limit" if plan.budget_days is None else f"a budget of {view.days(plan.budget_days)} days"
         out.append(para(f"Method {esc(plan.method)}, {budget}: {view.person_days(plan.total_cost_days)} remove "
                         f"{plan.total_risk_removed:.2f} risk ({plan.risk_before:.2f} → {plan.risk_after:.2f})."))
         rows = [["#", "control", "where", "days", "risk removed", "why"]]
-        rows += [[str(i.rank), esc(i.control), esc(view.label(result, i.place)), f"{i.cost_days:g}",
+        rows += [[str(i.rank), esc(i.control), esc(view.label(result, i.place)), view.days(i.cost_days),
                   f"{i.risk_removed:.2f}", esc(i.reason)] for i in plan.items]
         out.append(_table(rows, [w * width for w in (0.05, 0.18, 0.2, 0.07, 0.1, 0.4)]))
         return out

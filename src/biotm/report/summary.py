@@ -146,7 +146,7 @@ def fixes(result: AuditResult, found: list[FindingGroup], limit: int = 5) -> lis
     if result.plan is not None and result.plan.items:
         return [
             Fix(i.control, CONTROLS[i.control].title if i.control in CONTROLS else i.control, 1, i.cost_days,
-                view.label(result, i.place), f"{i.cost_days:g}")
+                view.label(result, i.place), view.days(i.cost_days))
             for i in result.plan.items[:limit]
         ]
     out: list[Fix] = []
@@ -159,7 +159,7 @@ def fixes(result: AuditResult, found: list[FindingGroup], limit: int = 5) -> lis
         control = controls[0]
         seen.add(control)
         fixed = cost_days(control, overrides) * group.size
-        out.append(Fix(control, CONTROLS[control].title, group.size, fixed, group.headline, f"from {fixed:g}"))
+        out.append(Fix(control, CONTROLS[control].title, group.size, fixed, group.headline, f"from {view.days(fixed)}"))
         if len(out) == limit:
             break
     return out
@@ -240,7 +240,7 @@ def management_summary(result: AuditResult, found: list[FindingGroup] | None = N
     first = fixes(result, found, limit=3)
     if first:
         parts = [
-            f"{fix.title} ({fix.cost} person-day{'' if fix.cost_days == 1 else 's'}"
+            f"{fix.title} ({fix.cost} person-day{'' if fix.cost in ('1', 'from 1') else 's'}"
             + (f", {fix.places} places)" if fix.places > 1 else ")")
             for fix in first
         ]

@@ -66,7 +66,7 @@ def plan_section(result: AuditResult) -> RenderableType:
             str(item.rank),
             item.control,
             item.place.replace(", ", "\n"),  # one place a line: an obligation's places keep the table narrow
-            f"{item.cost_days:g}",
+            view.days(item.cost_days),
             f"{item.risk_removed:.3f}",
             str(len(item.closes)),
             str(len(item.breaks_chains)),

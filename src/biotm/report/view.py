@@ -89,9 +89,18 @@ def sentence(text: str) -> str:
     return text if text[-1] in ".!?:;" else text + "."
 
 
-def person_days(days: float) -> str:
-    """'1 person-day', '3.5 person-days'."""
-    return "1 person-day" if days == 1 else f"{days:g} person-days"
+def days(value: float) -> str:
+    """A number of person-days as people-facing reports write it: to two decimals, trailing zeros dropped
+    ('3', '3.15', '82.3'). A plan item of 3.0013 days (3 + 0.05 per thousand users x 0.025 thousand) is
+    '3': its cost basis says the exact sum, the JSON report keeps the number (to 4 decimals, 3.0013)."""
+    shown = f"{value:.2f}".rstrip("0").rstrip(".")
+    return f"{value:.1g}" if shown in ("0", "-0") and value else shown  # a cost of 0.001 is not '0'
+
+
+def person_days(value: float) -> str:
+    """'1 person-day', '3.5 person-days' (rounded as `days`)."""
+    shown = days(value)
+    return "1 person-day" if shown == "1" else f"{shown} person-days"
 
 
 def persons(count: int) -> str:
