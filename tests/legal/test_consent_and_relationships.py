@@ -51,6 +51,7 @@ def test_a_legal_duty_meets_art9_only_where_its_law_provides_for_the_biometrics(
     result = audit(load_bytes(_capture("DE", aml).encode(), "m.yaml"), AuditOptions(rules=("bio-no-separate-consent",)))
     (finding,) = result.findings
     assert finding.places == ["capture"] and finding.regulations == ["GDPR-9"]
+    assert finding.evidence.startswith("Shop collects 'face' for membership with no separate consent (consent: not")
     assert "legal duty (AMLD-13) that does not itself provide for biometric processing" in finding.evidence
     provided = "basis: {basis: legal-obligation, law: AMLD-13, biometric: true}"
     assert _findings(_capture("DE", provided), "bio-no-separate-consent") == []

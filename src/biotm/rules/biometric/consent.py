@@ -105,7 +105,10 @@ def no_separate_consent(ctx: RuleContext) -> Iterator[Hit]:
             place_kind="flow",
             places=flow_ids,
             data=ids,
-            evidence=f"{controller} collects {names(ids)}{for_what} with consent {kinds}, not separate: {where}."
+            # on a basis other than consent, what is missing is the separate consent itself, not a better form
+            evidence=(f"{controller} collects {names(ids)}{for_what} with no separate consent (consent: {kinds}): "
+                      if owed else f"{controller} collects {names(ids)}{for_what} with consent {kinds}, not separate: ")
+            + f"{where}."
             + why
             + _NO_BASIS * undeclared,
             control_places=(
