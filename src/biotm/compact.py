@@ -25,6 +25,8 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from biotm.derived import Derived, Echo
+
 #: Key of a member entry naming its group, and of a group record holding the shared fields.
 GROUP_KEY = "group"
 TEMPLATE_KEY = "finding"
@@ -153,7 +155,9 @@ def _reader(fields: tuple[str, ...]) -> tuple[Callable[[Any], tuple[Any, ...]], 
     return read, tuple((i, name) for i, name in enumerate(fields) if name in ("evidence", "location"))
 
 
-def expand(data: dict[str, Any], finding_id: Callable[[str, Sequence[str]], str]) -> dict[str, Any]:
+def expand(
+    data: dict[str, Any], finding_id: Callable[[str, Sequence[str]], str], echo: Echo | None = None
+) -> dict[str, Any]:
     """`data` (a parsed report) with every member entry expanded to its whole finding and every group given
     its `members` back; `data` itself if it has no grouped findings (schema 1.1, or an in-memory dump)."""
     groups = data.get("groups")
@@ -161,7 +165,8 @@ def expand(data: dict[str, Any], finding_id: Callable[[str, Sequence[str]], str]
         return data
     templates: dict[str, tuple[dict[str, Any], Derivation, list[Any]]] = {}
     records: list[Any] = []
-    zones, locations = _zones(data), data.get("locations")
+    model = (echo or Echo(data.get("model"))).get()
+    zones, locations = model.zones() if model is not None else {}, data.get("locations")
     for group in groups:
         if isinstance(group, dict) and TEMPLATE_KEY in group:
             group = dict(group)
@@ -176,14 +181,12 @@ def expand(data: dict[str, Any], finding_id: Callable[[str, Sequence[str]], str]
         records.append(group)
     members: dict[str, list[Any]] = defaultdict(list)
     findings: list[Any] = []
-    ends: dict[str, tuple[str, str]] | None = None
     for entry in data.get("findings") or []:
         if not (isinstance(entry, dict) and GROUP_KEY in entry):
             findings.append(entry)
             continue
         if FLOW_KEY in entry:
-            ends = _flow_ends(data) if ends is None else ends
-            entry = _with_places(entry, ends)
+            entry = _with_places(entry, model)
         group_id = str(entry[GROUP_KEY])
         if group_id not in templates:
             raise ValueError(f"a finding names group {group_id!r}, which the report does not define")
@@ -210,44 +213,26 @@ def expand(data: dict[str, Any], finding_id: Callable[[str, Sequence[str]], str]
     return {**data, "findings": findings, "groups": records}
 
 
-def flow_places(places: Sequence[str], ends: Mapping[str, tuple[str, str]]) -> str | None:
+def flow_places(places: Sequence[str], model: Derived) -> str | None:
     """The flow whose source, id and target `places` are, if they are."""
-    if len(places) == 3 and ends.get(places[1]) == (places[0], places[2]):
-        return places[1]
-    return None
+    if len(places) != 3:
+        return None
+    flow = model.flow(places[1])
+    return places[1] if flow is not None and flow[1] == places[0] and flow[2] == places[2] else None
 
 
-def _with_places(entry: dict[str, Any], ends: Mapping[str, tuple[str, str]]) -> dict[str, Any]:
+def _with_places(entry: dict[str, Any], model: Derived | None) -> dict[str, Any]:
     flow = entry[FLOW_KEY]
-    if not isinstance(flow, str) or flow not in ends:
+    facts = model.flow(flow) if model is not None and isinstance(flow, str) else None
+    if facts is None:
         raise ValueError(f"a finding names flow {flow!r}, which the report's model does not have")
-    places = [ends[flow][0], flow, ends[flow][1]]
+    places = [facts[1], flow, facts[2]]
     return {("places" if name == FLOW_KEY else name): (places if name == FLOW_KEY else value)
             for name, value in entry.items()}
 
 
-def _flow_ends(data: dict[str, Any]) -> dict[str, tuple[str, str]]:
-    """Flow id -> (source, target), from the report's audited model."""
-    model = data.get("model")
-    flows = model.get("flows") if isinstance(model, dict) else None
-    if not isinstance(flows, list):
-        return {}
-    return {
-        str(f["id"]): (str(f.get("source")), str(f.get("target"))) for f in flows if isinstance(f, dict) and "id" in f
-    }
-
-
 def _strings(value: Any) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
-
-
-def _zones(data: dict[str, Any]) -> dict[str, str]:
-    """Element id -> zone id, from the report's audited model."""
-    model = data.get("model")
-    elements = model.get("elements") if isinstance(model, dict) else None
-    if not isinstance(elements, list):
-        return {}
-    return {str(e["id"]): str(e["zone"]) for e in elements if isinstance(e, dict) and "id" in e and "zone" in e}
 
 
 def _merged(template: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:

@@ -41,7 +41,7 @@ class Derived:
         self.flows = list(flows)
         self._lineage: dict[str, dict[str, set[str]]] | None = None
         self._flows: dict[str, FlowFacts] | None = None
-        self._zones: dict[str, str] = {}
+        self._zones: dict[str, str] | None = None
         self._members: dict[str, list[str]] | None = None
 
     @classmethod
@@ -110,16 +110,25 @@ class Derived:
                     sets[data_id][name].update(ids)
         return dict(sets)
 
+    def zones(self) -> dict[str, str]:
+        """Element id -> the id of its zone."""
+        if self._zones is None:
+            self._zones = {element[0]: element[2] for element in self.elements}
+        return self._zones
+
+    def flow(self, flow_id: str) -> FlowFacts | None:
+        """(id, source, target, data) of the flow, None for an unknown one."""
+        if self._flows is None:
+            self._flows = {flow[0]: flow for flow in self.flows}
+        return self._flows.get(flow_id)
+
     def flow_fields(self, flow_id: str) -> dict[str, Any] | None:
         """A crossing's `CROSSING_FIELDS` as its flow gives them; None for an unknown flow."""
-        if self._flows is None:  # only crossings ask, a third of a national model's flows: each is built then
-            self._flows = {flow[0]: flow for flow in self.flows}
-            self._zones = {element[0]: element[2] for element in self.elements}
-        flow = self._flows.get(flow_id)
+        flow = self.flow(flow_id)
         if flow is None:
             return None
         _, source, target, data = flow
-        zone = self._zones
+        zone = self.zones()
         return {"source": source, "target": target, "source_zone": zone.get(source), "target_zone": zone.get(target),
                 "data": sorted(data)}
 
@@ -131,6 +140,21 @@ class Derived:
                 members[element[2]].append(element[0])
             self._members = {zone: sorted(ids) for zone, ids in members.items()}
         return self._members.get(zone_id, [])
+
+
+class Echo:
+    """A report's model echo as `Derived`, read once and only when something asks (an in-memory dump, with
+    nothing left out, never does)."""
+
+    def __init__(self, model: Any) -> None:
+        self._model = model
+        self._derived: Derived | None = None
+        self._read = False
+
+    def get(self) -> Derived | None:
+        if not self._read:
+            self._derived, self._read = Derived.of_echo(self._model), True
+        return self._derived
 
 
 def tabled_kinds(keys: list[str], section_ids: Mapping[str, Iterable[str]], in_file: Callable[[str], bool]) -> set[str]:
@@ -183,15 +207,10 @@ def _same(value: Any, derived: Any) -> bool:
     return bool(value == derived)
 
 
-def restore(data: dict[str, Any]) -> dict[str, Any]:
-    """A copy of `data` (a parsed report) with every field a 1.3 writer left out put back."""
-    derived: list[Derived | None] = []
-
-    def model() -> Derived | None:
-        if not derived:
-            derived.append(Derived.of_echo(data.get("model")))
-        return derived[0]
-
+def restore(data: dict[str, Any], echo: Echo | None = None) -> dict[str, Any]:
+    """A copy of `data` (a parsed report) with every field a 1.3 writer left out put back from its model (`echo`,
+    when the caller reads that model for more)."""
+    model = (echo or Echo(data.get("model"))).get
     out = dict(data)
     summary = data.get("summary")
     file = summary.get("file") if isinstance(summary, dict) else None
@@ -240,4 +259,4 @@ def _zone_of(derived: Derived | None, entry: dict[str, Any]) -> dict[str, Any] |
     return {"elements": derived.members(str(entry.get("id")))} if derived is not None else None
 
 
-__all__ = ["CROSSING_FIELDS", "LINEAGE_FIELDS", "LOCATED_KINDS", "Derived", "lean", "restore", "tabled_kinds"]
+__all__ = ["CROSSING_FIELDS", "LINEAGE_FIELDS", "LOCATED_KINDS", "Derived", "Echo", "lean", "restore", "tabled_kinds"]

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from biotm.compact import expand
-from biotm.derived import restore
+from biotm.derived import Echo, restore
 from biotm.model.schema import Model
 from biotm.model.source import SourceLocation
 
@@ -351,4 +351,7 @@ class AuditResult(Record):
     def _expanded(cls, data: Any) -> Any:
         """A JSON report writes a group's shared fields once (schema 1.2) and leaves out what its model gives
         back (1.3): each place, lineage list and location reads back whole."""
-        return expand(restore(data), finding_id) if isinstance(data, dict) else data
+        if not isinstance(data, dict):
+            return data
+        echo = Echo(data.get("model"))  # the model echo is read once, for both
+        return expand(restore(data, echo), finding_id, echo)

@@ -54,7 +54,8 @@ def render(result: AuditResult) -> str:
 
 def chunks(result: AuditResult, chunk_items: int = CHUNK_ITEMS) -> Iterator[bytes]:
     """The JSON report of `result` in pieces (UTF-8), ending with a newline."""
-    grouped, given = _Grouped(result), _Given(result)
+    given = _Given(result)
+    grouped = _Grouped(result, given.derived)
     writers: dict[str, Writer] = {
         "findings": grouped.findings,
         "groups": grouped.groups,
@@ -135,19 +136,19 @@ _SHARED_FIELDS = tuple(name for name in Finding.model_fields if name not in OWN_
 class _Grouped:
     """The result's findings and groups in the report's grouped form."""
 
-    def __init__(self, result: AuditResult) -> None:
+    def __init__(self, result: AuditResult, model: Derived) -> None:
         self.result = result
+        self.model = model
         self.owner = {member: group.id for group in result.groups for member in group.members}
         by_id = {finding.id: finding for finding in result.findings} if self.owner else {}
         self.lead = {g.id: by_id[g.members[0]] for g in result.groups if g.members and g.members[0] in by_id}
-        zones = {element.id: element.zone for element in result.model.elements} if self.lead else {}
+        zones = model.zones() if self.lead else {}
         self.located = {group: _located_at(result, lead) for group, lead in self.lead.items()}
         self.derivation = {
             group: Derivation(lead.evidence, lead.places, zones, self.located[group], result.locations)
             for group, lead in self.lead.items()
         }
         self.variants = {group: Variants(pydantic_core.to_json) for group in self.lead}
-        self.ends = {flow.id: (flow.source, flow.target) for flow in result.model.flows} if self.lead else {}
         self._written = False
 
     def findings(self, indent: int, chunk_items: int) -> Iterator[bytes]:
@@ -161,7 +162,7 @@ class _Grouped:
             return _adapter(Finding).dump_json(finding)
         derived_id = finding_id(finding.rule, finding.places)
         # an interaction's places are its flow's ends, so the flow says them (schema 1.3)
-        flow = flow_places(finding.places, self.ends)
+        flow = flow_places(finding.places, self.model)
         entry = member_entry(finding, lead, group, _SHARED_FIELDS, derived_id, self.derivation[group],
                              self.variants[group], flow)
         return pydantic_core.to_json(entry)

@@ -240,7 +240,7 @@ def management_summary(result: AuditResult, found: list[FindingGroup] | None = N
     first = fixes(result, found, limit=3)
     if first:
         parts = [
-            f"{fix.title} ({fix.cost} person-day{'' if fix.cost in ('1', 'from 1') else 's'}"
+            f"{fix.title} ({fix.cost} person-day{'' if view.days(fix.cost_days) == '1' else 's'}"
             + (f", {fix.places} places)" if fix.places > 1 else ")")
             for fix in first
         ]
